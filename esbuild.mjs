@@ -1,0 +1,32 @@
+// Bundles the extension and its headless entry points. Type checking is separate (`tsc --noEmit`).
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  external: ['vscode'],
+};
+
+const builds = [
+  { entryPoints: { extension: 'src/extension.ts', sandbox: 'src/sandbox/main.ts', cli: 'src/cli/main.ts' }, outdir: 'dist' },
+  // The in-editor Mocha suite is loaded by VS Code's test host, so it is bundled separately and never shipped.
+  { entryPoints: { 'suite/index': 'test/vscode/suite/index.ts' }, outdir: 'out/test', external: ['vscode', 'mocha'] },
+];
+
+for (const b of builds) {
+  const options = { ...common, ...b, external: b.external ?? common.external };
+  if (watch) {
+    const ctx = await esbuild.context(options);
+    await ctx.watch();
+  } else {
+    await esbuild.build(options);
+  }
+}

@@ -1,0 +1,82 @@
+import type {
+  FunctionConfiguration,
+  LayerVersionsListItem,
+  LayersListItem,
+  GetLayerVersionResponse,
+  InvocationType,
+  Architecture,
+  Runtime,
+} from '@aws-sdk/client-lambda';
+
+/**
+ * The typed surface every feature uses to talk to Lambda. Implemented by `SdkLambdaGateway`
+ * (src/aws/lambdaGateway.ts) over the real AWS SDK; works the same against AWS, moto or our sandbox.
+ * Listings are async iterators that follow NextMarker through every page.
+ */
+export interface LambdaGateway {
+  readonly region: string;
+
+  listLayers(options?: { signal?: AbortSignal }): AsyncIterable<LayersListItem>;
+  listLayerVersions(layerName: string, options?: { signal?: AbortSignal }): AsyncIterable<LayerVersionsListItem>;
+  /** Pages of functions, so callers can render progressively. */
+  listFunctionPages(options?: { signal?: AbortSignal; pageSize?: number }): AsyncIterable<FunctionConfiguration[]>;
+  listFunctions(options?: { signal?: AbortSignal }): AsyncIterable<FunctionConfiguration>;
+
+  getLayerVersion(layerName: string, version: number): Promise<GetLayerVersionResponse>;
+  getLayerVersionByArn(arn: string): Promise<GetLayerVersionResponse>;
+  publishLayerVersion(input: PublishInput, options?: { signal?: AbortSignal }): Promise<GetLayerVersionResponse>;
+  deleteLayerVersion(layerName: string, version: number): Promise<void>;
+
+  getFunctionConfiguration(name: string): Promise<FunctionConfiguration>;
+  /** Sets the function's layer list; with `revisionId` AWS answers 412 when someone else changed it meanwhile. */
+  updateFunctionLayers(name: string, layerArns: string[], revisionId?: string): Promise<FunctionConfiguration>;
+  /** Waits (SDK waiter) until LastUpdateStatus is Successful; throws with the reason when it is Failed. */
+  waitForFunctionUpdated(name: string, options?: { signal?: AbortSignal; maxWaitSeconds?: number }): Promise<FunctionConfiguration>;
+  createFunction(input: CreateFunctionInput): Promise<FunctionConfiguration>;
+  updateFunctionCode(name: string, zip: Uint8Array): Promise<FunctionConfiguration>;
+  deleteFunction(name: string): Promise<void>;
+
+  invoke(name: string, payload: Uint8Array, options?: InvokeOptions): Promise<InvokeResult>;
+}
+
+export interface PublishInput {
+  layerName: string;
+  description?: string;
+  licenseInfo?: string;
+  compatibleRuntimes?: Runtime[] | string[];
+  compatibleArchitectures?: Architecture[] | string[];
+  /** Exactly one of zipFile or s3. */
+  zipFile?: Uint8Array;
+  s3?: { bucket: string; key: string; objectVersion?: string };
+}
+
+export interface CreateFunctionInput {
+  name: string;
+  runtime: string;
+  handler: string;
+  role: string;
+  zip: Uint8Array;
+  architecture?: string;
+  layers?: string[];
+  timeout?: number;
+  memorySize?: number;
+  environment?: Record<string, string>;
+  description?: string;
+}
+
+export interface InvokeOptions {
+  invocationType?: InvocationType;
+  /** Ask for the last 4 KB of the log (LogType Tail). */
+  tail?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface InvokeResult {
+  statusCode: number;
+  /** Raw response payload bytes (JSON text for RequestResponse). */
+  payload: Uint8Array;
+  functionError?: string;
+  /** Decoded log tail when requested. */
+  logTail?: string;
+  executedVersion?: string;
+}
