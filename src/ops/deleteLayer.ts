@@ -1,0 +1,38 @@
+import * as l10n from '@vscode/l10n';
+import type { LambdaGateway } from '../aws/types';
+import { UserError, throwIfAborted } from '../util/errors';
+import { parseLayerArn } from './layerArn';
+import { layerArnsOf } from './mutateLayers';
+import { functionsToScan, type ScanOptions } from './outcomes';
+
+/** What the user confirms: one layer version and the functions that still use it. */
+export interface DeletePlan {
+  layerName: string;
+  version: number;
+  layerVersionArn: string;
+  /** Names of functions still using this version; deleting does not detach it from them. */
+  usedBy: string[];
+}
+
+/** `layer` is a layer name or layer ARN. Throws a UserError when the version does not exist. */
+export async function planDelete(gateway: LambdaGateway, layer: string, version: number, options: ScanOptions = {}): Promise<DeletePlan> {
+  const layerName = parseLayerArn(layer)?.name ?? layer;
+  let layerVersionArn: string | undefined;
+  try {
+    layerVersionArn = (await gateway.getLayerVersion(layerName, version)).LayerVersionArn;
+  } catch (e) {
+    if ((e as Error).name !== 'ResourceNotFoundException') throw e;
+  }
+  if (!layerVersionArn) throw new UserError(l10n.t('Version {0} of layer {1} does not exist (any more).', version, layerName));
+  const usedBy: string[] = [];
+  for await (const fn of functionsToScan(gateway, options.functions, options.signal)) {
+    throwIfAborted(options.signal);
+    if (fn.FunctionName && layerArnsOf(fn).includes(layerVersionArn)) usedBy.push(fn.FunctionName);
+  }
+  return { layerName, version, layerVersionArn, usedBy };
+}
+
+/** Deletes exactly the confirmed version, nothing else. Functions using it keep working (Lambda keeps a copy). */
+export async function deleteLayerVersion(gateway: LambdaGateway, confirmed: Pick<DeletePlan, 'layerName' | 'version'>): Promise<void> {
+  await gateway.deleteLayerVersion(confirmed.layerName, confirmed.version);
+}

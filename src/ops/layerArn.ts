@@ -1,0 +1,33 @@
+/** Parsed `arn:aws:lambda:{region}:{account}:layer:{name}[:{version}]` (partition may differ, e.g. aws-cn). */
+export interface LayerRef {
+  /** The layer's ARN without a version: the identity two versions share. */
+  layerArn: string;
+  name: string;
+  region: string;
+  account: string;
+  /** Absent for an unversioned layer ARN. */
+  version?: number;
+}
+
+const LAYER_ARN = /^(arn:[a-z-]+:lambda:([a-z0-9-]+):(\d+):layer:([A-Za-z0-9_-]{1,140}))(?::(\d+))?$/;
+
+export function parseLayerArn(arn: string): LayerRef | undefined {
+  const m = LAYER_ARN.exec(arn);
+  if (!m) return undefined;
+  const ref: LayerRef = { layerArn: m[1], region: m[2], account: m[3], name: m[4] };
+  if (m[5] !== undefined) ref.version = Number(m[5]);
+  return ref;
+}
+
+/** The unversioned layer ARN of a layer (version) ARN; the input itself when it is not a layer ARN. */
+export function layerArnOf(arn: string): string {
+  return parseLayerArn(arn)?.layerArn ?? arn;
+}
+
+export function versionOf(arn: string): number | undefined {
+  return parseLayerArn(arn)?.version;
+}
+
+export function isSameLayer(a: string, b: string): boolean {
+  return layerArnOf(a) === layerArnOf(b);
+}

@@ -1,0 +1,85 @@
+import * as l10n from '@vscode/l10n';
+import { formatBytes } from '../util/format';
+
+/** Function code plus all its layers, unzipped (AWS quota; not adjustable). */
+export const UNZIPPED_LIMIT_BYTES = 262_144_000;
+/** From this share of the limit on we warn. */
+export const WARN_RATIO = 0.8;
+
+/** Unzipped sizes we know from our own build manifests, by LayerVersionArn and by CodeSha256 (base64). */
+export interface KnownSizes {
+  byArn?: ReadonlyMap<string, number>;
+  bySha256?: ReadonlyMap<string, number>;
+}
+
+export interface SizedPart {
+  /** Layer version ARN, or undefined for the function's own code. */
+  arn?: string;
+  /** Zipped size (CodeSize), the lower bound when the unzipped size is unknown. */
+  codeSize?: number;
+  codeSha256?: string;
+}
+
+export interface SizeItem {
+  arn?: string;
+  bytes: number;
+  /** False when `bytes` is the zipped size standing in for an unknown unzipped size (a lower bound). */
+  exact: boolean;
+}
+
+export interface SizeEstimate {
+  items: SizeItem[];
+  totalBytes: number;
+  /** The real unzipped total is at least `totalBytes` (some parts counted zipped). */
+  lowerBound: boolean;
+  ratio: number;
+  level: 'ok' | 'warn' | 'over';
+  /** Present for 'warn' and 'over'. */
+  message?: string;
+}
+
+/**
+ * Estimates function code + layers unzipped against the 250 MB quota. Lambda reports only zipped sizes,
+ * so parts we did not build count with their zipped size and the total is marked as a lower bound.
+ */
+export function estimateUnzippedSize(
+  functionCode: SizedPart & { unzippedSize?: number },
+  layers: readonly SizedPart[],
+  known: KnownSizes = {},
+): SizeEstimate {
+  const items: SizeItem[] = [
+    functionCode.unzippedSize !== undefined
+      ? { bytes: functionCode.unzippedSize, exact: true }
+      : sizeOf(functionCode, known),
+    ...layers.map((l) => sizeOf(l, known)),
+  ];
+  const totalBytes = items.reduce((s, i) => s + i.bytes, 0);
+  const lowerBound = items.some((i) => !i.exact);
+  const ratio = totalBytes / UNZIPPED_LIMIT_BYTES;
+  const level = ratio > 1 ? 'over' : ratio >= WARN_RATIO ? 'warn' : 'ok';
+  const estimate: SizeEstimate = { items, totalBytes, lowerBound, ratio, level };
+  if (level !== 'ok') estimate.message = sizeMessage(estimate);
+  return estimate;
+}
+
+function sizeOf(part: SizedPart, known: KnownSizes): SizeItem {
+  const unzipped =
+    (part.arn !== undefined ? known.byArn?.get(part.arn) : undefined) ??
+    (part.codeSha256 !== undefined ? known.bySha256?.get(part.codeSha256) : undefined);
+  if (unzipped !== undefined) return { arn: part.arn, bytes: unzipped, exact: true };
+  return { arn: part.arn, bytes: part.codeSize ?? 0, exact: false };
+}
+
+function sizeMessage(e: SizeEstimate): string {
+  const total = formatBytes(e.totalBytes);
+  const limit = formatBytes(UNZIPPED_LIMIT_BYTES);
+  const percent = Math.round(e.ratio * 100);
+  if (e.level === 'over') {
+    return e.lowerBound
+      ? l10n.t('Function code and layers unzipped are at least {0}, over the {1} limit; Lambda will refuse it.', total, limit)
+      : l10n.t('Function code and layers unzipped are {0}, over the {1} limit; Lambda will refuse it.', total, limit);
+  }
+  return e.lowerBound
+    ? l10n.t('Function code and layers unzipped are at least {0} ({1}% of the {2} limit).', total, percent, limit)
+    : l10n.t('Function code and layers unzipped are {0} ({1}% of the {2} limit).', total, percent, limit);
+}
