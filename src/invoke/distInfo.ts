@@ -1,0 +1,121 @@
+import * as yauzl from 'yauzl';
+import { throwIfAborted } from '../util/errors';
+
+/** A distribution found in a layer: its metadata name and version and the modules it puts on sys.path. */
+export interface LayerPackage {
+  name: string;
+  version?: string;
+  modules: string[];
+}
+
+/** Where Lambda's Python looks inside a layer: `python/` and `python/lib/python3.X/site-packages/`. */
+const DIST_INFO = /^(python(?:\/lib\/python3\.\d+\/site-packages)?)\/([^/]+)\.dist-info\/(METADATA|top_level\.txt|RECORD)$/;
+const SITE_ROOT = /^(python(?:\/lib\/python3\.\d+\/site-packages)?)\/([^/]+)(\/)?/;
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const MAX_METADATA_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads the packages of a layer zip from its `*.dist-info` folders without extracting it.
+ * Top-level modules come from top_level.txt (setuptools) or, when absent (flit, hatch, poetry
+ * wheels), from RECORD; either way only names actually present in the layer are kept.
+ */
+export async function readLayerPackages(zipPath: string, signal?: AbortSignal): Promise<LayerPackage[]> {
+  const files = new Map<string, Map<string, string>>(); // "root/dist" → file → text
+  const present = new Map<string, Set<string>>(); // root → top-level names in it
+  const zip = await yauzl.openPromise(zipPath, { lazyEntries: true, autoClose: false });
+  try {
+    for await (const entry of zip.eachEntry()) {
+      throwIfAborted(signal);
+      const name = entry.fileName;
+      const top = SITE_ROOT.exec(name);
+      if (top) addTopLevelName(present, top[1], top[2], top[3] === '/');
+      const m = DIST_INFO.exec(name);
+      if (!m || entry.uncompressedSize > MAX_METADATA_BYTES) continue;
+      const key = `${m[1]}/${m[2]}`;
+      if (!files.has(key)) files.set(key, new Map());
+      files.get(key)!.set(m[3], await readEntryText(zip, entry));
+    }
+  } finally {
+    zip.close();
+  }
+
+  const seen = new Set<string>();
+  const packages: LayerPackage[] = [];
+  for (const [key, info] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+    const root = key.slice(0, key.lastIndexOf('/'));
+    const meta = parseMetadata(info.get('METADATA') ?? '');
+    const name = meta.name ?? key.slice(root.length + 1).replace(/-[^-]*$/, '');
+    if (seen.has(normalizeName(name))) continue;
+    seen.add(normalizeName(name));
+    const candidates = info.has('top_level.txt')
+      ? parseTopLevel(info.get('top_level.txt')!)
+      : modulesFromRecord(info.get('RECORD') ?? '');
+    const inLayer = present.get(root) ?? new Set<string>();
+    packages.push({ name, version: meta.version, modules: candidates.filter((mod) => inLayer.has(mod.split('.')[0])) });
+  }
+  return packages;
+}
+
+/** Reads `Name:` and `Version:` from a METADATA file (RFC 822 headers before the first blank line). */
+export function parseMetadata(text: string): { name?: string; version?: string } {
+  const result: { name?: string; version?: string } = {};
+  for (const line of text.split(/\r?\n/)) {
+    if (line === '') break;
+    const m = /^(Name|Version):\s*(.+?)\s*$/i.exec(line);
+    if (m) result[m[1].toLowerCase() as 'name' | 'version'] = m[2];
+  }
+  return result;
+}
+
+export function parseTopLevel(text: string): string[] {
+  const names = text
+    .split(/\r?\n/)
+    .map((l) => l.trim().replace(/\//g, '.'))
+    .filter((l) => l.split('.').every((part) => IDENTIFIER.test(part)));
+  return [...new Set(names)];
+}
+
+/** Derives importable top-level names from RECORD paths (`pkg/__init__.py`, `mod.py`, `ext.cpython-312-…so`). */
+export function modulesFromRecord(text: string): string[] {
+  const names = new Set<string>();
+  for (const line of text.split(/\r?\n/)) {
+    const path = recordPath(line);
+    if (!path || path.startsWith('../')) continue;
+    const slash = path.indexOf('/');
+    const first = slash < 0 ? moduleOfFile(path) : path.slice(0, slash);
+    if (first && IDENTIFIER.test(first) && first !== '__pycache__') names.add(first);
+  }
+  return [...names].sort();
+}
+
+/** PEP 503 normalised project name, for matching requirements, manifests and metadata. */
+export function normalizeName(name: string): string {
+  return name.replace(/[-_.]+/g, '-').toLowerCase();
+}
+
+function recordPath(line: string): string | undefined {
+  if (line.startsWith('"')) {
+    const end = line.indexOf('",');
+    return end > 0 ? line.slice(1, end).replace(/""/g, '"') : undefined;
+  }
+  return line.split(',')[0] || undefined;
+}
+
+function moduleOfFile(file: string): string | undefined {
+  const m = /^([^.]+)\.(?:py|so|pyd|[^/]*\.(?:so|pyd))$/.exec(file);
+  return m?.[1];
+}
+
+function addTopLevelName(present: Map<string, Set<string>>, root: string, first: string, isDir: boolean): void {
+  const name = isDir ? first : moduleOfFile(first);
+  if (!name) return;
+  if (!present.has(root)) present.set(root, new Set());
+  present.get(root)!.add(name);
+}
+
+async function readEntryText(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<string> {
+  const stream = await zip.openReadStreamPromise(entry);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
