@@ -1,0 +1,198 @@
+import type { Architecture, FunctionConfiguration, GetLayerVersionResponse, Runtime, LayerVersionsListItem, LayersListItem } from '@aws-sdk/client-lambda';
+import { createHash, randomUUID } from 'node:crypto';
+import type { LambdaGateway, PublishInput } from '../../../src/aws/types';
+import { parseLayerArn } from '../../../src/ops/layerArn';
+
+/** An error shaped like the SDK's service exceptions (name + $metadata.httpStatusCode). */
+export function sdkError(name: string, status: number, message = name): Error {
+  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+}
+
+interface FakeFunction {
+  config: FunctionConfiguration;
+  /** Set when the pending update should end Failed with this reason. */
+  failWith?: string;
+}
+
+const ACCOUNT = '123456789012';
+
+/**
+ * In-memory Lambda that behaves like the real one where the engines care: RevisionId changes on every
+ * transition, a stale RevisionId gets 412, an update while InProgress gets 409, layer lists are validated.
+ * Updates stay InProgress until a waiter (or `settle`) completes them, which makes races deterministic.
+ */
+export class FakeGateway implements LambdaGateway {
+  readonly region = 'us-east-1';
+  readonly functions = new Map<string, FakeFunction>();
+  readonly layerVersions = new Map<string, GetLayerVersionResponse[]>();
+  readonly calls: string[] = [];
+  /** Runs at the start of each updateFunctionLayers, before any check: a test's concurrent writer. */
+  beforeUpdate?: (name: string, call: number) => void;
+  /** When false, waiters never see the update finish (a stuck update). */
+  settles = true;
+  private updateCalls = 0;
+
+  layerArn(name: string): string {
+    return `arn:aws:lambda:${this.region}:${ACCOUNT}:layer:${name}`;
+  }
+
+  addFunction(name: string, init: { runtime?: string; architectures?: string[]; layers?: string[]; codeSize?: number } = {}): void {
+    const config: FunctionConfiguration = {
+      FunctionName: name,
+      FunctionArn: `arn:aws:lambda:${this.region}:${ACCOUNT}:function:${name}`,
+      Runtime: (init.runtime ?? 'python3.12') as Runtime,
+      Architectures: (init.architectures ?? ['x86_64']) as Architecture[],
+      CodeSize: init.codeSize ?? 1000,
+      State: 'Active',
+      LastUpdateStatus: 'Successful',
+      RevisionId: randomUUID(),
+    };
+    this.functions.set(name, { config });
+    if (init.layers) this.setLayers(config, init.layers);
+  }
+
+  /** A change made by someone else, directly; `inProgress` leaves the function mid-update. */
+  externalUpdate(name: string, layers: string[], inProgress = false): void {
+    const f = this.fn(name);
+    this.setLayers(f.config, layers);
+    f.config.LastUpdateStatus = inProgress ? 'InProgress' : 'Successful';
+    f.config.RevisionId = randomUUID();
+  }
+
+  failNextUpdate(name: string, reason: string): void {
+    this.fn(name).failWith = reason;
+  }
+
+  settle(name: string): void {
+    const f = this.fn(name);
+    if (f.config.LastUpdateStatus !== 'InProgress') return;
+    f.config.LastUpdateStatus = f.failWith ? 'Failed' : 'Successful';
+    f.config.LastUpdateStatusReason = f.failWith;
+    f.failWith = undefined;
+    f.config.RevisionId = randomUUID();
+  }
+
+  layersOf(name: string): string[] {
+    return (this.fn(name).config.Layers ?? []).map((l) => l.Arn!);
+  }
+
+  async getFunctionConfiguration(name: string): Promise<FunctionConfiguration> {
+    this.calls.push(`get ${name}`);
+    return structuredClone(this.fn(name).config);
+  }
+
+  async updateFunctionLayers(name: string, layerArns: string[], revisionId?: string): Promise<FunctionConfiguration> {
+    this.calls.push(`update ${name}`);
+    this.beforeUpdate?.(name, ++this.updateCalls);
+    const f = this.fn(name);
+    if (f.config.LastUpdateStatus === 'InProgress') {
+      throw sdkError('ResourceConflictException', 409, `The operation cannot be performed at this time. An update is in progress for resource: ${f.config.FunctionArn}`);
+    }
+    if (revisionId && revisionId !== f.config.RevisionId) {
+      throw sdkError('PreconditionFailedException', 412, 'The Revision Id provided does not match the latest Revision Id.');
+    }
+    if (layerArns.length > 5) throw sdkError('InvalidParameterValueException', 400, 'Cannot reference more than 5 layers.');
+    const seen = new Set(layerArns.map((a) => parseLayerArn(a)?.layerArn));
+    if (seen.size !== layerArns.length) throw sdkError('InvalidParameterValueException', 400, 'Two different versions of the same layer are not allowed');
+    this.setLayers(f.config, layerArns);
+    f.config.LastUpdateStatus = 'InProgress';
+    f.config.RevisionId = randomUUID();
+    return structuredClone(f.config);
+  }
+
+  async waitForFunctionUpdated(name: string, options: { signal?: AbortSignal; maxWaitSeconds?: number } = {}): Promise<FunctionConfiguration> {
+    this.calls.push(`wait ${name}`);
+    const f = this.fn(name);
+    if (this.settles) this.settle(name);
+    else if (f.config.LastUpdateStatus === 'InProgress') {
+      await new Promise((r) => setTimeout(r, Math.min(20, (options.maxWaitSeconds ?? 1) * 1000)));
+      throw new Error('Waiter timed out');
+    }
+    if (f.config.LastUpdateStatus === 'Failed') throw new Error(`Function update failed: ${f.config.LastUpdateStatusReason}`);
+    return structuredClone(f.config);
+  }
+
+  async publishLayerVersion(input: PublishInput): Promise<GetLayerVersionResponse> {
+    this.calls.push(`publish ${input.layerName}`);
+    const bytes = input.zipFile ?? new TextEncoder().encode(`s3://${input.s3?.bucket}/${input.s3?.key}`);
+    const versions = this.layerVersions.get(input.layerName) ?? [];
+    const version = (versions[versions.length - 1]?.Version ?? 0) + 1;
+    const v: GetLayerVersionResponse = {
+      LayerArn: this.layerArn(input.layerName),
+      LayerVersionArn: `${this.layerArn(input.layerName)}:${version}`,
+      Version: version,
+      Description: input.description ?? '',
+      LicenseInfo: input.licenseInfo,
+      CompatibleRuntimes: input.compatibleRuntimes as GetLayerVersionResponse['CompatibleRuntimes'],
+      CompatibleArchitectures: input.compatibleArchitectures as GetLayerVersionResponse['CompatibleArchitectures'],
+      Content: { CodeSha256: createHash('sha256').update(bytes).digest('base64'), CodeSize: bytes.length },
+    };
+    versions.push(v);
+    this.layerVersions.set(input.layerName, versions);
+    return structuredClone(v);
+  }
+
+  async *listLayerVersions(layerName: string): AsyncIterable<LayerVersionsListItem> {
+    this.calls.push(`listVersions ${layerName}`);
+    for (const v of [...(this.layerVersions.get(layerName) ?? [])].reverse()) {
+      yield { LayerVersionArn: v.LayerVersionArn, Version: v.Version, Description: v.Description, CompatibleRuntimes: v.CompatibleRuntimes };
+    }
+  }
+
+  async getLayerVersion(layerName: string, version: number): Promise<GetLayerVersionResponse> {
+    this.calls.push(`getVersion ${layerName}:${version}`);
+    const v = this.layerVersions.get(layerName)?.find((x) => x.Version === version);
+    if (!v) throw sdkError('ResourceNotFoundException', 404, 'The resource you requested does not exist.');
+    return structuredClone(v);
+  }
+
+  async getLayerVersionByArn(arn: string): Promise<GetLayerVersionResponse> {
+    const ref = parseLayerArn(arn);
+    return this.getLayerVersion(ref?.name ?? '', ref?.version ?? 0);
+  }
+
+  async deleteLayerVersion(layerName: string, version: number): Promise<void> {
+    this.calls.push(`delete ${layerName}:${version}`);
+    const versions = this.layerVersions.get(layerName) ?? [];
+    this.layerVersions.set(layerName, versions.filter((v) => v.Version !== version));
+  }
+
+  async *listFunctions(): AsyncIterable<FunctionConfiguration> {
+    this.calls.push('listFunctions');
+    for (const f of this.functions.values()) yield structuredClone(f.config);
+  }
+
+  async *listFunctionPages(): AsyncIterable<FunctionConfiguration[]> {
+    const all: FunctionConfiguration[] = [];
+    for await (const f of this.listFunctions()) all.push(f);
+    yield all;
+  }
+
+  // eslint-disable-next-line require-yield
+  async *listLayers(): AsyncIterable<LayersListItem> {
+    throw new Error('not used by the engines');
+  }
+  createFunction(): Promise<FunctionConfiguration> {
+    throw new Error('not used by the engines');
+  }
+  updateFunctionCode(): Promise<FunctionConfiguration> {
+    throw new Error('not used by the engines');
+  }
+  deleteFunction(): Promise<void> {
+    throw new Error('not used by the engines');
+  }
+  invoke(): never {
+    throw new Error('not used by the engines');
+  }
+
+  private fn(name: string): FakeFunction {
+    const f = this.functions.get(name);
+    if (!f) throw sdkError('ResourceNotFoundException', 404, `Function not found: ${name}`);
+    return f;
+  }
+
+  private setLayers(config: FunctionConfiguration, arns: string[]): void {
+    if (arns.length === 0) delete config.Layers;
+    else config.Layers = arns.map((Arn) => ({ Arn, CodeSize: 100 }));
+  }
+}
