@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { classifyAwsError } from '../aws/errors';
 import type { LambdaGateway } from '../aws/types';
 import { UserError, throwIfAborted } from '../util/errors';
 import { parseLayerArn } from './layerArn';
@@ -21,7 +22,7 @@ export async function planDelete(gateway: LambdaGateway, layer: string, version:
   try {
     layerVersionArn = (await gateway.getLayerVersion(layerName, version)).LayerVersionArn;
   } catch (e) {
-    if ((e as Error).name !== 'ResourceNotFoundException') throw e;
+    if (classifyAwsError(e) !== 'notFound') throw e;
   }
   if (!layerVersionArn) throw new UserError(l10n.t('Version {0} of layer {1} does not exist (any more).', version, layerName));
   const usedBy: string[] = [];

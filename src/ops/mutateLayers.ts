@@ -1,6 +1,7 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as l10n from '@vscode/l10n';
+import { classifyAwsError } from '../aws/errors';
 import type { LambdaGateway } from '../aws/types';
 import { CancelledError, UserError, errorMessage, isCancellation, throwIfAborted } from '../util/errors';
 import { silentLog, type Log } from '../util/log';
@@ -81,23 +82,24 @@ export async function mutateFunctionLayers(
     try {
       await gateway.updateFunctionLayers(functionName, after, config.RevisionId);
     } catch (e) {
-      if (isPreconditionFailed(e) && revisionRetries < o.maxRevisionRetries) {
+      const kind = classifyAwsError(e);
+      if (kind === 'preconditionFailed' && revisionRetries < o.maxRevisionRetries) {
         revisionRetries++;
         log.info(`${functionName}: changed by someone else since our read; re-applying our change (${revisionRetries}/${o.maxRevisionRetries})`);
         report({ phase: 'retrying', reason: 'revision-changed', attempt });
         continue;
       }
-      if (isPreconditionFailed(e)) {
+      if (kind === 'preconditionFailed') {
         throw new UserError(l10n.t('{0} kept changing while we tried to update its layers. Try again.', functionName), errorMessage(e));
       }
-      if (isUpdateInProgress(e) && Date.now() < conflictDeadline) {
+      if (kind === 'conflict' && Date.now() < conflictDeadline) {
         conflicts++;
         log.info(`${functionName}: another update is in progress; waiting before retrying (${conflicts})`);
         report({ phase: 'retrying', reason: 'update-in-progress', attempt });
         await waitOutOtherUpdate(gateway, functionName, conflicts, conflictDeadline, o.conflictBackoffMs, log, o.signal);
         continue;
       }
-      if (isUpdateInProgress(e)) {
+      if (kind === 'conflict') {
         throw new UserError(l10n.t('{0} is still being updated by something else. Try again in a minute.', functionName), errorMessage(e));
       }
       throw e;
@@ -145,11 +147,10 @@ async function waitUntilUpdated(
   ticker.unref();
   let configuration: FunctionConfiguration;
   try {
+    // The gateway's waiter throws a UserError with LastUpdateStatusReason when the update ends Failed.
     configuration = await gateway.waitForFunctionUpdated(name, { signal, maxWaitSeconds });
   } catch (e) {
     if (isCancellation(e) || signal?.aborted) throw new CancelledError();
-    const current = await gateway.getFunctionConfiguration(name).catch(() => undefined);
-    if (current?.LastUpdateStatus === 'Failed') throw failedUpdate(name, current);
     throw e;
   } finally {
     clearInterval(ticker);
@@ -170,20 +171,4 @@ async function pause(ms: number, signal?: AbortSignal): Promise<void> {
     if (isCancellation(e)) throw new CancelledError();
     throw e;
   }
-}
-
-function isPreconditionFailed(e: unknown): boolean {
-  return errorName(e) === 'PreconditionFailedException' || httpStatus(e) === 412;
-}
-
-function isUpdateInProgress(e: unknown): boolean {
-  return errorName(e) === 'ResourceConflictException' || httpStatus(e) === 409;
-}
-
-function errorName(e: unknown): string | undefined {
-  return e instanceof Error ? e.name : undefined;
-}
-
-function httpStatus(e: unknown): number | undefined {
-  return (e as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
 }

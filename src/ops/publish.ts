@@ -4,6 +4,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import * as l10n from '@vscode/l10n';
+import { classifyAwsError } from '../aws/errors';
 import type { LambdaGateway, PublishInput } from '../aws/types';
 import { CancelledError, UserError, isCancellation, throwIfAborted } from '../util/errors';
 import { formatBytes } from '../util/format';
@@ -163,7 +164,7 @@ async function newestVersion(gateway: LambdaGateway, name: string, signal?: Abor
       break;
     }
   } catch (e) {
-    if ((e as Error).name === 'ResourceNotFoundException') return undefined;
+    if (classifyAwsError(e) === 'notFound') return undefined;
     throw e;
   }
   return newest === undefined ? undefined : gateway.getLayerVersion(name, newest);

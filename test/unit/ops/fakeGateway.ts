@@ -2,6 +2,7 @@ import type { Architecture, FunctionConfiguration, GetLayerVersionResponse, Runt
 import { createHash, randomUUID } from 'node:crypto';
 import type { LambdaGateway, PublishInput } from '../../../src/aws/types';
 import { parseLayerArn } from '../../../src/ops/layerArn';
+import { UserError } from '../../../src/util/errors';
 
 /** An error shaped like the SDK's service exceptions (name + $metadata.httpStatusCode). */
 export function sdkError(name: string, status: number, message = name): Error {
@@ -108,7 +109,8 @@ export class FakeGateway implements LambdaGateway {
       await new Promise((r) => setTimeout(r, Math.min(20, (options.maxWaitSeconds ?? 1) * 1000)));
       throw new Error('Waiter timed out');
     }
-    if (f.config.LastUpdateStatus === 'Failed') throw new Error(`Function update failed: ${f.config.LastUpdateStatusReason}`);
+    // Like SdkLambdaGateway: a Failed update becomes a UserError carrying the reason.
+    if (f.config.LastUpdateStatus === 'Failed') throw new UserError(`The update of function "${name}" failed: ${f.config.LastUpdateStatusReason}`);
     return structuredClone(f.config);
   }
 
