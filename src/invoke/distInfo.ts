@@ -41,7 +41,9 @@ export async function readLayerPackages(zipPath: string, signal?: AbortSignal): 
 
   const seen = new Set<string>();
   const packages: LayerPackage[] = [];
-  for (const [key, info] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+  // Lambda puts python/lib/python3.X/site-packages before python/ on sys.path: a copy there wins.
+  const order = (key: string) => (key.startsWith('python/lib/') ? 0 : 1);
+  for (const [key, info] of [...files].sort(([a], [b]) => order(a) - order(b) || a.localeCompare(b))) {
     const root = key.slice(0, key.lastIndexOf('/'));
     const meta = parseMetadata(info.get('METADATA') ?? '');
     const name = meta.name ?? key.slice(root.length + 1).replace(/-[^-]*$/, '');
@@ -53,7 +55,7 @@ export async function readLayerPackages(zipPath: string, signal?: AbortSignal): 
     const inLayer = present.get(root) ?? new Set<string>();
     packages.push({ name, version: meta.version, modules: candidates.filter((mod) => inLayer.has(mod.split('.')[0])) });
   }
-  return packages;
+  return packages.sort((a, b) => normalizeName(a.name).localeCompare(normalizeName(b.name)));
 }
 
 /** Reads `Name:` and `Version:` from a METADATA file (RFC 822 headers before the first blank line). */
