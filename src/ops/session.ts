@@ -1,0 +1,82 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import * as l10n from '@vscode/l10n';
+import { AwsClientFactory, type ClientFactoryOptions } from '../aws/clientFactory';
+import { resolveConnection, type ConnectionSettings } from '../aws/connection';
+import { SdkLambdaGateway } from '../aws/lambdaGateway';
+import type { LambdaGateway } from '../aws/types';
+import { toUserError } from '../aws/errors';
+import { CancelledError, UserError } from '../util/errors';
+
+/** What the engines need from one connection: the Lambda gateway and, for big layers, S3. */
+export interface OpsSession {
+  readonly settings: ConnectionSettings;
+  readonly gateway: LambdaGateway;
+  readonly s3: S3Client;
+  dispose(): void;
+}
+
+export function openSession(settings: ConnectionSettings, options?: ClientFactoryOptions): OpsSession {
+  const factory = new AwsClientFactory(settings, options);
+  return {
+    settings,
+    gateway: new SdkLambdaGateway(factory.lambda, settings.region, settings.endpoint),
+    get s3() {
+      return factory.s3;
+    },
+    dispose: () => factory.dispose(),
+  };
+}
+
+/**
+ * Connection settings from command-line flags, falling back to the profile and environment like the
+ * AWS CLI. An endpoint without a profile is a local endpoint (sandbox, moto) that takes any credentials.
+ */
+export async function settingsFromFlags(
+  flags: { endpoint?: string; region?: string; profile?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ConnectionSettings> {
+  const resolved = await resolveConnection(flags, env);
+  const endpoint = resolved.endpoint;
+  const local = Boolean(flags.endpoint) && !resolved.profile;
+  const region = resolved.region ?? (local ? 'us-east-1' : undefined);
+  if (!region) throw new UserError(l10n.t('No AWS region is set. Pass --region or set AWS_REGION.'));
+  return { kind: local ? 'local' : 'aws', region, ...(resolved.profile ? { profile: resolved.profile } : {}), ...(endpoint ? { endpoint } : {}) };
+}
+
+/** The flags every ops subcommand takes, in `util.parseArgs` form. */
+export const CONNECTION_FLAGS = {
+  endpoint: { type: 'string' },
+  region: { type: 'string' },
+  profile: { type: 'string' },
+} as const;
+
+/**
+ * Runs one headless operation: opens a session from the flags, turns Ctrl-C into cancellation and any
+ * failure into a message on stderr. Returns the process exit code (0 ok, 1 failed, 130 cancelled).
+ */
+export async function runHeadless(
+  flags: { endpoint?: string; region?: string; profile?: string },
+  work: (session: OpsSession, signal: AbortSignal) => Promise<void>,
+): Promise<number> {
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
+  let session: OpsSession | undefined;
+  try {
+    session = openSession(await settingsFromFlags(flags));
+    await work(session, abort.signal);
+    return 0;
+  } catch (e) {
+    const shown = toUserError(e, { connection: session?.settings });
+    if (shown instanceof CancelledError) {
+      process.stderr.write(`${l10n.t('Cancelled.')}\n`);
+      return 130;
+    }
+    process.stderr.write(`${l10n.t('error: {0}', shown.message)}\n`);
+    if (shown.detail) process.stderr.write(`  (${shown.detail})\n`);
+    return 1;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    session?.dispose();
+  }
+}
