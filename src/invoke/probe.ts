@@ -8,6 +8,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import archiver from 'archiver';
 import * as l10n from '@vscode/l10n';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { classifyAwsError } from '../aws/errors';
 import type { LambdaGateway } from '../aws/types';
 import { parseLayerArn } from '../ops/layerArn';
 import { CancelledError, UserError, throwIfAborted } from '../util/errors';
@@ -124,7 +125,8 @@ export async function probeLayerImports(target: ProbeTarget, options: ProbeOptio
     throw new UserError(l10n.t('"{0}" is not a layer version ARN.', target.layerVersionArn));
   }
   progress(l10n.t('Reading layer {0}:{1}…', ref.name, ref.version));
-  const layer = await gateway.getLayerVersion(ref.name, ref.version);
+  // By ARN, so layers shared from other accounts (public layers) work too.
+  const layer = await gateway.getLayerVersionByArn(target.layerVersionArn);
   const runtime = target.runtime ?? pickRuntime(layer.CompatibleRuntimes ?? []);
   if (!runtime) {
     throw new UserError(l10n.t('Layer {0} declares no Python runtime. Choose the runtime to probe with.', ref.name));
@@ -174,7 +176,7 @@ export async function deleteProbeFunction(gateway: LambdaGateway, functionName: 
   try {
     await gateway.deleteFunction(functionName);
   } catch (e) {
-    if ((e as Error).name !== 'ResourceNotFoundException') throw e;
+    if (classifyAwsError(e) !== 'notFound') throw e;
   }
 }
 
@@ -326,7 +328,7 @@ async function getConfiguration(gateway: LambdaGateway, name: string): Promise<F
   try {
     return await gateway.getFunctionConfiguration(name);
   } catch (e) {
-    if ((e as Error).name === 'ResourceNotFoundException') return undefined;
+    if (classifyAwsError(e) === 'notFound') return undefined;
     throw e;
   }
 }

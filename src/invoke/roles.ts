@@ -7,6 +7,7 @@ import {
   type Role,
 } from '@aws-sdk/client-iam';
 import * as l10n from '@vscode/l10n';
+import { classifyAwsError } from '../aws/errors';
 import { UserError, throwIfAborted } from '../util/errors';
 
 /** Any ARN-shaped role works on our local endpoint, which runs functions without IAM. */
@@ -98,7 +99,7 @@ async function getRole(iam: IAMClient, name: string): Promise<Role | undefined> 
   try {
     return (await iam.send(new GetRoleCommand({ RoleName: name }))).Role;
   } catch (e) {
-    if ((e as Error).name === 'NoSuchEntityException' || (e as Error).name === 'NoSuchEntity') return undefined;
+    if (classifyAwsError(e) === 'notFound') return undefined;
     throw e;
   }
 }
