@@ -1,0 +1,34 @@
+import * as l10n from '@vscode/l10n';
+import { classifyAwsError, toUserError, type ErrorContext } from '../aws/errors';
+import { CancelledError, UserError, errorMessage } from '../util/errors';
+import { formatBytes } from '../util/format';
+
+/** Lambda's limit for a synchronous (RequestResponse) invoke payload. */
+export const MAX_SYNC_PAYLOAD_BYTES = 6_291_456;
+
+/**
+ * Explains a failed Invoke call (not a function error: those come back as a result) in terms of
+ * invoking: the generic AWS messages talk about layers and uploads, which would mislead here.
+ */
+export function invokeUserError(e: unknown, functionName: string, payloadBytes: number, context: ErrorContext = {}): UserError | CancelledError {
+  const detail = `${(e as Error)?.name ?? 'Error'}: ${errorMessage(e)}`;
+  switch (classifyAwsError(e)) {
+    case 'notFound':
+      return new UserError(
+        l10n.t('Function "{0}" was not found in {1}. Check the name, region and connection.', functionName, context.connection?.region ?? '?'),
+        detail,
+      );
+    case 'tooLarge':
+      return new UserError(
+        l10n.t('The payload ({0}) is larger than Lambda accepts for a synchronous invoke ({1}). Send a smaller event.', formatBytes(payloadBytes), formatBytes(MAX_SYNC_PAYLOAD_BYTES)),
+        detail,
+      );
+    case 'invalidRequest':
+      if ((e as Error).name === 'InvalidRequestContentException') {
+        return new UserError(l10n.t('Lambda could not read the payload as JSON: {0}', errorMessage(e)), detail);
+      }
+      return toUserError(e, context);
+    default:
+      return toUserError(e, context);
+  }
+}
