@@ -1,0 +1,88 @@
+/** Data the explorer shows. Plain objects: snapshots the UI may keep; the model replaces them on change. */
+
+export interface LayerNode {
+  name: string;
+  /** Layer ARN without version. */
+  arn: string;
+  /** Highest version known (ListLayers' latest or the newest listed version). */
+  latestVersion?: number;
+  /** Newest first. Empty until `versionsState` is `loaded`. */
+  versions: LayerVersionNode[];
+  versionsState: 'loading' | 'loaded' | 'error';
+  versionsError?: unknown;
+}
+
+export interface LayerVersionNode {
+  layerName: string;
+  version: number;
+  arn: string;
+  runtimes: string[];
+  architectures: string[];
+  /** Zip size: known when a function uses this version (from its configuration) or after `loadVersionDetails`. */
+  codeSize?: number;
+  codeSha256?: string;
+  created?: string;
+  description?: string;
+  license?: string;
+  /** Names of functions that have this version attached, sorted. */
+  usedBy: string[];
+}
+
+export interface FunctionNode {
+  name: string;
+  arn: string;
+  /** Undefined for container-image functions. */
+  runtime?: string;
+  architecture: string;
+  memory?: number;
+  timeout?: number;
+  /** As Lambda reports it (e.g. `2024-05-01T10:00:00.000+0000`). */
+  lastModified?: string;
+  handler?: string;
+  packageType?: string;
+  revisionId?: string;
+  state?: string;
+  lastUpdateStatus?: string;
+  /** In the function's order (later layers overwrite earlier ones in /opt). */
+  layers: AttachedLayer[];
+}
+
+export interface AttachedLayer {
+  /** Layer version ARN as attached. */
+  arn: string;
+  /** The layer's ARN without version. */
+  layerArn: string;
+  layerName: string;
+  version: number;
+  codeSize?: number;
+  /** The account's latest version of this layer when it is newer than the attached one. */
+  newerVersion?: number;
+  /** From another account, or not among the account's listed layers (once the listing is complete). */
+  external: boolean;
+}
+
+export type ModelState =
+  | { status: 'idle' }
+  | { status: 'loading' }
+  | { status: 'ready' }
+  | { status: 'error'; error: unknown };
+
+export interface ModelProgress {
+  functions: number;
+  functionsComplete: boolean;
+  layers: number;
+  layersComplete: boolean;
+  /** Layers whose version list has arrived (or failed). */
+  layersWithVersions: number;
+}
+
+/** What changed, so a tree can refresh only the affected part. */
+export type ModelChange =
+  | { kind: 'state' }
+  /** Layers were added or removed (refresh the layers root). */
+  | { kind: 'layers' }
+  /** One layer's versions, latest version or used-by lists changed. */
+  | { kind: 'layer'; name: string }
+  /** Functions were added or removed, or many changed (refresh the functions root). */
+  | { kind: 'functions' }
+  | { kind: 'function'; name: string };

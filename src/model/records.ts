@@ -1,0 +1,66 @@
+import type { FunctionConfiguration, LayerVersionsListItem } from '@aws-sdk/client-lambda';
+import { arnAccount, parseLayerVersionArn } from '../aws/arn';
+import type { AttachedLayer, FunctionNode, LayerNode, LayerVersionNode } from './nodes';
+
+/** What the model stores per function: the node minus the parts derived from other data. */
+export interface FunctionRecord extends Omit<FunctionNode, 'layers'> {
+  accountId?: string;
+  layers: AttachedRecord[];
+}
+
+export type AttachedRecord = Omit<AttachedLayer, 'newerVersion' | 'external'> & { accountId?: string };
+
+export interface LayerRecord extends Omit<LayerNode, 'versions'> {
+  versions: VersionRecord[];
+}
+
+export type VersionRecord = Omit<LayerVersionNode, 'usedBy' | 'codeSize' | 'codeSha256'>;
+
+export function toFunctionRecord(c: FunctionConfiguration): FunctionRecord {
+  const arn = c.FunctionArn ?? '';
+  const record: FunctionRecord = {
+    name: c.FunctionName ?? '',
+    arn,
+    architecture: c.Architectures?.[0] ?? 'x86_64',
+    layers: (c.Layers ?? []).map((l) => toAttached(l.Arn ?? '', l.CodeSize)),
+  };
+  assignDefined(record, {
+    accountId: arnAccount(arn),
+    runtime: c.Runtime,
+    memory: c.MemorySize,
+    timeout: c.Timeout,
+    lastModified: c.LastModified,
+    handler: c.Handler,
+    packageType: c.PackageType,
+    revisionId: c.RevisionId,
+    state: c.State,
+    lastUpdateStatus: c.LastUpdateStatus,
+  });
+  return record;
+}
+
+function toAttached(arn: string, codeSize: number | undefined): AttachedRecord {
+  const parts = parseLayerVersionArn(arn);
+  const attached: AttachedRecord = parts
+    ? { arn, layerArn: parts.layerArn, layerName: parts.layerName, version: parts.version, accountId: parts.accountId }
+    : { arn, layerArn: arn, layerName: arn, version: 0 }; // not a layer version ARN: show it as is
+  if (codeSize !== undefined) attached.codeSize = codeSize;
+  return attached;
+}
+
+export function toVersionRecord(layerName: string, v: LayerVersionsListItem): VersionRecord {
+  const record: VersionRecord = {
+    layerName,
+    version: v.Version ?? 0,
+    arn: v.LayerVersionArn ?? '',
+    runtimes: v.CompatibleRuntimes ?? [],
+    architectures: v.CompatibleArchitectures ?? [],
+  };
+  assignDefined(record, { created: v.CreatedDate, description: v.Description || undefined, license: v.LicenseInfo || undefined });
+  return record;
+}
+
+/** Copies only the defined values, so nodes carry no `key: undefined` entries. */
+function assignDefined<T extends object>(target: T, values: Partial<T>): void {
+  for (const [k, v] of Object.entries(values)) if (v !== undefined) (target as Record<string, unknown>)[k] = v;
+}

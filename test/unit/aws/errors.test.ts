@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ResourceConflictException, ResourceNotFoundException, TooManyRequestsException } from '@aws-sdk/client-lambda';
+import { UnsupportedOperationError, classifyAwsError, toUserError } from '../../../src/aws/errors';
+import { CancelledError, UserError } from '../../../src/util/errors';
+
+const sdkError = (name: string, status?: number, message = 'server says so') =>
+  Object.assign(new Error(message), { name, $metadata: status === undefined ? {} : { httpStatusCode: status } });
+
+test('classifies by error name, code and HTTP status', () => {
+  const cases: Array<[unknown, string]> = [
+    [sdkError('CredentialsProviderError'), 'credentials'],
+    [sdkError('UnrecognizedClientException', 403), 'credentials'],
+    [sdkError('InvalidSignatureException', 403), 'credentials'],
+    [sdkError('UnauthorizedException', 401), 'credentials'],
+    [sdkError('ExpiredTokenException', 403), 'expired'],
+    [sdkError('AccessDeniedException', 403), 'accessDenied'],
+    [sdkError('SomethingNew', 403), 'accessDenied'],
+    [new ResourceNotFoundException({ message: 'Function not found', $metadata: { httpStatusCode: 404 } }), 'notFound'],
+    [sdkError('NoSuchEntity', 404), 'notFound'],
+    [new TooManyRequestsException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } }), 'throttled'],
+    [Object.assign(sdkError('Weird', 400), { $retryable: { throttling: true } }), 'throttled'],
+    [new ResourceConflictException({ message: 'An update is in progress', $metadata: { httpStatusCode: 409 } }), 'conflict'],
+    [sdkError('PreconditionFailedException', 412), 'preconditionFailed'],
+    [sdkError('Unmodelled', 412), 'preconditionFailed'],
+    [sdkError('InvalidParameterValueException', 400), 'invalidRequest'],
+    [sdkError('RequestEntityTooLargeException', 413), 'tooLarge'],
+    [sdkError('ServiceException', 500), 'service'],
+    [sdkError('Unmodelled', 503), 'service'],
+    [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED', $metadata: { attempts: 4 } }), 'network'],
+    [Object.assign(new Error('getaddrinfo ENOTFOUND x'), { code: 'ENOTFOUND' }), 'network'],
+    [sdkError('TimeoutError'), 'network'],
+    [new UnsupportedOperationError('GetLayerVersionByArn'), 'unsupported'],
+    [Object.assign(new Error('aborted'), { name: 'AbortError' }), 'cancelled'],
+    [new CancelledError(), 'cancelled'],
+    [new Error('plain'), 'unknown'],
+    ['a string', 'unknown'],
+    [undefined, 'unknown'],
+  ];
+  for (const [error, kind] of cases) assert.equal(classifyAwsError(error), kind, String((error as Error)?.name ?? error));
+});
+
+test('never classifies by message text', () => {
+  assert.equal(classifyAwsError(new Error('AccessDeniedException: throttled, not found, ECONNREFUSED')), 'unknown');
+});
+
+test('user messages say what to do, keeping the original in detail', () => {
+  const sso = toUserError(sdkError('CredentialsProviderError', undefined, 'Token is expired'), {
+    connection: { kind: 'aws', profile: 'dev', region: 'us-east-1' },
+    profileKind: 'sso',
+  }) as UserError;
+  assert.ok(sso instanceof UserError);
+  assert.match(sso.message, /aws sso login --profile dev/);
+  assert.match(sso.detail!, /CredentialsProviderError: Token is expired/);
+
+  const keys = toUserError(sdkError('InvalidClientTokenId', 403), { connection: { kind: 'aws', profile: 'work', region: 'us-east-1' }, profileKind: 'static' });
+  assert.match(keys.message, /aws configure --profile work/);
+
+  const noProfile = toUserError(sdkError('CredentialsProviderError'));
+  assert.match(noProfile.message, /aws configure/);
+
+  const denied = toUserError(sdkError('AccessDeniedException', 403, 'User x is not authorized to perform: lambda:ListLayers'));
+  assert.match(denied.message, /lambda:ListLayers/);
+
+  const local = toUserError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), {
+    connection: { kind: 'local', region: 'us-east-1', endpoint: 'http://127.0.0.1:9999' },
+  });
+  assert.match(local.message, /local endpoint at http:\/\/127\.0\.0\.1:9999/);
+
+  assert.match(toUserError(sdkError('PreconditionFailedException', 412)).message, /Refresh/);
+  assert.match(toUserError(sdkError('ResourceConflictException', 409)).message, /Wait/);
+  assert.match(toUserError(sdkError('TooManyRequestsException', 429)).message, /try again/);
+});
+
+test('user errors pass through and cancellations stay cancellations', () => {
+  const ue = new UserError('already fine');
+  assert.equal(toUserError(ue), ue);
+  assert.ok(toUserError(Object.assign(new Error('x'), { name: 'AbortError' })) instanceof CancelledError);
+});
