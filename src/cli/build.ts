@@ -1,0 +1,95 @@
+import { parseArgs } from 'node:util';
+import { basename, dirname } from 'node:path';
+import { buildLayer } from '../layer/build';
+import type { InstallerChoice } from '../layer/installer';
+import { UserError, errorMessage, isCancellation } from '../util/errors';
+import { consoleLog, type Log } from '../util/log';
+
+const USAGE = `usage: cli build REQUIREMENTS --runtime python3.X --arch x86_64|arm64 --out LAYER.zip
+       [--name LAYER_NAME] [--rebuild] [--python PATH] [--installer auto|pip|uv]
+       [--allow-source-builds] [--allow-incompatible]
+Builds a Lambda layer zip and prints the path of its manifest (LAYER.manifest.json next to the zip).`;
+
+/** `build`: exit 0 and the manifest path on stdout; 1 with a message on stderr when the build fails. */
+export async function run(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        runtime: { type: 'string' },
+        arch: { type: 'string' },
+        out: { type: 'string' },
+        name: { type: 'string' },
+        rebuild: { type: 'boolean' },
+        python: { type: 'string' },
+        installer: { type: 'string' },
+        'allow-source-builds': { type: 'boolean' },
+        'allow-incompatible': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    process.stderr.write(`${errorMessage(e)}\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const installer = values.installer ?? 'auto';
+  if (positionals.length !== 1 || !values.runtime || !values.arch || !values.out || !['auto', 'pip', 'uv'].includes(installer)) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const fileBase = basename(values.out).replace(/\.zip$/i, '');
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let lastLine = '';
+  const log: Log = { ...consoleLog, info: (m) => ((lastLine = m.trim()), consoleLog.info(m)) };
+  try {
+    const result = await buildLayer(
+      {
+        requirementsPath: positionals[0],
+        runtime: values.runtime,
+        architecture: values.arch,
+        layerName: values.name ?? fileBase,
+        outDir: dirname(values.out),
+        fileBase,
+        options: {
+          installer: installer as InstallerChoice,
+          pythonPath: values.python,
+          force: values.rebuild,
+          allowSourceBuilds: values['allow-source-builds'],
+          allowIncompatible: values['allow-incompatible'],
+        },
+      },
+      {
+        signal: controller.signal,
+        log,
+        progress: (p) => {
+          if (p.message.trim() !== lastLine) process.stderr.write(`${p.message}\n`);
+        },
+      },
+    );
+    process.stdout.write(`${result.manifestPath}\n`);
+    return 0;
+  } catch (e) {
+    if (isCancellation(e)) {
+      process.stderr.write('cancelled\n');
+      return 130;
+    }
+    if (e instanceof UserError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

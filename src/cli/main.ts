@@ -1,0 +1,31 @@
+/**
+ * Headless entry point: `node dist/cli.js <command> [args]`. Each command lives in its own file and exports
+ * `run(args): Promise<number>` (the exit code); add a line to the table to add a command.
+ */
+interface Command {
+  run(args: string[]): Promise<number>;
+}
+
+const commands: Record<string, () => Promise<Command>> = {
+  build: () => import('./build'),
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const load = name ? commands[name] : undefined;
+  if (!load) {
+    process.stderr.write(`usage: cli <${Object.keys(commands).join('|')}> [options]\n`);
+    return name && name !== '--help' && name !== '-h' ? 2 : 0;
+  }
+  return (await load()).run(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

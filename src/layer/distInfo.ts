@@ -1,0 +1,121 @@
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+
+/** One installed distribution as its *.dist-info folder describes it. */
+export interface DistInfo {
+  /** "requests-2.32.3.dist-info", relative to the install root. */
+  dir: string;
+  name: string;
+  version: string;
+  /** Installed files from RECORD, relative to the install root, "/"-separated. */
+  files: string[];
+  /** top_level.txt, or the first path segments in RECORD when the wheel has none. */
+  topLevel: string[];
+}
+
+/** Name and Version from METADATA (RFC 822 headers; the body after the first blank line is ignored). */
+export function parseMetadata(text: string): { name?: string; version?: string } {
+  const out: { name?: string; version?: string } = {};
+  for (const line of text.split(/\r?\n/)) {
+    if (line === '') break;
+    const m = /^(Name|Version):\s*(.*?)\s*$/i.exec(line);
+    if (m) out[m[1].toLowerCase() as 'name' | 'version'] = m[2];
+  }
+  return out;
+}
+
+/** The first column of RECORD (CSV, paths may be quoted), normalised to paths inside the install root. */
+export function parseRecord(text: string): string[] {
+  const paths: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (!line.trim()) continue;
+    const path = normalizeRecordPath(firstCsvField(line));
+    if (path) paths.push(path);
+  }
+  return paths;
+}
+
+function firstCsvField(line: string): string {
+  if (!line.startsWith('"')) {
+    const comma = line.indexOf(',');
+    return comma < 0 ? line : line.slice(0, comma);
+  }
+  let out = '';
+  for (let i = 1; i < line.length; i++) {
+    if (line[i] === '"') {
+      if (line[i + 1] === '"') {
+        out += '"';
+        i++;
+      } else {
+        break;
+      }
+    } else {
+      out += line[i];
+    }
+  }
+  return out;
+}
+
+/**
+ * pip --target installs through a temporary prefix, so scripts are recorded as "../../bin/x" while they end up
+ * in "<target>/bin/x": dropping the leading "../" segments gives the path inside the target.
+ */
+function normalizeRecordPath(path: string): string {
+  return path.replace(/\\/g, '/').replace(/^(\.\.?\/)+/, '');
+}
+
+export function topLevelFromRecord(files: string[]): string[] {
+  const names = new Set<string>();
+  for (const f of files) {
+    const first = f.split('/')[0];
+    if (!first || first.endsWith('.dist-info') || first.endsWith('.data') || first === '__pycache__' || first === 'bin') continue;
+    if (f.includes('/')) names.add(first);
+    else if (/\.(py|so|pyd)$/.test(first)) names.add(first.replace(/\..*$/, ''));
+  }
+  return [...names].sort();
+}
+
+export async function readDistInfos(root: string): Promise<DistInfo[]> {
+  const entries = await fs.readdir(root, { withFileTypes: true }).catch(() => []);
+  const dists: DistInfo[] = [];
+  for (const e of entries) {
+    if (!e.isDirectory() || !e.name.endsWith('.dist-info')) continue;
+    const dir = join(root, e.name);
+    const read = (f: string) => fs.readFile(join(dir, f), 'utf8').catch(() => undefined);
+    const [metadata, record, topLevel] = await Promise.all([read('METADATA'), read('RECORD'), read('top_level.txt')]);
+    const meta = parseMetadata(metadata ?? '');
+    const fallback = /^(.+?)-([^-]+)\.dist-info$/.exec(e.name);
+    const files = parseRecord(record ?? '');
+    dists.push({
+      dir: e.name,
+      name: meta.name ?? fallback?.[1] ?? e.name,
+      version: meta.version ?? fallback?.[2] ?? '',
+      files,
+      topLevel: topLevel !== undefined ? topLevel.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).sort() : topLevelFromRecord(files),
+    });
+  }
+  return dists.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+}
+
+/**
+ * Which distribution owns each installed path. Bytecode pip or we compiled is not in RECORD, so
+ * "pkg/__pycache__/mod.cpython-312.pyc" is credited to the owner of "pkg/mod.py".
+ */
+export function ownerOf(path: string, owners: Map<string, string>): string | undefined {
+  const direct = owners.get(path);
+  if (direct) return direct;
+  const distDir = /^([^/]+\.dist-info)\//.exec(path);
+  if (distDir) return owners.get(`${distDir[1]}/RECORD`);
+  const pyc = /^(.*?)__pycache__\/([^/.]+)\.[^/]*\.pyc$/.exec(path);
+  if (pyc) return owners.get(`${pyc[1]}${pyc[2]}.py`);
+  return undefined;
+}
+
+export function ownerMap(dists: DistInfo[]): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const d of dists) {
+    for (const f of d.files) owners.set(f, d.name);
+    owners.set(`${d.dir}/RECORD`, d.name);
+  }
+  return owners;
+}

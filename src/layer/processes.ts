@@ -1,0 +1,126 @@
+import { spawn, execFile } from 'node:child_process';
+import { promises as fs, constants as fsConstants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { CancelledError } from '../util/errors';
+
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  /** Each complete output line as it arrives. */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** Called once the child exists (tests use it to check the process tree is gone after a cancel). */
+  onSpawn?: (pid: number) => void;
+}
+
+export interface RunResult {
+  code: number | null;
+  /** stdout and stderr interleaved as received; only the last MAX_OUTPUT characters are kept. */
+  output: string;
+}
+
+const MAX_OUTPUT = 1 << 20;
+const KILL_GRACE_MS = 2000;
+
+/**
+ * Runs a command in its own process group so a cancel can stop it together with everything it started
+ * (pip's build subprocesses, uv's workers). Rejects with CancelledError once the group is gone, and with the
+ * spawn error (code ENOENT, EACCES) when the command cannot start.
+ */
+export function runProcess(command: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const { signal } = options;
+  if (signal?.aborted) return Promise.reject(new CancelledError());
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      detached: process.platform !== 'win32',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    let output = '';
+    let killTimer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const append = (text: string) => {
+      output += text;
+      if (output.length > MAX_OUTPUT * 2) output = output.slice(-MAX_OUTPUT);
+    };
+    for (const stream of ['stdout', 'stderr'] as const) {
+      let partial = '';
+      child[stream].setEncoding('utf8');
+      child[stream].on('data', (chunk: string) => {
+        append(chunk);
+        const lines = (partial + chunk).split(/\r?\n|\r/);
+        partial = lines.pop() ?? '';
+        for (const line of lines) if (line.trim()) options.onLine?.(line, stream);
+      });
+      child[stream].on('end', () => {
+        if (partial.trim()) options.onLine?.(partial, stream);
+      });
+    }
+    const onAbort = () => {
+      killTree(child.pid, 'SIGTERM');
+      killTimer = setTimeout(() => killTree(child.pid, 'SIGKILL'), KILL_GRACE_MS);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    child.on('spawn', () => {
+      if (child.pid !== undefined) options.onSpawn?.(child.pid);
+    });
+    child.on('error', (e) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      reject(e);
+    });
+    child.on('exit', () => {
+      if (!signal?.aborted || settled) return;
+      // The leader is gone; make sure nothing it started outlives it, and stop waiting for its pipes.
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      if (killTimer) clearTimeout(killTimer);
+      killTree(child.pid, 'SIGKILL');
+      child.stdout.destroy();
+      child.stderr.destroy();
+      reject(new CancelledError());
+    });
+    child.on('close', (code) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      if (killTimer) clearTimeout(killTimer);
+      if (signal?.aborted) reject(new CancelledError());
+      else resolve({ code, output: output.slice(-MAX_OUTPUT) });
+    });
+  });
+}
+
+function killTree(pid: number | undefined, sig: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  if (process.platform === 'win32') {
+    execFile('taskkill', ['/pid', String(pid), '/T', '/F'], () => undefined);
+    return;
+  }
+  try {
+    process.kill(-pid, sig);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+/** The first executable named `name` on PATH (PATHEXT-aware on Windows), or undefined. */
+export async function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  const pathVar = env.PATH ?? env.Path ?? '';
+  const exts = process.platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
+  for (const dir of pathVar.split(delimiter).filter(Boolean)) {
+    for (const ext of exts) {
+      const candidate = join(dir, name + ext);
+      try {
+        await fs.access(candidate, fsConstants.X_OK);
+        if ((await fs.stat(candidate)).isFile()) return candidate;
+      } catch {
+        // not here
+      }
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,132 @@
+import * as l10n from '@vscode/l10n';
+import { formatBytes } from '../util/format';
+import { UNZIPPED_LIMIT, WARN_RATIO, type LayerManifest } from './manifest';
+
+/** Every user-visible word of the report, so the shell can pass its own translations. */
+export interface ReportLabels {
+  /** "{0}" stands for the layer name. */
+  title: string;
+  packages: string;
+  version: string;
+  size: string;
+  files: string;
+  total: string;
+  zipped: string;
+  limit: string;
+  warnings: string;
+  incompatible: string;
+}
+
+export function defaultReportLabels(): ReportLabels {
+  return {
+    title: l10n.t('Layer {0}'),
+    packages: l10n.t('Packages'),
+    version: l10n.t('Version'),
+    size: l10n.t('Installed size'),
+    files: l10n.t('Files'),
+    total: l10n.t('Unzipped'),
+    zipped: l10n.t('Zipped'),
+    limit: l10n.t('Lambda limit (function + layers)'),
+    warnings: l10n.t('Warnings'),
+    incompatible: l10n.t('Files that will not load on the target'),
+  };
+}
+
+export interface ReportOptions {
+  /** CSP nonce for the one <style> element; the page has no script. */
+  nonce: string;
+  labels?: Partial<ReportLabels>;
+  /** BCP 47 language of the labels, for the html lang attribute. */
+  lang?: string;
+}
+
+const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export function escapeHtml(value: unknown): string {
+  return String(value).replace(/[&<>"']/g, (c) => escapes[c]);
+}
+
+/**
+ * A self-contained HTML page for a manifest: packages largest first with bars, and the total against the
+ * 250 MB limit. Bars are SVG rectangles sized by attributes, so the page needs no inline style attribute
+ * and works under a CSP of `default-src 'none'; style-src 'nonce-…'`.
+ */
+export function renderReport(manifest: LayerManifest, options: ReportOptions): string {
+  const labels = { ...defaultReportLabels(), ...options.labels };
+  const e = escapeHtml;
+  const nonce = e(options.nonce);
+  const packages = [...manifest.packages].sort((a, b) => b.size - a.size || (a.name < b.name ? -1 : 1));
+  const largest = Math.max(1, ...packages.map((p) => p.size));
+  const rows = packages
+    .map(
+      (p) => `<tr>
+<td class="name" title="${e(p.topLevel.join(', '))}">${e(p.name)}</td>
+<td>${e(p.version)}</td>
+<td class="num">${e(formatBytes(p.size))}</td>
+<td class="num">${e(p.files)}</td>
+<td class="bar">${bar(p.size / largest, 'pkg')}</td>
+</tr>`,
+    )
+    .join('\n');
+  const share = manifest.unzippedSize / UNZIPPED_LIMIT;
+  const level = share > 1 ? 'over' : share >= WARN_RATIO ? 'near' : 'ok';
+  const warnings = manifest.warnings.length
+    ? `<h2>${e(labels.warnings)}</h2><ul>${manifest.warnings.map((w) => `<li>${e(w)}</li>`).join('')}</ul>`
+    : '';
+  const incompatible = manifest.incompatibilities.length
+    ? `<h2>${e(labels.incompatible)}</h2><ul>${manifest.incompatibilities
+        .map((i) => `<li><code>${e(i.path)}</code> (${e(i.package)}): ${e(i.detail)}</li>`)
+        .join('')}</ul>`
+    : '';
+  return `<!DOCTYPE html>
+<html lang="${e(options.lang ?? 'en')}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(labels.title.replace('{0}', manifest.layerName))}</title>
+<style nonce="${nonce}">
+body { font-family: var(--vscode-font-family, system-ui, sans-serif); color: var(--vscode-foreground, #222); background: var(--vscode-editor-background, #fff); margin: 1em 2em; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: 2px 8px; border-bottom: 1px solid var(--vscode-panel-border, #ddd); }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.bar { width: 40%; }
+svg.bar { width: 100%; height: 10px; display: block; }
+svg.total { width: 100%; height: 16px; display: block; }
+rect.track { fill: var(--vscode-editorWidget-background, #eee); }
+rect.pkg, rect.ok { fill: var(--vscode-charts-blue, #3794ff); }
+rect.near { fill: var(--vscode-charts-yellow, #cca700); }
+rect.over { fill: var(--vscode-charts-red, #f14c4c); }
+line.mark { stroke: var(--vscode-foreground, #222); stroke-width: 2; }
+.meta { opacity: 0.8; }
+</style>
+</head>
+<body>
+<h1>${e(labels.title.replace('{0}', manifest.layerName))}</h1>
+<p class="meta">${e(manifest.runtime)} · ${e(manifest.architecture)} · ${e(manifest.installer)} · sha256 ${e(manifest.sha256.slice(0, 12))}</p>
+<p>${e(labels.total)}: <strong>${e(formatBytes(manifest.unzippedSize))}</strong> / ${e(formatBytes(UNZIPPED_LIMIT))} (${e(labels.limit)}) · ${e(labels.zipped)}: <strong>${e(formatBytes(manifest.zippedSize))}</strong></p>
+${totalBar(share, level)}
+${warnings}
+${incompatible}
+<h2>${e(labels.packages)}</h2>
+<table>
+<thead><tr><th>${e(labels.packages)}</th><th>${e(labels.version)}</th><th class="num">${e(labels.size)}</th><th class="num">${e(labels.files)}</th><th></th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>
+</body>
+</html>
+`;
+}
+
+function bar(fraction: number, cls: string): string {
+  const w = Math.max(0, Math.min(1000, Math.round(fraction * 1000)));
+  return `<svg class="bar" viewBox="0 0 1000 10" preserveAspectRatio="none" aria-hidden="true"><rect class="track" width="1000" height="10"/><rect class="${cls}" width="${w}" height="10"/></svg>`;
+}
+
+/** The total against the limit, with a mark at the 80 % warning threshold. */
+function totalBar(share: number, level: string): string {
+  const w = Math.max(0, Math.min(1000, Math.round(share * 1000)));
+  const mark = Math.round(WARN_RATIO * 1000);
+  return `<svg class="total" viewBox="0 0 1000 16" preserveAspectRatio="none" role="img" aria-label="${escapeHtml(`${Math.round(share * 100)}%`)}"><rect class="track" width="1000" height="16"/><rect class="${level}" width="${w}" height="16"/><line class="mark" x1="${mark}" y1="0" x2="${mark}" y2="16"/></svg>`;
+}

@@ -1,0 +1,173 @@
+import * as l10n from '@vscode/l10n';
+import { promises as fs } from 'node:fs';
+import { join, posix } from 'node:path';
+import { throwIfAborted } from '../util/errors';
+import { isElf, maxGlibcMinor, parseElf, ElfError, EM_AARCH64, EM_X86_64, type ElfInfo } from './elf';
+import { ownerOf } from './distInfo';
+import type { Target } from './runtimes';
+
+export interface StagedFile {
+  /** Relative to the install root, "/"-separated. */
+  path: string;
+  abs: string;
+  size: number;
+}
+
+export interface StagedTree {
+  files: StagedFile[];
+  /** Relative folder paths, "/"-separated, without the root itself. */
+  dirs: string[];
+  totalSize: number;
+}
+
+export type IncompatibilityReason = 'machine' | 'glibc' | 'python-abi' | 'platform' | 'unreadable';
+
+export interface Incompatibility {
+  path: string;
+  package: string;
+  reason: IncompatibilityReason;
+  detail: string;
+}
+
+/** Lists the tree sorted by path. Symlinked folders are not followed (wheels cannot contain them). */
+export async function walkTree(root: string, signal?: AbortSignal): Promise<StagedTree> {
+  const tree: StagedTree = { files: [], dirs: [], totalSize: 0 };
+  const visit = async (rel: string): Promise<void> => {
+    throwIfAborted(signal);
+    const entries = await fs.readdir(join(root, rel), { withFileTypes: true });
+    await Promise.all(
+      entries.map(async (e) => {
+        const childRel = rel ? `${rel}/${e.name}` : e.name;
+        const abs = join(root, childRel);
+        if (e.isDirectory()) {
+          tree.dirs.push(childRel);
+          await visit(childRel);
+        } else if (e.isFile() || e.isSymbolicLink()) {
+          const st = await fs.stat(abs);
+          if (!st.isFile()) return;
+          tree.files.push({ path: childRel, abs, size: st.size });
+          tree.totalSize += st.size;
+        }
+      }),
+    );
+  };
+  await visit('');
+  const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  tree.files.sort((a, b) => byPath(a.path, b.path));
+  tree.dirs.sort(byPath);
+  return tree;
+}
+
+/** Extensions that are never native code; everything else is checked for the ELF magic. */
+const NEVER_NATIVE = /\.(py|pyi|pyc|pyx|pxd|txt|md|rst|json|toml|cfg|ini|yaml|yml|csv|html?|css|js|map|typed|h|hpp|c|cc|cpp|pem|crt|xml|svg|png|jpe?g|gif|ico|mo|po|dat|npz|npy|tmpl|jinja2?|sh|bat|pyd\.typed)$/i;
+const EXTENSION_SUFFIX = /\.cpython-(\d+)([a-z]*)-([A-Za-z0-9_]+-[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)?)\.so$/;
+
+/** Python extension modules built for another Python or another OS, judged by the file name alone. */
+export function extensionProblem(path: string, target: Target): { reason: IncompatibilityReason; detail: string } | undefined {
+  const base = posix.basename(path);
+  if (/\.pyd$/i.test(base)) return { reason: 'platform', detail: l10n.t('Windows extension module (.pyd)') };
+  const m = EXTENSION_SUFFIX.exec(base);
+  if (!m) return undefined;
+  const [, version, flags, platform] = m;
+  if (version !== target.pythonTag || flags.includes('t')) {
+    return {
+      reason: 'python-abi',
+      detail: l10n.t('extension for CPython {0} (cpython-{1}{2}), the runtime is {3}', versionLabel(version), version, flags, target.runtime),
+    };
+  }
+  if (platform !== `${target.machine}-linux-gnu`) {
+    return { reason: 'platform', detail: l10n.t('extension for {0}, the layer needs {1}-linux-gnu', platform, target.machine) };
+  }
+  return undefined;
+}
+
+function versionLabel(tag: string): string {
+  return `${tag[0]}.${tag.slice(1)}`;
+}
+
+/** Problems an ELF object would have when loaded on the target. Relocatable objects (.o) are not loaded. */
+export function elfProblems(info: ElfInfo, target: Target): { reason: IncompatibilityReason; detail: string }[] {
+  if (info.type !== 2 && info.type !== 3) return [];
+  const problems: { reason: IncompatibilityReason; detail: string }[] = [];
+  const wanted = target.machine === 'aarch64' ? EM_AARCH64 : EM_X86_64;
+  if (info.machine !== wanted || info.bits !== 64) {
+    problems.push({
+      reason: 'machine',
+      detail: l10n.t('built for {0} ({1}-bit), the layer targets {2}', info.machineName, info.bits, target.machine),
+    });
+  }
+  const glibc = maxGlibcMinor(info);
+  if (glibc !== undefined && glibc > target.glibcMinor) {
+    problems.push({
+      reason: 'glibc',
+      detail: l10n.t('needs GLIBC_2.{0}, {1} provides glibc 2.{2}', glibc, target.runtime, target.glibcMinor),
+    });
+  }
+  return problems;
+}
+
+/** Checks every file that could be native code; returns the offenders with the package that installed them. */
+export async function scanCompatibility(
+  tree: StagedTree,
+  target: Target,
+  owners: Map<string, string>,
+  signal?: AbortSignal,
+): Promise<Incompatibility[]> {
+  const found: Incompatibility[] = [];
+  const add = (path: string, p: { reason: IncompatibilityReason; detail: string }) =>
+    found.push({ path, package: ownerOf(path, owners) ?? l10n.t('(no package)'), ...p });
+  const candidates = tree.files.filter((f) => !NEVER_NATIVE.test(f.path) && f.size >= 4);
+  await forEachLimited(candidates, 8, async (f) => {
+    throwIfAborted(signal);
+    const byName = extensionProblem(f.path, target);
+    if (byName) add(f.path, byName);
+    if (!(await startsWithElfMagic(f.abs))) return;
+    try {
+      for (const p of elfProblems(parseElf(await fs.readFile(f.abs)), target)) add(f.path, p);
+    } catch (e) {
+      if (!(e instanceof ElfError)) throw e;
+      add(f.path, { reason: 'unreadable', detail: l10n.t('damaged ELF file ({0})', e.message) });
+    }
+  });
+  return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.reason < b.reason ? -1 : 1));
+}
+
+async function startsWithElfMagic(path: string): Promise<boolean> {
+  const h = await fs.open(path, 'r');
+  try {
+    const buf = Buffer.alloc(4);
+    const { bytesRead } = await h.read(buf, 0, 4, 0);
+    return bytesRead === 4 && isElf(buf);
+  } finally {
+    await h.close();
+  }
+}
+
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** The message listing offenders by package, for the error (or the warning when the user overrides). */
+export function describeIncompatibilities(found: Incompatibility[], target: Target, max = 12): string {
+  const byPackage = new Map<string, Incompatibility[]>();
+  for (const f of found) byPackage.set(f.package, [...(byPackage.get(f.package) ?? []), f]);
+  const lines: string[] = [];
+  for (const [pkg, items] of [...byPackage].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const i of items.slice(0, 3)) lines.push(`  ${pkg}: ${i.path}: ${i.detail}`);
+    if (items.length > 3) lines.push(`  ${pkg}: ` + l10n.t('… and {0} more files', items.length - 3));
+  }
+  const shown = lines.slice(0, max);
+  if (lines.length > max) shown.push('  ' + l10n.t('… and {0} more', lines.length - max));
+  return l10n.t(
+    '{0} files will not load on {1} ({2}), from {3}:\n{4}',
+    found.length,
+    target.runtime,
+    target.architecture,
+    [...byPackage.keys()].sort().join(', '),
+    shown.join('\n'),
+  );
+}
