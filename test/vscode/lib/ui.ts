@@ -1,0 +1,112 @@
+// UI flows: test/vscode/ui/<name>.ui.ts files, each driving the real workbench through Playwright.
+//
+//   import type { UiContext } from '../lib/ui';
+//   export const locale = 'zh-cn';          // optional: run this flow in its own code-server with that locale
+//   export const timeoutMs = 120_000;       // optional (default 180 s)
+//   export default async function (ui: UiContext): Promise<void> { … throw to fail … }
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { pathToFileURL } from 'node:url';
+import { tapConsole } from './console';
+import { UI_FLOW_DIR } from './paths';
+import { Workbench, remoteUri, workbenchUrl } from './workbench';
+
+export interface UiContext {
+  workbench: Workbench;
+  page: Page;
+  /** This flow's own copy of the test workspace (absolute path on disk, opened as the folder). */
+  workspace: string;
+  /** The local endpoint the extension is pointed at (the runner's sandbox), if any. */
+  endpoint?: string;
+  /** The display language of this run ('en' or e.g. 'zh-cn'). */
+  locale: string;
+  /** Saves .test-output/screenshots/<flow>-<name>.png and returns its path. */
+  screenshot(name: string): Promise<string>;
+  /** Every console line of the page so far (workbench and extension host). */
+  consoleLines: string[];
+  log(message: string): void;
+}
+
+export type UiFlowFunction = (ui: UiContext) => Promise<void>;
+
+export interface UiFlow {
+  name: string;
+  file: string;
+  run: UiFlowFunction;
+  locale?: string;
+  timeoutMs?: number;
+}
+
+export async function loadUiFlows(filter?: string[], dir = UI_FLOW_DIR): Promise<UiFlow[]> {
+  if (!fs.existsSync(dir)) return [];
+  const names = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.ui.ts'))
+    .map((f) => f.slice(0, -'.ui.ts'.length))
+    .filter((name) => !filter || filter.includes(name))
+    .sort();
+  const flows: UiFlow[] = [];
+  for (const name of names) {
+    const file = path.join(dir, `${name}.ui.ts`);
+    const mod = await import(pathToFileURL(file).href);
+    // tsx may wrap a CommonJS default export once more.
+    const run = typeof mod.default === 'function' ? mod.default : mod.default?.default;
+    if (typeof run !== 'function') throw new Error(`${file} must export a default async function (ui: UiContext)`);
+    flows.push({ name, file, run, locale: mod.locale ?? mod.default?.locale, timeoutMs: mod.timeoutMs ?? mod.default?.timeoutMs });
+  }
+  return flows;
+}
+
+export interface UiFlowRun {
+  browser: Browser;
+  serverUrl: string;
+  workspace: string;
+  extensionPath: string;
+  endpoint?: string;
+  locale: string;
+  defaultTimeoutMs: number;
+  verbose: boolean;
+}
+
+/** Runs one flow in a fresh browser context; resolves to an error message on failure, undefined on success. */
+export async function runUiFlow(flow: UiFlow, run: UiFlowRun): Promise<string | undefined> {
+  const context = await run.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  const tap = tapConsole(page, `  [${flow.name}] `, run.verbose);
+  const workbench = new Workbench(page);
+  const timeoutMs = flow.timeoutMs ?? run.defaultTimeoutMs;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const url = workbenchUrl(run.serverUrl, run.workspace, [['extensionDevelopmentPath', remoteUri(run.serverUrl, run.extensionPath)]]);
+    const flowDone = (async () => {
+      await page.goto(url, { timeout: 60_000 });
+      await workbench.waitReady();
+      await flow.run({
+        workbench,
+        page,
+        workspace: run.workspace,
+        endpoint: run.endpoint,
+        locale: run.locale,
+        screenshot: (name) => workbench.screenshot(`${flow.name}-${name}`),
+        consoleLines: tap.lines,
+        log: (message) => console.log(`  [${flow.name}] ${message}`),
+      });
+    })();
+    flowDone.catch(() => undefined); // after a timeout its late rejection is expected, not unhandled
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    });
+    await Promise.race([flowDone, timedOut]);
+    return undefined;
+  } catch (err) {
+    const shot = await workbench.screenshot(`${flow.name}-failure`).catch(() => undefined);
+    const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    return shot ? `${message}\n  screenshot: ${shot}` : message;
+  } finally {
+    clearTimeout(timer);
+    tap.dispose();
+    await context.close().catch(() => undefined);
+  }
+}

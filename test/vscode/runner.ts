@@ -1,0 +1,254 @@
+// The in-VS-Code test tier (npm run test:vscode). Needs `npm run compile` first (dist/ and out/test/suite/).
+//
+// 1. Starts the local sandbox endpoint (src/sandbox/server.ts, when present) and code-server with a throwaway
+//    profile whose user settings point the extension at it (lambdaLayers.connection = local, .endpoint = URL).
+// 2. Opens the workbench in headless Chromium with this repo as a development extension and
+//    out/test/suite/index as extensionTestsPath: the Mocha suite (test/vscode/suite/*.test.ts) runs in the
+//    real extension host.
+// 3. Runs the Playwright UI flows (test/vscode/ui/*.ui.ts), each in a fresh window on its own workspace copy.
+// Ends with the line `vscode: N passed, M failed`; exits non-zero on any failure. Everything started is
+// stopped, also on failure or timeout.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from './lib/browser';
+import { startCodeServer, type CodeServer } from './lib/codeServer';
+import { DEFAULT_WORKSPACE, OUTPUT_DIR, REPO_ROOT, SUITE_ENTRY } from './lib/paths';
+import { createProfile } from './lib/profile';
+import { startSandboxIfPresent, type Sandbox, type SandboxOptions } from './lib/sandbox';
+import { runSuite } from './lib/suite';
+import { loadUiFlows, runUiFlow, type UiFlow } from './lib/ui';
+
+export interface VsCodeTestOptions {
+  /** Extension loaded as development extension (default: this repo). */
+  extensionPath?: string;
+  /** Folder copied to a temp dir and opened (default: test/fixtures/demo-workspace). */
+  workspace?: string;
+  /** Display language for the suite and for flows that do not pick one (default 'en'). */
+  locale?: string;
+  /** Extra user settings (override the runner's lambdaLayers.* ones). */
+  settings?: Record<string, unknown>;
+  /** Extra environment for code-server and so for the extension host. */
+  env?: Record<string, string>;
+  /** Start the sandbox (default true, when src/sandbox/server.ts exists); an object passes options to it. */
+  sandbox?: boolean | Omit<SandboxOptions, 'dataDir'>;
+  /** Use this endpoint instead of starting a sandbox. */
+  endpoint?: string;
+  /** Run the Mocha suite (default true). */
+  suite?: boolean;
+  /** Only these suite files (base names without .test.ts). */
+  suiteFiles?: string[];
+  /** Mocha grep over test titles. */
+  grep?: string;
+  /** Run the UI flows (default true); a list runs only those (base names without .ui.ts). */
+  ui?: boolean | string[];
+  suiteTimeoutMs?: number;
+  flowTimeoutMs?: number;
+  /** Print every console line of the workbench, noise included. */
+  verbose?: boolean;
+  /** Keep the temp profile and workspace copies (their path is printed). */
+  keepTemp?: boolean;
+}
+
+export interface VsCodeTestResult {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+/** AWS variables that could make the extension reach a real account from a test run. */
+const AWS_ENV_TO_CLEAR = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE'];
+
+function copyWorkspace(source: string, target: string): string {
+  if (fs.existsSync(source)) fs.cpSync(source, target, { recursive: true });
+  else fs.mkdirSync(target, { recursive: true });
+  return target;
+}
+
+interface Instance {
+  server: CodeServer;
+  locale: string;
+}
+
+export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<VsCodeTestResult> {
+  const extensionPath = path.resolve(options.extensionPath ?? REPO_ROOT);
+  const workspaceSource = path.resolve(options.workspace ?? DEFAULT_WORKSPACE);
+  const baseLocale = options.locale ?? 'en';
+  const verbose = options.verbose ?? false;
+  const result: VsCodeTestResult = { passed: 0, failed: 0, skipped: 0 };
+  const fail = (what: string, message: string) => {
+    result.failed++;
+    console.log(`✗ ${what}\n${message.replace(/^/gm, '    ')}`);
+  };
+
+  for (const required of [path.join(extensionPath, 'package.json'), ...(options.suite === false ? [] : [SUITE_ENTRY])]) {
+    if (!fs.existsSync(required)) throw new Error(`${required} is missing: run \`npm run compile\` first.`);
+  }
+
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'll-vscode-'));
+  const logDir = path.join(OUTPUT_DIR, 'vscode-logs');
+  let sandbox: Sandbox | undefined;
+  let browser: Browser | undefined;
+  const instances: Instance[] = [];
+
+  try {
+    let endpoint = options.endpoint ?? process.env.LAMBDA_LAYERS_TEST_ENDPOINT;
+    if (!endpoint && options.sandbox !== false) {
+      const sandboxOptions = typeof options.sandbox === 'object' ? options.sandbox : {};
+      sandbox = await startSandboxIfPresent({ ...sandboxOptions, dataDir: path.join(root, 'sandbox') });
+      endpoint = sandbox?.url;
+      console.log(sandbox ? `sandbox: ${sandbox.url}` : 'sandbox: src/sandbox/server.ts not present, none started');
+    }
+
+    const settings = {
+      ...(endpoint ? { 'lambdaLayers.connection': 'local', 'lambdaLayers.endpoint': endpoint } : {}),
+      ...options.settings,
+    };
+    const env: Record<string, string | undefined> = {
+      // No shared AWS config or credentials: tests see only what they set up themselves.
+      AWS_CONFIG_FILE: path.join(root, 'aws', 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(root, 'aws', 'credentials'),
+      LAMBDA_LAYERS_TEST_OUTPUT: OUTPUT_DIR,
+      ...(endpoint ? { LAMBDA_LAYERS_TEST_ENDPOINT: endpoint } : {}),
+      ...(options.grep ? { LAMBDA_LAYERS_SUITE_GREP: options.grep } : {}),
+      ...(options.suiteFiles ? { LAMBDA_LAYERS_SUITE_FILES: options.suiteFiles.join(',') } : {}),
+      ...options.env,
+    };
+    for (const name of AWS_ENV_TO_CLEAR) if (!(name in env)) env[name] = undefined;
+
+    const instanceFor = async (locale: string): Promise<Instance> => {
+      const existing = instances.find((i) => i.locale === locale);
+      if (existing) return existing;
+      const dir = path.join(root, `profile-${locale}`);
+      const profile = createProfile(dir, settings, locale);
+      const started = Date.now();
+      const server = await startCodeServer({
+        ...profile,
+        workspace: copyWorkspace(workspaceSource, path.join(dir, 'workspace')),
+        locale: locale === 'en' ? undefined : locale,
+        env,
+        logFile: path.join(logDir, `code-server-${locale}.log`),
+      });
+      console.log(`code-server (${locale}): ${server.url} in ${Date.now() - started} ms, log ${path.join(logDir, `code-server-${locale}.log`)}`);
+      const instance = { server, locale };
+      instances.push(instance);
+      return instance;
+    };
+
+    fs.rmSync(logDir, { recursive: true, force: true });
+    browser = await launchBrowser();
+
+    if (options.suite !== false) {
+      const { server } = await instanceFor(baseLocale);
+      const started = Date.now();
+      console.log(`suite (${baseLocale}):`);
+      const suite = await runSuite({
+        browser,
+        serverUrl: server.url,
+        workspace: copyWorkspace(workspaceSource, path.join(root, 'suite', path.basename(workspaceSource))),
+        extensionPath,
+        suiteEntry: SUITE_ENTRY,
+        timeoutMs: options.suiteTimeoutMs ?? 10 * 60_000,
+        verbose,
+      });
+      result.passed += suite.passed;
+      result.failed += suite.failed;
+      result.skipped += suite.skipped;
+      if (suite.error) fail('suite', suite.error);
+      console.log(`suite: ${suite.passed} passed, ${suite.failed} failed, ${suite.skipped} skipped in ${Date.now() - started} ms`);
+    }
+
+    if (options.ui !== false) {
+      const flows: UiFlow[] = await loadUiFlows(Array.isArray(options.ui) ? options.ui : undefined);
+      for (const flow of flows) {
+        const locale = flow.locale ?? baseLocale;
+        const { server } = await instanceFor(locale);
+        const started = Date.now();
+        const error = await runUiFlow(flow, {
+          browser,
+          serverUrl: server.url,
+          workspace: copyWorkspace(workspaceSource, path.join(root, 'ui', flow.name, path.basename(workspaceSource))),
+          extensionPath,
+          endpoint,
+          locale,
+          defaultTimeoutMs: options.flowTimeoutMs ?? 180_000,
+          verbose,
+        });
+        if (error) fail(`ui ${flow.name} (${locale})`, error);
+        else {
+          result.passed++;
+          console.log(`✓ ui ${flow.name} (${locale}) in ${Date.now() - started} ms`);
+        }
+      }
+    }
+    return result;
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await Promise.all(instances.map((i) => i.server.stop()));
+    await sandbox?.close();
+    if (options.keepTemp) console.log(`kept ${root}`);
+    else fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function parseArgs(argv: string[]): VsCodeTestOptions {
+  const options: VsCodeTestOptions = {};
+  const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    switch (arg) {
+      case '--locale': options.locale = value(); break;
+      case '--grep': options.grep = value(); break;
+      case '--files': options.suiteFiles = list(value()); break;
+      case '--ui': options.ui = list(value()); break;
+      case '--no-ui': options.ui = false; break;
+      case '--no-suite': options.suite = false; break;
+      case '--workspace': options.workspace = value(); break;
+      case '--extension': options.extensionPath = value(); break;
+      case '--endpoint': options.endpoint = value(); break;
+      case '--no-sandbox': options.sandbox = false; break;
+      case '--verbose': options.verbose = true; break;
+      case '--keep-temp': options.keepTemp = true; break;
+      default:
+        throw new Error(
+          `unknown argument ${arg}\nusage: runner.ts [--locale zh-cn] [--grep re] [--files a,b] [--ui a,b | --no-ui] [--no-suite]\n` +
+            '       [--workspace dir] [--extension dir] [--endpoint url | --no-sandbox] [--verbose] [--keep-temp]',
+        );
+    }
+  }
+  return options;
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const totalTimeoutMs = Number(process.env.LAMBDA_LAYERS_VSCODE_TIMEOUT_MS ?? 30 * 60_000);
+  // Last resort: 'exit' handlers registered by startCodeServer kill code-server's tree.
+  const watchdog = setTimeout(() => {
+    console.log(`vscode tests exceeded ${totalTimeoutMs} ms, aborting`);
+    console.log('vscode: 0 passed, 1 failed');
+    process.exit(1);
+  }, totalTimeoutMs);
+  watchdog.unref();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
+
+  const started = Date.now();
+  let result: VsCodeTestResult;
+  try {
+    result = await runVsCodeTests(options);
+  } catch (err) {
+    console.log(`✗ ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    result = { passed: 0, failed: 1, skipped: 0 };
+  }
+  clearTimeout(watchdog);
+  console.log(`(${result.skipped} skipped, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(`vscode: ${result.passed} passed, ${result.failed} failed`);
+  process.exit(result.failed > 0 || result.passed === 0 ? 1 : 0);
+}
+
+if (require.main === module) void main();
