@@ -1,0 +1,45 @@
+// Standalone endpoint: `node dist/sandbox.js --port N --data DIR [--update-delay-ms N]`.
+// Prints the endpoint URL as the only line on stdout; logs go to stderr.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { consoleLog } from '../util/log';
+import { startSandbox } from './server';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '0' },
+      data: { type: 'string' },
+      'update-delay-ms': { type: 'string' },
+    },
+  });
+  if (!values.data) {
+    process.stderr.write('usage: sandbox --data DIR [--port N] [--update-delay-ms N]\n');
+    process.exit(2);
+  }
+  const port = Number(values.port);
+  const delay = values['update-delay-ms'] === undefined ? undefined : Number(values['update-delay-ms']);
+  if (!Number.isInteger(port) || port < 0 || port > 65535 || (delay !== undefined && !(delay >= 0))) {
+    process.stderr.write('error: --port must be 0-65535 and --update-delay-ms a number of milliseconds\n');
+    process.exit(2);
+  }
+  const sandbox = await startSandbox({ dataDir: resolve(values.data), port, updateDelayMs: delay, log: consoleLog });
+  process.stdout.write(`${sandbox.url}\n`);
+
+  const stop = () => {
+    sandbox.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        consoleLog.error(e instanceof Error ? e : String(e));
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+  consoleLog.error(e instanceof Error ? e : String(e));
+  process.exit(1);
+});

@@ -1,0 +1,21 @@
+import { createReadStream, promises as fs } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { SandboxContext } from '../context';
+import type { Router } from '../router';
+import { BlobStore } from '../store/blobs';
+import { notFound } from '../wire';
+
+/**
+ * Serves the zips behind `Content.Location` (layers) and `Code.Location` (functions), which on AWS
+ * are presigned S3 URLs: a plain GET returns the bytes.
+ */
+export function contentRoutes(router: Router, sb: SandboxContext): void {
+  router.add('GET', '/_sandbox/blobs/:file', async (ctx) => {
+    const hex = ctx.params.file.replace(/\.zip$/, '');
+    const path = sb.store.blobs.pathOf(hex);
+    const st = BlobStore.isHex(hex) ? await fs.stat(path).catch(() => undefined) : undefined;
+    if (!st) throw notFound('The specified key does not exist.');
+    ctx.res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': st.size });
+    await pipeline(createReadStream(path), ctx.res);
+  });
+}

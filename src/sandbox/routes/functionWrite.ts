@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { functionArn, functionNotFound, parseFunctionName, requireLatest } from '../arn';
+import type { SandboxContext } from '../context';
+import { MAX_CONTROL_REQUEST_BYTES, MAX_UPLOAD_REQUEST_BYTES } from '../limits';
+import type { RequestContext } from '../router';
+import { functionConfiguration } from '../shapes';
+import type { FunctionRecord } from '../store/records';
+import { ARCHITECTURES, Problems, decodeZipFile } from '../validate';
+import { awsDate, conflict, invalidParameter, preconditionFailed, sendJson, sha256Base64 } from '../wire';
+import { checkConfigFields, checkTotalSize, resolveLayers, type ConfigFields } from './functionInput';
+import { checkUploadedZip } from './upload';
+
+interface CreateBody extends ConfigFields {
+  FunctionName?: string;
+  Code?: { ZipFile?: string; S3Bucket?: string; S3Key?: string; ImageUri?: string };
+  PackageType?: string;
+  Tags?: Record<string, string>;
+}
+
+interface UpdateCodeBody {
+  ZipFile?: string;
+  S3Bucket?: string;
+  S3Key?: string;
+  ImageUri?: string;
+  RevisionId?: string;
+  DryRun?: boolean;
+  Architectures?: string[];
+}
+
+interface UpdateConfigBody extends ConfigFields {
+  RevisionId?: string;
+}
+
+/** Stores uploaded code (pinned) and returns what the record needs. Only ZipFile: there is no S3 here. */
+async function storeCode(sb: SandboxContext, zipFile: string | undefined, s3: boolean) {
+  if (s3) throw invalidParameter('This local sandbox has no S3: send the code as ZipFile.');
+  const zip = decodeZipFile(zipFile);
+  if (!zip) throw invalidParameter('Please provide a source for function code: ZipFile.');
+  const info = await checkUploadedZip(zip);
+  const blob = await sb.store.blobs.put(zip);
+  return { codeSha256: sha256Base64(zip), codeSize: zip.length, codeBlob: blob, codeUnzippedSize: info.declaredUnzippedBytes };
+}
+
+export async function createFunction(ctx: RequestContext, sb: SandboxContext): Promise<void> {
+  const body = await ctx.json<CreateBody>(MAX_UPLOAD_REQUEST_BYTES, 'CreateFunction');
+  const p = new Problems();
+  p.required(body.FunctionName, 'functionName');
+  p.required(body.Role, 'role');
+  p.required(body.Code, 'code');
+  p.throwIfAny();
+  const name = parseFunctionName(body.FunctionName!, ctx.region).name;
+  const np = new Problems();
+  np.maxLength(name, 'functionName', 64);
+  np.throwIfAny();
+  checkConfigFields(body);
+  if (body.PackageType === 'Image' || body.Code?.ImageUri) throw invalidParameter('This local sandbox runs only Zip functions.');
+  if (!body.Runtime || !body.Handler) {
+    throw invalidParameter('Runtime and Handler are mandatory parameters for functions created with deployment packages.');
+  }
+  const region = sb.store.region(ctx.region);
+  const layers = resolveLayers(region, body.Layers ?? []);
+  const code = await storeCode(sb, body.Code?.ZipFile, Boolean(body.Code?.S3Bucket || body.Code?.S3Key));
+  layers.forEach((l) => sb.store.blobs.pin(l.blob));
+  try {
+    checkTotalSize(code.codeUnzippedSize, layers);
+    const record = await region.functions.modify(name, (current) => {
+      if (current) throw conflict(`Function already exist: ${name}`);
+      const next: FunctionRecord = {
+        name,
+        runtime: body.Runtime,
+        role: body.Role!,
+        handler: body.Handler,
+        description: body.Description ?? '',
+        timeout: body.Timeout ?? 3,
+        memorySize: body.MemorySize ?? 128,
+        lastModified: awsDate(),
+        ...code,
+        ...(body.Environment?.Variables && { environment: body.Environment.Variables }),
+        layers,
+        architectures: body.Architectures ?? [ARCHITECTURES[0]],
+        ephemeralStorageMb: body.EphemeralStorage?.Size ?? 512,
+        tracingMode: body.TracingConfig?.Mode ?? 'PassThrough',
+        ...(body.Tags && { tags: body.Tags }),
+        revisionId: randomUUID(),
+        state: 'Pending',
+      };
+      return { next, result: next };
+    });
+    sb.lifecycle.schedule(region.functions, name, record.revisionId);
+    sb.log.info(`created function ${name}`);
+    sendJson(ctx.res, 201, functionConfiguration(ctx.region, record));
+  } finally {
+    sb.store.blobs.unpin(code.codeBlob);
+    layers.forEach((l) => sb.store.blobs.unpin(l.blob));
+  }
+}
+
+/** Lambda refuses a change while the function is Pending or an update is InProgress, and on a stale RevisionId. */
+function checkUpdatable(ctx: RequestContext, current: FunctionRecord | undefined, name: string, revisionId: string | undefined): FunctionRecord {
+  if (!current) throw functionNotFound(ctx.region, name);
+  if (revisionId !== undefined && revisionId !== current.revisionId) throw preconditionFailed();
+  if (current.state === 'Pending') {
+    throw conflict('The operation cannot be performed at this time. The function is currently in the following state: Pending');
+  }
+  if (current.lastUpdateStatus === 'InProgress') {
+    throw conflict(`The operation cannot be performed at this time. An update is in progress for resource: ${functionArn(ctx.region, name)}`);
+  }
+  return current;
+}
+
+function targetName(ctx: RequestContext): string {
+  const ref = parseFunctionName(ctx.params.FunctionName, ctx.region);
+  requireLatest(ref, ctx.region);
+  return ref.name;
+}
+
+export async function updateFunctionCode(ctx: RequestContext, sb: SandboxContext): Promise<void> {
+  const name = targetName(ctx);
+  const body = await ctx.json<UpdateCodeBody>(MAX_UPLOAD_REQUEST_BYTES, 'UpdateFunctionCode');
+  const p = new Problems();
+  p.enumList(body.Architectures, 'architectures', ARCHITECTURES, 1);
+  p.throwIfAny();
+  if (body.ImageUri) throw invalidParameter('This local sandbox runs only Zip functions.');
+  const region = sb.store.region(ctx.region);
+  if (!region.functions.get(name)) throw functionNotFound(ctx.region, name);
+  const code = await storeCode(sb, body.ZipFile, Boolean(body.S3Bucket || body.S3Key));
+  try {
+    const { record, replaced } = await region.functions.modify<{ record: FunctionRecord; replaced?: string }>(name, (current) => {
+      const f = checkUpdatable(ctx, current, name, body.RevisionId);
+      checkTotalSize(code.codeUnzippedSize, f.layers);
+      if (body.DryRun) return { next: undefined, result: { record: f } };
+      const next: FunctionRecord = {
+        ...f,
+        ...code,
+        ...(body.Architectures && { architectures: body.Architectures }),
+        lastModified: awsDate(),
+        revisionId: randomUUID(),
+        lastUpdateStatus: 'InProgress',
+      };
+      return { next, result: { record: next, replaced: f.codeBlob } };
+    });
+    if (!body.DryRun) sb.lifecycle.schedule(region.functions, name, record.revisionId);
+    sendJson(ctx.res, 200, functionConfiguration(ctx.region, record));
+    if (replaced && replaced !== code.codeBlob) await sb.store.blobs.deleteIfUnused(replaced, sb.store.isReferenced);
+  } finally {
+    sb.store.blobs.unpin(code.codeBlob);
+  }
+}
+
+export async function updateFunctionConfiguration(ctx: RequestContext, sb: SandboxContext): Promise<void> {
+  const name = targetName(ctx);
+  const body = await ctx.json<UpdateConfigBody>(MAX_CONTROL_REQUEST_BYTES, 'UpdateFunctionConfiguration');
+  checkConfigFields(body);
+  const region = sb.store.region(ctx.region);
+  const layers = body.Layers && resolveLayers(region, body.Layers);
+  layers?.forEach((l) => sb.store.blobs.pin(l.blob));
+  try {
+    const { record, dropped } = await region.functions.modify(name, (current) => {
+      const f = checkUpdatable(ctx, current, name, body.RevisionId);
+      if (layers) checkTotalSize(f.codeUnzippedSize, layers);
+      const next: FunctionRecord = {
+        ...f,
+        ...(body.Role !== undefined && { role: body.Role }),
+        ...(body.Handler !== undefined && { handler: body.Handler }),
+        ...(body.Description !== undefined && { description: body.Description }),
+        ...(body.Timeout !== undefined && { timeout: body.Timeout }),
+        ...(body.MemorySize !== undefined && { memorySize: body.MemorySize }),
+        ...(body.Runtime !== undefined && { runtime: body.Runtime }),
+        ...(body.Environment !== undefined && { environment: body.Environment.Variables ?? {} }),
+        ...(layers && { layers }),
+        ...(body.EphemeralStorage?.Size !== undefined && { ephemeralStorageMb: body.EphemeralStorage.Size }),
+        ...(body.TracingConfig?.Mode !== undefined && { tracingMode: body.TracingConfig.Mode }),
+        lastModified: awsDate(),
+        revisionId: randomUUID(),
+        lastUpdateStatus: 'InProgress',
+      };
+      return { next, result: { record: next, dropped: layers ? f.layers.map((l) => l.blob) : [] } };
+    });
+    sb.lifecycle.schedule(region.functions, name, record.revisionId);
+    sendJson(ctx.res, 200, functionConfiguration(ctx.region, record));
+    for (const hex of dropped) await sb.store.blobs.deleteIfUnused(hex, sb.store.isReferenced);
+  } finally {
+    layers?.forEach((l) => sb.store.blobs.unpin(l.blob));
+  }
+}

@@ -1,0 +1,70 @@
+import { functionNotFound, parseFunctionName, requireLatest } from '../arn';
+import type { SandboxContext } from '../context';
+import { MAX_FUNCTION_PAGE } from '../limits';
+import { paginate } from '../paging';
+import type { RequestContext, Router } from '../router';
+import { blobUrl, functionConfiguration } from '../shapes';
+import type { FunctionRecord } from '../store/records';
+import { maxItemsParam } from '../validate';
+import { sendEmpty, sendJson } from '../wire';
+import { createFunction, updateFunctionCode, updateFunctionConfiguration } from './functionWrite';
+
+export function functionRoutes(router: Router, sb: SandboxContext): void {
+  router
+    .add('GET', '/2015-03-31/functions', (ctx) => list(ctx, sb))
+    .add('POST', '/2015-03-31/functions', (ctx) => createFunction(ctx, sb))
+    .add('GET', '/2015-03-31/functions/:FunctionName', (ctx) => get(ctx, sb))
+    .add('GET', '/2015-03-31/functions/:FunctionName/configuration', (ctx) => getConfiguration(ctx, sb))
+    .add('PUT', '/2015-03-31/functions/:FunctionName/configuration', (ctx) => updateFunctionConfiguration(ctx, sb))
+    .add('PUT', '/2015-03-31/functions/:FunctionName/code', (ctx) => updateFunctionCode(ctx, sb))
+    .add('DELETE', '/2015-03-31/functions/:FunctionName', (ctx) => remove(ctx, sb));
+}
+
+/** Resolves the FunctionName path parameter (plus `?Qualifier=`) to an existing $LATEST function. */
+export function findFunction(ctx: RequestContext, sb: SandboxContext): FunctionRecord {
+  const ref = parseFunctionName(ctx.params.FunctionName, ctx.region);
+  const qualifier = ctx.query.get('Qualifier');
+  requireLatest(qualifier ? { name: ref.name, qualifier } : ref, ctx.region);
+  const record = sb.store.region(ctx.region).functions.get(ref.name);
+  if (!record) throw functionNotFound(ctx.region, ref.name);
+  return record;
+}
+
+async function list(ctx: RequestContext, sb: SandboxContext): Promise<void> {
+  const limit = Math.min(maxItemsParam(ctx.query.get('MaxItems'), 10_000) ?? MAX_FUNCTION_PAGE, MAX_FUNCTION_PAGE);
+  const all = sb.store.region(ctx.region).functions.list();
+  const { page, nextMarker } = paginate(all, ctx.query.get('Marker'), limit, (f) => f.name, (f, key) => f.name > key);
+  sendJson(ctx.res, 200, {
+    ...(nextMarker && { NextMarker: nextMarker }),
+    Functions: page.map((f) => functionConfiguration(ctx.region, f, true)),
+  });
+}
+
+async function get(ctx: RequestContext, sb: SandboxContext): Promise<void> {
+  const f = findFunction(ctx, sb);
+  sendJson(ctx.res, 200, {
+    Configuration: functionConfiguration(ctx.region, f),
+    Code: { RepositoryType: 'S3', Location: blobUrl(ctx.baseUrl, f.codeBlob) },
+    ...(f.tags && Object.keys(f.tags).length > 0 && { Tags: f.tags }),
+  });
+}
+
+async function getConfiguration(ctx: RequestContext, sb: SandboxContext): Promise<void> {
+  sendJson(ctx.res, 200, functionConfiguration(ctx.region, findFunction(ctx, sb)));
+}
+
+async function remove(ctx: RequestContext, sb: SandboxContext): Promise<void> {
+  const ref = parseFunctionName(ctx.params.FunctionName, ctx.region);
+  const qualifier = ctx.query.get('Qualifier');
+  requireLatest(qualifier ? { name: ref.name, qualifier } : ref, ctx.region);
+  const functions = sb.store.region(ctx.region).functions;
+  const removed = await functions.modify(ref.name, (current) => {
+    if (!current) throw functionNotFound(ctx.region, ref.name);
+    return { next: null, result: current };
+  });
+  for (const hex of [removed.codeBlob, ...removed.layers.map((l) => l.blob)]) {
+    await sb.store.blobs.deleteIfUnused(hex, sb.store.isReferenced);
+  }
+  sb.log.info(`deleted function ${ref.name}`);
+  sendEmpty(ctx.res, 204);
+}

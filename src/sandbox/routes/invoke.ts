@@ -1,0 +1,81 @@
+import { functionArn, parseFunctionName, requireLatest } from '../arn';
+import type { SandboxContext } from '../context';
+import { LOG_TAIL_BYTES, MAX_ASYNC_PAYLOAD_BYTES, MAX_SYNC_PAYLOAD_BYTES } from '../limits';
+import type { RequestContext, Router } from '../router';
+import { Problems } from '../validate';
+import { ApiError, conflict, notFound, sendEmpty } from '../wire';
+
+export function invokeRoutes(router: Router, sb: SandboxContext): void {
+  router.add('POST', '/2015-03-31/functions/:FunctionName/invocations', (ctx) => invoke(ctx, sb));
+}
+
+const invalidContent = (message: string) => new ApiError(400, 'InvalidRequestContentException', message);
+
+async function invoke(ctx: RequestContext, sb: SandboxContext): Promise<void> {
+  const type = header(ctx, 'x-amz-invocation-type') ?? 'RequestResponse';
+  const logType = header(ctx, 'x-amz-log-type') ?? 'None';
+  const p = new Problems();
+  p.enumValue(type, 'invocationType', ['Event', 'RequestResponse', 'DryRun']);
+  p.enumValue(logType, 'logType', ['None', 'Tail']);
+  p.throwIfAny();
+
+  const ref = parseFunctionName(ctx.params.FunctionName, ctx.region);
+  const qualifier = ctx.query.get('Qualifier') ?? ref.qualifier;
+  requireLatest({ name: ref.name, qualifier }, ctx.region);
+  const payload = await ctx.body(type === 'Event' ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES, 'InvokeFunction');
+  const fn = sb.store.region(ctx.region).functions.get(ref.name);
+  if (!fn) throw notFound(`Function not found: ${functionArn(ctx.region, ref.name)}:$LATEST`);
+  const event = checkPayload(payload);
+  const clientContext = decodeClientContext(header(ctx, 'x-amz-client-context'));
+  if (fn.state === 'Pending') {
+    throw conflict('The operation cannot be performed at this time. The function is currently in the following state: Pending');
+  }
+
+  if (type === 'DryRun') return sendEmpty(ctx.res, 204);
+  const request = { region: ctx.region, fn, event, requestId: ctx.requestId, clientContext };
+  if (type === 'Event') {
+    sb.invoker.runInBackground(request);
+    return sendEmpty(ctx.res, 202);
+  }
+
+  const result = await sb.invoker.run(request);
+  const log = Buffer.from(result.log);
+  const body = Buffer.from(result.payload);
+  ctx.res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Content-Length': body.length,
+    'X-Amz-Executed-Version': '$LATEST',
+    ...(result.functionError && { 'X-Amz-Function-Error': result.functionError }),
+    ...(logType === 'Tail' && { 'X-Amz-Log-Result': log.subarray(Math.max(0, log.length - LOG_TAIL_BYTES)).toString('base64') }),
+  });
+  ctx.res.end(body);
+}
+
+function header(ctx: RequestContext, name: string): string | undefined {
+  const v = ctx.req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Lambda accepts only JSON payloads; an empty one reaches the handler as `{}`. */
+function checkPayload(payload: Buffer): Buffer {
+  if (payload.length === 0) return Buffer.from('{}');
+  try {
+    JSON.parse(payload.toString('utf8'));
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    throw invalidContent(`Could not parse request body into json: Could not parse payload into json: ${detail}`);
+  }
+  return payload;
+}
+
+function decodeClientContext(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  const text = Buffer.from(raw, 'base64').toString('utf8');
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return text;
+  } catch {
+    // fall through
+  }
+  throw invalidContent('Client context must be a valid Base64-encoded JSON object.');
+}

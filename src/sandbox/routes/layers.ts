@@ -1,0 +1,143 @@
+import { parseLayerName, parseLayerVersionArn, LAYER_VERSION_ARN_PATTERN } from '../arn';
+import { ACCOUNT_ID, MAX_COMPATIBLE_RUNTIMES, MAX_DESCRIPTION, MAX_LAYER_PAGE, MAX_LICENSE_INFO, MAX_UPLOAD_REQUEST_BYTES } from '../limits';
+import { paginate } from '../paging';
+import type { Router, RequestContext } from '../router';
+import type { SandboxContext } from '../context';
+import { layerVersion, layerVersionListItem, layersListItem } from '../shapes';
+import type { LayerVersionRecord } from '../store/records';
+import { ARCHITECTURES, Problems, RUNTIMES, decodeZipFile, maxItemsParam } from '../validate';
+import { awsDate, invalidParameter, notFound, sendEmpty, sendJson, sha256Base64 } from '../wire';
+import { checkUploadedZip } from './upload';
+
+interface PublishBody {
+  Content?: { ZipFile?: string; S3Bucket?: string; S3Key?: string };
+  Description?: string;
+  CompatibleRuntimes?: string[];
+  CompatibleArchitectures?: string[];
+  LicenseInfo?: string;
+}
+
+export function layerRoutes(router: Router, sb: SandboxContext): void {
+  router
+    .add('POST', '/2018-10-31/layers/:LayerName/versions', (ctx) => publish(ctx, sb))
+    .add('GET', '/2018-10-31/layers', (ctx) => (ctx.query.get('find') === 'LayerVersion' ? getByArn(ctx, sb) : listLayers(ctx, sb)))
+    .add('GET', '/2018-10-31/layers/:LayerName/versions', (ctx) => listVersions(ctx, sb))
+    .add('GET', '/2018-10-31/layers/:LayerName/versions/:VersionNumber', (ctx) => getVersion(ctx, sb))
+    .add('DELETE', '/2018-10-31/layers/:LayerName/versions/:VersionNumber', (ctx) => deleteVersion(ctx, sb));
+}
+
+async function publish(ctx: RequestContext, sb: SandboxContext): Promise<void> {
+  const name = parseLayerName(ctx.params.LayerName);
+  const body = await ctx.json<PublishBody>(MAX_UPLOAD_REQUEST_BYTES, 'PublishLayerVersion');
+  const p = new Problems();
+  p.required(body.Content, 'content');
+  p.maxLength(body.Description, 'description', MAX_DESCRIPTION);
+  p.maxLength(body.LicenseInfo, 'licenseInfo', MAX_LICENSE_INFO);
+  p.enumList(body.CompatibleRuntimes, 'compatibleRuntimes', RUNTIMES, MAX_COMPATIBLE_RUNTIMES);
+  p.enumList(body.CompatibleArchitectures, 'compatibleArchitectures', ARCHITECTURES, 2);
+  p.throwIfAny();
+  if (body.Content?.S3Bucket || body.Content?.S3Key) {
+    throw invalidParameter('This local sandbox has no S3: send the layer as Content.ZipFile.');
+  }
+  const zip = decodeZipFile(body.Content?.ZipFile);
+  if (!zip) throw invalidParameter('Please provide a source for the layer content: Content.ZipFile.');
+  const info = await checkUploadedZip(zip);
+
+  const hex = await sb.store.blobs.put(zip);
+  try {
+    const record = await sb.store.region(ctx.region).layers.publish(name, (version): LayerVersionRecord => ({
+      name,
+      version,
+      description: body.Description ?? '',
+      createdDate: awsDate(),
+      ...(body.CompatibleRuntimes && { compatibleRuntimes: body.CompatibleRuntimes }),
+      ...(body.CompatibleArchitectures && { compatibleArchitectures: body.CompatibleArchitectures }),
+      ...(body.LicenseInfo !== undefined && { licenseInfo: body.LicenseInfo }),
+      codeSha256: sha256Base64(zip),
+      codeSize: zip.length,
+      blob: hex,
+      unzippedSize: info.declaredUnzippedBytes,
+    }));
+    sb.log.info(`published ${record.name}:${record.version} (${zip.length} bytes)`);
+    sendJson(ctx.res, 201, layerVersion(ctx.region, ctx.baseUrl, record));
+  } finally {
+    sb.store.blobs.unpin(hex);
+  }
+}
+
+function filters(ctx: RequestContext): (r: LayerVersionRecord) => boolean {
+  const runtime = ctx.query.get('CompatibleRuntime') ?? undefined;
+  const arch = ctx.query.get('CompatibleArchitecture') ?? undefined;
+  const p = new Problems();
+  p.enumValue(runtime, 'compatibleRuntime', RUNTIMES);
+  p.enumValue(arch, 'compatibleArchitecture', ARCHITECTURES);
+  p.throwIfAny();
+  return (r) =>
+    (!runtime || (r.compatibleRuntimes ?? []).includes(runtime)) && (!arch || (r.compatibleArchitectures ?? []).includes(arch));
+}
+
+async function listLayers(ctx: RequestContext, sb: SandboxContext): Promise<void> {
+  const matches = filters(ctx);
+  const limit = maxItemsParam(ctx.query.get('MaxItems'), MAX_LAYER_PAGE) ?? MAX_LAYER_PAGE;
+  const layers = sb.store.region(ctx.region).layers;
+  const latest = layers
+    .names()
+    .map((n) => layers.versionsOf(n).find(matches))
+    .filter((r): r is LayerVersionRecord => r !== undefined);
+  const { page, nextMarker } = paginate(latest, ctx.query.get('Marker'), limit, (r) => r.name, (r, key) => r.name > key);
+  sendJson(ctx.res, 200, { ...(nextMarker && { NextMarker: nextMarker }), Layers: page.map((r) => layersListItem(ctx.region, r)) });
+}
+
+async function listVersions(ctx: RequestContext, sb: SandboxContext): Promise<void> {
+  const name = parseLayerName(ctx.params.LayerName);
+  const matches = filters(ctx);
+  const limit = maxItemsParam(ctx.query.get('MaxItems'), MAX_LAYER_PAGE) ?? MAX_LAYER_PAGE;
+  const versions = sb.store.region(ctx.region).layers.versionsOf(name).filter(matches);
+  const { page, nextMarker } = paginate(versions, ctx.query.get('Marker'), limit, (r) => String(r.version), (r, key) => r.version < Number(key));
+  sendJson(ctx.res, 200, { ...(nextMarker && { NextMarker: nextMarker }), LayerVersions: page.map((r) => layerVersionListItem(ctx.region, r)) });
+}
+
+function versionParam(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n)) {
+    const p = new Problems();
+    p.pattern(raw, 'versionNumber', '[0-9]+');
+    p.throwIfAny();
+  }
+  if (n < 1) throw invalidParameter('Layer Version Cannot be less than 1.');
+  return n;
+}
+
+const noSuchVersion = () => notFound('The resource you requested does not exist.');
+
+async function getVersion(ctx: RequestContext, sb: SandboxContext): Promise<void> {
+  const name = parseLayerName(ctx.params.LayerName);
+  const version = versionParam(ctx.params.VersionNumber);
+  const record = sb.store.region(ctx.region).layers.get(name, version);
+  if (!record) throw noSuchVersion();
+  sendJson(ctx.res, 200, layerVersion(ctx.region, ctx.baseUrl, record));
+}
+
+async function getByArn(ctx: RequestContext, sb: SandboxContext): Promise<void> {
+  const arn = ctx.query.get('Arn') ?? '';
+  const ref = parseLayerVersionArn(arn);
+  if (!ref) {
+    const p = new Problems();
+    p.required(ctx.query.get('Arn') ?? undefined, 'arn');
+    p.pattern(arn, 'arn', LAYER_VERSION_ARN_PATTERN);
+    p.throwIfAny();
+    throw invalidParameter(`Invalid layer version ARN: ${arn}`);
+  }
+  const record = ref.account === ACCOUNT_ID && ref.region === ctx.region ? sb.store.region(ctx.region).layers.get(ref.name, ref.version) : undefined;
+  if (!record) throw noSuchVersion();
+  sendJson(ctx.res, 200, layerVersion(ctx.region, ctx.baseUrl, record));
+}
+
+async function deleteVersion(ctx: RequestContext, sb: SandboxContext): Promise<void> {
+  const name = parseLayerName(ctx.params.LayerName);
+  const version = versionParam(ctx.params.VersionNumber);
+  // Idempotent: deleting what does not exist is also 204.
+  const removed = await sb.store.region(ctx.region).layers.delete(name, version);
+  if (removed) await sb.store.blobs.deleteIfUnused(removed.blob, sb.store.isReferenced);
+  sendEmpty(ctx.res, 204);
+}

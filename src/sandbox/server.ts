@@ -1,0 +1,80 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { silentLog, type Log } from '../util/log';
+import { CodeCache } from './codeCache';
+import type { SandboxContext } from './context';
+import { Invoker } from './invoker';
+import { Lifecycle } from './lifecycle';
+import { Router } from './router';
+import { contentRoutes } from './routes/content';
+import { functionRoutes } from './routes/functions';
+import { invokeRoutes } from './routes/invoke';
+import { layerRoutes } from './routes/layers';
+import { Store } from './store/store';
+
+export interface SandboxOptions {
+  /** Where layers, functions and their zips persist across restarts. */
+  dataDir: string;
+  /** 0 or absent: a free port. */
+  port?: number;
+  host?: '127.0.0.1';
+  /** How long Pending → Active and InProgress → Successful take (default 300 ms). */
+  updateDelayMs?: number;
+  log?: Log;
+}
+
+export interface Sandbox {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Starts the local Lambda-compatible endpoint on 127.0.0.1 over the data in `dataDir`. */
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const log = options.log ?? silentLog;
+  const store = new Store(options.dataDir);
+  const cache = new CodeCache(join(store.cacheDir));
+  const lifecycle = new Lifecycle(options.updateDelayMs ?? 300, log);
+  const invoker = new Invoker(store, cache, log);
+  const sb: SandboxContext = { store, lifecycle, invoker, log };
+
+  // What a previous run left Pending/InProgress settles as if that run had finished its work.
+  for (const { region, fn } of await store.load()) {
+    if (fn.state === 'Pending' || fn.lastUpdateStatus === 'InProgress') lifecycle.schedule(store.region(region).functions, fn.name, fn.revisionId);
+  }
+  await cache.clean();
+
+  let url = '';
+  const router = new Router(log, () => url);
+  layerRoutes(router, sb);
+  functionRoutes(router, sb);
+  invokeRoutes(router, sb);
+  contentRoutes(router, sb);
+
+  const server = createServer((req, res) => void router.handle(req, res));
+  server.requestTimeout = 0; // an Invoke lasts as long as the function's timeout (up to 900 s)
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  url = `http://${host}:${port}`;
+  log.info(`Lambda sandbox listening on ${url} (data in ${options.dataDir})`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    close: () =>
+      (closing ??= (async () => {
+        await invoker.close();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await lifecycle.close();
+      })()),
+  };
+}

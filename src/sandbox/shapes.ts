@@ -1,0 +1,75 @@
+// Stored records → the JSON shapes Lambda answers with (field order as AWS prints them).
+import { functionArn, layerArn, layerVersionArn } from './arn';
+import type { FunctionRecord, LayerVersionRecord } from './store/records';
+
+export const blobUrl = (baseUrl: string, hex: string) => `${baseUrl}/_sandbox/blobs/${hex}.zip`;
+
+export function layerVersionListItem(region: string, r: LayerVersionRecord) {
+  return {
+    LayerVersionArn: layerVersionArn(region, r.name, r.version),
+    Version: r.version,
+    Description: r.description,
+    CreatedDate: r.createdDate,
+    ...(r.compatibleRuntimes && { CompatibleRuntimes: r.compatibleRuntimes }),
+    ...(r.licenseInfo !== undefined && { LicenseInfo: r.licenseInfo }),
+    ...(r.compatibleArchitectures && { CompatibleArchitectures: r.compatibleArchitectures }),
+  };
+}
+
+export function layerVersion(region: string, baseUrl: string, r: LayerVersionRecord) {
+  return {
+    Content: { Location: blobUrl(baseUrl, r.blob), CodeSha256: r.codeSha256, CodeSize: r.codeSize },
+    LayerArn: layerArn(region, r.name),
+    ...layerVersionListItem(region, r),
+  };
+}
+
+export function layersListItem(region: string, latest: LayerVersionRecord) {
+  return { LayerName: latest.name, LayerArn: layerArn(region, latest.name), LatestMatchingVersion: layerVersionListItem(region, latest) };
+}
+
+/** FunctionConfiguration. `listing` drops the state fields, as ListFunctions does. */
+export function functionConfiguration(region: string, f: FunctionRecord, listing = false) {
+  const config: Record<string, unknown> = {
+    FunctionName: f.name,
+    FunctionArn: functionArn(region, f.name),
+    ...(f.runtime && { Runtime: f.runtime }),
+    Role: f.role,
+    ...(f.handler !== undefined && { Handler: f.handler }),
+    CodeSize: f.codeSize,
+    Description: f.description,
+    Timeout: f.timeout,
+    MemorySize: f.memorySize,
+    LastModified: f.lastModified,
+    CodeSha256: f.codeSha256,
+    Version: '$LATEST',
+    ...(f.environment && { Environment: { Variables: f.environment } }),
+    TracingConfig: { Mode: f.tracingMode },
+    RevisionId: f.revisionId,
+    ...(f.layers.length > 0 && { Layers: f.layers.map((l) => ({ Arn: l.arn, CodeSize: l.codeSize })) }),
+  };
+  if (!listing) Object.assign(config, stateFields(f));
+  Object.assign(config, {
+    PackageType: 'Zip',
+    Architectures: f.architectures,
+    EphemeralStorage: { Size: f.ephemeralStorageMb },
+    SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
+    LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${f.name}` },
+  });
+  return config;
+}
+
+function stateFields(f: FunctionRecord) {
+  if (f.state === 'Pending') {
+    return { State: 'Pending', StateReason: 'The function is being created.', StateReasonCode: 'Creating' };
+  }
+  if (f.lastUpdateStatus === 'InProgress') {
+    return {
+      State: 'Active',
+      LastUpdateStatus: 'InProgress',
+      LastUpdateStatusReason: 'The function is being created.',
+      LastUpdateStatusReasonCode: 'Creating',
+    };
+  }
+  return { State: 'Active', LastUpdateStatus: 'Successful' };
+}

@@ -1,0 +1,69 @@
+import type { ServerResponse } from 'node:http';
+import { createHash } from 'node:crypto';
+
+/** An error answered the way Lambda answers it: status, `x-amzn-ErrorType` header and JSON body. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extraHeaders: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+export const notFound = (message: string) => new ApiError(404, 'ResourceNotFoundException', message);
+export const invalidParameter = (message: string) => new ApiError(400, 'InvalidParameterValueException', message);
+export const conflict = (message: string) => new ApiError(409, 'ResourceConflictException', message);
+export const preconditionFailed = () =>
+  new ApiError(
+    412,
+    'PreconditionFailedException',
+    'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
+  );
+export const tooLarge = (limit: number, operation: string) =>
+  new ApiError(413, 'RequestTooLargeException', `Request must be smaller than ${limit} bytes for the ${operation} operation`);
+
+/** Coral's unmodelled input validation error, e.g. a name that does not match its pattern. */
+export function validationError(problems: string[]): ApiError {
+  const n = problems.length;
+  return new ApiError(400, 'ValidationException', `${n} validation error${n === 1 ? '' : 's'} detected: ${problems.join('; ')}`);
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+export function sendEmpty(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Length': 0, ...headers });
+  res.end();
+}
+
+export function sendError(res: ServerResponse, error: ApiError): void {
+  // ResourceNotFoundException spells its field "Message"; the others use "message".
+  const key = error.code === 'ResourceNotFoundException' ? 'Message' : 'message';
+  const body = error.code === 'ValidationException' ? { message: error.message } : { Type: 'User', [key]: error.message };
+  sendJson(res, error.status, body, { 'x-amzn-ErrorType': error.code, ...error.extraHeaders });
+}
+
+/** Lambda's timestamp format: `2018-11-14T23:03:52.894+0000`. */
+export function awsDate(date: Date = new Date()): string {
+  return date.toISOString().replace('Z', '+0000');
+}
+
+/** CodeSha256 as Lambda reports it: base64 of the SHA-256 of the zip bytes. */
+export function sha256Base64(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('base64');
+}
+
+export function sha256Hex(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}

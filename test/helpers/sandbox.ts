@@ -1,0 +1,162 @@
+// Test helpers around the local Lambda sandbox, for any area's integration tests.
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32, deflateRawSync } from 'node:zlib';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { startSandbox } from '../../src/sandbox/server';
+
+export interface TestSandbox {
+  url: string;
+  port: number;
+  dataDir: string;
+  /** An SDK client pointed at the sandbox (region us-east-1, test credentials). */
+  client(region?: string): LambdaClient;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a sandbox on a fresh temp data dir. `close()` stops it and deletes the dir.
+ * Use a short updateDelayMs in tests that wait for Active/Successful.
+ */
+export async function withSandbox(options: { updateDelayMs?: number; dataDir?: string } = {}): Promise<TestSandbox> {
+  const owned = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await fs.mkdtemp(join(tmpdir(), 'sandbox-test-')));
+  const sandbox = await startSandbox({ dataDir, updateDelayMs: options.updateDelayMs ?? 50 });
+  const clients: LambdaClient[] = [];
+  return {
+    url: sandbox.url,
+    port: sandbox.port,
+    dataDir,
+    client(region = 'us-east-1') {
+      const c = lambdaClient(sandbox.url, region);
+      clients.push(c);
+      return c;
+    },
+    async close() {
+      clients.forEach((c) => c.destroy());
+      await sandbox.close();
+      if (owned) await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function lambdaClient(url: string, region = 'us-east-1'): LambdaClient {
+  return new LambdaClient({ endpoint: url, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `aws --endpoint-url URL lambda ...` with test credentials; never throws on a non-zero exit. */
+export function awsCli(url: string, args: string[], cwd?: string): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      'aws',
+      ['--endpoint-url', url, '--region', 'us-east-1', '--output', 'json', 'lambda', ...args],
+      {
+        cwd,
+        maxBuffer: 64 * 1024 * 1024,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          AWS_PAGER: '',
+          AWS_CONFIG_FILE: '/dev/null',
+          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+        },
+      },
+      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+export interface ZipEntry {
+  name: string;
+  data?: string | Uint8Array;
+  /** Unix permission bits (default 0o644, directories 0o755). */
+  mode?: number;
+  /** Makes the entry a symlink to this target. */
+  symlink?: string;
+  dir?: boolean;
+}
+
+/**
+ * Builds a zip in memory, entry by entry as given — including entries a careful archiver would
+ * refuse (`../x`, symlinks), which is what the extraction tests need.
+ */
+export function makeZip(entries: ZipEntry[], options: { deflate?: boolean } = {}): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.dir && !e.name.endsWith('/') ? `${e.name}/` : e.name);
+    const raw = Buffer.from(e.symlink ?? e.data ?? '');
+    const deflate = options.deflate === true && raw.length > 0 && !e.symlink;
+    const body = deflate ? deflateRawSync(raw) : raw;
+    const type = e.symlink ? 0o120000 : e.dir ? 0o040000 : 0o100000;
+    const mode = type | (e.mode ?? (e.dir ? 0o755 : e.symlink ? 0o777 : 0o644));
+    const crc = crc32(raw);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6);
+    local.writeUInt16LE(deflate ? 8 : 0, 8);
+    local.writeUInt16LE(0, 10);
+    local.writeUInt16LE(0x21, 12); // 1980-01-01
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(raw.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    local.writeUInt16LE(0, 28);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE((3 << 8) | 20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(deflate ? 8 : 0, 10);
+    central.writeUInt16LE(0, 12);
+    central.writeUInt16LE(0x21, 14);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(body.length, 20);
+    central.writeUInt32LE(raw.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE((mode << 16) >>> 0, 38);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, body);
+    centrals.push(central, name);
+    offset += local.length + name.length + body.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+/** A layer holding an installable-looking Python package: python/<pkg>/__init__.py plus its dist-info. */
+export function pythonPackageLayer(pkg: string, version: string, extra: ZipEntry[] = []): Buffer {
+  return makeZip([
+    { name: `python/${pkg}/__init__.py`, data: `__version__ = "${version}"\n` },
+    {
+      name: `python/${pkg}-${version}.dist-info/METADATA`,
+      data: `Metadata-Version: 2.1\nName: ${pkg}\nVersion: ${version}\n`,
+    },
+    ...extra,
+  ]);
+}
+
+/** Function code: one module with the given source. */
+export function handlerZip(source: string, file = 'lambda_function.py'): Buffer {
+  return makeZip([{ name: file, data: source }]);
+}
+
+export const TEST_ROLE = 'arn:aws:iam::123456789012:role/lambda-role';
