@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { classifyAwsError } from '../aws/errors';
 import { parseLayerVersionArn } from '../aws/arn';
@@ -126,7 +127,10 @@ export class ExplorerModel {
     const controller = new AbortController();
     const run: Run = { controller, done: Promise.resolve() };
     this.run = run;
-    run.done = this.loadAll(run, signal ? AbortSignal.any([signal, controller.signal]) : controller.signal);
+    const combined = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
+    // Every request in flight listens on the signal (concurrency + the sweeps), above Node's warning threshold of 10.
+    setMaxListeners(50, combined);
+    run.done = this.loadAll(run, combined);
     return run.done;
   }
 
