@@ -1,4 +1,5 @@
 import * as yauzl from 'yauzl';
+import { parseMetadata, parseRecord, topLevelFromRecord } from '../layer/distInfo';
 import { throwIfAborted } from '../util/errors';
 
 /** A distribution found in a layer: its metadata name and version and the modules it puts on sys.path. */
@@ -15,7 +16,8 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_METADATA_BYTES = 16 * 1024 * 1024;
 
 /**
- * Reads the packages of a layer zip from its `*.dist-info` folders without extracting it.
+ * Reads the packages of a layer zip from its `*.dist-info` folders without extracting it (the build's
+ * src/layer/distInfo reads an installed folder; this reads a published zip with the same parsers).
  * Top-level modules come from top_level.txt (setuptools) or, when absent (flit, hatch, poetry
  * wheels), from RECORD; either way only names actually present in the layer are kept.
  */
@@ -51,22 +53,11 @@ export async function readLayerPackages(zipPath: string, signal?: AbortSignal): 
     seen.add(normalizeName(name));
     const candidates = info.has('top_level.txt')
       ? parseTopLevel(info.get('top_level.txt')!)
-      : modulesFromRecord(info.get('RECORD') ?? '');
+      : topLevelFromRecord(parseRecord(info.get('RECORD') ?? '')).filter((m) => IDENTIFIER.test(m));
     const inLayer = present.get(root) ?? new Set<string>();
     packages.push({ name, version: meta.version, modules: candidates.filter((mod) => inLayer.has(mod.split('.')[0])) });
   }
   return packages.sort((a, b) => normalizeName(a.name).localeCompare(normalizeName(b.name)));
-}
-
-/** Reads `Name:` and `Version:` from a METADATA file (RFC 822 headers before the first blank line). */
-export function parseMetadata(text: string): { name?: string; version?: string } {
-  const result: { name?: string; version?: string } = {};
-  for (const line of text.split(/\r?\n/)) {
-    if (line === '') break;
-    const m = /^(Name|Version):\s*(.+?)\s*$/i.exec(line);
-    if (m) result[m[1].toLowerCase() as 'name' | 'version'] = m[2];
-  }
-  return result;
 }
 
 export function parseTopLevel(text: string): string[] {
@@ -77,30 +68,9 @@ export function parseTopLevel(text: string): string[] {
   return [...new Set(names)];
 }
 
-/** Derives importable top-level names from RECORD paths (`pkg/__init__.py`, `mod.py`, `ext.cpython-312-…so`). */
-export function modulesFromRecord(text: string): string[] {
-  const names = new Set<string>();
-  for (const line of text.split(/\r?\n/)) {
-    const path = recordPath(line);
-    if (!path || path.startsWith('../')) continue;
-    const slash = path.indexOf('/');
-    const first = slash < 0 ? moduleOfFile(path) : path.slice(0, slash);
-    if (first && IDENTIFIER.test(first) && first !== '__pycache__') names.add(first);
-  }
-  return [...names].sort();
-}
-
 /** PEP 503 normalised project name, for matching requirements, manifests and metadata. */
 export function normalizeName(name: string): string {
   return name.replace(/[-_.]+/g, '-').toLowerCase();
-}
-
-function recordPath(line: string): string | undefined {
-  if (line.startsWith('"')) {
-    const end = line.indexOf('",');
-    return end > 0 ? line.slice(1, end).replace(/""/g, '"') : undefined;
-  }
-  return line.split(',')[0] || undefined;
 }
 
 function moduleOfFile(file: string): string | undefined {

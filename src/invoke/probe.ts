@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import archiver from 'archiver';
 import * as l10n from '@vscode/l10n';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { classifyAwsError } from '../aws/errors';
 import type { LambdaGateway } from '../aws/types';
+import type { LayerManifest } from '../layer/manifest';
+import { parseRequirementsText } from '../layer/requirements';
+import { zipToBuffer } from '../layer/zip';
 import { parseLayerArn } from '../ops/layerArn';
 import { CancelledError, UserError, throwIfAborted } from '../util/errors';
 import { silentLog, type Log } from '../util/log';
@@ -27,7 +29,7 @@ export interface ExpectedPackage {
 
 export interface ProbeTarget {
   layerVersionArn: string;
-  /** From the build manifest (`expectationsFromManifest`); absent for layers built elsewhere. */
+  /** From the build manifest (`probeTargetFromManifest`); absent for layers built elsewhere. */
   expected?: ExpectedPackage[];
   /** Local copy of the layer zip, read instead of downloading the published one. */
   zipPath?: string;
@@ -72,10 +74,9 @@ export interface ProbeReport {
 }
 
 const PROBE_PREFIX = 'lambda-layers-probe-';
+const DIST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 const PROBE_TIMEOUT_SECONDS = 120;
 const PROBE_MEMORY_MB = 1024;
-/** Fixed entry time so the probe zip (and its CodeSha256) is the same on every machine. */
-const ZIP_DATE = new Date(Date.UTC(2020, 0, 1));
 /** A new IAM role takes a few seconds before Lambda may assume it; CreateFunction fails meanwhile. */
 const ROLE_PROPAGATION_WAIT_MS = 40_000;
 const ROLE_RETRY_MS = 3_000;
@@ -89,24 +90,33 @@ export function isProbeFunction(name: string): boolean {
   return name.startsWith(PROBE_PREFIX);
 }
 
-/** Expected packages from a build manifest as src/layer writes it (packages[].topLevel is optional). */
-export function expectationsFromManifest(raw: unknown): ExpectedPackage[] {
-  const packages = (raw as { packages?: unknown } | null)?.packages;
-  if (!Array.isArray(packages)) return [];
-  return packages.flatMap((p) => {
-    if (!p || typeof p.name !== 'string') return [];
-    const modules = Array.isArray(p.topLevel) ? p.topLevel.filter((m: unknown): m is string => typeof m === 'string') : undefined;
-    return [{ name: p.name, version: typeof p.version === 'string' ? p.version : undefined, modules }];
-  });
+/**
+ * The probe target for a layer version published from our build: the manifest names the packages,
+ * their versions and top-level modules, and the runtime and architecture the build targeted.
+ */
+export function probeTargetFromManifest(
+  manifest: Pick<LayerManifest, 'runtime' | 'architecture' | 'packages'>,
+  layerVersionArn: string,
+  zipPath?: string,
+): ProbeTarget {
+  return {
+    layerVersionArn,
+    runtime: manifest.runtime,
+    architecture: manifest.architecture,
+    zipPath,
+    // Real distributions only: the manifest also lists "(other files)" that no RECORD claims.
+    expected: manifest.packages
+      .filter((p) => DIST_NAME.test(p.name))
+      .map((p) => ({ name: p.name, version: p.version || undefined, modules: p.topLevel })),
+  };
 }
 
 /** `name==version` pins of a requirements file, by normalised name (other specifiers say nothing exact). */
-export function pinnedVersions(requirements: string): Map<string, string> {
+export function pinnedVersions(requirementsText: string, file = 'requirements.txt'): Map<string, string> {
   const pins = new Map<string, string>();
-  for (const raw of requirements.split(/\r?\n/)) {
-    const line = raw.replace(/(^|\s)#.*$/, '').trim();
-    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*===?\s*([^\s;,]+)\s*(?:;.*)?$/.exec(line);
-    if (m) pins.set(normalizeName(m[1]), m[2]);
+  for (const r of parseRequirementsText(requirementsText, file).requirements) {
+    const m = /^===?([^,]+)$/.exec(r.specifier.replace(/\s+/g, ''));
+    if (m) pins.set(normalizeName(r.name), m[1]);
   }
   return pins;
 }
@@ -194,19 +204,9 @@ export function probeStatusLabel(status: ProbeStatus): string {
   }
 }
 
-/** The deterministic zip holding the probe handler. */
-export async function probeCodeZip(): Promise<Buffer> {
-  const archive = archiver('zip', { zlib: { level: 9 } });
-  const chunks: Buffer[] = [];
-  archive.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((resolve, reject) => {
-    archive.on('end', resolve);
-    archive.on('error', reject);
-  });
-  archive.append(probeHandlerSource(), { name: `${PROBE_MODULE}.py`, date: ZIP_DATE, mode: 0o644 });
-  await archive.finalize();
-  await done;
-  return Buffer.concat(chunks);
+/** The zip holding the probe handler; deterministic, so an up-to-date probe is recognised by CodeSha256. */
+export function probeCodeZip(): Promise<Buffer> {
+  return zipToBuffer([{ name: `${PROBE_MODULE}.py`, data: Buffer.from(probeHandlerSource()) }]);
 }
 
 function pickRuntime(runtimes: string[]): string | undefined {

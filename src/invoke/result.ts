@@ -81,8 +81,11 @@ export function parseFunctionError(payloadText: string, kind: string): FunctionE
   return { kind, message: parsed.ok && typeof parsed.value === 'string' ? parsed.value : payloadText, stack: [] };
 }
 
-/** Turns the gateway's raw result into what the result view and the CLI show. */
-export function toInvokeView(result: InvokeResult): InvokeView {
+/**
+ * Turns the gateway's raw result into what the result view and the CLI show. `completeLog`: the log
+ * is the whole log (a local run), not Lambda's 4 KB tail.
+ */
+export function toInvokeView(result: InvokeResult, options: { completeLog?: boolean } = {}): InvokeView {
   const text = new TextDecoder().decode(result.payload);
   const parsed = text.length > 0 ? tryParseJson(text) : { ok: false as const };
   const log = result.logTail;
@@ -97,7 +100,7 @@ export function toInvokeView(result: InvokeResult): InvokeView {
     payloadBytes: result.payload.byteLength,
     log,
     // A decoder may have replaced a cut multi-byte character at the start, so allow a few bytes of slack.
-    logTruncated: log !== undefined && Buffer.byteLength(log) >= TAIL_LIMIT - 4,
+    logTruncated: !options.completeLog && log !== undefined && Buffer.byteLength(log) >= TAIL_LIMIT - 4,
     report,
     coldStart: report?.initDurationMs !== undefined,
     requestId: report?.requestId ?? requestIdFromPayload(parsed) ?? requestIdFromStart(log),

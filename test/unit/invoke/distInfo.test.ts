@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { modulesFromRecord, normalizeName, parseMetadata, parseTopLevel, readLayerPackages } from '../../../src/invoke/distInfo';
+import { normalizeName, parseTopLevel, readLayerPackages } from '../../../src/invoke/distInfo';
 import { writeZip } from './zipFixture';
 
 const meta = (name: string, version: string) => `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\nSummary: x\n\nName: not-a-header\n`;
@@ -50,10 +50,7 @@ test('reads packages, versions and top-level modules from dist-info in both laye
   }
 });
 
-test('metadata, top_level and RECORD parsing details', () => {
-  assert.deepEqual(parseMetadata(meta('Flask', '3.0.3')), { name: 'Flask', version: '3.0.3' });
-  assert.deepEqual(parseMetadata('Name: a\r\nVersion: 1\r\n'), { name: 'a', version: '1' });
+test('top_level.txt and name normalisation details', () => {
   assert.deepEqual(parseTopLevel('yaml\n_yaml\n\nnot-valid\ngoogle/protobuf\nyaml\n'), ['yaml', '_yaml', 'google.protobuf']);
-  assert.deepEqual(modulesFromRecord('six.py,,\nb/__init__.py,,\nc.abi3.so,,\nd.pth,,\ne.data/scripts/x,,\n'), ['b', 'c', 'six']);
   assert.equal(normalizeName('Typing.Extensions__x'), 'typing-extensions-x');
 });

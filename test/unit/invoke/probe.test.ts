@@ -8,11 +8,11 @@ import type { FunctionConfiguration, GetLayerVersionResponse } from '@aws-sdk/cl
 import type { CreateFunctionInput, InvokeResult, LambdaGateway } from '../../../src/aws/types';
 import {
   deleteProbeFunction,
-  expectationsFromManifest,
   pinnedVersions,
   probeCodeZip,
   probeFunctionName,
   probeLayerImports,
+  probeTargetFromManifest,
 } from '../../../src/invoke/probe';
 import type { ProbeRequest } from '../../../src/invoke/probeHandler';
 import { UserError } from '../../../src/util/errors';
@@ -112,16 +112,21 @@ const layerInfo = (extra: Partial<GetLayerVersionResponse> = {}): GetLayerVersio
 
 test('manifest with top-level modules: creates the probe for the newest runtime and reports each package', async () => {
   const fake = new ProbeFake(layerInfo(), handlerAnswer({ requests: '2.32.3', numpy: '2.1.0', attrs: '23.1.0' }, { numpy: "ImportError: Error importing numpy: you should not try to import numpy from its source directory" }));
-  const expected = expectationsFromManifest({
-    runtime: 'python3.12',
-    packages: [
-      { name: 'requests', version: '2.32.3', size: 1, topLevel: ['requests'] },
-      { name: 'numpy', version: '2.1.0', topLevel: ['numpy'] },
-      { name: 'attrs', version: '24.2.0', topLevel: ['attr', 'attrs'] },
-      { name: 'missing-one', version: '1.0', topLevel: [] },
-    ],
-  });
-  const report = await probeLayerImports({ layerVersionArn: LAYER, expected }, { gateway: asGateway(fake), role: ROLE });
+  const target = probeTargetFromManifest(
+    {
+      runtime: 'python3.12',
+      architecture: 'arm64',
+      packages: [
+        { name: 'requests', version: '2.32.3', size: 1, files: 1, topLevel: ['requests'] },
+        { name: 'numpy', version: '2.1.0', size: 1, files: 1, topLevel: ['numpy'] },
+        { name: 'attrs', version: '24.2.0', size: 1, files: 1, topLevel: ['attr', 'attrs'] },
+        { name: 'missing-one', version: '1.0', size: 1, files: 1, topLevel: [] },
+        { name: '(other files)', version: '', size: 1, files: 1, topLevel: [] },
+      ],
+    },
+    LAYER,
+  );
+  const report = await probeLayerImports(target, { gateway: asGateway(fake), role: ROLE });
   const name = probeFunctionName('python3.12', 'arm64');
   assert.equal(name, 'lambda-layers-probe-python312-arm64');
   assert.equal(report.functionName, name);
