@@ -142,10 +142,11 @@ export function toUserError(e: unknown, context: ErrorContext = {}): UserError |
   const kind = classifyAwsError(e);
   if (kind === 'cancelled') return new CancelledError();
   const original = errorMessage(e);
-  return new UserError(userMessage(kind, original, context), `${(e as ErrorShape)?.name ?? 'Error'}: ${original}`);
+  return new UserError(userMessage(kind, e, context), `${(e as ErrorShape)?.name ?? 'Error'}: ${original}`);
 }
 
-function userMessage(kind: Exclude<AwsErrorKind, 'cancelled'>, original: string, ctx: ErrorContext): string {
+function userMessage(kind: Exclude<AwsErrorKind, 'cancelled'>, e: unknown, ctx: ErrorContext): string {
+  const original = errorMessage(e);
   const profile = ctx.connection?.profile;
   const endpoint = ctx.connection?.endpoint;
   switch (kind) {
@@ -175,8 +176,10 @@ function userMessage(kind: Exclude<AwsErrorKind, 'cancelled'>, original: string,
       return l10n.t('Lambda rejected the request: {0}', original);
     case 'tooLarge':
       return l10n.t('The request is too large for Lambda (at most 50 MB zipped when uploaded directly). Make the layer smaller or upload it through S3.');
-    case 'unsupported':
-      return l10n.t('{0} Use AWS or the built-in local endpoint for this action.', original);
+    case 'unsupported': {
+      const { operation, endpoint: where } = e as UnsupportedOperationError;
+      return l10n.t('{0} is not supported by {1}. Use AWS or the built-in local endpoint for this action.', operation, where ?? endpoint ?? 'this endpoint');
+    }
     case 'network':
       if (ctx.connection?.kind === 'local' && endpoint) {
         return l10n.t('Could not reach the local endpoint at {0}. Start it (or check its port) and try again.', endpoint);

@@ -77,3 +77,8 @@ test('user errors pass through and cancellations stay cancellations', () => {
   assert.equal(toUserError(ue), ue);
   assert.ok(toUserError(Object.assign(new Error('x'), { name: 'AbortError' })) instanceof CancelledError);
 });
+
+test('an unsupported operation names the operation and the endpoint', () => {
+  const e = toUserError(new UnsupportedOperationError('GetLayerVersionByArn', 'http://127.0.0.1:5000'));
+  assert.match(e.message, /^GetLayerVersionByArn is not supported by http:\/\/127\.0\.0\.1:5000\./);
+});
