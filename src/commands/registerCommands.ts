@@ -1,0 +1,31 @@
+import type * as vscode from 'vscode';
+import type { Services } from '../services';
+import { registerCommand } from './commandWrapper';
+import { copyArn } from './copyArn';
+import { loadMore } from './loadMore';
+import { openAwsConfigFile } from './openAwsConfigFile';
+import { openInConsole } from './openInConsole';
+import { refresh } from './refresh';
+import { revealFunction } from './revealFunction';
+import { selectProfile } from './selectProfile';
+import { selectRegion } from './selectRegion';
+import { showLog } from './showLog';
+import { switchConnection } from './switchConnection';
+import { useLocalEndpoint } from './useLocalEndpoint';
+
+/** Every command of the extension, one line each; ids match `contributes.commands` in package.json. */
+export function registerCommands(services: Services): vscode.Disposable[] {
+  return [
+    registerCommand(services, 'lambdaLayers.refresh', refresh),
+    registerCommand(services, 'lambdaLayers.copyArn', copyArn),
+    registerCommand(services, 'lambdaLayers.openInConsole', openInConsole),
+    registerCommand(services, 'lambdaLayers.switchConnection', switchConnection),
+    registerCommand(services, 'lambdaLayers.selectProfile', selectProfile),
+    registerCommand(services, 'lambdaLayers.selectRegion', selectRegion),
+    registerCommand(services, 'lambdaLayers.useLocalEndpoint', useLocalEndpoint),
+    registerCommand(services, 'lambdaLayers.openAwsConfigFile', openAwsConfigFile),
+    registerCommand(services, 'lambdaLayers.showLog', showLog),
+    registerCommand(services, 'lambdaLayers.loadMore', loadMore),
+    registerCommand(services, 'lambdaLayers.revealFunction', revealFunction),
+  ];
+}

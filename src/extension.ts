@@ -1,0 +1,33 @@
+import * as vscode from 'vscode';
+import { registerCommands } from './commands/registerCommands';
+import { createServices, type Services } from './services';
+import { ConnectionStatusBar } from './views/connectionStatusBar';
+import { watchConnectionInputs } from './vscode/connectionTriggers';
+import { configureL10n } from './vscode/l10n';
+
+/** What `activate` returns: the in-editor tests read the views through it. */
+export interface LambdaLayersApi {
+  readonly services: Services;
+}
+
+let active: Services | undefined;
+
+export function activate(context: vscode.ExtensionContext): LambdaLayersApi {
+  configureL10n();
+  const services = createServices(context);
+  active = services;
+  context.subscriptions.push(
+    ...registerCommands(services),
+    new ConnectionStatusBar(services.connection),
+    watchConnectionInputs(services.connection),
+  );
+  // Connecting may start the local endpoint; the views show "Connecting…" meanwhile.
+  void services.connection.connect();
+  return { services };
+}
+
+/** Awaited by VS Code: closes the clients and stops the local endpoint before the host exits. */
+export async function deactivate(): Promise<void> {
+  await active?.connection.shutdown();
+  active = undefined;
+}

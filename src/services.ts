@@ -1,0 +1,38 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ExplorerViews } from './views/explorerViews';
+import { ConnectionController } from './vscode/connectionController';
+import { ExplorerHost } from './vscode/explorerHost';
+
+/**
+ * Everything a command needs, from one place. Handlers registered with `registerCommand` receive it
+ * as their first argument:
+ * - `connection.require()` → the live `Connection` (`lambda` gateway, `clients.s3`/`.iam`, `settings`,
+ *   `isLocal`), or a `UserError` saying how to connect;
+ * - `explorer.refreshLayer(name)` / `refreshFunction(name)` after a change, `explorer.model` to read;
+ * - `views.revealFunction(name)`; `log` for details (the wrapper already logs failures);
+ * - `context` for storage paths and secrets.
+ */
+export interface Services {
+  readonly context: vscode.ExtensionContext;
+  readonly log: vscode.LogOutputChannel;
+  readonly connection: ConnectionController;
+  readonly explorer: ExplorerHost;
+  readonly views: ExplorerViews;
+}
+
+/** Creates the services; all of them are disposed with the extension. */
+export function createServices(context: vscode.ExtensionContext): Services {
+  const log = vscode.window.createOutputChannel('Lambda Layers', { log: true });
+  const version = String(context.extension.packageJSON.version ?? '0.0.0');
+  const connection = new ConnectionController(
+    path.join(context.globalStorageUri.fsPath, 'sandbox'),
+    log,
+    `lambda-layers-vscode/${version}`,
+  );
+  const explorer = new ExplorerHost(connection, log);
+  const views = new ExplorerViews(connection, explorer, log);
+  // Disposed in this order: views, then the model, then the connection (clients, local endpoint), then the log.
+  context.subscriptions.push(views, explorer, connection, log);
+  return { context, log, connection, explorer, views };
+}

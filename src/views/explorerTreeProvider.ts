@@ -1,0 +1,155 @@
+import * as vscode from 'vscode';
+import { toUserError } from '../aws/errors';
+import type { ExplorerModel } from '../model/explorerModel';
+import type { ModelChange, ModelProgress } from '../model/nodes';
+import { errorMessage } from '../util/errors';
+import type { Log } from '../util/log';
+import type { ConnectionController } from '../vscode/connectionController';
+import type { ExplorerHost } from '../vscode/explorerHost';
+import { ExplorerItem, type TreeContext } from './items/explorerItem';
+import { StatusItem } from './items/statusItem';
+
+/** Root items shown at first and added per "Show more": VS Code renders thousands, but nobody scrolls them. */
+export const DISPLAY_PAGE = 500;
+
+/**
+ * Shared root behaviour of the two views: connection and load states as status nodes (or nothing, so
+ * the welcome content shows), progressive display while pages arrive, and "Show more" past a page.
+ * Subclasses say which model items are roots and which changes touch which element.
+ */
+export abstract class ExplorerTreeProvider<E extends { readonly name: string }, T extends ExplorerItem & { readonly name: string }>
+  implements vscode.TreeDataProvider<ExplorerItem>, vscode.Disposable
+{
+  private readonly changed = new vscode.EventEmitter<ExplorerItem | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  /** Root items last handed to VS Code, by name: targeted refreshes must pass the same objects. */
+  protected readonly shownItems = new Map<string, T>();
+  private limit = DISPLAY_PAGE;
+  private readonly detailsRequested = new Set<string>();
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(
+    readonly viewId: string,
+    protected readonly connection: ConnectionController,
+    protected readonly explorer: ExplorerHost,
+    private readonly log: Log,
+  ) {
+    this.subscriptions = [
+      connection.onDidChange(() => this.refreshRoot()),
+      explorer.onDidChange((change) => this.onModelChange(change)),
+    ];
+  }
+
+  /** The model's root entries for this view, in display order. */
+  protected abstract entries(model: ExplorerModel): readonly E[];
+  /** The item for an entry: `previous` (the one VS Code already holds) updated, or a new one. */
+  protected abstract toItem(entry: E, previous: T | undefined): T;
+  /** Whether the model has delivered all root entries of this view. */
+  protected abstract isComplete(progress: ModelProgress): boolean;
+  protected abstract loadingLabel(progress: ModelProgress): string;
+  protected abstract emptyLabel(region: string): string;
+  /** Which element a model change touches: `undefined` = the root, `null` = nothing in this view. */
+  protected abstract affected(change: ModelChange, model: ExplorerModel): T | undefined | null;
+
+  getTreeItem(element: ExplorerItem): vscode.TreeItem {
+    return element;
+  }
+
+  getParent(element: ExplorerItem): ExplorerItem | undefined {
+    return element.parent;
+  }
+
+  getChildren(element?: ExplorerItem): ExplorerItem[] {
+    const context = this.treeContext();
+    if (element) return context ? element.getChildren(context) : [];
+    return this.rootChildren(context);
+  }
+
+  /** Shows another page of root items. */
+  showMore(): void {
+    this.limit += DISPLAY_PAGE;
+    this.refreshRoot();
+  }
+
+  /** The root item for `name`, widening the displayed range when needed (for `reveal`). */
+  findRootItem(name: string): T | undefined {
+    const model = this.explorer.model;
+    if (!model) return undefined;
+    const index = this.entries(model).findIndex((entry) => entry.name === name);
+    if (index < 0) return undefined;
+    if (index >= this.limit) {
+      this.limit = index + 1;
+      this.refreshRoot();
+    }
+    this.getChildren();
+    return this.shownItems.get(name);
+  }
+
+  refreshRoot(): void {
+    this.changed.fire(undefined);
+  }
+
+  private rootChildren(context: TreeContext | undefined): ExplorerItem[] {
+    const previous = new Map(this.shownItems);
+    this.shownItems.clear();
+    switch (this.connection.state) {
+      case 'connecting':
+        return [StatusItem.loading(this.viewId, vscode.l10n.t('Connecting…'))];
+      case 'noCredentials':
+      case 'expired':
+        return []; // the view's welcome content explains what to do
+      case 'failed':
+        return [StatusItem.error(this.viewId, this.connection.problem ?? vscode.l10n.t('Not connected.'))];
+    }
+    if (!context) return [];
+    this.explorer.ensureLoaded();
+    const { model } = context;
+    const all = this.entries(model);
+    const shown = all.slice(0, this.limit).map((entry) => this.toItem(entry, previous.get(entry.name)));
+    for (const item of shown) this.shownItems.set(item.name, item);
+    const children: ExplorerItem[] = [...shown];
+    if (all.length > shown.length) children.push(StatusItem.loadMore(this.viewId, this.viewId, all.length - shown.length));
+    const state = model.state;
+    if (state.status === 'error') {
+      children.unshift(StatusItem.error(this.viewId, context.describeError(state.error)));
+    } else if (!this.isComplete(model.progress)) {
+      children.push(StatusItem.loading(this.viewId, this.loadingLabel(model.progress)));
+    } else if (all.length === 0) {
+      children.push(StatusItem.empty(this.viewId, this.emptyLabel(context.region)));
+    }
+    return children;
+  }
+
+  private onModelChange(change: ModelChange): void {
+    const model = this.explorer.model;
+    if (change.kind === 'state' || !model) {
+      this.detailsRequested.clear();
+      this.refreshRoot();
+      return;
+    }
+    const target = this.affected(change, model);
+    if (target !== null) this.changed.fire(target);
+  }
+
+  private treeContext(): TreeContext | undefined {
+    const model = this.explorer.model;
+    const live = this.connection.current;
+    if (!model || !live) return undefined;
+    return {
+      model,
+      region: live.settings.region,
+      requestDetails: (layerName, version) => {
+        const key = `${layerName}:${version}`;
+        if (this.detailsRequested.has(key)) return;
+        this.detailsRequested.add(key);
+        model.loadVersionDetails(layerName, version).catch((e: unknown) => this.log.warn(`Details of ${key}: ${errorMessage(e)}`));
+      },
+      describeError: (error) => toUserError(error, this.connection.errorContext()).message,
+    };
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,58 @@
+import * as vscode from 'vscode';
+import type { FunctionNode } from '../../model/nodes';
+import { formatDate, md } from '../format';
+import { ExplorerItem, type TreeContext } from './explorerItem';
+import { FunctionLayerItem } from './functionLayerItem';
+
+/** A function; children are its attached layers in order. contextValue `function`. */
+export class FunctionItem extends ExplorerItem {
+  readonly name: string;
+  arn: string;
+
+  constructor(fn: FunctionNode) {
+    super(fn.name, vscode.TreeItemCollapsibleState.None, undefined);
+    this.name = fn.name;
+    this.arn = fn.arn;
+    this.id = `function:${fn.name}`;
+    this.contextValue = 'function';
+    this.update(fn);
+  }
+
+  /** Takes the model's newer snapshot of this function (the view then refreshes this element). */
+  update(fn: FunctionNode): void {
+    this.arn = fn.arn;
+    const outdated = fn.layers.some((l) => l.newerVersion !== undefined);
+    this.collapsibleState =
+      fn.layers.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+    this.iconPath = outdated
+      ? new vscode.ThemeIcon('symbol-function', new vscode.ThemeColor('list.warningForeground'))
+      : new vscode.ThemeIcon('symbol-function');
+    this.description = [fn.runtime ?? fn.packageType ?? '?', fn.architecture].join(' · ');
+    this.tooltip = tooltip(fn, outdated);
+  }
+
+  override getChildren(context: TreeContext): ExplorerItem[] {
+    const fn = context.model.getFunction(this.name);
+    return (fn?.layers ?? []).map((layer, index) => new FunctionLayerItem(this, layer, index, fn!.layers.length));
+  }
+}
+
+function tooltip(fn: FunctionNode, outdated: boolean): vscode.MarkdownString {
+  const rows: [string, string | undefined][] = [
+    [vscode.l10n.t('Runtime'), fn.runtime ?? fn.packageType],
+    [vscode.l10n.t('Architecture'), fn.architecture],
+    [vscode.l10n.t('Handler'), fn.handler],
+    [vscode.l10n.t('Memory'), fn.memory !== undefined ? `${fn.memory} MB` : undefined],
+    [vscode.l10n.t('Timeout'), fn.timeout !== undefined ? `${fn.timeout} s` : undefined],
+    [vscode.l10n.t('Last modified'), fn.lastModified ? formatDate(fn.lastModified) : undefined],
+    [vscode.l10n.t('State'), [fn.state, fn.lastUpdateStatus].filter(Boolean).join(' / ') || undefined],
+    [vscode.l10n.t('Layers'), String(fn.layers.length)],
+  ];
+  const text = new vscode.MarkdownString(`**${md(fn.name)}**\n\n`);
+  for (const [label, value] of rows) if (value) text.appendMarkdown(`${md(label)}: ${md(value)}  \n`);
+  if (outdated) text.appendMarkdown(`\n$(arrow-circle-up) ${md(vscode.l10n.t('A newer version of an attached layer exists.'))}\n`);
+  text.appendMarkdown('\n');
+  text.appendText(fn.arn);
+  text.supportThemeIcons = true;
+  return text;
+}
