@@ -13,7 +13,7 @@ const USAGE = 'usage: invoke FUNCTION [--payload JSON|@file] [--log] [--endpoint
  * response to stdout exactly as returned and, with --log, the log tail to stderr. Exit code 1 when the
  * function failed (X-Amz-Function-Error) or the call did, 2 on bad usage.
  */
-export async function invokeCommand(argv: string[]): Promise<number> {
+export async function run(argv: string[]): Promise<number> {
   let args;
   try {
     args = parseArgs({

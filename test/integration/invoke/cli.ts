@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 
 /** Runs `invoke` in a child process, as `node dist/cli.js invoke …` would (stdout and stderr kept apart). */
 export function invokeCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const code = `require('./src/cli/invoke').invokeCommand(process.argv.slice(1)).then((c) => process.exit(c))`;
+  const code = `require('./src/cli/invoke').run(process.argv.slice(1)).then((c) => process.exit(c))`;
   const child = spawn(process.execPath, ['--no-warnings', '--import', 'tsx', '-e', code, '--', ...args], { cwd: process.cwd() });
   let stdout = '';
   let stderr = '';
