@@ -14,7 +14,7 @@ const USAGE = 'usage: attach FUNCTION LAYER_VERSION_ARN [LAYER_VERSION_ARN...] [
  * `attach FUNCTION ARN...`: attaches the versions in one update (each replaces another version of its
  * layer in place), prints the resulting layer list, and warns on stderr about runtime/architecture mismatches.
  */
-export async function attachCommand(argv: string[]): Promise<number> {
+export async function run(argv: string[]): Promise<number> {
   let args;
   try {
     args = parseArgs({ args: argv, allowPositionals: true, options: CONNECTION_FLAGS });

@@ -7,7 +7,7 @@ import { consoleLog } from '../util/log';
 const USAGE = 'usage: detach FUNCTION LAYER_ARN_OR_NAME [--endpoint URL] [--region R] [--profile P]';
 
 /** `detach FUNCTION LAYER`: by version ARN, layer ARN or name; prints the remaining layers. */
-export async function detachCommand(argv: string[]): Promise<number> {
+export async function run(argv: string[]): Promise<number> {
   let args;
   try {
     args = parseArgs({ args: argv, allowPositionals: true, options: CONNECTION_FLAGS });

@@ -8,6 +8,9 @@ interface Command {
 
 const commands: Record<string, () => Promise<Command>> = {
   build: () => import('./build'),
+  publish: () => import('./publish'),
+  attach: () => import('./attach'),
+  detach: () => import('./detach'),
 };
 
 async function main(argv: string[]): Promise<number> {

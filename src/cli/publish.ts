@@ -10,7 +10,7 @@ const USAGE =
   '               [--s3-bucket BUCKET] [--force] [--endpoint URL] [--region R] [--profile P]';
 
 /** `publish ZIP --name N ...`: prints the LayerVersionArn (the existing one when nothing changed). */
-export async function publishCommand(argv: string[]): Promise<number> {
+export async function run(argv: string[]): Promise<number> {
   let args;
   try {
     args = parseArgs({

@@ -23,13 +23,9 @@ after(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-const ENTRY = { publish: ['./src/cli/publish', 'publishCommand'], attach: ['./src/cli/attach', 'attachCommand'], detach: ['./src/cli/detach', 'detachCommand'] } as const;
-
-/** Runs one subcommand in a child process, as the CLI does. */
-function cli(command: keyof typeof ENTRY, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const [file, fn] = ENTRY[command];
-  const code = `require(${JSON.stringify(file)}).${fn}(process.argv.slice(1)).then((c) => process.exit(c))`;
-  const child = spawn(process.execPath, ['--no-warnings', '--import', 'tsx', '-e', code, '--', ...args], { cwd: process.cwd() });
+/** Runs `cli <command> ...` through the real entry point in a child process. */
+function cli(command: 'publish' | 'attach' | 'detach', args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--no-warnings', '--import', 'tsx', 'src/cli/main.ts', command, ...args], { cwd: process.cwd() });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
