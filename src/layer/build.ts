@@ -115,8 +115,7 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
   }
   const pipConfig = await readPipConfig(env);
   const { installer, uvPath } = await pickInstaller(options.installer ?? 'auto', pipConfig, env, log);
-  const python = await probePython(options.pythonPath ?? defaultPythonPath(), env, signal);
-  if (installer === 'pip') requirePip(python);
+  const pythonPath = options.pythonPath ?? defaultPythonPath();
   const key = cacheKey({
     toolVersion,
     layerName: request.layerName,
@@ -125,7 +124,7 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
     installer,
     allowSourceBuilds: !!options.allowSourceBuilds,
     allowIncompatible: !!options.allowIncompatible,
-    python,
+    pythonPath,
     pipConfig,
     env,
   });
@@ -139,8 +138,9 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
       return { zipPath, manifestPath, manifest: previous, reused: true };
     }
   }
+  const python = await probePython(pythonPath, env, signal);
+  if (installer === 'pip') requirePip(python);
   progress({ message: l10n.t('Preparing'), increment: SHARE.prepare });
-  throwIfAborted(signal);
 
   await fs.mkdir(outDir, { recursive: true });
   const staging = await fs.mkdtemp(join(options.stagingRoot ?? tmpdir(), `lambda-layer-${fileBase}-`));
@@ -155,7 +155,7 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
     const bytecode = python.major === 3 && `3.${python.minor}` === target.pythonVersion;
     if (bytecode) {
       progress({ message: l10n.t('Compiling bytecode') });
-      await compileBytecode(python.path, root, env, log, signal);
+      await compileBytecode(python.executable, root, env, log, signal);
     } else {
       log.info(l10n.t('No bytecode: this Python is {0}.{1}, the runtime is {2}.', python.major, python.minor, target.runtime));
     }
@@ -262,8 +262,8 @@ async function install(step: InstallStep): Promise<void> {
   const baseEnv = { ...step.env, PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' };
   const [command, args, env] =
     step.installer === 'pip'
-      ? [step.python.path, ['-m', 'pip', ...pipInstallArgs(argsInput)], baseEnv]
-      : [step.uvPath!, uvInstallArgs({ ...argsInput, pythonPath: step.python.path, pipConfig: step.pipConfig }), uvEnv(baseEnv, argsInput.timeoutSeconds, argsInput.retries)];
+      ? [step.python.executable, ['-m', 'pip', ...pipInstallArgs(argsInput)], baseEnv]
+      : [step.uvPath!, uvInstallArgs({ ...argsInput, pythonPath: step.python.executable, pipConfig: step.pipConfig }), uvEnv(baseEnv, argsInput.timeoutSeconds, argsInput.retries)];
   log.info(`${command} ${args.join(' ')}`);
   progress({ message: l10n.t('Installing packages for {0} ({1}) with {2}', target.runtime, target.architecture, step.installer) });
   let budget = INSTALL_LINE_BUDGET;

@@ -15,8 +15,11 @@ export interface CacheKeyInput {
   installer: Installer;
   allowSourceBuilds: boolean;
   allowIncompatible: boolean;
-  /** Host interpreter: its minor version decides whether bytecode goes into the zip. */
-  python: { path: string; major: number; minor: number };
+  /**
+   * The configured interpreter path. Its version is not part of the key (asking costs a process start, and
+   * through a pyenv shim ~0.3 s): it only decides whether bytecode is included, and either zip is correct.
+   */
+  pythonPath: string;
   pipConfig: PipConfig;
   env: NodeJS.ProcessEnv;
 }
@@ -41,7 +44,7 @@ export function cacheKey(input: CacheKeyInput): string {
     installer: input.installer,
     sourceBuilds: input.allowSourceBuilds,
     allowIncompatible: input.allowIncompatible,
-    python: [input.python.path, input.python.major, input.python.minor],
+    python: input.pythonPath,
     pipEnv: input.pipConfig.env,
     pipFiles: input.pipConfig.files.map((f) => [f.path, f.content]),
     uvEnv: input.installer === 'uv' ? envValues(uvEnv) : [],

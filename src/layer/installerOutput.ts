@@ -36,7 +36,7 @@ export function classifyInstallerOutput(output: string): InstallFailure {
   }
   const pipMissing = /Could not find a version that satisfies the requirement (.+?) \(from versions: ([^)]*)\)/.exec(output);
   if (pipMissing) {
-    const requirement = pipMissing[1].replace(/ \(from [^)]*\)$/, '').trim();
+    const requirement = pipMissing[1].split(' (from ')[0].trim();
     const versions = pipMissing[2].split(',').map((v) => v.trim()).filter((v) => v && v !== 'none');
     return { kind: 'no-distribution', requirement, versions };
   }

@@ -3,7 +3,10 @@ import { UserError } from '../util/errors';
 import { runProcess } from './processes';
 
 export interface PythonInfo {
+  /** As configured (may be a shim such as pyenv's). */
   path: string;
+  /** sys.executable: the real interpreter, started directly afterwards (a pyenv shim costs ~0.3 s a start). */
+  executable: string;
   major: number;
   minor: number;
   /** undefined when pip is not importable. */
@@ -17,6 +20,7 @@ export function defaultPythonPath(): string {
 const PROBE = [
   'import sys',
   'print(sys.version_info[0], sys.version_info[1])',
+  'print(sys.executable)',
   'try:\n    import pip\n    print(pip.__version__)\nexcept Exception:\n    print("-")',
 ].join('\n');
 
@@ -30,11 +34,11 @@ export async function probePython(pythonPath: string, env: NodeJS.ProcessEnv, si
     if (code === 'ENOENT' || code === 'EACCES') throw noPython(pythonPath);
     throw e;
   }
-  const m = /^(\d+) (\d+)\s*\n(\S+)/.exec(result.output.trim());
+  const m = /^(\d+) (\d+)\r?\n(.*)\r?\n(\S+)$/.exec(result.output.trim());
   if (result.code !== 0 || !m) throw noPython(pythonPath, result.output.trim());
-  const info: PythonInfo = { path: pythonPath, major: Number(m[1]), minor: Number(m[2]) };
+  const info: PythonInfo = { path: pythonPath, executable: m[3] || pythonPath, major: Number(m[1]), minor: Number(m[2]) };
   if (info.major !== 3) throw noPython(pythonPath, `Python ${info.major}.${info.minor}`);
-  if (m[3] !== '-') info.pipVersion = m[3];
+  if (m[4] !== '-') info.pipVersion = m[4];
   return info;
 }
 

@@ -60,7 +60,7 @@ export async function walkTree(root: string, signal?: AbortSignal): Promise<Stag
 
 /** Extensions that are never native code; everything else is checked for the ELF magic. */
 const NEVER_NATIVE = /\.(py|pyi|pyc|pyx|pxd|txt|md|rst|json|toml|cfg|ini|yaml|yml|csv|html?|css|js|map|typed|h|hpp|c|cc|cpp|pem|crt|xml|svg|png|jpe?g|gif|ico|mo|po|dat|npz|npy|tmpl|jinja2?|sh|bat|pyd\.typed)$/i;
-const EXTENSION_SUFFIX = /\.cpython-(\d+)([a-z]*)-([A-Za-z0-9_]+-[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)?)\.so$/;
+const EXTENSION_SUFFIX = /\.cpython-(\d+)([a-z]*)-([A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*)\.so$/;
 
 /** Python extension modules built for another Python or another OS, judged by the file name alone. */
 export function extensionProblem(path: string, target: Target): { reason: IncompatibilityReason; detail: string } | undefined {

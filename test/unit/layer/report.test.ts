@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderReport, escapeHtml } from '../../../src/layer/report';
+import { MANIFEST_VERSION, type LayerManifest } from '../../../src/layer/manifest';
+
+const manifest: LayerManifest = {
+  manifestVersion: MANIFEST_VERSION,
+  toolVersion: '0.1.0',
+  layerName: 'deps<b>',
+  runtime: 'python3.12',
+  architecture: 'x86_64',
+  installer: 'pip',
+  bytecode: 'none',
+  zipFile: 'deps.zip',
+  zippedSize: 40_000_000,
+  unzippedSize: 220_000_000,
+  fileCount: 10,
+  sha256: 'ab'.repeat(32),
+  codeSha256: 'x',
+  publishViaS3: false,
+  packages: [
+    { name: 'small', version: '1.0', size: 1000, files: 2, topLevel: ['small'] },
+    { name: '<script>alert(1)</script>', version: '"2"', size: 200_000_000, files: 5, topLevel: ['evil&co'] },
+    { name: 'mid', version: '3', size: 19_000_000, files: 3, topLevel: [] },
+  ],
+  incompatibilities: [{ path: 'x/<y>.so', package: 'mid', reason: 'glibc', detail: 'needs GLIBC_2.28' }],
+  warnings: ['close to <limit>'],
+  cacheKey: 'k',
+  builtAt: '2025-01-01T00:00:00.000Z',
+};
+
+test('report: self-contained, escaped, nonce-only styles, no script', () => {
+  const html = renderReport(manifest, { nonce: 'n0nce"x' });
+  assert.ok(html.startsWith('<!DOCTYPE html>'));
+  assert.doesNotMatch(html, /<script/i);
+  assert.doesNotMatch(html, /<b>/);
+  assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+  assert.match(html, /&quot;2&quot;/);
+  assert.match(html, /evil&amp;co/);
+  assert.match(html, /x\/&lt;y&gt;\.so/);
+  assert.match(html, /close to &lt;limit&gt;/);
+  assert.match(html, /style-src 'nonce-n0nce&quot;x'/);
+  assert.match(html, /<style nonce="n0nce&quot;x">/);
+  assert.doesNotMatch(html, /\sstyle="/, 'no inline style attributes: the CSP would block them');
+  assert.doesNotMatch(html, /https?:\/\//, 'loads nothing');
+});
+
+test('report: packages largest first with proportional bars, total against the 250 MB limit', () => {
+  const html = renderReport(manifest, { nonce: 'n' });
+  const order = ['&lt;script&gt;', '>mid<', '>small<'].map((s) => html.indexOf(s));
+  assert.deepEqual([...order].sort((a, b) => a - b), order);
+  assert.match(html, /class="pkg" width="1000"/);
+  assert.match(html, /class="pkg" width="95"/);
+  assert.match(html, /class="near" width="839"/, '220 MB of 262,144,000 bytes, past the 80 % mark');
+  assert.match(html, /191 MB/);
+  assert.match(html, /250 MB/);
+});
+
+test('report: labels can be replaced (translations) and are escaped too', () => {
+  const html = renderReport(manifest, { nonce: 'n', lang: 'zh-cn', labels: { packages: '软件包', version: '<版本>', title: '层 {0}' } });
+  assert.match(html, /<html lang="zh-cn">/);
+  assert.match(html, /软件包/);
+  assert.match(html, /&lt;版本&gt;/);
+  assert.match(html, /<h1>层 deps&lt;b&gt;<\/h1>/);
+  assert.equal(escapeHtml(`&<>"'`), '&amp;&lt;&gt;&quot;&#39;');
+});

@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeZipFile, zipToBuffer, type ZipInput } from '../../../src/layer/zip';
+import { readZip } from '../../fixtures/zipRead';
+
+const text = Buffer.from('def f():\n    return 1\n'.repeat(200));
+const noise = randomBytes(4096);
+const inputs: ZipInput[] = [
+  { name: 'python/' },
+  { name: 'python/pkg/' },
+  { name: 'python/pkg/__init__.py', data: text },
+  { name: 'python/pkg/blob.bin', data: noise },
+  { name: 'python/pkg/empty.txt', data: Buffer.alloc(0) },
+  { name: 'python/pkg/ünïcode.py', data: Buffer.from('x = 1\n') },
+];
+
+test('the same entries in any order give identical bytes', async () => {
+  const a = await zipToBuffer(inputs);
+  const b = await zipToBuffer([...inputs].reverse());
+  const c = await zipToBuffer([inputs[3], inputs[0], inputs[5], inputs[2], inputs[1], inputs[4]]);
+  assert.ok(a.equals(b));
+  assert.ok(a.equals(c));
+});
+
+test('entries: sorted, fixed date, 0644 files and 0755 folders, Unix "made by", no extra fields', async () => {
+  const entries = await readZip(await zipToBuffer(inputs));
+  assert.deepEqual(entries.map((e) => e.name), [...inputs.map((i) => i.name)].sort());
+  for (const e of entries) {
+    assert.equal(e.mode, e.name.endsWith('/') ? 0o040755 : 0o100644, e.name);
+    assert.equal(e.madeBy >> 8, 3);
+    assert.equal(e.extraFields, 0);
+    assert.equal(e.date.getFullYear(), 1980);
+    assert.equal(e.date.getMonth(), 0);
+    assert.equal(e.date.getDate(), 1);
+  }
+  const byName = Object.fromEntries(entries.map((e) => [e.name, e]));
+  assert.ok(byName['python/pkg/__init__.py'].data.equals(text));
+  assert.equal(byName['python/pkg/__init__.py'].method, 8, 'text is deflated');
+  assert.ok(byName['python/pkg/blob.bin'].data.equals(noise));
+  assert.equal(byName['python/pkg/blob.bin'].method, 0, 'incompressible data is stored');
+  assert.equal(byName['python/pkg/empty.txt'].data.length, 0);
+  assert.ok(byName['python/pkg/ünïcode.py'], 'UTF-8 names survive');
+});
+
+test('files on disk: bytes, sha256 hex and base64 CodeSha256 of what was written', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'll-zip-'));
+  try {
+    await writeFile(join(dir, 'a.py'), text);
+    await writeFile(join(dir, 'b.bin'), noise);
+    const files: ZipInput[] = [
+      { name: 'python/a.py', file: { path: join(dir, 'a.py'), size: text.length } },
+      { name: 'python/b.bin', file: { path: join(dir, 'b.bin'), size: noise.length } },
+    ];
+    const out = join(dir, 'layer.zip');
+    const result = await writeZipFile(files, out);
+    const bytes = await readFile(out);
+    assert.equal(result.size, bytes.length);
+    assert.equal(result.sha256, createHash('sha256').update(bytes).digest('hex'));
+    assert.equal(result.codeSha256, createHash('sha256').update(bytes).digest('base64'));
+    const again = await writeZipFile(files, join(dir, 'again.zip'));
+    assert.equal(again.sha256, result.sha256);
+    assert.deepEqual((await readZip(out)).map((e) => e.data.length), [text.length, noise.length]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('duplicate names are refused; an aborted signal stops the writer', async () => {
+  await assert.rejects(zipToBuffer([{ name: 'a', data: Buffer.from('1') }, { name: 'a', data: Buffer.from('2') }]), /duplicate/);
+  const ac = new AbortController();
+  ac.abort();
+  await assert.rejects(zipToBuffer(inputs, { signal: ac.signal }), { name: 'CancelledError' });
+});
+
+test('more than 65,535 entries get ZIP64 end records and stay readable', async () => {
+  const many: ZipInput[] = Array.from({ length: 70_000 }, (_, i) => ({ name: `f/${String(i).padStart(5, '0')}`, data: Buffer.from('x') }));
+  const zip = await zipToBuffer(many, { level: 0 });
+  assert.equal(zip.readUInt32LE(zip.length - 22), 0x06054b50);
+  assert.equal(zip.readUInt16LE(zip.length - 22 + 10), 0xffff);
+  const entries = await readZip(zip);
+  assert.equal(entries.length, 70_000);
+  assert.equal(entries[69_999].name, 'f/69999');
+});
