@@ -39,9 +39,8 @@ function probe(command: string): Promise<PythonInterpreter | undefined> {
 export async function resolvePython(runtime: string): Promise<PythonInterpreter> {
   const wanted = runtimePythonVersion(runtime);
   if (!wanted) throw new Error(`${runtime} is not a Python runtime; only python3.x functions can run locally`);
-  const exact = await probe(`python${wanted}`);
+  const [exact, fallback] = await Promise.all([probe(`python${wanted}`), probe('python3')]);
   if (exact && exact.minor === wanted) return exact;
-  const fallback = await probe('python3');
   if (!fallback) throw new Error('python3 was not found on PATH; install Python 3 to run functions locally');
   return fallback;
 }

@@ -209,8 +209,12 @@ function settle(s: SettleInput): RunPythonResult {
   } else if (outcome.type === 'error') {
     payload = outcome.payload;
     functionError = 'Unhandled';
-    errorType = (JSON.parse(outcome.payload.toString('utf8')) as { errorType?: string }).errorType;
-    status = 'error';
+    // REPORT names the failure only when the runtime itself failed (e.g. the module did not load), not for a handler's exception.
+    const type = (JSON.parse(outcome.payload.toString('utf8')) as { errorType?: string }).errorType;
+    if (type?.startsWith('Runtime.')) {
+      errorType = type;
+      status = 'error';
+    }
   } else if (outcome.payload.length > MAX_RESPONSE_PAYLOAD_BYTES) {
     fail('Function.ResponseSizeTooLarge', `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_PAYLOAD_BYTES} bytes).`);
   } else {

@@ -1,0 +1,102 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseFunctionName, parseLayerName, parseLayerVersionArn } from '../../../src/sandbox/arn';
+import { paginate } from '../../../src/sandbox/paging';
+import { ChannelReader, type ChannelMessage } from '../../../src/sandbox/runtime/channel';
+import { reportLine, timeoutMessage } from '../../../src/sandbox/runtime/report';
+import { ApiError, awsDate } from '../../../src/sandbox/wire';
+
+describe('function and layer names', () => {
+  it('accepts every spelling Lambda accepts', () => {
+    for (const raw of [
+      'my-fn',
+      'my-fn:$LATEST',
+      '123456789012:function:my-fn',
+      'function:my-fn',
+      'arn:aws:lambda:us-east-1:123456789012:function:my-fn',
+      'arn:aws:lambda:us-east-1:123456789012:function:my-fn:prod',
+    ]) {
+      assert.equal(parseFunctionName(raw, 'us-east-1').name, 'my-fn', raw);
+    }
+    assert.equal(parseFunctionName('my-fn:prod', 'us-east-1').qualifier, 'prod');
+  });
+
+  it('answers a malformed name with ValidationException and a foreign region with InvalidParameterValue', () => {
+    assert.throws(() => parseFunctionName('bad name', 'us-east-1'), (e: ApiError) => e.code === 'ValidationException' && e.status === 400);
+    assert.throws(
+      () => parseFunctionName('arn:aws:lambda:eu-west-1:123456789012:function:f', 'us-east-1'),
+      (e: ApiError) => e.code === 'InvalidParameterValueException' && /eu-west-1/.test(e.message),
+    );
+  });
+
+  it('parses layer names and version ARNs', () => {
+    assert.equal(parseLayerName('arn:aws:lambda:us-east-1:123456789012:layer:deps'), 'deps');
+    assert.equal(parseLayerName('deps_2'), 'deps_2');
+    assert.throws(() => parseLayerName('no/slash'), (e: ApiError) => e.code === 'ValidationException');
+    assert.deepEqual(parseLayerVersionArn('arn:aws:lambda:us-west-2:123456789012:layer:deps:7'), {
+      arn: 'arn:aws:lambda:us-west-2:123456789012:layer:deps:7',
+      region: 'us-west-2',
+      account: '123456789012',
+      name: 'deps',
+      version: 7,
+    });
+    assert.equal(parseLayerVersionArn('arn:aws:lambda:us-west-2:123456789012:layer:deps'), undefined);
+  });
+});
+
+describe('paginate', () => {
+  const items = Array.from({ length: 7 }, (_, i) => `f${i}`);
+  const page = (marker: string | null, limit: number) => paginate(items, marker, limit, (s) => s, (s, k) => s > k);
+
+  it('walks every item once, with no marker on the last page', () => {
+    const seen: string[] = [];
+    let marker: string | null = null;
+    let pages = 0;
+    do {
+      const p = page(marker, 3);
+      seen.push(...p.page);
+      marker = p.nextMarker ?? null;
+      pages++;
+    } while (marker);
+    assert.deepEqual(seen, items);
+    assert.equal(pages, 3);
+    assert.equal(page(null, 7).nextMarker, undefined);
+  });
+
+  it('rejects a marker it did not issue', () => {
+    assert.throws(() => page('garbage!', 3), (e: ApiError) => e.code === 'InvalidParameterValueException');
+  });
+});
+
+describe('wire formats', () => {
+  it('dates look like 2018-11-14T23:03:52.894+0000', () => {
+    assert.match(awsDate(new Date(Date.UTC(2018, 10, 14, 23, 3, 52, 894))), /^2018-11-14T23:03:52\.894\+0000$/);
+  });
+
+  it('REPORT line carries Init Duration and the local Python note', () => {
+    const line = reportLine({ requestId: 'r1', durationMs: 15.738, memoryMb: 128, maxMemoryMb: 56, initDurationMs: 130.49, localPython: '3.11.7 (function runtime python3.12)' });
+    assert.equal(
+      line,
+      'REPORT RequestId: r1\tDuration: 15.74 ms\tBilled Duration: 16 ms\tMemory Size: 128 MB\tMax Memory Used: 56 MB\tInit Duration: 130.49 ms\tLocal Python: 3.11.7 (function runtime python3.12)\t\n',
+    );
+    assert.equal(timeoutMessage(3), 'Task timed out after 3.00 seconds');
+  });
+
+  it('channel messages survive any chunking', () => {
+    const payload = Buffer.from('{"ok": true}\n{"x": 1}');
+    const wire = Buffer.concat([
+      Buffer.from('{"type":"start","initMs":1.5,"len":0}\n'),
+      Buffer.from(`{"type":"result","durationMs":2,"maxMemoryMb":9,"len":${payload.length}}\n`),
+      payload,
+    ]);
+    for (const size of [1, 3, 7, wire.length]) {
+      const got: ChannelMessage[] = [];
+      const reader = new ChannelReader((m) => got.push(m));
+      for (let i = 0; i < wire.length; i += size) reader.push(wire.subarray(i, i + size));
+      assert.equal(got.length, 2);
+      assert.equal(got[0].type, 'start');
+      assert.equal(got[0].initMs, 1.5);
+      assert.equal(got[1].payload.toString(), payload.toString());
+    }
+  });
+});
