@@ -317,11 +317,9 @@ async function createWithRoleRetry(gateway: LambdaGateway, d: ProbeDeployment, z
   }
 }
 
+/** The gateway's waiter also waits for Active after a create and throws, with the reason, when the update failed. */
 async function waitUntilReady(gateway: LambdaGateway, functionName: string, signal?: AbortSignal): Promise<void> {
-  const config = await gateway.waitForFunctionUpdated(functionName, { signal });
-  if (config.State === 'Failed') {
-    throw new UserError(l10n.t('The probe function {0} failed to start: {1}', functionName, config.StateReason ?? ''));
-  }
+  await gateway.waitForFunctionUpdated(functionName, { signal });
 }
 
 async function getConfiguration(gateway: LambdaGateway, name: string): Promise<FunctionConfiguration | undefined> {
