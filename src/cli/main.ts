@@ -11,6 +11,7 @@ const commands: Record<string, () => Promise<Command>> = {
   publish: () => import('./publish'),
   attach: () => import('./attach'),
   detach: () => import('./detach'),
+  invoke: () => import('./invoke'),
 };
 
 async function main(argv: string[]): Promise<number> {
