@@ -243,7 +243,9 @@ export class ExplorerModel {
       }
       this.setVersions(name, versions);
     } catch (e) {
-      if (isCancellation(e) || signal.aborted) throw e;
+      // Never rejects: a cancelled run notices through its signal, and a failed sibling sweep may
+      // already have ended the run, leaving nobody to await these fetches.
+      if (isCancellation(e) || signal.aborted) return;
       const record = this.lyrs.get(name);
       if (!record || !live()) return;
       // One layer failing (e.g. no permission on it) leaves the rest of the tree usable.

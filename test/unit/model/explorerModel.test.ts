@@ -245,3 +245,22 @@ async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void
     await new Promise((r) => setTimeout(r, 2));
   }
 }
+
+test('a failure while layer versions are in flight leaves no stray rejections', async () => {
+  const g = account();
+  g.versionDelayMs = 20;
+  g.failFunctionsAtPage = 0;
+  const unhandled: unknown[] = [];
+  const onUnhandled = (e: unknown) => unhandled.push(e);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const model = new ExplorerModel(g.asGateway());
+    await model.refresh();
+    assert.equal(model.state.status, 'error');
+    await new Promise((r) => setTimeout(r, 60));
+    assert.deepEqual(unhandled, []);
+    model.dispose();
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+});
