@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from './lib/browser';
 import { startCodeServer, type CodeServer } from './lib/codeServer';
-import { DEFAULT_WORKSPACE, OUTPUT_DIR, REPO_ROOT, SUITE_ENTRY } from './lib/paths';
+import { DEFAULT_WORKSPACE, OUTPUT_DIR, REPO_ROOT, SCREENSHOT_DIR, SUITE_ENTRY } from './lib/paths';
 import { createProfile } from './lib/profile';
 import { startSandboxIfPresent, type Sandbox, type SandboxOptions } from './lib/sandbox';
 import { runSuite } from './lib/suite';
@@ -66,6 +66,12 @@ function copyWorkspace(source: string, target: string): string {
   return target;
 }
 
+/** Old failure screenshots would read as failures of this run. */
+function removeFailureScreenshots(): void {
+  if (!fs.existsSync(SCREENSHOT_DIR)) return;
+  for (const f of fs.readdirSync(SCREENSHOT_DIR)) if (/-failure(\.[\w-]+)?\.png$/.test(f)) fs.rmSync(path.join(SCREENSHOT_DIR, f), { force: true });
+}
+
 interface Instance {
   server: CodeServer;
   locale: string;
@@ -87,6 +93,8 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
   }
 
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'll-vscode-'));
+  const removeRoot = () => fs.rmSync(root, { recursive: true, force: true });
+  if (!options.keepTemp) process.on('exit', removeRoot); // also when interrupted
   const logDir = path.join(OUTPUT_DIR, 'vscode-logs');
   let sandbox: Sandbox | undefined;
   let browser: Browser | undefined;
@@ -137,6 +145,7 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
     };
 
     fs.rmSync(logDir, { recursive: true, force: true });
+    removeFailureScreenshots();
     browser = await launchBrowser();
 
     if (options.suite !== false) {
@@ -188,7 +197,10 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
     await Promise.all(instances.map((i) => i.server.stop()));
     await sandbox?.close();
     if (options.keepTemp) console.log(`kept ${root}`);
-    else fs.rmSync(root, { recursive: true, force: true });
+    else {
+      removeRoot();
+      process.off('exit', removeRoot);
+    }
   }
 }
 
@@ -213,12 +225,15 @@ function parseArgs(argv: string[]): VsCodeTestOptions {
       case '--extension': options.extensionPath = value(); break;
       case '--endpoint': options.endpoint = value(); break;
       case '--no-sandbox': options.sandbox = false; break;
+      case '--suite-timeout': options.suiteTimeoutMs = Number(value()); break;
+      case '--flow-timeout': options.flowTimeoutMs = Number(value()); break;
       case '--verbose': options.verbose = true; break;
       case '--keep-temp': options.keepTemp = true; break;
       default:
         throw new Error(
           `unknown argument ${arg}\nusage: runner.ts [--locale zh-cn] [--grep re] [--files a,b] [--ui a,b | --no-ui] [--no-suite]\n` +
-            '       [--workspace dir] [--extension dir] [--endpoint url | --no-sandbox] [--verbose] [--keep-temp]',
+            '       [--workspace dir] [--extension dir] [--endpoint url | --no-sandbox] [--suite-timeout ms] [--flow-timeout ms]\n' +
+            '       [--verbose] [--keep-temp]',
         );
     }
   }

@@ -31,12 +31,16 @@ export interface CodeServer {
   stop(): Promise<void>;
 }
 
-/** Runs scripts/setup-code-server.sh (a fast no-op once installed) and returns the code-server binary. */
+let installed = false;
+
+/** Runs scripts/setup-code-server.sh (a fast no-op once installed) once per process; returns the binary. */
 export function ensureCodeServer(): string {
+  if (installed) return CODE_SERVER_BIN;
   const result = spawnSync('bash', [SETUP_SCRIPT], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 15 * 60_000 });
   if (result.status !== 0 || !fs.existsSync(CODE_SERVER_BIN)) {
     throw new Error(`code-server is not installed and ${SETUP_SCRIPT} failed (exit ${result.status ?? result.signal}).`);
   }
+  installed = true;
   return CODE_SERVER_BIN;
 }
 
@@ -76,8 +80,13 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   const bin = ensureCodeServer();
   const port = options.port ?? (await freePort());
+  // Its own config file, so ~/.config/code-server/config.yaml (a password, another bind address) has no say.
+  const config = path.join(options.userDataDir, 'code-server.yaml');
+  fs.mkdirSync(options.userDataDir, { recursive: true });
+  fs.writeFileSync(config, 'auth: none\n');
   const args = [
     ...baseArgs(options),
+    '--config', config,
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',

@@ -21,7 +21,7 @@ export interface UiContext {
   endpoint?: string;
   /** The display language of this run ('en' or e.g. 'zh-cn'). */
   locale: string;
-  /** Saves .test-output/screenshots/<flow>-<name>.png and returns its path. */
+  /** Saves .test-output/screenshots/<flow>-<name>.png (…<name>.<locale>.png when not 'en') and returns its path. */
   screenshot(name: string): Promise<string>;
   /** Every console line of the page so far (workbench and extension host). */
   consoleLines: string[];
@@ -89,19 +89,19 @@ export async function runUiFlow(flow: UiFlow, run: UiFlowRun): Promise<string | 
         workspace: run.workspace,
         endpoint: run.endpoint,
         locale: run.locale,
-        screenshot: (name) => workbench.screenshot(`${flow.name}-${name}`),
+        screenshot: (name) => workbench.screenshot(`${flow.name}-${name}${run.locale === 'en' ? '' : `.${run.locale}`}`),
         consoleLines: tap.lines,
         log: (message) => console.log(`  [${flow.name}] ${message}`),
       });
     })();
     flowDone.catch(() => undefined); // after a timeout its late rejection is expected, not unhandled
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(() => reject(`timed out after ${timeoutMs} ms`), timeoutMs);
     });
     await Promise.race([flowDone, timedOut]);
     return undefined;
   } catch (err) {
-    const shot = await workbench.screenshot(`${flow.name}-failure`).catch(() => undefined);
+    const shot = await workbench.screenshot(`${flow.name}-failure${run.locale === 'en' ? '' : `.${run.locale}`}`).catch(() => undefined);
     const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
     return shot ? `${message}\n  screenshot: ${shot}` : message;
   } finally {

@@ -41,6 +41,7 @@ export class Workbench {
     await tab.waitFor({ timeout: timeoutMs });
     if ((await tab.getAttribute('aria-expanded')) !== 'true') await tab.click();
     await this.page.locator(`.part.sidebar .composite[id="workbench.view.extension.${containerId}"]`).waitFor({ timeout: timeoutMs });
+    await this.page.mouse.move(800, 400); // off the activity bar, so its hover tooltip is not in screenshots
     return this.sideBar();
   }
 
@@ -64,11 +65,14 @@ export class Workbench {
   }
 
   /**
-   * Waits until a view shows content from its extension: tree rows or welcome content, not the
-   * "no data provider" placeholder VS Code shows until the extension has activated and registered it.
+   * Waits until a view shows settled content from its extension: tree rows or welcome content (not the
+   * "no data provider" placeholder shown until the extension activates), no spinning row icon (a
+   * "Loading…" node) and no running progress bar.
    */
   async waitForViewContent(view: Locator, timeoutMs = 30_000): Promise<void> {
     await view.locator('.pane-body .monaco-list-row, .pane-body .welcome-view-content').first().waitFor({ timeout: timeoutMs });
+    await view.locator('.pane-body .codicon-modifier-spin').first().waitFor({ state: 'detached', timeout: timeoutMs });
+    await view.locator('.monaco-progress-container.active').first().waitFor({ state: 'detached', timeout: timeoutMs });
   }
 
   /** A row of a tree or list, by its label (the first line of the row), within `scope` (default: side bar). */

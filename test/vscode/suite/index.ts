@@ -26,6 +26,7 @@ function testBaseNames(): string[] {
 }
 
 export async function run(): Promise<void> {
+  process.setSourceMapsEnabled(true); // failure stacks point at the .ts files, not the bundle
   const mocha = new Mocha({
     ui: 'bdd',
     color: false,

@@ -3,8 +3,10 @@ import type { UiContext } from '../lib/ui';
 
 export default async function sidebar(ui: UiContext): Promise<void> {
   const sideBar = await ui.workbench.openViewContainer('lambdaLayers');
-  // Its views (Layers, Functions) are panes; wait until the first one shows what the extension provides.
-  await ui.workbench.waitForViewContent(sideBar.locator('.pane').first());
+  // Its views (Layers, Functions) are panes; wait until each shows what the extension loaded.
+  const panes = sideBar.locator('.pane');
+  await panes.first().waitFor();
+  for (let i = 0; i < (await panes.count()); i++) await ui.workbench.waitForViewContent(panes.nth(i));
   const file = await ui.screenshot('lambda-layers-view');
   ui.log(`screenshot: ${file}`);
 }
