@@ -59,9 +59,16 @@ export async function mutateFunctionLayers(
   change: LayerChange,
   options: MutateOptions = {},
 ): Promise<MutateResult> {
-  const o = { ...DEFAULTS, ...options };
-  const log = o.log ?? silentLog;
-  const report = o.onProgress ?? (() => {});
+  // Field by field, so an option passed as undefined still gets its default.
+  const o = {
+    signal: options.signal,
+    maxRevisionRetries: options.maxRevisionRetries ?? DEFAULTS.maxRevisionRetries,
+    maxConflictWaitMs: options.maxConflictWaitMs ?? DEFAULTS.maxConflictWaitMs,
+    conflictBackoffMs: options.conflictBackoffMs ?? DEFAULTS.conflictBackoffMs,
+    maxWaitSeconds: options.maxWaitSeconds ?? DEFAULTS.maxWaitSeconds,
+  };
+  const log = options.log ?? silentLog;
+  const report = options.onProgress ?? (() => {});
   const conflictDeadline = Date.now() + o.maxConflictWaitMs;
   let revisionRetries = 0;
   let conflicts = 0;

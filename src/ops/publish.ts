@@ -78,7 +78,7 @@ export async function publishLayer(gateway: LambdaGateway, request: PublishReque
     report({ phase: 'checking' });
     const newest = await newestVersion(gateway, request.name, signal);
     if (newest && newest.Content?.CodeSha256 === sha.base64 && sameMetadata(newest, meta)) {
-      log.info(`${request.name}: version ${newest.Version} already holds this zip; nothing published`);
+      log.debug(`${request.name}: version ${newest.Version} already holds this zip; nothing published`);
       return { kind: 'unchanged', existing: newest };
     }
   }

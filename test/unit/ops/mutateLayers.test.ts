@@ -105,3 +105,14 @@ test('other errors pass through untouched', async () => {
   const gw = new FakeGateway();
   await assert.rejects(mutateFunctionLayers(gw, 'missing', (c) => attachLayer(c, L('b', 1))), { name: 'ResourceNotFoundException' });
 });
+
+test('options passed as undefined keep their defaults', async () => {
+  const gw = new FakeGateway();
+  gw.addFunction('f');
+  gw.beforeUpdate = (_n, call) => {
+    if (call === 1) gw.externalUpdate('f', [L('x', 1)]);
+  };
+  const r = await mutateFunctionLayers(gw, 'f', (c) => attachLayer(c, L('b', 1)), { maxRevisionRetries: undefined, maxConflictWaitMs: undefined });
+  assert.equal(r.kind, 'updated');
+  assert.deepEqual(gw.layersOf('f'), [L('x', 1), L('b', 1)]);
+});
