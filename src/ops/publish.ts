@@ -9,17 +9,16 @@ import type { LambdaGateway, PublishInput } from '../aws/types';
 import { CancelledError, UserError, isCancellation, throwIfAborted } from '../util/errors';
 import { formatBytes } from '../util/format';
 import { silentLog, type Log } from '../util/log';
-import { manifestPathFor, packageSummary, readLayerManifest, type LayerManifest } from './manifest';
+import { DIRECT_UPLOAD_LIMIT, readManifest, type LayerManifest } from '../layer/manifest';
+import { manifestPathFor, packageSummary } from './manifest';
 
-/** Zips up to this size go inside the PublishLayerVersion request; larger ones through S3. */
-export const DIRECT_UPLOAD_LIMIT_BYTES = 52_428_800;
 const LAYER_NAME = /^[A-Za-z0-9_-]{1,140}$/;
 const ARCHITECTURES = ['x86_64', 'arm64'];
 
 export interface PublishRequest {
   zipPath: string;
   name: string;
-  /** Defaults to `<zip without .zip>.manifest.json`; publishing works without one. */
+  /** The build manifest; defaults to `<zip without .zip>.manifest.json`. Publishing works without one. */
   manifestPath?: string;
   /** Defaults to a short package summary from the manifest. */
   description?: string;
@@ -68,7 +67,8 @@ export async function publishLayer(gateway: LambdaGateway, request: PublishReque
 
   report({ phase: 'hashing' });
   const sha = await hashFile(request.zipPath, signal);
-  const manifest = await readLayerManifest(request.manifestPath ?? manifestPathFor(request.zipPath));
+  // The build's reader: undefined when missing, unreadable or of another manifest version.
+  const manifest = await readManifest(request.manifestPath ?? manifestPathFor(request.zipPath));
   if (manifest && !manifestMatches(manifest, sha)) {
     throw new UserError(l10n.t('The build manifest does not belong to {0} (different checksum). Rebuild the layer.', request.zipPath));
   }
@@ -92,7 +92,7 @@ export async function publishLayer(gateway: LambdaGateway, request: PublishReque
   };
   let via: 'request' | 's3' = 'request';
   let s3Key: string | undefined;
-  if (size <= DIRECT_UPLOAD_LIMIT_BYTES) {
+  if (size <= DIRECT_UPLOAD_LIMIT) {
     input.zipFile = await fs.readFile(request.zipPath);
   } else {
     via = 's3';
@@ -143,8 +143,8 @@ function resolveMetadata(r: PublishRequest, m: LayerManifest | undefined): Metad
   const meta: Metadata = {
     description: r.description ?? (m ? packageSummary(m) : ''),
     licenseInfo: r.licenseInfo ?? '',
-    runtimes: r.compatibleRuntimes ?? m?.runtimes ?? [],
-    architectures: r.compatibleArchitectures ?? m?.architectures ?? [],
+    runtimes: r.compatibleRuntimes ?? (m?.runtime ? [m.runtime] : []),
+    architectures: r.compatibleArchitectures ?? (m?.architecture ? [m.architecture] : []),
   };
   if (meta.description.length > 256) throw new UserError(l10n.t('The description is {0} characters; Lambda allows at most 256.', meta.description.length));
   if (meta.licenseInfo.length > 512) throw new UserError(l10n.t('The license is {0} characters; Lambda allows at most 512.', meta.licenseInfo.length));

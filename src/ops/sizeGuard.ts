@@ -1,10 +1,7 @@
 import * as l10n from '@vscode/l10n';
+import { UNZIPPED_LIMIT, WARN_RATIO } from '../layer/manifest';
 import { formatBytes } from '../util/format';
 
-/** Function code plus all its layers, unzipped (AWS quota; not adjustable). */
-export const UNZIPPED_LIMIT_BYTES = 262_144_000;
-/** From this share of the limit on we warn. */
-export const WARN_RATIO = 0.8;
 
 /** Unzipped sizes we know from our own build manifests, by LayerVersionArn and by CodeSha256 (base64). */
 export interface KnownSizes {
@@ -39,7 +36,7 @@ export interface SizeEstimate {
 }
 
 /**
- * Estimates function code + layers unzipped against the 250 MB quota. Lambda reports only zipped sizes,
+ * Estimates function code + layers unzipped against the 250 MB quota (warns from WARN_RATIO). Lambda reports only zipped sizes,
  * so parts we did not build count with their zipped size and the total is marked as a lower bound.
  */
 export function estimateUnzippedSize(
@@ -55,7 +52,7 @@ export function estimateUnzippedSize(
   ];
   const totalBytes = items.reduce((s, i) => s + i.bytes, 0);
   const lowerBound = items.some((i) => !i.exact);
-  const ratio = totalBytes / UNZIPPED_LIMIT_BYTES;
+  const ratio = totalBytes / UNZIPPED_LIMIT;
   const level = ratio > 1 ? 'over' : ratio >= WARN_RATIO ? 'warn' : 'ok';
   const estimate: SizeEstimate = { items, totalBytes, lowerBound, ratio, level };
   if (level !== 'ok') estimate.message = sizeMessage(estimate);
@@ -72,7 +69,7 @@ function sizeOf(part: SizedPart, known: KnownSizes): SizeItem {
 
 function sizeMessage(e: SizeEstimate): string {
   const total = formatBytes(e.totalBytes);
-  const limit = formatBytes(UNZIPPED_LIMIT_BYTES);
+  const limit = formatBytes(UNZIPPED_LIMIT);
   const percent = Math.round(e.ratio * 100);
   if (e.level === 'over') {
     return e.lowerBound

@@ -9,7 +9,8 @@ import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { startMoto, type Moto } from '../../helpers/moto';
 import { localConnection } from '../../../src/aws/connection';
 import { openSession, type OpsSession } from '../../../src/ops/session';
-import { publishLayer, DIRECT_UPLOAD_LIMIT_BYTES, type PublishProgress } from '../../../src/ops/publish';
+import { publishLayer, type PublishProgress } from '../../../src/ops/publish';
+import { DIRECT_UPLOAD_LIMIT } from '../../../src/layer/manifest';
 import { mutateFunctionLayers } from '../../../src/ops/mutateLayers';
 import { attachLayer, detachLayer } from '../../../src/ops/layerList';
 import { deleteLayerVersion, planDelete } from '../../../src/ops/deleteLayer';
@@ -76,7 +77,7 @@ test('a zip over 50 MB goes through S3 (multipart) and the published CodeSha256 
   const zip = join(dir, 'big.zip');
   await writeZip(zip, [{ name: 'python/blob.bin', data: randomBytes(55 * 1024 * 1024) }], true);
   const size = (await fs.stat(zip)).size;
-  assert.ok(size > DIRECT_UPLOAD_LIMIT_BYTES);
+  assert.ok(size > DIRECT_UPLOAD_LIMIT);
   const sha = createHash('sha256').update(await fs.readFile(zip));
   const expected = sha.digest('base64');
 

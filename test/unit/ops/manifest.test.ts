@@ -1,24 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { manifestPathFor, packageSummary, parseLayerManifest } from '../../../src/ops/manifest';
+import { manifestPathFor, packageSummary } from '../../../src/ops/manifest';
+import type { PackageEntry } from '../../../src/layer/manifest';
 
-test('parses defensively: wrong types are dropped, single values become lists', () => {
-  const m = parseLayerManifest({ runtime: 'python3.11', architectures: ['arm64', 7], packages: [{ name: 'a', version: 1 }, 'x', { name: 'b', version: '2' }], unzippedSize: -3, sha256: 5 });
-  assert.deepEqual(m.runtimes, ['python3.11']);
-  assert.deepEqual(m.architectures, ['arm64']);
-  assert.deepEqual(m.packages, [{ name: 'a', version: undefined, size: undefined }, { name: 'b', version: '2', size: undefined }]);
-  assert.equal(m.unzippedSize, undefined);
-  assert.equal(m.sha256, undefined);
-  assert.deepEqual(parseLayerManifest(null).packages, []);
-});
+const pkg = (name: string, version: string): PackageEntry => ({ name, version, size: 1, files: 1, topLevel: [] });
 
 test('the package summary fits 256 characters and says how many are left out', () => {
-  const packages = Array.from({ length: 60 }, (_, i) => ({ name: `package-number-${String(i).padStart(2, '0')}`, version: '1.0.0' }));
-  const s = packageSummary(parseLayerManifest({ packages }));
+  const packages = Array.from({ length: 60 }, (_, i) => pkg(`package-number-${String(i).padStart(2, '0')}`, '1.0.0'));
+  const s = packageSummary({ packages });
   assert.ok(s.length <= 256);
   assert.match(s, /^package-number-00 1\.0\.0, /);
   assert.match(s, /\(\+\d+ more\)$/);
-  assert.equal(packageSummary(parseLayerManifest({})), '');
+  assert.equal(packageSummary({ packages: [] }), '');
+});
+
+test('the summary is sorted and leaves out the versionless "(other files)" entry', () => {
+  assert.equal(packageSummary({ packages: [pkg('urllib3', '2.2.1'), pkg('(other files)', ''), pkg('certifi', '2024.2.2')] }), 'certifi 2024.2.2, urllib3 2.2.1');
 });
 
 test('manifest path sits beside the zip', () => {

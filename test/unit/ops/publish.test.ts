@@ -4,7 +4,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { publishLayer, DIRECT_UPLOAD_LIMIT_BYTES } from '../../../src/ops/publish';
+import { publishLayer } from '../../../src/ops/publish';
+import { DIRECT_UPLOAD_LIMIT, MANIFEST_VERSION } from '../../../src/layer/manifest';
 import { UserError } from '../../../src/util/errors';
 import { FakeGateway } from './fakeGateway';
 
@@ -21,9 +22,10 @@ beforeEach(async () => {
   await fs.writeFile(
     join(dir, 'deps.manifest.json'),
     JSON.stringify({
+      manifestVersion: MANIFEST_VERSION,
       runtime: 'python3.12',
       architecture: 'arm64',
-      packages: [{ name: 'requests', version: '2.32.3', size: 1 }, { name: 'certifi', version: '2024.2.2', size: 1 }],
+      packages: [{ name: 'requests', version: '2.32.3', size: 1 }, { name: 'certifi', version: '2024.2.2', size: 1 }, { name: '(other files)', version: '', size: 1 }],
       unzippedSize: 9000,
       sha256: sha.toString('hex'),
       codeSha256: sha.toString('base64'),
@@ -32,7 +34,7 @@ beforeEach(async () => {
 });
 afterEach(() => fs.rm(dir, { recursive: true, force: true }));
 
-test('publishes in the request with metadata from the manifest', async () => {
+test('publishes in the request with metadata from the build manifest', async () => {
   const gw = new FakeGateway();
   const r = await publishLayer(gw, { zipPath: zip, name: 'deps' });
   assert.equal(r.kind, 'published');
@@ -90,7 +92,7 @@ test('refuses bad names, a missing zip, a stale manifest and bad metadata before
 test('a zip over 50 MB needs a bucket', async () => {
   const gw = new FakeGateway();
   await fs.rm(join(dir, 'deps.manifest.json'));
-  await fs.truncate(zip, DIRECT_UPLOAD_LIMIT_BYTES + 1);
+  await fs.truncate(zip, DIRECT_UPLOAD_LIMIT + 1);
   await assert.rejects(publishLayer(gw, { zipPath: zip, name: 'deps' }), (e: unknown) => e instanceof UserError && /S3 bucket/.test(e.message));
   assert.ok(!gw.calls.some((c) => c.startsWith('publish')));
 });

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { estimateUnzippedSize, UNZIPPED_LIMIT_BYTES } from '../../../src/ops/sizeGuard';
-import { knownSizesFromManifests, parseLayerManifest } from '../../../src/ops/manifest';
+import { estimateUnzippedSize } from '../../../src/ops/sizeGuard';
+import { knownSizesFromManifests } from '../../../src/ops/manifest';
+import { UNZIPPED_LIMIT } from '../../../src/layer/manifest';
 
 const MB = 1024 * 1024;
 
@@ -16,22 +17,22 @@ test('known unzipped sizes by ARN or CodeSha256 are exact; unknown parts count z
 });
 
 test('warns from 80 % and says when it is a lower bound; over the limit is "over"', () => {
-  const at80 = estimateUnzippedSize({ unzippedSize: UNZIPPED_LIMIT_BYTES * 0.8 }, []);
+  const at80 = estimateUnzippedSize({ unzippedSize: UNZIPPED_LIMIT * 0.8 }, []);
   assert.equal(at80.level, 'warn');
   assert.equal(at80.lowerBound, false);
   assert.match(at80.message ?? '', /80%/);
-  assert.equal(estimateUnzippedSize({ unzippedSize: UNZIPPED_LIMIT_BYTES * 0.8 - 1 }, []).level, 'ok');
-  const lower = estimateUnzippedSize({ codeSize: UNZIPPED_LIMIT_BYTES * 0.9 }, []);
+  assert.equal(estimateUnzippedSize({ unzippedSize: UNZIPPED_LIMIT * 0.8 - 1 }, []).level, 'ok');
+  const lower = estimateUnzippedSize({ codeSize: UNZIPPED_LIMIT * 0.9 }, []);
   assert.equal(lower.level, 'warn');
   assert.match(lower.message ?? '', /at least/);
-  const over = estimateUnzippedSize({ unzippedSize: 10 }, [{ arn: 'x', codeSize: UNZIPPED_LIMIT_BYTES }]);
+  const over = estimateUnzippedSize({ unzippedSize: 10 }, [{ arn: 'x', codeSize: UNZIPPED_LIMIT }]);
   assert.equal(over.level, 'over');
   assert.match(over.message ?? '', /refuse/);
 });
 
 test('known sizes come from manifests', () => {
-  const m = parseLayerManifest({ unzippedSize: 1234, codeSha256: 'abc=' });
-  const known = knownSizesFromManifests([{ manifest: m, arn: 'arn:l:1' }, { manifest: parseLayerManifest({}) }]);
+  const m = { unzippedSize: 1234, codeSha256: 'abc=' };
+  const known = knownSizesFromManifests([{ manifest: m, arn: 'arn:l:1' }, { manifest: {} as typeof m }]);
   assert.equal(known.byArn?.get('arn:l:1'), 1234);
   assert.equal(known.bySha256?.get('abc='), 1234);
   assert.equal(known.bySha256?.size, 1);
