@@ -37,10 +37,20 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
+/** First run only: open the workspace's README instead of VS Code's walkthrough; later the user's settings win. */
+function prepareProfileSettings(userDataDir: string): void {
+  const file = path.join(userDataDir, 'User', 'settings.json');
+  if (fs.existsSync(file)) return;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify({ 'workbench.startupEditor': 'readme' }, null, 2));
+}
+
 async function openInCodeServer(workspace: string): Promise<void> {
+  const userDataDir = path.join(PROFILE, 'user-data');
+  prepareProfileSettings(userDataDir);
   const port = (await portIsFree(PREFERRED_PORT)) ? PREFERRED_PORT : await freePort();
   const server = await startCodeServer({
-    userDataDir: path.join(PROFILE, 'user-data'),
+    userDataDir,
     extensionsDir: path.join(PROFILE, 'extensions'),
     workspace,
     port,
