@@ -49,6 +49,7 @@ export async function run(args: string[]): Promise<number> {
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // Progress repeats step names and installer lines the log already shows: print only what is new.
   let lastLine = '';
   const log: Log = { ...consoleLog, info: (m) => ((lastLine = m.trim()), consoleLog.info(m)) };
   try {
@@ -72,7 +73,9 @@ export async function run(args: string[]): Promise<number> {
         signal: controller.signal,
         log,
         progress: (p) => {
-          if (p.message.trim() !== lastLine) process.stderr.write(`${p.message}\n`);
+          if (p.message.trim() === lastLine) return;
+          lastLine = p.message.trim();
+          process.stderr.write(`${p.message}\n`);
         },
       },
     );

@@ -257,7 +257,8 @@ async function install(step: InstallStep): Promise<void> {
     requirementsPath,
     allowSourceBuilds: !!options.allowSourceBuilds,
     timeoutSeconds: options.timeoutSeconds ?? 30,
-    retries: options.retries ?? 2,
+    // pip reports an unreachable index only in its "Retrying …" warnings: with 0 retries it stays silent.
+    retries: Math.max(1, options.retries ?? 2),
   };
   const baseEnv = { ...step.env, PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' };
   const [command, args, env] =
@@ -274,8 +275,8 @@ async function install(step: InstallStep): Promise<void> {
     onSpawn: step.context.onInstallerSpawn,
     onLine: (line) => {
       log.info(line);
-      if (/^\s*(Collecting|Downloading|Installing collected|Resolved|Prepared|Installed)/.test(line)) {
-        const increment = budget > 0 && /^\s*Collecting/.test(line) ? 1 : undefined;
+      if (/^\s*(Collecting|Processing|Downloading|Installing collected|Resolved|Prepared|Installed)/.test(line)) {
+        const increment = budget > 0 && /^\s*(Collecting|Processing)/.test(line) ? 1 : undefined;
         if (increment) budget--;
         progress({ message: line.trim(), increment });
       }

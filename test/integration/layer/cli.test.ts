@@ -1,0 +1,62 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readManifest } from '../../../src/layer/manifest';
+import { workspace, type Workspace } from './setup';
+
+let ws: Workspace;
+before(async () => {
+  ws = await workspace();
+});
+after(() => ws.dispose());
+
+const main = resolve(__dirname, '../../../src/cli/main.ts');
+
+function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+test('cli build prints the manifest path; a rerun reuses the zip', async () => {
+  const req = await ws.requirements(['app']);
+  const out = join(ws.dir, 'cli-out', 'deps.zip');
+  const first = await cli(['build', req, '--runtime', 'python3.12', '--arch', 'arm64', '--out', out, '--name', 'my-deps'], ws.env);
+  assert.equal(first.code, 0, first.stderr);
+  const manifestPath = join(ws.dir, 'cli-out', 'deps.manifest.json');
+  assert.equal(first.stdout, `${manifestPath}\n`);
+  assert.ok(existsSync(out));
+  const manifest = await readManifest(manifestPath);
+  assert.equal(manifest?.layerName, 'my-deps');
+  assert.equal(manifest?.architecture, 'arm64');
+  assert.match(first.stderr, /Processing .*app-0\.3\.0-py3-none-any\.whl/);
+  assert.equal(first.stderr.match(/^Zipping$/gm)?.length, 1, 'repeated progress steps are printed once');
+
+  const again = await cli(['build', req, '--runtime', 'python3.12', '--arch', 'arm64', '--out', out, '--name', 'my-deps'], ws.env);
+  assert.equal(again.code, 0);
+  assert.match(again.stderr, /Reusing/);
+  const rebuilt = await cli(['build', req, '--runtime', 'python3.12', '--arch', 'arm64', '--out', out, '--name', 'my-deps', '--rebuild'], ws.env);
+  assert.equal(rebuilt.code, 0);
+  assert.doesNotMatch(rebuilt.stderr, /Reusing/);
+});
+
+test('cli build fails with the message and a non-zero exit; bad usage exits 2', async () => {
+  const req = await ws.requirements(['only228']);
+  const failed = await cli(['build', req, '--runtime', 'python3.11', '--arch', 'x86_64', '--out', join(ws.dir, 'cli-out', 'x.zip')], ws.env);
+  assert.equal(failed.code, 1);
+  assert.match(failed.stderr, /error: No wheel of "only228" fits python3\.11 on x86_64/);
+  assert.equal(failed.stdout, '');
+  assert.equal((await cli(['build', req, '--runtime', 'python3.12'], ws.env)).code, 2);
+  assert.equal((await cli(['frobnicate'], ws.env)).code, 2);
+  const bad = await cli(['build', req, '--runtime', 'python3.12', '--arch', 'x86_64', '--out', join(ws.dir, 'cli-out', 'bad name.zip')], ws.env);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /not a valid layer name/);
+});
