@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 
 /** A Lambda timestamp (`2024-05-01T10:00:00.000+0000`) in the display language; the raw text when it does not parse. */
-export function formatDate(value: string): string {
+export function formatDate(value: string, options: { dateOnly?: boolean } = {}): string {
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? value : date.toLocaleString(vscode.env.language);
+  if (Number.isNaN(date.getTime())) return value;
+  return options.dateOnly ? date.toLocaleDateString(vscode.env.language) : date.toLocaleString(vscode.env.language);
 }
 
 /** Comma-separated values, or a localized "any" for an empty list (Lambda treats a missing list as unrestricted). */

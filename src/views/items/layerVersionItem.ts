@@ -22,8 +22,8 @@ export class LayerVersionItem extends ExplorerItem {
     this.iconPath = new vscode.ThemeIcon('versions');
     const users = v.usedBy.length;
     this.description = [
-      v.created ? formatDate(v.created) : undefined,
       users === 0 ? vscode.l10n.t('unused') : users === 1 ? vscode.l10n.t('1 function') : vscode.l10n.t('{0} functions', users),
+      v.created ? formatDate(v.created, { dateOnly: true }) : undefined,
     ]
       .filter(Boolean)
       .join(' · ');
