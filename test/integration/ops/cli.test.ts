@@ -9,7 +9,7 @@ import { startMoto, type Moto } from '../../helpers/moto';
 import { localConnection } from '../../../src/aws/connection';
 import { AwsClientFactory } from '../../../src/aws/clientFactory';
 import { SdkLambdaGateway } from '../../../src/aws/lambdaGateway';
-import { handlerZip, layerZip } from './zips';
+import { HANDLER_ZIP, layerZip } from './zips';
 
 let moto: Moto;
 let dir: string;
@@ -50,10 +50,8 @@ test('publish, attach and detach from the command line', { timeout: 120_000 }, a
   const factory = new AwsClientFactory(localConnection(moto.url));
   try {
     const role = await factory.iam.send(new CreateRoleCommand({ RoleName: 'cli-role', AssumeRolePolicyDocument: '{}' }));
-    const code = join(dir, 'code.zip');
-    await handlerZip(code);
     const gw = new SdkLambdaGateway(factory.lambda, 'us-east-1', moto.url);
-    await gw.createFunction({ name: 'cli-fn', runtime: 'python3.11', handler: 'app.handler', role: role.Role!.Arn!, zip: await fs.readFile(code) });
+    await gw.createFunction({ name: 'cli-fn', runtime: 'python3.11', handler: 'app.handler', role: role.Role!.Arn!, zip: HANDLER_ZIP });
   } finally {
     factory.dispose();
   }

@@ -14,7 +14,7 @@ import { DIRECT_UPLOAD_LIMIT } from '../../../src/layer/manifest';
 import { mutateFunctionLayers } from '../../../src/ops/mutateLayers';
 import { attachLayer, detachLayer } from '../../../src/ops/layerList';
 import { deleteLayerVersion, planDelete } from '../../../src/ops/deleteLayer';
-import { handlerZip, layerZip, randomBytes, writeZip } from './zips';
+import { HANDLER_ZIP, layerZip, randomZip } from './zips';
 
 let moto: Moto;
 let session: OpsSession;
@@ -36,9 +36,7 @@ async function createFunction(name: string): Promise<void> {
   const role = await iam
     .send(new CreateRoleCommand({ RoleName: `role-${name}`, AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}' }))
     .finally(() => iam.destroy());
-  const zip = join(dir, `${name}-code.zip`);
-  await handlerZip(zip);
-  await session.gateway.createFunction({ name, runtime: 'python3.12', handler: 'app.handler', role: role.Role!.Arn!, zip: await fs.readFile(zip) });
+  await session.gateway.createFunction({ name, runtime: 'python3.12', handler: 'app.handler', role: role.Role!.Arn!, zip: HANDLER_ZIP });
 }
 
 test('publish, attach, detach, delete round trip against moto', async () => {
@@ -75,7 +73,7 @@ test('publish, attach, detach, delete round trip against moto', async () => {
 
 test('a zip over 50 MB goes through S3 (multipart) and the published CodeSha256 matches the file', { timeout: 180_000 }, async () => {
   const zip = join(dir, 'big.zip');
-  await writeZip(zip, [{ name: 'python/blob.bin', data: randomBytes(55 * 1024 * 1024) }], true);
+  await randomZip(zip, 55 * 1024 * 1024);
   const size = (await fs.stat(zip)).size;
   assert.ok(size > DIRECT_UPLOAD_LIMIT);
   const sha = createHash('sha256').update(await fs.readFile(zip));
@@ -101,7 +99,7 @@ test('a zip over 50 MB goes through S3 (multipart) and the published CodeSha256 
 
 test('aborting the signal aborts the S3 upload', { timeout: 120_000 }, async () => {
   const zip = join(dir, 'big2.zip');
-  await writeZip(zip, [{ name: 'python/blob.bin', data: randomBytes(52 * 1024 * 1024) }], true);
+  await randomZip(zip, 52 * 1024 * 1024);
   await session.s3.send(new CreateBucketCommand({ Bucket: 'abort-uploads' }));
   const abort = new AbortController();
   const p = publishLayer(session.gateway, { zipPath: zip, name: 'aborted', s3Bucket: 'abort-uploads' }, {

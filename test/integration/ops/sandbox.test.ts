@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withSandbox, handlerZip, TEST_ROLE, type TestSandbox } from '../../helpers/sandbox';
+import { withSandbox, TEST_ROLE, type TestSandbox } from '../../helpers/sandbox';
 import { localConnection } from '../../../src/aws/connection';
 import type { LambdaGateway } from '../../../src/aws/types';
 import { openSession, type OpsSession } from '../../../src/ops/session';
@@ -12,21 +12,19 @@ import { mutateFunctionLayers, layerArnsOf, type MutateProgress } from '../../..
 import { attachLayer, detachLayer } from '../../../src/ops/layerList';
 import { applyBulkUpdate, previewBulkUpdate } from '../../../src/ops/bulkUpdate';
 import { UserError } from '../../../src/util/errors';
-import { layerZip } from './zips';
+import { HANDLER_ZIP, layerZip } from './zips';
 
 let dir: string;
 let sandbox: TestSandbox;
 /** Two independent clients of the same endpoint, like two people (or tools) at once. */
 let one: OpsSession;
 let two: OpsSession;
-let codeZip: Buffer;
 
 before(async () => {
   dir = await fs.mkdtemp(join(tmpdir(), 'ops-sandbox-'));
   sandbox = await withSandbox({ updateDelayMs: 300 });
   one = openSession(localConnection(sandbox.url));
   two = openSession(localConnection(sandbox.url));
-  codeZip = handlerZip('def handler(event, context):\n    return {"ok": True}\n', 'app.py');
 });
 after(async () => {
   one?.dispose();
@@ -46,7 +44,7 @@ async function publish(name: string): Promise<string> {
 }
 
 async function createFunction(name: string, layers: string[] = []): Promise<void> {
-  await one.gateway.createFunction({ name, runtime: 'python3.12', handler: 'app.handler', role: TEST_ROLE, zip: codeZip, layers });
+  await one.gateway.createFunction({ name, runtime: 'python3.12', handler: 'app.handler', role: TEST_ROLE, zip: HANDLER_ZIP, layers });
   await one.gateway.waitForFunctionUpdated(name);
 }
 
@@ -126,7 +124,7 @@ test('waiting for LastUpdateStatus reports progress until Successful', async () 
     await layerZip(zip, 'slow');
     const v = await publishLayer(s.gateway, { zipPath: zip, name: 'slow' });
     const arn = v.kind === 'published' ? v.layerVersion.LayerVersionArn! : '';
-    await s.gateway.createFunction({ name: 'slow-fn', runtime: 'python3.12', handler: 'app.handler', role: TEST_ROLE, zip: codeZip });
+    await s.gateway.createFunction({ name: 'slow-fn', runtime: 'python3.12', handler: 'app.handler', role: TEST_ROLE, zip: HANDLER_ZIP });
     await s.gateway.waitForFunctionUpdated('slow-fn');
     const waits: number[] = [];
     const r = await mutateFunctionLayers(s.gateway, 'slow-fn', (cur) => attachLayer(cur, arn), {
