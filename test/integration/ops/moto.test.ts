@@ -92,9 +92,11 @@ test('a zip over 50 MB goes through S3 (multipart) and the published CodeSha256 
   assert.ok(uploads.length > 2, 'several progress events (multipart)');
   assert.equal(uploads.at(-1)?.phase === 'uploading' && uploads.at(-1)?.loadedBytes, size);
 
-  // Same bytes again: recognised as unchanged without touching S3.
-  const again = await publishLayer(session.gateway, { zipPath: zip, name: 'big', s3Bucket: 'layer-uploads' }, { s3: session.s3, onProgress: (p) => progress.push(p) });
+  // Same bytes again: recognised as unchanged without uploading a byte.
+  const later: PublishProgress[] = [];
+  const again = await publishLayer(session.gateway, { zipPath: zip, name: 'big', s3Bucket: 'layer-uploads' }, { s3: session.s3, onProgress: (p) => later.push(p) });
   assert.equal(again.kind, 'unchanged');
+  assert.ok(!later.some((p) => p.phase === 'uploading'));
 });
 
 test('aborting the signal aborts the S3 upload', { timeout: 120_000 }, async () => {
