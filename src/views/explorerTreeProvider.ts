@@ -108,7 +108,7 @@ export abstract class ExplorerTreeProvider<E extends { readonly name: string }, 
     const shown = all.slice(0, this.limit).map((entry) => this.toItem(entry, previous.get(entry.name)));
     for (const item of shown) this.shownItems.set(item.name, item);
     const children: ExplorerItem[] = [...shown];
-    if (all.length > shown.length) children.push(StatusItem.loadMore(this.viewId, this.viewId, all.length - shown.length));
+    if (all.length > shown.length) children.push(StatusItem.loadMore(this.viewId, all.length - shown.length));
     const state = model.state;
     if (state.status === 'error') {
       children.unshift(StatusItem.error(this.viewId, context.describeError(state.error)));

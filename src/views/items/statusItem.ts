@@ -40,9 +40,9 @@ export class StatusItem extends ExplorerItem {
     return item;
   }
 
-  /** `viewId` goes to `lambdaLayers.loadMore` so it knows which view to extend. */
-  static loadMore(scope: string, viewId: string, remaining: number): StatusItem {
-    const item = new StatusItem('loadMore', vscode.l10n.t('Show more ({0} not shown)', remaining), undefined, scope);
+  /** A root row; `viewId` goes to `lambdaLayers.loadMore` so it knows which view to extend. */
+  static loadMore(viewId: string, remaining: number): StatusItem {
+    const item = new StatusItem('loadMore', vscode.l10n.t('Show more ({0} not shown)', remaining), undefined, viewId);
     item.iconPath = new vscode.ThemeIcon('ellipsis');
     item.command = { command: 'lambdaLayers.loadMore', title: vscode.l10n.t('Load More'), arguments: [viewId] };
     return item;
