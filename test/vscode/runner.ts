@@ -61,8 +61,8 @@ export interface VsCodeTestResult {
 const AWS_ENV_TO_CLEAR = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE'];
 
 function copyWorkspace(source: string, target: string): string {
-  if (fs.existsSync(source)) fs.cpSync(source, target, { recursive: true });
-  else fs.mkdirSync(target, { recursive: true });
+  if (!fs.existsSync(source)) throw new Error(`workspace folder ${source} does not exist`);
+  fs.cpSync(source, target, { recursive: true });
   return target;
 }
 
@@ -177,7 +177,7 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
         const error = await runUiFlow(flow, {
           browser,
           serverUrl: server.url,
-          workspace: copyWorkspace(workspaceSource, path.join(root, 'ui', flow.name, path.basename(workspaceSource))),
+          workspace: copyWorkspace(flow.workspace ?? workspaceSource, path.join(root, 'ui', flow.name, path.basename(flow.workspace ?? workspaceSource))),
           extensionPath,
           endpoint,
           locale,

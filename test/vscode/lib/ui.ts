@@ -3,13 +3,14 @@
 //   import type { UiContext } from '../lib/ui';
 //   export const locale = 'zh-cn';          // optional: run this flow in its own code-server with that locale
 //   export const timeoutMs = 120_000;       // optional (default 180 s)
+//   export const workspace = 'test/fixtures/other'; // optional: folder (relative to the repo) copied and opened
 //   export default async function (ui: UiContext): Promise<void> { … throw to fail … }
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { pathToFileURL } from 'node:url';
 import { tapConsole } from './console';
-import { UI_FLOW_DIR } from './paths';
+import { REPO_ROOT, UI_FLOW_DIR } from './paths';
 import { Workbench, remoteUri, workbenchUrl } from './workbench';
 
 export interface UiContext {
@@ -36,6 +37,8 @@ export interface UiFlow {
   run: UiFlowFunction;
   locale?: string;
   timeoutMs?: number;
+  /** Absolute path of the folder to copy and open instead of the runner's workspace. */
+  workspace?: string;
 }
 
 export async function loadUiFlows(filter?: string[], dir = UI_FLOW_DIR): Promise<UiFlow[]> {
@@ -53,7 +56,16 @@ export async function loadUiFlows(filter?: string[], dir = UI_FLOW_DIR): Promise
     // tsx may wrap a CommonJS default export once more.
     const run = typeof mod.default === 'function' ? mod.default : mod.default?.default;
     if (typeof run !== 'function') throw new Error(`${file} must export a default async function (ui: UiContext)`);
-    flows.push({ name, file, run, locale: mod.locale ?? mod.default?.locale, timeoutMs: mod.timeoutMs ?? mod.default?.timeoutMs });
+    const option = (key: string) => mod[key] ?? mod.default?.[key];
+    const workspace = option('workspace');
+    flows.push({
+      name,
+      file,
+      run,
+      locale: option('locale'),
+      timeoutMs: option('timeoutMs'),
+      workspace: workspace === undefined ? undefined : path.resolve(REPO_ROOT, workspace),
+    });
   }
   return flows;
 }

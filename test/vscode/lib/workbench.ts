@@ -7,6 +7,9 @@ import { SCREENSHOT_DIR } from './paths';
 
 type Text = string | RegExp;
 
+/** A quick pick entry's label; its detail line is a second row with its own .label-name. */
+const QUICK_PICK_LABEL = '.quick-input-list-rows > .quick-input-list-row:first-child .label-name';
+
 /** The page URL that opens `folder` with extra workbench arguments (extensionDevelopmentPath and so on). */
 export function workbenchUrl(serverUrl: string, folder: string, payload: [string, string][]): string {
   const query = `folder=${encodeURIComponent(folder)}`;
@@ -131,17 +134,17 @@ export class Workbench {
     return this.page.locator('.quick-input-widget');
   }
 
-  /** Picks the entry labelled `label` in the open quick pick. */
+  /** Picks the entry labelled `label` (its first line, not the detail line) in the open quick pick. */
   async quickPick(label: Text): Promise<void> {
     const row = this.quickInput().locator('.monaco-list-row', {
-      has: this.page.locator('.quick-input-list-label .label-name', { hasText: exact(label) }),
+      has: this.page.locator(QUICK_PICK_LABEL, { hasText: exact(label) }),
     });
     await row.first().click();
   }
 
   /** The labels currently offered by the open quick pick. */
   async quickPickItems(): Promise<string[]> {
-    const list = this.quickInput().locator('.monaco-list-row .quick-input-list-label .label-name');
+    const list = this.quickInput().locator(`.monaco-list-row ${QUICK_PICK_LABEL}`);
     await list.first().waitFor();
     return (await list.allInnerTexts()).map((l) => l.trim());
   }
