@@ -19,15 +19,7 @@ export function parseLayerArn(arn: string): LayerRef | undefined {
   return ref;
 }
 
-/** The unversioned layer ARN of a layer (version) ARN; the input itself when it is not a layer ARN. */
-export function layerArnOf(arn: string): string {
-  return parseLayerArn(arn)?.layerArn ?? arn;
-}
-
-export function versionOf(arn: string): number | undefined {
-  return parseLayerArn(arn)?.version;
-}
-
+/** Two ARNs name the same layer (any versions); strings that are not layer ARNs compare as they are. */
 export function isSameLayer(a: string, b: string): boolean {
-  return layerArnOf(a) === layerArnOf(b);
+  return (parseLayerArn(a)?.layerArn ?? a) === (parseLayerArn(b)?.layerArn ?? b);
 }
