@@ -17,7 +17,7 @@ export default tseslint.config(
   },
   {
     // Pure core: these folders never depend on the editor, so they run under plain Node.
-    files: ['src/aws/**', 'src/layer/**', 'src/sandbox/**', 'src/invoke/**', 'src/cli/**', 'src/util/**', 'src/model/**'],
+    files: ['src/aws/**', 'src/ops/**', 'src/layer/**', 'src/sandbox/**', 'src/invoke/**', 'src/cli/**', 'src/util/**', 'src/model/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Pure modules must not import vscode.' }] }] },
   },
 );
