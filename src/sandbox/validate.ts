@@ -70,11 +70,13 @@ export function maxItemsParam(raw: string | null, max: number): number | undefin
   return n;
 }
 
-/** Decodes `ZipFile` (base64 in JSON); rejects what is not base64. */
+/** Decodes `ZipFile` (base64 in JSON); rejects what is not base64 (Node would silently skip foreign characters). */
 export function decodeZipFile(value: unknown): Buffer | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) {
+  const bytes = typeof value === 'string' ? Buffer.from(value, 'base64') : undefined;
+  const padding = typeof value === 'string' ? (value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0) : 0;
+  if (!bytes || typeof value !== 'string' || bytes.length !== Math.floor((value.length * 3) / 4) - padding) {
     throw invalidParameter('Could not unzip uploaded file. Please check your file, then try to upload again.');
   }
-  return Buffer.from(value, 'base64');
+  return bytes;
 }

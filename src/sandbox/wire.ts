@@ -59,11 +59,9 @@ export function awsDate(date: Date = new Date()): string {
   return date.toISOString().replace('Z', '+0000');
 }
 
-/** CodeSha256 as Lambda reports it: base64 of the SHA-256 of the zip bytes. */
-export function sha256Base64(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('base64');
-}
-
 export function sha256Hex(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
+
+/** CodeSha256 as Lambda reports it (base64 of the SHA-256), from the hex digest the blob store names files by. */
+export const hexToBase64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64');

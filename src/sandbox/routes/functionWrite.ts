@@ -6,7 +6,7 @@ import type { RequestContext } from '../router';
 import { functionConfiguration } from '../shapes';
 import type { FunctionRecord } from '../store/records';
 import { ARCHITECTURES, Problems, decodeZipFile } from '../validate';
-import { awsDate, conflict, invalidParameter, preconditionFailed, sendJson, sha256Base64 } from '../wire';
+import { awsDate, conflict, invalidParameter, preconditionFailed, sendJson, hexToBase64 } from '../wire';
 import { checkConfigFields, checkTotalSize, resolveLayers, type ConfigFields } from './functionInput';
 import { checkUploadedZip } from './upload';
 
@@ -38,7 +38,7 @@ async function storeCode(sb: SandboxContext, zipFile: string | undefined, s3: bo
   if (!zip) throw invalidParameter('Please provide a source for function code: ZipFile.');
   const info = await checkUploadedZip(zip);
   const blob = await sb.store.blobs.put(zip);
-  return { codeSha256: sha256Base64(zip), codeSize: zip.length, codeBlob: blob, codeUnzippedSize: info.declaredUnzippedBytes };
+  return { codeSha256: hexToBase64(blob), codeSize: zip.length, codeBlob: blob, codeUnzippedSize: info.declaredUnzippedBytes };
 }
 
 export async function createFunction(ctx: RequestContext, sb: SandboxContext): Promise<void> {

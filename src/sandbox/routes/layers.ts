@@ -6,7 +6,7 @@ import type { SandboxContext } from '../context';
 import { layerVersion, layerVersionListItem, layersListItem } from '../shapes';
 import type { LayerVersionRecord } from '../store/records';
 import { ARCHITECTURES, Problems, RUNTIMES, decodeZipFile, maxItemsParam } from '../validate';
-import { awsDate, invalidParameter, notFound, sendEmpty, sendJson, sha256Base64 } from '../wire';
+import { awsDate, invalidParameter, notFound, sendEmpty, sendJson, hexToBase64 } from '../wire';
 import { checkUploadedZip } from './upload';
 
 interface PublishBody {
@@ -53,7 +53,7 @@ async function publish(ctx: RequestContext, sb: SandboxContext): Promise<void> {
       ...(body.CompatibleRuntimes && { compatibleRuntimes: body.CompatibleRuntimes }),
       ...(body.CompatibleArchitectures && { compatibleArchitectures: body.CompatibleArchitectures }),
       ...(body.LicenseInfo !== undefined && { licenseInfo: body.LicenseInfo }),
-      codeSha256: sha256Base64(zip),
+      codeSha256: hexToBase64(hex),
       codeSize: zip.length,
       blob: hex,
       unzippedSize: info.declaredUnzippedBytes,
