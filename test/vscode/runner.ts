@@ -66,6 +66,15 @@ function copyWorkspace(source: string, target: string): string {
   return target;
 }
 
+/** Cleanup must not hang a run: waits at most 10 s, reporting (not throwing) problems. */
+async function bounded(step: Promise<unknown> | void | undefined, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise((resolve) => (timer = setTimeout(() => resolve(`${what} took over 10 s`), 10_000)));
+  const outcome = await Promise.race([Promise.resolve(step).then(() => undefined, (err) => `${what} failed: ${err}`), limit]);
+  clearTimeout(timer);
+  if (outcome) console.log(`warning: ${outcome}`);
+}
+
 /** Old failure screenshots would read as failures of this run. */
 function removeFailureScreenshots(): void {
   if (!fs.existsSync(SCREENSHOT_DIR)) return;
@@ -193,9 +202,9 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
     }
     return result;
   } finally {
-    await browser?.close().catch(() => undefined);
+    await bounded(browser?.close(), 'closing Chromium');
     await Promise.all(instances.map((i) => i.server.stop()));
-    await sandbox?.close();
+    await bounded(sandbox?.close(), 'closing the sandbox');
     if (options.keepTemp) console.log(`kept ${root}`);
     else {
       removeRoot();
