@@ -5,7 +5,8 @@
 // 2. Opens the workbench in headless Chromium with this repo as a development extension and
 //    out/test/suite/index as extensionTestsPath: the Mocha suite (test/vscode/suite/*.test.ts) runs in the
 //    real extension host.
-// 3. Runs the Playwright UI flows (test/vscode/ui/*.ui.ts), each in a fresh window on its own workspace copy.
+// 3. Runs the Playwright UI flows (test/vscode/ui/*.ui.ts), each in a fresh window on its own workspace copy
+//    and, when the runner owns the sandbox, against an empty sandbox (same URL).
 // Ends with the line `vscode: N passed, M failed`; exits non-zero on any failure. Everything started is
 // stopped, also on failure or timeout.
 import * as fs from 'node:fs';
@@ -111,9 +112,18 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
 
   try {
     let endpoint = options.endpoint ?? process.env.LAMBDA_LAYERS_TEST_ENDPOINT;
-    if (!endpoint && options.sandbox !== false) {
-      const sandboxOptions = typeof options.sandbox === 'object' ? options.sandbox : {};
-      sandbox = await startSandboxIfPresent({ ...sandboxOptions, dataDir: path.join(root, 'sandbox') });
+    const ownSandbox = !endpoint && options.sandbox !== false;
+    const sandboxOptions = typeof options.sandbox === 'object' ? options.sandbox : {};
+    let sandboxRuns = 0;
+    /** The suite and each flow get an empty sandbox on the same port, so the extension's settings stay valid. */
+    const freshSandbox = async () => {
+      if (!ownSandbox) return;
+      const port = sandbox?.port ?? sandboxOptions.port;
+      if (sandbox) await bounded(sandbox.close(), 'closing the sandbox');
+      sandbox = await startSandboxIfPresent({ ...sandboxOptions, port, dataDir: path.join(root, `sandbox-${sandboxRuns++}`) });
+    };
+    if (ownSandbox) {
+      await freshSandbox();
       endpoint = sandbox?.url;
       console.log(sandbox ? `sandbox: ${sandbox.url}` : 'sandbox: src/sandbox/server.ts not present, none started');
     }
@@ -182,6 +192,7 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
       for (const flow of flows) {
         const locale = flow.locale ?? baseLocale;
         const { server } = await instanceFor(locale);
+        await freshSandbox();
         const started = Date.now();
         const error = await runUiFlow(flow, {
           browser,
