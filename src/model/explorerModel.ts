@@ -23,14 +23,15 @@ interface Run {
   done: Promise<void>;
 }
 
-const byName = new Intl.Collator(undefined, { numeric: true }).compare;
-
 /**
  * The explorer's data: the account's layers (with versions and who uses them) and functions (with
  * their attached layers, newer-version and external marks). Loaded with one paginated ListFunctions
  * sweep plus ListLayers and one ListLayerVersions per layer, all running together; change events
  * arrive as pages land, so a tree can show content long before `state` becomes `ready`.
  * `refresh` never throws: failures end in `state.status === 'error'`.
+ *
+ * Nodes are built on first read and cached; a change rebuilds only the nodes it affects, so a tree
+ * re-reading after every page stays cheap with thousands of functions.
  */
 export class ExplorerModel {
   private readonly changes: Emitter<ModelChange>;
@@ -42,6 +43,8 @@ export class ExplorerModel {
   private readonly lyrs = new Map<string, LayerRecord>();
   /** Layer version ARN → names of functions using it. */
   private readonly usedByIndex = new Map<string, Set<string>>();
+  /** Layer ARN (no version) → how many attachments of any of its versions the loaded functions have. */
+  private readonly layerUse = new Map<string, number>();
   /** Layer version ARN → CodeSize as reported in function configurations. */
   private readonly sizes = new Map<string, number>();
   /** Layer version ARN → details fetched on demand. */
@@ -49,13 +52,14 @@ export class ExplorerModel {
   private functionsComplete = false;
   private layersComplete = false;
 
-  private snapshot: {
-    layers?: LayerNode[];
-    functions?: FunctionNode[];
-    layerByName?: Map<string, LayerNode>;
-    functionByName?: Map<string, FunctionNode>;
-  } = {};
-  private pending = new Map<string, ModelChange>();
+  private readonly functionNodes = new Map<string, FunctionNode>();
+  private readonly layerNodes = new Map<string, LayerNode>();
+  private functionList?: FunctionNode[];
+  private layerList?: LayerNode[];
+  private functionNames?: string[];
+  private layerNames?: string[];
+
+  private readonly pending = new Map<string, ModelChange>();
   private flushTimer?: NodeJS.Immediate;
   private readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
   private disposed = false;
@@ -86,22 +90,36 @@ export class ExplorerModel {
     };
   }
 
-  /** Sorted by name. */
+  /** Sorted by name (case-insensitive). */
   get layers(): readonly LayerNode[] {
-    return (this.snapshot.layers ??= [...this.lyrs.values()].sort((a, b) => byName(a.name, b.name)).map((r) => this.layerNode(r)));
+    this.layerNames ??= sortedNames(this.lyrs.keys());
+    return (this.layerList ??= this.layerNames.map((n) => this.getLayer(n)!));
   }
 
-  /** Sorted by name. */
+  /** Sorted by name (case-insensitive). */
   get functions(): readonly FunctionNode[] {
-    return (this.snapshot.functions ??= [...this.fns.values()].sort((a, b) => byName(a.name, b.name)).map((r) => this.functionNode(r)));
+    this.functionNames ??= sortedNames(this.fns.keys());
+    return (this.functionList ??= this.functionNames.map((n) => this.getFunction(n)!));
   }
 
   getLayer(name: string): LayerNode | undefined {
-    return (this.snapshot.layerByName ??= new Map(this.layers.map((l) => [l.name, l]))).get(name);
+    const cached = this.layerNodes.get(name);
+    if (cached) return cached;
+    const record = this.lyrs.get(name);
+    if (!record) return undefined;
+    const node = this.layerNode(record);
+    this.layerNodes.set(name, node);
+    return node;
   }
 
   getFunction(name: string): FunctionNode | undefined {
-    return (this.snapshot.functionByName ??= new Map(this.functions.map((f) => [f.name, f]))).get(name);
+    const cached = this.functionNodes.get(name);
+    if (cached) return cached;
+    const record = this.fns.get(name);
+    if (!record) return undefined;
+    const node = this.functionNode(record);
+    this.functionNodes.set(name, node);
+    return node;
   }
 
   /** Functions that have this layer version attached, sorted by name. */
@@ -143,7 +161,7 @@ export class ExplorerModel {
       if (classifyAwsError(e) !== 'notFound') throw e;
     }
     throwIfAborted(signal);
-    if (config) this.putFunctions([config], 'function');
+    if (config) this.putFunctions([config], false);
     else this.removeFunction(name);
     this.flush();
   }
@@ -154,15 +172,13 @@ export class ExplorerModel {
     for await (const v of this.gateway.listLayerVersions(name, { signal })) versions.push(toVersionRecord(name, v));
     const existing = this.lyrs.get(name);
     if (versions.length === 0) {
-      if (existing) {
-        this.lyrs.delete(name);
-        this.changed({ kind: 'layers' }, { kind: 'functions' });
-      }
+      if (existing) this.removeLayer(name);
     } else {
-      const arn = parseLayerVersionArn(versions[0].arn)?.layerArn ?? existing?.arn ?? name;
-      if (!existing) this.lyrs.set(name, { name, arn, versions: [], versionsState: 'loading' });
+      if (!existing) {
+        const arn = parseLayerVersionArn(versions[0].arn)?.layerArn ?? name;
+        this.addLayer({ name, arn, versions: [], versionsState: 'loading' });
+      }
       this.setVersions(name, versions);
-      this.changed(existing ? { kind: 'layer', name } : { kind: 'layers' });
     }
     this.flush();
   }
@@ -172,7 +188,7 @@ export class ExplorerModel {
     const v = await this.gateway.getLayerVersion(layerName, version);
     if (!v.LayerVersionArn) return;
     this.details.set(v.LayerVersionArn, { codeSize: v.Content?.CodeSize, codeSha256: v.Content?.CodeSha256 });
-    this.changed({ kind: 'layer', name: layerName });
+    this.layerChanged(layerName);
     this.flush();
   }
 
@@ -203,7 +219,7 @@ export class ExplorerModel {
   private async loadFunctions(signal: AbortSignal, live: () => boolean): Promise<void> {
     for await (const page of this.gateway.listFunctionPages({ signal, pageSize: this.options.pageSize })) {
       if (!live()) return;
-      this.putFunctions(page, 'functions');
+      this.putFunctions(page, true);
     }
     if (!live()) return;
     this.functionsComplete = true;
@@ -215,17 +231,20 @@ export class ExplorerModel {
     for await (const item of this.gateway.listLayers({ signal })) {
       if (!live()) return;
       const name = item.LayerName ?? '';
-      const record: LayerRecord = { name, arn: item.LayerArn ?? '', versions: [], versionsState: 'loading' };
-      if (item.LatestMatchingVersion?.Version !== undefined) record.latestVersion = item.LatestMatchingVersion.Version;
-      this.lyrs.set(name, record);
-      this.changed({ kind: 'layers' });
+      this.addLayer({
+        name,
+        arn: item.LayerArn ?? '',
+        latestVersion: item.LatestMatchingVersion?.Version,
+        versions: [],
+        versionsState: 'loading',
+      });
       // Version lists are fetched while the layer listing goes on.
       fetches.push(this.limit(() => this.loadVersions(name, signal, live)));
     }
     if (live()) {
       this.layersComplete = true;
-      // "external" marks on functions become definite once every layer of the account is known.
-      this.changed({ kind: 'layers' }, { kind: 'functions' });
+      // "external" marks become definite once every layer of the account is known.
+      this.allFunctionsChanged();
     }
     await Promise.all(fetches);
   }
@@ -236,12 +255,8 @@ export class ExplorerModel {
       const versions: VersionRecord[] = [];
       for await (const v of this.gateway.listLayerVersions(name, { signal })) versions.push(toVersionRecord(name, v));
       if (!live()) return;
-      if (versions.length === 0) {
-        this.lyrs.delete(name); // deleted between the two listings
-        this.changed({ kind: 'layers' });
-        return;
-      }
-      this.setVersions(name, versions);
+      if (versions.length === 0) this.removeLayer(name); // deleted between the two listings
+      else this.setVersions(name, versions);
     } catch (e) {
       // Never rejects: a cancelled run notices through its signal, and a failed sibling sweep may
       // already have ended the run, leaving nobody to await these fetches.
@@ -251,11 +266,29 @@ export class ExplorerModel {
       // One layer failing (e.g. no permission on it) leaves the rest of the tree usable.
       record.versionsState = 'error';
       record.versionsError = e;
-      this.changed({ kind: 'layer', name });
+      this.layerChanged(name);
     }
   }
 
-  // ---- mutations ----
+  // ---- mutations (each one invalidates exactly the cached nodes it affects and queues its events) ----
+
+  private addLayer(record: LayerRecord): void {
+    this.lyrs.set(record.name, record);
+    this.layerNames = undefined;
+    this.layerChanged(record.name);
+    this.changed({ kind: 'layers' });
+    if (this.usesLayer(record.arn)) this.allFunctionsChanged(); // their newer-version / external marks
+  }
+
+  private removeLayer(name: string): void {
+    const record = this.lyrs.get(name);
+    if (!record) return;
+    this.lyrs.delete(name);
+    this.layerNames = undefined;
+    this.layerChanged(name);
+    this.changed({ kind: 'layers' });
+    if (this.usesLayer(record.arn)) this.allFunctionsChanged();
+  }
 
   private setVersions(name: string, versions: VersionRecord[]): void {
     const record = this.lyrs.get(name);
@@ -266,43 +299,55 @@ export class ExplorerModel {
     record.versionsState = 'loaded';
     delete record.versionsError;
     record.latestVersion = versions[0].version;
-    this.changed({ kind: 'layer', name });
-    // Newer-version marks on functions depend on the latest version.
-    if (before !== record.latestVersion) this.changed({ kind: 'functions' });
+    this.layerChanged(name);
+    if (before !== record.latestVersion && this.usesLayer(record.arn)) this.allFunctionsChanged();
   }
 
-  /** Adds or replaces functions; `kind` says which event a replaced function raises. */
-  private putFunctions(configs: FunctionConfiguration[], kind: 'function' | 'functions'): void {
+  /** Adds or replaces functions. During a sweep one `functions` event covers the page. */
+  private putFunctions(configs: FunctionConfiguration[], sweep: boolean): void {
+    const touchedLayers = new Set<string>();
+    let added = false;
     for (const config of configs) {
       const record = toFunctionRecord(config);
       const isNew = !this.fns.has(record.name);
-      this.unindex(record.name);
+      this.unindex(record.name, touchedLayers);
       this.fns.set(record.name, record);
       for (const l of record.layers) {
         let users = this.usedByIndex.get(l.arn);
         if (!users) this.usedByIndex.set(l.arn, (users = new Set()));
         users.add(record.name);
+        this.layerUse.set(l.layerArn, (this.layerUse.get(l.layerArn) ?? 0) + 1);
         if (l.codeSize !== undefined) this.sizes.set(l.arn, l.codeSize);
-        this.changed({ kind: 'layer', name: l.layerName });
+        touchedLayers.add(l.layerName);
       }
-      this.changed(isNew || kind === 'functions' ? { kind: 'functions' } : { kind: 'function', name: record.name });
+      this.functionChanged(record.name, isNew);
+      added ||= isNew;
+      if (!sweep && !isNew) this.changed({ kind: 'function', name: record.name });
     }
+    if (sweep || added) this.changed({ kind: 'functions' });
+    for (const name of touchedLayers) this.layerChanged(name);
   }
 
   private removeFunction(name: string): void {
     if (!this.fns.has(name)) return;
-    this.unindex(name);
+    const touchedLayers = new Set<string>();
+    this.unindex(name, touchedLayers);
     this.fns.delete(name);
+    this.functionChanged(name, true);
     this.changed({ kind: 'functions' });
+    for (const layer of touchedLayers) this.layerChanged(layer);
   }
 
-  /** Removes a function's entries from the used-by index. */
-  private unindex(name: string): void {
+  /** Removes a function's entries from the used-by index, noting the layers whose lists changed. */
+  private unindex(name: string, touchedLayers: Set<string>): void {
     for (const l of this.fns.get(name)?.layers ?? []) {
       const users = this.usedByIndex.get(l.arn);
       users?.delete(name);
       if (users?.size === 0) this.usedByIndex.delete(l.arn);
-      this.changed({ kind: 'layer', name: l.layerName });
+      const uses = (this.layerUse.get(l.layerArn) ?? 1) - 1;
+      if (uses > 0) this.layerUse.set(l.layerArn, uses);
+      else this.layerUse.delete(l.layerArn);
+      touchedLayers.add(l.layerName);
     }
   }
 
@@ -310,41 +355,86 @@ export class ExplorerModel {
     this.fns.clear();
     this.lyrs.clear();
     this.usedByIndex.clear();
+    this.layerUse.clear();
     this.functionsComplete = false;
     this.layersComplete = false;
-    this.changed({ kind: 'layers' }, { kind: 'functions' });
+    this.functionNames = this.layerNames = undefined;
+    this.layerNodes.clear();
+    this.layerList = undefined;
+    this.allFunctionsChanged();
+    this.changed({ kind: 'layers' });
   }
 
-  // ---- derived nodes ----
+  /** Whether any loaded function has a version of this layer attached. */
+  private usesLayer(layerArn: string): boolean {
+    return this.layerUse.has(layerArn);
+  }
+
+  // ---- node cache ----
+
+  private functionChanged(name: string, membership: boolean): void {
+    this.functionNodes.delete(name);
+    this.functionList = undefined;
+    if (membership) this.functionNames = undefined;
+  }
+
+  private allFunctionsChanged(): void {
+    this.functionNodes.clear();
+    this.functionList = undefined;
+    this.changed({ kind: 'functions' });
+  }
+
+  private layerChanged(name: string): void {
+    this.layerNodes.delete(name);
+    this.layerList = undefined;
+    if (this.lyrs.has(name)) this.changed({ kind: 'layer', name });
+  }
 
   private layerNode(r: LayerRecord): LayerNode {
-    const node: LayerNode = { ...r, versions: r.versions.map((v) => ({ ...v, usedBy: this.userNames(v.arn) })) };
-    for (const v of node.versions) {
-      const d = this.details.get(v.arn);
-      const codeSize = d?.codeSize ?? this.sizes.get(v.arn);
-      if (codeSize !== undefined) v.codeSize = codeSize;
-      if (d?.codeSha256) v.codeSha256 = d.codeSha256;
-    }
-    return node;
+    return {
+      ...r,
+      versions: r.versions.map((v) => {
+        const d = this.details.get(v.arn);
+        return { ...v, codeSize: d?.codeSize ?? this.sizes.get(v.arn), codeSha256: d?.codeSha256, usedBy: this.userNames(v.arn) };
+      }),
+    };
   }
 
+  // Literal objects rather than spread/rest: this runs for every function after each page.
   private functionNode(r: FunctionRecord): FunctionNode {
-    const { accountId, layers, ...rest } = r;
     return {
-      ...rest,
-      layers: layers.map(({ accountId: layerAccount, ...l }): AttachedLayer => {
+      name: r.name,
+      arn: r.arn,
+      runtime: r.runtime,
+      architecture: r.architecture,
+      memory: r.memory,
+      timeout: r.timeout,
+      lastModified: r.lastModified,
+      handler: r.handler,
+      packageType: r.packageType,
+      revisionId: r.revisionId,
+      state: r.state,
+      lastUpdateStatus: r.lastUpdateStatus,
+      layers: r.layers.map((l): AttachedLayer => {
         const own = this.lyrs.get(l.layerName);
         const listed = own !== undefined && own.arn === l.layerArn;
-        const external = (layerAccount !== undefined && accountId !== undefined && layerAccount !== accountId) || (this.layersComplete && !listed);
-        const attached: AttachedLayer = { ...l, external };
-        if (listed && own.latestVersion !== undefined && own.latestVersion > l.version) attached.newerVersion = own.latestVersion;
-        return attached;
+        const foreign = l.accountId !== undefined && r.accountId !== undefined && l.accountId !== r.accountId;
+        const latest = listed ? own.latestVersion : undefined;
+        return {
+          arn: l.arn,
+          layerArn: l.layerArn,
+          layerName: l.layerName,
+          version: l.version,
+          codeSize: l.codeSize,
+          newerVersion: latest !== undefined && latest > l.version ? latest : undefined,
+          external: foreign || (this.layersComplete && !listed),
+        };
       }),
     };
   }
 
   private userNames(layerVersionArn: string): string[] {
-    return [...(this.usedByIndex.get(layerVersionArn) ?? [])].sort(byName);
+    return sortedNames(this.usedByIndex.get(layerVersionArn) ?? []);
   }
 
   // ---- events ----
@@ -356,9 +446,8 @@ export class ExplorerModel {
   }
 
   /** Queues changes; they are delivered together (duplicates merged) once the current I/O turn ends. */
-  private changed(...changes: ModelChange[]): void {
-    this.snapshot = {};
-    for (const c of changes) this.pending.set('name' in c ? `${c.kind}:${c.name}` : c.kind, c);
+  private changed(change: ModelChange): void {
+    this.pending.set('name' in change ? `${change.kind}:${change.name}` : change.kind, change);
     this.flushTimer ??= setImmediate(() => this.flush());
   }
 
@@ -370,4 +459,12 @@ export class ExplorerModel {
     if (this.disposed) return;
     for (const c of batch) this.changes.fire(c);
   }
+}
+
+/** Case-insensitive, then exact, so the order is stable and cheap to compute for thousands of names. */
+function sortedNames(names: Iterable<string>): string[] {
+  return [...names]
+    .map((name) => [name.toLowerCase(), name] as const)
+    .sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0))
+    .map(([, name]) => name);
 }

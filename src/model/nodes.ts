@@ -1,4 +1,5 @@
-/** Data the explorer shows. Plain objects: snapshots the UI may keep; the model replaces them on change. */
+/** Data the explorer shows. Plain objects: snapshots the UI may keep; the model replaces them on change.
+ * Optional fields may be present with the value undefined. */
 
 export interface LayerNode {
   name: string;

@@ -18,15 +18,12 @@ export type VersionRecord = Omit<LayerVersionNode, 'usedBy' | 'codeSize' | 'code
 
 export function toFunctionRecord(c: FunctionConfiguration): FunctionRecord {
   const arn = c.FunctionArn ?? '';
-  const record: FunctionRecord = {
+  return {
     name: c.FunctionName ?? '',
     arn,
-    architecture: c.Architectures?.[0] ?? 'x86_64',
-    layers: (c.Layers ?? []).map((l) => toAttached(l.Arn ?? '', l.CodeSize)),
-  };
-  assignDefined(record, {
     accountId: arnAccount(arn),
     runtime: c.Runtime,
+    architecture: c.Architectures?.[0] ?? 'x86_64',
     memory: c.MemorySize,
     timeout: c.Timeout,
     lastModified: c.LastModified,
@@ -35,32 +32,26 @@ export function toFunctionRecord(c: FunctionConfiguration): FunctionRecord {
     revisionId: c.RevisionId,
     state: c.State,
     lastUpdateStatus: c.LastUpdateStatus,
-  });
-  return record;
+    layers: (c.Layers ?? []).map((l) => toAttached(l.Arn ?? '', l.CodeSize)),
+  };
 }
 
 function toAttached(arn: string, codeSize: number | undefined): AttachedRecord {
   const parts = parseLayerVersionArn(arn);
-  const attached: AttachedRecord = parts
-    ? { arn, layerArn: parts.layerArn, layerName: parts.layerName, version: parts.version, accountId: parts.accountId }
-    : { arn, layerArn: arn, layerName: arn, version: 0 }; // not a layer version ARN: show it as is
-  if (codeSize !== undefined) attached.codeSize = codeSize;
-  return attached;
+  return parts
+    ? { arn, layerArn: parts.layerArn, layerName: parts.layerName, version: parts.version, accountId: parts.accountId, codeSize }
+    : { arn, layerArn: arn, layerName: arn, version: 0, codeSize }; // not a layer version ARN: show it as is
 }
 
 export function toVersionRecord(layerName: string, v: LayerVersionsListItem): VersionRecord {
-  const record: VersionRecord = {
+  return {
     layerName,
     version: v.Version ?? 0,
     arn: v.LayerVersionArn ?? '',
     runtimes: v.CompatibleRuntimes ?? [],
     architectures: v.CompatibleArchitectures ?? [],
+    created: v.CreatedDate,
+    description: v.Description || undefined,
+    license: v.LicenseInfo || undefined,
   };
-  assignDefined(record, { created: v.CreatedDate, description: v.Description || undefined, license: v.LicenseInfo || undefined });
-  return record;
-}
-
-/** Copies only the defined values, so nodes carry no `key: undefined` entries. */
-function assignDefined<T extends object>(target: T, values: Partial<T>): void {
-  for (const [k, v] of Object.entries(values)) if (v !== undefined) (target as Record<string, unknown>)[k] = v;
 }
