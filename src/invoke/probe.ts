@@ -138,7 +138,7 @@ export async function probeLayerImports(target: ProbeTarget, options: ProbeOptio
   // By ARN, so layers shared from other accounts (public layers) work too.
   const layer = await gateway.getLayerVersionByArn(target.layerVersionArn);
   const runtime = target.runtime ?? pickRuntime(layer.CompatibleRuntimes ?? []);
-  if (!runtime) {
+  if (!runtime || !/^python3\.\d+$/.test(runtime)) {
     throw new UserError(l10n.t('Layer {0} declares no Python runtime. Choose the runtime to probe with.', ref.name));
   }
   // Lambda's default architecture; a layer without declared architectures is usually built for it.
