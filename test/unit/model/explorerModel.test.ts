@@ -264,3 +264,21 @@ test('a failure while layer versions are in flight leaves no stray rejections', 
     process.off('unhandledRejection', onUnhandled);
   }
 });
+
+test('a change rebuilds only the nodes it affects', async () => {
+  const g = account();
+  const model = new ExplorerModel(g.asGateway());
+  await model.refresh();
+  const [zeta, mid, layerA, layerB] = [model.getFunction('zeta'), model.getFunction('mid'), model.getLayer('A'), model.getLayer('B')];
+  assert.equal(model.getFunction('zeta'), zeta, 'reads are cached');
+
+  g.addFunction(fn('mid', [versionArn('A', 2)]));
+  await model.refreshFunction('mid');
+  assert.equal(model.getFunction('zeta'), zeta, 'other functions keep their node');
+  assert.notEqual(model.getFunction('mid'), mid);
+  assert.notEqual(model.getLayer('A'), layerA, 'the layer whose used-by changed is rebuilt');
+  assert.equal(model.getLayer('B'), layerB);
+  assert.deepEqual(model.getLayer('A')!.versions[1].usedBy, ['mid']);
+  assert.equal(model.functions.find((f) => f.name === 'mid'), model.getFunction('mid'), 'lists and lookups agree');
+  model.dispose();
+});
