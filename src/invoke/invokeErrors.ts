@@ -1,10 +1,9 @@
 import * as l10n from '@vscode/l10n';
 import { classifyAwsError, toUserError, type ErrorContext } from '../aws/errors';
+import { MAX_SYNC_PAYLOAD_BYTES } from '../sandbox/limits';
 import { CancelledError, UserError, errorMessage } from '../util/errors';
 import { formatBytes } from '../util/format';
 
-/** Lambda's limit for a synchronous (RequestResponse) invoke payload. */
-export const MAX_SYNC_PAYLOAD_BYTES = 6_291_456;
 
 /**
  * Explains a failed Invoke call (not a function error: those come back as a result) in terms of
