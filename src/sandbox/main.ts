@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { consoleLog } from '../util/log';
-import { startSandbox, type Sandbox } from './server';
+import { startSandbox } from './server';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -23,25 +23,25 @@ async function main(): Promise<void> {
     process.stderr.write('error: --port must be 0-65535 and --update-delay-ms a number of milliseconds\n');
     process.exit(2);
   }
+  const starting = startSandbox({ dataDir: resolve(values.data), port, updateDelayMs: delay, log: consoleLog });
   // Handlers go in before the URL is printed: a supervisor may signal as soon as it reads it.
-  // A signal during start-up simply exits; the data dir is crash-safe.
-  let sandbox: Sandbox | undefined;
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    (sandbox?.close() ?? Promise.resolve()).then(
-      () => process.exit(0),
-      (e: unknown) => {
-        consoleLog.error(e instanceof Error ? e : String(e));
-        process.exit(1);
-      },
-    );
+    starting
+      .then((sandbox) => sandbox.close())
+      .then(
+        () => process.exit(0),
+        (e: unknown) => {
+          consoleLog.error(e instanceof Error ? e : String(e));
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  sandbox = await startSandbox({ dataDir: resolve(values.data), port, updateDelayMs: delay, log: consoleLog });
-  process.stdout.write(`${sandbox.url}\n`);
+  process.stdout.write(`${(await starting).url}\n`);
 }
 
 main().catch((e: unknown) => {

@@ -1,6 +1,5 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { silentLog, type Log } from '../util/log';
 import { CodeCache } from './codeCache';
 import type { SandboxContext } from './context';
@@ -34,7 +33,7 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const log = options.log ?? silentLog;
   const store = new Store(options.dataDir);
-  const cache = new CodeCache(join(store.cacheDir));
+  const cache = new CodeCache(store.cacheDir);
   const lifecycle = new Lifecycle(options.updateDelayMs ?? 300, log);
   const invoker = new Invoker(store, cache, log);
   const sb: SandboxContext = { store, lifecycle, invoker, log };
@@ -52,7 +51,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   invokeRoutes(router, sb);
   contentRoutes(router, sb);
 
-  const server = createServer((req, res) => void router.handle(req, res));
+  // Requests still being handled when close() is called finish their writes before close() resolves.
+  const inflight = new Set<Promise<void>>();
+  const server = createServer((req, res) => {
+    const handling = router.handle(req, res);
+    inflight.add(handling);
+    void handling.finally(() => inflight.delete(handling));
+  });
   server.requestTimeout = 0; // an Invoke lasts as long as the function's timeout (up to 900 s)
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -74,6 +79,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        await Promise.allSettled([...inflight]);
         await lifecycle.close();
       })()),
   };

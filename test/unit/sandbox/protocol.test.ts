@@ -4,6 +4,7 @@ import { parseFunctionName, parseLayerName, parseLayerVersionArn } from '../../.
 import { paginate } from '../../../src/sandbox/paging';
 import { ChannelReader, type ChannelMessage } from '../../../src/sandbox/runtime/channel';
 import { reportLine, timeoutMessage } from '../../../src/sandbox/runtime/report';
+import { decodeZipFile } from '../../../src/sandbox/validate';
 import { ApiError, awsDate } from '../../../src/sandbox/wire';
 
 describe('function and layer names', () => {
@@ -69,6 +70,14 @@ describe('paginate', () => {
 });
 
 describe('wire formats', () => {
+  it('ZipFile must be real base64', () => {
+    assert.deepEqual(decodeZipFile(Buffer.from('PK zip').toString('base64')), Buffer.from('PK zip'));
+    assert.equal(decodeZipFile(undefined), undefined);
+    for (const bad of ['!!!!', 'QUJD*EVG', 42]) {
+      assert.throws(() => decodeZipFile(bad), (e: ApiError) => e.code === 'InvalidParameterValueException');
+    }
+  });
+
   it('dates look like 2018-11-14T23:03:52.894+0000', () => {
     assert.match(awsDate(new Date(Date.UTC(2018, 10, 14, 23, 3, 52, 894))), /^2018-11-14T23:03:52\.894\+0000$/);
   });
