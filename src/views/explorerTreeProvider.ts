@@ -27,6 +27,8 @@ export abstract class ExplorerTreeProvider<E extends { readonly name: string }, 
   private limit = DISPLAY_PAGE;
   private readonly detailsRequested = new Set<string>();
   private readonly subscriptions: vscode.Disposable[];
+  /** Ends the view's progress bar, while one is shown. */
+  private endProgress?: () => void;
 
   constructor(
     readonly viewId: string,
@@ -35,7 +37,10 @@ export abstract class ExplorerTreeProvider<E extends { readonly name: string }, 
     private readonly log: Log,
   ) {
     this.subscriptions = [
-      connection.onDidChange(() => this.refreshRoot()),
+      connection.onDidChange(() => {
+        this.showProgressWhileBusy();
+        this.refreshRoot();
+      }),
       explorer.onDidChange((change) => this.onModelChange(change)),
     ];
   }
@@ -124,11 +129,24 @@ export abstract class ExplorerTreeProvider<E extends { readonly name: string }, 
     const model = this.explorer.model;
     if (change.kind === 'state' || !model) {
       this.detailsRequested.clear();
+      this.showProgressWhileBusy();
       this.refreshRoot();
       return;
     }
     const target = this.affected(change, model);
     if (target !== null) this.changed.fire(target);
+  }
+
+  /** The view's progress bar while connecting or loading (the "Loading…" row may be scrolled out of sight). */
+  private showProgressWhileBusy(): void {
+    const busy = this.connection.state === 'connecting' || this.explorer.model?.state.status === 'loading';
+    if (busy && !this.endProgress) {
+      const done = new Promise<void>((resolve) => (this.endProgress = resolve));
+      void vscode.window.withProgress({ location: { viewId: this.viewId } }, () => done);
+    } else if (!busy && this.endProgress) {
+      this.endProgress();
+      this.endProgress = undefined;
+    }
   }
 
   private treeContext(): TreeContext | undefined {
@@ -149,6 +167,7 @@ export abstract class ExplorerTreeProvider<E extends { readonly name: string }, 
   }
 
   dispose(): void {
+    this.endProgress?.();
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
