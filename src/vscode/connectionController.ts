@@ -118,7 +118,7 @@ export class ConnectionController implements vscode.Disposable {
         return;
       }
       this.replace(next);
-      const where = next.isLocal ? next.settings.endpoint : (next.profile ?? vscode.l10n.t('default credentials'));
+      const where = next.isLocal ? next.settings.endpoint : (next.profile ?? 'default credential chain');
       this.log.info(`Connected: ${next.settings.kind} ${where} @ ${next.settings.region}`);
       this.setState('ready');
     } catch (e) {
