@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { MAX_UNZIPPED_BYTES } from './limits';
 import { extractZip } from './runtime/extractZip';
+import type { FunctionRecord } from './store/records';
 
 /**
  * Extracted function code (`task/<code sha>`) and merged layers (`opt/<hash of the layers' sha list>`),
@@ -20,8 +21,7 @@ export class CodeCache {
 
   /** Layers are extracted in the listed order into one folder; a later layer's file wins. */
   optDir(layerBlobHexes: string[], zipPaths: string[]): Promise<string> {
-    const key = createHash('sha256').update(layerBlobHexes.join(',')).digest('hex').slice(0, 32);
-    return this.ensure(join(this.dir, 'opt', key), zipPaths);
+    return this.ensure(join(this.dir, 'opt', optKey(layerBlobHexes)), zipPaths);
   }
 
   private ensure(final: string, zips: string[]): Promise<string> {
@@ -49,12 +49,18 @@ export class CodeCache {
     return final;
   }
 
-  /** At start: drop interrupted extractions. */
-  async clean(): Promise<void> {
-    for (const kind of ['task', 'opt']) {
+  /** At start: drop interrupted extractions and folders no function uses any more. */
+  async prune(functions: FunctionRecord[]): Promise<void> {
+    const keep = {
+      task: new Set(functions.map((f) => f.codeBlob)),
+      opt: new Set(functions.map((f) => optKey(f.layers.map((l) => l.blob)))),
+    };
+    for (const kind of ['task', 'opt'] as const) {
       const base = join(this.dir, kind);
       const names = await fs.readdir(base).catch(() => [] as string[]);
-      for (const n of names) if (n.includes('.tmp-')) await fs.rm(join(base, n), { recursive: true, force: true });
+      for (const n of names) if (!keep[kind].has(n)) await fs.rm(join(base, n), { recursive: true, force: true });
     }
   }
 }
+
+const optKey = (layerBlobHexes: string[]) => createHash('sha256').update(layerBlobHexes.join(',')).digest('hex').slice(0, 32);

@@ -39,10 +39,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const sb: SandboxContext = { store, lifecycle, invoker, log };
 
   // What a previous run left Pending/InProgress settles as if that run had finished its work.
-  for (const { region, fn } of await store.load()) {
+  const functions = await store.load();
+  for (const { region, fn } of functions) {
     if (fn.state === 'Pending' || fn.lastUpdateStatus === 'InProgress') lifecycle.schedule(store.region(region).functions, fn.name, fn.revisionId);
   }
-  await cache.clean();
+  await cache.prune(functions.map((f) => f.fn));
 
   let url = '';
   const router = new Router(log, () => url);

@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { startSandbox } from '../../src/sandbox/server';
 
 export interface TestSandbox {
@@ -38,6 +38,31 @@ export async function withSandbox(options: { updateDelayMs?: number; dataDir?: s
       clients.forEach((c) => c.destroy());
       await sandbox.close();
       if (owned) await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A sandbox whose Pending and InProgress states never settle during a test, for 409 checks that must
+ * not race the state delay on a busy machine. `activeFunctions` are created (python3.12, handler
+ * `lambda_function.handler`) and already Active; create more to get Pending ones, update one to get InProgress.
+ */
+export async function withFrozenSandbox(activeFunctions: string[] = []): Promise<TestSandbox> {
+  const dataDir = await fs.mkdtemp(join(tmpdir(), 'sandbox-frozen-'));
+  const quick = await withSandbox({ dataDir, updateDelayMs: 1 });
+  const client = quick.client();
+  const code = handlerZip('def handler(event, context):\n    return event\n');
+  for (const name of activeFunctions) {
+    await client.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'lambda_function.handler', Code: { ZipFile: code } }));
+    while ((await client.send(new GetFunctionConfigurationCommand({ FunctionName: name }))).State !== 'Active') await new Promise((r) => setTimeout(r, 5));
+  }
+  await quick.close();
+  const frozen = await withSandbox({ dataDir, updateDelayMs: 600_000 });
+  return {
+    ...frozen,
+    async close() {
+      await frozen.close();
+      await fs.rm(dataDir, { recursive: true, force: true });
     },
   };
 }

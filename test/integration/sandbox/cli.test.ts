@@ -3,8 +3,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { CreateFunctionCommand, UpdateFunctionConfigurationCommand, waitUntilFunctionActiveV2, type LambdaClient } from '@aws-sdk/client-lambda';
-import { TEST_ROLE, awsCli, handlerZip, pythonPackageLayer, withSandbox, type CliResult, type TestSandbox } from '../../helpers/sandbox';
+import { CreateFunctionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { TEST_ROLE, awsCli, handlerZip, pythonPackageLayer, withFrozenSandbox, withSandbox, type CliResult, type TestSandbox } from '../../helpers/sandbox';
 
 const HANDLER = 'import mypkg\ndef handler(event, context):\n    print("cli log line")\n    return {"v": mypkg.__version__, "event": event}\n';
 
@@ -117,19 +117,11 @@ describe('AWS CLI conformance', () => {
   });
 
   it('answers 409 while Pending or while an update is InProgress', async () => {
-    // A second sandbox whose transitions never finish during the test, so CLI start-up time cannot race them.
-    const data = join(dir, 'conflicts');
-    const quick = await withSandbox({ dataDir: data, updateDelayMs: 10 });
-    const create = (client: LambdaClient, name: string) =>
-      client.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'lambda_function.handler', Code: { ZipFile: handlerZip('') } }));
-    await create(quick.client(), 'busy');
-    await waitUntilFunctionActiveV2({ client: quick.client(), maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.1 } as never, { FunctionName: 'busy' });
-    await quick.close();
-    const slow = await withSandbox({ dataDir: data, updateDelayMs: 600_000 });
+    const slow = await withFrozenSandbox(['busy']);
     try {
       const client = slow.client();
       await client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'busy', Timeout: 4 }));
-      await create(client, 'pending');
+      await client.send(new CreateFunctionCommand({ FunctionName: 'pending', Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'lambda_function.handler', Code: { ZipFile: handlerZip('') } }));
       const slowCli = (...args: string[]) => awsCli(slow.url, args, dir);
       const [pendingInvoke, pendingUpdate, busyCode] = await Promise.all([
         slowCli('invoke', '--function-name', 'pending', 'out-pending.json'),

@@ -18,7 +18,7 @@ import {
   type CreateFunctionCommandInput,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { TEST_ROLE, handlerZip, makeZip, withSandbox, type TestSandbox } from '../../helpers/sandbox';
+import { TEST_ROLE, handlerZip, makeZip, withFrozenSandbox, withSandbox, type TestSandbox } from '../../helpers/sandbox';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('base64');
 const CODE = handlerZip('def handler(event, context):\n    return event\n');
@@ -68,12 +68,6 @@ describe('functions over the AWS SDK', () => {
     assert.match(created.LastModified!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
 
     await rejectsWith(create('lifecycle'), 'ResourceConflictException', 409, 'Function already exist: lifecycle');
-    await rejectsWith(
-      c.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'lifecycle', Description: 'x' })),
-      'ResourceConflictException',
-      409,
-      'The operation cannot be performed at this time. The function is currently in the following state: Pending',
-    );
 
     await waitUntilFunctionActiveV2(waitOpts(c), { FunctionName: 'lifecycle' });
     const active = await c.send(new GetFunctionConfigurationCommand({ FunctionName: 'lifecycle' }));
@@ -88,7 +82,7 @@ describe('functions over the AWS SDK', () => {
     assert.equal(sha(code), sha(CODE));
   });
 
-  it('updates: InProgress → Successful, new RevisionId each time, 412 on a stale one, 409 while in progress', async () => {
+  it('updates: InProgress → Successful, new RevisionId each time, 412 on a stale one', async () => {
     await create('updating');
     await waitUntilFunctionActiveV2(waitOpts(c), { FunctionName: 'updating' });
     const before = await c.send(new GetFunctionConfigurationCommand({ FunctionName: 'updating' }));
@@ -103,12 +97,6 @@ describe('functions over the AWS SDK', () => {
     assert.equal(upd.LastUpdateStatus, 'InProgress');
     assert.equal(upd.Timeout, 9);
     assert.notEqual(upd.RevisionId, before.RevisionId);
-    await rejectsWith(
-      c.send(new UpdateFunctionCodeCommand({ FunctionName: 'updating', ZipFile: CODE })),
-      'ResourceConflictException',
-      409,
-      'The operation cannot be performed at this time. An update is in progress for resource: arn:aws:lambda:us-east-1:123456789012:function:updating',
-    );
     await waitUntilFunctionUpdatedV2(waitOpts(c), { FunctionName: 'updating' });
 
     const newCode = handlerZip('def handler(event, context):\n    return 2\n');
@@ -119,6 +107,24 @@ describe('functions over the AWS SDK', () => {
     const dry = await c.send(new UpdateFunctionCodeCommand({ FunctionName: 'updating', ZipFile: CODE, DryRun: true }));
     assert.equal(dry.CodeSha256, sha(newCode));
     assert.equal(dry.LastUpdateStatus, 'Successful');
+  });
+
+  it('answers 409 while Pending and while an update is InProgress', async () => {
+    const frozen = await withFrozenSandbox(['busy']);
+    try {
+      const fc = frozen.client();
+      await fc.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'busy', Timeout: 4 }));
+      const inProgress = 'The operation cannot be performed at this time. An update is in progress for resource: arn:aws:lambda:us-east-1:123456789012:function:busy';
+      await rejectsWith(fc.send(new UpdateFunctionCodeCommand({ FunctionName: 'busy', ZipFile: CODE })), 'ResourceConflictException', 409, inProgress);
+      await rejectsWith(fc.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'busy', Timeout: 5 })), 'ResourceConflictException', 409, inProgress);
+
+      await fc.send(new CreateFunctionCommand({ FunctionName: 'pending', Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'lambda_function.handler', Code: { ZipFile: CODE } }));
+      const pending = 'The operation cannot be performed at this time. The function is currently in the following state: Pending';
+      await rejectsWith(fc.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'pending', Description: 'x' })), 'ResourceConflictException', 409, pending);
+      await rejectsWith(fc.send(new UpdateFunctionCodeCommand({ FunctionName: 'pending', ZipFile: CODE })), 'ResourceConflictException', 409, pending);
+    } finally {
+      await frozen.close();
+    }
   });
 
   it('enforces the layer rules with AWS messages', async () => {

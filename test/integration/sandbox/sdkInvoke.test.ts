@@ -10,7 +10,7 @@ import {
   type InvokeCommandInput,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { TEST_ROLE, handlerZip, makeZip, pythonPackageLayer, withSandbox, type TestSandbox } from '../../helpers/sandbox';
+import { TEST_ROLE, handlerZip, makeZip, pythonPackageLayer, withFrozenSandbox, withSandbox, type TestSandbox } from '../../helpers/sandbox';
 
 const json = (b: Uint8Array | undefined) => JSON.parse(Buffer.from(b ?? []).toString('utf8')) as Record<string, unknown>;
 const tail = (r: { LogResult?: string }) => Buffer.from(r.LogResult ?? '', 'base64').toString('utf8');
@@ -183,7 +183,7 @@ def handler(event, context):
     const started = Date.now();
     const r = await invoke('slow');
     const elapsed = Date.now() - started;
-    assert.ok(elapsed >= 1000 && elapsed < 5000, `took ${elapsed} ms`);
+    assert.ok(elapsed >= 1000 && elapsed < 10_000, `took ${elapsed} ms`);
     assert.equal(r.FunctionError, 'Unhandled');
     const err = json(r.Payload);
     assert.equal(err.errorType, 'Sandbox.Timedout');
@@ -216,7 +216,18 @@ def handler(event, context):
       return true;
     });
     assert.deepEqual(json((await invoke('echo', { Payload: new Uint8Array() })).Payload), {});
-    await c.send(new CreateFunctionCommand({ FunctionName: 'pending', Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'lambda_function.handler', Code: { ZipFile: handlerZip('') } }));
-    await assert.rejects(invoke('pending'), (e: LambdaServiceException) => e.name === 'ResourceConflictException' && e.$metadata.httpStatusCode === 409);
+    const frozen = await withFrozenSandbox();
+    try {
+      const fc = frozen.client();
+      await fc.send(new CreateFunctionCommand({ FunctionName: 'pending', Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'lambda_function.handler', Code: { ZipFile: handlerZip('') } }));
+      await assert.rejects(fc.send(new InvokeCommand({ FunctionName: 'pending' })), (e: LambdaServiceException) => {
+        assert.equal(e.name, 'ResourceConflictException');
+        assert.equal(e.$metadata.httpStatusCode, 409);
+        assert.equal(e.message, 'The operation cannot be performed at this time. The function is currently in the following state: Pending');
+        return true;
+      });
+    } finally {
+      await frozen.close();
+    }
   });
 });
