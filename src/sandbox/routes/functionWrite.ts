@@ -59,10 +59,12 @@ export async function createFunction(ctx: RequestContext, sb: SandboxContext): P
   }
   const region = sb.store.region(ctx.region);
   const layers = resolveLayers(region, body.Layers ?? []);
-  const code = await storeCode(sb, body.Code?.ZipFile, Boolean(body.Code?.S3Bucket || body.Code?.S3Key));
-  layers.forEach((l) => sb.store.blobs.pin(l.blob));
+  layers.forEach((l) => sb.store.blobs.pin(l.blob)); // before any await: a concurrent DeleteLayerVersion must not collect them
+  let code: Awaited<ReturnType<typeof storeCode>> | undefined;
   try {
-    checkTotalSize(code.codeUnzippedSize, layers);
+    const stored = await storeCode(sb, body.Code?.ZipFile, Boolean(body.Code?.S3Bucket || body.Code?.S3Key));
+    code = stored;
+    checkTotalSize(stored.codeUnzippedSize, layers);
     const record = await region.functions.modify(name, (current) => {
       if (current) throw conflict(`Function already exist: ${name}`);
       const next: FunctionRecord = {
@@ -74,7 +76,7 @@ export async function createFunction(ctx: RequestContext, sb: SandboxContext): P
         timeout: body.Timeout ?? 3,
         memorySize: body.MemorySize ?? 128,
         lastModified: awsDate(),
-        ...code,
+        ...stored,
         ...(body.Environment?.Variables && { environment: body.Environment.Variables }),
         layers,
         architectures: body.Architectures ?? [ARCHITECTURES[0]],
@@ -90,7 +92,7 @@ export async function createFunction(ctx: RequestContext, sb: SandboxContext): P
     sb.log.info(`created function ${name}`);
     sendJson(ctx.res, 201, functionConfiguration(ctx.region, record));
   } finally {
-    sb.store.blobs.unpin(code.codeBlob);
+    if (code) await sb.store.blobs.release(code.codeBlob, sb.store.isReferenced);
     layers.forEach((l) => sb.store.blobs.unpin(l.blob));
   }
 }
@@ -143,7 +145,7 @@ export async function updateFunctionCode(ctx: RequestContext, sb: SandboxContext
     sendJson(ctx.res, 200, functionConfiguration(ctx.region, record));
     if (replaced && replaced !== code.codeBlob) await sb.store.blobs.deleteIfUnused(replaced, sb.store.isReferenced);
   } finally {
-    sb.store.blobs.unpin(code.codeBlob);
+    await sb.store.blobs.release(code.codeBlob, sb.store.isReferenced);
   }
 }
 

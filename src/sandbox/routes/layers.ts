@@ -61,7 +61,7 @@ async function publish(ctx: RequestContext, sb: SandboxContext): Promise<void> {
     sb.log.info(`published ${record.name}:${record.version} (${zip.length} bytes)`);
     sendJson(ctx.res, 201, layerVersion(ctx.region, ctx.baseUrl, record));
   } finally {
-    sb.store.blobs.unpin(hex);
+    await sb.store.blobs.release(hex, sb.store.isReferenced);
   }
 }
 

@@ -51,6 +51,12 @@ export class BlobStore {
     }
   }
 
+  /** Unpins after a request; when the request failed before recording a reference, the blob goes. */
+  release(hex: string, referenced: (hex: string) => boolean): Promise<void> {
+    this.unpin(hex);
+    return this.deleteIfUnused(hex, referenced);
+  }
+
   deleteIfUnused(hex: string, referenced: (hex: string) => boolean): Promise<void> {
     return this.mutex.run(hex, async () => {
       if (this.pins.has(hex) || referenced(hex)) return;
