@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { Services } from '../services';
+import { attachLayerByArn } from './attachLayerByArn';
 import { registerCommand } from './commandWrapper';
 import { copyArn } from './copyArn';
 import { loadMore } from './loadMore';
@@ -27,5 +28,6 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     registerCommand(services, 'lambdaLayers.showLog', showLog),
     registerCommand(services, 'lambdaLayers.loadMore', loadMore),
     registerCommand(services, 'lambdaLayers.revealFunction', revealFunction),
+    registerCommand(services, 'lambdaLayers.attachLayerByArn', attachLayerByArn),
   ];
 }
