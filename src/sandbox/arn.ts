@@ -3,8 +3,9 @@ import { invalidParameter, notFound, validationError } from './wire';
 
 export const functionArn = (region: string, name: string) => `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${name}`;
 export const functionNotFound = (region: string, name: string) => notFound(`Function not found: ${functionArn(region, name)}`);
-export const layerArn = (region: string, name: string) => `arn:aws:lambda:${region}:${ACCOUNT_ID}:layer:${name}`;
-export const layerVersionArn = (region: string, name: string, version: number) => `${layerArn(region, name)}:${version}`;
+export const layerArn = (region: string, name: string, account = ACCOUNT_ID) => `arn:aws:lambda:${region}:${account}:layer:${name}`;
+export const layerVersionArn = (region: string, name: string, version: number, account = ACCOUNT_ID) =>
+  `${layerArn(region, name, account)}:${version}`;
 
 export const FUNCTION_NAME_PATTERN =
   '(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?';

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Log } from '../util/log';
-import { DEFAULT_REGION } from './limits';
+import { ACCOUNT_ID, DEFAULT_REGION } from './limits';
 import { ApiError, sendError, tooLarge, invalidParameter } from './wire';
 
 export interface RequestContext {
@@ -11,6 +11,8 @@ export interface RequestContext {
   query: URLSearchParams;
   /** From the SigV4 credential scope; signatures themselves are not checked. */
   region: string;
+  /** The caller's account: the access key id when it is 12 digits (to act as another account), else ACCOUNT_ID. */
+  account: string;
   requestId: string;
   /** `http://127.0.0.1:PORT`, for URLs the sandbox serves itself. */
   baseUrl: string;
@@ -55,6 +57,7 @@ export class Router {
         params: match.params,
         query: url.searchParams,
         region: regionOf(req),
+        account: accountOf(req),
         requestId,
         baseUrl: this.baseUrl(),
         body: (limit, operation) => readBody(req, limit, operation),
@@ -102,6 +105,11 @@ function regionOf(req: IncomingMessage): string {
   const auth = req.headers.authorization ?? '';
   const m = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(auth);
   return m && REGION.test(m[1]) ? m[1] : DEFAULT_REGION;
+}
+
+function accountOf(req: IncomingMessage): string {
+  const m = /Credential=(\d{12})\//.exec(req.headers.authorization ?? '');
+  return m ? m[1] : ACCOUNT_ID;
 }
 
 /** Reads the whole body; past `limit` keeps draining (so the client sees the answer, not a reset) and answers 413. */

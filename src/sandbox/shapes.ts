@@ -1,12 +1,13 @@
 // Stored records → the JSON shapes Lambda answers with (field order as AWS prints them).
 import { functionArn, layerArn, layerVersionArn } from './arn';
+import { ACCOUNT_ID } from './limits';
 import type { FunctionRecord, LayerVersionRecord } from './store/records';
 
 export const blobUrl = (baseUrl: string, hex: string) => `${baseUrl}/_sandbox/blobs/${hex}.zip`;
 
-export function layerVersionListItem(region: string, r: LayerVersionRecord) {
+export function layerVersionListItem(region: string, r: LayerVersionRecord, account = ACCOUNT_ID) {
   return {
-    LayerVersionArn: layerVersionArn(region, r.name, r.version),
+    LayerVersionArn: layerVersionArn(region, r.name, r.version, account),
     Version: r.version,
     Description: r.description,
     CreatedDate: r.createdDate,
@@ -16,16 +17,20 @@ export function layerVersionListItem(region: string, r: LayerVersionRecord) {
   };
 }
 
-export function layerVersion(region: string, baseUrl: string, r: LayerVersionRecord) {
+export function layerVersion(region: string, baseUrl: string, r: LayerVersionRecord, account = ACCOUNT_ID) {
   return {
     Content: { Location: blobUrl(baseUrl, r.blob), CodeSha256: r.codeSha256, CodeSize: r.codeSize },
-    LayerArn: layerArn(region, r.name),
-    ...layerVersionListItem(region, r),
+    LayerArn: layerArn(region, r.name, account),
+    ...layerVersionListItem(region, r, account),
   };
 }
 
-export function layersListItem(region: string, latest: LayerVersionRecord) {
-  return { LayerName: latest.name, LayerArn: layerArn(region, latest.name), LatestMatchingVersion: layerVersionListItem(region, latest) };
+export function layersListItem(region: string, latest: LayerVersionRecord, account = ACCOUNT_ID) {
+  return {
+    LayerName: latest.name,
+    LayerArn: layerArn(region, latest.name, account),
+    LatestMatchingVersion: layerVersionListItem(region, latest, account),
+  };
 }
 
 /** FunctionConfiguration. `listing` drops the state fields, as ListFunctions does. */

@@ -1,5 +1,5 @@
 import { parseLayerName, parseLayerVersionArn, LAYER_VERSION_ARN_PATTERN } from '../arn';
-import { ACCOUNT_ID, MAX_COMPATIBLE_RUNTIMES, MAX_DESCRIPTION, MAX_LAYER_PAGE, MAX_LICENSE_INFO, MAX_UPLOAD_REQUEST_BYTES } from '../limits';
+import { MAX_COMPATIBLE_RUNTIMES, MAX_DESCRIPTION, MAX_LAYER_PAGE, MAX_LICENSE_INFO, MAX_UPLOAD_REQUEST_BYTES } from '../limits';
 import { paginate } from '../paging';
 import type { Router, RequestContext } from '../router';
 import type { SandboxContext } from '../context';
@@ -45,7 +45,7 @@ async function publish(ctx: RequestContext, sb: SandboxContext): Promise<void> {
 
   const hex = await sb.store.blobs.put(zip);
   try {
-    const record = await sb.store.region(ctx.region).layers.publish(name, (version): LayerVersionRecord => ({
+    const record = await sb.store.layers(ctx.region, ctx.account).publish(name, (version): LayerVersionRecord => ({
       name,
       version,
       description: body.Description ?? '',
@@ -59,7 +59,7 @@ async function publish(ctx: RequestContext, sb: SandboxContext): Promise<void> {
       unzippedSize: info.declaredUnzippedBytes,
     }));
     sb.log.info(`published ${record.name}:${record.version} (${zip.length} bytes)`);
-    sendJson(ctx.res, 201, layerVersion(ctx.region, ctx.baseUrl, record));
+    sendJson(ctx.res, 201, layerVersion(ctx.region, ctx.baseUrl, record, ctx.account));
   } finally {
     await sb.store.blobs.release(hex, sb.store.isReferenced);
   }
@@ -79,22 +79,22 @@ function filters(ctx: RequestContext): (r: LayerVersionRecord) => boolean {
 async function listLayers(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const matches = filters(ctx);
   const limit = maxItemsParam(ctx.query.get('MaxItems'), MAX_LAYER_PAGE) ?? MAX_LAYER_PAGE;
-  const layers = sb.store.region(ctx.region).layers;
+  const layers = sb.store.layers(ctx.region, ctx.account);
   const latest = layers
     .names()
     .map((n) => layers.versionsOf(n).find(matches))
     .filter((r): r is LayerVersionRecord => r !== undefined);
   const { page, nextMarker } = paginate(latest, ctx.query.get('Marker'), limit, (r) => r.name, (r, key) => r.name > key);
-  sendJson(ctx.res, 200, { ...(nextMarker && { NextMarker: nextMarker }), Layers: page.map((r) => layersListItem(ctx.region, r)) });
+  sendJson(ctx.res, 200, { ...(nextMarker && { NextMarker: nextMarker }), Layers: page.map((r) => layersListItem(ctx.region, r, ctx.account)) });
 }
 
 async function listVersions(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const name = parseLayerName(ctx.params.LayerName);
   const matches = filters(ctx);
   const limit = maxItemsParam(ctx.query.get('MaxItems'), MAX_LAYER_PAGE) ?? MAX_LAYER_PAGE;
-  const versions = sb.store.region(ctx.region).layers.versionsOf(name).filter(matches);
+  const versions = sb.store.layers(ctx.region, ctx.account).versionsOf(name).filter(matches);
   const { page, nextMarker } = paginate(versions, ctx.query.get('Marker'), limit, (r) => String(r.version), (r, key) => r.version < Number(key));
-  sendJson(ctx.res, 200, { ...(nextMarker && { NextMarker: nextMarker }), LayerVersions: page.map((r) => layerVersionListItem(ctx.region, r)) });
+  sendJson(ctx.res, 200, { ...(nextMarker && { NextMarker: nextMarker }), LayerVersions: page.map((r) => layerVersionListItem(ctx.region, r, ctx.account)) });
 }
 
 function versionParam(raw: string): number {
@@ -113,9 +113,9 @@ const noSuchVersion = () => notFound('The resource you requested does not exist.
 async function getVersion(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const name = parseLayerName(ctx.params.LayerName);
   const version = versionParam(ctx.params.VersionNumber);
-  const record = sb.store.region(ctx.region).layers.get(name, version);
+  const record = sb.store.layers(ctx.region, ctx.account).get(name, version);
   if (!record) throw noSuchVersion();
-  sendJson(ctx.res, 200, layerVersion(ctx.region, ctx.baseUrl, record));
+  sendJson(ctx.res, 200, layerVersion(ctx.region, ctx.baseUrl, record, ctx.account));
 }
 
 async function getByArn(ctx: RequestContext, sb: SandboxContext): Promise<void> {
@@ -128,16 +128,17 @@ async function getByArn(ctx: RequestContext, sb: SandboxContext): Promise<void> 
     p.throwIfAny();
     throw invalidParameter(`Invalid layer version ARN: ${arn}`);
   }
-  const record = ref.account === ACCOUNT_ID && ref.region === ctx.region ? sb.store.region(ctx.region).layers.get(ref.name, ref.version) : undefined;
+  // Any account's layer can be read by ARN, as if every layer were public (no layer permissions here).
+  const record = ref.region === ctx.region ? sb.store.layers(ctx.region, ref.account).get(ref.name, ref.version) : undefined;
   if (!record) throw noSuchVersion();
-  sendJson(ctx.res, 200, layerVersion(ctx.region, ctx.baseUrl, record));
+  sendJson(ctx.res, 200, layerVersion(ctx.region, ctx.baseUrl, record, ref.account));
 }
 
 async function deleteVersion(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const name = parseLayerName(ctx.params.LayerName);
   const version = versionParam(ctx.params.VersionNumber);
   // Idempotent: deleting what does not exist is also 204.
-  const removed = await sb.store.region(ctx.region).layers.delete(name, version);
+  const removed = await sb.store.layers(ctx.region, ctx.account).delete(name, version);
   if (removed) await sb.store.blobs.deleteIfUnused(removed.blob, sb.store.isReferenced);
   sendEmpty(ctx.res, 204);
 }

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import { ACCOUNT_ID } from '../limits';
 import { BlobStore } from './blobs';
 import { FunctionStore } from './functions';
 import { LayerStore } from './layers';
@@ -12,15 +13,19 @@ export interface RegionStore {
 }
 
 const REGION_DIR = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const ACCOUNT_DIR = /^\d{12}$/;
 
 /**
- * Everything under dataDir: `regions/<region>/{layers,functions}`, content-addressed `blobs/`
- * and the extraction cache `cache/` (derived, safe to delete).
+ * Everything under dataDir: `regions/<region>/{layers,functions}`, layers of other accounts (public or shared
+ * layers) in `accounts/<id>/<region>/layers`, content-addressed `blobs/` and the extraction cache `cache/`
+ * (derived, safe to delete).
  */
 export class Store {
   readonly blobs: BlobStore;
   readonly cacheDir: string;
   private readonly regions = new Map<string, RegionStore>();
+  /** `<account>/<region>` → that account's layers, for accounts other than ACCOUNT_ID. */
+  private readonly otherAccounts = new Map<string, LayerStore>();
 
   constructor(private readonly dataDir: string) {
     this.blobs = new BlobStore(join(dataDir, 'blobs'));
@@ -38,12 +43,31 @@ export class Store {
       await r.layers.load();
       for (const fn of await r.functions.load()) loaded.push({ region, fn });
     }
+    const accountsDir = join(this.dataDir, 'accounts');
+    await fs.mkdir(accountsDir, { recursive: true });
+    for (const account of (await fs.readdir(accountsDir)).filter((a) => ACCOUNT_DIR.test(a))) {
+      for (const region of (await fs.readdir(join(accountsDir, account))).filter((r) => REGION_DIR.test(r))) {
+        await this.layers(region, account).load();
+      }
+    }
     await this.blobs.collect(this.referencedBlobs());
     return loaded;
   }
 
   region(region: string): RegionStore {
     return this.regions.get(region) ?? this.create(region);
+  }
+
+  /** The layers `account` owns in `region`. */
+  layers(region: string, account = ACCOUNT_ID): LayerStore {
+    if (account === ACCOUNT_ID) return this.region(region).layers;
+    const key = `${account}/${region}`;
+    let layers = this.otherAccounts.get(key);
+    if (!layers) {
+      layers = new LayerStore(join(this.dataDir, 'accounts', account, region, 'layers'));
+      this.otherAccounts.set(key, layers);
+    }
+    return layers;
   }
 
   isReferenced = (hex: string): boolean => this.referencedBlobs().has(hex);
@@ -54,6 +78,7 @@ export class Store {
       for (const b of r.layers.allBlobs()) set.add(b);
       for (const b of r.functions.allBlobs()) set.add(b);
     }
+    for (const layers of this.otherAccounts.values()) for (const b of layers.allBlobs()) set.add(b);
     return set;
   }
 
