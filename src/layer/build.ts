@@ -18,7 +18,7 @@ import { findOnPath, runProcess } from './processes';
 import { defaultPythonPath, probePython, requirePip, type PythonInfo } from './python';
 import { loadRequirements } from './requirements';
 import { resolveTarget, type Target } from './runtimes';
-import { describeIncompatibilities, scanCompatibility, walkTree, type StagedTree } from './scan';
+import { describeIncompatibilities, scanCompatibility, walkTree, type Incompatibility, type StagedTree } from './scan';
 import { writeZipFile, type ZipInput } from './zip';
 
 export interface BuildOptions {
@@ -73,7 +73,17 @@ export interface BuildResult {
   reused: boolean;
 }
 
-const LAYER_NAME = /^[A-Za-z0-9_-]{1,140}$/;
+/** The compatibility scan found files that will not load on the target; `allowIncompatible` keeps them. */
+export class IncompatibleFilesError extends UserError {
+  constructor(
+    message: string,
+    readonly incompatibilities: Incompatibility[],
+  ) {
+    super(message);
+  }
+}
+
+export const LAYER_NAME = /^[A-Za-z0-9_-]{1,140}$/;
 
 export function validateLayerName(name: string): void {
   if (!LAYER_NAME.test(name)) {
@@ -114,7 +124,7 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
     throw new UserError(l10n.t('{0} lists no packages.', request.requirementsPath));
   }
   const pipConfig = await readPipConfig(env);
-  const { installer, uvPath } = await pickInstaller(options.installer ?? 'auto', pipConfig, env, log);
+  const { installer, uvPath, why } = await pickInstaller(options.installer ?? 'auto', pipConfig, env, log);
   const pythonPath = options.pythonPath ?? defaultPythonPath();
   const key = cacheKey({
     toolVersion,
@@ -138,6 +148,7 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
       return { zipPath, manifestPath, manifest: previous, reused: true };
     }
   }
+  if (why) log.info(l10n.t('Installing with pip ({0}).', why));
   const python = await probePython(pythonPath, env, signal);
   if (installer === 'pip') requirePip(python);
   progress({ message: l10n.t('Preparing'), increment: SHARE.prepare });
@@ -170,8 +181,9 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
     if (incompatibilities.length > 0) {
       const text = describeIncompatibilities(incompatibilities, target);
       if (!options.allowIncompatible) {
-        throw new UserError(
+        throw new IncompatibleFilesError(
           text + '\n' + l10n.t('Pin versions that publish wheels for {0} ({1}), choose another runtime or architecture, or allow incompatible files to build anyway.', target.runtime, target.architecture),
+          incompatibilities,
         );
       }
       warnings.push(text);
@@ -229,8 +241,8 @@ async function pickInstaller(requested: InstallerChoice, pipConfig: PipConfig, e
     const ignored = untranslatablePipSettings(pipConfig);
     if (ignored.length > 0) log.warn(l10n.t('uv does not read these pip settings: {0}', ignored.join(', ')));
   }
-  if (requested === 'auto' && choice.reason) log.info(l10n.t('Installing with pip ({0}).', choice.reason));
-  return { installer: choice.installer, uvPath };
+  const why = requested === 'auto' && choice.reason ? choice.reason : undefined;
+  return { installer: choice.installer, uvPath, why };
 }
 
 interface InstallStep {
