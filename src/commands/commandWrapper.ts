@@ -2,15 +2,24 @@ import * as vscode from 'vscode';
 import { classifyAwsError, toUserError } from '../aws/errors';
 import { UserError, errorMessage, isCancellation } from '../util/errors';
 import type { Services } from '../services';
+import { commandSucceeded } from '../vscode/walkthrough';
 
 // Handlers declare their own argument types; VS Code passes whatever the caller (menu, palette, code) gave.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type CommandHandler = (services: Services, ...args: any[]) => unknown;
 
-/** Registers a command whose handler runs inside `callWithErrorHandling`, receiving the services first. */
+/**
+ * Registers a command whose handler runs inside `callWithErrorHandling`, receiving the services first.
+ * Handlers signal a dismissed picker or dialog with `CancelledError`: returning normally counts as success
+ * (it checks off the walkthrough step of that command).
+ */
 export function registerCommand(services: Services, id: string, handler: CommandHandler): vscode.Disposable {
   return vscode.commands.registerCommand(id, (...args: unknown[]) =>
-    callWithErrorHandling(services, id, () => handler(services, ...args)),
+    callWithErrorHandling(services, id, async () => {
+      const result = await handler(services, ...args);
+      commandSucceeded(id);
+      return result;
+    }),
   );
 }
 
