@@ -1,15 +1,18 @@
 import type * as vscode from 'vscode';
 import type { Services } from '../services';
 import { attachLayerByArn } from './attachLayerByArn';
+import { buildLayerCommand, rebuildLayerCommand } from './buildLayer';
 import { registerCommand } from './commandWrapper';
 import { copyArn } from './copyArn';
 import { loadMore } from './loadMore';
 import { openAwsConfigFile } from './openAwsConfigFile';
 import { openInConsole } from './openInConsole';
+import { publishLayerCommand } from './publishLayer';
 import { refresh } from './refresh';
 import { revealFunction } from './revealFunction';
 import { selectProfile } from './selectProfile';
 import { selectRegion } from './selectRegion';
+import { showBuildReport } from './showBuildReport';
 import { showLog } from './showLog';
 import { switchConnection } from './switchConnection';
 import { useLocalEndpoint } from './useLocalEndpoint';
@@ -28,6 +31,10 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     registerCommand(services, 'lambdaLayers.showLog', showLog),
     registerCommand(services, 'lambdaLayers.loadMore', loadMore),
     registerCommand(services, 'lambdaLayers.revealFunction', revealFunction),
+    registerCommand(services, 'lambdaLayers.buildLayer', buildLayerCommand),
+    registerCommand(services, 'lambdaLayers.rebuildLayer', rebuildLayerCommand),
+    registerCommand(services, 'lambdaLayers.showBuildReport', showBuildReport),
+    registerCommand(services, 'lambdaLayers.publishLayer', publishLayerCommand),
     registerCommand(services, 'lambdaLayers.attachLayerByArn', attachLayerByArn),
   ];
 }

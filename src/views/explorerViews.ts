@@ -3,6 +3,7 @@ import type { Log } from '../util/log';
 import type { ConnectionController } from '../vscode/connectionController';
 import type { ExplorerHost } from '../vscode/explorerHost';
 import type { ExplorerItem } from './items/explorerItem';
+import { LayerVersionItem } from './items/layerVersionItem';
 import { FunctionsTreeProvider } from './functionsTreeProvider';
 import { LayersTreeProvider } from './layersTreeProvider';
 
@@ -32,6 +33,15 @@ export class ExplorerViews implements vscode.Disposable {
     const item = this.functions.findRootItem(name);
     if (!item) return false;
     await this.functionsView.reveal(item, { select: true, focus: true });
+    return true;
+  }
+
+  /** Selects a layer version in the Layers view (after publishing it); false when the model does not know it. */
+  async revealLayerVersion(name: string, version: number): Promise<boolean> {
+    const layer = this.layers.findRootItem(name);
+    const item = layer && this.layers.getChildren(layer).find((i) => i instanceof LayerVersionItem && i.version === version);
+    if (!item) return false;
+    await this.layersView.reveal(item, { select: true, focus: true });
     return true;
   }
 

@@ -20,6 +20,7 @@ import { createProfile } from './lib/profile';
 import { startSandboxIfPresent, type Sandbox, type SandboxOptions } from './lib/sandbox';
 import { runSuite } from './lib/suite';
 import { loadUiFlows, runUiFlow, type UiFlow } from './lib/ui';
+import { offlinePipEnvironment } from './lib/wheelhouse';
 
 export interface VsCodeTestOptions {
   /** Extension loaded as development extension (default: this repo). */
@@ -140,6 +141,8 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
       ...(endpoint ? { LAMBDA_LAYERS_TEST_ENDPOINT: endpoint } : {}),
       ...(options.grep ? { LAMBDA_LAYERS_SUITE_GREP: options.grep } : {}),
       ...(options.suiteFiles ? { LAMBDA_LAYERS_SUITE_FILES: options.suiteFiles.join(',') } : {}),
+      // Layer builds install from generated wheels only: no network, no user pip config.
+      ...(await offlinePipEnvironment(root)),
       ...options.env,
     };
     for (const name of AWS_ENV_TO_CLEAR) if (!(name in env)) env[name] = undefined;

@@ -1,0 +1,160 @@
+import type { GetLayerVersionResponse } from '@aws-sdk/client-lambda';
+import { promises as fs } from 'node:fs';
+import * as vscode from 'vscode';
+import { DIRECT_UPLOAD_LIMIT } from '../layer/manifest';
+import { publishLayer, type PublishProgress, type PublishResult } from '../ops/publish';
+import type { Services } from '../services';
+import { CancelledError, UserError, errorMessage } from '../util/errors';
+import { formatBytes } from '../util/format';
+import { s3BucketSetting } from '../vscode/buildSettings';
+import { LAYERS_VIEW } from '../views/explorerViews';
+import { loadBuiltZip, pickBuiltZip, zipFromArgument } from './builtZips';
+import { callWithErrorHandling } from './commandWrapper';
+import { askPublishInputs, askS3Bucket, type PublishInputs } from './publishInputs';
+
+/** Arguments for automation and tests; whatever is left out is asked for. */
+export interface PublishCommandOptions extends Partial<PublishInputs> {
+  zipUri?: vscode.Uri | string;
+  /** For zips over 50 MB; default the `lambdaLayers.publish.s3Bucket` setting, else asked. */
+  s3Bucket?: string;
+  /** When the newest version already holds this zip and metadata. Undefined: ask. */
+  ifUnchanged?: 'useExisting' | 'publishAnyway';
+}
+
+export interface PublishCommandResult {
+  kind: 'published' | 'unchanged';
+  layerName: string;
+  version: number;
+  arn: string;
+}
+
+/**
+ * Publishes a layer zip as a new version: from the build summary or the Explorer (a Uri), the palette
+ * (picks a built zip), or with `PublishCommandOptions`. Returns the published (or reused) version.
+ */
+export async function publishLayerCommand(services: Services, arg?: unknown): Promise<PublishCommandResult> {
+  const options: PublishCommandOptions = isOptions(arg) ? arg : { zipUri: zipFromArgument(arg) };
+  const connection = services.connection.require();
+  const title = vscode.l10n.t('Publish Lambda Layer');
+  const zipArg = zipFromArgument(options.zipUri);
+  const { zipPath, manifest } = zipArg ? await loadBuiltZip(zipArg) : await pickBuiltZip(title);
+  const size = (await fs.stat(zipPath).catch(() => undefined))?.size;
+  if (size === undefined) throw new UserError(vscode.l10n.t('{0} does not exist. Build the layer first.', zipPath));
+  const inputs = await askPublishInputs(zipPath, manifest, options, title);
+  const zipUri = vscode.Uri.file(zipPath);
+  const s3Bucket =
+    size > DIRECT_UPLOAD_LIMIT ? (options.s3Bucket ?? s3BucketSetting(zipUri) ?? (await askS3Bucket(services, title, formatBytes(size)))) : undefined;
+
+  const publish = (force: boolean) =>
+    vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Publishing layer {0}', inputs.name), cancellable: true },
+      (progress, token) => {
+        const abort = new AbortController();
+        const subscription = token.onCancellationRequested(() => abort.abort());
+        return publishLayer(
+          connection.lambda,
+          {
+            zipPath,
+            name: inputs.name,
+            description: inputs.description,
+            licenseInfo: inputs.license,
+            compatibleRuntimes: inputs.runtimes,
+            compatibleArchitectures: inputs.architectures,
+            s3Bucket,
+            force,
+          },
+          { s3: s3Bucket ? connection.clients.s3 : undefined, signal: abort.signal, log: services.log, onProgress: progressReporter(progress) },
+        ).finally(() => subscription.dispose());
+      },
+    );
+
+  let result: PublishResult = await publish(options.ifUnchanged === 'publishAnyway');
+  if (result.kind === 'unchanged' && (options.ifUnchanged ?? (await askIfUnchanged(result.existing, inputs.name))) === 'publishAnyway') {
+    result = await publish(true);
+  }
+  const version = result.kind === 'published' ? result.layerVersion : result.existing;
+  const outcome: PublishCommandResult = {
+    kind: result.kind,
+    layerName: inputs.name,
+    version: version.Version ?? 0,
+    arn: version.LayerVersionArn ?? '',
+  };
+  services.log.info(
+    result.kind === 'published'
+      ? `Published ${outcome.arn} (${result.via === 's3' ? `via s3://${s3Bucket}/${result.s3Key}` : 'in the request'}, ${result.uploadedBytes} bytes)`
+      : `Using ${outcome.arn}: it already holds ${zipPath}`,
+  );
+  await showInLayersView(services, outcome);
+  void showOutcome(services, outcome);
+  return outcome;
+}
+
+function isOptions(arg: unknown): arg is PublishCommandOptions {
+  return typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri) && !(arg instanceof vscode.TreeItem);
+}
+
+/** Notification progress: a step name, and the share uploaded while a big zip goes to S3. */
+function progressReporter(progress: vscode.Progress<{ message?: string; increment?: number }>): (p: PublishProgress) => void {
+  let percent = 0;
+  return (p) => {
+    switch (p.phase) {
+      case 'hashing':
+        return progress.report({ message: vscode.l10n.t('Reading the zip') });
+      case 'checking':
+        return progress.report({ message: vscode.l10n.t('Comparing with the newest version') });
+      case 'uploading': {
+        const now = p.totalBytes > 0 ? Math.floor((p.loadedBytes / p.totalBytes) * 100) : 0;
+        progress.report({ message: vscode.l10n.t('Uploading to S3: {0}%', now), increment: Math.max(0, now - percent) });
+        percent = Math.max(percent, now);
+        return;
+      }
+      case 'publishing':
+        return progress.report({ message: vscode.l10n.t('Publishing the new version') });
+    }
+  };
+}
+
+async function askIfUnchanged(existing: GetLayerVersionResponse, name: string): Promise<'useExisting' | 'publishAnyway'> {
+  const useExisting = vscode.l10n.t('Use Existing');
+  const publishAnyway = vscode.l10n.t('Publish Anyway');
+  const choice = await vscode.window.showInformationMessage(
+    vscode.l10n.t('Version {0} of {1} already holds this zip with the same description, license, runtimes and architectures.', existing.Version ?? '?', name),
+    useExisting,
+    publishAnyway,
+  );
+  if (choice === undefined) throw new CancelledError();
+  return choice === publishAnyway ? 'publishAnyway' : 'useExisting';
+}
+
+/** Re-reads the layer's versions and selects the new one; a failure here does not undo the publish. */
+async function showInLayersView(services: Services, outcome: PublishCommandResult): Promise<void> {
+  const { explorer } = services;
+  try {
+    // A first load started later (revealing shows the view) would drop what refreshLayer added until it ends.
+    await vscode.window.withProgress({ location: { viewId: LAYERS_VIEW } }, async () => {
+      await explorer.model?.load();
+      await explorer.refreshLayer(outcome.layerName);
+    });
+    await services.views.revealLayerVersion(outcome.layerName, outcome.version);
+  } catch (e) {
+    services.log.warn(`Showing ${outcome.arn} in the Layers view: ${errorMessage(e)}`);
+  }
+}
+
+async function showOutcome(services: Services, outcome: PublishCommandResult): Promise<void> {
+  const message =
+    outcome.kind === 'published'
+      ? vscode.l10n.t('Published {0} version {1}: {2}', outcome.layerName, outcome.version, outcome.arn)
+      : vscode.l10n.t('Using {0} version {1}: {2}', outcome.layerName, outcome.version, outcome.arn);
+  const copy = vscode.l10n.t('Copy ARN');
+  const attach = vscode.l10n.t('Attach to Functions…');
+  const choice = await vscode.window.showInformationMessage(message, copy, attach);
+  await callWithErrorHandling(services, 'publish result', async () => {
+    if (choice === copy) {
+      await vscode.env.clipboard.writeText(outcome.arn);
+      void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', outcome.arn), 3000);
+    } else if (choice === attach) {
+      await vscode.commands.executeCommand('lambdaLayers.attachLayer', outcome.arn);
+    }
+  });
+}
