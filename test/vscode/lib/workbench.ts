@@ -91,12 +91,26 @@ export class Workbench {
     return row;
   }
 
-  /** Right-clicks `target` and picks `item` from the context menu. */
+  /**
+   * Right-clicks `target` and picks `item` from the context menu. Tries again (up to 4 times) when the item is
+   * missing or the menu stays open: right after start-up a menu may open before the extension's menu
+   * contributions are registered, or be re-rendered under the click.
+   */
   async contextMenu(target: Locator, item: Text): Promise<void> {
-    await target.click({ button: 'right' });
     const menu = this.page.locator('.context-view .monaco-menu');
-    await menu.waitFor();
-    await menu.locator('.action-item a.action-menu-item', { has: this.page.locator('.action-label', { hasText: exact(item) }) }).click();
+    for (let attempt = 1; ; attempt++) {
+      await target.click({ button: 'right' });
+      await menu.waitFor();
+      try {
+        await menu.locator('.action-item a.action-menu-item', { has: this.page.locator('.action-label', { hasText: exact(item) }) }).click({ timeout: 5000 });
+        await menu.waitFor({ state: 'detached', timeout: 3000 });
+        return;
+      } catch (error) {
+        if (attempt === 4) throw error;
+        await this.page.keyboard.press('Escape');
+        await menu.waitFor({ state: 'detached' });
+      }
+    }
   }
 
   /** The titles of the context menu entries of `target` (the menu is closed again). */
