@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CancelledError, UserError } from '../../../src/util/errors';
+import { CancelledError } from '../../../src/util/errors';
+import { IncompatibleFilesError } from '../../../src/layer/build';
 import { makeWheelhouse } from '../../fixtures/wheels';
 import { workspace, type Workspace } from './setup';
 
@@ -39,7 +40,8 @@ async function waitFor(check: () => boolean | Promise<boolean>, ms = 5000): Prom
 test('the scan fails the build for a mistagged wheel (newer glibc) and a wrong machine, naming the packages', async () => {
   const req = await ws.requirements(['mistagged', 'wrongmachine', 'purepkg']);
   await assert.rejects(ws.build(req, 'python3.11', 'x86_64'), (e: unknown) => {
-    assert.ok(e instanceof UserError);
+    assert.ok(e instanceof IncompatibleFilesError);
+    assert.deepEqual(e.incompatibilities.map((i) => i.package), ['mistagged', 'wrongmachine']);
     assert.match(e.message, /2 files will not load on python3\.11 \(x86_64\), from mistagged, wrongmachine/);
     assert.match(e.message, /mistagged: mistagged\/_native\.abi3\.so: needs GLIBC_2\.30, python3\.11 provides glibc 2\.26/);
     assert.match(e.message, /wrongmachine: wrongmachine\/_native\.abi3\.so: built for aarch64 \(64-bit\), the layer targets x86_64/);
