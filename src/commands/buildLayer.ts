@@ -1,3 +1,5 @@
+import { existsSync, promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { IncompatibleFilesError, buildLayer, type BuildResult } from '../layer/build';
 import type { Architecture, Runtime } from '../layer/runtimes';
@@ -91,6 +93,7 @@ async function buildWithProgress(
 ): Promise<BuildResult> {
   const { log } = services;
   const settings = await readBuildSettings(requirements, log);
+  await ignoreInGit(settings.outputDirectory);
   const started = Date.now();
   log.info(`Building layer ${choices.name} from ${requirements.fsPath} for ${choices.runtime} (${choices.architecture}) into ${settings.outputDirectory}`);
   const result = await vscode.window.withProgress(
@@ -120,6 +123,13 @@ async function buildWithProgress(
   );
   void showSummary(services, requirements, choices, result, Date.now() - started);
   return result;
+}
+
+/** A new output folder gets a `.gitignore` of its own, so built zips stay out of commits. */
+async function ignoreInGit(outputDirectory: string): Promise<void> {
+  if (existsSync(outputDirectory)) return;
+  await fs.mkdir(outputDirectory, { recursive: true });
+  await fs.writeFile(path.join(outputDirectory, '.gitignore'), '# Layer zips and manifests built by Lambda Layers\n*\n');
 }
 
 async function confirmBuildAnyway(error: IncompatibleFilesError): Promise<boolean> {

@@ -45,6 +45,7 @@ suite('build and publish', function () {
     assert.equal(result.reused, false);
     assert.equal(path.dirname(result.zipPath), path.join(folder.fsPath, '.lambda-layers', 'build'));
     assert.ok(existsSync(result.zipPath) && existsSync(result.manifestPath));
+    assert.ok(existsSync(path.join(path.dirname(result.zipPath), '.gitignore')), 'the new output folder is not git-ignored');
     const { manifest } = result;
     assert.equal(manifest.layerName, name);
     assert.equal(manifest.runtime, 'python3.12');
