@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ExplorerViews } from './views/explorerViews';
+import { InvokeResultPanel } from './views/invokeResultPanel';
+import { ProbeResultPanel } from './views/probeResultPanel';
 import { ConnectionController } from './vscode/connectionController';
 import { ExplorerHost } from './vscode/explorerHost';
 
@@ -19,6 +21,10 @@ export interface Services {
   readonly connection: ConnectionController;
   readonly explorer: ExplorerHost;
   readonly views: ExplorerViews;
+  /** The invoke result page (`model` is what it shows). */
+  readonly invokeResults: InvokeResultPanel;
+  /** The layer import check page. */
+  readonly probeResults: ProbeResultPanel;
 }
 
 /** Creates the services; all of them are disposed with the extension. */
@@ -32,7 +38,9 @@ export function createServices(context: vscode.ExtensionContext): Services {
   );
   const explorer = new ExplorerHost(connection, log);
   const views = new ExplorerViews(connection, explorer, log);
-  // Disposed in this order: views, then the model, then the connection (clients, local endpoint), then the log.
-  context.subscriptions.push(views, explorer, connection, log);
-  return { context, log, connection, explorer, views };
+  const invokeResults = new InvokeResultPanel(context.workspaceState, log);
+  const probeResults = new ProbeResultPanel();
+  // Disposed in this order: the result pages, views, then the model, then the connection (clients, local endpoint), then the log.
+  context.subscriptions.push(invokeResults, probeResults, views, explorer, connection, log);
+  return { context, log, connection, explorer, views, invokeResults, probeResults };
 }

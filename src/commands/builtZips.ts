@@ -32,7 +32,7 @@ export async function loadBuiltZip(zipPath: string): Promise<BuiltZip> {
 }
 
 /** Zips with a manifest in the build output folders, newest build first. */
-async function listBuiltZips(): Promise<BuiltZip[]> {
+export async function listBuiltZips(): Promise<BuiltZip[]> {
   const found: BuiltZip[] = [];
   for (const dir of allOutputDirectories()) {
     const names = await fs.readdir(dir).catch(() => [] as string[]);

@@ -4,6 +4,16 @@ import { attachLayerByArn } from './attachLayerByArn';
 import { buildLayerCommand, rebuildLayerCommand } from './buildLayer';
 import { registerCommand } from './commandWrapper';
 import { copyArn } from './copyArn';
+import { checkLayerImports } from './invoke/checkLayerImports';
+import { deleteProbeFunction } from './invoke/deleteProbeFunction';
+import { invokeFunction } from './invoke/invokeFunction';
+import { invokeLocally } from './invoke/invokeLocally';
+import { attachLayer } from './layers/attachLayer';
+import { deleteLayerVersion } from './layers/deleteLayerVersion';
+import { detachLayer } from './layers/detachLayer';
+import { moveLayerDown, moveLayerUp } from './layers/moveLayer';
+import { updateAllFunctions } from './layers/updateAllFunctions';
+import { updateLayerToLatest } from './layers/updateLayerToLatest';
 import { loadMore } from './loadMore';
 import { openAwsConfigFile } from './openAwsConfigFile';
 import { openInConsole } from './openInConsole';
@@ -36,5 +46,16 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     registerCommand(services, 'lambdaLayers.showBuildReport', showBuildReport),
     registerCommand(services, 'lambdaLayers.publishLayer', publishLayerCommand),
     registerCommand(services, 'lambdaLayers.attachLayerByArn', attachLayerByArn),
+    registerCommand(services, 'lambdaLayers.attachLayer', attachLayer),
+    registerCommand(services, 'lambdaLayers.detachLayer', detachLayer),
+    registerCommand(services, 'lambdaLayers.moveLayerUp', moveLayerUp),
+    registerCommand(services, 'lambdaLayers.moveLayerDown', moveLayerDown),
+    registerCommand(services, 'lambdaLayers.updateLayerToLatest', updateLayerToLatest),
+    registerCommand(services, 'lambdaLayers.updateAllFunctions', updateAllFunctions),
+    registerCommand(services, 'lambdaLayers.deleteLayerVersion', deleteLayerVersion),
+    registerCommand(services, 'lambdaLayers.invokeFunction', invokeFunction),
+    registerCommand(services, 'lambdaLayers.invokeLocally', invokeLocally),
+    registerCommand(services, 'lambdaLayers.checkLayerImports', checkLayerImports),
+    registerCommand(services, 'lambdaLayers.deleteProbeFunction', deleteProbeFunction),
   ];
 }

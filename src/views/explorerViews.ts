@@ -36,13 +36,21 @@ export class ExplorerViews implements vscode.Disposable {
     return true;
   }
 
-  /** Selects a layer version in the Layers view (after publishing it); false when the model does not know it. */
+  /**
+   * Selects a layer version in the Layers view (after publishing it); false when the model does not know it.
+   * VS Code reveals only rows it has fetched, and right after a model change those may still be on their
+   * way, so the reveal is repeated (briefly) until the row is selected.
+   */
   async revealLayerVersion(name: string, version: number): Promise<boolean> {
-    const layer = this.layers.findRootItem(name);
-    const item = layer && this.layers.getChildren(layer).find((i) => i instanceof LayerVersionItem && i.version === version);
-    if (!item) return false;
-    await this.layersView.reveal(item, { select: true, focus: true });
-    return true;
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const layer = this.layers.findRootItem(name);
+      const item = layer && this.layers.getChildren(layer).find((i) => i instanceof LayerVersionItem && i.version === version);
+      if (!item) return false;
+      await this.layersView.reveal(item, { select: true, focus: true });
+      if (this.layersView.selection.some((selected) => selected.id === item.id)) return true;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    return false;
   }
 
   dispose(): void {

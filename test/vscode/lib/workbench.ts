@@ -94,7 +94,7 @@ export class Workbench {
   /**
    * Right-clicks `target` and picks `item` from the context menu. Tries again (up to 4 times) when the item is
    * missing or the menu stays open: right after start-up a menu may open before the extension's menu
-   * contributions are registered, or be re-rendered under the click.
+   * contributions are registered.
    */
   async contextMenu(target: Locator, item: Text): Promise<void> {
     const menu = this.page.locator('.context-view .monaco-menu');
@@ -102,7 +102,11 @@ export class Workbench {
       await target.click({ button: 'right' });
       await menu.waitFor();
       try {
-        await menu.locator('.action-item a.action-menu-item', { has: this.page.locator('.action-label', { hasText: exact(item) }) }).click({ timeout: 5000 });
+        const entry = menu.locator('.action-item a.action-menu-item', { has: this.page.locator('.action-label', { hasText: exact(item) }) });
+        // A click right after the menu opened is sometimes dropped; hovering first focuses the entry, Enter runs it.
+        await entry.hover({ timeout: 5000 });
+        await this.page.waitForTimeout(150);
+        await this.page.keyboard.press('Enter');
         await menu.waitFor({ state: 'detached', timeout: 3000 });
         return;
       } catch (error) {

@@ -64,7 +64,14 @@ suite('explorer', () => {
     for (const view of ['lambdaLayers.layers', 'lambdaLayers.functions']) assert.ok(registered.has(`${view}.focus`), `${view} is not a view`);
     // Tree-only commands stay out of the palette.
     const hidden = manifest.contributes.menus.commandPalette.filter((m) => m.when === 'false').map((m) => m.command);
-    assert.deepEqual(hidden.sort(), ['lambdaLayers.loadMore', 'lambdaLayers.revealFunction']);
+    assert.deepEqual(hidden.sort(), [
+      'lambdaLayers.detachLayer',
+      'lambdaLayers.loadMore',
+      'lambdaLayers.moveLayerDown',
+      'lambdaLayers.moveLayerUp',
+      'lambdaLayers.revealFunction',
+      'lambdaLayers.updateLayerToLatest',
+    ]);
   });
 
   test('console URLs point at the Lambda console of the right partition', () => {

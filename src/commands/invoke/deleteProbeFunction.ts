@@ -1,0 +1,39 @@
+import * as vscode from 'vscode';
+import { deleteProbeFunction as deleteProbe, isProbeFunction } from '../../invoke/probe';
+import type { Services } from '../../services';
+import { UserError } from '../../util/errors';
+import { FunctionItem } from '../../views/items/functionItem';
+import { pickLive } from '../livePick';
+import { refreshFunctions } from '../layers/outcomes';
+
+/** Deletes a probe function left by "Check Layer Imports" (by name, from its node, or picked). Only probe functions. */
+export async function deleteProbeFunction(services: Services, arg?: unknown): Promise<string> {
+  const name = typeof arg === 'string' ? arg : arg instanceof FunctionItem ? arg.name : await pickProbe(services);
+  if (!isProbeFunction(name)) throw new UserError(vscode.l10n.t('{0} is not a probe function of Lambda Layers.', name));
+  const live = services.connection.require();
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deleting {0}…', name) }, () =>
+    deleteProbe(live.lambda, name),
+  );
+  await refreshFunctions(services, [name]);
+  services.probeResults.probeDeleted(name);
+  void vscode.window.setStatusBarMessage(vscode.l10n.t('Deleted the probe function {0}', name), 5000);
+  return name;
+}
+
+async function pickProbe(services: Services): Promise<string> {
+  services.connection.require();
+  const explorer = services.explorer;
+  explorer.ensureLoaded();
+  const probes = () => (explorer.model?.functions ?? []).filter((f) => isProbeFunction(f.name));
+  if (explorer.model?.state.status === 'ready' && probes().length === 0) {
+    throw new UserError(vscode.l10n.t('There are no probe functions to delete.'));
+  }
+  const picked = await pickLive({
+    title: vscode.l10n.t('Delete Probe Function'),
+    placeholder: vscode.l10n.t('Select the probe function to delete'),
+    busy: () => explorer.model?.state.status === 'loading',
+    onDidChange: (listener) => explorer.onDidChange(listener),
+    items: () => probes().map((f) => ({ label: `$(symbol-function) ${f.name}`, description: f.runtime, name: f.name })),
+  });
+  return picked.name;
+}

@@ -1,0 +1,71 @@
+import * as vscode from 'vscode';
+import { attachToFunctions } from '../../ops/attach';
+import { knownSizesFromManifests } from '../../ops/manifest';
+import type { FunctionOutcome } from '../../ops/outcomes';
+import type { KnownSizes } from '../../ops/sizeGuard';
+import type { Services } from '../../services';
+import { withCancellableProgress } from '../cancellableProgress';
+import { buildOfPublished } from '../publishedBuild';
+import { bulletList, confirmModal } from './confirm';
+import { pickFunctionsForLayer, type AttachPreview } from './functionPicker';
+import { resolveLayerVersion, type LayerVersionTarget } from './layerVersionTarget';
+import { perFunctionProgress, refreshFunctions, reportOutcomes } from './outcomes';
+
+export interface AttachOptions {
+  /** Attach to these functions without asking (automation and tests); people pick them in a list. */
+  functions?: string[];
+}
+
+/**
+ * Attaches a layer version (a version node, a version ARN, or picked) to functions picked from the
+ * explorer, after a confirmation that repeats each function's warnings. Returns each function's outcome.
+ */
+export async function attachLayer(services: Services, arg?: unknown, options?: AttachOptions): Promise<FunctionOutcome[]> {
+  const layer = await resolveLayerVersion(services, arg, vscode.l10n.t('Attach Layer Version'));
+  const knownSizes = await sizesFromWorkspace(layer);
+  let names = options?.functions;
+  if (!names) {
+    const picked = await pickFunctionsForLayer(services, layer, knownSizes);
+    await confirmAttach(layer, picked);
+    names = picked.map((p) => p.functionName);
+  }
+  const live = services.connection.require();
+  const label = `${layer.name}:${layer.version}`;
+  const targets = names;
+  let outcomes: FunctionOutcome[];
+  try {
+    outcomes = await withCancellableProgress(vscode.l10n.t('Attaching {0}', label), (report, signal) =>
+      attachToFunctions(
+        live.lambda,
+        { arn: layer.arn, compatibleRuntimes: layer.runtimes, compatibleArchitectures: layer.architectures },
+        targets,
+        { signal, log: services.log, knownSizes, onProgress: perFunctionProgress(report) },
+      ),
+    );
+  } finally {
+    await refreshFunctions(services, targets);
+  }
+  reportOutcomes(services, outcomes, vscode.l10n.t('Attach {0}', label), (ok, total) =>
+    ok === total
+      ? total === 1
+        ? vscode.l10n.t('Attached {0} to {1}.', label, targets[0])
+        : vscode.l10n.t('Attached {0} to {1} functions.', label, total)
+      : vscode.l10n.t('Attached {0} to {1} of {2} functions.', label, ok, total),
+  );
+  return outcomes;
+}
+
+async function confirmAttach(layer: LayerVersionTarget, picked: readonly AttachPreview[]): Promise<void> {
+  const label = `${layer.name}:${layer.version}`;
+  const lines = picked.map((p) => [`${p.functionName}${p.note ? ` (${p.note})` : ''}`, ...p.warnings.map((w) => `   ⚠ ${w}`)].join('\n'));
+  const warned = picked.some((p) => p.warnings.length > 0);
+  const message =
+    picked.length === 1 ? vscode.l10n.t('Attach {0} to {1}?', label, picked[0].functionName) : vscode.l10n.t('Attach {0} to {1} functions?', label, picked.length);
+  await confirmModal(message, bulletList(lines), vscode.l10n.t('Attach'), warned ? 'warning' : 'info');
+}
+
+/** The unzipped size of the layer, when the workspace holds the build it was published from. */
+async function sizesFromWorkspace(layer: LayerVersionTarget): Promise<KnownSizes | undefined> {
+  const built = await buildOfPublished(layer.codeSha256);
+  return built ? knownSizesFromManifests([{ manifest: built.manifest, arn: layer.arn }]) : undefined;
+}

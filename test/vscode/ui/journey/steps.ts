@@ -1,0 +1,165 @@
+// A newcomer's whole journey through the real UI, on the runner's local endpoint: build a layer from the
+// workspace's requirements.txt (Explorer context menu, pickers answered through the UI; pip installs from the
+// runner's offline wheelhouse), publish it, attach it to a function, attach a public layer of another account
+// by ARN, test invoke and see the package version, and the walkthrough with its steps checked off.
+// A screenshot per step: .test-output/screenshots/journey-<locale>-<n>-<step>.png.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  CreateFunctionCommand,
+  LambdaClient,
+  PublishLayerVersionCommand,
+  waitUntilFunctionActiveV2,
+} from '@aws-sdk/client-lambda';
+import { TEST_ROLE, makeZip, pythonPackageLayer } from '../../../helpers/sandbox';
+import type { Locator } from 'playwright-core';
+import type { UiContext } from '../../lib/ui';
+import { textsFor, type Texts } from './texts';
+
+export const LAYER = 'journey-deps';
+export const FUNCTION = 'journey-fn';
+/** Stands in for AWS SDK for pandas: published in the sandbox under AWS's account for public layers. */
+const PUBLIC_ACCOUNT = '336392948345';
+const PUBLIC_LAYER = 'AWSSDKPandas-Python312';
+
+export async function journey(ui: UiContext): Promise<void> {
+  const { workbench, page } = ui;
+  const tx = textsFor(ui.locale);
+  let shots = 0;
+  const shot = async (step: string) => {
+    // Finished progress notifications fade out; let them go so the picture shows the result.
+    await page.locator('.notifications-toasts .monaco-progress-container.active').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+    await page.waitForTimeout(500);
+    ui.log(`screenshot: ${await workbench.screenshot(`journey-${ui.locale}-${++shots}-${step}`)}`);
+  };
+  if (!ui.endpoint) throw new Error('the journey needs the runner\'s local endpoint');
+  const publicArn = await publishPublicLayer(ui.endpoint);
+  await createFunction(ui.endpoint, path.join(ui.workspace, 'handler.py'));
+
+  // 0. A newcomer starts from the walkthrough. VS Code checks a step off only when its event happens while the
+  //    walkthrough service is alive (it is created when a walkthrough or the welcome page first opens).
+  await openWalkthrough(ui, tx);
+  await shot('walkthrough-start');
+
+  // 1. Build: right-click requirements.txt in the Explorer.
+  await workbench.runCommand('View: Show Explorer');
+  const requirements = workbench.treeItem('requirements.txt');
+  await requirements.waitFor();
+  await workbench.contextMenu(requirements, tx.nls('command.buildLayer'));
+  await workbench.quickPick('python3.12');
+  await workbench.quickPick('x86_64');
+  await workbench.quickInputType(LAYER);
+  const built = await workbench.waitForNotification(tx.pattern('Built layer {0}: {1}, {2} unzipped, {3} zipped, in {4} s.', LAYER), 120_000);
+  await shot('build');
+
+  // 2. Publish from the build summary; every prompt is prefilled from the build's manifest.
+  await workbench.clickNotificationButton(built, tx.t('Publish'));
+  for (let prompt = 0; prompt < 5; prompt++) {
+    await workbench.quickInput().locator('input').waitFor();
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(300);
+  }
+  const published = await workbench.waitForNotification(tx.pattern('Published {0} version {1}: {2}', LAYER, 1), 60_000);
+  await workbench.treeItem(tx.t('Version {0}', 1), workbench.view(tx.nls('view.layers'))).waitFor();
+  await shot('publish');
+
+  // 3. Attach it from the publish notification.
+  await attachOwnLayer(ui, tx, published);
+  await shot('attach');
+
+  // 4. A public layer of another account, by ARN, from the function's context menu.
+  const functions = workbench.view(tx.nls('view.functions'));
+  await workbench.contextMenu(workbench.treeItem(FUNCTION, functions), tx.nls('command.attachLayerByArn'));
+  await workbench.quickInputType(publicArn);
+  const details = await workbench.dialogText();
+  for (const expected of [tx.t('Attach {0} to {1}?', `${PUBLIC_LAYER}:1`, FUNCTION), tx.t('Account: {0} (external)', PUBLIC_ACCOUNT), tx.t('Runtimes: {0}', 'python3.12')]) {
+    if (!details.includes(expected)) throw new Error(`the confirmation does not say "${expected}":\n${details}`);
+  }
+  await shot('attach-by-arn');
+  await workbench.clickDialogButton(tx.t('Attach'));
+  await workbench.waitForNotification(tx.t('Attached {0} to {1}.', `${PUBLIC_LAYER}:1`, FUNCTION), 60_000);
+  await workbench.expandTreeItem(FUNCTION, functions);
+  const external = workbench.treeItem(`${PUBLIC_LAYER}:1`, functions);
+  await external.locator('.label-description', { hasText: tx.t('external') }).waitFor();
+  await workbench.treeItem(`${LAYER}:1`, functions).waitFor();
+  await shot('external-layer');
+
+  // 5. Test invoke: the demo handler returns the version of flask, which only the layer provides.
+  await invoke(ui, tx);
+  await shot('invoke');
+
+  // 6. The walkthrough, every step checked off by what the journey did.
+  await openWalkthrough(ui, tx);
+  for (const id of ['connect', 'build', 'publish', 'attach', 'invoke']) {
+    await page.locator(`.getting-started-step.complete[data-step-id$="#${id}"]`).waitFor({ timeout: 10_000 });
+  }
+  await shot('walkthrough');
+}
+
+async function openWalkthrough(ui: UiContext, tx: Texts): Promise<void> {
+  await ui.workbench.runCommand('Welcome: Open Walkthrough...');
+  await ui.workbench.quickPick(tx.nls('walkthrough.title'));
+  await ui.page.locator('.getting-started-step').first().waitFor();
+}
+
+/** "Attach to Functions…" on the publish notification: pick the function, confirm. */
+async function attachOwnLayer(ui: UiContext, tx: Texts, published: Locator): Promise<void> {
+  const { workbench, page } = ui;
+  await workbench.clickNotificationButton(published, tx.t('Attach to Functions…'));
+  await workbench.quickPick(new RegExp(`${FUNCTION}\\s*$`));
+  await page.keyboard.press('Enter');
+  const question = await workbench.dialogText();
+  if (!question.includes(tx.t('Attach {0} to {1}?', `${LAYER}:1`, FUNCTION))) throw new Error(`unexpected confirmation:\n${question}`);
+  await workbench.clickDialogButton(tx.t('Attach'));
+  await workbench.waitForNotification(tx.t('Attached {0} to {1}.', `${LAYER}:1`, FUNCTION), 60_000);
+  const functions = workbench.view(tx.nls('view.functions'));
+  await workbench.expandTreeItem(FUNCTION, functions);
+  await workbench.treeItem(`${LAYER}:1`, functions).waitFor();
+}
+
+/** "Invoke…" on the function with the empty event; the result page shows the handler's response. */
+async function invoke(ui: UiContext, tx: Texts): Promise<void> {
+  const { workbench } = ui;
+  const functions = workbench.view(tx.nls('view.functions'));
+  await workbench.contextMenu(workbench.treeItem(FUNCTION, functions), tx.nls('command.invokeFunction'));
+  await workbench.quickPick(tx.t('$(json) Empty event').replace('$(json)', '').trim());
+  const page = workbench.activeWebview();
+  await page.getByText(tx.t('Succeeded')).first().waitFor({ timeout: 60_000 });
+  await page.getByText('3.0.3').first().waitFor();
+}
+
+function client(endpoint: string, accessKeyId = 'test'): LambdaClient {
+  return new LambdaClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey: 'test' } });
+}
+
+/** The sandbox takes a 12-digit access key id as that account: a layer only another account owns. */
+async function publishPublicLayer(endpoint: string): Promise<string> {
+  const lambda = client(endpoint, PUBLIC_ACCOUNT);
+  try {
+    const v = await lambda.send(
+      new PublishLayerVersionCommand({
+        LayerName: PUBLIC_LAYER,
+        Description: 'AWS SDK for pandas (stand-in)',
+        Content: { ZipFile: pythonPackageLayer('awswrangler', '3.9.1') },
+        CompatibleRuntimes: ['python3.12'],
+        CompatibleArchitectures: ['x86_64', 'arm64'],
+        LicenseInfo: 'Apache-2.0',
+      }),
+    );
+    return v.LayerVersionArn!;
+  } finally {
+    lambda.destroy();
+  }
+}
+
+/** The function the journey attaches to: the workspace's handler.py, which imports flask from a layer. */
+async function createFunction(endpoint: string, handlerFile: string): Promise<void> {
+  const lambda = client(endpoint);
+  try {
+    const code = makeZip([{ name: 'handler.py', data: fs.readFileSync(handlerFile) }]);
+    await lambda.send(new CreateFunctionCommand({ FunctionName: FUNCTION, Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'handler.handler', Code: { ZipFile: code } }));
+    await waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 30, minDelay: 0.2, maxDelay: 1 }, { FunctionName: FUNCTION });
+  } finally {
+    lambda.destroy();
+  }
+}
