@@ -90,9 +90,12 @@ export async function journey(ui: UiContext): Promise<void> {
 
   // 6. The walkthrough, every step checked off by what the journey did.
   await openWalkthrough(ui, tx);
+  const open: string[] = [];
   for (const id of ['connect', 'build', 'publish', 'attach', 'invoke']) {
-    await page.locator(`.getting-started-step.complete[data-step-id$="#${id}"]`).waitFor({ timeout: 10_000 });
+    const done = page.locator(`.getting-started-step[data-step-id$="#${id}"] .codicon-getting-started-step-checked`);
+    if (!(await done.waitFor({ timeout: 5_000 }).then(() => true, () => false))) open.push(id);
   }
+  if (open.length) throw new Error(`walkthrough steps not checked off: ${open.join(', ')}`);
   await shot('walkthrough');
 }
 
