@@ -1,19 +1,28 @@
-/** Parts of a layer version ARN `arn:{partition}:lambda:{region}:{account}:layer:{name}:{version}`. */
-export interface LayerVersionArnParts {
-  region: string;
-  accountId: string;
-  layerName: string;
-  /** The layer's ARN without the version. */
+/** Parsed `arn:aws:lambda:{region}:{account}:layer:{name}[:{version}]` (partition may differ, e.g. aws-cn). */
+export interface LayerRef {
+  /** The layer's ARN without a version: the identity two versions share. */
   layerArn: string;
-  version: number;
+  name: string;
+  region: string;
+  account: string;
+  /** Absent for an unversioned layer ARN. */
+  version?: number;
 }
 
-const LAYER_VERSION_ARN = /^(arn:[\w-]+:lambda:([\w-]+):(\d+):layer:([\w-]+)):(\d+)$/;
+const LAYER_ARN = /^(arn:[a-z-]+:lambda:([a-z0-9-]+):(\d+):layer:([A-Za-z0-9_-]{1,140}))(?::(\d+))?$/;
 
-export function parseLayerVersionArn(arn: string): LayerVersionArnParts | undefined {
-  const m = LAYER_VERSION_ARN.exec(arn);
+/** A layer ARN with or without version; `undefined` for anything else (check `version` when one is needed). */
+export function parseLayerArn(arn: string): LayerRef | undefined {
+  const m = LAYER_ARN.exec(arn);
   if (!m) return undefined;
-  return { layerArn: m[1], region: m[2], accountId: m[3], layerName: m[4], version: Number(m[5]) };
+  const ref: LayerRef = { layerArn: m[1], region: m[2], account: m[3], name: m[4] };
+  if (m[5] !== undefined) ref.version = Number(m[5]);
+  return ref;
+}
+
+/** Two ARNs name the same layer (any versions); strings that are not layer ARNs compare as they are. */
+export function isSameLayer(a: string, b: string): boolean {
+  return (parseLayerArn(a)?.layerArn ?? a) === (parseLayerArn(b)?.layerArn ?? b);
 }
 
 /** The account field of any ARN (`arn:partition:service:region:account:...`). */

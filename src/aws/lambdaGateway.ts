@@ -25,7 +25,7 @@ import {
 import * as l10n from '@vscode/l10n';
 import { CancelledError, UserError } from '../util/errors';
 import { UnsupportedOperationError, classifyAwsError } from './errors';
-import { parseLayerVersionArn } from './arn';
+import { parseLayerArn } from './arn';
 import type { CreateFunctionInput, InvokeOptions, InvokeResult, LambdaGateway, PublishInput } from './types';
 
 /** Lambda returns at most 50 items per list page. */
@@ -93,9 +93,9 @@ export class SdkLambdaGateway implements LambdaGateway {
     }
     // An empty answer or a non-Lambda 404 means the endpoint lacks the operation (moto answers 200
     // with an HTML page). GetLayerVersion accepts the layer's ARN as LayerName, so ask that way.
-    const parsed = parseLayerVersionArn(arn);
-    if (!parsed) throw new UnsupportedOperationError('GetLayerVersionByArn', this.endpoint);
-    return this.getLayerVersion(parsed.layerArn, parsed.version);
+    const ref = parseLayerArn(arn);
+    if (ref?.version === undefined) throw new UnsupportedOperationError('GetLayerVersionByArn', this.endpoint);
+    return this.getLayerVersion(ref.layerArn, ref.version);
   }
 
   async publishLayerVersion(input: PublishInput, options: { signal?: AbortSignal } = {}): Promise<GetLayerVersionResponse> {

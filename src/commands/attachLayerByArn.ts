@@ -5,7 +5,7 @@ import type { LambdaGateway } from '../aws/types';
 import { functionWarnings } from '../ops/attach';
 import type { LayerCompatibility } from '../ops/compatibility';
 import { checkLayerVersionArn, rememberRecent } from '../ops/externalLayer';
-import { parseLayerArn } from '../ops/layerArn';
+import { parseLayerArn } from '../aws/arn';
 import { attachLayer } from '../ops/layerList';
 import { layerArnsOf, mutateFunctionLayers } from '../ops/mutateLayers';
 import type { Services } from '../services';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { parseLayerVersionArn } from '../aws/arn';
+import { parseLayerArn } from '../aws/arn';
 import type { Services } from '../services';
 import { UserError } from '../util/errors';
 import { lambdaConsoleUrl } from './consoleUrl';
@@ -15,6 +15,6 @@ export async function openInConsole(services: Services, node?: unknown): Promise
     throw new UserError(vscode.l10n.t('{0} belongs to another account; the console can only open layers of your account.', target.arn));
   }
   // A layer lives in the region of its ARN, which is the connection's region for the account's own layers.
-  const region = target.kind === 'layerVersion' ? (parseLayerVersionArn(target.arn)?.region ?? live.settings.region) : live.settings.region;
+  const region = target.kind === 'layerVersion' ? (parseLayerArn(target.arn)?.region ?? live.settings.region) : live.settings.region;
   await vscode.env.openExternal(vscode.Uri.parse(lambdaConsoleUrl(region, target), true));
 }

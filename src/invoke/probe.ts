@@ -12,7 +12,7 @@ import type { LambdaGateway } from '../aws/types';
 import type { LayerManifest } from '../layer/manifest';
 import { parseRequirementsText } from '../layer/requirements';
 import { zipToBuffer } from '../layer/zip';
-import { parseLayerArn } from '../ops/layerArn';
+import { parseLayerArn } from '../aws/arn';
 import { CancelledError, UserError, throwIfAborted } from '../util/errors';
 import { silentLog, type Log } from '../util/log';
 import { normalizeName, readLayerPackages, type LayerPackage } from './distInfo';

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { classifyAwsError } from '../aws/errors';
-import { parseLayerVersionArn } from '../aws/arn';
+import { parseLayerArn } from '../aws/arn';
 import type { LambdaGateway } from '../aws/types';
 import { isCancellation, throwIfAborted } from '../util/errors';
 import { silentLog, type Log } from '../util/log';
@@ -175,7 +175,7 @@ export class ExplorerModel {
       if (existing) this.removeLayer(name);
     } else {
       if (!existing) {
-        const arn = parseLayerVersionArn(versions[0].arn)?.layerArn ?? name;
+        const arn = parseLayerArn(versions[0].arn)?.layerArn ?? name;
         this.addLayer({ name, arn, versions: [], versionsState: 'loading' });
       }
       this.setVersions(name, versions);

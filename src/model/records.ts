@@ -1,5 +1,5 @@
 import type { FunctionConfiguration, LayerVersionsListItem } from '@aws-sdk/client-lambda';
-import { arnAccount, parseLayerVersionArn } from '../aws/arn';
+import { arnAccount, parseLayerArn } from '../aws/arn';
 import type { AttachedLayer, FunctionNode, LayerNode, LayerVersionNode } from './nodes';
 
 /** What the model stores per function: the node minus the parts derived from other data. */
@@ -37,9 +37,9 @@ export function toFunctionRecord(c: FunctionConfiguration): FunctionRecord {
 }
 
 function toAttached(arn: string, codeSize: number | undefined): AttachedRecord {
-  const parts = parseLayerVersionArn(arn);
-  return parts
-    ? { arn, layerArn: parts.layerArn, layerName: parts.layerName, version: parts.version, accountId: parts.accountId, codeSize }
+  const ref = parseLayerArn(arn);
+  return ref?.version !== undefined
+    ? { arn, layerArn: ref.layerArn, layerName: ref.name, version: ref.version, accountId: ref.account, codeSize }
     : { arn, layerArn: arn, layerName: arn, version: 0, codeSize }; // not a layer version ARN: show it as is
 }
 

@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import type { LambdaGateway } from '../aws/types';
 import { UserError, throwIfAborted } from '../util/errors';
-import { isSameLayer, parseLayerArn } from './layerArn';
+import { isSameLayer, parseLayerArn } from '../aws/arn';
 import { replaceVersion } from './layerList';
 import { layerArnsOf, mutateFunctionLayers, type MutateOptions, type MutateProgress } from './mutateLayers';
 import { forEachFunction, functionsToScan, type FunctionOutcome, type ScanOptions } from './outcomes';

@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { classifyAwsError } from '../aws/errors';
 import type { LambdaGateway } from '../aws/types';
 import { UserError, throwIfAborted } from '../util/errors';
-import { parseLayerArn } from './layerArn';
+import { parseLayerArn } from '../aws/arn';
 import { layerArnsOf } from './mutateLayers';
 import { functionsToScan, type ScanOptions } from './outcomes';
 

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { parseLayerArn, type LayerRef } from './layerArn';
+import { parseLayerArn, type LayerRef } from '../aws/arn';
 
 /** A layer version named by ARN, e.g. a public layer (AWS SDK for pandas) or one shared from another account. */
 export type ArnCheck = { ok: true; arn: string; ref: LayerRef & { version: number } } | { ok: false; message: string };

@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { UserError } from '../util/errors';
-import { isSameLayer, parseLayerArn } from './layerArn';
+import { isSameLayer, parseLayerArn } from '../aws/arn';
 
 /**
  * Pure algebra on a function's layer list (layer version ARNs, in merge order).

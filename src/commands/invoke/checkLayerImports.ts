@@ -3,7 +3,7 @@ import { toUserError } from '../../aws/errors';
 import type { LambdaGateway } from '../../aws/types';
 import { probeLayerImports, probeTargetFromManifest, type ProbeTarget } from '../../invoke/probe';
 import type { ProbePageModel, ProbeSection } from '../../invoke/probePage';
-import { parseLayerArn } from '../../ops/layerArn';
+import { parseLayerArn } from '../../aws/arn';
 import { layerArnsOf } from '../../ops/mutateLayers';
 import type { Services } from '../../services';
 import { UserError, isCancellation } from '../../util/errors';

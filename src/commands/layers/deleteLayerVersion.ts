@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { deleteLayerVersion as deleteVersion, planDelete, type DeletePlan } from '../../ops/deleteLayer';
-import { parseLayerArn } from '../../ops/layerArn';
+import { parseLayerArn } from '../../aws/arn';
 import type { Services } from '../../services';
 import { UserError, errorMessage } from '../../util/errors';
 import { withCancellableProgress } from '../cancellableProgress';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { classifyAwsError } from '../../aws/errors';
-import { parseLayerArn } from '../../ops/layerArn';
+import { parseLayerArn } from '../../aws/arn';
 import type { Services } from '../../services';
 import { UserError } from '../../util/errors';
 import { resolveTarget } from '../resourceTarget';

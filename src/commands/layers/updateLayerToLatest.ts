@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { functionWarnings } from '../../ops/attach';
-import { parseLayerArn } from '../../ops/layerArn';
+import { parseLayerArn } from '../../aws/arn';
 import { updateToVersion } from '../../ops/layerList';
 import type { MutateResult } from '../../ops/mutateLayers';
 import type { Services } from '../../services';

@@ -1,7 +1,7 @@
 import type { Architecture, FunctionConfiguration, GetLayerVersionResponse, Runtime, LayerVersionsListItem, LayersListItem } from '@aws-sdk/client-lambda';
 import { createHash, randomUUID } from 'node:crypto';
 import type { LambdaGateway, PublishInput } from '../../../src/aws/types';
-import { parseLayerArn } from '../../../src/ops/layerArn';
+import { parseLayerArn } from '../../../src/aws/arn';
 import { UserError } from '../../../src/util/errors';
 
 /** An error shaped like the SDK's service exceptions (name + $metadata.httpStatusCode). */
