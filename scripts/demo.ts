@@ -1,18 +1,28 @@
 // npm start: builds the extension and opens it on a demo workspace (a Python function that needs flask).
 // With a desktop VS Code (`code` on PATH) it opens an Extension Development Host window; otherwise it starts
 // code-server on 127.0.0.1 with this repo loaded as a development extension and prints the URL to open.
+// Either way it runs a local Lambda endpoint holding a function, demo-fn, so the whole tutorial works
+// (build → publish → attach → invoke), and keeps running until Ctrl+C.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { hasAnyCredentials } from '../src/aws/connection';
 import { freePort, startCodeServer } from '../test/vscode/lib/codeServer';
 import { CACHE_DIR, REPO_ROOT } from '../test/vscode/lib/paths';
 import { remoteUri, workbenchUrl } from '../test/vscode/lib/workbench';
+import { DEMO_FUNCTION, seedDemoFunction, startLocalEndpoint } from './demo/localEndpoint';
+import { demoPipEnvironment } from './demo/pip';
+import { updateSettingsFile } from './demo/settings';
 
 const FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'demo-workspace');
 const WORKSPACE = path.join(CACHE_DIR, 'demo-workspace');
 const PROFILE = path.join(CACHE_DIR, 'demo-profile');
+const SANDBOX_DATA = path.join(CACHE_DIR, 'demo-sandbox');
 const PREFERRED_PORT = Number(process.env.LAMBDA_LAYERS_DEMO_PORT ?? 8080);
+const PREFERRED_SANDBOX_PORT = Number(process.env.LAMBDA_LAYERS_DEMO_SANDBOX_PORT ?? 8081);
+
+type Settings = Record<string, unknown>;
 
 function build(): void {
   const result = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, stdio: 'inherit' });
@@ -37,47 +47,104 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-/** First run only: open the workspace's README instead of VS Code's walkthrough; later the user's settings win. */
-function prepareProfileSettings(userDataDir: string): void {
-  const file = path.join(userDataDir, 'User', 'settings.json');
-  if (fs.existsSync(file)) return;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify({ 'workbench.startupEditor': 'readme' }, null, 2));
+async function pickPort(preferred: number): Promise<number> {
+  return (await portIsFree(preferred)) ? preferred : freePort();
 }
 
-async function openInCodeServer(workspace: string): Promise<void> {
+/**
+ * The demo is about the local endpoint for people without AWS credentials: then the extension is pointed at the
+ * demo's endpoint. With credentials (the same check as the `auto` connection) the demo does not take AWS away:
+ * both keys are removed, so `auto` connects to AWS. The demo owns these two keys in its profile / workspace copy
+ * and sets them on every start (the endpoint's port may change).
+ */
+function connectionSettings(useLocal: boolean, endpoint: string): Settings {
+  return useLocal
+    ? { 'lambdaLayers.connection': 'local', 'lambdaLayers.endpoint': endpoint }
+    : { 'lambdaLayers.connection': undefined, 'lambdaLayers.endpoint': undefined };
+}
+
+function applySettings(file: string, settings: Settings): void {
+  if (updateSettingsFile(file, settings)) return;
+  const wanted = Object.entries(settings).filter(([, v]) => v !== undefined);
+  console.warn(`${file} is not plain JSON, so the demo left it alone.` + (wanted.length ? ` Set there: ${JSON.stringify(Object.fromEntries(wanted))}` : ''));
+}
+
+/** Stops everything on Ctrl+C (or SIGTERM); until then the endpoint serves the open window. */
+function serveUntilInterrupted(stops: (() => Promise<void> | void)[]): Promise<never> {
+  const stop = () => void Promise.allSettled(stops.map((s) => s())).then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return new Promise<never>(() => undefined);
+}
+
+function withoutUndefined(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
+}
+
+async function openInCodeServer(workspace: string, settings: Settings, env: Record<string, string | undefined>): Promise<{ stop(): Promise<void> }> {
   const userDataDir = path.join(PROFILE, 'user-data');
-  prepareProfileSettings(userDataDir);
-  const port = (await portIsFree(PREFERRED_PORT)) ? PREFERRED_PORT : await freePort();
+  const settingsFile = path.join(userDataDir, 'User', 'settings.json');
+  // First run only: open the workspace's README instead of VS Code's walkthrough; later the user's settings win.
+  if (!fs.existsSync(settingsFile)) applySettings(settingsFile, { 'workbench.startupEditor': 'readme' });
+  applySettings(settingsFile, settings);
+  const port = await pickPort(PREFERRED_PORT);
   const server = await startCodeServer({
     userDataDir,
     extensionsDir: path.join(PROFILE, 'extensions'),
     workspace,
     port,
+    env,
     logFile: path.join(PROFILE, 'code-server.log'),
   });
   // code-server has no --extensionDevelopmentPath flag; the workbench takes it from the URL's payload.
   const url = workbenchUrl(server.url, workspace, [['extensionDevelopmentPath', remoteUri(server.url, REPO_ROOT)]]);
   console.log(`\nLambda Layers demo is running in code-server (log: ${path.join(PROFILE, 'code-server.log')}).`);
   console.log(`Open this URL in a browser on this machine (or forward port ${port}):\n\n  ${url}\n`);
-  console.log('After `npm run compile`, run "Developer: Reload Window" to pick up changes. Ctrl+C stops the demo.');
-  const stop = () => void server.stop().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  await new Promise(() => undefined); // serve until interrupted
+  console.log('After `npm run compile`, run "Developer: Reload Window" to pick up changes.');
+  return server;
+}
+
+/** Desktop VS Code uses the user's own profile, so the demo's settings go to the workspace copy instead. */
+function openInDesktop(workspace: string, settings: Settings, env: Record<string, string | undefined>): void {
+  applySettings(path.join(workspace, '.vscode', 'settings.json'), settings);
+  const child = spawn('code', [`--extensionDevelopmentPath=${REPO_ROOT}`, workspace], {
+    stdio: 'inherit',
+    detached: true,
+    env: withoutUndefined({ ...process.env, ...env }),
+  });
+  child.unref();
+  console.log('\nOpened an Extension Development Host window in VS Code.');
 }
 
 async function main(): Promise<void> {
   build();
   const workspace = prepareWorkspace();
   console.log(`demo workspace: ${workspace}`);
-  if (onPath('code') && !process.env.LAMBDA_LAYERS_DEMO_CODE_SERVER) {
-    const child = spawn('code', [`--extensionDevelopmentPath=${REPO_ROOT}`, workspace], { stdio: 'inherit', detached: true });
-    child.unref();
-    console.log('Opened an Extension Development Host window in VS Code.');
-    return;
+
+  const endpoint = await startLocalEndpoint(SANDBOX_DATA, await pickPort(PREFERRED_SANDBOX_PORT), path.join(PROFILE, 'sandbox.log'));
+  const seeded = await seedDemoFunction(endpoint.url, path.join(workspace, 'handler.py'));
+  console.log(`local endpoint: ${endpoint.url} (data in ${SANDBOX_DATA}; ${DEMO_FUNCTION} ${seeded === 'created' ? 'created' : 'already there, kept as it is'})`);
+  const useLocal = !(await hasAnyCredentials());
+  if (useLocal) console.log('No AWS credentials found: the extension uses this local endpoint.');
+  else {
+    console.log('AWS credentials found: the extension connects to AWS (lambdaLayers.connection "auto").');
+    console.log(`To try the tutorial on the local endpoint with ${DEMO_FUNCTION}, set "lambdaLayers.connection": "local" and`);
+    console.log(`"lambdaLayers.endpoint": "${endpoint.url}" (plain "Use Local Endpoint" starts the extension's own, empty one).`);
   }
-  await openInCodeServer(workspace);
+  const pip = await demoPipEnvironment(path.join(CACHE_DIR, 'demo-pip'));
+  if (pip.notice) console.log(pip.notice);
+
+  const settings = connectionSettings(useLocal, endpoint.url);
+  const stops: (() => Promise<void> | void)[] = [() => endpoint.close()];
+  try {
+    if (onPath('code') && !process.env.LAMBDA_LAYERS_DEMO_CODE_SERVER) openInDesktop(workspace, settings, pip.env);
+    else stops.unshift((await openInCodeServer(workspace, settings, pip.env)).stop);
+  } catch (e) {
+    await endpoint.close();
+    throw e;
+  }
+  console.log('The local endpoint serves the window until you press Ctrl+C, which stops the demo.');
+  await serveUntilInterrupted(stops);
 }
 
 main().catch((err) => {
