@@ -117,6 +117,8 @@ function openInDesktop(workspace: string, settings: Settings, env: Record<string
 }
 
 async function main(): Promise<void> {
+  // Our own dev script on the machine's Node: the SDK's advice to move to a newer Node is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   build();
   const workspace = prepareWorkspace();
   console.log(`demo workspace: ${workspace}`);
