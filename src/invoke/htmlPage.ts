@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { escapeHtml } from '../util/html';
 
 /**
  * The frame of our webview pages: a strict Content-Security-Policy (only our nonce'd style and script run)
@@ -12,10 +13,6 @@ export interface PageFrame {
   title: string;
   /** BCP 47 tag for `<html lang>` and number/date formatting. */
   locale?: string;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** A nonce for the CSP: 32 random base64url characters. */

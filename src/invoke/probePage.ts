@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
-import { ACTION_SCRIPT, escapeHtml, htmlDocument, type PageFrame } from './htmlPage';
+import { escapeHtml } from '../util/html';
+import { ACTION_SCRIPT, htmlDocument, type PageFrame } from './htmlPage';
 import { probeStatusLabel, type ProbeReport, type ProbeStatus } from './probe';
 
 /** The import check of one layer version: its report, or why the check itself failed. */

@@ -1,7 +1,8 @@
 import * as l10n from '@vscode/l10n';
 import { formatBytes } from '../util/format';
+import { escapeHtml } from '../util/html';
 import type { HistoryEntry } from './history';
-import { ACTION_SCRIPT, escapeHtml, htmlDocument, type PageFrame } from './htmlPage';
+import { ACTION_SCRIPT, htmlDocument, type PageFrame } from './htmlPage';
 import type { InvokeView, ReportFigures } from './result';
 
 /**

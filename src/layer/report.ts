@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { formatBytes } from '../util/format';
+import { escapeHtml } from '../util/html';
 import { UNZIPPED_LIMIT, WARN_RATIO, type LayerManifest } from './manifest';
 
 /** Every user-visible word of the report, so the shell can pass its own translations. */
@@ -38,11 +39,6 @@ export interface ReportOptions {
   labels?: Partial<ReportLabels>;
   /** BCP 47 language of the labels, for the html lang attribute. */
   lang?: string;
-}
-
-const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => escapes[c]);
 }
 
 /**

@@ -38,7 +38,7 @@ test('the table shows each package with expected and imported versions, ok and f
   assert.match(html, /<span class="badge ok">✓ OK<\/span>/);
   assert.match(html, /<span class="badge fail">✗ Import failed<\/span>/);
   assert.match(html, /<span class="badge warn">! Different version<\/span>/);
-  assert.ok(html.includes('native&#60;x&#62;') && html.includes('ImportError: &#60;bad&#62;'));
+  assert.ok(html.includes('native&lt;x&gt;') && html.includes('ImportError: &lt;bad&gt;'));
   assert.match(html, /Check failed[\s\S]*Access denied/);
   assert.match(html, /data-action="deleteProbe" data-value="lambda-layers-probe-python312-x86_64"/);
 });

@@ -27,12 +27,12 @@ test('a successful cold start shows status, REPORT figures, the pretty payload a
   assert.match(html, /Succeeded/);
   assert.match(html, /Cold start/);
   for (const figure of ['15.74 ms', '16 ms', '56 MB', 'of 128 MB', '130.49 ms']) assert.ok(html.includes(figure), figure);
-  assert.ok(html.includes('<span class="j-key">&#34;html&#34;</span>: <span class="j-str">&#34;&#60;b&#62;x&#60;/b&#62;&#34;</span>'));
+  assert.ok(html.includes('<span class="j-key">&quot;html&quot;</span>: <span class="j-str">&quot;&lt;b&gt;x&lt;/b&gt;&quot;</span>'));
   assert.ok(html.includes('<span class="j-num">1</span>') && html.includes('<span class="j-lit">true</span>'));
-  assert.ok(html.includes('hello &#60;world&#62;'));
+  assert.ok(html.includes('hello &lt;world&gt;'));
   assert.ok(!html.includes('<b>x</b>') && !html.includes('<world>'));
   assert.match(html, /<span class="muted">REPORT RequestId: r1/);
-  assert.match(html, /event &#34;order&#34;/);
+  assert.match(html, /event &quot;order&quot;/);
   assert.match(html, /data-action="rerun"/);
   assert.doesNotMatch(html, /Recent results/, 'one result has no list to pick from');
 });
@@ -43,7 +43,7 @@ test('a function error shows type, message and stack; a cut log says so', () => 
   const html = page({ results: [displayFromView(view, AT)] });
   assert.match(html, /Function error \(Unhandled\)/);
   assert.match(html, /ValueError: boom/);
-  assert.ok(html.includes('File &#34;/var/task/h.py&#34;, line 2, in handler'));
+  assert.ok(html.includes('File &quot;/var/task/h.py&quot;, line 2, in handler'));
   assert.match(html, /last 4 KB of the log/);
   assert.match(html, /empty event \{\}/);
   assert.match(html, /<details><summary>Error response/, 'the raw error document is folded under the error');
@@ -60,7 +60,7 @@ test('recent results are listed with the selected one marked; a stored result sa
   assert.equal((html.match(/data-action="select"/g) ?? []).length, 2);
   assert.match(html, /<tr class="pick selected" data-action="select" data-value="1"/);
   assert.match(html, /A stored result/);
-  assert.match(html, /&#34;old&#34;/);
+  assert.match(html, /&quot;old&quot;/);
   assert.doesNotMatch(html, /id="log"/, 'a stored result has no log');
 });
 
@@ -72,5 +72,5 @@ test('a very long payload is cut in the page (Copy has it all) and an empty one 
 });
 
 test('highlightJson escapes everything between tokens', () => {
-  assert.equal(highlightJson('[1, "<a>"]'), '[<span class="j-num">1</span>, <span class="j-str">&#34;&#60;a&#62;&#34;</span>]');
+  assert.equal(highlightJson('[1, "<a>"]'), '[<span class="j-num">1</span>, <span class="j-str">&quot;&lt;a&gt;&quot;</span>]');
 });
