@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import * as l10n from '@vscode/l10n';
 import type { LambdaGateway } from '../aws/types';
 import { functionWarnings } from '../ops/attach';
@@ -7,6 +6,7 @@ import { attachLayer } from '../ops/layerList';
 import { mutateFunctionLayers } from '../ops/mutateLayers';
 import { CONNECTION_FLAGS, runHeadless } from '../ops/session';
 import { consoleLog } from '../util/log';
+import { parseCommandLine, usageError } from './args';
 
 const USAGE = 'usage: attach FUNCTION LAYER_VERSION_ARN [LAYER_VERSION_ARN...] [--endpoint URL] [--region R] [--profile P]';
 
@@ -15,18 +15,10 @@ const USAGE = 'usage: attach FUNCTION LAYER_VERSION_ARN [LAYER_VERSION_ARN...] [
  * layer in place), prints the resulting layer list, and warns on stderr about runtime/architecture mismatches.
  */
 export async function run(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({ args: argv, allowPositionals: true, options: CONNECTION_FLAGS });
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
+  const args = parseCommandLine(argv, CONNECTION_FLAGS, USAGE);
+  if (!args) return 2;
   const [fn, ...arns] = args.positionals;
-  if (!fn || arns.length === 0) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
+  if (!fn || arns.length === 0) return usageError(USAGE);
   return runHeadless(args.values, async ({ gateway }, signal) => {
     const result = await mutateFunctionLayers(gateway, fn, (current) => arns.reduce(attachLayer, [...current]), { signal, log: consoleLog });
     if (result.kind === 'unchanged') process.stderr.write(`${l10n.t('{0} already uses these layer versions.', fn)}\n`);

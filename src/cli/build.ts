@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
 import { basename, dirname } from 'node:path';
 import { buildLayer } from '../layer/build';
 import type { InstallerChoice } from '../layer/installer';
-import { UserError, errorMessage, isCancellation } from '../util/errors';
+import { UserError, isCancellation } from '../util/errors';
 import { consoleLog, type Log } from '../util/log';
+import { parseCommandLine, usageError } from './args';
 
 const USAGE = `usage: cli build REQUIREMENTS --runtime python3.X --arch x86_64|arm64 --out LAYER.zip
        [--name LAYER_NAME] [--rebuild] [--python PATH] [--installer auto|pip|uv]
@@ -12,28 +12,23 @@ Builds a Lambda layer zip and prints the path of its manifest (LAYER.manifest.js
 
 /** `build`: exit 0 and the manifest path on stdout; 1 with a message on stderr when the build fails. */
 export async function run(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        runtime: { type: 'string' },
-        arch: { type: 'string' },
-        out: { type: 'string' },
-        name: { type: 'string' },
-        rebuild: { type: 'boolean' },
-        python: { type: 'string' },
-        installer: { type: 'string' },
-        'allow-source-builds': { type: 'boolean' },
-        'allow-incompatible': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    process.stderr.write(`${errorMessage(e)}\n${USAGE}\n`);
-    return 2;
-  }
+  const parsed = parseCommandLine(
+    args,
+    {
+      runtime: { type: 'string' },
+      arch: { type: 'string' },
+      out: { type: 'string' },
+      name: { type: 'string' },
+      rebuild: { type: 'boolean' },
+      python: { type: 'string' },
+      installer: { type: 'string' },
+      'allow-source-builds': { type: 'boolean' },
+      'allow-incompatible': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+  );
+  if (!parsed) return 2;
   const { values, positionals } = parsed;
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
@@ -41,8 +36,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const installer = values.installer ?? 'auto';
   if (positionals.length !== 1 || !values.runtime || !values.arch || !values.out || !['auto', 'pip', 'uv'].includes(installer)) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
+    return usageError(USAGE);
   }
   const fileBase = basename(values.out).replace(/\.zip$/i, '');
   const controller = new AbortController();

@@ -1,10 +1,10 @@
-import { parseArgs } from 'node:util';
 import * as l10n from '@vscode/l10n';
 import { invokeUserError } from '../invoke/invokeErrors';
 import { toInvokeView } from '../invoke/result';
 import { payloadFromText, readEventPayload } from '../invoke/testEvents';
 import { CONNECTION_FLAGS, runHeadless } from '../ops/session';
 import { UserError, errorMessage } from '../util/errors';
+import { parseCommandLine, usageError } from './args';
 
 const USAGE = 'usage: invoke FUNCTION [--payload JSON|@file] [--log] [--endpoint URL] [--region R] [--profile P]';
 
@@ -14,22 +14,10 @@ const USAGE = 'usage: invoke FUNCTION [--payload JSON|@file] [--log] [--endpoint
  * function failed (X-Amz-Function-Error) or the call did, 2 on bad usage.
  */
 export async function run(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { ...CONNECTION_FLAGS, payload: { type: 'string' }, log: { type: 'boolean' } },
-    });
-  } catch (e) {
-    process.stderr.write(`${errorMessage(e)}\n${USAGE}\n`);
-    return 2;
-  }
+  const args = parseCommandLine(argv, { ...CONNECTION_FLAGS, payload: { type: 'string' }, log: { type: 'boolean' } }, USAGE);
+  if (!args) return 2;
   const [functionName, ...extra] = args.positionals;
-  if (!functionName || extra.length > 0) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
+  if (!functionName || extra.length > 0) return usageError(USAGE);
   let payload: Uint8Array;
   try {
     payload = await readPayload(args.values.payload ?? '{}');

@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
 import * as l10n from '@vscode/l10n';
 import { publishLayer, type PublishProgress } from '../ops/publish';
 import { CONNECTION_FLAGS, runHeadless } from '../ops/session';
 import { formatBytes } from '../util/format';
 import { consoleLog } from '../util/log';
+import { parseCommandLine, usageError } from './args';
 
 const USAGE =
   'usage: publish ZIP --name NAME [--description D] [--license L] [--runtime R]... [--architecture A]...\n' +
@@ -11,31 +11,23 @@ const USAGE =
 
 /** `publish ZIP --name N ...`: prints the LayerVersionArn (the existing one when nothing changed). */
 export async function run(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...CONNECTION_FLAGS,
-        name: { type: 'string' },
-        description: { type: 'string' },
-        license: { type: 'string' },
-        runtime: { type: 'string', multiple: true },
-        architecture: { type: 'string', multiple: true },
-        's3-bucket': { type: 'string' },
-        force: { type: 'boolean' },
-      },
-    });
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
+  const args = parseCommandLine(
+    argv,
+    {
+      ...CONNECTION_FLAGS,
+      name: { type: 'string' },
+      description: { type: 'string' },
+      license: { type: 'string' },
+      runtime: { type: 'string', multiple: true },
+      architecture: { type: 'string', multiple: true },
+      's3-bucket': { type: 'string' },
+      force: { type: 'boolean' },
+    },
+    USAGE,
+  );
+  if (!args) return 2;
   const { values, positionals } = args;
-  if (positionals.length !== 1 || !values.name) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
+  if (positionals.length !== 1 || !values.name) return usageError(USAGE);
   return runHeadless(values, async ({ gateway, s3 }, signal) => {
     const result = await publishLayer(
       gateway,
