@@ -138,33 +138,30 @@ function assertZip32(r: CentralRecord): void {
 function localHeader(r: CentralRecord): Buffer {
   const h = Buffer.alloc(30 + r.name.length);
   h.writeUInt32LE(0x04034b50, 0);
-  h.writeUInt16LE(r.method === 8 ? 20 : 10, 4);
-  h.writeUInt16LE(utf8Flag(r.name), 6);
-  h.writeUInt16LE(r.method, 8);
-  h.writeUInt16LE(DOS_TIME, 10);
-  h.writeUInt16LE(DOS_DATE, 12);
-  h.writeUInt32LE(r.crc, 14);
-  h.writeUInt32LE(r.compressedSize, 18);
-  h.writeUInt32LE(r.size, 22);
-  h.writeUInt16LE(r.name.length, 26);
+  writeSharedFields(h, r, 4);
   h.writeUInt16LE(0, 28);
   r.name.copy(h, 30);
   return h;
+}
+
+/** The run of fields both headers have, in the same order: version needed to extract … file name length. */
+function writeSharedFields(h: Buffer, r: CentralRecord, at: number): void {
+  h.writeUInt16LE(r.method === 8 ? 20 : 10, at);
+  h.writeUInt16LE(utf8Flag(r.name), at + 2);
+  h.writeUInt16LE(r.method, at + 4);
+  h.writeUInt16LE(DOS_TIME, at + 6);
+  h.writeUInt16LE(DOS_DATE, at + 8);
+  h.writeUInt32LE(r.crc, at + 10);
+  h.writeUInt32LE(r.compressedSize, at + 14);
+  h.writeUInt32LE(r.size, at + 18);
+  h.writeUInt16LE(r.name.length, at + 22);
 }
 
 function centralHeader(r: CentralRecord): Buffer {
   const h = Buffer.alloc(46 + r.name.length);
   h.writeUInt32LE(0x02014b50, 0);
   h.writeUInt16LE(VERSION_MADE_BY, 4);
-  h.writeUInt16LE(r.method === 8 ? 20 : 10, 6);
-  h.writeUInt16LE(utf8Flag(r.name), 8);
-  h.writeUInt16LE(r.method, 10);
-  h.writeUInt16LE(DOS_TIME, 12);
-  h.writeUInt16LE(DOS_DATE, 14);
-  h.writeUInt32LE(r.crc, 16);
-  h.writeUInt32LE(r.compressedSize, 20);
-  h.writeUInt32LE(r.size, 24);
-  h.writeUInt16LE(r.name.length, 28);
+  writeSharedFields(h, r, 6);
   // extra length, comment length, disk number start, internal attributes: all 0
   const mode = r.dir ? DIR_MODE : FILE_MODE;
   h.writeUInt32LE(((mode << 16) | (r.dir ? 0x10 : 0)) >>> 0, 38);
