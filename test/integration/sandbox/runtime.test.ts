@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { extractZip, resolvePython, runPython, type RunPythonOptions } from '../../../src/sandbox/runtime';
+import { extractZip } from '../../../src/sandbox/runtime/extractZip';
+import { resolvePython } from '../../../src/sandbox/runtime/python';
+import { runPython, type RunPythonOptions } from '../../../src/sandbox/runtime/runPython';
 import { isCancellation } from '../../../src/util/errors';
 import { pythonPackageLayer } from '../../helpers/sandbox';
 
