@@ -16,6 +16,7 @@ import type { Browser } from 'playwright-core';
 import { launchBrowser } from './lib/browser';
 import { startCodeServer, type CodeServer } from './lib/codeServer';
 import { DEFAULT_WORKSPACE, OUTPUT_DIR, REPO_ROOT, SCREENSHOT_DIR, SUITE_ENTRY } from './lib/paths';
+import { runSuiteInDesktop } from './lib/desktop';
 import { createProfile } from './lib/profile';
 import { startSandboxIfPresent, type Sandbox, type SandboxOptions } from './lib/sandbox';
 import { runSuite } from './lib/suite';
@@ -39,6 +40,8 @@ export interface VsCodeTestOptions {
   endpoint?: string;
   /** Run the Mocha suite (default true). */
   suite?: boolean;
+  /** Run the suite in desktop VS Code through @vscode/test-electron instead of code-server (lib/desktop.ts). */
+  desktop?: boolean;
   /** Only these suite files (base names without .test.ts). */
   suiteFiles?: string[];
   /** Mocha grep over test titles. */
@@ -168,21 +171,28 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
 
     fs.rmSync(logDir, { recursive: true, force: true });
     removeFailureScreenshots();
-    browser = await launchBrowser();
-
     if (options.suite !== false) {
-      const { server } = await instanceFor(baseLocale);
       const started = Date.now();
-      console.log(`suite (${baseLocale}):`);
-      const suite = await runSuite({
-        browser,
-        serverUrl: server.url,
-        workspace: copyWorkspace(workspaceSource, path.join(root, 'suite', path.basename(workspaceSource))),
-        extensionPath,
-        suiteEntry: SUITE_ENTRY,
-        timeoutMs: options.suiteTimeoutMs ?? 10 * 60_000,
-        verbose,
-      });
+      const workspace = copyWorkspace(workspaceSource, path.join(root, 'suite', path.basename(workspaceSource)));
+      console.log(`suite (${baseLocale}${options.desktop ? ', desktop' : ''}):`);
+      const suite = options.desktop
+        ? await runSuiteInDesktop({
+            workspace,
+            extensionPath,
+            suiteEntry: SUITE_ENTRY,
+            profile: createProfile(path.join(root, 'desktop-profile'), settings, baseLocale),
+            locale: baseLocale,
+            env,
+          })
+        : await runSuite({
+            browser: (browser ??= await launchBrowser()),
+            serverUrl: (await instanceFor(baseLocale)).server.url,
+            workspace,
+            extensionPath,
+            suiteEntry: SUITE_ENTRY,
+            timeoutMs: options.suiteTimeoutMs ?? 10 * 60_000,
+            verbose,
+          });
       result.passed += suite.passed;
       result.failed += suite.failed;
       result.skipped += suite.skipped;
@@ -198,7 +208,7 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
         await freshSandbox();
         const started = Date.now();
         const error = await runUiFlow(flow, {
-          browser,
+          browser: (browser ??= await launchBrowser()),
           serverUrl: server.url,
           workspace: copyWorkspace(flow.workspace ?? workspaceSource, path.join(root, 'ui', flow.name, path.basename(flow.workspace ?? workspaceSource))),
           extensionPath,
@@ -244,6 +254,7 @@ function parseArgs(argv: string[]): VsCodeTestOptions {
       case '--ui': options.ui = list(value()); break;
       case '--no-ui': options.ui = false; break;
       case '--no-suite': options.suite = false; break;
+      case '--desktop': options.desktop = true; break;
       case '--workspace': options.workspace = value(); break;
       case '--extension': options.extensionPath = value(); break;
       case '--endpoint': options.endpoint = value(); break;
@@ -254,7 +265,7 @@ function parseArgs(argv: string[]): VsCodeTestOptions {
       case '--keep-temp': options.keepTemp = true; break;
       default:
         throw new Error(
-          `unknown argument ${arg}\nusage: runner.ts [--locale zh-cn] [--grep re] [--files a,b] [--ui a,b | --no-ui] [--no-suite]\n` +
+          `unknown argument ${arg}\nusage: runner.ts [--locale zh-cn] [--grep re] [--files a,b] [--ui a,b | --no-ui] [--no-suite] [--desktop]\n` +
             '       [--workspace dir] [--extension dir] [--endpoint url | --no-sandbox] [--suite-timeout ms] [--flow-timeout ms]\n' +
             '       [--verbose] [--keep-temp]',
         );

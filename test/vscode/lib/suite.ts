@@ -12,7 +12,7 @@ export interface SuiteResult {
   error?: string;
 }
 
-const RESULT_MARKER = '[vscode-suite-result]';
+export const RESULT_MARKER = '[vscode-suite-result]';
 
 export interface SuiteRun {
   browser: Browser;
