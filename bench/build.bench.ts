@@ -102,7 +102,7 @@ async function ensureZipTool(): Promise<void> {
   });
 }
 
-async function ensureWheelhouse(): Promise<string> {
+export async function ensureWheelhouse(): Promise<string> {
   const done = join(CACHE, '.complete');
   if (existsSync(done)) return CACHE;
   await rm(CACHE, { recursive: true, force: true });

@@ -14,7 +14,6 @@ const inputs: ZipInput[] = [
   { name: 'python/pkg/' },
   { name: 'python/pkg/__init__.py', data: text },
   { name: 'python/pkg/blob.bin', data: noise },
-  { name: 'python/pkg/data.npz', data: noise },
   { name: 'python/pkg/empty.txt', data: Buffer.alloc(0) },
   { name: 'python/pkg/ünïcode.py', data: Buffer.from('x = 1\n') },
 ];
@@ -22,7 +21,7 @@ const inputs: ZipInput[] = [
 test('the same entries in any order give identical bytes', async () => {
   const a = await zipToBuffer(inputs);
   const b = await zipToBuffer([...inputs].reverse());
-  const c = await zipToBuffer([inputs[3], inputs[0], inputs[6], inputs[5], inputs[2], inputs[1], inputs[4]]);
+  const c = await zipToBuffer([inputs[3], inputs[0], inputs[5], inputs[2], inputs[1], inputs[4]]);
   assert.ok(a.equals(b));
   assert.ok(a.equals(c));
 });
@@ -42,8 +41,7 @@ test('entries: sorted, fixed date, 0644 files and 0755 folders, Unix "made by", 
   assert.ok(byName['python/pkg/__init__.py'].data.equals(text));
   assert.equal(byName['python/pkg/__init__.py'].method, 8, 'text is deflated');
   assert.ok(byName['python/pkg/blob.bin'].data.equals(noise));
-  assert.equal(byName['python/pkg/data.npz'].method, 0, 'already compressed formats are stored');
-  assert.ok(byName['python/pkg/data.npz'].data.equals(noise));
+  assert.equal(byName['python/pkg/blob.bin'].method, 0, 'incompressible data is stored');
   assert.equal(byName['python/pkg/empty.txt'].data.length, 0);
   assert.ok(byName['python/pkg/ünïcode.py'], 'UTF-8 names survive');
 });
