@@ -8,7 +8,7 @@ import { CONNECTION_FLAGS, runHeadless } from '../ops/session';
 import { consoleLog } from '../util/log';
 import { parseCommandLine, usageError } from './args';
 
-const USAGE = 'usage: attach FUNCTION LAYER_VERSION_ARN [LAYER_VERSION_ARN...] [--endpoint URL] [--region R] [--profile P]';
+export const USAGE = 'usage: attach FUNCTION LAYER_VERSION_ARN [LAYER_VERSION_ARN...] [--endpoint URL] [--region R] [--profile P]';
 
 /**
  * `attach FUNCTION ARN...`: attaches the versions in one update (each replaces another version of its

@@ -5,7 +5,7 @@ import { UserError, isCancellation } from '../util/errors';
 import { consoleLog, type Log } from '../util/log';
 import { parseCommandLine, usageError } from './args';
 
-const USAGE = `usage: cli build REQUIREMENTS --runtime python3.X --arch x86_64|arm64 --out LAYER.zip
+export const USAGE = `usage: cli build REQUIREMENTS --runtime python3.X --arch x86_64|arm64 --out LAYER.zip
        [--name LAYER_NAME] [--rebuild] [--python PATH] [--installer auto|pip|uv]
        [--allow-source-builds] [--allow-incompatible]
 Builds a Lambda layer zip and prints the path of its manifest (LAYER.manifest.json next to the zip).`;
@@ -24,16 +24,11 @@ export async function run(args: string[]): Promise<number> {
       installer: { type: 'string' },
       'allow-source-builds': { type: 'boolean' },
       'allow-incompatible': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     USAGE,
   );
   if (!parsed) return 2;
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
   const installer = values.installer ?? 'auto';
   if (positionals.length !== 1 || !values.runtime || !values.arch || !values.out || !['auto', 'pip', 'uv'].includes(installer)) {
     return usageError(USAGE);

@@ -4,7 +4,7 @@ import { CONNECTION_FLAGS, runHeadless } from '../ops/session';
 import { consoleLog } from '../util/log';
 import { parseCommandLine, usageError } from './args';
 
-const USAGE = 'usage: detach FUNCTION LAYER_ARN_OR_NAME [--endpoint URL] [--region R] [--profile P]';
+export const USAGE = 'usage: detach FUNCTION LAYER_ARN_OR_NAME [--endpoint URL] [--region R] [--profile P]';
 
 /** `detach FUNCTION LAYER`: by version ARN, layer ARN or name; prints the remaining layers. */
 export async function run(argv: string[]): Promise<number> {

@@ -6,7 +6,7 @@ import { CONNECTION_FLAGS, runHeadless } from '../ops/session';
 import { UserError, errorMessage } from '../util/errors';
 import { parseCommandLine, usageError } from './args';
 
-const USAGE = 'usage: invoke FUNCTION [--payload JSON|@file] [--log] [--endpoint URL] [--region R] [--profile P]';
+export const USAGE = 'usage: invoke FUNCTION [--payload JSON|@file] [--log] [--endpoint URL] [--region R] [--profile P]';
 
 /**
  * `invoke FUNCTION`: sends the payload (default `{}`, checked to be JSON first), writes the function's

@@ -1,8 +1,9 @@
 /**
  * Headless entry point: `node dist/cli.js <command> [args]`. Each command lives in its own file and exports
- * `run(args): Promise<number>` (the exit code); add a line to the table to add a command.
+ * `run(args): Promise<number>` (the exit code) and its `USAGE` (printed for --help); add a line to the table to add a command.
  */
 interface Command {
+  USAGE: string;
   run(args: string[]): Promise<number>;
 }
 
@@ -21,7 +22,12 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`usage: cli <${Object.keys(commands).join('|')}> [options]\n`);
     return name && name !== '--help' && name !== '-h' ? 2 : 0;
   }
-  return (await load()).run(args);
+  const command = await load();
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${command.USAGE}\n`);
+    return 0;
+  }
+  return command.run(args);
 }
 
 main(process.argv.slice(2)).then(

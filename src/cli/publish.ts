@@ -5,7 +5,7 @@ import { formatBytes } from '../util/format';
 import { consoleLog } from '../util/log';
 import { parseCommandLine, usageError } from './args';
 
-const USAGE =
+export const USAGE =
   'usage: publish ZIP --name NAME [--description D] [--license L] [--runtime R]... [--architecture A]...\n' +
   '               [--s3-bucket BUCKET] [--force] [--endpoint URL] [--region R] [--profile P]';
 

@@ -60,3 +60,12 @@ test('cli build fails with the message and a non-zero exit; bad usage exits 2', 
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /not a valid layer name/);
 });
+
+test('--help on every command prints its usage on stdout and exits 0', async () => {
+  for (const command of ['build', 'publish', 'attach', 'detach', 'invoke']) {
+    const help = await cli([command, '--help'], ws.env);
+    assert.equal(help.code, 0, command);
+    assert.match(help.stdout, new RegExp(`^usage: (cli )?${command} `), command);
+    assert.equal(help.stderr.includes('Unknown option'), false, command);
+  }
+});
