@@ -14,19 +14,15 @@ export interface ConnectionSettingValues {
 const SECTION = 'lambdaLayers';
 const CONNECTION_KEYS = ['connection', 'profile', 'region', 'endpoint', 'localEndpoint.port'];
 
-/**
- * Reads the connection settings. `LAMBDA_LAYERS_TEST_ENDPOINT` (set by the in-editor test runner)
- * acts like `connection: local` with that endpoint.
- */
-export function readConnectionSettings(env: NodeJS.ProcessEnv = process.env): ConnectionSettingValues {
+/** Reads the connection settings. */
+export function readConnectionSettings(): ConnectionSettingValues {
   const config = vscode.workspace.getConfiguration(SECTION);
-  const testEndpoint = nonEmpty(env.LAMBDA_LAYERS_TEST_ENDPOINT);
   const mode = config.get<string>('connection');
   return {
-    mode: testEndpoint ? 'local' : mode === 'aws' || mode === 'local' ? mode : 'auto',
+    mode: mode === 'aws' || mode === 'local' ? mode : 'auto',
     profile: nonEmpty(config.get<string>('profile')),
     region: nonEmpty(config.get<string>('region')),
-    endpoint: testEndpoint ?? nonEmpty(config.get<string>('endpoint')),
+    endpoint: nonEmpty(config.get<string>('endpoint')),
     localPort: config.get<number>('localEndpoint.port') ?? 0,
   };
 }
