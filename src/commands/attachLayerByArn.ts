@@ -12,6 +12,7 @@ import type { Services } from '../services';
 import { CancelledError } from '../util/errors';
 import { formatBytes } from '../util/format';
 import { listOrAny } from '../views/format';
+import { shortLayerName } from './layers/layerVersionTarget';
 import { resolveTarget } from './resourceTarget';
 
 /** globalState key: layer version ARNs attached by ARN, newest first. */
@@ -52,7 +53,7 @@ export async function attachLayerByArn(services: Services, node?: unknown): Prom
   await confirm(target.name, picked, config, layer);
 
   await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Attaching {0} to {1}…', shortName(picked.arn), target.name), cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Attaching {0} to {1}…', shortLayerName(picked.arn), target.name), cancellable: true },
     (_progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
@@ -61,7 +62,7 @@ export async function attachLayerByArn(services: Services, node?: unknown): Prom
   );
   await remember(services, picked.arn);
   await services.explorer.refreshFunction(target.name);
-  void vscode.window.showInformationMessage(vscode.l10n.t('Attached {0} to {1}.', shortName(picked.arn), target.name));
+  void vscode.window.showInformationMessage(vscode.l10n.t('Attached {0} to {1}.', shortLayerName(picked.arn), target.name));
 }
 
 type ArnItem = vscode.QuickPickItem & { arn?: string };
@@ -99,7 +100,7 @@ function pickLayerVersion(lambda: LambdaGateway, title: string, region: string, 
         const ref = parseLayerArn(arn);
         const problem = problems.get(arn);
         items.push({
-          label: `$(history) ${shortName(arn)}`,
+          label: `$(history) ${shortLayerName(arn)}`,
           description: ref ? vscode.l10n.t('account {0}', ref.account) : undefined,
           detail: problem ? `$(error) ${problem}` : arn,
           arn,
@@ -186,14 +187,14 @@ async function confirm(functionName: string, picked: LookedUp, config: FunctionC
     lines.push(vscode.l10n.t('This endpoint cannot look layers up by ARN, so runtimes, architectures and size are unknown.'));
   }
   const replaced = layerArnsOf(config).find((a) => parseLayerArn(a)?.layerArn === ref.layerArn);
-  if (replaced) lines.push(vscode.l10n.t('Replaces {0}, another version of this layer, in place.', shortName(replaced)));
+  if (replaced) lines.push(vscode.l10n.t('Replaces {0}, another version of this layer, in place.', shortLayerName(replaced)));
   // Mismatches and the size estimate as the function would be after attaching.
   const after = [...(config.Layers ?? []).filter((l) => l.Arn !== replaced), { Arn: picked.arn, CodeSize: v?.Content?.CodeSize }];
   lines.push(...functionWarnings(layer, { ...config, Layers: after }));
 
   const attach = vscode.l10n.t('Attach');
   const answer = await vscode.window.showInformationMessage(
-    vscode.l10n.t('Attach {0} to {1}?', shortName(picked.arn), functionName),
+    vscode.l10n.t('Attach {0} to {1}?', shortLayerName(picked.arn), functionName),
     { modal: true, detail: lines.join('\n') },
     attach,
   );
@@ -203,10 +204,4 @@ async function confirm(functionName: string, picked: LookedUp, config: FunctionC
 async function remember(services: Services, arn: string): Promise<void> {
   const recent = services.context.globalState.get<string[]>(RECENT_KEY, []);
   await services.context.globalState.update(RECENT_KEY, rememberRecent(recent, arn));
-}
-
-/** `name:version` of a layer version ARN. */
-function shortName(arn: string): string {
-  const ref = parseLayerArn(arn);
-  return ref ? `${ref.name}:${ref.version}` : arn;
 }

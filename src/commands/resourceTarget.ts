@@ -17,6 +17,9 @@ export type ResourceTarget =
 
 export type ResourceKind = ResourceTarget['kind'];
 
+/** The targets of the given kinds. */
+type TargetOf<K extends ResourceKind> = Extract<ResourceTarget, { kind: K }>;
+
 /** The resource a tree node stands for; undefined for rows that stand for none (details, status). */
 export function targetOfNode(node: unknown, services: Services): ResourceTarget | undefined {
   if (node instanceof LayerItem) return { kind: 'layer', name: node.name, arn: node.arn };
@@ -35,16 +38,21 @@ export function targetOfNode(node: unknown, services: Services): ResourceTarget 
 }
 
 /** The node's resource, or (from the palette) one picked from the explorer: a function, or a layer and then a version. */
-export async function resolveTarget(
+export async function resolveTarget<K extends ResourceKind = ResourceKind>(
   services: Services,
   node: unknown,
   title: string,
-  kinds: readonly ResourceKind[] = ['layer', 'layerVersion', 'function'],
-): Promise<ResourceTarget> {
+  kinds: readonly K[] = ['layer', 'layerVersion', 'function'] as K[],
+): Promise<TargetOf<K>> {
   const fromNode = targetOfNode(node, services);
-  if (fromNode && kinds.includes(fromNode.kind)) return fromNode;
+  if (fromNode && isOfKind(fromNode, kinds)) return fromNode;
   if (node !== undefined && fromNode) throw new UserError(vscode.l10n.t('This command does not apply to the selected item.'));
-  return pickResource(services, title, kinds);
+  // The picks offer only targets of the wanted kinds.
+  return (await pickResource(services, title, kinds)) as TargetOf<K>;
+}
+
+function isOfKind<K extends ResourceKind>(target: ResourceTarget, kinds: readonly K[]): target is TargetOf<K> {
+  return (kinds as readonly ResourceKind[]).includes(target.kind);
 }
 
 type Item = vscode.QuickPickItem & { target?: ResourceTarget; layerName?: string };

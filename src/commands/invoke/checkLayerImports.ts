@@ -3,13 +3,13 @@ import { toUserError } from '../../aws/errors';
 import type { LambdaGateway } from '../../aws/types';
 import { probeLayerImports, probeTargetFromManifest, type ProbeTarget } from '../../invoke/probe';
 import type { ProbePageModel, ProbeSection } from '../../invoke/probePage';
-import { parseLayerArn } from '../../aws/arn';
 import { layerArnsOf } from '../../ops/mutateLayers';
 import type { Services } from '../../services';
 import { UserError, isCancellation } from '../../util/errors';
 import { withCancellableProgress } from '../cancellableProgress';
 import { refreshFunctions } from '../layers/outcomes';
-import { shortLayerName } from '../layers/layerVersionTarget';
+import { requireLayerVersionArn, shortLayerName } from '../layers/layerVersionTarget';
+import { listBuiltZips, type BuiltZip } from '../builtZips';
 import { buildOfPublished } from '../publishedBuild';
 import { resolveTarget } from '../resourceTarget';
 import { probeRole } from './probeRole';
@@ -26,11 +26,12 @@ export async function checkLayerImports(services: Services, node?: unknown, opti
   const sections: ProbeSection[] = [];
   const probes = new Set<string>();
   await withCancellableProgress(vscode.l10n.t('Checking the imports of {0}', subject), async (report, signal) => {
+    const builds = await listBuiltZips();
     for (const [i, arn] of arns.entries()) {
       const label = shortLayerName(arn);
       const prefix = arns.length > 1 ? `${label} (${i + 1}/${arns.length}): ` : '';
       try {
-        const target = await probeTarget(live.lambda, arn);
+        const target = await probeTarget(live.lambda, arn, builds);
         const result = await probeLayerImports(target, { gateway: live.lambda, role, signal, log: services.log, onProgress: (m) => report(prefix + m) });
         if (result.log) services.log.info(`Import probe of ${arn} (${result.functionName}):\n${result.log}`);
         sections.push({ layerVersionArn: arn, label, report: result });
@@ -52,14 +53,12 @@ export async function checkLayerImports(services: Services, node?: unknown, opti
 
 async function layersToCheck(services: Services, node: unknown): Promise<{ subject: string; arns: string[] }> {
   if (typeof node === 'string') {
-    if (parseLayerArn(node)?.version === undefined) {
-      throw new UserError(vscode.l10n.t('{0} is not a layer version ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION).', node));
-    }
-    return { subject: shortLayerName(node), arns: [node] };
+    const arn = node.trim();
+    requireLayerVersionArn(arn);
+    return { subject: shortLayerName(arn), arns: [arn] };
   }
   const target = await resolveTarget(services, node, vscode.l10n.t('Check Layer Imports'), ['layerVersion', 'function']);
   if (target.kind === 'layerVersion') return { subject: shortLayerName(target.arn), arns: [target.arn] };
-  if (target.kind !== 'function') throw new UserError(vscode.l10n.t('This command does not apply to the selected item.'));
   // Fresh from Lambda: the check must cover the layers the function has now.
   const arns = layerArnsOf(await services.connection.require().lambda.getFunctionConfiguration(target.name));
   if (arns.length === 0) throw new UserError(vscode.l10n.t('{0} has no layers to check.', target.name));
@@ -67,8 +66,8 @@ async function layersToCheck(services: Services, node: unknown): Promise<{ subje
 }
 
 /** A layer published from a build in this workspace is checked against that build's manifest. */
-async function probeTarget(gateway: LambdaGateway, arn: string): Promise<ProbeTarget> {
-  const match = await buildOfPublished((await gateway.getLayerVersionByArn(arn)).Content?.CodeSha256);
+async function probeTarget(gateway: LambdaGateway, arn: string, builds: readonly BuiltZip[]): Promise<ProbeTarget> {
+  const match = await buildOfPublished((await gateway.getLayerVersionByArn(arn)).Content?.CodeSha256, builds);
   return match ? probeTargetFromManifest(match.manifest, arn, match.zipPath) : { layerVersionArn: arn };
 }
 

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { deleteLayerVersion as deleteVersion, planDelete, type DeletePlan } from '../../ops/deleteLayer';
-import { parseLayerArn } from '../../aws/arn';
 import type { Services } from '../../services';
 import { UserError, errorMessage } from '../../util/errors';
 import { withCancellableProgress } from '../cancellableProgress';
 import { resolveTarget } from '../resourceTarget';
 import { bulletList, confirmModal } from './confirm';
+import { requireLayerVersionArn } from './layerVersionTarget';
 
 /**
  * Deletes one layer version (a version node, its ARN, or picked) after a modal that names every
@@ -33,15 +33,8 @@ export async function deleteLayerVersion(services: Services, node?: unknown, opt
 }
 
 async function resolveVersion(services: Services, node: unknown): Promise<{ name: string; version: number }> {
-  if (typeof node === 'string') {
-    const ref = parseLayerArn(node.trim());
-    if (ref?.version === undefined) {
-      throw new UserError(vscode.l10n.t('{0} is not a layer version ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION).', node));
-    }
-    return { name: ref.name, version: ref.version };
-  }
+  if (typeof node === 'string') return requireLayerVersionArn(node.trim());
   const target = await resolveTarget(services, node, vscode.l10n.t('Delete Layer Version'), ['layerVersion']);
-  if (target.kind !== 'layerVersion') throw new UserError(vscode.l10n.t('This command does not apply to the selected item.'));
   if (target.external) throw new UserError(vscode.l10n.t('{0} belongs to another account; only that account can delete it.', target.arn));
   return { name: target.name, version: target.version };
 }

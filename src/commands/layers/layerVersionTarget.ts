@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { classifyAwsError } from '../../aws/errors';
-import { parseLayerArn } from '../../aws/arn';
+import { parseLayerArn, type LayerRef } from '../../aws/arn';
 import type { Services } from '../../services';
 import { UserError } from '../../util/errors';
 import { resolveTarget } from '../resourceTarget';
@@ -21,10 +21,7 @@ export interface LayerVersionTarget {
 /** From a layer version node (Layers view or a function's layer), a layer version ARN, or picked from the palette. */
 export async function resolveLayerVersion(services: Services, arg: unknown, title: string): Promise<LayerVersionTarget> {
   const arn = typeof arg === 'string' ? arg.trim() : (await resolveTarget(services, arg, title, ['layerVersion'])).arn;
-  const ref = parseLayerArn(arn);
-  if (ref?.version === undefined) {
-    throw new UserError(vscode.l10n.t('{0} is not a layer version ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION).', arn));
-  }
+  const ref = requireLayerVersionArn(arn);
   const live = services.connection.require();
   let found;
   try {
@@ -45,6 +42,15 @@ export async function resolveLayerVersion(services: Services, arg: unknown, titl
     codeSize: found.Content?.CodeSize,
     codeSha256: found.Content?.CodeSha256,
   };
+}
+
+/** A layer version ARN given as text (automation, a pasted ARN); a `UserError` showing the form for anything else. */
+export function requireLayerVersionArn(arn: string): LayerRef & { version: number } {
+  const ref = parseLayerArn(arn);
+  if (ref?.version === undefined) {
+    throw new UserError(vscode.l10n.t('{0} is not a layer version ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION).', arn));
+  }
+  return { ...ref, version: ref.version };
 }
 
 /** `deps:3`, as the explorer labels attached layers. */
