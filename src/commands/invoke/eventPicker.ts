@@ -4,6 +4,7 @@ import { checkJson } from '../../invoke/jsonCheck';
 import { createTestEvent, listTestEvents, payloadFromText, validateEventName, type TestEventRef } from '../../invoke/testEvents';
 import type { Services } from '../../services';
 import { CancelledError, UserError } from '../../util/errors';
+import { askText } from '../prompts';
 
 /** The event an invoke sends: a saved test event (by name) or `{}`; `text` is what was validated. */
 export interface ChosenEvent {
@@ -101,14 +102,13 @@ async function pickEvent(services: Services, functionName: string, root: string 
 /** Asks for a name, writes the file and opens it; the user invokes again once it is edited. */
 async function newTestEvent(functionName: string, root: string | undefined): Promise<void> {
   if (!root) throw new UserError(vscode.l10n.t('Open a folder to save test events in it.'));
-  const name = await vscode.window.showInputBox({
+  const name = await askText({
     title: vscode.l10n.t('New Test Event for {0}', functionName),
     prompt: vscode.l10n.t('Name of the event file'),
     placeHolder: 'order-created',
     validateInput: (v) => validateEventName(v.trim()),
   });
-  if (name === undefined) throw new CancelledError();
-  const event = await createTestEvent(root, functionName, name.trim(), NEW_EVENT_TEMPLATE);
+  const event = await createTestEvent(root, functionName, name, NEW_EVENT_TEMPLATE);
   await vscode.window.showTextDocument(vscode.Uri.file(event.path));
   void vscode.window.showInformationMessage(
     vscode.l10n.t('Edit and save the event, then invoke {0} again: it is listed as "{1}".', functionName, event.name),

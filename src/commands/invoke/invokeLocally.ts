@@ -10,6 +10,7 @@ import { CancelledError, UserError } from '../../util/errors';
 import { FunctionItem } from '../../views/items/functionItem';
 import { pickBuiltZip } from '../builtZips';
 import { withCancellableProgress } from '../cancellableProgress';
+import { askText } from '../prompts';
 import { chooseEvent, type EventOptions } from './eventPicker';
 
 export interface LocalInvokeOptions extends EventOptions {
@@ -108,14 +109,12 @@ async function pickHandlerFunction(file: string): Promise<string> {
   if (candidates.length === 1) return candidates[0];
   if (preferred.length === 1) return preferred[0];
   if (candidates.length === 0) {
-    const typed = await vscode.window.showInputBox({
+    return askText({
       title: vscode.l10n.t('Invoke Locally'),
       prompt: vscode.l10n.t('Name of the handler function in {0}', path.basename(file)),
       value: 'lambda_handler',
       validateInput: (v) => (/^[A-Za-z_]\w*$/.test(v.trim()) ? undefined : vscode.l10n.t('Not a Python function name')),
     });
-    if (typed === undefined) throw new CancelledError();
-    return typed.trim();
   }
   const ordered = [...preferred, ...candidates.filter((c) => !preferred.includes(c))];
   const picked = await vscode.window.showQuickPick(

@@ -4,6 +4,7 @@ import { DEFAULT_ROLE_NAME, LOCAL_ROLE_ARN, createLambdaRole, listLambdaRoles } 
 import type { Services } from '../../services';
 import { CancelledError } from '../../util/errors';
 import type { Connection } from '../../vscode/connectionController';
+import { askText } from '../prompts';
 
 const LAST_ROLE_KEY = 'lambdaLayers.probeRole';
 const ROLE_ARN = /^arn:[a-z-]+:iam::\d{12}:role\/\S+$/;
@@ -54,8 +55,9 @@ async function pickRole(services: Services, live: Connection): Promise<string> {
       pick.items = [...items, { label: '', kind: vscode.QuickPickItemKind.Separator }, ...fixed];
     },
     (e: unknown) => {
-      services.log.warn(`Listing IAM roles failed: ${toUserError(e).message}`);
-      const problem = { label: `$(warning) ${vscode.l10n.t('Could not list the IAM roles: {0}', toUserError(e).message)}` };
+      const reason = toUserError(e).message;
+      services.log.warn(`Listing IAM roles failed: ${reason}`);
+      const problem = { label: `$(warning) ${vscode.l10n.t('Could not list the IAM roles: {0}', reason)}` };
       pick.items = [problem, ...fixed];
     },
   ).finally(() => (pick.busy = false));
@@ -81,13 +83,11 @@ async function createRole(live: Connection): Promise<string> {
   return role.arn;
 }
 
-async function enterRoleArn(): Promise<string> {
-  const arn = await vscode.window.showInputBox({
+function enterRoleArn(): Promise<string> {
+  return askText({
     title: vscode.l10n.t('Execution Role for the Probe Function'),
     prompt: vscode.l10n.t('ARN of a role Lambda can assume'),
     placeHolder: 'arn:aws:iam::123456789012:role/my-lambda-role',
     validateInput: (v) => (ROLE_ARN.test(v.trim()) ? undefined : vscode.l10n.t('Not a role ARN like arn:aws:iam::123456789012:role/NAME')),
   });
-  if (arn === undefined) throw new CancelledError();
-  return arn.trim();
 }
