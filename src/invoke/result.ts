@@ -120,7 +120,7 @@ function requestIdFromStart(log: string | undefined): string | undefined {
   return log ? /^START RequestId: (\S+)/m.exec(log)?.[1] : undefined;
 }
 
-function tryParseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+export function tryParseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {

@@ -3,7 +3,7 @@ import { formatBytes } from '../util/format';
 import { escapeHtml } from '../util/html';
 import type { HistoryEntry } from './history';
 import { ACTION_SCRIPT, htmlDocument, type PageFrame } from './htmlPage';
-import type { InvokeView, ReportFigures } from './result';
+import { tryParseJson, type InvokeView, type ReportFigures } from './result';
 
 /**
  * One invoke result as the result page shows it: a full result of this session, or a stored history
@@ -48,7 +48,7 @@ export interface InvokePageModel {
 export type InvokePageMessage = { type: 'select'; value: string } | { type: 'copy' } | { type: 'rerun' };
 
 /** Longer payloads are cut in the page (a sync response may be 6 MB); Copy gives the whole text. */
-export const MAX_SHOWN_PAYLOAD_CHARS = 256 * 1024;
+const MAX_SHOWN_PAYLOAD_CHARS = 256 * 1024;
 
 export function displayFromView(view: InvokeView, at: Date, eventName?: string, warnings: string[] = []): ResultDisplay {
   const fe = view.functionError;
@@ -87,7 +87,7 @@ export function displayFromHistory(entry: HistoryEntry): ResultDisplay {
     ok: entry.ok,
     error: hasError ? { type: entry.errorType, message: entry.errorMessage ?? '', stack: [] } : undefined,
     payload: entry.payload,
-    payloadIsJson: isJson(entry.payload),
+    payloadIsJson: tryParseJson(entry.payload).ok,
     payloadTruncated: entry.payloadTruncated,
     logTruncated: false,
     report: { durationMs: entry.durationMs, billedDurationMs: entry.billedDurationMs, maxMemoryUsedMb: entry.maxMemoryUsedMb },
@@ -252,13 +252,4 @@ export function highlightJson(text: string): string {
     last = token.lastIndex;
   }
   return out + escapeHtml(text.slice(last));
-}
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -23,15 +23,9 @@ export interface AttachOptions {
 export async function attachLayer(services: Services, arg?: unknown, options?: AttachOptions): Promise<FunctionOutcome[]> {
   const layer = await resolveLayerVersion(services, arg, vscode.l10n.t('Attach Layer Version'));
   const knownSizes = await sizesFromWorkspace(layer);
-  let names = options?.functions;
-  if (!names) {
-    const picked = await pickFunctionsForLayer(services, layer, knownSizes);
-    await confirmAttach(layer, picked);
-    names = picked.map((p) => p.functionName);
-  }
+  const targets = options?.functions ?? (await pickAndConfirm(services, layer, knownSizes));
   const live = services.connection.require();
   const label = `${layer.name}:${layer.version}`;
-  const targets = names;
   let outcomes: FunctionOutcome[];
   try {
     outcomes = await withCancellableProgress(vscode.l10n.t('Attaching {0}', label), (report, signal) =>
@@ -53,6 +47,13 @@ export async function attachLayer(services: Services, arg?: unknown, options?: A
       : vscode.l10n.t('Attached {0} to {1} of {2} functions.', label, ok, total),
   );
   return outcomes;
+}
+
+/** The functions picked and confirmed in a modal that repeats each function's warnings. */
+async function pickAndConfirm(services: Services, layer: LayerVersionTarget, knownSizes: KnownSizes | undefined): Promise<string[]> {
+  const picked = await pickFunctionsForLayer(services, layer, knownSizes);
+  await confirmAttach(layer, picked);
+  return picked.map((p) => p.functionName);
 }
 
 async function confirmAttach(layer: LayerVersionTarget, picked: readonly AttachPreview[]): Promise<void> {

@@ -41,7 +41,7 @@ export function attachPreview(fn: FunctionNode, layer: LayerVersionTarget, known
 }
 
 /** Functions a layer can go on: zip-packaged ones (container images take no layers), not our probe functions. */
-export function canTakeLayers(fn: FunctionNode): boolean {
+function canTakeLayers(fn: FunctionNode): boolean {
   return fn.packageType !== 'Image' && !isProbeFunction(fn.name);
 }
 

@@ -81,7 +81,7 @@ async function showOutcomeList(services: Services, outcomes: readonly FunctionOu
 }
 
 /** "deps:1 → deps:3", "+ deps:3", "− deps:3", or the new order when only the order changed. */
-export function describeChange(before: readonly string[], after: readonly string[]): string {
+function describeChange(before: readonly string[], after: readonly string[]): string {
   const removed = before.filter((a) => !after.includes(a)).map(shortLayerName);
   const added = after.filter((a) => !before.includes(a)).map(shortLayerName);
   if (removed.length === 0 && added.length === 0) return after.map(shortLayerName).join(', ');
