@@ -133,7 +133,7 @@ suite('invoke', function () {
     const [probe] = model.probeFunctions;
     assert.ok(api.services.explorer.model!.getFunction(probe), 'the probe function shows up in the explorer');
 
-    await vscode.commands.executeCommand('lambdaLayers.deleteProbeFunction', probe);
+    await vscode.commands.executeCommand('lambdaLayers.deleteProbeFunction', probe, { confirmed: true });
     assert.equal(api.services.explorer.model!.getFunction(probe), undefined);
     assert.deepEqual(api.services.probeResults.model?.probeFunctions, []);
   });
