@@ -1,5 +1,6 @@
 import type { FunctionConfiguration, GetLayerVersionResponse } from '@aws-sdk/client-lambda';
 import * as vscode from 'vscode';
+import { withCancellableProgress } from './cancellableProgress';
 import { classifyAwsError } from '../aws/errors';
 import type { LambdaGateway } from '../aws/types';
 import { functionWarnings } from '../ops/attach';
@@ -52,13 +53,8 @@ export async function attachLayerByArn(services: Services, node?: unknown): Prom
   };
   await confirm(target.name, picked, config, layer);
 
-  await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Attaching {0} to {1}…', shortLayerName(picked.arn), target.name), cancellable: true },
-    (_progress, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      return mutateFunctionLayers(lambda, target.name, (layers) => attachLayer(layers, picked.arn), { signal: controller.signal, log: services.log });
-    },
+  await withCancellableProgress(vscode.l10n.t('Attaching {0} to {1}…', shortLayerName(picked.arn), target.name), (_report, signal) =>
+    mutateFunctionLayers(lambda, target.name, (layers) => attachLayer(layers, picked.arn), { signal, log: services.log }),
   );
   await remember(services, picked.arn);
   await services.explorer.refreshFunction(target.name);

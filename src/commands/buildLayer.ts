@@ -1,6 +1,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { withCancellableProgress } from './cancellableProgress';
 import { IncompatibleFilesError, buildLayer, type BuildResult } from '../layer/build';
 import type { Architecture, Runtime } from '../layer/runtimes';
 import type { Services } from '../services';
@@ -96,12 +97,8 @@ async function buildWithProgress(
   await ignoreInGit(settings.outputDirectory);
   const started = Date.now();
   log.info(`Building layer ${choices.name} from ${requirements.fsPath} for ${choices.runtime} (${choices.architecture}) into ${settings.outputDirectory}`);
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Building layer {0}', choices.name), cancellable: true },
-    (progress, token) => {
-      const abort = new AbortController();
-      const subscription = token.onCancellationRequested(() => abort.abort());
-      return buildLayer(
+  const result = await withCancellableProgress(vscode.l10n.t('Building layer {0}', choices.name), (report, signal) =>
+    buildLayer(
         {
           requirementsPath: requirements.fsPath,
           runtime: choices.runtime,
@@ -117,9 +114,8 @@ async function buildWithProgress(
             force: flags.force,
           },
         },
-        { signal: abort.signal, log, progress: (p) => progress.report({ message: p.message, increment: p.increment }) },
-      ).finally(() => subscription.dispose());
-    },
+      { signal, log, progress: (p) => report(p.message, p.increment) },
+    ),
   );
   void showSummary(services, requirements, choices, result, Date.now() - started);
   return result;

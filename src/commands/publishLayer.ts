@@ -1,6 +1,7 @@
 import type { GetLayerVersionResponse } from '@aws-sdk/client-lambda';
 import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
+import { withCancellableProgress, type ReportProgress } from './cancellableProgress';
 import { DIRECT_UPLOAD_LIMIT } from '../layer/manifest';
 import { publishLayer, type PublishProgress, type PublishResult } from '../ops/publish';
 import type { Services } from '../services';
@@ -46,12 +47,8 @@ export async function publishLayerCommand(services: Services, arg?: unknown): Pr
     size > DIRECT_UPLOAD_LIMIT ? (options.s3Bucket ?? s3BucketSetting(zipUri) ?? (await askS3Bucket(services, title, formatBytes(size)))) : undefined;
 
   const publish = (force: boolean) =>
-    vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Publishing layer {0}', inputs.name), cancellable: true },
-      (progress, token) => {
-        const abort = new AbortController();
-        const subscription = token.onCancellationRequested(() => abort.abort());
-        return publishLayer(
+    withCancellableProgress(vscode.l10n.t('Publishing layer {0}', inputs.name), (report, signal) =>
+      publishLayer(
           connection.lambda,
           {
             zipPath,
@@ -63,9 +60,8 @@ export async function publishLayerCommand(services: Services, arg?: unknown): Pr
             s3Bucket,
             force,
           },
-          { s3: s3Bucket ? connection.clients.s3 : undefined, signal: abort.signal, log: services.log, onProgress: progressReporter(progress) },
-        ).finally(() => subscription.dispose());
-      },
+        { s3: s3Bucket ? connection.clients.s3 : undefined, signal, log: services.log, onProgress: progressReporter(report) },
+      ),
     );
 
   let result: PublishResult = await publish(options.ifUnchanged === 'publishAnyway');
@@ -94,22 +90,22 @@ function isOptions(arg: unknown): arg is PublishCommandOptions {
 }
 
 /** Notification progress: a step name, and the share uploaded while a big zip goes to S3. */
-function progressReporter(progress: vscode.Progress<{ message?: string; increment?: number }>): (p: PublishProgress) => void {
+function progressReporter(report: ReportProgress): (p: PublishProgress) => void {
   let percent = 0;
   return (p) => {
     switch (p.phase) {
       case 'hashing':
-        return progress.report({ message: vscode.l10n.t('Reading the zip') });
+        return report(vscode.l10n.t('Reading the zip'));
       case 'checking':
-        return progress.report({ message: vscode.l10n.t('Comparing with the newest version') });
+        return report(vscode.l10n.t('Comparing with the newest version'));
       case 'uploading': {
         const now = p.totalBytes > 0 ? Math.floor((p.loadedBytes / p.totalBytes) * 100) : 0;
-        progress.report({ message: vscode.l10n.t('Uploading to S3: {0}%', now), increment: Math.max(0, now - percent) });
+        report(vscode.l10n.t('Uploading to S3: {0}%', now), Math.max(0, now - percent));
         percent = Math.max(percent, now);
         return;
       }
       case 'publishing':
-        return progress.report({ message: vscode.l10n.t('Publishing the new version') });
+        return report(vscode.l10n.t('Publishing the new version'));
     }
   };
 }
