@@ -8,7 +8,7 @@ import { localConnection } from '../src/aws/connection';
 import { SdkLambdaGateway } from '../src/aws/lambdaGateway';
 import { zipToBuffer } from '../src/layer/zip';
 import { ExplorerModel } from '../src/model/explorerModel';
-import { concurrencyLimiter } from '../src/model/pool';
+import { concurrencyLimiter } from '../src/util/pool';
 import { startSandbox } from '../src/sandbox/server';
 
 const FUNCTIONS = 2000;

@@ -2,6 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { promises as fs } from 'node:fs';
 import { join, posix } from 'node:path';
 import { throwIfAborted } from '../util/errors';
+import { concurrencyLimiter } from '../util/pool';
 import { isElf, maxGlibcMinor, parseElf, ElfError, EM_AARCH64, EM_X86_64, type ElfInfo } from './elf';
 import { ownerOf } from './distInfo';
 import type { Target } from './runtimes';
@@ -117,18 +118,23 @@ export async function scanCompatibility(
   const add = (path: string, p: { reason: IncompatibilityReason; detail: string }) =>
     found.push({ path, package: ownerOf(path, owners) ?? l10n.t('(no package)'), ...p });
   const candidates = tree.files.filter((f) => !NEVER_NATIVE.test(f.path) && f.size >= 4);
-  await forEachLimited(candidates, 8, async (f) => {
-    throwIfAborted(signal);
-    const byName = extensionProblem(f.path, target);
-    if (byName) add(f.path, byName);
-    if (!(await startsWithElfMagic(f.abs))) return;
-    try {
-      for (const p of elfProblems(parseElf(await fs.readFile(f.abs)), target)) add(f.path, p);
-    } catch (e) {
-      if (!(e instanceof ElfError)) throw e;
-      add(f.path, { reason: 'unreadable', detail: l10n.t('damaged ELF file ({0})', e.message) });
-    }
-  });
+  const limit = concurrencyLimiter(8);
+  await Promise.all(
+    candidates.map((f) =>
+      limit(async () => {
+        throwIfAborted(signal);
+        const byName = extensionProblem(f.path, target);
+        if (byName) add(f.path, byName);
+        if (!(await startsWithElfMagic(f.abs))) return;
+        try {
+          for (const p of elfProblems(parseElf(await fs.readFile(f.abs)), target)) add(f.path, p);
+        } catch (e) {
+          if (!(e instanceof ElfError)) throw e;
+          add(f.path, { reason: 'unreadable', detail: l10n.t('damaged ELF file ({0})', e.message) });
+        }
+      }),
+    ),
+  );
   return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.reason < b.reason ? -1 : 1));
 }
 
@@ -141,14 +147,6 @@ async function startsWithElfMagic(path: string): Promise<boolean> {
   } finally {
     await h.close();
   }
-}
-
-async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** The message listing offenders by package, for the error (or the warning when the user overrides). */

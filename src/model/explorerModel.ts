@@ -7,7 +7,7 @@ import { isCancellation, throwIfAborted } from '../util/errors';
 import { silentLog, type Log } from '../util/log';
 import { Emitter, type Event } from './emitter';
 import type { AttachedLayer, FunctionNode, LayerNode, ModelChange, ModelProgress, ModelState } from './nodes';
-import { concurrencyLimiter } from './pool';
+import { concurrencyLimiter } from '../util/pool';
 import { toFunctionRecord, toVersionRecord, type FunctionRecord, type LayerRecord, type VersionRecord } from './records';
 
 export interface ExplorerModelOptions {

@@ -8,7 +8,7 @@ import { localConnection } from '../../../src/aws/connection';
 import { classifyAwsError } from '../../../src/aws/errors';
 import { SdkLambdaGateway } from '../../../src/aws/lambdaGateway';
 import { zipToBuffer } from '../../../src/layer/zip';
-import { concurrencyLimiter } from '../../../src/model/pool';
+import { concurrencyLimiter } from '../../../src/util/pool';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server';
 
 // What moto cannot show: real pagination, Pending/InProgress states, RevisionId (412) and 409 while updating.

@@ -7,7 +7,7 @@ import { SdkLambdaGateway } from '../../../src/aws/lambdaGateway';
 import type { LambdaGateway } from '../../../src/aws/types';
 import { zipToBuffer } from '../../../src/layer/zip';
 import { ExplorerModel } from '../../../src/model/explorerModel';
-import { concurrencyLimiter } from '../../../src/model/pool';
+import { concurrencyLimiter } from '../../../src/util/pool';
 import { startMoto, type Moto } from '../../helpers/moto';
 
 const FUNCTIONS = 60;

@@ -8,7 +8,7 @@ import { localConnection } from '../../../src/aws/connection';
 import { SdkLambdaGateway } from '../../../src/aws/lambdaGateway';
 import { zipToBuffer } from '../../../src/layer/zip';
 import { ExplorerModel } from '../../../src/model/explorerModel';
-import { concurrencyLimiter } from '../../../src/model/pool';
+import { concurrencyLimiter } from '../../../src/util/pool';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server';
 
 // The sandbox pages ListFunctions by 50 (moto does not), so this shows the model filling in page by page.
