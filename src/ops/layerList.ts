@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { UserError } from '../util/errors';
-import { isSameLayer, parseLayerArn } from '../aws/arn';
+import { isSameLayer, parseLayerArn, type LayerRef } from '../aws/arn';
 
 /**
  * Pure algebra on a function's layer list (layer version ARNs, in merge order).
@@ -29,7 +29,7 @@ export function assertLayerLimit(layers: readonly string[]): void {
 
 /** Attach a version: replaces another version of the same layer in place (merge order matters), else appends. */
 export function attachLayer(current: readonly string[], versionArn: string): string[] {
-  requireVersionArn(versionArn);
+  requireLayerVersionArn(versionArn);
   const i = current.findIndex((a) => isSameLayer(a, versionArn));
   const next = i >= 0 ? current.map((a, j) => (j === i ? versionArn : a)) : [...current, versionArn];
   assertLayerLimit(next);
@@ -69,7 +69,7 @@ export function moveLayer(current: readonly string[], arn: string, direction: 'u
 
 /** Points the function at `latestVersionArn` in place of whatever version of that layer it uses. */
 export function updateToVersion(current: readonly string[], latestVersionArn: string): string[] {
-  requireVersionArn(latestVersionArn);
+  requireLayerVersionArn(latestVersionArn);
   const i = current.findIndex((a) => isSameLayer(a, latestVersionArn));
   if (i < 0) throw new NotApplicableError(l10n.t('The layer {0} is not attached to this function.', latestVersionArn));
   return current.map((a, j) => (j === i ? latestVersionArn : a));
@@ -91,8 +91,11 @@ export function sameLayerList(a: readonly string[], b: readonly string[]): boole
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-function requireVersionArn(arn: string): void {
-  if (parseLayerArn(arn)?.version === undefined) {
+/** A layer version ARN given as text (automation, a pasted ARN); a `UserError` showing the form for anything else. */
+export function requireLayerVersionArn(arn: string): LayerRef & { version: number } {
+  const ref = parseLayerArn(arn);
+  if (ref?.version === undefined) {
     throw new UserError(l10n.t('{0} is not a layer version ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION).', arn));
   }
+  return { ...ref, version: ref.version };
 }

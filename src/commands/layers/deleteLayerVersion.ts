@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { deleteLayerVersion as deleteVersion, planDelete, type DeletePlan } from '../../ops/deleteLayer';
+import { requireLayerVersionArn } from '../../ops/layerList';
 import type { Services } from '../../services';
 import { UserError, errorMessage } from '../../util/errors';
 import { withCancellableProgress } from '../cancellableProgress';
 import { resolveTarget } from '../resourceTarget';
 import { bulletList, confirmModal } from './confirm';
-import { requireLayerVersionArn } from './layerVersionTarget';
 
 /**
  * Deletes one layer version (a version node, its ARN, or picked) after a modal that names every

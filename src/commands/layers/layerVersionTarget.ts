@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { classifyAwsError } from '../../aws/errors';
-import { parseLayerArn, type LayerRef } from '../../aws/arn';
+import { parseLayerArn } from '../../aws/arn';
+import { requireLayerVersionArn } from '../../ops/layerList';
 import type { Services } from '../../services';
 import { UserError } from '../../util/errors';
 import { resolveTarget } from '../resourceTarget';
@@ -42,15 +43,6 @@ export async function resolveLayerVersion(services: Services, arg: unknown, titl
     codeSize: found.Content?.CodeSize,
     codeSha256: found.Content?.CodeSha256,
   };
-}
-
-/** A layer version ARN given as text (automation, a pasted ARN); a `UserError` showing the form for anything else. */
-export function requireLayerVersionArn(arn: string): LayerRef & { version: number } {
-  const ref = parseLayerArn(arn);
-  if (ref?.version === undefined) {
-    throw new UserError(vscode.l10n.t('{0} is not a layer version ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION).', arn));
-  }
-  return { ...ref, version: ref.version };
 }
 
 /** `deps:3`, as the explorer labels attached layers. */
