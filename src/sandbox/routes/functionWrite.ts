@@ -92,7 +92,7 @@ export async function createFunction(ctx: RequestContext, sb: SandboxContext): P
     sb.log.info(`created function ${name}`);
     sendJson(ctx.res, 201, functionConfiguration(ctx.region, record));
   } finally {
-    if (code) await sb.store.blobs.release(code.codeBlob, sb.store.isReferenced);
+    if (code) await sb.store.blobs.release(code.codeBlob);
     layers.forEach((l) => sb.store.blobs.unpin(l.blob));
   }
 }
@@ -143,9 +143,9 @@ export async function updateFunctionCode(ctx: RequestContext, sb: SandboxContext
     });
     if (!body.DryRun) sb.lifecycle.schedule(region.functions, name, record.revisionId);
     sendJson(ctx.res, 200, functionConfiguration(ctx.region, record));
-    if (replaced && replaced !== code.codeBlob) await sb.store.blobs.deleteIfUnused(replaced, sb.store.isReferenced);
+    if (replaced && replaced !== code.codeBlob) await sb.store.blobs.deleteIfUnused(replaced);
   } finally {
-    await sb.store.blobs.release(code.codeBlob, sb.store.isReferenced);
+    await sb.store.blobs.release(code.codeBlob);
   }
 }
 
@@ -180,7 +180,7 @@ export async function updateFunctionConfiguration(ctx: RequestContext, sb: Sandb
     });
     sb.lifecycle.schedule(region.functions, name, record.revisionId);
     sendJson(ctx.res, 200, functionConfiguration(ctx.region, record));
-    for (const hex of dropped) await sb.store.blobs.deleteIfUnused(hex, sb.store.isReferenced);
+    for (const hex of dropped) await sb.store.blobs.deleteIfUnused(hex);
   } finally {
     layers?.forEach((l) => sb.store.blobs.unpin(l.blob));
   }

@@ -63,7 +63,7 @@ async function remove(ctx: RequestContext, sb: SandboxContext): Promise<void> {
     return { next: null, result: current };
   });
   for (const hex of [removed.codeBlob, ...removed.layers.map((l) => l.blob)]) {
-    await sb.store.blobs.deleteIfUnused(hex, sb.store.isReferenced);
+    await sb.store.blobs.deleteIfUnused(hex);
   }
   sb.log.info(`deleted function ${ref.name}`);
   sendEmpty(ctx.res, 204);

@@ -61,7 +61,7 @@ async function publish(ctx: RequestContext, sb: SandboxContext): Promise<void> {
     sb.log.info(`published ${record.name}:${record.version} (${zip.length} bytes)`);
     sendJson(ctx.res, 201, layerVersion(ctx.region, ctx.baseUrl, record, ctx.account));
   } finally {
-    await sb.store.blobs.release(hex, sb.store.isReferenced);
+    await sb.store.blobs.release(hex);
   }
 }
 
@@ -139,6 +139,6 @@ async function deleteVersion(ctx: RequestContext, sb: SandboxContext): Promise<v
   const version = versionParam(ctx.params.VersionNumber);
   // Idempotent: deleting what does not exist is also 204.
   const removed = await sb.store.layers(ctx.region, ctx.account).delete(name, version);
-  if (removed) await sb.store.blobs.deleteIfUnused(removed.blob, sb.store.isReferenced);
+  if (removed) await sb.store.blobs.deleteIfUnused(removed.blob);
   sendEmpty(ctx.res, 204);
 }

@@ -15,7 +15,8 @@ export class BlobStore {
   private readonly pins = new Map<string, number>();
   private readonly mutex = new KeyedMutex();
 
-  constructor(readonly dir: string) {}
+  /** `referenced` tells whether any record points at a blob. */
+  constructor(readonly dir: string, private readonly referenced: (hex: string) => boolean) {}
 
   pathOf(hex: string): string {
     return join(this.dir, `${hex}.zip`);
@@ -52,14 +53,14 @@ export class BlobStore {
   }
 
   /** Unpins after a request; when the request failed before recording a reference, the blob goes. */
-  release(hex: string, referenced: (hex: string) => boolean): Promise<void> {
+  release(hex: string): Promise<void> {
     this.unpin(hex);
-    return this.deleteIfUnused(hex, referenced);
+    return this.deleteIfUnused(hex);
   }
 
-  deleteIfUnused(hex: string, referenced: (hex: string) => boolean): Promise<void> {
+  deleteIfUnused(hex: string): Promise<void> {
     return this.mutex.run(hex, async () => {
-      if (this.pins.has(hex) || referenced(hex)) return;
+      if (this.pins.has(hex) || this.referenced(hex)) return;
       await fs.rm(this.pathOf(hex), { force: true });
     });
   }

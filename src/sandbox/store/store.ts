@@ -28,7 +28,7 @@ export class Store {
   private readonly otherAccounts = new Map<string, LayerStore>();
 
   constructor(private readonly dataDir: string) {
-    this.blobs = new BlobStore(join(dataDir, 'blobs'));
+    this.blobs = new BlobStore(join(dataDir, 'blobs'), (hex) => this.isReferenced(hex));
     this.cacheDir = join(dataDir, 'cache');
   }
 
@@ -50,7 +50,7 @@ export class Store {
         await this.layers(region, account).load();
       }
     }
-    await this.blobs.collect(this.referencedBlobs());
+    await this.blobs.collect(new Set(this.allBlobs()));
     return loaded;
   }
 
@@ -70,16 +70,18 @@ export class Store {
     return layers;
   }
 
-  isReferenced = (hex: string): boolean => this.referencedBlobs().has(hex);
+  private isReferenced(hex: string): boolean {
+    for (const b of this.allBlobs()) if (b === hex) return true;
+    return false;
+  }
 
-  private referencedBlobs(): Set<string> {
-    const set = new Set<string>();
+  /** The blob of every record, repeats included. */
+  private *allBlobs(): Iterable<string> {
     for (const r of this.regions.values()) {
-      for (const b of r.layers.allBlobs()) set.add(b);
-      for (const b of r.functions.allBlobs()) set.add(b);
+      yield* r.layers.allBlobs();
+      yield* r.functions.allBlobs();
     }
-    for (const layers of this.otherAccounts.values()) for (const b of layers.allBlobs()) set.add(b);
-    return set;
+    for (const layers of this.otherAccounts.values()) yield* layers.allBlobs();
   }
 
   private create(region: string): RegionStore {
