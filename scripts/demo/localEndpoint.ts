@@ -2,10 +2,10 @@
 // (build → publish → attach → invoke) stops at "attach".
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CreateFunctionCommand, GetFunctionCommand, LambdaClient, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
+import { GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
 import type { Log } from '../../src/util/log';
-import { TEST_ROLE, lambdaClient, makeZip } from '../../test/helpers/sandbox';
+import { TEST_ROLE, createActiveFunction, lambdaClient, makeZip } from '../../test/helpers/sandbox';
 
 export const DEMO_FUNCTION = 'demo-fn';
 
@@ -26,8 +26,7 @@ export async function seedDemoFunction(endpoint: string, handlerFile: string): P
   try {
     if (await exists(lambda, DEMO_FUNCTION)) return 'kept';
     const code = makeZip([{ name: 'handler.py', data: fs.readFileSync(handlerFile) }]);
-    await lambda.send(new CreateFunctionCommand({ FunctionName: DEMO_FUNCTION, Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'handler.handler', Code: { ZipFile: code } }));
-    await waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 30, minDelay: 0.2, maxDelay: 1 }, { FunctionName: DEMO_FUNCTION });
+    await createActiveFunction(lambda, { FunctionName: DEMO_FUNCTION, Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'handler.handler', Code: { ZipFile: code } });
     return 'created';
   } finally {
     lambda.destroy();

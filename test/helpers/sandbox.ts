@@ -4,7 +4,13 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
-import { CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  CreateFunctionCommand,
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+  waitUntilFunctionActiveV2,
+  type CreateFunctionCommandInput,
+} from '@aws-sdk/client-lambda';
 import { startSandbox } from '../../src/sandbox/server';
 
 export interface TestSandbox {
@@ -67,8 +73,15 @@ export async function withFrozenSandbox(activeFunctions: string[] = []): Promise
   };
 }
 
-export function lambdaClient(url: string, region = 'us-east-1'): LambdaClient {
-  return new LambdaClient({ endpoint: url, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+/** An SDK client for the sandbox; a 12-digit `accessKeyId` acts as that account (for other accounts' layers). */
+export function lambdaClient(url: string, region = 'us-east-1', accessKeyId = 'test'): LambdaClient {
+  return new LambdaClient({ endpoint: url, region, credentials: { accessKeyId, secretAccessKey: 'test' } });
+}
+
+/** Creates a function and waits until it is Active (the sandbox's Pending → Active delay). */
+export async function createActiveFunction(client: LambdaClient, input: CreateFunctionCommandInput): Promise<void> {
+  await client.send(new CreateFunctionCommand(input));
+  await waitUntilFunctionActiveV2({ client, maxWaitTime: 30, minDelay: 0.2, maxDelay: 1 }, { FunctionName: input.FunctionName });
 }
 
 export interface CliResult {

@@ -4,18 +4,16 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import {
-  CreateFunctionCommand,
   LambdaClient,
   PublishLayerVersionCommand,
   UpdateFunctionConfigurationCommand,
-  waitUntilFunctionActiveV2,
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
 import * as vscode from 'vscode';
 import type { LambdaLayersApi } from '../../../src/extension';
 import { lambdaConsoleUrl } from '../../../src/commands/consoleUrl';
 import type { ExplorerItem } from '../../../src/views/items/explorerItem';
-import { TEST_ROLE, handlerZip, pythonPackageLayer } from '../../helpers/sandbox';
+import { TEST_ROLE, createActiveFunction, handlerZip, lambdaClient, pythonPackageLayer } from '../../helpers/sandbox';
 
 const EXTENSION_ID = 'lambda-layers.lambda-layers';
 
@@ -100,7 +98,7 @@ suite('explorer', () => {
 
     suiteSetup(async function () {
       if (!endpoint) this.skip(); // the runner started no endpoint
-      client = new LambdaClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+      client = lambdaClient(endpoint);
       for (const version of ['1.0.0', '2.0.0']) {
         const published = await client.send(
           new PublishLayerVersionCommand({
@@ -113,17 +111,14 @@ suite('explorer', () => {
         );
         arns.push(published.LayerVersionArn!);
       }
-      await client.send(
-        new CreateFunctionCommand({
+      await createActiveFunction(client, {
           FunctionName: functionName,
           Runtime: 'python3.12',
           Handler: 'lambda_function.handler',
           Role: TEST_ROLE,
           Code: { ZipFile: handlerZip('def handler(event, context):\n    return event\n') },
           Layers: [arns[0]],
-        }),
-      );
-      await waitUntilFunctionActiveV2({ client, maxWaitTime: 20 }, { FunctionName: functionName });
+        });
     });
 
     suiteTeardown(() => client?.destroy());

@@ -5,13 +5,13 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { CreateFunctionCommand, LambdaClient, PublishLayerVersionCommand, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
+import { LambdaClient, PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
 import * as vscode from 'vscode';
 import type { LambdaLayersApi } from '../../../src/extension';
 import type { ProbePageModel } from '../../../src/invoke/probePage';
 import type { InvokeView } from '../../../src/invoke/result';
 import type { ExplorerItem } from '../../../src/views/items/explorerItem';
-import { handlerZip, pythonPackageLayer } from '../../helpers/sandbox';
+import { createActiveFunction, handlerZip, lambdaClient, pythonPackageLayer } from '../../helpers/sandbox';
 
 const EXTENSION_ID = 'lambda-layers.lambda-layers';
 const ROLE = 'arn:aws:iam::123456789012:role/x';
@@ -48,7 +48,7 @@ suite('invoke', function () {
     if (!endpoint) this.skip(); // the runner started no endpoint
     api = await vscode.extensions.getExtension<LambdaLayersApi>(EXTENSION_ID)!.activate();
     workspace = vscode.workspace.workspaceFolders![0].uri.fsPath;
-    client = new LambdaClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    client = lambdaClient(endpoint);
     layerArn = (
       await client.send(
         new PublishLayerVersionCommand({
@@ -59,17 +59,14 @@ suite('invoke', function () {
         }),
       )
     ).LayerVersionArn!;
-    await client.send(
-      new CreateFunctionCommand({
+    await createActiveFunction(client, {
         FunctionName: fn,
         Runtime: 'python3.12',
         Handler: 'handler.lambda_handler',
         Role: ROLE,
         Code: { ZipFile: handlerZip(HANDLER, 'handler.py') },
         Layers: [layerArn],
-      }),
-    );
-    await waitUntilFunctionActiveV2({ client, maxWaitTime: 20 }, { FunctionName: fn });
+      });
     await vscode.commands.executeCommand('lambdaLayers.refresh');
   });
 

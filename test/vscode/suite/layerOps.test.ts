@@ -3,14 +3,14 @@
 // every assertion on the Functions view reads the tree right after the command, without a Refresh.
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { CreateFunctionCommand, LambdaClient, PublishLayerVersionCommand, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
+import { LambdaClient, PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
 import * as vscode from 'vscode';
 import { attachPreview } from '../../../src/commands/layers/functionPicker';
 import type { LambdaLayersApi } from '../../../src/extension';
 import type { DeletePlan } from '../../../src/ops/deleteLayer';
 import type { FunctionOutcome } from '../../../src/ops/outcomes';
 import type { ExplorerItem } from '../../../src/views/items/explorerItem';
-import { handlerZip, pythonPackageLayer } from '../../helpers/sandbox';
+import { createActiveFunction, handlerZip, lambdaClient, pythonPackageLayer } from '../../helpers/sandbox';
 
 const EXTENSION_ID = 'lambda-layers.lambda-layers';
 const ROLE = 'arn:aws:iam::123456789012:role/x';
@@ -42,7 +42,7 @@ suite('layer operations', function () {
   suiteSetup(async function () {
     if (!endpoint) this.skip(); // the runner started no endpoint
     api = await vscode.extensions.getExtension<LambdaLayersApi>(EXTENSION_ID)!.activate();
-    client = new LambdaClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    client = lambdaClient(endpoint);
     for (const version of ['1.0.0', '2.0.0']) {
       const published = await client.send(
         new PublishLayerVersionCommand({
@@ -57,8 +57,7 @@ suite('layer operations', function () {
     otherArn = (await client.send(new PublishLayerVersionCommand({ LayerName: other, Content: { ZipFile: pythonPackageLayer('otherdep', '0.1.0') } })))
       .LayerVersionArn!;
     const create = (name: string, layers: string[], runtime = 'python3.12', arch: 'x86_64' | 'arm64' = 'x86_64') =>
-      client.send(
-        new CreateFunctionCommand({
+      createActiveFunction(client, {
           FunctionName: name,
           Runtime: runtime as 'python3.12',
           Architectures: [arch],
@@ -66,10 +65,8 @@ suite('layer operations', function () {
           Role: ROLE,
           Code: { ZipFile: handlerZip('def lambda_handler(event, context):\n    return event\n', 'handler.py') },
           Layers: layers,
-        }),
-      );
+      });
     await Promise.all([create(fnA, []), create(fnB, [arns[0]]), create(fnC, [arns[0]]), create(fnArm, [], 'python3.11', 'arm64')]);
-    for (const name of [fnA, fnB, fnC, fnArm]) await waitUntilFunctionActiveV2({ client, maxWaitTime: 20 }, { FunctionName: name });
     await vscode.commands.executeCommand('lambdaLayers.refresh');
   });
 

@@ -3,8 +3,8 @@
 // function error; then the import check of the layer. Screenshots of both pages are kept for people to look at.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { CreateFunctionCommand, PublishLayerVersionCommand, waitUntilFunctionActiveV2 } from '@aws-sdk/client-lambda';
-import { handlerZip, lambdaClient, pythonPackageLayer } from '../../helpers/sandbox';
+import { PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
+import { createActiveFunction, handlerZip, lambdaClient, pythonPackageLayer } from '../../helpers/sandbox';
 import type { Locator } from 'playwright-core';
 import type { UiContext } from '../lib/ui';
 
@@ -31,17 +31,14 @@ export default async function invokeResult(ui: UiContext): Promise<void> {
     const layer = await client.send(
       new PublishLayerVersionCommand({ LayerName: 'greet-deps', CompatibleRuntimes: ['python3.12'], Content: { ZipFile: pythonPackageLayer('greetpkg', '1.2.3') } }),
     );
-    await client.send(
-      new CreateFunctionCommand({
+    await createActiveFunction(client, {
         FunctionName: FUNCTION,
         Runtime: 'python3.12',
         Handler: 'handler.lambda_handler',
         Role: 'arn:aws:iam::123456789012:role/x',
         Code: { ZipFile: handlerZip(HANDLER, 'handler.py') },
         Layers: [layer.LayerVersionArn!],
-      }),
-    );
-    await waitUntilFunctionActiveV2({ client, maxWaitTime: 20 }, { FunctionName: FUNCTION });
+      });
   } finally {
     client.destroy();
   }

@@ -6,12 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  CreateFunctionCommand,
-  LambdaClient,
   PublishLayerVersionCommand,
-  waitUntilFunctionActiveV2,
 } from '@aws-sdk/client-lambda';
-import { TEST_ROLE, makeZip, pythonPackageLayer } from '../../../helpers/sandbox';
+import { TEST_ROLE, createActiveFunction, lambdaClient, makeZip, pythonPackageLayer } from '../../../helpers/sandbox';
 import type { Locator } from 'playwright-core';
 import type { UiContext } from '../../lib/ui';
 import { textsFor, type Texts } from './texts';
@@ -131,13 +128,9 @@ async function invoke(ui: UiContext, tx: Texts): Promise<void> {
   await page.getByText('3.0.3').first().waitFor();
 }
 
-function client(endpoint: string, accessKeyId = 'test'): LambdaClient {
-  return new LambdaClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey: 'test' } });
-}
-
 /** The sandbox takes a 12-digit access key id as that account: a layer only another account owns. */
 async function publishPublicLayer(endpoint: string): Promise<string> {
-  const lambda = client(endpoint, PUBLIC_ACCOUNT);
+  const lambda = lambdaClient(endpoint, 'us-east-1', PUBLIC_ACCOUNT);
   try {
     const v = await lambda.send(
       new PublishLayerVersionCommand({
@@ -157,11 +150,10 @@ async function publishPublicLayer(endpoint: string): Promise<string> {
 
 /** The function the journey attaches to: the workspace's handler.py, which imports flask from a layer. */
 async function createFunction(endpoint: string, handlerFile: string): Promise<void> {
-  const lambda = client(endpoint);
+  const lambda = lambdaClient(endpoint);
   try {
     const code = makeZip([{ name: 'handler.py', data: fs.readFileSync(handlerFile) }]);
-    await lambda.send(new CreateFunctionCommand({ FunctionName: FUNCTION, Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'handler.handler', Code: { ZipFile: code } }));
-    await waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 30, minDelay: 0.2, maxDelay: 1 }, { FunctionName: FUNCTION });
+    await createActiveFunction(lambda, { FunctionName: FUNCTION, Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'handler.handler', Code: { ZipFile: code } });
   } finally {
     lambda.destroy();
   }
