@@ -93,10 +93,6 @@ export function validateLayerName(name: string): void {
   }
 }
 
-export function layerPaths(outDir: string, fileBase: string): { zipPath: string; manifestPath: string } {
-  return { zipPath: join(outDir, `${fileBase}.zip`), manifestPath: join(outDir, `${fileBase}.manifest.json`) };
-}
-
 /** Progress shares of the build steps (percent). */
 const SHARE = { prepare: 5, install: 45, bytecode: 10, scan: 5, zip: 30, finish: 5 };
 const INSTALL_LINE_BUDGET = 30;
@@ -116,7 +112,8 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
   validateLayerName(request.layerName);
   const fileBase = request.fileBase ?? request.layerName;
   const outDir = resolve(request.outDir);
-  const { zipPath, manifestPath } = layerPaths(outDir, fileBase);
+  const zipPath = join(outDir, `${fileBase}.zip`);
+  const manifestPath = join(outDir, `${fileBase}.manifest.json`);
 
   progress({ message: l10n.t('Reading {0}', request.requirementsPath) });
   const requirements = await loadRequirements(request.requirementsPath);

@@ -6,7 +6,6 @@
 
 export interface ElfInfo {
   bits: 32 | 64;
-  littleEndian: boolean;
   /** e_type: 1 relocatable, 2 executable, 3 shared object / PIE. */
   type: number;
   machine: number;
@@ -37,7 +36,7 @@ export function isElf(buf: Uint8Array): boolean {
   return buf.length >= 4 && buf[0] === 0x7f && buf[1] === 0x45 && buf[2] === 0x4c && buf[3] === 0x46;
 }
 
-export function machineName(machine: number): string {
+function machineName(machine: number): string {
   return MACHINES[machine] ?? `machine-${machine}`;
 }
 
@@ -84,7 +83,7 @@ export function parseElf(buf: Buffer): ElfInfo {
   const r = new Reader(buf, buf[5] === 1, bits);
   const type = r.u16(16);
   const machine = r.u16(18);
-  const info: ElfInfo = { bits, littleEndian: r.le, type, machine, machineName: machineName(machine), needed: [], versionNeeds: [] };
+  const info: ElfInfo = { bits, type, machine, machineName: machineName(machine), needed: [], versionNeeds: [] };
   const sections = readSections(r);
   if (sections.length > 0) readFromSections(r, sections, info);
   else readFromSegments(r, info);

@@ -69,7 +69,7 @@ export function summarizePackages(tree: StagedTree, dists: DistInfo[], owners: M
   return other ? [...list, other] : list;
 }
 
-/** Warnings from 80 % of a limit; the unzipped limit itself is an error (see checkUnzippedLimit). */
+/** Warnings from 80 % of a limit; the unzipped limit itself is an error (see unzippedLimitMessage). */
 export function limitWarnings(unzipped: number, zipped: number): { warnings: string[]; publishViaS3: boolean } {
   const warnings: string[] = [];
   if (unzipped >= UNZIPPED_LIMIT * WARN_RATIO) {

@@ -16,7 +16,7 @@ export interface PipConfig {
 }
 
 /** Config files pip may read, by kind, in pip's loading order within each kind. */
-export function pipConfigPaths(
+function pipConfigPaths(
   env: NodeJS.ProcessEnv,
   platform: NodeJS.Platform = process.platform,
   home = homedir(),

@@ -18,7 +18,7 @@ export interface ReportLabels {
   incompatible: string;
 }
 
-export function defaultReportLabels(): ReportLabels {
+function defaultReportLabels(): ReportLabels {
   return {
     title: l10n.t('Layer {0}'),
     packages: l10n.t('Packages'),
