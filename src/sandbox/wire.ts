@@ -17,6 +17,8 @@ export class ApiError extends Error {
 export const notFound = (message: string) => new ApiError(404, 'ResourceNotFoundException', message);
 export const invalidParameter = (message: string) => new ApiError(400, 'InvalidParameterValueException', message);
 export const conflict = (message: string) => new ApiError(409, 'ResourceConflictException', message);
+export const functionPending = () =>
+  conflict('The operation cannot be performed at this time. The function is currently in the following state: Pending');
 export const preconditionFailed = () =>
   new ApiError(
     412,

@@ -6,7 +6,7 @@ import type { RequestContext } from '../router';
 import { functionConfiguration } from '../shapes';
 import type { FunctionRecord } from '../store/records';
 import { ARCHITECTURES, Problems, decodeZipFile } from '../validate';
-import { awsDate, conflict, invalidParameter, preconditionFailed, sendJson, hexToBase64 } from '../wire';
+import { awsDate, conflict, functionPending, invalidParameter, preconditionFailed, sendJson, hexToBase64 } from '../wire';
 import { checkConfigFields, checkTotalSize, resolveLayers, type ConfigFields } from './functionInput';
 import { checkUploadedZip } from './upload';
 
@@ -101,9 +101,7 @@ export async function createFunction(ctx: RequestContext, sb: SandboxContext): P
 function checkUpdatable(ctx: RequestContext, current: FunctionRecord | undefined, name: string, revisionId: string | undefined): FunctionRecord {
   if (!current) throw functionNotFound(ctx.region, name);
   if (revisionId !== undefined && revisionId !== current.revisionId) throw preconditionFailed();
-  if (current.state === 'Pending') {
-    throw conflict('The operation cannot be performed at this time. The function is currently in the following state: Pending');
-  }
+  if (current.state === 'Pending') throw functionPending();
   if (current.lastUpdateStatus === 'InProgress') {
     throw conflict(`The operation cannot be performed at this time. An update is in progress for resource: ${functionArn(ctx.region, name)}`);
   }

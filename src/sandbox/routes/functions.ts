@@ -20,13 +20,19 @@ export function functionRoutes(router: Router, sb: SandboxContext): void {
     .add('DELETE', '/2015-03-31/functions/:FunctionName', (ctx) => remove(ctx, sb));
 }
 
-/** Resolves the FunctionName path parameter (plus `?Qualifier=`) to an existing $LATEST function. */
-export function findFunction(ctx: RequestContext, sb: SandboxContext): FunctionRecord {
+/** The bare name in the FunctionName path parameter; it (or `?Qualifier=`) may name only $LATEST. */
+export function latestName(ctx: RequestContext): string {
   const ref = parseFunctionName(ctx.params.FunctionName, ctx.region);
   const qualifier = ctx.query.get('Qualifier');
   requireLatest(qualifier ? { name: ref.name, qualifier } : ref, ctx.region);
-  const record = sb.store.region(ctx.region).functions.get(ref.name);
-  if (!record) throw functionNotFound(ctx.region, ref.name);
+  return ref.name;
+}
+
+/** Resolves the FunctionName path parameter (plus `?Qualifier=`) to an existing $LATEST function. */
+function findFunction(ctx: RequestContext, sb: SandboxContext): FunctionRecord {
+  const name = latestName(ctx);
+  const record = sb.store.region(ctx.region).functions.get(name);
+  if (!record) throw functionNotFound(ctx.region, name);
   return record;
 }
 
@@ -54,17 +60,15 @@ async function getConfiguration(ctx: RequestContext, sb: SandboxContext): Promis
 }
 
 async function remove(ctx: RequestContext, sb: SandboxContext): Promise<void> {
-  const ref = parseFunctionName(ctx.params.FunctionName, ctx.region);
-  const qualifier = ctx.query.get('Qualifier');
-  requireLatest(qualifier ? { name: ref.name, qualifier } : ref, ctx.region);
+  const name = latestName(ctx);
   const functions = sb.store.region(ctx.region).functions;
-  const removed = await functions.modify(ref.name, (current) => {
-    if (!current) throw functionNotFound(ctx.region, ref.name);
+  const removed = await functions.modify(name, (current) => {
+    if (!current) throw functionNotFound(ctx.region, name);
     return { next: null, result: current };
   });
   for (const hex of [removed.codeBlob, ...removed.layers.map((l) => l.blob)]) {
     await sb.store.blobs.deleteIfUnused(hex);
   }
-  sb.log.info(`deleted function ${ref.name}`);
+  sb.log.info(`deleted function ${name}`);
   sendEmpty(ctx.res, 204);
 }

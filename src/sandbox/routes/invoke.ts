@@ -1,9 +1,10 @@
-import { functionArn, parseFunctionName, requireLatest } from '../arn';
+import { functionArn } from '../arn';
 import type { SandboxContext } from '../context';
 import { LOG_TAIL_BYTES, MAX_ASYNC_PAYLOAD_BYTES, MAX_SYNC_PAYLOAD_BYTES } from '../limits';
 import type { RequestContext, Router } from '../router';
 import { Problems } from '../validate';
-import { ApiError, conflict, notFound, sendEmpty } from '../wire';
+import { ApiError, functionPending, notFound, sendEmpty } from '../wire';
+import { latestName } from './functions';
 
 export function invokeRoutes(router: Router, sb: SandboxContext): void {
   router.add('POST', '/2015-03-31/functions/:FunctionName/invocations', (ctx) => invoke(ctx, sb));
@@ -19,17 +20,13 @@ async function invoke(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   p.enumValue(logType, 'logType', ['None', 'Tail']);
   p.throwIfAny();
 
-  const ref = parseFunctionName(ctx.params.FunctionName, ctx.region);
-  const qualifier = ctx.query.get('Qualifier') ?? ref.qualifier;
-  requireLatest({ name: ref.name, qualifier }, ctx.region);
+  const name = latestName(ctx);
   const payload = await ctx.body(type === 'Event' ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES, 'InvokeFunction');
-  const fn = sb.store.region(ctx.region).functions.get(ref.name);
-  if (!fn) throw notFound(`Function not found: ${functionArn(ctx.region, ref.name)}:$LATEST`);
+  const fn = sb.store.region(ctx.region).functions.get(name);
+  if (!fn) throw notFound(`Function not found: ${functionArn(ctx.region, name)}:$LATEST`);
   const event = checkPayload(payload);
   const clientContext = decodeClientContext(header(ctx, 'x-amz-client-context'));
-  if (fn.state === 'Pending') {
-    throw conflict('The operation cannot be performed at this time. The function is currently in the following state: Pending');
-  }
+  if (fn.state === 'Pending') throw functionPending();
 
   if (type === 'DryRun') return sendEmpty(ctx.res, 204);
   const request = { region: ctx.region, fn, event, requestId: ctx.requestId, clientContext };
