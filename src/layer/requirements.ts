@@ -37,7 +37,8 @@ export interface ParsedFile {
   envRefs: string[];
 }
 
-export interface LoadedRequirements extends Omit<ParsedFile, 'includes' | 'constraints'> {
+/** What the build needs from the files together; pip and uv read the option lines from the files themselves. */
+export interface LoadedRequirements extends Omit<ParsedFile, 'includes' | 'constraints' | 'options'> {
   /** The root file and every file it includes, in reading order, with the exact bytes read (for the cache key). */
   files: { path: string; content: string }[];
 }
@@ -338,7 +339,6 @@ function splitArgs(line: string, file: string, lineNo: number): string[] {
 export async function loadRequirements(path: string): Promise<LoadedRequirements> {
   const loaded: LoadedRequirements = {
     requirements: [],
-    options: { extraIndexUrls: [], findLinks: [], noIndex: false, requireHashes: false, pre: false },
     envRefs: [],
     files: [],
   };
@@ -361,7 +361,6 @@ export async function loadRequirements(path: string): Promise<LoadedRequirements
     loaded.files.push({ path: abs, content });
     const parsed = parseRequirementsText(content, abs);
     loaded.requirements.push(...parsed.requirements);
-    mergeOptions(loaded.options, parsed.options);
     for (const ref of parsed.envRefs) if (!loaded.envRefs.includes(ref)) loaded.envRefs.push(ref);
     for (const inc of [...parsed.includes, ...parsed.constraints]) {
       if (URL_SCHEME.test(inc)) {
@@ -374,13 +373,4 @@ export async function loadRequirements(path: string): Promise<LoadedRequirements
   };
   await visit(path);
   return loaded;
-}
-
-function mergeOptions(into: RequirementsOptions, from: RequirementsOptions): void {
-  into.indexUrl = from.indexUrl ?? into.indexUrl;
-  into.extraIndexUrls.push(...from.extraIndexUrls);
-  into.findLinks.push(...from.findLinks);
-  into.noIndex ||= from.noIndex;
-  into.requireHashes ||= from.requireHashes;
-  into.pre ||= from.pre;
 }

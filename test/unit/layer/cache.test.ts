@@ -12,7 +12,6 @@ const base: CacheKeyInput = {
   layerName: 'deps',
   requirements: {
     requirements: [],
-    options: { extraIndexUrls: [], findLinks: [], noIndex: false, requireHashes: false, pre: false },
     envRefs: ['TOKEN'],
     files: [
       { path: '/proj/requirements.txt', content: '-r base.txt\nflask\n' },
