@@ -156,11 +156,11 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
   const tmpZip = join(outDir, `.${fileBase}.zip.${randomBytes(6).toString('hex')}.tmp`);
   const warnings: string[] = [];
   try {
-    await install({ installer, uvPath, python, pipConfig, target, root, request, options, env, context, log, progress });
+    await install({ installer, uvPath, python, pipConfig, target, root, requirementsPath: requirements.files[0].path, options, env, context, log, progress });
     if (options.allowSourceBuilds) {
       warnings.push(l10n.t('Source builds were allowed: packages without a wheel were compiled on this machine and may not load on Lambda.'));
     }
-    const bytecode = python.major === 3 && `3.${python.minor}` === target.pythonVersion;
+    const bytecode = `3.${python.minor}` === target.pythonVersion; // probePython accepts only Python 3
     if (bytecode) {
       progress({ message: l10n.t('Compiling bytecode') });
       await compileBytecode(python.executable, root, env, log, signal);
@@ -249,7 +249,8 @@ interface InstallStep {
   pipConfig: PipConfig;
   target: Target;
   root: string;
-  request: BuildRequest;
+  /** The root requirements file, absolute. */
+  requirementsPath: string;
   options: BuildOptions;
   env: NodeJS.ProcessEnv;
   context: BuildContext;
@@ -258,8 +259,7 @@ interface InstallStep {
 }
 
 async function install(step: InstallStep): Promise<void> {
-  const { target, options, log, progress } = step;
-  const requirementsPath = resolve(step.request.requirementsPath);
+  const { target, options, log, progress, requirementsPath } = step;
   const argsInput = {
     target,
     targetDir: step.root,
