@@ -30,7 +30,7 @@ export interface InvokeHistory {
   order: string[];
 }
 
-export const MAX_ENTRIES_PER_FUNCTION = 10;
+const MAX_ENTRIES_PER_FUNCTION = 10;
 export const MAX_FUNCTIONS = 50;
 export const MAX_PAYLOAD_CHARS = 2048;
 

@@ -34,7 +34,7 @@ class JsonSyntax extends Error {
 }
 
 /** Finds the first syntax error of text that JSON.parse rejected. */
-export function locateJsonError(text: string): { offset: number; message: string } {
+function locateJsonError(text: string): { offset: number; message: string } {
   let i = 0;
   const ws = () => {
     while (i < text.length && ' \t\n\r'.includes(text[i])) i++;

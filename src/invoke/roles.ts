@@ -43,7 +43,7 @@ export async function listLambdaRoles(iam: IAMClient, signal?: AbortSignal): Pro
  * True when a trust policy (IAM returns it URL-encoded) has an Allow statement for sts:AssumeRole
  * with lambda.amazonaws.com among the service principals.
  */
-export function lambdaCanAssume(document: string | undefined): boolean {
+function lambdaCanAssume(document: string | undefined): boolean {
   if (!document) return false;
   let policy: unknown;
   try {

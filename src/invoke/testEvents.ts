@@ -9,8 +9,8 @@ import { checkJson } from './jsonCheck';
  * `.lambda-layers/events/<function>/<event>.json`. They are ordinary files so users can edit,
  * diff and commit them; the editor shell opens them, this module lists, creates and validates them.
  */
-export const EVENTS_FOLDER = join('.lambda-layers', 'events');
-export const DEFAULT_EVENT = '{}\n';
+const EVENTS_FOLDER = join('.lambda-layers', 'events');
+const DEFAULT_EVENT = '{}\n';
 
 export interface TestEventRef {
   functionName: string;

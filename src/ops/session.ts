@@ -31,7 +31,7 @@ export function openSession(settings: ConnectionSettings, options?: ClientFactor
  * Connection settings from command-line flags, falling back to the profile and environment like the
  * AWS CLI. An endpoint without a profile is a local endpoint (sandbox, moto) that takes any credentials.
  */
-export async function settingsFromFlags(
+async function settingsFromFlags(
   flags: { endpoint?: string; region?: string; profile?: string },
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ConnectionSettings> {

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { LayerManifest } from '../layer/manifest';
 import { renderReport, type ReportLabels } from '../layer/report';
 
-export const REPORT_VIEW_TYPE = 'lambdaLayers.buildReport';
+const REPORT_VIEW_TYPE = 'lambdaLayers.buildReport';
 
 /** Open report panels by manifest path: showing a report again reveals its panel, a rebuild updates it. */
 const open = new Map<string, vscode.WebviewPanel>();

@@ -5,7 +5,7 @@ import { errorMessage } from '../util/errors';
 import type { Log } from '../util/log';
 
 /** Relative to the workspace folder unless absolute. Matches the setting's default in package.json. */
-export const DEFAULT_OUTPUT_DIRECTORY = '.lambda-layers/build';
+const DEFAULT_OUTPUT_DIRECTORY = '.lambda-layers/build';
 
 /** The `lambdaLayers.build.*` settings for one requirements file (workspace-folder settings apply). */
 export interface BuildSettings {
@@ -29,7 +29,7 @@ export async function readBuildSettings(requirements: vscode.Uri, log: Log): Pro
 }
 
 /** Where builds of this file go: the setting resolved against its workspace folder (or its own folder outside one). */
-export function outputDirectoryFor(resource: vscode.Uri): string {
+function outputDirectoryFor(resource: vscode.Uri): string {
   const folder = vscode.workspace.getWorkspaceFolder(resource);
   const base = folder?.uri.fsPath ?? path.dirname(resource.fsPath);
   return resolveOutputDirectory(base, vscode.workspace.getConfiguration('lambdaLayers.build', resource));
