@@ -3,8 +3,8 @@ import { invalidParameter, notFound, validationError } from './wire';
 
 export const functionArn = (region: string, name: string) => `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${name}`;
 export const functionNotFound = (region: string, name: string) => notFound(`Function not found: ${functionArn(region, name)}`);
-export const layerArn = (region: string, name: string, account = ACCOUNT_ID) => `arn:aws:lambda:${region}:${account}:layer:${name}`;
-export const layerVersionArn = (region: string, name: string, version: number, account = ACCOUNT_ID) =>
+export const layerArn = (region: string, name: string, account: string) => `arn:aws:lambda:${region}:${account}:layer:${name}`;
+export const layerVersionArn = (region: string, name: string, version: number, account: string) =>
   `${layerArn(region, name, account)}:${version}`;
 
 export const FUNCTION_NAME_PATTERN =

@@ -1,5 +1,5 @@
+import { errorMessage } from '../util/errors';
 import type { Log } from '../util/log';
-import { functionArn } from './arn';
 import type { CodeCache } from './codeCache';
 import { runPython, type RunPythonResult } from './runtime/runPython';
 import { UnsafeZipError } from './runtime/extractZip';
@@ -54,7 +54,6 @@ export class Invoker {
         region: r.region,
         signal: this.controller.signal,
         requestId: r.requestId,
-        functionArn: functionArn(r.region, fn.name),
         clientContext: r.clientContext,
       });
     } finally {
@@ -67,7 +66,7 @@ export class Invoker {
     const work = this.run(r).then(
       (result) => this.log.info(result.log.trimEnd()),
       (e: unknown) => {
-        if (!this.controller.signal.aborted) this.log.warn(`async invoke of ${r.fn.name} failed: ${e instanceof Error ? e.message : String(e)}`);
+        if (!this.controller.signal.aborted) this.log.warn(`async invoke of ${r.fn.name} failed: ${errorMessage(e)}`);
       },
     );
     this.background.add(work);

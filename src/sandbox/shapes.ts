@@ -1,11 +1,10 @@
 // Stored records → the JSON shapes Lambda answers with (field order as AWS prints them).
 import { functionArn, layerArn, layerVersionArn } from './arn';
-import { ACCOUNT_ID } from './limits';
 import type { FunctionRecord, LayerVersionRecord } from './store/records';
 
 export const blobUrl = (baseUrl: string, hex: string) => `${baseUrl}/_sandbox/blobs/${hex}.zip`;
 
-export function layerVersionListItem(region: string, r: LayerVersionRecord, account = ACCOUNT_ID) {
+export function layerVersionListItem(region: string, r: LayerVersionRecord, account: string) {
   return {
     LayerVersionArn: layerVersionArn(region, r.name, r.version, account),
     Version: r.version,
@@ -17,7 +16,7 @@ export function layerVersionListItem(region: string, r: LayerVersionRecord, acco
   };
 }
 
-export function layerVersion(region: string, baseUrl: string, r: LayerVersionRecord, account = ACCOUNT_ID) {
+export function layerVersion(region: string, baseUrl: string, r: LayerVersionRecord, account: string) {
   return {
     Content: { Location: blobUrl(baseUrl, r.blob), CodeSha256: r.codeSha256, CodeSize: r.codeSize },
     LayerArn: layerArn(region, r.name, account),
@@ -25,7 +24,7 @@ export function layerVersion(region: string, baseUrl: string, r: LayerVersionRec
   };
 }
 
-export function layersListItem(region: string, latest: LayerVersionRecord, account = ACCOUNT_ID) {
+export function layersListItem(region: string, latest: LayerVersionRecord, account: string) {
   return {
     LayerName: latest.name,
     LayerArn: layerArn(region, latest.name, account),

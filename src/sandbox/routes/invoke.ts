@@ -1,3 +1,4 @@
+import { errorMessage } from '../../util/errors';
 import { functionArn } from '../arn';
 import type { SandboxContext } from '../context';
 import { LOG_TAIL_BYTES, MAX_ASYNC_PAYLOAD_BYTES, MAX_SYNC_PAYLOAD_BYTES } from '../limits';
@@ -59,8 +60,7 @@ function checkPayload(payload: Buffer): Buffer {
   try {
     JSON.parse(payload.toString('utf8'));
   } catch (e) {
-    const detail = e instanceof Error ? e.message : String(e);
-    throw invalidContent(`Could not parse request body into json: Could not parse payload into json: ${detail}`);
+    throw invalidContent(`Could not parse request body into json: Could not parse payload into json: ${errorMessage(e)}`);
   }
   return payload;
 }

@@ -84,7 +84,7 @@ class Extraction {
       if (name === '' || name === '.') return;
       throw new UnsafeZipError(`zip entry '${entry.fileName}' points outside the destination`);
     }
-    if (this.bytes + entry.uncompressedSize > this.options.maxUnzippedBytes) this.tooBig();
+    if (this.bytes + entry.uncompressedSize > this.options.maxUnzippedBytes) throw this.tooBig();
 
     const unixMode = entry.versionMadeBy >> 8 === 3 ? (entry.externalFileAttributes >>> 16) & 0xffff : 0;
     const target = join(this.root, ...segments);
@@ -101,15 +101,15 @@ class Extraction {
     }
   }
 
-  private tooBig(): never {
-    throw new UnsafeZipError(`unzipped size exceeds the limit of ${this.options.maxUnzippedBytes} bytes`);
+  private tooBig(): UnsafeZipError {
+    return new UnsafeZipError(`unzipped size exceeds the limit of ${this.options.maxUnzippedBytes} bytes`);
   }
 
   private counter(): Transform {
     return new Transform({
       transform: (chunk: Buffer, _enc, cb) => {
         this.bytes += chunk.length;
-        if (this.bytes > this.options.maxUnzippedBytes) return cb(new UnsafeZipError(`unzipped size exceeds the limit of ${this.options.maxUnzippedBytes} bytes`));
+        if (this.bytes > this.options.maxUnzippedBytes) return cb(this.tooBig());
         cb(null, chunk);
       },
     });

@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { CancelledError } from '../../util/errors';
 import { writeFileAtomic } from '../../util/fsAtomic';
-import { INIT_TIMEOUT_MS } from '../limits';
+import { functionArn } from '../arn';
+import { DEFAULT_REGION, INIT_TIMEOUT_MS } from '../limits';
 import { BOOTSTRAP_PY } from './bootstrap.py';
 import { ChannelReader, type ChannelMessage } from './channel';
 import { lambdaEnv } from './env';
@@ -32,8 +33,6 @@ export interface RunPythonOptions {
   signal?: AbortSignal;
   /** Defaults to a fresh UUID. */
   requestId?: string;
-  /** Defaults to an ARN in account 123456789012. */
-  functionArn?: string;
   /** The JSON of X-Amz-Client-Context (already base64-decoded). */
   clientContext?: string;
 }
@@ -62,7 +61,7 @@ export async function runPython(o: RunPythonOptions): Promise<RunPythonResult> {
   const mismatch = pythonMismatch(o.runtime, python);
   const bootstrap = await bootstrapFile();
   const requestId = o.requestId ?? randomUUID();
-  const region = o.region ?? 'us-east-1';
+  const region = o.region ?? DEFAULT_REGION;
   const log = new LogBuffer();
   log.add(`INIT_START Runtime Version: local-python:${python.version}\n`);
   if (mismatch) log.add(`SANDBOX_WARNING: ${mismatch}\n`);
@@ -70,7 +69,7 @@ export async function runPython(o: RunPythonOptions): Promise<RunPythonResult> {
   const env = {
     ...lambdaEnv({ ...o, runtimeDir: dirname(bootstrap), region, userEnv: o.env }),
     _SANDBOX_REQUEST_ID: requestId,
-    _SANDBOX_FUNCTION_ARN: o.functionArn ?? `arn:aws:lambda:${region}:123456789012:function:${o.functionName}`,
+    _SANDBOX_FUNCTION_ARN: functionArn(region, o.functionName),
     _SANDBOX_TIMEOUT_MS: String(Math.round(o.timeoutSeconds * 1000)),
     _SANDBOX_CLIENT_CONTEXT: o.clientContext ?? '',
     _SANDBOX_OPT_DIR: o.optDir,

@@ -72,7 +72,7 @@ export class LayerStore {
     return [...this.layers.entries()].filter(([, e]) => e.versions.size > 0).map(([n]) => n).sort();
   }
 
-  /** Removes a version; true when it existed. */
+  /** Removes a version; returns its record, or undefined when there was none. */
   delete(name: string, version: number): Promise<LayerVersionRecord | undefined> {
     return this.mutex.run(name, async () => {
       const entry = this.layers.get(name);

@@ -7,7 +7,6 @@ import { LayerStore } from './layers';
 import type { FunctionRecord } from './records';
 
 export interface RegionStore {
-  region: string;
   layers: LayerStore;
   functions: FunctionStore;
 }
@@ -86,7 +85,7 @@ export class Store {
 
   private create(region: string): RegionStore {
     const base = join(this.dataDir, 'regions', region);
-    const r = { region, layers: new LayerStore(join(base, 'layers')), functions: new FunctionStore(join(base, 'functions')) };
+    const r = { layers: new LayerStore(join(base, 'layers')), functions: new FunctionStore(join(base, 'functions')) };
     this.regions.set(region, r);
     return r;
   }
