@@ -169,8 +169,7 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
     }
     progress({ message: l10n.t('Checking compatibility'), increment: SHARE.bytecode });
 
-    const tree = await walkTree(root, signal);
-    const dists = await readDistInfos(root);
+    const [tree, dists] = await Promise.all([walkTree(root, signal), readDistInfos(root)]);
     const owners = ownerMap(dists);
     const packages = summarizePackages(tree, dists, owners);
     if (tree.totalSize > UNZIPPED_LIMIT) throw new UserError(unzippedLimitMessage(tree.totalSize, packages));

@@ -77,24 +77,24 @@ export function topLevelFromRecord(files: string[]): string[] {
 
 export async function readDistInfos(root: string): Promise<DistInfo[]> {
   const entries = await fs.readdir(root, { withFileTypes: true }).catch(() => []);
-  const dists: DistInfo[] = [];
-  for (const e of entries) {
-    if (!e.isDirectory() || !e.name.endsWith('.dist-info')) continue;
-    const dir = join(root, e.name);
-    const read = (f: string) => fs.readFile(join(dir, f), 'utf8').catch(() => undefined);
-    const [metadata, record, topLevel] = await Promise.all([read('METADATA'), read('RECORD'), read('top_level.txt')]);
-    const meta = parseMetadata(metadata ?? '');
-    const fallback = /^(.+?)-([^-]+)\.dist-info$/.exec(e.name);
-    const files = parseRecord(record ?? '');
-    dists.push({
-      dir: e.name,
-      name: meta.name ?? fallback?.[1] ?? e.name,
-      version: meta.version ?? fallback?.[2] ?? '',
-      files,
-      topLevel: topLevel !== undefined ? topLevel.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).sort() : topLevelFromRecord(files),
-    });
-  }
+  const distDirs = entries.filter((e) => e.isDirectory() && e.name.endsWith('.dist-info')).map((e) => e.name);
+  const dists = await Promise.all(distDirs.map((name) => readDistInfo(root, name)));
   return dists.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+}
+
+async function readDistInfo(root: string, dirName: string): Promise<DistInfo> {
+  const read = (f: string) => fs.readFile(join(root, dirName, f), 'utf8').catch(() => undefined);
+  const [metadata, record, topLevel] = await Promise.all([read('METADATA'), read('RECORD'), read('top_level.txt')]);
+  const meta = parseMetadata(metadata ?? '');
+  const fallback = /^(.+?)-([^-]+)\.dist-info$/.exec(dirName);
+  const files = parseRecord(record ?? '');
+  return {
+    dir: dirName,
+    name: meta.name ?? fallback?.[1] ?? dirName,
+    version: meta.version ?? fallback?.[2] ?? '',
+    files,
+    topLevel: topLevel !== undefined ? topLevel.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).sort() : topLevelFromRecord(files),
+  };
 }
 
 /**
