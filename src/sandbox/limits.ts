@@ -2,6 +2,8 @@
 
 export const ACCOUNT_ID = '123456789012';
 export const DEFAULT_REGION = 'us-east-1';
+/** What a region name looks like: taken from a credential scope, and a folder name under the data dir. */
+export const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /** PublishLayerVersion / CreateFunction / UpdateFunctionCode: 50 MiB zip after base64 inside JSON. */
 export const MAX_UPLOAD_REQUEST_BYTES = 69_905_067;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Log } from '../util/log';
-import { ACCOUNT_ID, DEFAULT_REGION } from './limits';
+import { ACCOUNT_ID, DEFAULT_REGION, REGION_NAME } from './limits';
 import { ApiError, sendError, tooLarge, invalidParameter } from './wire';
 
 export interface RequestContext {
@@ -27,8 +27,6 @@ interface Route {
   segments: string[];
   handler: Handler;
 }
-
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /** A tiny method + path-template router (`/2015-03-31/functions/:FunctionName`). */
 export class Router {
@@ -104,7 +102,7 @@ function safeDecode(s: string): string {
 function regionOf(req: IncomingMessage): string {
   const auth = req.headers.authorization ?? '';
   const m = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(auth);
-  return m && REGION.test(m[1]) ? m[1] : DEFAULT_REGION;
+  return m && REGION_NAME.test(m[1]) ? m[1] : DEFAULT_REGION;
 }
 
 function accountOf(req: IncomingMessage): string {

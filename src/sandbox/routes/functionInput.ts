@@ -1,8 +1,8 @@
 // Validation of the configuration fields CreateFunction and UpdateFunctionConfiguration share.
 import { parseLayerVersionArn, LAYER_VERSION_ARN_PATTERN } from '../arn';
 import { MAX_DESCRIPTION, MAX_LAYERS_PER_FUNCTION, MAX_MEMORY_MB, MAX_TIMEOUT_SECONDS, MAX_UNZIPPED_BYTES, MIN_MEMORY_MB } from '../limits';
-import type { LayerStore } from '../store/layers';
 import type { FunctionLayerRecord } from '../store/records';
+import type { Store } from '../store/store';
 import { ARCHITECTURES, Problems, RUNTIMES } from '../validate';
 import { invalidParameter } from '../wire';
 
@@ -65,7 +65,7 @@ export function checkConfigFields(body: ConfigFields): void {
 }
 
 /** Resolves a Layers list with Lambda's checks and messages, in Lambda's order; any account's layers may be used. */
-export function resolveLayers(region: string, arns: string[], layersOf: (account: string) => LayerStore): FunctionLayerRecord[] {
+export function resolveLayers(region: string, arns: string[], store: Store): FunctionLayerRecord[] {
   if (arns.length > MAX_LAYERS_PER_FUNCTION) throw invalidParameter(`Cannot reference more than ${MAX_LAYERS_PER_FUNCTION} layers.`);
   const refs = arns.map((arn) => parseLayerVersionArn(arn)!);
   const seen = new Map<string, string>();
@@ -84,7 +84,7 @@ export function resolveLayers(region: string, arns: string[], layersOf: (account
     throw invalidParameter(`Layers are not in the same region as the function. Layers are expected to be in region ${region}.`);
   }
   return refs.map((ref) => {
-    const record = layersOf(ref.account).get(ref.name, ref.version);
+    const record = store.layers(region, ref.account).get(ref.name, ref.version);
     if (!record) throw invalidParameter(`Layer version ${ref.arn} does not exist.`);
     return { arn: ref.arn, codeSize: record.codeSize, codeSha256: record.codeSha256, blob: record.blob, unzippedSize: record.unzippedSize };
   });

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { ACCOUNT_ID } from '../limits';
+import { ACCOUNT_ID, REGION_NAME } from '../limits';
 import { BlobStore } from './blobs';
 import { FunctionStore } from './functions';
 import { LayerStore } from './layers';
@@ -11,7 +11,6 @@ export interface RegionStore {
   functions: FunctionStore;
 }
 
-const REGION_DIR = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const ACCOUNT_DIR = /^\d{12}$/;
 
 /**
@@ -37,7 +36,7 @@ export class Store {
     await fs.mkdir(regionsDir, { recursive: true });
     const loaded: { region: string; fn: FunctionRecord }[] = [];
     for (const region of await fs.readdir(regionsDir)) {
-      if (!REGION_DIR.test(region)) continue;
+      if (!REGION_NAME.test(region)) continue;
       const r = this.create(region);
       await r.layers.load();
       for (const fn of await r.functions.load()) loaded.push({ region, fn });
@@ -45,7 +44,7 @@ export class Store {
     const accountsDir = join(this.dataDir, 'accounts');
     await fs.mkdir(accountsDir, { recursive: true });
     for (const account of (await fs.readdir(accountsDir)).filter((a) => ACCOUNT_DIR.test(a))) {
-      for (const region of (await fs.readdir(join(accountsDir, account))).filter((r) => REGION_DIR.test(r))) {
+      for (const region of (await fs.readdir(join(accountsDir, account))).filter((r) => REGION_NAME.test(r))) {
         await this.layers(region, account).load();
       }
     }
