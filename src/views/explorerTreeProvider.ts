@@ -10,20 +10,23 @@ import { ExplorerItem, type TreeContext } from './items/explorerItem';
 import { StatusItem } from './items/statusItem';
 
 /** Root items shown at first and added per "Show more": VS Code renders thousands, but nobody scrolls them. */
-export const DISPLAY_PAGE = 500;
+const DISPLAY_PAGE = 500;
 
 /**
  * Shared root behaviour of the two views: connection and load states as status nodes (or nothing, so
  * the welcome content shows), progressive display while pages arrive, and "Show more" past a page.
  * Subclasses say which model items are roots and which changes touch which element.
  */
-export abstract class ExplorerTreeProvider<E extends { readonly name: string }, T extends ExplorerItem & { readonly name: string }>
+export abstract class ExplorerTreeProvider<
+  E extends { readonly name: string },
+  T extends ExplorerItem & { readonly name: string; update(entry: E): void },
+>
   implements vscode.TreeDataProvider<ExplorerItem>, vscode.Disposable
 {
   private readonly changed = new vscode.EventEmitter<ExplorerItem | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   /** Root items last handed to VS Code, by name: targeted refreshes must pass the same objects. */
-  protected readonly shownItems = new Map<string, T>();
+  private readonly shownItems = new Map<string, T>();
   private limit = DISPLAY_PAGE;
   private readonly detailsRequested = new Set<string>();
   private readonly subscriptions: vscode.Disposable[];
@@ -45,16 +48,17 @@ export abstract class ExplorerTreeProvider<E extends { readonly name: string }, 
     ];
   }
 
+  /** The model changes that refresh the root, and those that name one root entry. */
+  protected abstract readonly changeKinds: { readonly root: ModelChange['kind']; readonly entry: ModelChange['kind'] };
   /** The model's root entries for this view, in display order. */
   protected abstract entries(model: ExplorerModel): readonly E[];
-  /** The item for an entry: `previous` (the one VS Code already holds) updated, or a new one. */
-  protected abstract toItem(entry: E, previous: T | undefined): T;
+  /** One root entry by name. */
+  protected abstract entry(model: ExplorerModel, name: string): E | undefined;
+  protected abstract createItem(entry: E): T;
   /** Whether the model has delivered all root entries of this view. */
   protected abstract isComplete(progress: ModelProgress): boolean;
   protected abstract loadingLabel(progress: ModelProgress): string;
   protected abstract emptyLabel(region: string): string;
-  /** Which element a model change touches: `undefined` = the root, `null` = nothing in this view. */
-  protected abstract affected(change: ModelChange, model: ExplorerModel): T | undefined | null;
 
   getTreeItem(element: ExplorerItem): vscode.TreeItem {
     return element;
@@ -135,6 +139,25 @@ export abstract class ExplorerTreeProvider<E extends { readonly name: string }, 
     }
     const target = this.affected(change, model);
     if (target !== null) this.changed.fire(target);
+  }
+
+  /** Which element a model change touches: `undefined` = the root, `null` = nothing in this view. */
+  private affected(change: ModelChange, model: ExplorerModel): T | undefined | null {
+    if (change.kind === this.changeKinds.root) return undefined;
+    if (change.kind !== this.changeKinds.entry || !('name' in change)) return null;
+    const item = this.shownItems.get(change.name);
+    const entry = this.entry(model, change.name);
+    if (!item) return null; // not displayed (yet): its root refresh will show it
+    if (!entry) return undefined; // gone: the root drops it
+    item.update(entry);
+    return item;
+  }
+
+  /** The item for an entry: the one VS Code already holds, updated, or a new one. */
+  private toItem(entry: E, previous: T | undefined): T {
+    if (!previous) return this.createItem(entry);
+    previous.update(entry);
+    return previous;
   }
 
   /** The view's progress bar while connecting or loading (the "Loading…" row may be scrolled out of sight). */

@@ -1,18 +1,23 @@
 import * as vscode from 'vscode';
 import type { ExplorerModel } from '../model/explorerModel';
-import type { FunctionNode, ModelChange, ModelProgress } from '../model/nodes';
+import type { FunctionNode, ModelProgress } from '../model/nodes';
 import { ExplorerTreeProvider } from './explorerTreeProvider';
 import { FunctionItem } from './items/functionItem';
 
 export class FunctionsTreeProvider extends ExplorerTreeProvider<FunctionNode, FunctionItem> {
+  /** Newer-version and external marks arrive as `functions`. */
+  protected readonly changeKinds = { root: 'functions', entry: 'function' } as const;
+
   protected entries(model: ExplorerModel): readonly FunctionNode[] {
     return model.functions;
   }
 
-  protected toItem(fn: FunctionNode, previous: FunctionItem | undefined): FunctionItem {
-    if (!previous) return new FunctionItem(fn);
-    previous.update(fn);
-    return previous;
+  protected entry(model: ExplorerModel, name: string): FunctionNode | undefined {
+    return model.getFunction(name);
+  }
+
+  protected createItem(fn: FunctionNode): FunctionItem {
+    return new FunctionItem(fn);
   }
 
   protected isComplete(progress: ModelProgress): boolean {
@@ -25,16 +30,5 @@ export class FunctionsTreeProvider extends ExplorerTreeProvider<FunctionNode, Fu
 
   protected emptyLabel(region: string): string {
     return vscode.l10n.t('No functions in {0}', region);
-  }
-
-  protected affected(change: ModelChange, model: ExplorerModel): FunctionItem | undefined | null {
-    if (change.kind === 'functions') return undefined;
-    if (change.kind !== 'function') return null; // newer-version and external marks arrive as `functions`
-    const item = this.shownItems.get(change.name);
-    const fn = model.getFunction(change.name);
-    if (!item) return null; // not displayed (yet): its root refresh will show it
-    if (!fn) return undefined; // gone: the root drops it
-    item.update(fn);
-    return item;
   }
 }

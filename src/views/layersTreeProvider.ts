@@ -1,18 +1,23 @@
 import * as vscode from 'vscode';
 import type { ExplorerModel } from '../model/explorerModel';
-import type { LayerNode, ModelChange, ModelProgress } from '../model/nodes';
+import type { LayerNode, ModelProgress } from '../model/nodes';
 import { ExplorerTreeProvider } from './explorerTreeProvider';
 import { LayerItem } from './items/layerItem';
 
 export class LayersTreeProvider extends ExplorerTreeProvider<LayerNode, LayerItem> {
+  /** Used-by lists arrive as `layer` changes too. */
+  protected readonly changeKinds = { root: 'layers', entry: 'layer' } as const;
+
   protected entries(model: ExplorerModel): readonly LayerNode[] {
     return model.layers;
   }
 
-  protected toItem(layer: LayerNode, previous: LayerItem | undefined): LayerItem {
-    if (!previous) return new LayerItem(layer);
-    previous.update(layer);
-    return previous;
+  protected entry(model: ExplorerModel, name: string): LayerNode | undefined {
+    return model.getLayer(name);
+  }
+
+  protected createItem(layer: LayerNode): LayerItem {
+    return new LayerItem(layer);
   }
 
   protected isComplete(progress: ModelProgress): boolean {
@@ -25,16 +30,5 @@ export class LayersTreeProvider extends ExplorerTreeProvider<LayerNode, LayerIte
 
   protected emptyLabel(region: string): string {
     return vscode.l10n.t('No layers in {0}', region);
-  }
-
-  protected affected(change: ModelChange, model: ExplorerModel): LayerItem | undefined | null {
-    if (change.kind === 'layers') return undefined;
-    if (change.kind !== 'layer') return null; // used-by lists arrive as `layer` changes too
-    const item = this.shownItems.get(change.name);
-    const layer = model.getLayer(change.name);
-    if (!item) return null; // not displayed (yet): its root refresh will show it
-    if (!layer) return undefined; // gone: the root drops it
-    item.update(layer);
-    return item;
   }
 }
