@@ -1,14 +1,16 @@
 /**
  * The layer zip writer against archiver, the library the design first named for it: the same installed tree
- * (the build benchmark's wheelhouse, installed once without bytecode) zipped by ours (src/layer/zip.ts) and by
+ * (the build benchmark's wheelhouse, installed once without bytecode, listed as a build lists it) zipped by ours (src/layer/zip.ts) and by
  * archiver configured for the same deterministic output (sorted entries appended in order, one fixed date,
  * 0644/0755 modes, level 6), alternating, same run. Prints `zip.write ours/archiver time=… size=…`.
  */
 import { createWriteStream, statSync } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import archiver from 'archiver';
+import { zipInputs } from '../src/layer/build';
+import { walkTree } from '../src/layer/scan';
 import { writeZipFile, type ZipInput } from '../src/layer/zip';
 import { offlinePipEnv } from '../test/fixtures/wheels';
 import { ensureWheelhouse } from './build.bench';
@@ -26,7 +28,7 @@ export default async function bench(): Promise<string[]> {
     const wheels = (await readdir(wheelhouse)).filter((f) => f.endsWith('.whl')).map((f) => join(wheelhouse, f));
     const env = { ...process.env, ...offlinePipEnv(wheelhouse) };
     await run('python3', ['-m', 'pip', 'install', '-q', '--no-deps', '--no-compile', '-t', join(work, 'python'), ...wheels], { env });
-    const inputs = await tree(work);
+    const inputs = zipInputs(await walkTree(join(work, 'python')));
     const oursRuns: number[] = [];
     const archiverRuns: number[] = [];
     for (let i = 0; i < RUNS; i++) {
@@ -43,23 +45,6 @@ export default async function bench(): Promise<string[]> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-}
-
-/** Every folder and file under `root`, as the build hands them to the writer. */
-async function tree(root: string): Promise<ZipInput[]> {
-  const inputs: ZipInput[] = [];
-  const walk = async (dir: string) => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      const name = relative(root, path).split('\\').join('/');
-      if (entry.isDirectory()) {
-        inputs.push({ name: `${name}/` });
-        await walk(path);
-      } else inputs.push({ name, file: { path, size: (await stat(path)).size } });
-    }
-  };
-  await walk(join(root, 'python'));
-  return inputs;
 }
 
 async function archiverZip(inputs: ZipInput[], out: string): Promise<void> {

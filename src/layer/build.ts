@@ -300,7 +300,7 @@ async function install(step: InstallStep): Promise<void> {
 }
 
 /** python/ and every folder as explicit entries (so they get 0755), then every file. */
-function zipInputs(tree: StagedTree): ZipInput[] {
+export function zipInputs(tree: StagedTree): ZipInput[] {
   return [
     { name: 'python/' },
     ...tree.dirs.map((d) => ({ name: `python/${d}/` })),
