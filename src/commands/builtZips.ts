@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readManifest, type LayerManifest } from '../layer/manifest';
-import { manifestPathFor } from '../ops/manifest';
+import { manifestPathFor } from '../layer/manifest';
 import { CancelledError } from '../util/errors';
 import { formatBytes } from '../util/format';
 import { allOutputDirectories } from '../vscode/buildSettings';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { readManifest } from '../layer/manifest';
-import { manifestPathFor } from '../ops/manifest';
+import { manifestPathFor } from '../layer/manifest';
 import type { Services } from '../services';
 import { UserError } from '../util/errors';
 import { showReport } from '../views/reportPanel';

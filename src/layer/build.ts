@@ -12,7 +12,7 @@ import { cacheKey, reusableBuild } from './cache';
 import { ownerMap, readDistInfos } from './distInfo';
 import { chooseInstaller, pipInstallArgs, uvEnv, uvInstallArgs, untranslatablePipSettings, type Installer, type InstallerChoice } from './installer';
 import { classifyInstallerOutput, installFailureError } from './installerOutput';
-import { limitWarnings, summarizePackages, unzippedLimitMessage, UNZIPPED_LIMIT, MANIFEST_VERSION, type LayerManifest } from './manifest';
+import { limitWarnings, manifestPathFor, summarizePackages, unzippedLimitMessage, UNZIPPED_LIMIT, MANIFEST_VERSION, type LayerManifest } from './manifest';
 import { readPipConfig, type PipConfig } from './pipConfig';
 import { findOnPath, runProcess } from './processes';
 import { defaultPythonPath, probePython, requirePip, type PythonInfo } from './python';
@@ -113,7 +113,7 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
   const fileBase = request.fileBase ?? request.layerName;
   const outDir = resolve(request.outDir);
   const zipPath = join(outDir, `${fileBase}.zip`);
-  const manifestPath = join(outDir, `${fileBase}.manifest.json`);
+  const manifestPath = manifestPathFor(zipPath);
 
   progress({ message: l10n.t('Reading {0}', request.requirementsPath) });
   const requirements = await loadRequirements(request.requirementsPath);

@@ -6,6 +6,11 @@ import type { Architecture, Runtime } from './runtimes';
 import type { Installer } from './installer';
 import type { Incompatibility, StagedTree } from './scan';
 
+/** The manifest written next to `<name>.zip`: `<name>.manifest.json`. */
+export function manifestPathFor(zipPath: string): string {
+  return zipPath.replace(/\.zip$/i, '') + '.manifest.json';
+}
+
 export const MANIFEST_VERSION = 1;
 /** Lambda: function + all layers unzipped. */
 export const UNZIPPED_LIMIT = 262_144_000;

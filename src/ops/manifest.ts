@@ -1,11 +1,6 @@
 import type { LayerManifest } from '../layer/manifest';
 import type { KnownSizes } from './sizeGuard';
 
-/** Where the build (src/layer) writes the manifest of `<name>.zip`. */
-export function manifestPathFor(zipPath: string): string {
-  return zipPath.replace(/\.zip$/i, '') + '.manifest.json';
-}
-
 /**
  * A default layer description: "requests 2.32.3, urllib3 2.2.1 (+3 more)", at most `max` chars.
  * Deliberately not translated, and the build's translated "(other files)" entry (no version) is left

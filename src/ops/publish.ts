@@ -1,7 +1,6 @@
 import type { GetLayerVersionResponse } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import * as l10n from '@vscode/l10n';
 import { classifyAwsError } from '../aws/errors';
@@ -9,11 +8,12 @@ import type { LambdaGateway, PublishInput } from '../aws/types';
 import { CancelledError, UserError, isCancellation, throwIfAborted } from '../util/errors';
 import { formatBytes } from '../util/format';
 import { silentLog, type Log } from '../util/log';
-import { DIRECT_UPLOAD_LIMIT, readManifest, type LayerManifest } from '../layer/manifest';
-import { manifestPathFor, packageSummary } from './manifest';
+import { validateLayerName } from '../layer/build';
+import { sha256File } from '../layer/cache';
+import { DIRECT_UPLOAD_LIMIT, manifestPathFor, readManifest, type LayerManifest } from '../layer/manifest';
+import { isArchitecture } from '../layer/runtimes';
+import { packageSummary } from './manifest';
 
-const LAYER_NAME = /^[A-Za-z0-9_-]{1,140}$/;
-const ARCHITECTURES = ['x86_64', 'arm64'];
 
 export interface PublishRequest {
   zipPath: string;
@@ -62,7 +62,7 @@ export async function publishLayer(gateway: LambdaGateway, request: PublishReque
   const { signal } = options;
   const report = options.onProgress ?? (() => {});
   const log = options.log ?? silentLog;
-  validateName(request.name);
+  validateLayerName(request.name);
   const size = await zipSize(request.zipPath);
 
   report({ phase: 'hashing' });
@@ -115,12 +115,6 @@ export async function publishLayer(gateway: LambdaGateway, request: PublishReque
   return { kind: 'published', layerVersion, via, uploadedBytes: size, s3Key };
 }
 
-function validateName(name: string): void {
-  if (!LAYER_NAME.test(name)) {
-    throw new UserError(l10n.t('"{0}" is not a valid layer name: use 1 to 140 letters, digits, hyphens or underscores.', name));
-  }
-}
-
 async function zipSize(path: string): Promise<number> {
   const stat = await fs.stat(path).catch(() => undefined);
   if (!stat?.isFile()) throw new UserError(l10n.t('{0} does not exist. Build the layer first.', path));
@@ -129,10 +123,8 @@ async function zipSize(path: string): Promise<number> {
 }
 
 async function hashFile(path: string, signal?: AbortSignal): Promise<{ hex: string; base64: string }> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { signal })) hash.update(chunk as Buffer);
-  const digest = hash.digest();
-  return { hex: digest.toString('hex'), base64: digest.toString('base64') };
+  const hex = await sha256File(path, signal);
+  return { hex, base64: Buffer.from(hex, 'hex').toString('base64') };
 }
 
 function manifestMatches(m: LayerManifest, sha: { hex: string; base64: string }): boolean {
@@ -149,7 +141,7 @@ function resolveMetadata(r: PublishRequest, m: LayerManifest | undefined): Metad
   if (meta.description.length > 256) throw new UserError(l10n.t('The description is {0} characters; Lambda allows at most 256.', meta.description.length));
   if (meta.licenseInfo.length > 512) throw new UserError(l10n.t('The license is {0} characters; Lambda allows at most 512.', meta.licenseInfo.length));
   if (meta.runtimes.length > 15) throw new UserError(l10n.t('A layer can list at most 15 compatible runtimes.'));
-  const badArch = meta.architectures.find((a) => !ARCHITECTURES.includes(a));
+  const badArch = meta.architectures.find((a) => !isArchitecture(a));
   if (badArch !== undefined) throw new UserError(l10n.t('"{0}" is not a Lambda architecture; use x86_64 or arm64.', badArch));
   return meta;
 }

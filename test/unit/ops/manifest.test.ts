@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { manifestPathFor, packageSummary } from '../../../src/ops/manifest';
+import { manifestPathFor } from '../../../src/layer/manifest';
+import { packageSummary } from '../../../src/ops/manifest';
 import type { PackageEntry } from '../../../src/layer/manifest';
 
 const pkg = (name: string, version: string): PackageEntry => ({ name, version, size: 1, files: 1, topLevel: [] });
