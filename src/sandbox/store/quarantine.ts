@@ -61,7 +61,7 @@ export class Quarantine {
     }
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = parse(text);
     } catch (e) {
       const reason = text.length === 0 ? 'it is empty (0 bytes)' : `it is not valid JSON (${errorMessage(e)}), e.g. half written`;
       await this.move(path, reason, text, namesBlobs);
@@ -106,10 +106,13 @@ export class Quarantine {
   }
 }
 
+/** A record's text as JSON; a byte order mark (an editor used to repair it) is fine. */
+const parse = (text: string): unknown => JSON.parse(text.replace(/^\uFEFF/, ''));
+
 function isJson(text: string | undefined): boolean {
   if (text === undefined) return false;
   try {
-    JSON.parse(text);
+    parse(text);
     return true;
   } catch {
     return false;
