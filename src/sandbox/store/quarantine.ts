@@ -63,7 +63,7 @@ export class Quarantine {
     try {
       value = parse(text);
     } catch (e) {
-      const reason = text.length === 0 ? 'it is empty (0 bytes)' : `it is not valid JSON (${errorMessage(e)}), e.g. half written`;
+      const reason = text.length === 0 ? 'it is empty (0 bytes)' : `it is not valid JSON (${errorMessage(e)})`;
       await this.move(path, reason, text, namesBlobs);
       return undefined;
     }
