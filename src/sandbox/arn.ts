@@ -1,4 +1,5 @@
 import { ACCOUNT_ID } from './limits';
+import { Problems } from './validate';
 import { invalidParameter, notFound, validationError } from './wire';
 
 export const functionArn = (region: string, name: string) => `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${name}`;
@@ -10,6 +11,7 @@ export const layerVersionArn = (region: string, name: string, version: number, a
 export const FUNCTION_NAME_PATTERN =
   '(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?';
 const FUNCTION_NAME_RE = new RegExp(`^${FUNCTION_NAME_PATTERN}$`);
+const QUALIFIER_PATTERN = '\\$(LATEST(\\.PUBLISHED)?)|[a-zA-Z0-9-_$]+';
 export const LAYER_NAME_PATTERN = '(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+';
 const LAYER_NAME_RE = new RegExp(`^(?:${LAYER_NAME_PATTERN})$`);
 export const LAYER_VERSION_ARN_PATTERN = 'arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+';
@@ -39,6 +41,22 @@ export function parseFunctionName(raw: string, region: string, field = 'function
   const name = m[10];
   const qualifier = m[12];
   return qualifier ? { name, qualifier } : { name };
+}
+
+/**
+ * The qualifier a request names: in FunctionName (`name:q`, an ARN ending `:q`) or `?Qualifier=`. Both may be
+ * given only when they agree.
+ */
+export function qualifierOf(ref: FunctionRef, queryQualifier: string | null): string | undefined {
+  if (queryQualifier === null) return ref.qualifier;
+  const p = new Problems();
+  p.maxLength(queryQualifier, 'qualifier', 128);
+  p.pattern(queryQualifier, 'qualifier', QUALIFIER_PATTERN);
+  p.throwIfAny();
+  if (ref.qualifier !== undefined && ref.qualifier !== queryQualifier) {
+    throw invalidParameter('The derived qualifier from the function name does not match the specified qualifier.');
+  }
+  return queryQualifier;
 }
 
 /** A function reference that names something other than $LATEST cannot exist here. */

@@ -10,6 +10,7 @@ import { contentRoutes } from './routes/content';
 import { functionRoutes } from './routes/functions';
 import { invokeRoutes } from './routes/invoke';
 import { layerRoutes } from './routes/layers';
+import type { QuarantinedFile } from './store/quarantine';
 import { Store } from './store/store';
 
 export interface SandboxOptions {
@@ -26,13 +27,16 @@ export interface SandboxOptions {
 export interface Sandbox {
   url: string;
   port: number;
+  /** Damaged records this start moved to `quarantineDir` (the endpoint runs without them). */
+  quarantined: readonly QuarantinedFile[];
+  quarantineDir: string;
   close(): Promise<void>;
 }
 
 /** Starts the local Lambda-compatible endpoint on 127.0.0.1 over the data in `dataDir`. */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const log = options.log ?? silentLog;
-  const store = new Store(options.dataDir);
+  const store = new Store(options.dataDir, { log });
   const cache = new CodeCache(store.cacheDir);
   const lifecycle = new Lifecycle(options.updateDelayMs ?? 300, log);
   const invoker = new Invoker(store, cache, log);
@@ -73,6 +77,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   return {
     url,
     port,
+    quarantined: store.quarantine.entries,
+    quarantineDir: store.quarantine.dir,
     close: () =>
       (closing ??= (async () => {
         await invoker.close();

@@ -4,7 +4,8 @@ import { hasAnyCredentials, localConnection, resolveConnection, type ConnectionS
 import { classifyAwsError, toUserError, type ErrorContext } from '../aws/errors';
 import { SdkLambdaGateway } from '../aws/lambdaGateway';
 import type { LambdaGateway } from '../aws/types';
-import { startSandbox } from '../sandbox/server';
+import { quarantineNotice } from '../sandbox/quarantineNotice';
+import { startSandbox, type Sandbox } from '../sandbox/server';
 import { UserError, errorMessage } from '../util/errors';
 import type { Log } from '../util/log';
 import { readConnectionSettings, type ConnectionSettingValues } from './settings';
@@ -168,6 +169,7 @@ export class ConnectionController implements vscode.Disposable {
     try {
       const handle = await startSandbox({ dataDir: this.sandboxDataDir, port, log: this.log });
       this.sandbox = { url: handle.url, requestedPort: port, close: () => handle.close() };
+      this.warnAboutQuarantine(handle);
       return handle.url;
     } catch (e) {
       throw new UserError(
@@ -175,6 +177,16 @@ export class ConnectionController implements vscode.Disposable {
         e instanceof Error ? e.stack : undefined,
       );
     }
+  }
+
+  /** Damaged records the start set aside: one warning, with a way to the folder that holds them. */
+  private warnAboutQuarantine(sandbox: Sandbox): void {
+    const notice = quarantineNotice(sandbox.quarantined, sandbox.quarantineDir);
+    if (!notice) return;
+    const open = vscode.l10n.t('Open Folder');
+    void vscode.window.showWarningMessage(notice, open).then((choice) => {
+      if (choice === open) void vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(sandbox.quarantineDir), { forceNewWindow: true });
+    });
   }
 
   private async stopSandbox(): Promise<void> {

@@ -90,6 +90,17 @@ export function resolveLayers(region: string, arns: string[], store: Store): Fun
   });
 }
 
+/** A layer version whose zip is gone (lost, or deleted by hand) keeps its record but cannot be attached. */
+export async function requireLayerContent(store: Store, layers: FunctionLayerRecord[]): Promise<void> {
+  const missing = await store.blobs.firstMissing(layers.map((l) => l.blob));
+  const layer = layers.find((l) => l.blob === missing);
+  if (layer) {
+    throw invalidParameter(
+      `Layer version ${layer.arn} cannot be used: its content (${layer.blob}.zip) is missing from the endpoint's data folder. Publish the layer again and use the new version.`,
+    );
+  }
+}
+
 /** Function code plus layers must fit in 250 MB unzipped. */
 export function checkTotalSize(codeUnzipped: number, layers: FunctionLayerRecord[]): void {
   const total = codeUnzipped + layers.reduce((n, l) => n + l.unzippedSize, 0);

@@ -7,7 +7,7 @@ import { functionConfiguration } from '../shapes';
 import type { FunctionRecord } from '../store/records';
 import { ARCHITECTURES, Problems, decodeZipFile } from '../validate';
 import { awsDate, conflict, functionPending, invalidParameter, preconditionFailed, sendJson, hexToBase64 } from '../wire';
-import { checkConfigFields, checkTotalSize, resolveLayers, type ConfigFields } from './functionInput';
+import { checkConfigFields, checkTotalSize, requireLayerContent, resolveLayers, type ConfigFields } from './functionInput';
 import { checkUploadedZip } from './upload';
 
 interface CreateBody extends ConfigFields {
@@ -62,6 +62,7 @@ export async function createFunction(ctx: RequestContext, sb: SandboxContext): P
   layers.forEach((l) => sb.store.blobs.pin(l.blob)); // before any await: a concurrent DeleteLayerVersion must not collect them
   let code: Awaited<ReturnType<typeof storeCode>> | undefined;
   try {
+    await requireLayerContent(sb.store, layers);
     const stored = await storeCode(sb, body.Code?.ZipFile, Boolean(body.Code?.S3Bucket || body.Code?.S3Key));
     code = stored;
     checkTotalSize(stored.codeUnzippedSize, layers);
@@ -155,6 +156,7 @@ export async function updateFunctionConfiguration(ctx: RequestContext, sb: Sandb
   const layers = body.Layers && resolveLayers(ctx.region, body.Layers, sb.store);
   layers?.forEach((l) => sb.store.blobs.pin(l.blob));
   try {
+    if (layers) await requireLayerContent(sb.store, layers);
     const { record, dropped } = await region.functions.modify(name, (current) => {
       const f = checkUpdatable(ctx, current, name, body.RevisionId);
       if (layers) checkTotalSize(f.codeUnzippedSize, layers);

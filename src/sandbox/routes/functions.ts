@@ -1,4 +1,4 @@
-import { functionNotFound, parseFunctionName, requireLatest } from '../arn';
+import { functionArn, functionNotFound, parseFunctionName, qualifierOf, requireLatest } from '../arn';
 import type { SandboxContext } from '../context';
 import { MAX_FUNCTION_PAGE } from '../limits';
 import { paginate } from '../paging';
@@ -6,7 +6,7 @@ import type { RequestContext, Router } from '../router';
 import { blobUrl, functionConfiguration } from '../shapes';
 import type { FunctionRecord } from '../store/records';
 import { maxItemsParam } from '../validate';
-import { sendEmpty, sendJson } from '../wire';
+import { conflict, invalidParameter, sendEmpty, sendJson } from '../wire';
 import { createFunction, updateFunctionCode, updateFunctionConfiguration } from './functionWrite';
 
 export function functionRoutes(router: Router, sb: SandboxContext): void {
@@ -23,8 +23,7 @@ export function functionRoutes(router: Router, sb: SandboxContext): void {
 /** The bare name in the FunctionName path parameter; it (or `?Qualifier=`) may name only $LATEST. */
 export function latestName(ctx: RequestContext): string {
   const ref = parseFunctionName(ctx.params.FunctionName, ctx.region);
-  const qualifier = ctx.query.get('Qualifier');
-  requireLatest(qualifier ? { name: ref.name, qualifier } : ref, ctx.region);
+  requireLatest({ name: ref.name, qualifier: qualifierOf(ref, ctx.query.get('Qualifier')) }, ctx.region);
   return ref.name;
 }
 
@@ -59,16 +58,38 @@ async function getConfiguration(ctx: RequestContext, sb: SandboxContext): Promis
   sendJson(ctx.res, 200, functionConfiguration(ctx.region, findFunction(ctx, sb)));
 }
 
+/**
+ * DeleteFunction. Unqualified it deletes the function; with a qualifier it deletes only that version, and
+ * $LATEST is refused (it goes only with the function). No version is ever published here, so a version
+ * qualifier names nothing and, as on AWS, deletes nothing.
+ */
 async function remove(ctx: RequestContext, sb: SandboxContext): Promise<void> {
-  const name = latestName(ctx);
+  const ref = parseFunctionName(ctx.params.FunctionName, ctx.region);
+  const qualifier = qualifierOf(ref, ctx.query.get('Qualifier'));
   const functions = sb.store.region(ctx.region).functions;
-  const removed = await functions.modify(name, (current) => {
-    if (!current) throw functionNotFound(ctx.region, name);
+  if (qualifier !== undefined) {
+    if (qualifier === '$LATEST') throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
+    if (!/^\d+$/.test(qualifier)) throw invalidParameter('Deletion of aliases is not currently supported.');
+    if (!functions.get(ref.name)) throw functionNotFound(ctx.region, ref.name);
+    return sendEmpty(ctx.res, 204);
+  }
+  const removed = await functions.modify(ref.name, (current) => {
+    if (!current) throw functionNotFound(ctx.region, ref.name);
     return { next: null, result: current };
   });
   for (const hex of [removed.codeBlob, ...removed.layers.map((l) => l.blob)]) {
     await sb.store.blobs.deleteIfUnused(hex);
   }
-  sb.log.info(`deleted function ${name}`);
+  sb.log.info(`deleted function ${ref.name}`);
   sendEmpty(ctx.res, 204);
+}
+
+/** Running a function needs its zip and its layers' zips; a record can outlive them (lost, or deleted by hand). */
+export async function requireCode(sb: SandboxContext, region: string, fn: FunctionRecord): Promise<void> {
+  const missing = await sb.store.blobs.firstMissing([fn.codeBlob, ...fn.layers.map((l) => l.blob)]);
+  if (missing === undefined) return;
+  const layer = fn.layers.find((l) => l.blob === missing);
+  const what = layer ? `the content of its layer ${layer.arn}` : 'its code';
+  const fix = layer ? 'Publish the layer again and attach the new version.' : 'Upload the code again with UpdateFunctionCode.';
+  throw conflict(`${functionArn(region, fn.name)} cannot run: ${what} (${missing}.zip) is missing from the endpoint's data folder. ${fix}`);
 }

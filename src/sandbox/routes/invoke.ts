@@ -5,7 +5,7 @@ import { LOG_TAIL_BYTES, MAX_ASYNC_PAYLOAD_BYTES, MAX_SYNC_PAYLOAD_BYTES } from 
 import type { RequestContext, Router } from '../router';
 import { Problems } from '../validate';
 import { ApiError, functionPending, notFound, sendEmpty } from '../wire';
-import { latestName } from './functions';
+import { latestName, requireCode } from './functions';
 
 export function invokeRoutes(router: Router, sb: SandboxContext): void {
   router.add('POST', '/2015-03-31/functions/:FunctionName/invocations', (ctx) => invoke(ctx, sb));
@@ -28,6 +28,7 @@ async function invoke(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const event = checkPayload(payload);
   const clientContext = decodeClientContext(header(ctx, 'x-amz-client-context'));
   if (fn.state === 'Pending') throw functionPending();
+  await requireCode(sb, ctx.region, fn);
 
   if (type === 'DryRun') return sendEmpty(ctx.res, 204);
   const request = { region: ctx.region, fn, event, requestId: ctx.requestId, clientContext };

@@ -1,10 +1,12 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../util/fsAtomic';
+import { isAtomicTempFile } from '../../util/fsAtomic';
 import { sha256Hex } from '../wire';
+import type { WriteFile } from './diskFull';
 import { KeyedMutex } from './mutex';
+import { entriesOf } from './quarantine';
 
-const BLOB_NAME = /^[0-9a-f]{64}\.zip$/;
+const BLOB_NAME = /^([0-9a-f]{64})\.zip$/;
 
 /**
  * Zips stored once by content (SHA-256 hex). A blob is written completely (atomic rename)
@@ -15,8 +17,12 @@ export class BlobStore {
   private readonly pins = new Map<string, number>();
   private readonly mutex = new KeyedMutex();
 
-  /** `referenced` tells whether any record points at a blob. */
-  constructor(readonly dir: string, private readonly referenced: (hex: string) => boolean) {}
+  /** `referenced` tells whether any record (or a quarantined one) points at a blob. */
+  constructor(
+    readonly dir: string,
+    private readonly referenced: (hex: string) => boolean,
+    private readonly write: WriteFile,
+  ) {}
 
   pathOf(hex: string): string {
     return join(this.dir, `${hex}.zip`);
@@ -24,6 +30,14 @@ export class BlobStore {
 
   static isHex(hex: string): boolean {
     return BLOB_NAME.test(`${hex}.zip`);
+  }
+
+  /** The first of `hexes` whose zip is not there: its record outlived it (lost or deleted by hand). */
+  async firstMissing(hexes: string[]): Promise<string | undefined> {
+    for (const hex of hexes) {
+      if (!(await fs.stat(this.pathOf(hex)).then(() => true, () => false))) return hex;
+    }
+    return undefined;
   }
 
   pin(hex: string): void {
@@ -43,7 +57,7 @@ export class BlobStore {
     try {
       await this.mutex.run(hex, async () => {
         const exists = await fs.stat(this.pathOf(hex)).then(() => true, () => false);
-        if (!exists) await writeFileAtomic(this.pathOf(hex), data);
+        if (!exists) await this.write(this.pathOf(hex), data);
       });
       return hex;
     } catch (e) {
@@ -65,12 +79,20 @@ export class BlobStore {
     });
   }
 
-  /** At start: drop temp files of interrupted writes and blobs no record references. */
-  async collect(referenced: Set<string>): Promise<void> {
-    await fs.mkdir(this.dir, { recursive: true });
-    for (const name of await fs.readdir(this.dir)) {
-      const keep = BLOB_NAME.test(name) && referenced.has(name.slice(0, 64));
-      if (!keep) await fs.rm(join(this.dir, name), { force: true, recursive: true });
+  /**
+   * At start: drop temp files of interrupted writes and the blobs `keep` rejects; anything else in the folder
+   * is not ours and stays. Returns the blobs that are there.
+   */
+  async collect(keep: (hex: string) => boolean): Promise<Set<string>> {
+    const present = new Set<string>();
+    for (const entry of await entriesOf(this.dir)) {
+      const path = join(this.dir, entry.name);
+      const hex = BLOB_NAME.exec(entry.name)?.[1];
+      if (!entry.isFile()) continue;
+      if (isAtomicTempFile(entry.name)) await fs.rm(path, { force: true });
+      else if (hex && keep(hex)) present.add(hex);
+      else if (hex) await fs.rm(path, { force: true });
     }
+    return present;
   }
 }

@@ -1,7 +1,10 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../util/fsAtomic';
+import { isAtomicTempFile } from '../../util/fsAtomic';
+import type { WriteFile } from './diskFull';
 import { KeyedMutex } from './mutex';
+import { entriesOf, type Quarantine } from './quarantine';
+import { FUNCTION_FILE_NAME, functionProblem } from './recordShape';
 import type { FunctionRecord } from './records';
 
 /** One region's functions: `<dir>/<name>.json`, replaced atomically on every change. */
@@ -9,16 +12,18 @@ export class FunctionStore {
   private readonly functions = new Map<string, FunctionRecord>();
   private readonly mutex = new KeyedMutex();
 
-  constructor(private readonly dir: string) {}
+  constructor(private readonly dir: string, private readonly write: WriteFile) {}
 
-  async load(): Promise<FunctionRecord[]> {
-    await fs.mkdir(this.dir, { recursive: true });
-    for (const file of await fs.readdir(this.dir)) {
-      if (file.endsWith('.json') && !file.startsWith('.')) {
-        const record = JSON.parse(await fs.readFile(join(this.dir, file), 'utf8')) as FunctionRecord;
-        this.functions.set(record.name, record);
-      } else {
-        await fs.rm(join(this.dir, file), { force: true }); // temp file of an interrupted write
+  /** Loads `<name>.json` files; removes our own temp files, quarantines damaged records, leaves anything else alone. */
+  async load(quarantine: Quarantine): Promise<FunctionRecord[]> {
+    for (const entry of await entriesOf(this.dir)) {
+      if (!entry.isFile()) continue;
+      const path = join(this.dir, entry.name);
+      const m = FUNCTION_FILE_NAME.exec(entry.name);
+      if (isAtomicTempFile(entry.name)) await fs.rm(path, { force: true }); // an interrupted write
+      else if (m) {
+        const record = await quarantine.read<FunctionRecord>(path, (v) => functionProblem(v, m[1]));
+        if (record) this.functions.set(record.name, record);
       }
     }
     return [...this.functions.values()];
@@ -47,17 +52,18 @@ export class FunctionStore {
         await fs.rm(join(this.dir, `${name}.json`), { force: true });
         this.functions.delete(name);
       } else if (next) {
-        await writeFileAtomic(join(this.dir, `${name}.json`), JSON.stringify(next));
+        await this.write(join(this.dir, `${name}.json`), JSON.stringify(next));
         this.functions.set(name, next);
       }
       return result;
     });
   }
 
-  *allBlobs(): Iterable<string> {
+  /** Every blob a function points at, with who points at it. */
+  *references(): Iterable<{ blob: string; owner: string }> {
     for (const f of this.functions.values()) {
-      yield f.codeBlob;
-      for (const l of f.layers) yield l.blob;
+      yield { blob: f.codeBlob, owner: `function ${f.name}` };
+      for (const l of f.layers) yield { blob: l.blob, owner: `layer ${l.arn} of function ${f.name}` };
     }
   }
 }

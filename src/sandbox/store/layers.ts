@@ -1,7 +1,11 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../util/fsAtomic';
+import { errorMessage } from '../../util/errors';
+import { isAtomicTempFile } from '../../util/fsAtomic';
+import type { WriteFile } from './diskFull';
 import { KeyedMutex } from './mutex';
+import { entriesOf, type Quarantine } from './quarantine';
+import { LAYER_FOLDER_NAME, VERSION_FILE_NAME, counterProblem, layerVersionProblem } from './recordShape';
 import type { LayerVersionRecord } from './records';
 
 interface LayerEntry {
@@ -10,7 +14,6 @@ interface LayerEntry {
   versions: Map<number, LayerVersionRecord>;
 }
 
-const VERSION_FILE = /^(\d+)\.json$/;
 const COUNTER_FILE = 'counter.json';
 
 /**
@@ -21,26 +24,44 @@ export class LayerStore {
   private readonly layers = new Map<string, LayerEntry>();
   private readonly mutex = new KeyedMutex();
 
-  constructor(private readonly dir: string) {}
+  constructor(private readonly dir: string, private readonly write: WriteFile) {}
 
-  async load(): Promise<void> {
-    await fs.mkdir(this.dir, { recursive: true });
-    for (const name of await fs.readdir(this.dir)) {
+  /**
+   * Loads `<name>/<n>.json` and `counter.json`; removes our own temp files, quarantines damaged records and leaves
+   * anything else alone. A quarantined version's number stays used (written to counter.json), so a repaired record
+   * moved back never collides with a newer version.
+   */
+  async load(quarantine: Quarantine): Promise<void> {
+    for (const folder of await entriesOf(this.dir)) {
+      if (!folder.isDirectory() || !LAYER_FOLDER_NAME.test(folder.name)) continue;
+      const name = folder.name;
       const layerDir = join(this.dir, name);
       const entry: LayerEntry = { last: 0, versions: new Map() };
-      for (const file of await fs.readdir(layerDir)) {
-        const m = VERSION_FILE.exec(file);
-        if (file === COUNTER_FILE) {
-          entry.last = Math.max(entry.last, (JSON.parse(await fs.readFile(join(layerDir, file), 'utf8')) as { last: number }).last);
+      let setAside = false;
+      for (const file of await entriesOf(layerDir)) {
+        if (!file.isFile()) continue;
+        const path = join(layerDir, file.name);
+        const m = VERSION_FILE_NAME.exec(file.name);
+        if (isAtomicTempFile(file.name)) {
+          await fs.rm(path, { force: true }); // an interrupted write
+        } else if (file.name === COUNTER_FILE) {
+          const counter = await quarantine.read<{ last: number }>(path, counterProblem, false);
+          if (counter) entry.last = Math.max(entry.last, counter.last);
+          else setAside = true;
         } else if (m) {
-          const record = JSON.parse(await fs.readFile(join(layerDir, file), 'utf8')) as LayerVersionRecord;
-          entry.versions.set(record.version, record);
-          entry.last = Math.max(entry.last, record.version);
-        } else {
-          await fs.rm(join(layerDir, file), { force: true }); // temp file of an interrupted write
+          const version = Number(m[1]);
+          const record = await quarantine.read<LayerVersionRecord>(path, (v) => layerVersionProblem(v, name, version));
+          if (record) entry.versions.set(version, record);
+          else setAside = true;
+          entry.last = Math.max(entry.last, version);
         }
       }
       this.layers.set(name, entry);
+      if (setAside) {
+        await this.write(join(layerDir, COUNTER_FILE), JSON.stringify({ last: entry.last })).catch((e: unknown) =>
+          quarantine.log.warn(`Could not record the last version number of layer ${name}: ${errorMessage(e)}`),
+        );
+      }
     }
   }
 
@@ -49,7 +70,7 @@ export class LayerStore {
     return this.mutex.run(name, async () => {
       const entry = this.layers.get(name) ?? { last: 0, versions: new Map() };
       const record = make(entry.last + 1);
-      await writeFileAtomic(join(this.dir, name, `${record.version}.json`), JSON.stringify(record));
+      await this.write(join(this.dir, name, `${record.version}.json`), JSON.stringify(record));
       entry.last = record.version;
       entry.versions.set(record.version, record);
       this.layers.set(name, entry);
@@ -78,14 +99,15 @@ export class LayerStore {
       const entry = this.layers.get(name);
       const record = entry?.versions.get(version);
       if (!entry || !record) return undefined;
-      await writeFileAtomic(join(this.dir, name, COUNTER_FILE), JSON.stringify({ last: entry.last }));
+      await this.write(join(this.dir, name, COUNTER_FILE), JSON.stringify({ last: entry.last }));
       await fs.rm(join(this.dir, name, `${version}.json`), { force: true });
       entry.versions.delete(version);
       return record;
     });
   }
 
-  *allBlobs(): Iterable<string> {
-    for (const entry of this.layers.values()) for (const r of entry.versions.values()) yield r.blob;
+  /** Every blob a version points at, with who points at it. */
+  *references(): Iterable<{ blob: string; owner: string }> {
+    for (const entry of this.layers.values()) for (const r of entry.versions.values()) yield { blob: r.blob, owner: `layer version ${r.name}:${r.version}` };
   }
 }

@@ -4,8 +4,11 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LayerStore } from '../../../src/sandbox/store/layers';
+import { Quarantine } from '../../../src/sandbox/store/quarantine';
 import { Store } from '../../../src/sandbox/store/store';
 import type { LayerVersionRecord } from '../../../src/sandbox/store/records';
+import { writeFileAtomic } from '../../../src/util/fsAtomic';
+import { silentLog } from '../../../src/util/log';
 
 const record = (name: string, blob: string) => (version: number): LayerVersionRecord => ({
   name,
@@ -29,15 +32,15 @@ describe('persistence', () => {
 
   it('never reuses a version number, across deletes and restarts', async () => {
     const layersDir = join(dir, 'layers');
-    const a = new LayerStore(layersDir);
-    await a.load();
-    await Promise.all([1, 2, 3].map(() => a.publish('deps', record('deps', 'b'))));
+    const a = new LayerStore(layersDir, writeFileAtomic);
+    await a.load(new Quarantine(dir, silentLog));
+    await Promise.all([1, 2, 3].map(() => a.publish('deps', record('deps', 'b'.repeat(64)))));
     assert.deepEqual(a.versionsOf('deps').map((r) => r.version), [3, 2, 1]);
     await a.delete('deps', 3);
-    const b = new LayerStore(layersDir);
-    await b.load();
+    const b = new LayerStore(layersDir, writeFileAtomic);
+    await b.load(new Quarantine(dir, silentLog));
     assert.deepEqual(b.versionsOf('deps').map((r) => r.version), [2, 1]);
-    assert.equal((await b.publish('deps', record('deps', 'b'))).version, 4);
+    assert.equal((await b.publish('deps', record('deps', 'b'.repeat(64)))).version, 4);
   });
 
   it('a start removes temp files and unreferenced blobs left by an interrupted write', async () => {
@@ -48,8 +51,8 @@ describe('persistence', () => {
     await s1.region('us-east-1').layers.publish('kept', record('kept', hex));
     s1.blobs.unpin(hex);
     const orphan = await s1.blobs.put(Buffer.from('never referenced'));
-    await fs.writeFile(join(data, 'blobs', `.${orphan}.zip.abc.tmp`), 'partial');
-    await fs.writeFile(join(data, 'regions/us-east-1/layers/kept/.2.json.abc.tmp'), '{"half":');
+    await fs.writeFile(join(data, 'blobs', `.${orphan}.zip.0123456789ab.tmp`), 'partial');
+    await fs.writeFile(join(data, 'regions/us-east-1/layers/kept/.2.json.0123456789ab.tmp'), '{"half":');
 
     const s2 = new Store(data);
     await s2.load();
