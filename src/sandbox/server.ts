@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { silentLog, type Log } from '../util/log';
+import { generateCredentials, type SandboxCredentials } from './auth/credentials';
 import { CodeCache } from './codeCache';
 import type { SandboxContext } from './context';
 import { Invoker } from './invoker';
@@ -21,6 +22,8 @@ export interface SandboxOptions {
   host?: '127.0.0.1';
   /** How long Pending → Active and InProgress → Successful take (default 300 ms). */
   updateDelayMs?: number;
+  /** The secret clients sign requests with (any access key id); absent: a random one. */
+  secretAccessKey?: string;
   log?: Log;
 }
 
@@ -30,6 +33,8 @@ export interface Sandbox {
   /** Damaged records this start moved to `quarantineDir` (the endpoint runs without them). */
   quarantined: readonly QuarantinedFile[];
   quarantineDir: string;
+  /** What to sign requests with: the given or generated secret and an access key id to go with it. */
+  credentials: SandboxCredentials;
   close(): Promise<void>;
 }
 
@@ -49,8 +54,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
   await cache.prune(functions.map((f) => f.fn));
 
+  const generated = generateCredentials();
+  const credentials = { accessKeyId: generated.accessKeyId, secretAccessKey: options.secretAccessKey ?? generated.secretAccessKey };
   let url = '';
-  const router = new Router(log, () => url);
+  let port = 0;
+  const router = new Router(log, () => ({ url, port, secretAccessKey: credentials.secretAccessKey }));
   layerRoutes(router, sb);
   functionRoutes(router, sb);
   invokeRoutes(router, sb);
@@ -69,7 +77,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   url = `http://${host}:${port}`;
   log.info(`Lambda sandbox listening on ${url} (data in ${options.dataDir})`);
 
@@ -79,6 +87,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     port,
     quarantined: store.quarantine.entries,
     quarantineDir: store.quarantine.dir,
+    credentials,
     close: () =>
       (closing ??= (async () => {
         await invoker.close();
