@@ -41,6 +41,7 @@ export interface Sandbox {
 /** Starts the local Lambda-compatible endpoint on 127.0.0.1 over the data in `dataDir`. */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const log = options.log ?? silentLog;
+  if (options.secretAccessKey === '') throw new Error('The secret access key of the local endpoint must not be empty');
   const store = new Store(options.dataDir, { log });
   const cache = new CodeCache(store.cacheDir);
   const lifecycle = new Lifecycle(options.updateDelayMs ?? 300, log);
@@ -79,7 +80,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   });
   port = (server.address() as AddressInfo).port;
   url = `http://${host}:${port}`;
-  log.info(`Lambda sandbox listening on ${url} (data in ${options.dataDir})`);
+  log.info(`Lambda sandbox listening on ${url} (data in ${options.dataDir}); it answers only requests signed with its secret access key`);
 
   let closing: Promise<void> | undefined;
   return {
