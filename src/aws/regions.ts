@@ -1,3 +1,5 @@
+import * as l10n from '@vscode/l10n';
+
 // The AWS regions Lambda runs in (commercial, GovCloud and China partitions), as botocore's endpoints.json
 // lists them. One table for the region picker, the CLI's --region check and the local endpoint, which refuses
 // a credential scope naming any other region (AWS has no endpoint for it).
@@ -62,6 +64,19 @@ export function closestRegions(name: string, count = 3): string[] {
     .sort((a, b) => a.d - b.d || LAMBDA_REGIONS.indexOf(a.region) - LAMBDA_REGIONS.indexOf(b.region))
     .slice(0, count)
     .map((r) => r.region);
+}
+
+/**
+ * What to tell the user about a region that is not in the table (a typo such as `eu-west1` would otherwise
+ * reach no endpoint, or the wrong one), naming it and the closest real ones; undefined for a known region.
+ * `flag`: the region came from that command-line flag.
+ */
+export function unknownRegionProblem(name: string, flag?: string): string | undefined {
+  if (isKnownRegion(name)) return undefined;
+  const closest = closestRegions(name).join(', ');
+  return flag
+    ? l10n.t('{0} {1} is not an AWS region. Did you mean {2}?', flag, name, closest)
+    : l10n.t('The configured region "{0}" (from the profile or AWS_REGION) is not an AWS region. Did you mean {1}?', name, closest);
 }
 
 function editDistance(a: string, b: string): number {
