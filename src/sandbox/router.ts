@@ -69,6 +69,7 @@ export class Router {
     const received: ReceivedRequest = { method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders };
     const { url: baseUrl, port, secretAccessKey } = this.endpoint();
     let bodyRead = false;
+    let authorized = false;
     try {
       checkNotFromBrowser(received, port);
       const match = this.match(received.method, url.pathname);
@@ -77,12 +78,14 @@ export class Router {
       let body: ReadBody = { data: Buffer.alloc(0), size: 0 };
       if (match?.route.access === 'presignedUrl') {
         checkPresignedPath(secretAccessKey, url.pathname, url.searchParams);
+        authorized = true;
       } else {
         const claim = readSignature(received, 'lambda');
         checkSignatureTime(claim, new Date());
         bodyRead = true;
         const read = await readBody(req);
         verifySignature(received, claim, secretAccessKey, read.sha256);
+        authorized = true;
         if (!match) throw new ApiError(404, 'UnknownOperationException', `No operation for ${req.method} ${url.pathname}`);
         ({ region } = claim);
         account = /^\d{12}$/.test(claim.accessKeyId) ? claim.accessKeyId : ACCOUNT_ID;
@@ -108,6 +111,8 @@ export class Router {
     } catch (e) {
       // A refused request's body is not read: the connection closes after the answer instead of waiting for it.
       if (!bodyRead && !res.headersSent) res.setHeader('Connection', 'close');
+      // Said in the log: a client with the wrong keys, or a web page trying its luck.
+      if (!authorized && e instanceof ApiError) this.log.info(`Refused ${req.method} ${url.pathname}: ${e.code}: ${e.message.split('\n')[0]}`);
       if (res.headersSent) {
         res.destroy();
       } else if (e instanceof ApiError) {

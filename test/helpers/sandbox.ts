@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import type { SandboxCredentials } from '../../src/sandbox/auth/credentials';
 import { startSandbox } from '../../src/sandbox/server';
+import type { Log } from '../../src/util/log';
 
 /**
  * What test sandboxes (withSandbox, the VS Code runner's) are started with, so clients made from just a URL
@@ -40,10 +41,10 @@ export interface TestSandbox {
  * Starts a sandbox on a fresh temp data dir. `close()` stops it and deletes the dir.
  * Use a short updateDelayMs in tests that wait for Active/Successful.
  */
-export async function withSandbox(options: { updateDelayMs?: number; dataDir?: string } = {}): Promise<TestSandbox> {
+export async function withSandbox(options: { updateDelayMs?: number; dataDir?: string; log?: Log } = {}): Promise<TestSandbox> {
   const owned = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await fs.mkdtemp(join(tmpdir(), 'sandbox-test-')));
-  const sandbox = await startSandbox({ dataDir, updateDelayMs: options.updateDelayMs ?? 50, secretAccessKey: TEST_CREDENTIALS.secretAccessKey });
+  const sandbox = await startSandbox({ dataDir, updateDelayMs: options.updateDelayMs ?? 50, secretAccessKey: TEST_CREDENTIALS.secretAccessKey, log: options.log });
   const clients: LambdaClient[] = [];
   return {
     url: sandbox.url,
