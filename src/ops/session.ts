@@ -30,7 +30,8 @@ export function openSession(settings: ConnectionSettings, options?: ClientFactor
 
 /**
  * Connection settings from command-line flags, falling back to the profile and environment like the
- * AWS CLI. An endpoint without a profile is a local endpoint (sandbox, moto) that takes any credentials.
+ * AWS CLI. An endpoint without a profile is a local endpoint (sandbox, moto), signed with AWS_ACCESS_KEY_ID /
+ * AWS_SECRET_ACCESS_KEY when set (a standalone sandbox prints them), else placeholder keys.
  */
 async function settingsFromFlags(
   flags: { endpoint?: string; region?: string; profile?: string },
