@@ -9,6 +9,7 @@ import { SdkLambdaGateway } from '../src/aws/lambdaGateway';
 import { zipToBuffer } from '../src/layer/zip';
 import { ExplorerModel } from '../src/model/explorerModel';
 import { concurrencyLimiter } from '../src/util/pool';
+import type { SandboxCredentials } from '../src/sandbox/auth/credentials';
 import { startSandbox } from '../src/sandbox/server';
 
 const FUNCTIONS = 2000;
@@ -28,16 +29,19 @@ export default async function bench(): Promise<string[]> {
   const dataDir = await mkdtemp(join(tmpdir(), 'll-bench-explorer-'));
   const sandbox = await startSandbox({ dataDir, updateDelayMs: 0 });
   try {
-    return await measureExplorerLoad(sandbox.url);
+    return await measureExplorerLoad(sandbox.url, sandbox.credentials);
   } finally {
     await sandbox.close();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
 
-/** Seeds `endpoint` (an empty Lambda-compatible endpoint) and measures; exported to run against other endpoints. */
-export async function measureExplorerLoad(endpoint: string): Promise<string[]> {
-  const factory = new AwsClientFactory(localConnection(endpoint));
+/**
+ * Seeds `endpoint` (an empty Lambda-compatible endpoint) and measures; exported to run against other endpoints.
+ * `credentials`: the endpoint's keys (our sandbox's); absent, the local connection's defaults (moto takes any).
+ */
+export async function measureExplorerLoad(endpoint: string, credentials?: SandboxCredentials): Promise<string[]> {
+  const factory = new AwsClientFactory(localConnection(endpoint), credentials ? { credentials } : {});
   try {
     const gateway = new SdkLambdaGateway(factory.lambda, 'us-east-1', endpoint);
     const seedMs = await seed(gateway);

@@ -124,23 +124,27 @@ async function main(): Promise<void> {
   console.log(`demo workspace: ${workspace}`);
 
   const endpoint = await startLocalEndpoint(SANDBOX_DATA, await pickPort(PREFERRED_SANDBOX_PORT), path.join(PROFILE, 'sandbox.log'));
-  const seeded = await seedDemoFunction(endpoint.url, path.join(workspace, 'handler.py'));
+  const seeded = await seedDemoFunction(endpoint, path.join(workspace, 'handler.py'));
   console.log(`local endpoint: ${endpoint.url} (data in ${SANDBOX_DATA}; ${DEMO_FUNCTION} ${seeded === 'created' ? 'created' : 'already there, kept as it is'})`);
   const useLocal = !(await hasAnyCredentials());
   if (useLocal) console.log('No AWS credentials found: the extension uses this local endpoint.');
   else {
     console.log('AWS credentials found: the extension connects to AWS (lambdaLayers.connection "auto").');
     console.log(`To try the tutorial on the local endpoint with ${DEMO_FUNCTION}, set "lambdaLayers.connection": "local" and`);
-    console.log(`"lambdaLayers.endpoint": "${endpoint.url}" (plain "Use Local Endpoint" starts the extension's own, empty one).`);
+    console.log(`"lambdaLayers.endpoint": "${endpoint.url}" (plain "Use Local Endpoint" starts the extension's own, empty one),`);
+    console.log(`and give VS Code this endpoint's keys (or a "lambdaLayers.profile" holding them), which change with each run:`);
+    console.log(`  export AWS_ACCESS_KEY_ID=${endpoint.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${endpoint.credentials.secretAccessKey}`);
   }
   const pip = await demoPipEnvironment(path.join(CACHE_DIR, 'demo-pip'));
   if (pip.notice) console.log(pip.notice);
 
   const settings = connectionSettings(useLocal, endpoint.url);
+  // The extension signs for an external local endpoint with the AWS_* keys of its environment.
+  const env = useLocal ? { ...pip.env, AWS_ACCESS_KEY_ID: endpoint.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: endpoint.credentials.secretAccessKey } : pip.env;
   const stops: (() => Promise<void> | void)[] = [() => endpoint.close()];
   try {
-    if (onPath('code') && !process.env.LAMBDA_LAYERS_DEMO_CODE_SERVER) openInDesktop(workspace, settings, pip.env);
-    else stops.unshift((await openInCodeServer(workspace, settings, pip.env)).stop);
+    if (onPath('code') && !process.env.LAMBDA_LAYERS_DEMO_CODE_SERVER) openInDesktop(workspace, settings, env);
+    else stops.unshift((await openInCodeServer(workspace, settings, env)).stop);
   } catch (e) {
     await endpoint.close();
     throw e;

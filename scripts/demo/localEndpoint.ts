@@ -9,7 +9,10 @@ import { TEST_ROLE, createActiveFunction, lambdaClient, makeZip } from '../../te
 
 export const DEMO_FUNCTION = 'demo-fn';
 
-/** Runs in this process, so it lives exactly as long as the demo; its data persists in `dataDir`. */
+/**
+ * Runs in this process, so it lives exactly as long as the demo; its data persists in `dataDir`. Its keys
+ * are generated per run: the demo hands them to the window it opens (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
+ */
 export async function startLocalEndpoint(dataDir: string, port: number, logFile: string): Promise<Sandbox> {
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const write = (level: string) => (m: unknown) => fs.appendFileSync(logFile, `${new Date().toISOString()} ${level} ${m instanceof Error ? m.message : String(m)}\n`);
@@ -21,7 +24,7 @@ export async function startLocalEndpoint(dataDir: string, port: number, logFile:
  * Creates demo-fn (python3.12, handler.handler, the workspace's handler.py) unless it exists: a restart keeps
  * what the user did to it (attached layers, new code).
  */
-export async function seedDemoFunction(endpoint: string, handlerFile: string): Promise<'created' | 'kept'> {
+export async function seedDemoFunction(endpoint: Sandbox, handlerFile: string): Promise<'created' | 'kept'> {
   const lambda = lambdaClient(endpoint);
   try {
     if (await exists(lambda, DEMO_FUNCTION)) return 'kept';

@@ -5,7 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { ConnectionSettings } from './connection';
+import { hasEnvCredentials, type ConnectionSettings } from './connection';
 
 export type CredentialsProvider = NonNullable<LambdaClientConfig['credentials']>;
 
@@ -20,14 +20,14 @@ export interface ClientFactoryOptions {
   requestTimeoutMs?: number;
   /** Whole-request limit for S3 (layer uploads can be hundreds of MB). Default 30 min. */
   s3RequestTimeoutMs?: number;
-  /** Replaces the credentials (tests). */
+  /** Replaces the credentials: the keys of our own local endpoint, or a test's. */
   credentials?: CredentialsProvider;
   /** Appended to the SDK user agent. */
   userAgent?: string;
 }
 
-/** Credentials local endpoints accept (they check no signatures). */
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+/** Keys moto and LocalStack accept (they check no signatures); LocalStack's documented defaults. */
+export const PLACEHOLDER_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 /**
  * The one place SDK clients are made. All clients of a factory share the connection's credentials
@@ -98,8 +98,24 @@ export class AwsClientFactory {
   }
 }
 
+/**
+ * Keys for a local endpoint the factory was not given keys for (moto, LocalStack, a standalone `node
+ * dist/sandbox.js`): the named profile's, else AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, as the AWS CLI
+ * with --endpoint-url would use, else placeholder keys. Never the instance-metadata lookups of the full
+ * chain, which would stall every local call on a machine without them.
+ */
+export function localCredentials(settings: ConnectionSettings, env: NodeJS.ProcessEnv = process.env): CredentialsProvider {
+  if (settings.profile) return fromNodeProviderChain({ profile: settings.profile, ignoreCache: true });
+  if (!hasEnvCredentials(env)) return PLACEHOLDER_CREDENTIALS;
+  return {
+    accessKeyId: env.AWS_ACCESS_KEY_ID!.trim(),
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY!.trim(),
+    ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+  };
+}
+
 function defaultCredentials(settings: ConnectionSettings): CredentialsProvider {
-  if (settings.kind === 'local') return LOCAL_CREDENTIALS;
+  if (settings.kind === 'local') return localCredentials(settings);
   // Handles env keys, static/role/process/SSO (sso_session and legacy) profiles, web identity and
   // container/instance roles. An explicit profile wins over env keys. ignoreCache: re-read the files
   // whenever credentials are (re)fetched, so edits and fresh SSO tokens are seen.

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { CancelledError } from '../util/errors';
 import { updateSetting } from '../vscode/settings';
-import { LAMBDA_REGIONS, REGION_PATTERN } from './regions';
+import { LAMBDA_REGIONS, REGION_PATTERN } from '../aws/regions';
 
 export async function selectRegion(services: Services): Promise<void> {
   const current = services.connection.current?.settings.region;

@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import * as l10n from '@vscode/l10n';
 import { AwsClientFactory, type ClientFactoryOptions } from '../aws/clientFactory';
 import { resolveConnection, type ConnectionSettings } from '../aws/connection';
+import { unknownRegionProblem } from '../aws/regions';
 import { SdkLambdaGateway } from '../aws/lambdaGateway';
 import type { LambdaGateway } from '../aws/types';
 import { toUserError } from '../aws/errors';
@@ -29,7 +30,8 @@ export function openSession(settings: ConnectionSettings, options?: ClientFactor
 
 /**
  * Connection settings from command-line flags, falling back to the profile and environment like the
- * AWS CLI. An endpoint without a profile is a local endpoint (sandbox, moto) that takes any credentials.
+ * AWS CLI. An endpoint without a profile is a local endpoint (sandbox, moto), signed with AWS_ACCESS_KEY_ID /
+ * AWS_SECRET_ACCESS_KEY when set (a standalone sandbox prints them), else placeholder keys.
  */
 async function settingsFromFlags(
   flags: { endpoint?: string; region?: string; profile?: string },
@@ -40,6 +42,9 @@ async function settingsFromFlags(
   const local = Boolean(flags.endpoint) && !resolved.profile;
   const region = resolved.region ?? (local ? 'us-east-1' : undefined);
   if (!region) throw new UserError(l10n.t('No AWS region is set. Pass --region or set AWS_REGION.'));
+  // Checked before any call: a mistyped region must not silently act on another one.
+  const problem = unknownRegionProblem(region, resolved.regionSource === 'setting' ? '--region' : undefined);
+  if (problem) throw new UserError(problem);
   return { kind: local ? 'local' : 'aws', region, ...(resolved.profile ? { profile: resolved.profile } : {}), ...(endpoint ? { endpoint } : {}) };
 }
 

@@ -1,5 +1,6 @@
-// Standalone endpoint: `node dist/sandbox.js --port N --data DIR [--update-delay-ms N]`.
-// Prints the endpoint URL as the only line on stdout; logs go to stderr.
+// Standalone endpoint: `node dist/sandbox.js --port N --data DIR [--update-delay-ms N] [--secret-access-key S]`.
+// Prints the endpoint URL as the first line on stdout (scripts read it) and, when it generated the secret, a
+// second line to paste into a shell: `export AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=…`. Logs go to stderr.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { consoleLog } from '../util/log';
@@ -11,10 +12,16 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '0' },
       data: { type: 'string' },
       'update-delay-ms': { type: 'string' },
+      'secret-access-key': { type: 'string' },
     },
   });
   if (!values.data) {
-    process.stderr.write('usage: sandbox --data DIR [--port N] [--update-delay-ms N]\n');
+    process.stderr.write('usage: sandbox --data DIR [--port N] [--update-delay-ms N] [--secret-access-key SECRET]\n');
+    process.exit(2);
+  }
+  const secret = values['secret-access-key'];
+  if (secret !== undefined && !/^\S{8,128}$/.test(secret)) {
+    process.stderr.write('error: --secret-access-key must be 8 to 128 characters without spaces\n');
     process.exit(2);
   }
   const port = Number(values.port);
@@ -23,7 +30,7 @@ async function main(): Promise<void> {
     process.stderr.write('error: --port must be 0-65535 and --update-delay-ms a number of milliseconds\n');
     process.exit(2);
   }
-  const starting = startSandbox({ dataDir: resolve(values.data), port, updateDelayMs: delay, log: consoleLog });
+  const starting = startSandbox({ dataDir: resolve(values.data), port, updateDelayMs: delay, secretAccessKey: secret, log: consoleLog });
   // Handlers go in before the URL is printed: a supervisor may signal as soon as it reads it.
   let stopping = false;
   const stop = () => {
@@ -41,7 +48,12 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  process.stdout.write(`${(await starting).url}\n`);
+  const { url, credentials } = await starting;
+  process.stdout.write(`${url}\n`);
+  if (secret === undefined) {
+    process.stdout.write(`export AWS_ACCESS_KEY_ID=${credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${credentials.secretAccessKey}\n`);
+    consoleLog.info(`Requests must be signed with that secret (any access key id), e.g. after the export: aws --endpoint-url ${url} lambda list-functions`);
+  }
 }
 
 main().catch((e: unknown) => {

@@ -1,7 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Log } from '../util/log';
-import { ACCOUNT_ID, DEFAULT_REGION, REGION_NAME } from './limits';
+import { checkPresignedPath, presignPath } from './auth/contentUrls';
+import { checkNotFromBrowser } from './auth/requestGate';
+import { checkSignatureTime, readSignature, verifySignature, type ReceivedRequest } from './auth/sigv4';
+import { ACCOUNT_ID, DEFAULT_REGION, MAX_UPLOAD_REQUEST_BYTES } from './limits';
 import { ApiError, sendError, tooLarge, invalidParameter } from './wire';
 
 export interface RequestContext {
@@ -9,33 +12,53 @@ export interface RequestContext {
   res: ServerResponse;
   params: Record<string, string>;
   query: URLSearchParams;
-  /** From the SigV4 credential scope; signatures themselves are not checked. */
+  /** From the verified SigV4 credential scope (always one of AWS's regions). */
   region: string;
   /** The caller's account: the access key id when it is 12 digits (to act as another account), else ACCOUNT_ID. */
   account: string;
   requestId: string;
-  /** `http://127.0.0.1:PORT`, for URLs the sandbox serves itself. */
-  baseUrl: string;
+  /** The presigned, expiring download URL of a blob (`Content.Location`, `Code.Location`). */
+  blobUrl(hex: string): string;
   body(limit: number, operation: string): Promise<Buffer>;
   json<T>(limit: number, operation: string): Promise<T>;
 }
 
 export type Handler = (ctx: RequestContext) => Promise<void>;
 
+/**
+ * `signed`: the request must carry a valid SigV4 signature (every API operation). `presignedUrl`: the URL
+ * carries the endpoint's own expiring signature (blob downloads, which clients GET without signing).
+ */
+export type Access = 'signed' | 'presignedUrl';
+
 interface Route {
   method: string;
   segments: string[];
   handler: Handler;
+  access: Access;
 }
 
-/** A tiny method + path-template router (`/2015-03-31/functions/:FunctionName`). */
+/** Where the endpoint listens and the secret its clients sign with. */
+export interface RouterEndpoint {
+  url: string;
+  port: number;
+  secretAccessKey: string;
+}
+
+/**
+ * A tiny method + path-template router (`/2015-03-31/functions/:FunctionName`) that lets through only
+ * requests from non-browser clients holding the secret. Order: Host and browser markers, then the
+ * signature's form, scope and date (before any of the body is read, so an unsigned 70 MB upload is refused
+ * without being buffered), then the body is read while hashed and the signature checked against it
+ * before the handler runs.
+ */
 export class Router {
   private readonly routes: Route[] = [];
 
-  constructor(private readonly log: Log, private readonly baseUrl: () => string) {}
+  constructor(private readonly log: Log, private readonly endpoint: () => RouterEndpoint) {}
 
-  add(method: string, template: string, handler: Handler): this {
-    this.routes.push({ method, segments: template.split('/'), handler });
+  add(method: string, template: string, handler: Handler, access: Access = 'signed'): this {
+    this.routes.push({ method, segments: template.split('/'), handler, access });
     return this;
   }
 
@@ -43,25 +66,53 @@ export class Router {
     const requestId = randomUUID();
     res.setHeader('x-amzn-RequestId', requestId);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const received: ReceivedRequest = { method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders };
+    const { url: baseUrl, port, secretAccessKey } = this.endpoint();
+    let bodyRead = false;
+    let authorized = false;
     try {
-      const match = this.match(req.method ?? 'GET', url.pathname);
-      if (!match) {
-        throw new ApiError(404, 'UnknownOperationException', `No operation for ${req.method} ${url.pathname}`);
+      checkNotFromBrowser(received, port);
+      const match = this.match(received.method, url.pathname);
+      let region = DEFAULT_REGION;
+      let account = ACCOUNT_ID;
+      let body: ReadBody = { data: Buffer.alloc(0), size: 0 };
+      if (match?.route.access === 'presignedUrl') {
+        checkPresignedPath(secretAccessKey, url.pathname, url.searchParams);
+        authorized = true;
+      } else {
+        const claim = readSignature(received, 'lambda');
+        checkSignatureTime(claim, new Date());
+        bodyRead = true;
+        const read = await readBody(req);
+        verifySignature(received, claim, secretAccessKey, read.sha256);
+        authorized = true;
+        if (!match) throw new ApiError(404, 'UnknownOperationException', `No operation for ${req.method} ${url.pathname}`);
+        ({ region } = claim);
+        account = /^\d{12}$/.test(claim.accessKeyId) ? claim.accessKeyId : ACCOUNT_ID;
+        body = read;
       }
       this.log.debug(`${req.method} ${url.pathname}${url.search}`);
-      await match.route.handler({
+      const bodyWithin = (limit: number, operation: string) => {
+        if (body.size > limit) throw tooLarge(limit, operation);
+        return body.data;
+      };
+      await match!.route.handler({
         req,
         res,
-        params: match.params,
+        params: match!.params,
         query: url.searchParams,
-        region: regionOf(req),
-        account: accountOf(req),
+        region,
+        account,
         requestId,
-        baseUrl: this.baseUrl(),
-        body: (limit, operation) => readBody(req, limit, operation),
-        json: async <T>(limit: number, operation: string) => parseJson<T>(await readBody(req, limit, operation)),
+        blobUrl: (hex) => `${baseUrl}${presignPath(secretAccessKey, `/_sandbox/blobs/${hex}.zip`)}`,
+        body: async (limit, operation) => bodyWithin(limit, operation),
+        json: async <T>(limit: number, operation: string) => parseJson<T>(bodyWithin(limit, operation)),
       });
     } catch (e) {
+      // A refused request's body is not read: the connection closes after the answer instead of waiting for it.
+      if (!bodyRead && !res.headersSent) res.setHeader('Connection', 'close');
+      // Said in the log: a client with the wrong keys, or a web page trying its luck.
+      if (!authorized && e instanceof ApiError) this.log.info(`Refused ${req.method} ${url.pathname}: ${e.code}: ${e.message.split('\n')[0]}`);
       if (res.headersSent) {
         res.destroy();
       } else if (e instanceof ApiError) {
@@ -99,27 +150,26 @@ function safeDecode(s: string): string {
   }
 }
 
-function regionOf(req: IncomingMessage): string {
-  const auth = req.headers.authorization ?? '';
-  const m = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(auth);
-  return m && REGION_NAME.test(m[1]) ? m[1] : DEFAULT_REGION;
+interface ReadBody {
+  data: Buffer;
+  /** Bytes received; past MAX_UPLOAD_REQUEST_BYTES they are hashed but not kept. */
+  size: number;
 }
 
-function accountOf(req: IncomingMessage): string {
-  const m = /Credential=(\d{12})\//.exec(req.headers.authorization ?? '');
-  return m ? m[1] : ACCOUNT_ID;
-}
-
-/** Reads the whole body; past `limit` keeps draining (so the client sees the answer, not a reset) and answers 413. */
-async function readBody(req: IncomingMessage, limit: number, operation: string): Promise<Buffer> {
+/**
+ * Reads the whole body while hashing it (the signature covers it). Past the largest request any operation
+ * takes it keeps draining without keeping the bytes, so the client sees the 413 rather than a reset.
+ */
+async function readBody(req: IncomingMessage): Promise<ReadBody & { sha256: string }> {
+  const hash = createHash('sha256');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
+    hash.update(chunk);
     size += chunk.length;
-    if (size <= limit) chunks.push(chunk);
+    if (size <= MAX_UPLOAD_REQUEST_BYTES) chunks.push(chunk);
   }
-  if (size > limit) throw tooLarge(limit, operation);
-  return Buffer.concat(chunks, size);
+  return { data: Buffer.concat(chunks), size, sha256: hash.digest('hex') };
 }
 
 function parseJson<T>(body: Buffer): T {

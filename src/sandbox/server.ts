@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { silentLog, type Log } from '../util/log';
+import { generateCredentials, type SandboxCredentials } from './auth/credentials';
 import { CodeCache } from './codeCache';
 import type { SandboxContext } from './context';
 import { Invoker } from './invoker';
@@ -21,6 +22,8 @@ export interface SandboxOptions {
   host?: '127.0.0.1';
   /** How long Pending → Active and InProgress → Successful take (default 300 ms). */
   updateDelayMs?: number;
+  /** The secret clients sign requests with (any access key id); absent: a random one. */
+  secretAccessKey?: string;
   log?: Log;
 }
 
@@ -30,12 +33,15 @@ export interface Sandbox {
   /** Damaged records this start moved to `quarantineDir` (the endpoint runs without them). */
   quarantined: readonly QuarantinedFile[];
   quarantineDir: string;
+  /** What to sign requests with: the given or generated secret and an access key id to go with it. */
+  credentials: SandboxCredentials;
   close(): Promise<void>;
 }
 
 /** Starts the local Lambda-compatible endpoint on 127.0.0.1 over the data in `dataDir`. */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const log = options.log ?? silentLog;
+  if (options.secretAccessKey === '') throw new Error('The secret access key of the local endpoint must not be empty');
   const store = new Store(options.dataDir, { log });
   const cache = new CodeCache(store.cacheDir);
   const lifecycle = new Lifecycle(options.updateDelayMs ?? 300, log);
@@ -49,8 +55,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
   await cache.prune(functions.map((f) => f.fn));
 
+  const generated = generateCredentials();
+  const credentials = { accessKeyId: generated.accessKeyId, secretAccessKey: options.secretAccessKey ?? generated.secretAccessKey };
   let url = '';
-  const router = new Router(log, () => url);
+  let port = 0;
+  const router = new Router(log, () => ({ url, port, secretAccessKey: credentials.secretAccessKey }));
   layerRoutes(router, sb);
   functionRoutes(router, sb);
   invokeRoutes(router, sb);
@@ -69,9 +78,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   url = `http://${host}:${port}`;
-  log.info(`Lambda sandbox listening on ${url} (data in ${options.dataDir})`);
+  log.info(`Lambda sandbox listening on ${url} (data in ${options.dataDir}); it answers only requests signed with its secret access key`);
 
   let closing: Promise<void> | undefined;
   return {
@@ -79,6 +88,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     port,
     quarantined: store.quarantine.entries,
     quarantineDir: store.quarantine.dir,
+    credentials,
     close: () =>
       (closing ??= (async () => {
         await invoker.close();

@@ -2,8 +2,6 @@
 import { functionArn, layerArn, layerVersionArn } from './arn';
 import type { FunctionRecord, LayerVersionRecord } from './store/records';
 
-export const blobUrl = (baseUrl: string, hex: string) => `${baseUrl}/_sandbox/blobs/${hex}.zip`;
-
 export function layerVersionListItem(region: string, r: LayerVersionRecord, account: string) {
   return {
     LayerVersionArn: layerVersionArn(region, r.name, r.version, account),
@@ -16,9 +14,10 @@ export function layerVersionListItem(region: string, r: LayerVersionRecord, acco
   };
 }
 
-export function layerVersion(region: string, baseUrl: string, r: LayerVersionRecord, account: string) {
+/** `blobUrl` makes the presigned download URL of the layer's zip. */
+export function layerVersion(region: string, blobUrl: (hex: string) => string, r: LayerVersionRecord, account: string) {
   return {
-    Content: { Location: blobUrl(baseUrl, r.blob), CodeSha256: r.codeSha256, CodeSize: r.codeSize },
+    Content: { Location: blobUrl(r.blob), CodeSha256: r.codeSha256, CodeSize: r.codeSize },
     LayerArn: layerArn(region, r.name, account),
     ...layerVersionListItem(region, r, account),
   };

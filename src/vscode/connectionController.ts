@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import { AwsClientFactory } from '../aws/clientFactory';
+import { AwsClientFactory, type CredentialsProvider } from '../aws/clientFactory';
 import { hasAnyCredentials, localConnection, resolveConnection, type ConnectionSettings, type ProfileKind } from '../aws/connection';
 import { classifyAwsError, toUserError, type ErrorContext } from '../aws/errors';
 import { SdkLambdaGateway } from '../aws/lambdaGateway';
 import type { LambdaGateway } from '../aws/types';
+import type { SandboxCredentials } from '../sandbox/auth/credentials';
 import { quarantineNotice } from '../sandbox/quarantineNotice';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 import { UserError, errorMessage } from '../util/errors';
@@ -28,6 +29,8 @@ export interface Connection {
 interface RunningSandbox {
   url: string;
   requestedPort: number;
+  /** The endpoint's generated keys: only the extension's own clients know them. */
+  credentials: SandboxCredentials;
   close(): Promise<void>;
 }
 
@@ -143,19 +146,26 @@ export class ConnectionController implements vscode.Disposable {
     return this.makeConnection(settings, resolved.profileInfo?.kind);
   }
 
+  /**
+   * The extension's own endpoint signs with its generated keys; an external one (moto, LocalStack, a
+   * standalone sandbox) with the selected profile's keys, else the AWS_* environment keys, else placeholders.
+   */
   private async resolveLocal(values: ConnectionSettingValues): Promise<Connection> {
-    let endpoint = values.endpoint;
-    if (endpoint) await this.stopSandbox();
-    else endpoint = await this.ensureSandbox(values.localPort);
-    return this.makeConnection(localConnection(endpoint, values.region ?? DEFAULT_REGION));
+    const region = values.region ?? DEFAULT_REGION;
+    if (values.endpoint) {
+      await this.stopSandbox();
+      return this.makeConnection({ ...localConnection(values.endpoint, region), ...(values.profile ? { profile: values.profile } : {}) });
+    }
+    const own = await this.ensureSandbox(values.localPort);
+    return this.makeConnection(localConnection(own.url, region), undefined, own.credentials);
   }
 
-  private makeConnection(settings: ConnectionSettings, profileKind?: ProfileKind): Connection {
-    const clients = new AwsClientFactory(settings, { userAgent: this.userAgent });
+  private makeConnection(settings: ConnectionSettings, profileKind?: ProfileKind, credentials?: CredentialsProvider): Connection {
+    const clients = new AwsClientFactory(settings, { userAgent: this.userAgent, ...(credentials ? { credentials } : {}) });
     return {
       settings,
       isLocal: settings.kind === 'local',
-      profile: settings.profile,
+      profile: settings.kind === 'aws' ? settings.profile : undefined,
       profileKind,
       clients,
       lambda: new SdkLambdaGateway(clients.lambda, settings.region, settings.endpoint),
@@ -163,14 +173,14 @@ export class ConnectionController implements vscode.Disposable {
   }
 
   /** Starts the in-process endpoint, or keeps the running one when it already listens where asked. */
-  private async ensureSandbox(port: number): Promise<string> {
-    if (this.sandbox?.requestedPort === port) return this.sandbox.url;
+  private async ensureSandbox(port: number): Promise<RunningSandbox> {
+    if (this.sandbox?.requestedPort === port) return this.sandbox;
     await this.stopSandbox();
     try {
       const handle = await startSandbox({ dataDir: this.sandboxDataDir, port, log: this.log });
-      this.sandbox = { url: handle.url, requestedPort: port, close: () => handle.close() };
+      this.sandbox = { url: handle.url, requestedPort: port, credentials: handle.credentials, close: () => handle.close() };
       this.warnAboutQuarantine(handle);
-      return handle.url;
+      return this.sandbox;
     } catch (e) {
       throw new UserError(
         vscode.l10n.t('Could not start the local endpoint on port {0}: {1}', port, errorMessage(e)),

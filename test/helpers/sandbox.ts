@@ -11,13 +11,28 @@ import {
   waitUntilFunctionActiveV2,
   type CreateFunctionCommandInput,
 } from '@aws-sdk/client-lambda';
+import type { SandboxCredentials } from '../../src/sandbox/auth/credentials';
 import { startSandbox } from '../../src/sandbox/server';
+import type { Log } from '../../src/util/log';
+
+/**
+ * What test sandboxes (withSandbox, the VS Code runner's) are started with, so clients made from just a URL
+ * sign correctly. A sandbox started another way has its own: pass it (or `{ url, credentials }`) instead.
+ */
+export const TEST_CREDENTIALS: SandboxCredentials = { accessKeyId: 'test', secretAccessKey: 'lambda-layers-test-secret' };
+
+/** A sandbox URL (signed with TEST_CREDENTIALS) or something that knows its own credentials (a Sandbox). */
+export type SandboxEndpoint = string | { url: string; credentials: SandboxCredentials };
+
+const endpointOf = (e: SandboxEndpoint) => (typeof e === 'string' ? { url: e, credentials: TEST_CREDENTIALS } : e);
 
 export interface TestSandbox {
   url: string;
   port: number;
   dataDir: string;
-  /** An SDK client pointed at the sandbox (region us-east-1, test credentials). */
+  /** TEST_CREDENTIALS: what clients of this sandbox sign with. */
+  credentials: SandboxCredentials;
+  /** An SDK client pointed at the sandbox (region us-east-1, TEST_CREDENTIALS). */
   client(region?: string): LambdaClient;
   close(): Promise<void>;
 }
@@ -26,17 +41,18 @@ export interface TestSandbox {
  * Starts a sandbox on a fresh temp data dir. `close()` stops it and deletes the dir.
  * Use a short updateDelayMs in tests that wait for Active/Successful.
  */
-export async function withSandbox(options: { updateDelayMs?: number; dataDir?: string } = {}): Promise<TestSandbox> {
+export async function withSandbox(options: { updateDelayMs?: number; dataDir?: string; log?: Log } = {}): Promise<TestSandbox> {
   const owned = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await fs.mkdtemp(join(tmpdir(), 'sandbox-test-')));
-  const sandbox = await startSandbox({ dataDir, updateDelayMs: options.updateDelayMs ?? 50 });
+  const sandbox = await startSandbox({ dataDir, updateDelayMs: options.updateDelayMs ?? 50, secretAccessKey: TEST_CREDENTIALS.secretAccessKey, log: options.log });
   const clients: LambdaClient[] = [];
   return {
     url: sandbox.url,
     port: sandbox.port,
     dataDir,
+    credentials: TEST_CREDENTIALS,
     client(region = 'us-east-1') {
-      const c = lambdaClient(sandbox.url, region);
+      const c = lambdaClient(sandbox, region);
       clients.push(c);
       return c;
     },
@@ -73,9 +89,13 @@ export async function withFrozenSandbox(activeFunctions: string[] = []): Promise
   };
 }
 
-/** An SDK client for the sandbox; a 12-digit `accessKeyId` acts as that account (for other accounts' layers). */
-export function lambdaClient(url: string, region = 'us-east-1', accessKeyId = 'test'): LambdaClient {
-  return new LambdaClient({ endpoint: url, region, credentials: { accessKeyId, secretAccessKey: 'test' } });
+/**
+ * An SDK client for the sandbox, signing with its secret (TEST_CREDENTIALS for a bare URL); a 12-digit
+ * `accessKeyId` acts as that account (for other accounts' layers).
+ */
+export function lambdaClient(endpoint: SandboxEndpoint, region = 'us-east-1', accessKeyId?: string): LambdaClient {
+  const { url, credentials } = endpointOf(endpoint);
+  return new LambdaClient({ endpoint: url, region, credentials: { ...credentials, ...(accessKeyId ? { accessKeyId } : {}) } });
 }
 
 /** Creates a function and waits until it is Active (the sandbox's Pending → Active delay). */
@@ -90,8 +110,9 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `aws --endpoint-url URL lambda ...` with test credentials; never throws on a non-zero exit. */
-export function awsCli(url: string, args: string[], cwd?: string): Promise<CliResult> {
+/** Runs `aws --endpoint-url URL lambda ...` with the sandbox's credentials; never throws on a non-zero exit. */
+export function awsCli(endpoint: SandboxEndpoint, args: string[], cwd?: string): Promise<CliResult> {
+  const { url, credentials } = endpointOf(endpoint);
   return new Promise((resolve) => {
     execFile(
       'aws',
@@ -102,8 +123,8 @@ export function awsCli(url: string, args: string[], cwd?: string): Promise<CliRe
         env: {
           PATH: process.env.PATH,
           HOME: process.env.HOME,
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
+          AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
           AWS_PAGER: '',
           AWS_CONFIG_FILE: '/dev/null',
           AWS_SHARED_CREDENTIALS_FILE: '/dev/null',

@@ -19,6 +19,7 @@ import { DEFAULT_WORKSPACE, OUTPUT_DIR, REPO_ROOT, SCREENSHOT_DIR, SUITE_ENTRY }
 import { runSuiteInDesktop } from './lib/desktop';
 import { createProfile } from './lib/profile';
 import { startSandboxIfPresent, type Sandbox, type SandboxOptions } from './lib/sandbox';
+import { TEST_CREDENTIALS } from '../helpers/sandbox';
 import { runSuite } from './lib/suite';
 import { loadUiFlows, runUiFlow, type UiFlow } from './lib/ui';
 import { offlinePipEnvironment } from './lib/wheelhouse';
@@ -124,7 +125,12 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
       if (!ownSandbox) return;
       const port = sandbox?.port ?? sandboxOptions.port;
       if (sandbox) await bounded(sandbox.close(), 'closing the sandbox');
-      sandbox = await startSandboxIfPresent({ ...sandboxOptions, port, dataDir: path.join(root, `sandbox-${sandboxRuns++}`) });
+      sandbox = await startSandboxIfPresent({
+        ...sandboxOptions,
+        port,
+        dataDir: path.join(root, `sandbox-${sandboxRuns++}`),
+        secretAccessKey: TEST_CREDENTIALS.secretAccessKey,
+      });
     };
     if (ownSandbox) {
       await freshSandbox();
@@ -141,7 +147,11 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
       AWS_CONFIG_FILE: path.join(root, 'aws', 'config'),
       AWS_SHARED_CREDENTIALS_FILE: path.join(root, 'aws', 'credentials'),
       LAMBDA_LAYERS_TEST_OUTPUT: OUTPUT_DIR,
-      ...(endpoint ? { LAMBDA_LAYERS_TEST_ENDPOINT: endpoint } : {}),
+      // The extension signs for an external local endpoint with these, as a user would export them for a
+      // standalone sandbox; suites' own clients (lambdaClient) use the same TEST_CREDENTIALS.
+      ...(endpoint
+        ? { LAMBDA_LAYERS_TEST_ENDPOINT: endpoint, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey }
+        : {}),
       ...(options.grep ? { LAMBDA_LAYERS_SUITE_GREP: options.grep } : {}),
       ...(options.suiteFiles ? { LAMBDA_LAYERS_SUITE_FILES: options.suiteFiles.join(',') } : {}),
       // Layer builds install from generated wheels only: no network, no user pip config.

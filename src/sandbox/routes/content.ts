@@ -7,7 +7,7 @@ import { notFound } from '../wire';
 
 /**
  * Serves the zips behind `Content.Location` (layers) and `Code.Location` (functions), which on AWS
- * are presigned S3 URLs: a plain GET returns the bytes.
+ * are presigned S3 URLs: a plain GET of the presigned URL (the router checks it) returns the bytes.
  */
 export function contentRoutes(router: Router, sb: SandboxContext): void {
   router.add('GET', '/_sandbox/blobs/:file', async (ctx) => {
@@ -19,5 +19,5 @@ export function contentRoutes(router: Router, sb: SandboxContext): void {
     if (!st) throw notFound(`${hex}.zip is missing from the endpoint's data folder: the record that points at it was kept, its code was not. Upload the code again.`);
     ctx.res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': st.size });
     await pipeline(createReadStream(path), ctx.res);
-  });
+  }, 'presignedUrl');
 }

@@ -3,7 +3,7 @@ import type { SandboxContext } from '../context';
 import { MAX_FUNCTION_PAGE } from '../limits';
 import { paginate } from '../paging';
 import type { RequestContext, Router } from '../router';
-import { blobUrl, functionConfiguration } from '../shapes';
+import { functionConfiguration } from '../shapes';
 import type { FunctionRecord } from '../store/records';
 import { maxItemsParam } from '../validate';
 import { conflict, invalidParameter, sendEmpty, sendJson } from '../wire';
@@ -49,7 +49,7 @@ async function get(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const f = findFunction(ctx, sb);
   sendJson(ctx.res, 200, {
     Configuration: functionConfiguration(ctx.region, f),
-    Code: { RepositoryType: 'S3', Location: blobUrl(ctx.baseUrl, f.codeBlob) },
+    Code: { RepositoryType: 'S3', Location: ctx.blobUrl(f.codeBlob) },
     ...(f.tags && Object.keys(f.tags).length > 0 && { Tags: f.tags }),
   });
 }

@@ -59,7 +59,7 @@ async function publish(ctx: RequestContext, sb: SandboxContext): Promise<void> {
       unzippedSize: info.declaredUnzippedBytes,
     }));
     sb.log.info(`published ${record.name}:${record.version} (${zip.length} bytes)`);
-    sendJson(ctx.res, 201, layerVersion(ctx.region, ctx.baseUrl, record, ctx.account));
+    sendJson(ctx.res, 201, layerVersion(ctx.region, ctx.blobUrl, record, ctx.account));
   } finally {
     await sb.store.blobs.release(hex);
   }
@@ -115,7 +115,7 @@ async function getVersion(ctx: RequestContext, sb: SandboxContext): Promise<void
   const version = versionParam(ctx.params.VersionNumber);
   const record = sb.store.layers(ctx.region, ctx.account).get(name, version);
   if (!record) throw noSuchVersion();
-  sendJson(ctx.res, 200, layerVersion(ctx.region, ctx.baseUrl, record, ctx.account));
+  sendJson(ctx.res, 200, layerVersion(ctx.region, ctx.blobUrl, record, ctx.account));
 }
 
 async function getByArn(ctx: RequestContext, sb: SandboxContext): Promise<void> {
@@ -131,7 +131,7 @@ async function getByArn(ctx: RequestContext, sb: SandboxContext): Promise<void> 
   // Any account's layer can be read by ARN, as if every layer were public (no layer permissions here).
   const record = ref.region === ctx.region ? sb.store.layers(ctx.region, ref.account).get(ref.name, ref.version) : undefined;
   if (!record) throw noSuchVersion();
-  sendJson(ctx.res, 200, layerVersion(ctx.region, ctx.baseUrl, record, ref.account));
+  sendJson(ctx.res, 200, layerVersion(ctx.region, ctx.blobUrl, record, ref.account));
 }
 
 async function deleteVersion(ctx: RequestContext, sb: SandboxContext): Promise<void> {

@@ -22,7 +22,7 @@ const ROLE = 'arn:aws:iam::123456789012:role/test';
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'll-gw-sandbox-'));
   sandbox = await startSandbox({ dataDir, updateDelayMs: 150 });
-  factory = new AwsClientFactory(localConnection(sandbox.url));
+  factory = new AwsClientFactory(localConnection(sandbox.url), { credentials: sandbox.credentials });
   gw = new SdkLambdaGateway(factory.lambda, 'us-east-1', sandbox.url);
   zip = await zipToBuffer([{ name: 'handler.py', data: Buffer.from('def handler(event, context):\n    print("hello from handler")\n    return {"echo": event}\n') }]);
 });

@@ -32,7 +32,7 @@ const enc = (s: string) => new TextEncoder().encode(s);
 
 before(async () => {
   sandbox = await withSandbox({ updateDelayMs: 20 });
-  session = openSession(localConnection(sandbox.url));
+  session = openSession(localConnection(sandbox.url), { credentials: sandbox.credentials });
   dir = await fs.mkdtemp(join(tmpdir(), 'invoke-sandbox-'));
 });
 after(async () => {

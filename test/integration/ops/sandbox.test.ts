@@ -23,8 +23,8 @@ let two: OpsSession;
 before(async () => {
   dir = await fs.mkdtemp(join(tmpdir(), 'ops-sandbox-'));
   sandbox = await withSandbox({ updateDelayMs: 300 });
-  one = openSession(localConnection(sandbox.url));
-  two = openSession(localConnection(sandbox.url));
+  one = openSession(localConnection(sandbox.url), { credentials: sandbox.credentials });
+  two = openSession(localConnection(sandbox.url), { credentials: sandbox.credentials });
 });
 after(async () => {
   one?.dispose();
@@ -118,7 +118,7 @@ test('409: an update while another is in progress waits for it and then applies'
 
 test('waiting for LastUpdateStatus reports progress until Successful', async () => {
   const slow = await withSandbox({ updateDelayMs: 2500 });
-  const s = openSession(localConnection(slow.url));
+  const s = openSession(localConnection(slow.url), { credentials: slow.credentials });
   try {
     const zip = join(dir, 'slow-layer.zip');
     await layerZip(zip, 'slow');

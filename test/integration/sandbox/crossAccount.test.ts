@@ -15,7 +15,7 @@ import {
   waitUntilFunctionActiveV2,
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
-import { TEST_ROLE, handlerZip, pythonPackageLayer, withSandbox, type TestSandbox } from '../../helpers/sandbox';
+import { TEST_ROLE, handlerZip, lambdaClient, pythonPackageLayer, withSandbox, type TestSandbox } from '../../helpers/sandbox';
 
 const OTHER = '336392948345';
 const waitOpts = (client: LambdaClient) => ({ client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.2 }) as Parameters<typeof waitUntilFunctionActiveV2>[0];
@@ -30,7 +30,7 @@ describe('layers of another account', () => {
     dataDir = await fs.mkdtemp(join(tmpdir(), 'sandbox-accounts-'));
     sb = await withSandbox({ dataDir });
     own = sb.client();
-    other = new LambdaClient({ endpoint: sb.url, region: 'us-east-1', credentials: { accessKeyId: OTHER, secretAccessKey: 'x' } });
+    other = lambdaClient(sb, 'us-east-1', OTHER);
     const v = await other.send(
       new PublishLayerVersionCommand({ LayerName: 'shared-pkg', Content: { ZipFile: pythonPackageLayer('sharedpkg', '2.5.0') }, CompatibleRuntimes: ['python3.12'] }),
     );

@@ -42,7 +42,7 @@ describe('endpoint start over damaged data', () => {
     data = await fs.mkdtemp(join(tmpdir(), 'sandbox-damaged-'));
     // A healthy first run: a layer, two functions using it, a second layer.
     const first = await startSandbox({ dataDir: data, updateDelayMs: 10 });
-    const c1 = lambdaClient(first.url);
+    const c1 = lambdaClient(first);
     pkgArn = (await c1.send(new PublishLayerVersionCommand({ LayerName: 'pkg', Content: { ZipFile: pythonPackageLayer('mypkg', '7.0.0') } }))).LayerVersionArn!;
     lostLayerArn = (await c1.send(new PublishLayerVersionCommand({ LayerName: 'lost', Content: { ZipFile: pythonPackageLayer('lostpkg', '1.0.0') } }))).LayerVersionArn!;
     for (const name of ['healthy', 'lost-code']) {
@@ -69,7 +69,7 @@ describe('endpoint start over damaged data', () => {
 
     log = recordingLog();
     sandbox = await startSandbox({ dataDir: data, updateDelayMs: 10, log });
-    client = lambdaClient(sandbox.url);
+    client = lambdaClient(sandbox);
   });
   after(async () => {
     client?.destroy();
@@ -142,7 +142,7 @@ describe('endpoint start over damaged data', () => {
     client.destroy();
     await sandbox.close();
     sandbox = await startSandbox({ dataDir: data, updateDelayMs: 10, log: recordingLog() });
-    client = lambdaClient(sandbox.url);
+    client = lambdaClient(sandbox);
     assert.deepEqual(sandbox.quarantined, []);
     const names = ((await client.send(new ListFunctionsCommand({}))).Functions ?? []).map((f) => f.FunctionName).sort();
     assert.deepEqual(names, ['healthy', 'lost-code']);

@@ -63,7 +63,7 @@ describe('disk full on the data folder (tmpfs)', () => {
     const log = { trace() {}, debug() {}, info() {}, warn: (m: string) => void warnings.push(m), error() {} };
     sandbox = await startSandbox({ dataDir: join(mountPoint, 'data'), updateDelayMs: 10, log });
     // One attempt: the SDK would retry a 500 three times against the same full disk.
-    client = new LambdaClient({ endpoint: sandbox.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    client = new LambdaClient({ endpoint: sandbox.url, region: 'us-east-1', credentials: sandbox.credentials, maxAttempts: 1 });
   });
   after(async () => {
     client?.destroy();

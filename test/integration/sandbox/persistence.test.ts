@@ -16,45 +16,56 @@ import {
   PublishLayerVersionCommand,
   waitUntilFunctionActiveV2,
 } from '@aws-sdk/client-lambda';
-import { TEST_ROLE, handlerZip, lambdaClient, makeZip, pythonPackageLayer } from '../../helpers/sandbox';
+import type { SandboxCredentials } from '../../../src/sandbox/auth/credentials';
+import { TEST_CREDENTIALS, TEST_ROLE, handlerZip, lambdaClient, makeZip, pythonPackageLayer } from '../../helpers/sandbox';
+import { signedHeaders } from '../../helpers/sigv4';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('base64');
 
 interface Endpoint {
   url: string;
+  credentials: SandboxCredentials;
   child: ChildProcess;
   exited: Promise<number | null>;
 }
 
-/** `node --import tsx src/sandbox/main.ts`: the same entry esbuild bundles to dist/sandbox.js. */
-async function startEndpoint(dataDir: string): Promise<Endpoint> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/sandbox/main.ts', '--port', '0', '--data', dataDir, '--update-delay-ms', '20'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/**
+ * `node --import tsx src/sandbox/main.ts`: the same entry esbuild bundles to dist/sandbox.js. With a secret it
+ * prints only its URL; without, the URL and then the generated keys as a line to paste into a shell.
+ */
+async function startEndpoint(dataDir: string, secret?: string): Promise<Endpoint> {
+  const args = ['--import', 'tsx', 'src/sandbox/main.ts', '--port', '0', '--data', dataDir, '--update-delay-ms', '20'];
+  const child = spawn(process.execPath, [...args, ...(secret ? ['--secret-access-key', secret] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
+  const wanted = secret ? 1 : 2;
+  const lines = await new Promise<string[]>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
-      const line = out.split('\n')[0];
-      if (out.includes('\n')) resolve(line);
+      const complete = out.split('\n').slice(0, -1);
+      if (complete.length >= wanted) resolve(complete);
     });
     void exited.then((code) => reject(new Error(`endpoint exited (${code}) before printing its URL: ${stderr}`)));
   });
-  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
-  return { url, child, exited };
+  assert.match(lines[0], /^http:\/\/127\.0\.0\.1:\d+$/);
+  if (secret) return { url: lines[0], credentials: { ...TEST_CREDENTIALS, secretAccessKey: secret }, child, exited };
+  const printed = /^export AWS_ACCESS_KEY_ID=(\S+) AWS_SECRET_ACCESS_KEY=(\S+)$/.exec(lines[1]);
+  assert.ok(printed, `the second line is the keys to export: ${lines[1]}`);
+  return { url: lines[0], credentials: { accessKeyId: printed[1], secretAccessKey: printed[2] }, child, exited };
 }
 
 /**
  * A PublishLayerVersion over raw HTTP, so the test controls the upload: with `halfThenStop` only
  * the first half of the body is sent (the caller kills the endpoint meanwhile).
  */
-function rawPublish(url: string, layer: string, zip: Buffer, halfThenStop: boolean): Promise<{ status: number; body: string } | undefined> {
+async function rawPublish(ep: Endpoint, layer: string, zip: Buffer, halfThenStop: boolean): Promise<{ status: number; body: string } | undefined> {
   const body = Buffer.from(JSON.stringify({ Content: { ZipFile: zip.toString('base64') } }));
+  const path = `/2018-10-31/layers/${layer}/versions`;
+  const headers = await signedHeaders(ep.url, { method: 'POST', path, headers: { 'content-type': 'application/json', 'content-length': String(body.length) }, body }, ep.credentials);
   return new Promise((resolve) => {
-    const req = request(`${url}/2018-10-31/layers/${layer}/versions`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
+    const req = request(`${ep.url}${path}`, { method: 'POST', headers }, (res) => {
       let text = '';
       res.on('data', (c: Buffer) => (text += c.toString()));
       res.on('end', () => resolve({ status: res.statusCode!, body: text }));
@@ -80,9 +91,18 @@ describe('standalone endpoint: persistence and crash safety', () => {
   });
   after(() => fs.rm(dataDir, { recursive: true, force: true }));
 
-  it('stops cleanly on SIGTERM and SIGINT', async () => {
+  it('prints keys that work (and only they), and stops cleanly on SIGTERM and SIGINT', async () => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       const ep = await startEndpoint(join(dataDir, `clean-${signal}`));
+      const client = lambdaClient(ep);
+      const wrong = lambdaClient({ url: ep.url, credentials: TEST_CREDENTIALS });
+      try {
+        assert.deepEqual((await client.send(new ListLayersCommand({}))).Layers, []);
+        await assert.rejects(wrong.send(new ListLayersCommand({})), (e: Error) => e.name === 'InvalidSignatureException');
+      } finally {
+        client.destroy();
+        wrong.destroy();
+      }
       ep.child.kill(signal);
       assert.equal(await ep.exited, 0);
     }
@@ -94,8 +114,9 @@ describe('standalone endpoint: persistence and crash safety', () => {
     const acknowledged = new Map<string, string>();
 
     // Round 1: acknowledged work, including a function that uses a layer.
-    let ep = await startEndpoint(data);
-    let client = lambdaClient(ep.url);
+    const secret = TEST_CREDENTIALS.secretAccessKey;
+    let ep = await startEndpoint(data, secret);
+    let client = lambdaClient(ep);
     const pkg = await client.send(new PublishLayerVersionCommand({ LayerName: 'pkg', Content: { ZipFile: pythonPackageLayer('mypkg', '1.2.3') } }));
     acknowledged.set(pkg.LayerVersionArn!, pkg.Content!.CodeSha256!);
     await client.send(
@@ -131,7 +152,7 @@ describe('standalone endpoint: persistence and crash safety', () => {
         ),
       );
       const bigZip = makeZip([{ name: 'python/blob.bin', data: randomBytes(16 * 1024 * 1024) }]);
-      const answer = await rawPublish(ep.url, 'big', bigZip, !step.dir);
+      const answer = await rawPublish(ep, 'big', bigZip, !step.dir);
       if (answer?.status === 201) {
         const v = JSON.parse(answer.body) as { LayerVersionArn: string; Content: { CodeSha256: string } };
         acknowledged.set(v.LayerVersionArn, v.Content.CodeSha256);
@@ -141,8 +162,8 @@ describe('standalone endpoint: persistence and crash safety', () => {
       await ep.exited;
       trigger?.stop();
       client.destroy();
-      ep = await startEndpoint(data);
-      client = lambdaClient(ep.url);
+      ep = await startEndpoint(data, secret);
+      client = lambdaClient(ep);
     }
 
     // Every acknowledged version is there with its exact bytes.

@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { createHash } from 'node:crypto';
 import { makeZip, withSandbox, type TestSandbox } from '../../helpers/sandbox';
+import { signedHeaders } from '../../helpers/sigv4';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('base64');
 
@@ -130,10 +131,12 @@ describe('layers over the AWS SDK', () => {
   });
 
   it('answers 413 RequestTooLargeException past the request size limit', async () => {
-    // A raw request: the body is only counted, so zeros do.
+    // A raw request signed over UNSIGNED-PAYLOAD: the body is only counted, so spaces do.
     const size = 69_905_067 + 1;
+    const path = '/2018-10-31/layers/huge/versions';
+    const signed = await signedHeaders(sb.url, { method: 'POST', path, headers: { 'content-type': 'application/json', 'content-length': String(size) }, body: 'UNSIGNED-PAYLOAD' }, sb.credentials);
     const { status, headers, body } = await new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-      const req = request(`${sb.url}/2018-10-31/layers/huge/versions`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': size } }, (res) => {
+      const req = request(`${sb.url}${path}`, { method: 'POST', headers: signed }, (res) => {
         let text = '';
         res.on('data', (c: Buffer) => (text += c.toString()));
         res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));

@@ -3,13 +3,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AwsClientFactory } from '../../../src/aws/clientFactory';
+import { AwsClientFactory, PLACEHOLDER_CREDENTIALS, localCredentials } from '../../../src/aws/clientFactory';
 
-test('local connections get static credentials, the endpoint and path-style S3; clients share one socket pool', async () => {
-  const factory = new AwsClientFactory({ kind: 'local', region: 'eu-central-1', endpoint: 'http://127.0.0.1:4010' });
+test('local connections get the endpoint, its keys and path-style S3; clients share one socket pool', async () => {
+  const factory = new AwsClientFactory(
+    { kind: 'local', region: 'eu-central-1', endpoint: 'http://127.0.0.1:4010' },
+    { credentials: { accessKeyId: 'LOCALKEY', secretAccessKey: 'generated' } },
+  );
   try {
     const creds = await factory.lambda.config.credentials();
-    assert.equal(creds.accessKeyId, 'local');
+    assert.deepEqual([creds.accessKeyId, creds.secretAccessKey], ['LOCALKEY', 'generated']);
     assert.equal(await factory.lambda.config.region(), 'eu-central-1');
     const endpoint = await factory.lambda.config.endpoint!();
     assert.equal(endpoint.hostname, '127.0.0.1');
@@ -21,6 +24,29 @@ test('local connections get static credentials, the endpoint and path-style S3; 
     assert.equal(factory.lambda, factory.lambda, 'clients are made once');
   } finally {
     factory.dispose();
+  }
+});
+
+test('an external local endpoint signs with the named profile, else env keys, else placeholder keys', async () => {
+  const local = { kind: 'local', region: 'us-east-1', endpoint: 'http://127.0.0.1:4010' } as const;
+  assert.deepEqual(localCredentials(local, {}), PLACEHOLDER_CREDENTIALS);
+  assert.deepEqual(localCredentials(local, { AWS_ACCESS_KEY_ID: ' LOCALX ', AWS_SECRET_ACCESS_KEY: 'printed-secret' }), {
+    accessKeyId: 'LOCALX',
+    secretAccessKey: 'printed-secret',
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'll-factory-'));
+  const saved = { ...process.env };
+  try {
+    writeFileSync(join(dir, 'credentials'), '[sandbox]\naws_access_key_id = AKIDSANDBOX\naws_secret_access_key = from-profile\n');
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
+    process.env.AWS_CONFIG_FILE = join(dir, 'config');
+    const provider = localCredentials({ ...local, profile: 'sandbox' }, { AWS_ACCESS_KEY_ID: 'ENV', AWS_SECRET_ACCESS_KEY: 'env' });
+    assert.equal(typeof provider, 'function');
+    const creds = await (provider as () => Promise<{ secretAccessKey: string }>)();
+    assert.equal(creds.secretAccessKey, 'from-profile', 'a named profile wins over env keys');
+  } finally {
+    process.env = saved;
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

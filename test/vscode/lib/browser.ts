@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
-const CHROMIUM = process.env.LAMBDA_LAYERS_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM = process.env.LAMBDA_LAYERS_CHROMIUM ?? '/usr/bin/chromium';
 
 const FLAGS = [
   '--no-sandbox',
@@ -13,9 +13,10 @@ const FLAGS = [
   '--no-first-run',
 ];
 
-export async function launchBrowser(): Promise<Browser> {
+/** `extraArgs`: more Chromium switches (the sandbox's browser test maps a host name with --host-resolver-rules). */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set LAMBDA_LAYERS_CHROMIUM).`);
   }
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS, timeout: 60_000 });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...FLAGS, ...extraArgs], timeout: 60_000 });
 }

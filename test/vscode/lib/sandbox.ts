@@ -7,6 +7,8 @@ export interface SandboxOptions {
   dataDir: string;
   port?: number;
   updateDelayMs?: number;
+  /** The secret requests must be signed with (the runner passes TEST_CREDENTIALS's). */
+  secretAccessKey?: string;
 }
 
 export interface Sandbox {

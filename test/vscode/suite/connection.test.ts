@@ -1,7 +1,8 @@
 // Connection states a newcomer meets before anything works: no AWS credentials at all, and an SSO profile whose
 // session has expired. Both must leave the views empty so their welcome content (pick a profile, open the AWS
 // config file, use the local endpoint / sign in again) shows, with no error dialog. The runner gives the extension
-// host empty AWS config and credentials files (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE) and no AWS_* keys.
+// host empty AWS config and credentials files (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE); its AWS_* keys
+// (the test endpoint's, for the local connection) are hidden from the extension host during this suite.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,15 +18,19 @@ suite('connection states', function () {
   const config = () => vscode.workspace.getConfiguration('lambdaLayers');
   const saved = new Map<string, unknown>();
   const configFile = process.env.AWS_CONFIG_FILE;
+  const envKeys = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const;
+  const savedEnv = new Map(envKeys.map((k) => [k, process.env[k]]));
 
   suiteSetup(async () => {
     api = await vscode.extensions.getExtension<LambdaLayersApi>(EXTENSION_ID)!.activate();
     for (const key of KEYS) saved.set(key, config().inspect(key)?.globalValue);
+    for (const key of envKeys) delete process.env[key];
     assert.ok(configFile && !fs.existsSync(configFile), 'the runner provides an empty AWS config location');
   });
 
   suiteTeardown(async () => {
     if (configFile) fs.rmSync(configFile, { force: true });
+    for (const [key, value] of savedEnv) if (value !== undefined) process.env[key] = value;
     for (const key of KEYS) await config().update(key, saved.get(key), vscode.ConfigurationTarget.Global);
     await until(() => api.services.connection.state === 'ready', 'back on the local endpoint');
   });
