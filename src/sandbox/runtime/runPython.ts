@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../../util/fsAtomic';
 import { functionArn } from '../arn';
 import { DEFAULT_REGION, INIT_TIMEOUT_MS } from '../limits';
 import { BOOTSTRAP_PY } from './bootstrap.py';
-import { ChannelReader, type ChannelMessage } from './channel';
+import { ChannelReader, type ErrorMessage, type ResultMessage, type StartMessage } from './channel';
 import { lambdaEnv } from './env';
 import { LogBuffer } from './logBuffer';
 import { settle } from './outcome';
@@ -84,24 +84,33 @@ export async function runPython(o: RunPythonOptions): Promise<RunPythonResult> {
   const spawnedAt = performance.now();
 
   return new Promise<RunPythonResult>((resolve, reject) => {
-    let start: ChannelMessage | undefined;
-    let outcome: ChannelMessage | undefined;
+    let start: StartMessage | undefined;
+    let outcome: ResultMessage | ErrorMessage | undefined;
+    let protocolError: string | undefined;
     let invokeStartedAt: number | undefined;
     let timedOut = false;
     let timedOutMemory: number | undefined;
     let spawnError: Error | undefined;
     const timers: NodeJS.Timeout[] = [];
 
-    const channel = new ChannelReader((m) => {
-      if (m.type === 'start') {
-        start = m;
-        startInvokeClock();
-      } else {
-        outcome = m;
-      }
+    const channel = new ChannelReader({
+      onMessage(m) {
+        if (m.type === 'start') {
+          start = m;
+          startInvokeClock();
+        } else {
+          outcome = m;
+        }
+      },
+      // Whatever is on fd 3 (the handler can write there too) ends this invocation, never the endpoint.
+      onProtocolError(reason) {
+        protocolError = reason;
+        killTree(child.pid);
+      },
     });
     const channelPipe = child.stdio[3] as Readable;
     channelPipe.on('data', (c: Buffer) => channel.push(c));
+    channelPipe.on('end', () => channel.end());
     channelPipe.on('error', () => undefined);
     child.stdout.on('data', (c: Buffer) => log.add(c));
     child.stderr.on('data', (c: Buffer) => log.add(c));
@@ -152,7 +161,8 @@ export async function runPython(o: RunPythonOptions): Promise<RunPythonResult> {
           mismatch,
           pythonVersion: python.version,
           start,
-          outcome: timedOut ? undefined : outcome,
+          outcome: timedOut || protocolError ? undefined : outcome,
+          protocolError,
           timedOut,
           timedOutMemory,
           elapsedMs: performance.now() - (invokeStartedAt ?? spawnedAt),
