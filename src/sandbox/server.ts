@@ -37,7 +37,7 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const log = options.log ?? silentLog;
   const store = new Store(options.dataDir, { log });
-  const cache = new CodeCache(store.cacheDir);
+  const cache = new CodeCache(store.cacheDir, log);
   const lifecycle = new Lifecycle(options.updateDelayMs ?? 300, log);
   const invoker = new Invoker(store, cache, log);
   const sb: SandboxContext = { store, lifecycle, invoker, log };
