@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { constants } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { killTree } from '../../util/processTree';
 import { SANDBOX_PATHS, bwrapArgs, optLinks } from './bwrap';
@@ -33,6 +34,15 @@ export interface Launch {
   env: Record<string, string>;
   /** Stops every process of the invocation (callable more than once); returns what it could not reach. */
   stop(pid: number | undefined): Promise<string[]>;
+  /** Whether the child reports the interpreter's death by a signal as exit status 128 + n (bubblewrap does). */
+  signalAsStatus: boolean;
+}
+
+/** How the interpreter ended, with bubblewrap's 128 + n turned back into the signal it stands for. */
+export function interpreterExit(code: number | null, signal: NodeJS.Signals | null, signalAsStatus: boolean): { code: number | null; signal: NodeJS.Signals | null } {
+  if (!signalAsStatus || code === null || code <= 128) return { code, signal };
+  const name = Object.entries(constants.signals).find(([, n]) => n === code - 128)?.[0] as NodeJS.Signals | undefined;
+  return name ? { code: null, signal: name } : { code, signal };
 }
 
 /** How to start one invocation's interpreter under the host's isolation, and how to end all it started. */
@@ -57,10 +67,10 @@ export async function prepareLaunch(i: LaunchInput): Promise<Launch> {
     });
     // Killing bwrap kills the namespace's init (--die-with-parent), and with it every process inside.
     const paths = { ...SANDBOX_PATHS, systemPath: `${dirname(python.executable)}:/usr/local/bin:/usr/bin:/bin` };
-    return { command: 'bwrap', args, cwd: i.codeDir, paths, env: {}, stop: groupOnly };
+    return { command: 'bwrap', args, cwd: i.codeDir, paths, env: {}, stop: groupOnly, signalAsStatus: true };
   }
   const [command, ...args] = pythonArgs(i.bootstrapFile);
-  const direct = { command, args, cwd: i.codeDir, paths: host, env: {} };
+  const direct = { command, args, cwd: i.codeDir, paths: host, env: {}, signalAsStatus: false };
 
   if (isolation.cleanup === 'cgroup' && isolation.cgroupDir) {
     const cgroup = await InvocationCgroup.create(isolation.cgroupDir).catch(() => undefined);

@@ -16,7 +16,7 @@ import { LogBuffer } from './logBuffer';
 import { settle } from './outcome';
 import { peakMemoryMb } from './processTree';
 import { hostIsolation, type Isolation } from './isolation';
-import { prepareLaunch } from './launch';
+import { interpreterExit, prepareLaunch } from './launch';
 import { pythonMismatch, resolvePython, runtimePythonVersion } from './python';
 
 export interface RunPythonOptions {
@@ -174,6 +174,7 @@ export async function runPython(o: RunPythonOptions): Promise<RunPythonResult> {
       o.signal?.removeEventListener('abort', onAbort);
       if (o.signal?.aborted) return reject(new CancelledError());
       if (spawnError) return reject(spawnError);
+      const exit = interpreterExit(child.exitCode, child.signalCode, launch.signalAsStatus);
       resolve(
         settle({
           o,
@@ -187,8 +188,8 @@ export async function runPython(o: RunPythonOptions): Promise<RunPythonResult> {
           timedOut,
           timedOutMemory,
           elapsedMs: performance.now() - (invokeStartedAt ?? spawnedAt),
-          exitCode: child.exitCode,
-          exitSignal: child.signalCode,
+          exitCode: exit.code,
+          exitSignal: exit.signal,
         }),
       );
     }

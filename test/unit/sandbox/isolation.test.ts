@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { SANDBOX_PATHS, bwrapArgs } from '../../../src/sandbox/runtime/bwrap';
 import { cgroup2Mount, ownCgroupPath } from '../../../src/sandbox/runtime/cgroup';
 import { lambdaEnv } from '../../../src/sandbox/runtime/env';
+import { interpreterExit } from '../../../src/sandbox/runtime/launch';
 import { planIsolation, type HostProbe } from '../../../src/sandbox/runtime/isolation';
 import { hasMarker, INVOCATION_MARKER_VAR } from '../../../src/sandbox/runtime/sweep';
 
@@ -135,5 +136,14 @@ describe('lambdaEnv', () => {
     assert.equal(env.PATH, '/usr/local/bin:/usr/bin:/bin:/opt/bin');
     assert.equal(env.MY_VAR, 'x');
     assert.deepEqual(Object.keys(env).filter((k) => k.startsWith('_SANDBOX')), []);
+  });
+});
+
+describe('interpreterExit', () => {
+  it('turns bubblewrap\'s 128 + n back into the signal, and leaves other exits alone', () => {
+    assert.deepEqual(interpreterExit(139, null, true), { code: null, signal: 'SIGSEGV' });
+    assert.deepEqual(interpreterExit(3, null, true), { code: 3, signal: null });
+    assert.deepEqual(interpreterExit(139, null, false), { code: 139, signal: null });
+    assert.deepEqual(interpreterExit(null, 'SIGKILL', false), { code: null, signal: 'SIGKILL' });
   });
 });
