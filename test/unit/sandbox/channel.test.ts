@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChannelReader, MAX_HEADER_BYTES, MAX_RESULT_BYTES, type ChannelMessage } from '../../../src/sandbox/runtime/channel';
+import { prng } from '../../fixtures/prng';
 
 interface Seen {
   messages: ChannelMessage[];
@@ -29,18 +30,6 @@ const header = (h: unknown) => Buffer.from(`${JSON.stringify(h)}\n`);
 const START = header({ type: 'start', initMs: 1.5, len: 0 });
 const record = (type: string, payload: Buffer, extra: object = {}) => Buffer.concat([header({ type, durationMs: 2, maxMemoryMb: 9, ...extra, len: payload.length }), payload]);
 const VALID = Buffer.concat([START, record('result', Buffer.from('{"ok": true}\n{"x": 1}'))]);
-
-/** Small deterministic PRNG (mulberry32) so a failing case can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('ChannelReader', () => {
   it('reassembles start and result however the pipe splits them', () => {
