@@ -75,7 +75,8 @@ export async function probeHostRoot(): Promise<HostRoot> {
 
 /** A trial run with the flags every invocation uses: bwrap may be installed and still fail in a container without user namespaces. */
 export function probeBwrap(): Promise<{ ok: true } | { ok: false; why: string }> {
-  const trial = [...FLAGS, '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--', process.execPath, '-e', '0'];
+  // Not process.execPath: inside VS Code that is the editor itself.
+  const trial = [...FLAGS, '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--', '/bin/sh', '-c', 'exit 0'];
   return new Promise((resolve) => {
     execFile('bwrap', trial, { timeout: 10_000 }, (err, _stdout, stderr) => {
       if (!err) return resolve({ ok: true });
