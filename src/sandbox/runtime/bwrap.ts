@@ -24,7 +24,7 @@ const FLAGS = ['--die-with-parent', '--unshare-pid', '--unshare-ipc', '--new-ses
 export interface BwrapInput {
   codeDir: string;
   optDir: string;
-  /** Absolute targets of symlinks at the top of optDir (local invoke links a build's staging folder as /opt/python). */
+  /** Symlinks at the top of optDir and their absolute targets (local invoke links a build's staging folder as /opt/python). */
   optLinks: Array<{ name: string; target: string }>;
   /** The folder holding bootstrap.py; mounted as /var/runtime. */
   runtimeDir: string;
@@ -47,7 +47,8 @@ export function bwrapArgs(i: BwrapInput): string[] {
   args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp');
   for (const dir of i.pythonDirs.filter((d) => !d.startsWith('/usr/'))) args.push('--ro-bind', dir, dir);
   args.push('--ro-bind', i.codeDir, SANDBOX_PATHS.task, '--ro-bind', i.optDir, SANDBOX_PATHS.opt);
-  for (const link of i.optLinks) args.push('--ro-bind', link.target, join(SANDBOX_PATHS.opt, link.name));
+  // Bound at their own path, so the symlink in /opt resolves (mounting over a symlink would follow it).
+  for (const link of i.optLinks) args.push('--ro-bind', link.target, link.target);
   args.push('--ro-bind', i.runtimeDir, SANDBOX_PATHS.runtime, '--chdir', SANDBOX_PATHS.task, '--', ...i.command);
   return args;
 }

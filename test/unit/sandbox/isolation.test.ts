@@ -65,10 +65,10 @@ describe('bwrapArgs', () => {
   const pairs = (flag: string) => args.flatMap((a, i) => (a === flag ? [`${args[i + 1]} -> ${args[i + 2]}`] : []));
 
   it('maps the task, opt and runtime folders to Lambda\'s paths, read-only, and runs there', () => {
-    assert.deepEqual(pairs('--ro-bind').filter((p) => p.includes('/data/') || p.includes('/var/') || p.includes('/opt')), [
+    assert.deepEqual(pairs('--ro-bind').filter((p) => /\/(data|var|opt|work)\b/.test(p)), [
       '/data/cache/task/abc -> /var/task',
       '/data/cache/opt/def -> /opt',
-      '/work/build/staging -> /opt/python',
+      '/work/build/staging -> /work/build/staging',
       '/tmp/lambda-layers-sandbox-0/123 -> /var/runtime',
     ]);
     assert.equal(args[args.indexOf('--chdir') + 1], SANDBOX_PATHS.task);
