@@ -20,6 +20,7 @@ import { buildLayer, type BuildResult } from '../src/layer/build';
 import { makeElf } from '../test/fixtures/elf';
 import { makeWheelhouse, offlinePipEnv, type WheelSpec } from '../test/fixtures/wheels';
 import { median, ratio, run, timed } from './lib';
+import { prng } from '../test/fixtures/prng';
 
 const RUNS = 5;
 const CACHE = join(tmpdir(), 'lambda-layers-bench', 'wheelhouse-v3');
@@ -110,18 +111,6 @@ export async function ensureWheelhouse(): Promise<string> {
   await makeWheelhouse(CACHE, packageSpecs());
   await writeFile(done, new Date().toISOString());
   return CACHE;
-}
-
-/** mulberry32: a tiny seeded generator, so every machine benchmarks the same bytes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const WORDS = (

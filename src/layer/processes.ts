@@ -1,7 +1,8 @@
-import { spawn, execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { CancelledError } from '../util/errors';
+import { killTree, spawnDetached } from '../util/processTree';
 
 export interface RunOptions {
   cwd?: string;
@@ -34,7 +35,7 @@ export function runProcess(command: string, args: string[], options: RunOptions 
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env,
-      detached: process.platform !== 'win32',
+      detached: spawnDetached(),
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
     });
@@ -92,19 +93,6 @@ export function runProcess(command: string, args: string[], options: RunOptions 
       else resolve({ code, output: output.slice(-MAX_OUTPUT) });
     });
   });
-}
-
-function killTree(pid: number | undefined, sig: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  if (process.platform === 'win32') {
-    execFile('taskkill', ['/pid', String(pid), '/T', '/F'], () => undefined);
-    return;
-  }
-  try {
-    process.kill(-pid, sig);
-  } catch {
-    // ESRCH: the group is already gone.
-  }
 }
 
 /** The first executable named `name` on PATH (PATHEXT-aware on Windows), or undefined. */

@@ -1,6 +1,7 @@
 import { errorMessage } from '../util/errors';
 import type { Log } from '../util/log';
 import type { CodeCache } from './codeCache';
+import { hostIsolation } from './runtime/isolation';
 import { runPython, type RunPythonResult } from './runtime/runPython';
 import { UnsafeZipError } from './runtime/extractZip';
 import { runtimePythonVersion } from './runtime/python';
@@ -24,7 +25,10 @@ export class Invoker {
   private readonly controller = new AbortController();
   private readonly background = new Set<Promise<void>>();
 
-  constructor(private readonly store: Store, private readonly cache: CodeCache, private readonly log: Log) {}
+  constructor(private readonly store: Store, private readonly cache: CodeCache, private readonly log: Log) {
+    // Said once per endpoint: whether handlers are isolated, and what could outlive an invocation.
+    void hostIsolation().then((i) => i.notices.forEach((n) => (i.bwrap ? log.info(n) : log.warn(n))));
+  }
 
   async run(r: InvokeRequest): Promise<RunPythonResult> {
     const { fn } = r;

@@ -43,7 +43,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const log = options.log ?? silentLog;
   if (options.secretAccessKey === '') throw new Error('The secret access key of the local endpoint must not be empty');
   const store = new Store(options.dataDir, { log });
-  const cache = new CodeCache(store.cacheDir);
+  const cache = new CodeCache(store.cacheDir, log);
   const lifecycle = new Lifecycle(options.updateDelayMs ?? 300, log);
   const invoker = new Invoker(store, cache, log);
   const sb: SandboxContext = { store, lifecycle, invoker, log };

@@ -4,8 +4,9 @@
  * object, logging format and error payloads. Kept as a string so it works bundled and under tsx;
  * runPython writes it to a cache file named bootstrap.py (tracebacks are trimmed by that name, as on Lambda).
  *
- * Protocol with Node: the event arrives on stdin; messages go out on fd 3 as a JSON header line
- * followed by `len` raw bytes: {"type":"start","initMs"} after init, then {"type":"result"|"error",...}.
+ * Protocol with Node: stdin carries one JSON line of invocation parameters (kept out of the environment,
+ * which the handler sees), then the event; messages go out on fd 3 as a JSON header line followed by `len`
+ * raw bytes: {"type":"start","initMs"} after init, then {"type":"result"|"error",...}.
  */
 export const BOOTSTRAP_PY = String.raw`
 import os
@@ -23,12 +24,13 @@ import traceback
 
 _env = os.environ
 _chan = os.fdopen(3, "wb", 0)
-_request_id = _env.pop("_SANDBOX_REQUEST_ID")
-_function_arn = _env.pop("_SANDBOX_FUNCTION_ARN")
-_timeout_ms = int(_env.pop("_SANDBOX_TIMEOUT_MS"))
-_client_context = _env.pop("_SANDBOX_CLIENT_CONTEXT", "")
-_opt = _env.pop("_SANDBOX_OPT_DIR")
-_runtime_py = _env.pop("_SANDBOX_RUNTIME_PYTHON")
+_params = json.loads(sys.stdin.buffer.readline())
+_request_id = _params["requestId"]
+_function_arn = _params["functionArn"]
+_timeout_ms = int(_params["timeoutMs"])
+_client_context = _params.get("clientContext") or ""
+_opt = _params["optDir"]
+_runtime_py = _params["runtimePython"]
 _task = _env["LAMBDA_TASK_ROOT"]
 _current_request_id = None
 

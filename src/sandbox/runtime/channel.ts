@@ -1,36 +1,145 @@
-/** A message from the bootstrap: a JSON header line, then `len` raw payload bytes. */
-export interface ChannelMessage {
-  type: 'start' | 'result' | 'error';
+import { MAX_RESPONSE_PAYLOAD_BYTES } from '../limits';
+
+/**
+ * A message from the bootstrap on fd 3: a JSON header line, then `len` raw payload bytes.
+ * `start` after init, then one outcome (`result` or `error`) and nothing after it.
+ */
+export type ChannelMessage = StartMessage | ResultMessage | ErrorMessage;
+
+export interface StartMessage {
+  type: 'start';
   initMs?: number;
+}
+
+interface OutcomeFields {
   durationMs?: number;
   maxMemoryMb?: number;
+}
+
+export interface ResultMessage extends OutcomeFields {
+  type: 'result';
+  payload: Buffer;
+  /** Set instead of a payload when the response was larger than the reader keeps (its bytes were skipped). */
+  oversizeBytes?: number;
+}
+
+export interface ErrorMessage extends OutcomeFields {
+  type: 'error';
+  /** The error document, already checked to be a JSON object. */
+  error: Record<string, unknown>;
   payload: Buffer;
 }
 
-type Header = Omit<ChannelMessage, 'payload'> & { len: number };
+/** A header is a few numbers; anything longer is not the bootstrap talking. */
+export const MAX_HEADER_BYTES = 4096;
+/** Result bytes beyond Lambda's response limit are counted and dropped, never buffered. */
+export const MAX_RESULT_BYTES = MAX_RESPONSE_PAYLOAD_BYTES;
+/** An error document is built by the bootstrap from a traceback; it gets the same bound plus a margin. */
+const MAX_ERROR_BYTES = MAX_RESPONSE_PAYLOAD_BYTES + 1024 * 1024;
 
-/** Reassembles messages from the bootstrap's fd 3, however the pipe splits them (payloads up to several MB). */
+export interface ChannelHandlers {
+  onMessage(m: ChannelMessage): void;
+  /** Called at most once; nothing is delivered after it. */
+  onProtocolError(reason: string): void;
+}
+
+interface Header {
+  type: ChannelMessage['type'];
+  len: number;
+  fields: Record<string, number>;
+}
+
+/**
+ * Reassembles messages from the bootstrap's fd 3, however the pipe splits them. The handler can write to
+ * fd 3 too, so every byte is treated as hostile: anything that is not a well-formed message in protocol
+ * order ends the reader with one protocol error (never an exception), and memory stays bounded.
+ */
 export class ChannelReader {
   private chunks: Buffer[] = [];
   private size = 0;
   private header: Header | undefined;
+  /** Bytes of an oversize result still to skip. */
+  private skipping = 0;
+  private seenStart = false;
+  private seenOutcome = false;
+  private failed = false;
 
-  constructor(private readonly onMessage: (m: ChannelMessage) => void) {}
+  constructor(private readonly handlers: ChannelHandlers) {}
 
   push(chunk: Buffer): void {
+    if (this.failed) return;
     this.chunks.push(chunk);
     this.size += chunk.length;
-    for (;;) {
-      if (!this.header) {
-        const nl = this.joined().indexOf(0x0a);
-        if (nl < 0) return;
-        this.header = JSON.parse(this.take(nl + 1).toString('utf8')) as Header;
+    while (!this.failed && this.step());
+  }
+
+  /** The pipe closed: a record cut short is a protocol error. */
+  end(): void {
+    if (this.failed) return;
+    if (this.header || this.size > 0) this.fail(`truncated record (${this.size} bytes after the last complete message)`);
+  }
+
+  /** Consumes one message if it is complete; false when more bytes are needed. */
+  private step(): boolean {
+    if (!this.header) {
+      if (this.size === 0) return false;
+      const nl = this.joined().indexOf(0x0a);
+      if (nl < 0) {
+        if (this.size > MAX_HEADER_BYTES) this.fail(`header line longer than ${MAX_HEADER_BYTES} bytes`);
+        return false;
       }
-      if (this.size < this.header.len) return;
-      const { len, ...rest } = this.header;
-      this.header = undefined;
-      this.onMessage({ ...rest, payload: this.take(len) });
+      if (nl > MAX_HEADER_BYTES) return this.fail(`header line longer than ${MAX_HEADER_BYTES} bytes`);
+      const parsed = parseHeader(this.take(nl + 1).toString('utf8'));
+      if (typeof parsed === 'string') return this.fail(parsed);
+      const order = this.orderError(parsed.type);
+      if (order) return this.fail(order);
+      this.header = parsed;
+      if (parsed.type === 'result' && parsed.len > MAX_RESULT_BYTES) this.skipping = parsed.len;
+      else if (parsed.type === 'error' && parsed.len > MAX_ERROR_BYTES) return this.fail(`error record of ${parsed.len} bytes exceeds ${MAX_ERROR_BYTES}`);
+      else if (parsed.type === 'start' && parsed.len > 0) return this.fail('start record with a payload');
     }
+    const h = this.header;
+    if (this.skipping > 0) {
+      const n = Math.min(this.skipping, this.size);
+      this.take(n);
+      this.skipping -= n;
+      if (this.skipping > 0) return false;
+      this.header = undefined;
+      this.handlers.onMessage({ type: 'result', ...h.fields, payload: Buffer.alloc(0), oversizeBytes: h.len });
+      return true;
+    }
+    if (this.size < h.len) return false;
+    this.header = undefined;
+    const payload = this.take(h.len);
+    if (h.type === 'start') this.handlers.onMessage({ type: 'start', ...h.fields });
+    else if (h.type === 'result') this.handlers.onMessage({ type: 'result', ...h.fields, payload });
+    else {
+      const error = parseErrorDocument(payload);
+      if (!error) return this.fail('error record whose body is not a JSON object');
+      this.handlers.onMessage({ type: 'error', ...h.fields, error, payload });
+    }
+    return true;
+  }
+
+  private orderError(type: Header['type']): string | undefined {
+    if (this.seenOutcome) return `${type} record after the outcome`;
+    if (type === 'start') {
+      if (this.seenStart) return 'second start record';
+      this.seenStart = true;
+      return undefined;
+    }
+    if (!this.seenStart) return `${type} record before start`;
+    this.seenOutcome = true;
+    return undefined;
+  }
+
+  private fail(reason: string): false {
+    this.failed = true;
+    this.chunks = [];
+    this.size = 0;
+    this.header = undefined;
+    this.handlers.onProtocolError(reason);
+    return false;
   }
 
   private joined(): Buffer {
@@ -44,5 +153,38 @@ export class ChannelReader {
     this.chunks = rest.length > 0 ? [rest] : [];
     this.size = rest.length;
     return Buffer.from(all.subarray(0, n));
+  }
+}
+
+const TYPES = new Set(['start', 'result', 'error']);
+const NUMBER_FIELDS = ['initMs', 'durationMs', 'maxMemoryMb'] as const;
+
+/** The header's fields, or why it is not one. */
+function parseHeader(line: string): Header | string {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    return 'header line is not JSON';
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'header is not a JSON object';
+  const h = raw as Record<string, unknown>;
+  if (typeof h.type !== 'string' || !TYPES.has(h.type)) return `unknown record type ${JSON.stringify(h.type)?.slice(0, 40)}`;
+  if (typeof h.len !== 'number' || !Number.isSafeInteger(h.len) || h.len < 0) return `invalid payload length ${JSON.stringify(h.len)?.slice(0, 40)}`;
+  const fields: Record<string, number> = {};
+  for (const k of NUMBER_FIELDS) {
+    if (h[k] === undefined) continue;
+    if (typeof h[k] !== 'number' || !Number.isFinite(h[k]) || (h[k] as number) < 0) return `invalid ${k}`;
+    fields[k] = h[k] as number;
+  }
+  return { type: h.type as Header['type'], len: h.len, fields };
+}
+
+function parseErrorDocument(payload: Buffer): Record<string, unknown> | undefined {
+  try {
+    const doc: unknown = JSON.parse(payload.toString('utf8'));
+    return typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import type { VisiblePaths } from './launch';
 
 export interface LambdaEnvInput {
-  codeDir: string;
-  optDir: string;
-  runtimeDir: string;
+  /** /var/task, /opt and /var/runtime as the handler sees them. */
+  paths: VisiblePaths;
   handler: string;
   runtime: string;
   memoryMb: number;
@@ -27,21 +27,20 @@ function reserved(i: LambdaEnvInput): Record<string, string> {
     AWS_LAMBDA_LOG_STREAM_NAME: `${day}/[$LATEST]${randomBytes(16).toString('hex')}`,
     AWS_REGION: i.region,
     AWS_DEFAULT_REGION: i.region,
-    LAMBDA_TASK_ROOT: i.codeDir,
-    LAMBDA_RUNTIME_DIR: i.runtimeDir,
+    LAMBDA_TASK_ROOT: i.paths.task,
+    LAMBDA_RUNTIME_DIR: i.paths.runtime,
   };
 }
 
 /**
- * The environment of a Lambda Python function, with /var/task → codeDir and /opt → optDir.
- * Built from scratch (the host's variables do not leak in) except PATH, which keeps the host's
- * directories where Lambda has /var/lang/bin:/usr/local/bin:/usr/bin/:/bin, then /opt/bin.
+ * The environment of a Lambda Python function. Only the folders the handler sees appear in it (inside
+ * bubblewrap Lambda's own /var/task and /opt, never a path of the endpoint's data folder).
+ * Built from scratch (the host's variables do not leak in); PATH is the visible system path, then /opt/bin.
  */
 export function lambdaEnv(i: LambdaEnvInput): Record<string, string> {
-  const hostPath = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
   return {
-    PATH: `${hostPath}:${join(i.optDir, 'bin')}`,
-    LD_LIBRARY_PATH: [i.codeDir, join(i.codeDir, 'lib'), join(i.optDir, 'lib')].join(':'),
+    PATH: `${i.paths.systemPath}:${join(i.paths.opt, 'bin')}`,
+    LD_LIBRARY_PATH: [i.paths.task, join(i.paths.task, 'lib'), join(i.paths.opt, 'lib')].join(':'),
     LANG: 'en_US.UTF-8',
     TZ: ':UTC',
     ...i.userEnv,

@@ -1,5 +1,5 @@
 import { MAX_RESPONSE_PAYLOAD_BYTES } from '../limits';
-import type { ChannelMessage } from './channel';
+import type { ErrorMessage, ResultMessage, StartMessage } from './channel';
 import type { LogBuffer } from './logBuffer';
 import { endLine, reportLine, startLine, timeoutMessage } from './report';
 import type { RunPythonOptions, RunPythonResult } from './runPython';
@@ -10,8 +10,10 @@ export interface SettleInput {
   log: LogBuffer;
   mismatch?: string;
   pythonVersion: string;
-  start?: ChannelMessage;
-  outcome?: ChannelMessage;
+  start?: StartMessage;
+  outcome?: ResultMessage | ErrorMessage;
+  /** Set when what came over fd 3 was not the protocol (the handler wrote to it, or the bootstrap was cut short). */
+  protocolError?: string;
   timedOut: boolean;
   timedOutMemory?: number;
   elapsedMs: number;
@@ -40,6 +42,9 @@ export function settle(s: SettleInput): RunPythonResult {
     fail('Sandbox.Timedout', `RequestId: ${requestId} Error: ${message}`, `${new Date().toISOString()} ${requestId} ${message}\n`);
     status = 'timeout';
     errorType = undefined;
+  } else if (s.protocolError) {
+    const message = `Runtime exited with error: invalid message on the runtime's control channel (fd 3): ${s.protocolError}`;
+    fail('Runtime.ExitError', `RequestId: ${requestId} Error: ${message}`, `RequestId: ${requestId} Error: ${message}\n`);
   } else if (!outcome) {
     const why = s.exitSignal ? `signal: ${s.exitSignal.replace('SIG', '').toLowerCase()}` : `exit status ${s.exitCode ?? 1}`;
     const message = s.exitCode === 0 ? 'Runtime exited without providing a reason' : `Runtime exited with error: ${why}`;
@@ -48,12 +53,12 @@ export function settle(s: SettleInput): RunPythonResult {
     payload = outcome.payload;
     functionError = 'Unhandled';
     // REPORT names the failure only when the runtime itself failed (e.g. the module did not load), not for a handler's exception.
-    const type = (JSON.parse(outcome.payload.toString('utf8')) as { errorType?: string }).errorType;
-    if (type?.startsWith('Runtime.')) {
+    const type = outcome.error.errorType;
+    if (typeof type === 'string' && type.startsWith('Runtime.')) {
       errorType = type;
       status = 'error';
     }
-  } else if (outcome.payload.length > MAX_RESPONSE_PAYLOAD_BYTES) {
+  } else if (outcome.oversizeBytes !== undefined || outcome.payload.length > MAX_RESPONSE_PAYLOAD_BYTES) {
     fail('Function.ResponseSizeTooLarge', `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_PAYLOAD_BYTES} bytes).`);
   } else {
     payload = outcome.payload;

@@ -7,6 +7,8 @@ export interface PythonInterpreter {
   version: string;
   /** e.g. "3.11" */
   minor: string;
+  /** sys.base_prefix: the installation a sandboxed handler must see (its standard library). */
+  prefix: string;
 }
 
 const probes = new Map<string, Promise<PythonInterpreter | undefined>>();
@@ -20,11 +22,11 @@ function probe(command: string): Promise<PythonInterpreter | undefined> {
   let p = probes.get(command);
   if (!p) {
     p = new Promise((resolve) => {
-      const script = 'import sys; print(sys.executable); print("%d.%d.%d" % sys.version_info[:3])';
+      const script = 'import sys; print(sys.executable); print("%d.%d.%d" % sys.version_info[:3]); print(sys.base_prefix)';
       execFile(command, ['-I', '-c', script], { timeout: 10_000 }, (err, stdout) => {
-        const [executable, version] = stdout.trim().split('\n');
-        if (err || !executable || !/^\d+\.\d+\.\d+$/.test(version ?? '')) return resolve(undefined);
-        resolve({ executable, version, minor: version.split('.').slice(0, 2).join('.') });
+        const [executable, version, prefix] = stdout.trim().split('\n');
+        if (err || !executable || !prefix || !/^\d+\.\d+\.\d+$/.test(version ?? '')) return resolve(undefined);
+        resolve({ executable, version, minor: version.split('.').slice(0, 2).join('.'), prefix });
       });
     });
     probes.set(command, p);

@@ -2,18 +2,21 @@ import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { CancelledError } from '../../util/errors';
+import { CancelledError, errorMessage } from '../../util/errors';
+import { spawnDetached } from '../../util/processTree';
 import { writeFileAtomic } from '../../util/fsAtomic';
 import { functionArn } from '../arn';
 import { DEFAULT_REGION, INIT_TIMEOUT_MS } from '../limits';
 import { BOOTSTRAP_PY } from './bootstrap.py';
-import { ChannelReader, type ChannelMessage } from './channel';
+import { ChannelReader, type ErrorMessage, type ResultMessage, type StartMessage } from './channel';
 import { lambdaEnv } from './env';
 import { LogBuffer } from './logBuffer';
 import { settle } from './outcome';
-import { killTree, peakMemoryMb } from './processTree';
+import { peakMemoryMb } from './processTree';
+import { hostIsolation, type Isolation } from './isolation';
+import { interpreterExit, prepareLaunch } from './launch';
 import { pythonMismatch, resolvePython, runtimePythonVersion } from './python';
 
 export interface RunPythonOptions {
@@ -35,6 +38,8 @@ export interface RunPythonOptions {
   requestId?: string;
   /** The JSON of X-Amz-Client-Context (already base64-decoded). */
   clientContext?: string;
+  /** Defaults to what this machine offers (hostIsolation); tests force the weaker mechanisms with it. */
+  isolation?: Isolation;
 }
 
 export interface RunPythonResult {
@@ -52,8 +57,9 @@ export interface RunPythonResult {
 }
 
 /**
- * Runs one invocation of a Python handler the way the Lambda Python runtime does, in a fresh
- * `python3` child process (its own process group, killed as a whole on timeout or abort).
+ * Runs one invocation of a Python handler the way the Lambda Python runtime does, in a fresh `python3`
+ * child process, isolated as far as this machine allows (isolation.ts); everything it started is killed
+ * when it ends, times out or is aborted.
  */
 export async function runPython(o: RunPythonOptions): Promise<RunPythonResult> {
   if (o.signal?.aborted) throw new CancelledError();
@@ -66,47 +72,60 @@ export async function runPython(o: RunPythonOptions): Promise<RunPythonResult> {
   log.add(`INIT_START Runtime Version: local-python:${python.version}\n`);
   if (mismatch) log.add(`SANDBOX_WARNING: ${mismatch}\n`);
 
-  const env = {
-    ...lambdaEnv({ ...o, runtimeDir: dirname(bootstrap), region, userEnv: o.env }),
-    _SANDBOX_REQUEST_ID: requestId,
-    _SANDBOX_FUNCTION_ARN: functionArn(region, o.functionName),
-    _SANDBOX_TIMEOUT_MS: String(Math.round(o.timeoutSeconds * 1000)),
-    _SANDBOX_CLIENT_CONTEXT: o.clientContext ?? '',
-    _SANDBOX_OPT_DIR: o.optDir,
-    _SANDBOX_RUNTIME_PYTHON: runtimePythonVersion(o.runtime) ?? python.minor,
+  const isolation = o.isolation ?? (await hostIsolation());
+  const launch = await prepareLaunch({ isolation, python, bootstrapFile: bootstrap, codeDir: o.codeDir, optDir: o.optDir });
+  const env = { ...lambdaEnv({ ...o, paths: launch.paths, region, userEnv: o.env }), ...launch.env };
+  // Parameters go over stdin ahead of the event: the environment is the handler's to read and log.
+  const params = {
+    requestId,
+    functionArn: functionArn(region, o.functionName),
+    timeoutMs: Math.round(o.timeoutSeconds * 1000),
+    clientContext: o.clientContext ?? '',
+    optDir: launch.paths.opt,
+    runtimePython: runtimePythonVersion(o.runtime) ?? python.minor,
   };
-  const child = spawn(python.executable, ['-I', '-S', '-B', '-u', bootstrap], {
-    cwd: o.codeDir,
+  const child = spawn(launch.command, launch.args, {
+    cwd: launch.cwd,
     env,
     stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-    detached: true,
+    detached: spawnDetached(),
+    windowsHide: true,
   });
   const spawnedAt = performance.now();
 
   return new Promise<RunPythonResult>((resolve, reject) => {
-    let start: ChannelMessage | undefined;
-    let outcome: ChannelMessage | undefined;
+    let start: StartMessage | undefined;
+    let outcome: ResultMessage | ErrorMessage | undefined;
+    let protocolError: string | undefined;
     let invokeStartedAt: number | undefined;
     let timedOut = false;
     let timedOutMemory: number | undefined;
     let spawnError: Error | undefined;
     const timers: NodeJS.Timeout[] = [];
 
-    const channel = new ChannelReader((m) => {
-      if (m.type === 'start') {
-        start = m;
-        startInvokeClock();
-      } else {
-        outcome = m;
-      }
+    const channel = new ChannelReader({
+      onMessage(m) {
+        if (m.type === 'start') {
+          start = m;
+          startInvokeClock();
+        } else {
+          outcome = m;
+        }
+      },
+      // Whatever is on fd 3 (the handler can write there too) ends this invocation, never the endpoint.
+      onProtocolError(reason) {
+        protocolError = reason;
+        void stop();
+      },
     });
     const channelPipe = child.stdio[3] as Readable;
     channelPipe.on('data', (c: Buffer) => channel.push(c));
+    channelPipe.on('end', () => channel.end());
     channelPipe.on('error', () => undefined);
     child.stdout.on('data', (c: Buffer) => log.add(c));
     child.stderr.on('data', (c: Buffer) => log.add(c));
     child.stdin.on('error', () => undefined); // the handler may exit before reading its event
-    child.stdin.end(Buffer.from(o.event));
+    child.stdin.end(Buffer.concat([Buffer.from(`${JSON.stringify(params)}\n`), o.event]));
 
     // Lambda gives init its own 10 s; the function timeout then runs from the end of init.
     function startInvokeClock(): void {
@@ -120,30 +139,42 @@ export async function runPython(o: RunPythonOptions): Promise<RunPythonResult> {
       if (outcome) return;
       timedOut = true;
       timedOutMemory = await peakMemoryMb(child.pid);
-      killTree(child.pid);
+      await stop();
     }
-    const onAbort = () => killTree(child.pid);
+    const onAbort = () => void stop();
     o.signal?.addEventListener('abort', onAbort, { once: true });
 
     child.on('error', (e) => {
       spawnError = e;
-      setImmediate(finish);
+      void stop().then(finish);
     });
-    // The handler's leftover children are killed with the group, as Lambda freezes the sandbox after a response.
+    // Whatever the handler started ends with the invocation, as Lambda freezes the sandbox after a response.
+    // The answer waits for that, so a returned invoke has no processes left.
+    let stopped: Promise<void> | undefined;
+    function stop(): Promise<void> {
+      stopped ??= launch.stop(child.pid).then(
+        (unreached) => unreached.forEach((u) => log.add(`SANDBOX_WARNING: could not stop a process of this invocation: ${u}\n`)),
+        (e: unknown) => log.add(`SANDBOX_WARNING: could not stop the processes of this invocation: ${errorMessage(e)}\n`),
+      );
+      return stopped;
+    }
+    let exited = false;
     child.on('exit', () => {
-      killTree(child.pid);
-      timers.push(setTimeout(() => finish(), 500));
+      exited = true;
+      stopped = undefined; // a stop before the exit (timeout, abort) may have missed processes forked since
+      void stop().then(() => timers.push(setTimeout(() => finish(), 500)));
     });
-    child.on('close', () => finish());
+    child.on('close', () => void stop().then(finish));
 
     let finished = false;
     function finish(): void {
-      if (finished) return;
+      if (finished || (!exited && !spawnError)) return;
       finished = true;
       timers.forEach(clearTimeout);
       o.signal?.removeEventListener('abort', onAbort);
       if (o.signal?.aborted) return reject(new CancelledError());
       if (spawnError) return reject(spawnError);
+      const exit = interpreterExit(child.exitCode, child.signalCode, launch.signalAsStatus);
       resolve(
         settle({
           o,
@@ -152,12 +183,13 @@ export async function runPython(o: RunPythonOptions): Promise<RunPythonResult> {
           mismatch,
           pythonVersion: python.version,
           start,
-          outcome: timedOut ? undefined : outcome,
+          outcome: timedOut || protocolError ? undefined : outcome,
+          protocolError,
           timedOut,
           timedOutMemory,
           elapsedMs: performance.now() - (invokeStartedAt ?? spawnedAt),
-          exitCode: child.exitCode,
-          exitSignal: child.signalCode,
+          exitCode: exit.code,
+          exitSignal: exit.signal,
         }),
       );
     }

@@ -2,7 +2,6 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFunctionName, parseLayerName, parseLayerVersionArn } from '../../../src/sandbox/arn';
 import { paginate } from '../../../src/sandbox/paging';
-import { ChannelReader, type ChannelMessage } from '../../../src/sandbox/runtime/channel';
 import { reportLine, timeoutMessage } from '../../../src/sandbox/runtime/report';
 import { decodeZipFile } from '../../../src/sandbox/validate';
 import { ApiError, awsDate } from '../../../src/sandbox/wire';
@@ -89,23 +88,5 @@ describe('wire formats', () => {
       'REPORT RequestId: r1\tDuration: 15.74 ms\tBilled Duration: 16 ms\tMemory Size: 128 MB\tMax Memory Used: 56 MB\tInit Duration: 130.49 ms\tLocal Python: 3.11.7 (function runtime python3.12)\t\n',
     );
     assert.equal(timeoutMessage(3), 'Task timed out after 3.00 seconds');
-  });
-
-  it('channel messages survive any chunking', () => {
-    const payload = Buffer.from('{"ok": true}\n{"x": 1}');
-    const wire = Buffer.concat([
-      Buffer.from('{"type":"start","initMs":1.5,"len":0}\n'),
-      Buffer.from(`{"type":"result","durationMs":2,"maxMemoryMb":9,"len":${payload.length}}\n`),
-      payload,
-    ]);
-    for (const size of [1, 3, 7, wire.length]) {
-      const got: ChannelMessage[] = [];
-      const reader = new ChannelReader((m) => got.push(m));
-      for (let i = 0; i < wire.length; i += size) reader.push(wire.subarray(i, i + size));
-      assert.equal(got.length, 2);
-      assert.equal(got[0].type, 'start');
-      assert.equal(got[0].initMs, 1.5);
-      assert.equal(got[1].payload.toString(), payload.toString());
-    }
   });
 });

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { constants } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { killTree } from '../../util/processTree';
+import { SANDBOX_PATHS, bwrapArgs, optLinks } from './bwrap';
+import { InvocationCgroup } from './cgroup';
+import type { Isolation } from './isolation';
+import type { PythonInterpreter } from './python';
+import { INVOCATION_MARKER_VAR, sweepMarked } from './sweep';
+
+export interface LaunchInput {
+  isolation: Isolation;
+  python: PythonInterpreter;
+  bootstrapFile: string;
+  codeDir: string;
+  optDir: string;
+}
+
+/** The folders as the handler sees them: Lambda's paths inside bubblewrap, the real folders without it. */
+export interface VisiblePaths {
+  task: string;
+  opt: string;
+  runtime: string;
+  /** PATH before /opt/bin: the host's, or inside bubblewrap the interpreter's folder and the system's (as Lambda's /var/lang/bin:/usr/local/bin:/usr/bin/:/bin). */
+  systemPath: string;
+}
+
+export interface Launch {
+  command: string;
+  args: string[];
+  cwd: string;
+  paths: VisiblePaths;
+  /** Variables the cleanup mechanism needs in the handler's environment. */
+  env: Record<string, string>;
+  /** Stops every process of the invocation (callable more than once); returns what it could not reach. */
+  stop(pid: number | undefined): Promise<string[]>;
+  /** Whether the child reports the interpreter's death by a signal as exit status 128 + n (bubblewrap does). */
+  signalAsStatus: boolean;
+}
+
+/** How the interpreter ended, with bubblewrap's 128 + n turned back into the signal it stands for. */
+export function interpreterExit(code: number | null, signal: NodeJS.Signals | null, signalAsStatus: boolean): { code: number | null; signal: NodeJS.Signals | null } {
+  if (!signalAsStatus || code === null || code <= 128) return { code, signal };
+  const name = Object.entries(constants.signals).find(([, n]) => n === code - 128)?.[0] as NodeJS.Signals | undefined;
+  return name ? { code: null, signal: name } : { code, signal };
+}
+
+/** How to start one invocation's interpreter under the host's isolation, and how to end all it started. */
+export async function prepareLaunch(i: LaunchInput): Promise<Launch> {
+  const { isolation, python } = i;
+  const pythonArgs = (bootstrap: string) => [python.executable, '-I', '-S', '-B', '-u', bootstrap];
+  const host = { task: i.codeDir, opt: i.optDir, runtime: dirname(i.bootstrapFile), systemPath: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin' };
+  const groupOnly = async (pid: number | undefined) => {
+    killTree(pid);
+    return [];
+  };
+
+  if (isolation.bwrap) {
+    const args = bwrapArgs({
+      codeDir: i.codeDir,
+      optDir: i.optDir,
+      optLinks: await optLinks(i.optDir),
+      runtimeDir: host.runtime,
+      pythonDirs: [...new Set([python.prefix, dirname(python.executable)])],
+      hostRoot: isolation.hostRoot ?? {},
+      command: pythonArgs(join(SANDBOX_PATHS.runtime, basename(i.bootstrapFile))),
+    });
+    // Killing bwrap kills the namespace's init (--die-with-parent), and with it every process inside.
+    const paths = { ...SANDBOX_PATHS, systemPath: `${dirname(python.executable)}:/usr/local/bin:/usr/bin:/bin` };
+    return { command: 'bwrap', args, cwd: i.codeDir, paths, env: {}, stop: groupOnly, signalAsStatus: true };
+  }
+  const [command, ...args] = pythonArgs(i.bootstrapFile);
+  const direct = { command, args, cwd: i.codeDir, paths: host, env: {}, signalAsStatus: false };
+
+  if (isolation.cleanup === 'cgroup' && isolation.cgroupDir) {
+    const cgroup = await InvocationCgroup.create(isolation.cgroupDir).catch(() => undefined);
+    if (cgroup) {
+      // The shell joins the cgroup before it becomes the interpreter, so nothing the handler starts is outside it.
+      return {
+        ...direct,
+        command: '/bin/sh',
+        args: ['-c', 'echo $$ > "$0" && exec "$@"', cgroup.procsFile, command, ...args],
+        stop: async (pid) => {
+          killTree(pid);
+          return cgroup.stop();
+        },
+      };
+    }
+  }
+  if (isolation.cleanup === 'cgroup' || isolation.cleanup === 'environ-sweep') {
+    const marker = randomUUID();
+    return {
+      ...direct,
+      env: { [INVOCATION_MARKER_VAR]: marker },
+      stop: async (pid) => {
+        killTree(pid);
+        return sweepMarked(marker);
+      },
+    };
+  }
+  return { ...direct, stop: groupOnly };
+}
