@@ -116,7 +116,7 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
   const manifestPath = manifestPathFor(zipPath);
 
   progress({ message: l10n.t('Reading {0}', request.requirementsPath) });
-  const requirements = await loadRequirements(request.requirementsPath);
+  const requirements = await loadRequirements(request.requirementsPath, env);
   if (requirements.requirements.length === 0) {
     throw new UserError(l10n.t('{0} lists no packages.', request.requirementsPath));
   }
