@@ -184,7 +184,7 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
       }
       warnings.push(text);
     }
-    progress({ message: l10n.t('Zipping {0} files', tree.files.length), increment: SHARE.scan });
+    progress({ message: l10n.t('Zipping {0} files', tree.files.length + tree.links.length), increment: SHARE.scan });
 
     const zip = await writeZipFile(zipInputs(tree), tmpZip, {
       signal,
@@ -204,7 +204,7 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
       zipFile: `${fileBase}.zip`,
       zippedSize: zip.size,
       unzippedSize: tree.totalSize,
-      fileCount: tree.files.length,
+      fileCount: tree.files.length + tree.links.length,
       sha256: zip.sha256,
       codeSha256: zip.codeSha256,
       publishViaS3: limits.publishViaS3,
@@ -299,12 +299,13 @@ async function install(step: InstallStep): Promise<void> {
   progress({ message: l10n.t('Installed'), increment: SHARE.install - (INSTALL_LINE_BUDGET - budget) });
 }
 
-/** python/ and every folder as explicit entries (so they get 0755), then every file. */
+/** python/ and every folder as explicit entries (so they get 0755), then every file and link. */
 export function zipInputs(tree: StagedTree): ZipInput[] {
   return [
     { name: 'python/' },
     ...tree.dirs.map((d) => ({ name: `python/${d}/` })),
     ...tree.files.map((f) => ({ name: `python/${f.path}`, file: { path: f.abs, size: f.size } })),
+    ...tree.links.map((l) => ({ name: `python/${l.path}`, symlink: l.target })),
   ];
 }
 
