@@ -13,6 +13,7 @@ import { ownerMap, readDistInfos } from './distInfo';
 import { chooseInstaller, pipInstallArgs, uvEnv, uvInstallArgs, untranslatablePipSettings, type Installer, type InstallerChoice } from './installer';
 import { classifyInstallerOutput, installFailureError } from './installerOutput';
 import { limitWarnings, manifestPathFor, summarizePackages, unzippedLimitMessage, UNZIPPED_LIMIT, MANIFEST_VERSION, type LayerManifest } from './manifest';
+import { checkOutputDir } from './outputDir';
 import { readPipConfig, type PipConfig } from './pipConfig';
 import { findOnPath, runProcess } from './processes';
 import { defaultPythonPath, probePython, requirePip, type PythonInfo } from './python';
@@ -146,11 +147,11 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
     }
   }
   if (why) log.info(l10n.t('Installing with pip ({0}).', why));
+  await checkOutputDir(outDir);
   const python = await probePython(pythonPath, env, signal);
   if (installer === 'pip') requirePip(python);
   progress({ message: l10n.t('Preparing'), increment: SHARE.prepare });
 
-  await fs.mkdir(outDir, { recursive: true });
   const staging = await fs.mkdtemp(join(options.stagingRoot ?? tmpdir(), `lambda-layer-${fileBase}-`));
   const root = join(staging, 'python');
   const tmpZip = join(outDir, `.${fileBase}.zip.${randomBytes(6).toString('hex')}.tmp`);

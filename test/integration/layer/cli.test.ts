@@ -55,3 +55,11 @@ test('--help on every command prints its usage on stdout and exits 0', async () 
     assert.equal(help.stderr.includes('Unknown option'), false, command);
   }
 });
+
+test('cli build refuses an output folder that cannot hold a zip before installing anything', { skip: process.platform !== 'linux' }, async () => {
+  const req = await ws.requirements(['purepkg']);
+  const run = await cli(['build', req, '--runtime', 'python3.12', '--arch', 'x86_64', '--out', '/proc/self/layer.zip'], ws.env);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /^error: The output folder cannot hold the layer zip \(proc is a kernel file system, not storage\)\. Choose another folder: \/proc\/self$/m);
+  assert.doesNotMatch(run.stderr, /Processing|Collecting/, 'refused before the install');
+});
