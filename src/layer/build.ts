@@ -4,13 +4,14 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { version as toolVersion } from '../../package.json';
-import { UserError, throwIfAborted } from '../util/errors';
+import { UserError, errorMessage, throwIfAborted } from '../util/errors';
 import { renameAtomic, writeFileAtomic } from '../util/fsAtomic';
 import { silentLog, type Log } from '../util/log';
 import { compileBytecode } from './bytecode';
 import { cacheKey, reusableBuild } from './cache';
 import { ownerMap, readDistInfos } from './distInfo';
 import { chooseInstaller, pipInstallArgs, uvEnv, uvInstallArgs, untranslatablePipSettings, type Installer, type InstallerChoice } from './installer';
+import { guardedCommand } from './installerGuard';
 import { classifyInstallerOutput, installFailureError } from './installerOutput';
 import { limitWarnings, manifestPathFor, summarizePackages, unzippedLimitMessage, UNZIPPED_LIMIT, MANIFEST_VERSION, type LayerManifest } from './manifest';
 import { checkOutputDir } from './outputDir';
@@ -19,6 +20,7 @@ import { findOnPath, runProcess } from './processes';
 import { defaultPythonPath, probePython, requirePip, type PythonInfo } from './python';
 import { loadRequirements } from './requirements';
 import { resolveTarget, type Target } from './runtimes';
+import { createStaging, sweepAbandonedStaging, type Staging } from './staging';
 import { describeIncompatibilities, scanCompatibility, walkTree, type Incompatibility, type StagedTree } from './scan';
 import { writeZipFile, type ZipInput } from './zip';
 
@@ -152,12 +154,14 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
   if (installer === 'pip') requirePip(python);
   progress({ message: l10n.t('Preparing'), increment: SHARE.prepare });
 
-  const staging = await fs.mkdtemp(join(options.stagingRoot ?? tmpdir(), `lambda-layer-${fileBase}-`));
-  const root = join(staging, 'python');
+  const stagingRoot = options.stagingRoot ?? tmpdir();
+  for (const dir of await sweepAbandonedStaging(stagingRoot, { log })) log.info(l10n.t('Removed the staging folder of a build that did not finish: {0}', dir));
+  const staging = await createStaging(stagingRoot, fileBase);
+  const root = join(staging.dir, 'python');
   const tmpZip = join(outDir, `.${fileBase}.zip.${randomBytes(6).toString('hex')}.tmp`);
   const warnings: string[] = [];
   try {
-    await install({ installer, uvPath, python, pipConfig, target, root, requirementsPath: requirements.files[0].path, options, env, context, log, progress });
+    await install({ installer, uvPath, python, pipConfig, target, root, staging, requirementsPath: requirements.files[0].path, options, env, context, log, progress });
     if (options.allowSourceBuilds) {
       warnings.push(l10n.t('Source builds were allowed: packages without a wheel were compiled on this machine and may not load on Lambda.'));
     }
@@ -223,7 +227,7 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
     progress({ message: l10n.t('Built {0}', zipPath), increment: SHARE.finish });
     return { zipPath, manifestPath, manifest, reused: false };
   } finally {
-    await fs.rm(staging, { recursive: true, force: true });
+    await fs.rm(staging.dir, { recursive: true, force: true });
     await fs.rm(tmpZip, { force: true });
   }
 }
@@ -249,6 +253,7 @@ interface InstallStep {
   pipConfig: PipConfig;
   target: Target;
   root: string;
+  staging: Staging;
   /** The root requirements file, absolute. */
   requirementsPath: string;
   options: BuildOptions;
@@ -277,11 +282,14 @@ async function install(step: InstallStep): Promise<void> {
   log.info(`${command} ${args.join(' ')}`);
   progress({ message: l10n.t('Installing packages for {0} ({1}) with {2}', target.runtime, target.architecture, step.installer) });
   let budget = INSTALL_LINE_BUDGET;
-  const result = await runProcess(command, args, {
+  const result = await runProcess(...guardedCommand(step.python.executable, command, args, process.platform), {
     cwd: dirname(requirementsPath),
     env,
     signal: step.context.signal,
-    onSpawn: step.context.onInstallerSpawn,
+    onSpawn: (pid) => {
+      step.context.onInstallerSpawn?.(pid);
+      step.staging.recordInstaller(pid).catch((e: unknown) => log.debug(`Could not record the installer in ${step.staging.dir}: ${errorMessage(e)}`));
+    },
     onLine: (line) => {
       log.info(line);
       if (/^\s*(Collecting|Processing|Downloading|Installing collected|Resolved|Prepared|Installed)/.test(line)) {
