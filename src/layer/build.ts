@@ -11,6 +11,7 @@ import { compileBytecode } from './bytecode';
 import { cacheKey, reusableBuild } from './cache';
 import { ownerMap, readDistInfos } from './distInfo';
 import { chooseInstaller, pipInstallArgs, uvEnv, uvInstallArgs, untranslatablePipSettings, type Installer, type InstallerChoice } from './installer';
+import { packageSources, redactUrl } from './indexes';
 import { guardedCommand } from './installerGuard';
 import { classifyInstallerOutput, installFailureError } from './installerOutput';
 import { limitWarnings, manifestPathFor, summarizePackages, unzippedLimitMessage, UNZIPPED_LIMIT, MANIFEST_VERSION, type LayerManifest } from './manifest';
@@ -125,6 +126,7 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
   }
   const pipConfig = await readPipConfig(env);
   const { installer, uvPath, why } = await pickInstaller(options.installer ?? 'auto', pipConfig, env, log);
+  const sources = packageSources(pipConfig, requirements);
   const pythonPath = options.pythonPath ?? defaultPythonPath();
   const key = cacheKey({
     toolVersion,
@@ -149,6 +151,7 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
     }
   }
   if (why) log.info(l10n.t('Installing with pip ({0}).', why));
+  log.info(l10n.t('Package sources: {0}', sources.map((s) => `${s.url} (${s.from})`).join(', ')));
   await checkOutputDir(outDir);
   const python = await probePython(pythonPath, env, signal);
   if (installer === 'pip') requirePip(python);
@@ -214,6 +217,7 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
       codeSha256: zip.codeSha256,
       publishViaS3: limits.publishViaS3,
       packages,
+      packageSources: sources,
       incompatibilities,
       warnings,
       cacheKey: key,
@@ -279,7 +283,7 @@ async function install(step: InstallStep): Promise<void> {
     step.installer === 'pip'
       ? [step.python.executable, ['-m', 'pip', ...pipInstallArgs(argsInput)], baseEnv]
       : [step.uvPath!, uvInstallArgs({ ...argsInput, pythonPath: step.python.executable, pipConfig: step.pipConfig }), uvEnv(baseEnv, argsInput.timeoutSeconds, argsInput.retries)];
-  log.info(`${command} ${args.join(' ')}`);
+  log.info(`${command} ${args.map(redactUrl).join(' ')}`);
   progress({ message: l10n.t('Installing packages for {0} ({1}) with {2}', target.runtime, target.architecture, step.installer) });
   let budget = INSTALL_LINE_BUDGET;
   const result = await runProcess(...guardedCommand(step.python.executable, command, args, process.platform), {

@@ -25,6 +25,8 @@ export interface RequirementsOptions {
   noIndex: boolean;
   requireHashes: boolean;
   pre: boolean;
+  /** The index lines above in the file's order (pip applies them line by line). */
+  indexLines: { option: FileIndex['option']; url: string }[];
 }
 
 export interface ParsedFile {
@@ -40,8 +42,8 @@ export interface ParsedFile {
 
 /** An index option line (`--index-url`, `--extra-index-url`, `--find-links`) and the file that names it. */
 export interface FileIndex {
-  option: 'index-url' | 'extra-index-url' | 'find-links';
-  /** As pip uses it: ${VAR} references expanded. */
+  option: 'index-url' | 'extra-index-url' | 'find-links' | 'no-index';
+  /** As pip uses it: ${VAR} references expanded ("" for no-index). */
   url: string;
   file: string;
 }
@@ -100,7 +102,7 @@ export function parseRequirementsText(text: string, file: string, env: NodeJS.Pr
     requirements: [],
     includes: [],
     constraints: [],
-    options: { extraIndexUrls: [], findLinks: [], noIndex: false, requireHashes: false, pre: false },
+    options: { extraIndexUrls: [], findLinks: [], noIndex: false, requireHashes: false, pre: false, indexLines: [] },
     envRefs: [],
   };
   for (const logical of logicalLines(text)) {
@@ -176,15 +178,19 @@ function applyOption(option: string, value: string, file: string, lineNo: number
       break;
     case '--index-url':
       into.options.indexUrl = value;
+      into.options.indexLines.push({ option: 'index-url', url: value });
       break;
     case '--extra-index-url':
       into.options.extraIndexUrls.push(value);
+      into.options.indexLines.push({ option: 'extra-index-url', url: value });
       break;
     case '--find-links':
       into.options.findLinks.push(value);
+      into.options.indexLines.push({ option: 'find-links', url: value });
       break;
     case '--no-index':
       into.options.noIndex = true;
+      into.options.indexLines.push({ option: 'no-index', url: '' });
       break;
     case '--require-hashes':
       into.options.requireHashes = true;
@@ -378,7 +384,7 @@ export async function loadRequirements(path: string, env: NodeJS.ProcessEnv = pr
     loaded.files.push({ path: abs, content });
     const parsed = parseRequirementsText(content, abs, env);
     loaded.requirements.push(...parsed.requirements);
-    loaded.indexes.push(...fileIndexes(parsed.options, abs));
+    loaded.indexes.push(...parsed.options.indexLines.map((line) => ({ ...line, file: abs })));
     for (const ref of parsed.envRefs) if (!loaded.envRefs.includes(ref)) loaded.envRefs.push(ref);
     for (const inc of [...parsed.includes, ...parsed.constraints]) {
       if (URL_SCHEME.test(inc)) {
@@ -391,14 +397,6 @@ export async function loadRequirements(path: string, env: NodeJS.ProcessEnv = pr
   };
   await visit(root, []);
   return loaded;
-}
-
-function fileIndexes(options: RequirementsOptions, file: string): FileIndex[] {
-  return [
-    ...(options.indexUrl ? [{ option: 'index-url' as const, url: options.indexUrl, file }] : []),
-    ...options.extraIndexUrls.map((url) => ({ option: 'extra-index-url' as const, url, file })),
-    ...options.findLinks.map((url) => ({ option: 'find-links' as const, url, file })),
-  ];
 }
 
 /** "a.txt → b.txt → a.txt", paths relative to the root file's folder. */

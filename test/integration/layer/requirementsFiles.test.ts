@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { silentLog, type Log } from '../../../src/util/log';
 import { cli } from './cliRun';
 import { workspace, type Workspace } from './setup';
 
@@ -39,4 +40,24 @@ test('cli build: an include loop is named, without a Python traceback', async ()
   assert.equal(run.code, 1);
   assert.match(run.stderr, /error: The requirements files include each other in a loop: a\.txt → b\.txt → a\.txt\./);
   assert.doesNotMatch(run.stderr, /Traceback|RecursionError/);
+});
+
+test('the manifest records the indexes and find-links the build used, credentials redacted', async () => {
+  const dir = join(ws.dir, 'sources');
+  await mkdir(dir, { recursive: true });
+  // An index named in the file (unreachable: pip warns and finds the package through find-links).
+  await writeFile(join(dir, 'requirements.txt'), '--index-url https://builder:${INDEX_PASSWORD}@127.0.0.1:9/simple\npurepkg\n');
+  const env: NodeJS.ProcessEnv = { ...ws.env, INDEX_PASSWORD: 's3cret' };
+  delete env.PIP_NO_INDEX;
+  const logged: string[] = [];
+  const log: Log = { ...silentLog, info: (m) => logged.push(m), warn: (m) => logged.push(m) };
+  const result = await ws.build(join(dir, 'requirements.txt'), 'python3.12', 'x86_64', { installer: 'pip', env, retries: 0 }, { log });
+  assert.deepEqual(result.manifest.packageSources, [
+    { kind: 'index', url: 'https://***@127.0.0.1:9/simple', from: 'requirements.txt' },
+    { kind: 'find-links', url: ws.wheelhouse, from: 'PIP_FIND_LINKS' },
+  ]);
+  assert.deepEqual(result.manifest.packages.map((p) => p.name), ['purepkg']);
+  assert.doesNotMatch(JSON.stringify(result.manifest), /s3cret/);
+  assert.doesNotMatch(logged.join('\n'), /s3cret/);
+  assert.match(logged.join('\n'), /Package sources: https:\/\/\*\*\*@127\.0\.0\.1:9\/simple \(requirements\.txt\)/);
 });
