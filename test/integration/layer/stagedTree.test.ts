@@ -1,8 +1,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, readdir, writeFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readZip } from '../../fixtures/zipRead';
+import { fakePython } from './fakeInstaller';
 import { workspace, type Workspace } from './setup';
 
 let ws: Workspace;
@@ -11,21 +12,9 @@ before(async () => {
 });
 after(() => ws.dispose());
 
-/** A "python" that answers the version probe like 3.11 with pip and "installs" by running `script` in --target. */
-async function fakeInstaller(name: string, script: string): Promise<string> {
-  const path = join(ws.dir, name);
-  await writeFile(
-    path,
-    [
-      '#!/bin/sh',
-      'if [ "$1" = "-c" ]; then printf "3 11\\n%s\\n23.2\\n" "$0"; exit 0; fi',
-      'while [ "$1" != "--target" ]; do shift; done',
-      'mkdir -p "$2" && cd "$2" || exit 1',
-      script,
-    ].join('\n'),
-  );
-  await chmod(path, 0o755);
-  return path;
+/** A "python" whose install step runs `script` in the --target folder. */
+function fakeInstaller(name: string, script: string): Promise<string> {
+  return fakePython(join(ws.dir, name), ['while [ "$1" != "--target" ]; do shift; done', 'mkdir -p "$2" && cd "$2" || exit 1', script]);
 }
 
 test('links in the installed tree: kept as links inside the layer, refused (naming link and target) when they leave it', async () => {
