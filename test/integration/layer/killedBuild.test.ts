@@ -1,8 +1,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, readFile, utimes } from 'node:fs/promises';
+import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sweepAbandonedStaging } from '../../../src/layer/staging';
 import { cli } from './cliRun';
 import { fakePython, isGone, waitFor } from './fakeInstaller';
 import { workspace, type Workspace } from './setup';
@@ -45,4 +46,32 @@ test('kill -9 of a build: its installer dies with it, and a later build removes 
   assert.equal(next.code, 0, next.stderr);
   assert.ok(next.stderr.includes(`Removed the staging folder of a build that did not finish: ${join(tmp, staging)}`), next.stderr);
   assert.deepEqual((await readdir(tmp)).filter((n) => n.startsWith('lambda-layer-')), [], 'no staging folder left');
+});
+
+test('a sweep stops a dead build\'s installer that still runs, and only when /proc shows it is that installer', { skip: process.platform !== 'linux' }, async () => {
+  const root = join(ws.dir, 'sweep');
+  const staging = join(root, 'lambda-layer-x-abcdef');
+  await mkdir(join(staging, 'python'), { recursive: true });
+  const dead = spawn('true');
+  await new Promise((r) => dead.on('exit', r));
+  // Stand-ins for installers: one whose command line names the staging folder, one that does not.
+  const orphan = spawn('sh', ['-c', 'sleep 300; :', 'sh', '--target', join(staging, 'python')], { detached: true, stdio: 'ignore' });
+  const stranger = spawn('sh', ['-c', 'sleep 300; :'], { detached: true, stdio: 'ignore' });
+  try {
+    for (const [dir, pid] of [[staging, orphan.pid], [join(root, 'lambda-layer-y-abcdef'), stranger.pid]] as const) {
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'owner.lock'), JSON.stringify({ pid: dead.pid, installerPid: pid }));
+    }
+    assert.deepEqual(await sweepAbandonedStaging(root), [], 'both folders are younger than a day');
+    await waitFor(() => isGone(orphan.pid!), 3000);
+    assert.equal(isGone(stranger.pid!), false, 'a pid that is not that installer is left alone');
+  } finally {
+    for (const child of [orphan, stranger]) {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+  }
 });
