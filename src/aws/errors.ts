@@ -49,6 +49,8 @@ const CREDENTIALS = new Set([
   'UnauthorizedException', // SSO GetRoleCredentials with a stale token
   'InvalidGrantException', // SSO OIDC refresh refused
 ]);
+// Errors only the SSO credential path throws: the bearer-token provider, the SSO portal, the OIDC refresh.
+const SSO_SESSION = new Set(['TokenProviderError', 'UnauthorizedException', 'InvalidGrantException']);
 const ACCESS_DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'AuthorizationError', 'UnauthorizedOperation', 'Forbidden']);
 const NOT_FOUND = new Set(['ResourceNotFoundException', 'NoSuchEntity', 'NoSuchEntityException', 'NoSuchBucket', 'NoSuchKey', 'NotFound']);
 const THROTTLED = new Set([
@@ -126,6 +128,18 @@ export function classifyAwsError(e: unknown): AwsErrorKind {
   return 'unknown';
 }
 
+/**
+ * An SSO session that expired or was never started (`aws sso login` fixes it). The credential chain wraps
+ * every SSO failure in a plain CredentialsProviderError whose only mark is its text ("The SSO session
+ * associated with this profile has expired…", or the token provider's "The SSO session token … was not
+ * found…"), so for that one name the text is checked; everything else goes by name.
+ */
+export function isSsoSessionError(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const { name = '' } = e as ErrorShape;
+  return SSO_SESSION.has(name) || (name === 'CredentialsProviderError' && /\bSSO\b/.test(errorMessage(e)));
+}
+
 export interface ErrorContext {
   connection?: ConnectionSettings;
   /** Lets credential messages name the right fix (`aws sso login` for SSO profiles). */
@@ -152,8 +166,10 @@ function userMessage(kind: Exclude<AwsErrorKind, 'cancelled'>, e: unknown, ctx: 
   switch (kind) {
     case 'credentials':
     case 'expired':
-      if (ctx.profileKind === 'sso' && profile) {
-        return l10n.t('The AWS SSO session of profile "{0}" has expired or was never started. Run "aws sso login --profile {0}" in a terminal, then try again.', profile);
+      if (ctx.profileKind === 'sso' || isSsoSessionError(e)) {
+        return profile
+          ? l10n.t('The AWS SSO session of profile "{0}" has expired or was never started. Run "aws sso login --profile {0}" in a terminal, then try again.', profile)
+          : l10n.t('The AWS SSO session has expired or was never started. Run "aws sso login" in a terminal, then try again.');
       }
       if (kind === 'expired') {
         return l10n.t('Your AWS credentials have expired. Refresh them (for example "aws sso login" or a new session token) and try again.');

@@ -7,6 +7,7 @@ import { mutateFunctionLayers } from '../ops/mutateLayers';
 import { CONNECTION_FLAGS, runHeadless } from '../ops/session';
 import { consoleLog } from '../util/log';
 import { parseCommandLine, usageError } from './args';
+import { CANCELLED_UNCHANGED, printLayerList } from './layerList';
 
 export const USAGE = 'usage: attach FUNCTION LAYER_VERSION_ARN [LAYER_VERSION_ARN...] [--endpoint URL] [--region R] [--profile P]';
 
@@ -26,9 +27,8 @@ export async function run(argv: string[]): Promise<number> {
       const layer = await describe(gateway, arn);
       for (const w of functionWarnings(layer, result.configuration)) consoleLog.warn(w);
     }
-    const layers = result.kind === 'updated' ? result.after : result.layers;
-    process.stdout.write(layers.map((l) => `${l}\n`).join(''));
-  });
+    printLayerList(fn, result);
+  }, CANCELLED_UNCHANGED());
 }
 
 /** The version's declared runtimes/architectures for warnings; none when the endpoint cannot tell. */

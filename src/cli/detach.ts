@@ -3,6 +3,7 @@ import { mutateFunctionLayers } from '../ops/mutateLayers';
 import { CONNECTION_FLAGS, runHeadless } from '../ops/session';
 import { consoleLog } from '../util/log';
 import { parseCommandLine, usageError } from './args';
+import { CANCELLED_UNCHANGED, printLayerList } from './layerList';
 
 export const USAGE = 'usage: detach FUNCTION LAYER_ARN_OR_NAME [--endpoint URL] [--region R] [--profile P]';
 
@@ -14,7 +15,6 @@ export async function run(argv: string[]): Promise<number> {
   if (!fn || !layer || extra.length > 0) return usageError(USAGE);
   return runHeadless(args.values, async ({ gateway }, signal) => {
     const result = await mutateFunctionLayers(gateway, fn, (current) => detachLayer(current, layer), { signal, log: consoleLog });
-    const layers = result.kind === 'updated' ? result.after : result.layers;
-    process.stdout.write(layers.map((l) => `${l}\n`).join(''));
-  });
+    printLayerList(fn, result);
+  }, CANCELLED_UNCHANGED());
 }

@@ -4,20 +4,24 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { version as toolVersion } from '../../package.json';
-import { UserError, throwIfAborted } from '../util/errors';
+import { UserError, errorMessage, throwIfAborted } from '../util/errors';
 import { renameAtomic, writeFileAtomic } from '../util/fsAtomic';
 import { silentLog, type Log } from '../util/log';
 import { compileBytecode } from './bytecode';
 import { cacheKey, reusableBuild } from './cache';
 import { ownerMap, readDistInfos } from './distInfo';
 import { chooseInstaller, pipInstallArgs, uvEnv, uvInstallArgs, untranslatablePipSettings, type Installer, type InstallerChoice } from './installer';
+import { packageSources, redactUrl } from './indexes';
+import { guardedCommand } from './installerGuard';
 import { classifyInstallerOutput, installFailureError } from './installerOutput';
 import { limitWarnings, manifestPathFor, summarizePackages, unzippedLimitMessage, UNZIPPED_LIMIT, MANIFEST_VERSION, type LayerManifest } from './manifest';
+import { checkOutputDir } from './outputDir';
 import { readPipConfig, type PipConfig } from './pipConfig';
 import { findOnPath, runProcess } from './processes';
 import { defaultPythonPath, probePython, requirePip, type PythonInfo } from './python';
 import { loadRequirements } from './requirements';
 import { resolveTarget, type Target } from './runtimes';
+import { createStaging, sweepAbandonedStaging, type Staging } from './staging';
 import { describeIncompatibilities, scanCompatibility, walkTree, type Incompatibility, type StagedTree } from './scan';
 import { writeZipFile, type ZipInput } from './zip';
 
@@ -116,12 +120,13 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
   const manifestPath = manifestPathFor(zipPath);
 
   progress({ message: l10n.t('Reading {0}', request.requirementsPath) });
-  const requirements = await loadRequirements(request.requirementsPath);
+  const requirements = await loadRequirements(request.requirementsPath, env);
   if (requirements.requirements.length === 0) {
     throw new UserError(l10n.t('{0} lists no packages.', request.requirementsPath));
   }
   const pipConfig = await readPipConfig(env);
   const { installer, uvPath, why } = await pickInstaller(options.installer ?? 'auto', pipConfig, env, log);
+  const sources = packageSources(pipConfig, requirements);
   const pythonPath = options.pythonPath ?? defaultPythonPath();
   const key = cacheKey({
     toolVersion,
@@ -146,17 +151,20 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
     }
   }
   if (why) log.info(l10n.t('Installing with pip ({0}).', why));
+  log.info(l10n.t('Package sources: {0}', sources.map((s) => `${s.url} (${s.from})`).join(', ')));
+  await checkOutputDir(outDir);
   const python = await probePython(pythonPath, env, signal);
   if (installer === 'pip') requirePip(python);
   progress({ message: l10n.t('Preparing'), increment: SHARE.prepare });
 
-  await fs.mkdir(outDir, { recursive: true });
-  const staging = await fs.mkdtemp(join(options.stagingRoot ?? tmpdir(), `lambda-layer-${fileBase}-`));
-  const root = join(staging, 'python');
+  const stagingRoot = options.stagingRoot ?? tmpdir();
+  for (const dir of await sweepAbandonedStaging(stagingRoot, { log })) log.info(l10n.t('Removed the staging folder of a build that did not finish: {0}', dir));
+  const staging = await createStaging(stagingRoot, fileBase);
+  const root = join(staging.dir, 'python');
   const tmpZip = join(outDir, `.${fileBase}.zip.${randomBytes(6).toString('hex')}.tmp`);
   const warnings: string[] = [];
   try {
-    await install({ installer, uvPath, python, pipConfig, target, root, requirementsPath: requirements.files[0].path, options, env, context, log, progress });
+    await install({ installer, uvPath, python, pipConfig, target, root, staging, requirementsPath: requirements.files[0].path, options, env, context, log, progress });
     if (options.allowSourceBuilds) {
       warnings.push(l10n.t('Source builds were allowed: packages without a wheel were compiled on this machine and may not load on Lambda.'));
     }
@@ -184,7 +192,7 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
       }
       warnings.push(text);
     }
-    progress({ message: l10n.t('Zipping {0} files', tree.files.length), increment: SHARE.scan });
+    progress({ message: l10n.t('Zipping {0} files', tree.files.length + tree.links.length), increment: SHARE.scan });
 
     const zip = await writeZipFile(zipInputs(tree), tmpZip, {
       signal,
@@ -204,11 +212,12 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
       zipFile: `${fileBase}.zip`,
       zippedSize: zip.size,
       unzippedSize: tree.totalSize,
-      fileCount: tree.files.length,
+      fileCount: tree.files.length + tree.links.length,
       sha256: zip.sha256,
       codeSha256: zip.codeSha256,
       publishViaS3: limits.publishViaS3,
       packages,
+      packageSources: sources,
       incompatibilities,
       warnings,
       cacheKey: key,
@@ -222,7 +231,7 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
     progress({ message: l10n.t('Built {0}', zipPath), increment: SHARE.finish });
     return { zipPath, manifestPath, manifest, reused: false };
   } finally {
-    await fs.rm(staging, { recursive: true, force: true });
+    await fs.rm(staging.dir, { recursive: true, force: true });
     await fs.rm(tmpZip, { force: true });
   }
 }
@@ -248,6 +257,7 @@ interface InstallStep {
   pipConfig: PipConfig;
   target: Target;
   root: string;
+  staging: Staging;
   /** The root requirements file, absolute. */
   requirementsPath: string;
   options: BuildOptions;
@@ -273,14 +283,17 @@ async function install(step: InstallStep): Promise<void> {
     step.installer === 'pip'
       ? [step.python.executable, ['-m', 'pip', ...pipInstallArgs(argsInput)], baseEnv]
       : [step.uvPath!, uvInstallArgs({ ...argsInput, pythonPath: step.python.executable, pipConfig: step.pipConfig }), uvEnv(baseEnv, argsInput.timeoutSeconds, argsInput.retries)];
-  log.info(`${command} ${args.join(' ')}`);
+  log.info(`${command} ${args.map(redactUrl).join(' ')}`);
   progress({ message: l10n.t('Installing packages for {0} ({1}) with {2}', target.runtime, target.architecture, step.installer) });
   let budget = INSTALL_LINE_BUDGET;
-  const result = await runProcess(command, args, {
+  const result = await runProcess(...guardedCommand(step.python.executable, command, args, process.platform), {
     cwd: dirname(requirementsPath),
     env,
     signal: step.context.signal,
-    onSpawn: step.context.onInstallerSpawn,
+    onSpawn: (pid) => {
+      step.context.onInstallerSpawn?.(pid);
+      step.staging.recordInstaller(pid).catch((e: unknown) => log.debug(`Could not record the installer in ${step.staging.dir}: ${errorMessage(e)}`));
+    },
     onLine: (line) => {
       log.info(line);
       if (/^\s*(Collecting|Processing|Downloading|Installing collected|Resolved|Prepared|Installed)/.test(line)) {
@@ -299,12 +312,13 @@ async function install(step: InstallStep): Promise<void> {
   progress({ message: l10n.t('Installed'), increment: SHARE.install - (INSTALL_LINE_BUDGET - budget) });
 }
 
-/** python/ and every folder as explicit entries (so they get 0755), then every file. */
+/** python/ and every folder as explicit entries (so they get 0755), then every file and link. */
 export function zipInputs(tree: StagedTree): ZipInput[] {
   return [
     { name: 'python/' },
     ...tree.dirs.map((d) => ({ name: `python/${d}/` })),
     ...tree.files.map((f) => ({ name: `python/${f.path}`, file: { path: f.abs, size: f.size } })),
+    ...tree.links.map((l) => ({ name: `python/${l.path}`, symlink: l.target })),
   ];
 }
 

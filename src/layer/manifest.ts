@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import { formatBytes } from '../util/format';
 import { ownerOf, type DistInfo } from './distInfo';
 import type { Architecture, Runtime } from './runtimes';
+import type { PackageSource } from './indexes';
 import type { Installer } from './installer';
 import type { Incompatibility, StagedTree } from './scan';
 
@@ -50,6 +51,8 @@ export interface LayerManifest {
   /** Larger than a direct upload allows: publish through S3. */
   publishViaS3: boolean;
   packages: PackageEntry[];
+  /** Where the installer looked for packages (absent in manifests of older versions). */
+  packageSources?: PackageSource[];
   /** Files that will not load on the target, kept because the user overrode the check. */
   incompatibilities: Incompatibility[];
   warnings: string[];

@@ -16,6 +16,7 @@ export interface ReportLabels {
   limit: string;
   warnings: string;
   incompatible: string;
+  sources: string;
 }
 
 function defaultReportLabels(): ReportLabels {
@@ -30,6 +31,7 @@ function defaultReportLabels(): ReportLabels {
     limit: l10n.t('Lambda limit (function + layers)'),
     warnings: l10n.t('Warnings'),
     incompatible: l10n.t('Files that will not load on the target'),
+    sources: l10n.t('Package sources'),
   };
 }
 
@@ -73,6 +75,11 @@ export function renderReport(manifest: LayerManifest, options: ReportOptions): s
         .map((i) => `<li><code>${e(i.path)}</code> (${e(i.package)}): ${e(i.detail)}</li>`)
         .join('')}</ul>`
     : '';
+  const sources = manifest.packageSources?.length
+    ? `<h2>${e(labels.sources)}</h2><ul>${manifest.packageSources
+        .map((s) => `<li><code>${e(s.url)}</code> · ${e(s.kind)} · ${e(s.from)}</li>`)
+        .join('')}</ul>`
+    : '';
   return `<!DOCTYPE html>
 <html lang="${e(options.lang ?? 'en')}">
 <head>
@@ -103,6 +110,7 @@ line.mark { stroke: var(--vscode-foreground, #222); stroke-width: 2; }
 ${totalBar(share, level)}
 ${warnings}
 ${incompatible}
+${sources}
 <h2>${e(labels.packages)}</h2>
 <table>
 <thead><tr><th>${e(labels.packages)}</th><th>${e(labels.version)}</th><th class="num">${e(labels.size)}</th><th class="num">${e(labels.files)}</th><th></th></tr></thead>

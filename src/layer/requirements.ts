@@ -1,7 +1,8 @@
 import * as l10n from '@vscode/l10n';
 import { promises as fs } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { UserError } from '../util/errors';
+import { decodeRequirementsFile } from './requirementsEncoding';
 
 /** One requirement line, as pip would read it. */
 export interface Requirement {
@@ -24,6 +25,8 @@ export interface RequirementsOptions {
   noIndex: boolean;
   requireHashes: boolean;
   pre: boolean;
+  /** The index lines above in the file's order (pip applies them line by line). */
+  indexLines: { option: FileIndex['option']; url: string }[];
 }
 
 export interface ParsedFile {
@@ -37,10 +40,20 @@ export interface ParsedFile {
   envRefs: string[];
 }
 
+/** An index option line (`--index-url`, `--extra-index-url`, `--find-links`) and the file that names it. */
+export interface FileIndex {
+  option: 'index-url' | 'extra-index-url' | 'find-links' | 'no-index';
+  /** As pip uses it: ${VAR} references expanded ("" for no-index). */
+  url: string;
+  file: string;
+}
+
 /** What the build needs from the files together; pip and uv read the option lines from the files themselves. */
 export interface LoadedRequirements extends Omit<ParsedFile, 'includes' | 'constraints' | 'options'> {
-  /** The root file and every file it includes, in reading order, with the exact bytes read (for the cache key). */
+  /** The root file and every file it includes, in reading order, with their text as pip decodes it (for the cache key). */
   files: { path: string; content: string }[];
+  /** Indexes and find-links folders the files name, in reading order. */
+  indexes: FileIndex[];
 }
 
 export class RequirementsSyntaxError extends UserError {
@@ -79,17 +92,23 @@ const LINE_OPTIONS: Record<string, { canonical: string; takesValue: boolean }> =
 };
 const PER_REQUIREMENT_OPTIONS = new Set(['--hash', '--config-settings', '--global-option']);
 
-/** Parses one requirements file's text. Pure: includes are returned, not followed. */
-export function parseRequirementsText(text: string, file: string): ParsedFile {
+/**
+ * Parses one requirements file's text. Pure: includes are returned, not followed. `${NAME}` references are
+ * expanded from `env` on each logical line, as pip does (pip's req_file.expand_env_variables): only upper-case
+ * letters, digits and `_`, and a variable that is unset or empty leaves the reference as it is.
+ */
+export function parseRequirementsText(text: string, file: string, env: NodeJS.ProcessEnv = {}): ParsedFile {
   const result: ParsedFile = {
     requirements: [],
     includes: [],
     constraints: [],
-    options: { extraIndexUrls: [], findLinks: [], noIndex: false, requireHashes: false, pre: false },
+    options: { extraIndexUrls: [], findLinks: [], noIndex: false, requireHashes: false, pre: false, indexLines: [] },
     envRefs: [],
   };
-  for (const { line, lineNo } of logicalLines(text)) {
-    for (const m of line.matchAll(ENV_REF)) if (!result.envRefs.includes(m[1])) result.envRefs.push(m[1]);
+  for (const logical of logicalLines(text)) {
+    const { lineNo } = logical;
+    for (const m of logical.line.matchAll(ENV_REF)) if (!result.envRefs.includes(m[1])) result.envRefs.push(m[1]);
+    const line = logical.line.replace(ENV_REF, (ref, name: string) => env[name] || ref);
     if (line.startsWith('-')) parseOptionLine(line, file, lineNo, result);
     else result.requirements.push(parseRequirementLine(line, file, lineNo));
   }
@@ -159,15 +178,19 @@ function applyOption(option: string, value: string, file: string, lineNo: number
       break;
     case '--index-url':
       into.options.indexUrl = value;
+      into.options.indexLines.push({ option: 'index-url', url: value });
       break;
     case '--extra-index-url':
       into.options.extraIndexUrls.push(value);
+      into.options.indexLines.push({ option: 'extra-index-url', url: value });
       break;
     case '--find-links':
       into.options.findLinks.push(value);
+      into.options.indexLines.push({ option: 'find-links', url: value });
       break;
     case '--no-index':
       into.options.noIndex = true;
+      into.options.indexLines.push({ option: 'no-index', url: '' });
       break;
     case '--require-hashes':
       into.options.requireHashes = true;
@@ -333,23 +356,22 @@ function splitArgs(line: string, file: string, lineNo: number): string[] {
 }
 
 /**
- * Reads a requirements file and everything it includes with -r / -c, relative to the including file.
- * Remote includes are refused: their content could change without the cache noticing.
+ * Reads a requirements file and everything it includes with -r / -c, relative to the including file, as pip
+ * reads them (encoding, ${VAR} references from `env`). Remote includes are refused: their content could change
+ * without the cache noticing. An include loop is refused with its chain: pip would recurse until Python's
+ * RecursionError. A file included twice along different paths is read once.
  */
-export async function loadRequirements(path: string): Promise<LoadedRequirements> {
-  const loaded: LoadedRequirements = {
-    requirements: [],
-    envRefs: [],
-    files: [],
-  };
+export async function loadRequirements(path: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedRequirements> {
+  const loaded: LoadedRequirements = { requirements: [], envRefs: [], files: [], indexes: [] };
+  const root = resolve(path);
   const seen = new Set<string>();
-  const visit = async (file: string, from?: { file: string; line: string }): Promise<void> => {
-    const abs = resolve(file);
+  const visit = async (abs: string, chain: string[], from?: { file: string; line: string }): Promise<void> => {
+    if (chain.includes(abs)) throw includeLoop([...chain, abs], root);
     if (seen.has(abs)) return;
     seen.add(abs);
-    let content: string;
+    let bytes: Buffer;
     try {
-      content = await fs.readFile(abs, 'utf8');
+      bytes = await fs.readFile(abs);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new UserError(
@@ -358,9 +380,11 @@ export async function loadRequirements(path: string): Promise<LoadedRequirements
           : l10n.t('Cannot read the requirements file {0} ({1}).', abs, code ?? String(e)),
       );
     }
+    const content = decodeRequirementsFile(bytes, abs);
     loaded.files.push({ path: abs, content });
-    const parsed = parseRequirementsText(content, abs);
+    const parsed = parseRequirementsText(content, abs, env);
     loaded.requirements.push(...parsed.requirements);
+    loaded.indexes.push(...parsed.options.indexLines.map((line) => ({ ...line, file: abs })));
     for (const ref of parsed.envRefs) if (!loaded.envRefs.includes(ref)) loaded.envRefs.push(ref);
     for (const inc of [...parsed.includes, ...parsed.constraints]) {
       if (URL_SCHEME.test(inc)) {
@@ -368,9 +392,15 @@ export async function loadRequirements(path: string): Promise<LoadedRequirements
           l10n.t('{0} includes the remote file "{1}". Download it next to the requirements file and include it by path.', abs, inc),
         );
       }
-      await visit(resolve(dirname(abs), inc), { file: abs, line: inc });
+      await visit(resolve(dirname(abs), inc), [...chain, abs], { file: abs, line: inc });
     }
   };
-  await visit(path);
+  await visit(root, []);
   return loaded;
+}
+
+/** "a.txt → b.txt → a.txt", paths relative to the root file's folder. */
+function includeLoop(chain: string[], root: string): UserError {
+  const shown = chain.map((p) => relative(dirname(root), p) || p).join(' → ');
+  return new UserError(l10n.t('The requirements files include each other in a loop: {0}. Remove one of these -r / -c lines.', shown));
 }

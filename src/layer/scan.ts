@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { promises as fs } from 'node:fs';
 import { join, posix } from 'node:path';
-import { throwIfAborted } from '../util/errors';
+import { UserError, throwIfAborted } from '../util/errors';
 import { concurrencyLimiter } from '../util/pool';
 import { isElf, maxGlibcMinor, parseElf, ElfError, EM_AARCH64, EM_X86_64, type ElfInfo } from './elf';
 import { ownerOf } from './distInfo';
@@ -14,8 +14,17 @@ export interface StagedFile {
   size: number;
 }
 
+/** A symbolic link that stays inside the tree; zipped as a link. */
+export interface StagedLink {
+  /** Relative to the install root, "/"-separated. */
+  path: string;
+  /** The link text, as written. */
+  target: string;
+}
+
 export interface StagedTree {
   files: StagedFile[];
+  links: StagedLink[];
   /** Relative folder paths, "/"-separated, without the root itself. */
   dirs: string[];
   totalSize: number;
@@ -30,9 +39,13 @@ export interface Incompatibility {
   detail: string;
 }
 
-/** Lists the tree sorted by path. Symlinked folders are not followed (wheels cannot contain them). */
+/**
+ * Lists the tree sorted by path. Symbolic links are never followed: one that stays inside the tree is listed
+ * as a link (Lambda extracts it as one), one that points outside it (an absolute path, or `..` past the root)
+ * is refused, since zipping its target would copy files from this machine into the layer.
+ */
 export async function walkTree(root: string, signal?: AbortSignal): Promise<StagedTree> {
-  const tree: StagedTree = { files: [], dirs: [], totalSize: 0 };
+  const tree: StagedTree = { files: [], links: [], dirs: [], totalSize: 0 };
   const visit = async (rel: string): Promise<void> => {
     throwIfAborted(signal);
     const entries = await fs.readdir(join(root, rel), { withFileTypes: true });
@@ -43,9 +56,16 @@ export async function walkTree(root: string, signal?: AbortSignal): Promise<Stag
         if (e.isDirectory()) {
           tree.dirs.push(childRel);
           await visit(childRel);
-        } else if (e.isFile() || e.isSymbolicLink()) {
+        } else if (e.isSymbolicLink()) {
+          const target = await fs.readlink(abs);
+          if (!linkStaysInside(childRel, target)) {
+            throw new UserError(
+              l10n.t('A symbolic link in the installed packages points outside the layer, so it cannot be zipped: {0} → {1}', childRel, target),
+            );
+          }
+          tree.links.push({ path: childRel, target });
+        } else if (e.isFile()) {
           const st = await fs.stat(abs);
-          if (!st.isFile()) return;
           tree.files.push({ path: childRel, abs, size: st.size });
           tree.totalSize += st.size;
         }
@@ -55,8 +75,17 @@ export async function walkTree(root: string, signal?: AbortSignal): Promise<Stag
   await visit('');
   const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   tree.files.sort((a, b) => byPath(a.path, b.path));
+  tree.links.sort((a, b) => byPath(a.path, b.path));
   tree.dirs.sort(byPath);
   return tree;
+}
+
+/** A relative link text that, resolved from the link's folder, stays within the tree (both "/" and "\\" count). */
+export function linkStaysInside(linkPath: string, target: string): boolean {
+  const text = target.replace(/\\/g, '/');
+  if (text === '' || text.startsWith('/') || /^[A-Za-z]:/.test(text)) return false;
+  const resolved = posix.normalize(posix.join(posix.dirname(linkPath), text));
+  return resolved !== '..' && !resolved.startsWith('../');
 }
 
 /** Extensions that are never native code; everything else is checked for the ELF magic. */

@@ -6,7 +6,7 @@ import { throwIfAborted } from '../util/errors';
 
 /**
  * A deterministic ZIP writer. The same entries always give the same bytes: entries sorted by name, one fixed
- * timestamp (1980-01-01 00:00, the DOS epoch), fixed Unix modes (files 0644, folders 0755), no extra fields,
+ * timestamp (1980-01-01 00:00, the DOS epoch), fixed Unix modes (files 0644, folders 0755, links 0777), no extra fields,
  * one compression level, and an entry is stored instead of deflated exactly when deflate does not shrink it.
  *
  * Why not archiver: it deflates one entry at a time through a zlib stream per entry, which on a layer of
@@ -22,6 +22,8 @@ export interface ZipInput {
   data?: Uint8Array;
   /** File to read for on-disk entries (with its size, so read-ahead can be bounded). */
   file?: { path: string; size: number };
+  /** A symbolic link: the entry holds the link text, with the Unix link mode (as Info-ZIP's `zip -y`). */
+  symlink?: string;
 }
 
 export interface ZipOptions {
@@ -34,6 +36,7 @@ export interface ZipOptions {
 
 const FILE_MODE = 0o100644;
 const DIR_MODE = 0o040755;
+const LINK_MODE = 0o120777;
 const DOS_TIME = 0;
 const DOS_DATE = (0 << 9) | (1 << 5) | 1; // 1980-01-01
 const VERSION_MADE_BY = (3 << 8) | 30; // Unix, spec 3.0: readers apply the external Unix mode
@@ -44,7 +47,7 @@ const deflateRaw = promisify(zlib.deflateRaw);
 
 interface Prepared {
   name: Buffer;
-  dir: boolean;
+  mode: number;
   crc: number;
   method: 0 | 8;
   size: number;
@@ -62,13 +65,17 @@ function byName(a: ZipInput, b: ZipInput): number {
 
 async function prepare(input: ZipInput, level: number): Promise<Prepared> {
   const name = Buffer.from(input.name, 'utf8');
-  if (input.name.endsWith('/')) return { name, dir: true, crc: 0, method: 0, size: 0, body: new Uint8Array(0) };
+  if (input.name.endsWith('/')) return { name, mode: DIR_MODE, crc: 0, method: 0, size: 0, body: new Uint8Array(0) };
+  if (input.symlink !== undefined) {
+    const target = Buffer.from(input.symlink, 'utf8');
+    return { name, mode: LINK_MODE, crc: zlib.crc32(target), method: 0, size: target.length, body: target };
+  }
   const data = input.data ?? (input.file ? await fs.readFile(input.file.path) : new Uint8Array(0));
   const crc = zlib.crc32(data);
-  if (data.length === 0 || level === 0) return { name, dir: false, crc, method: 0, size: data.length, body: data };
+  if (data.length === 0 || level === 0) return { name, mode: FILE_MODE, crc, method: 0, size: data.length, body: data };
   const deflated = await deflateRaw(data, { level });
   const smaller = deflated.length < data.length;
-  return { name, dir: false, crc, method: smaller ? 8 : 0, size: data.length, body: smaller ? deflated : data };
+  return { name, mode: FILE_MODE, crc, method: smaller ? 8 : 0, size: data.length, body: smaller ? deflated : data };
 }
 
 /** Writes the archive to `sink` in order; returns the total length. */
@@ -165,8 +172,7 @@ function centralHeader(r: CentralRecord): Buffer {
   h.writeUInt16LE(VERSION_MADE_BY, 4);
   writeSharedFields(h, r, 6);
   // extra length, comment length, disk number start, internal attributes: all 0
-  const mode = r.dir ? DIR_MODE : FILE_MODE;
-  h.writeUInt32LE(((mode << 16) | (r.dir ? 0x10 : 0)) >>> 0, 38);
+  h.writeUInt32LE(((r.mode << 16) | (r.mode === DIR_MODE ? 0x10 : 0)) >>> 0, 38);
   h.writeUInt32LE(r.offset, 42);
   r.name.copy(h, 46);
   return h;

@@ -32,7 +32,17 @@ export interface MutateOptions {
 }
 
 export type MutateResult =
-  | { kind: 'updated'; before: string[]; after: string[]; configuration: FunctionConfiguration }
+  | {
+      kind: 'updated';
+      before: string[];
+      after: string[];
+      configuration: FunctionConfiguration;
+      /**
+       * Cancelled after Lambda accepted the change, while it was still applying it: the change stands (a
+       * cancel cannot take it back), `configuration` is Lambda's answer to the update, not the final state.
+       */
+      cancelledWhileApplying?: true;
+    }
   | { kind: 'unchanged'; layers: string[]; configuration: FunctionConfiguration };
 
 const DEFAULTS = { maxRevisionRetries: 5, maxConflictWaitMs: 120_000, conflictBackoffMs: 250, maxWaitSeconds: 300 };
@@ -85,9 +95,12 @@ export async function mutateFunctionLayers(
     }
     assertLayerLimit(after);
 
+    // The last point where a cancel changes nothing; once sent, the outcome is reported whatever happens.
+    throwIfAborted(o.signal);
     report({ phase: 'updating', attempt, layers: after });
+    let sent: FunctionConfiguration;
     try {
-      await gateway.updateFunctionLayers(functionName, after, config.RevisionId);
+      sent = await gateway.updateFunctionLayers(functionName, after, config.RevisionId);
     } catch (e) {
       const kind = classifyAwsError(e);
       if (kind === 'preconditionFailed' && revisionRetries < o.maxRevisionRetries) {
@@ -114,6 +127,10 @@ export async function mutateFunctionLayers(
 
     const configuration = await waitUntilUpdated(gateway, functionName, o.maxWaitSeconds, report, o.signal);
     report({ phase: 'done', layers: after });
+    if (!configuration) {
+      log.info(`${functionName}: cancelled while Lambda was applying the new layers; the change was already accepted`);
+      return { kind: 'updated', before, after, configuration: sent, cancelledWhileApplying: true };
+    }
     return { kind: 'updated', before, after, configuration };
   }
 }
@@ -141,13 +158,14 @@ async function waitOutOtherUpdate(
   await pause(Math.min(jittered, Math.max(0, deadline - Date.now())), signal);
 }
 
+/** The configuration once the update is Successful; undefined when the wait was cancelled. */
 async function waitUntilUpdated(
   gateway: LambdaGateway,
   name: string,
   maxWaitSeconds: number,
   report: (p: MutateProgress) => void,
   signal?: AbortSignal,
-): Promise<FunctionConfiguration> {
+): Promise<FunctionConfiguration | undefined> {
   const started = Date.now();
   report({ phase: 'waiting', elapsedMs: 0 });
   const ticker = setInterval(() => report({ phase: 'waiting', elapsedMs: Date.now() - started }), 1000);
@@ -157,7 +175,7 @@ async function waitUntilUpdated(
     // The gateway's waiter throws a UserError with LastUpdateStatusReason when the update ends Failed.
     configuration = await gateway.waitForFunctionUpdated(name, { signal, maxWaitSeconds });
   } catch (e) {
-    if (isCancellation(e) || signal?.aborted) throw new CancelledError();
+    if (isCancellation(e) || signal?.aborted) return undefined;
     throw e;
   } finally {
     clearInterval(ticker);

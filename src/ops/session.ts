@@ -58,10 +58,12 @@ export const CONNECTION_FLAGS = {
 /**
  * Runs one headless operation: opens a session from the flags, turns Ctrl-C into cancellation and any
  * failure into a message on stderr. Returns the process exit code (0 ok, 1 failed, 130 cancelled).
+ * `cancelledMessage` says what a cancellation leaves behind, when the command knows.
  */
 export async function runHeadless(
   flags: { endpoint?: string; region?: string; profile?: string },
   work: (session: OpsSession, signal: AbortSignal) => Promise<void>,
+  cancelledMessage = l10n.t('Cancelled.'),
 ): Promise<number> {
   const abort = new AbortController();
   const onSigint = () => abort.abort();
@@ -74,7 +76,7 @@ export async function runHeadless(
   } catch (e) {
     const shown = toUserError(e, { connection: session?.settings });
     if (shown instanceof CancelledError) {
-      process.stderr.write(`${l10n.t('Cancelled.')}\n`);
+      process.stderr.write(`${cancelledMessage}\n`);
       return 130;
     }
     process.stderr.write(`${l10n.t('error: {0}', shown.message)}\n`);

@@ -57,5 +57,6 @@ function reportLabels(): ReportLabels {
     limit: vscode.l10n.t('Lambda limit (function + layers)'),
     warnings: vscode.l10n.t('Warnings'),
     incompatible: vscode.l10n.t('Files that will not load on the target'),
+    sources: vscode.l10n.t('Package sources'),
   };
 }

@@ -20,9 +20,15 @@ export function requireFunctionLayer(node: unknown): FunctionLayerItem {
 export async function changeFunctionLayers(services: Services, functionName: string, title: string, change: LayerChange): Promise<MutateResult> {
   const live = services.connection.require();
   try {
-    return await withCancellableProgress(title, (report, signal) =>
+    const result = await withCancellableProgress(title, (report, signal) =>
       mutateFunctionLayers(live.lambda, functionName, change, { signal, log: services.log, onProgress: (p) => report(phaseText(p)) }),
     );
+    if (result.kind === 'updated' && result.cancelledWhileApplying) {
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('The change to {0} was applied: Lambda had accepted it before the cancel.', functionName),
+      );
+    }
+    return result;
   } finally {
     await refreshFunctions(services, [functionName]);
   }

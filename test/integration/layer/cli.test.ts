@@ -1,9 +1,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { readManifest } from '../../../src/layer/manifest';
+import { cli } from './cliRun';
 import { workspace, type Workspace } from './setup';
 
 let ws: Workspace;
@@ -11,20 +11,6 @@ before(async () => {
   ws = await workspace();
 });
 after(() => ws.dispose());
-
-const main = resolve(__dirname, '../../../src/cli/main.ts');
-
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 test('cli build prints the manifest path; a rerun reuses the zip', async () => {
   const req = await ws.requirements(['app']);
@@ -68,4 +54,12 @@ test('--help on every command prints its usage on stdout and exits 0', async () 
     assert.match(help.stdout, new RegExp(`^usage: (cli )?${command} `), command);
     assert.equal(help.stderr.includes('Unknown option'), false, command);
   }
+});
+
+test('cli build refuses an output folder that cannot hold a zip before installing anything', { skip: process.platform !== 'linux' }, async () => {
+  const req = await ws.requirements(['purepkg']);
+  const run = await cli(['build', req, '--runtime', 'python3.12', '--arch', 'x86_64', '--out', '/proc/self/layer.zip'], ws.env);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /^error: The output folder cannot hold the layer zip \(proc is a kernel file system, not storage\)\. Choose another folder: \/proc\/self$/m);
+  assert.doesNotMatch(run.stderr, /Processing|Collecting/, 'refused before the install');
 });

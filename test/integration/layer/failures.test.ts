@@ -2,11 +2,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CancelledError } from '../../../src/util/errors';
 import { IncompatibleFilesError } from '../../../src/layer/build';
 import { makeWheelhouse } from '../../fixtures/wheels';
+import { fakePython, isGone, waitFor } from './fakeInstaller';
 import { workspace, type Workspace } from './setup';
 
 let ws: Workspace;
@@ -14,28 +15,6 @@ before(async () => {
   ws = await workspace();
 });
 after(() => ws.dispose());
-
-/** Gone, or a zombie waiting to be reaped (it runs nothing any more). */
-function isGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return true;
-  }
-  try {
-    return / Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^\d+ \(.*\)/, ''));
-  } catch {
-    return true;
-  }
-}
-
-async function waitFor(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('the scan fails the build for a mistagged wheel (newer glibc) and a wrong machine, naming the packages', async () => {
   const req = await ws.requirements(['mistagged', 'wrongmachine', 'purepkg']);
@@ -62,24 +41,17 @@ test('the scan fails the build for a mistagged wheel (newer glibc) and a wrong m
 
 test('cancelling during the install kills the installer\'s process tree and leaves nothing behind', async () => {
   const pidFile = join(ws.dir, 'pids');
-  const fakePython = join(ws.dir, 'slow-python');
   // Answers the version probe like Python 3.11 with pip, then "installs" forever with a child process.
-  await writeFile(
-    fakePython,
-    [
-      '#!/bin/sh',
-      'if [ "$1" = "-c" ]; then printf "3 11\\n%s\\n23.2\\n" "$0"; exit 0; fi',
-      `sleep 300 & echo $! > "${pidFile}"; echo $$ >> "${pidFile}"`,
-      'echo "Collecting slowpkg"',
-      'wait',
-    ].join('\n'),
-  );
-  await chmod(fakePython, 0o755);
+  const fakeInstaller = await fakePython(join(ws.dir, 'slow-python'), [
+    `sleep 300 & echo $! > "${pidFile}"; echo $$ >> "${pidFile}"`,
+    'echo "Collecting slowpkg"',
+    'wait',
+  ]);
   const staging = join(ws.dir, 'staging-install');
   await mkdir(staging);
   const ac = new AbortController();
   const req = await ws.requirements(['purepkg']);
-  const running = ws.build(req, 'python3.12', 'x86_64', { pythonPath: fakePython, stagingRoot: staging, name: 'cancelled' }, { signal: ac.signal });
+  const running = ws.build(req, 'python3.12', 'x86_64', { pythonPath: fakeInstaller, stagingRoot: staging, name: 'cancelled' }, { signal: ac.signal });
   await waitFor(async () => (await readFile(pidFile, 'utf8').catch(() => '')).trim().split('\n').length === 2);
   assert.equal((await readdir(staging)).length, 1, 'staging exists while installing');
   const pids = (await readFile(pidFile, 'utf8')).trim().split('\n').map(Number);

@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ResourceConflictException, ResourceNotFoundException, TooManyRequestsException } from '@aws-sdk/client-lambda';
 import { UnsupportedOperationError, classifyAwsError, toUserError } from '../../../src/aws/errors';
 import { CancelledError, UserError } from '../../../src/util/errors';
@@ -81,4 +84,54 @@ test('user errors pass through and cancellations stay cancellations', () => {
 test('an unsupported operation names the operation and the endpoint', () => {
   const e = toUserError(new UnsupportedOperationError('GetLayerVersionByArn', 'http://127.0.0.1:5000'));
   assert.match(e.message, /^GetLayerVersionByArn is not supported by http:\/\/127\.0\.0\.1:5000\./);
+});
+
+/** The credential chain the client factory uses, run against temp config files: the SDK's own SSO errors. */
+async function ssoChainError(config: string, tokenCache?: { key: string; token: object }): Promise<unknown> {
+  const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+  const { createHash } = await import('node:crypto');
+  const home = await mkdtemp(join(tmpdir(), 'll-sso-'));
+  const saved = { HOME: process.env.HOME, AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE: process.env.AWS_SHARED_CREDENTIALS_FILE };
+  try {
+    await writeFile(join(home, 'config'), config);
+    if (tokenCache) {
+      await mkdir(join(home, '.aws', 'sso', 'cache'), { recursive: true });
+      const file = createHash('sha1').update(tokenCache.key).digest('hex');
+      await writeFile(join(home, '.aws', 'sso', 'cache', `${file}.json`), JSON.stringify(tokenCache.token));
+    }
+    Object.assign(process.env, { HOME: home, AWS_CONFIG_FILE: join(home, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials') });
+    return await fromNodeProviderChain({ profile: 'dev', ignoreCache: true })().then(
+      () => assert.fail('credentials resolved'),
+      (e: unknown) => e,
+    );
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+test('SSO sessions that expired or were never started get "aws sso login --profile P", from the SDK\'s real errors', async () => {
+  const session = '[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Dev\nregion = us-east-1\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n';
+  const legacy = '[profile dev]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = Dev\n';
+  const expired = { accessToken: 'x', expiresAt: '2020-01-01T00:00:00Z', region: 'us-east-1', startUrl: 'https://corp.awsapps.com/start' };
+  const errors = {
+    'never logged in (sso-session)': await ssoChainError(session),
+    'expired (sso-session)': await ssoChainError(session, { key: 'corp', token: expired }),
+    'never logged in (legacy)': await ssoChainError(legacy),
+    'expired (legacy)': await ssoChainError(legacy, { key: 'https://corp.awsapps.com/start', token: expired }),
+  };
+  const connection = { kind: 'aws' as const, profile: 'dev', region: 'us-east-1' };
+  for (const [label, error] of Object.entries(errors)) {
+    // Without knowing the profile's kind (the CLI with AWS_PROFILE, a profile edited since it was read).
+    const shown = toUserError(error, { connection });
+    assert.equal(shown.message, 'The AWS SSO session of profile "dev" has expired or was never started. Run "aws sso login --profile dev" in a terminal, then try again.', label);
+    assert.match((shown as UserError).detail!, /SSO/, label);
+    assert.match(toUserError(error).message, /^The AWS SSO session has expired or was never started\. Run "aws sso login" /, label);
+  }
+  assert.match(toUserError(sdkError('UnauthorizedException', 401, 'Session token not found or invalid'), { connection }).message, /aws sso login --profile dev/);
+  // A static profile whose keys are refused still gets "aws configure".
+  assert.match(toUserError(sdkError('CredentialsProviderError', undefined, 'Could not load credentials from any providers'), { connection }).message, /aws configure --profile dev/);
 });

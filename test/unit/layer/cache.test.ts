@@ -13,6 +13,7 @@ const base: CacheKeyInput = {
   requirements: {
     requirements: [],
     envRefs: ['TOKEN'],
+    indexes: [],
     files: [
       { path: '/proj/requirements.txt', content: '-r base.txt\nflask\n' },
       { path: '/proj/base.txt', content: 'requests\n' },

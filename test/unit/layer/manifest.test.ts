@@ -21,6 +21,7 @@ test('packages: sizes and file counts from RECORD ownership, bytecode included, 
       file('six.py', 30000),
       file('stray.txt', 5),
     ],
+    links: [],
     dirs: [],
     totalSize: 31829,
   };

@@ -63,3 +63,19 @@ test('report: labels can be replaced (translations) and are escaped too', () => 
   assert.match(html, /&lt;版本&gt;/);
   assert.match(html, /<h1>层 deps&lt;b&gt;<\/h1>/);
 });
+
+test('report: the package sources the build used, as text (never links), and no section for older manifests', () => {
+  const html = renderReport(
+    {
+      ...manifest,
+      packageSources: [
+        { kind: 'index', url: 'https://***@corp.example/simple?a=<b>', from: 'requirements.txt' },
+        { kind: 'find-links', url: './wheels', from: 'PIP_FIND_LINKS' },
+      ],
+    },
+    { nonce: 'n' },
+  );
+  assert.match(html, /<h2>Package sources<\/h2><ul><li><code>https:\/\/\*\*\*@corp\.example\/simple\?a=&lt;b&gt;<\/code> · index · requirements\.txt<\/li><li><code>\.\/wheels<\/code> · find-links · PIP_FIND_LINKS<\/li><\/ul>/);
+  assert.doesNotMatch(html, /\s(href|src)=/);
+  assert.doesNotMatch(renderReport(manifest, { nonce: 'n' }), /Package sources/);
+});

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { describeIncompatibilities, elfProblems, extensionProblem, scanCompatibility, walkTree } from '../../../src/layer/scan';
+import { basename, dirname, join } from 'node:path';
+import { describeIncompatibilities, elfProblems, extensionProblem, linkStaysInside, scanCompatibility, walkTree } from '../../../src/layer/scan';
 import { ownerMap, readDistInfos } from '../../../src/layer/distInfo';
 import { parseElf } from '../../../src/layer/elf';
 import { resolveTarget } from '../../../src/layer/runtimes';
@@ -81,6 +81,45 @@ test('scan of an installed tree: offenders by owning package, any file name', as
     assert.match(text, /^5 files will not load on python3\.11 \(x86_64\), from \(no package\), newglibc, wrongarch, wrongpy:/);
     assert.match(text, /newglibc: newglibc\/_core\.cpython-311-x86_64-linux-gnu\.so: needs GLIBC_2\.28/);
     assert.deepEqual(await scanCompatibility(tree, resolveTarget('python3.12', 'arm64'), owners).then((f) => f.filter((x) => x.reason === 'glibc')), []);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('links: inside the tree they are listed as links (never followed), outside they are refused with link and target', async () => {
+  assert.equal(linkStaysInside('pkg/alias.py', '__init__.py'), true);
+  assert.equal(linkStaysInside('pkg/sub/x', '../../other/y'), true);
+  assert.equal(linkStaysInside('pkg/dir', '.'), true);
+  assert.equal(linkStaysInside('pkg/x', '../../etc/passwd'), false);
+  assert.equal(linkStaysInside('x', '..'), false);
+  assert.equal(linkStaysInside('pkg/x', '/etc/passwd'), false);
+  assert.equal(linkStaysInside('pkg/x', 'C:\\Windows\\win.ini'), false);
+  assert.equal(linkStaysInside('pkg/x', '..\\..\\secret'), false);
+
+  const root = await mkdtemp(join(tmpdir(), 'll-scan-'));
+  try {
+    await mkdir(join(root, 'pkg', 'data'), { recursive: true });
+    await writeFile(join(root, 'pkg', '__init__.py'), 'x = 1\n');
+    await symlink('__init__.py', join(root, 'pkg', 'alias.py'));
+    await symlink('data', join(root, 'pkg', 'data-link'));
+    const tree = await walkTree(root);
+    assert.deepEqual(tree.files.map((f) => f.path), ['pkg/__init__.py']);
+    assert.deepEqual(tree.links, [
+      { path: 'pkg/alias.py', target: '__init__.py' },
+      { path: 'pkg/data-link', target: 'data' },
+    ]);
+    assert.deepEqual(tree.dirs, ['pkg', 'pkg/data']);
+
+    const secret = join(root, '..', `${basename(root)}-secret.txt`);
+    await writeFile(secret, 'not for the layer');
+    await symlink(secret, join(root, 'pkg', 'abs.txt'));
+    await assert.rejects(walkTree(root), {
+      message: `A symbolic link in the installed packages points outside the layer, so it cannot be zipped: pkg/abs.txt → ${secret}`,
+    });
+    await rm(join(root, 'pkg', 'abs.txt'));
+    await symlink(`../../${basename(secret)}`, join(root, 'pkg', 'up.txt'));
+    await assert.rejects(walkTree(root), /outside the layer, so it cannot be zipped: pkg\/up\.txt → \.\.\/\.\.\//);
+    await rm(secret);
   } finally {
     await rm(root, { recursive: true, force: true });
   }

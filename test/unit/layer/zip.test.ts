@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeZipFile, zipToBuffer, type ZipInput } from '../../../src/layer/zip';
@@ -84,4 +85,23 @@ test('more than 65,535 entries get ZIP64 end records and stay readable', async (
   const entries = await readZip(zip);
   assert.equal(entries.length, 70_000);
   assert.equal(entries[69_999].name, 'f/69999');
+});
+
+test('a symlink entry holds the link text with the Unix link mode, and `unzip` restores it as a link', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'll-zip-'));
+  try {
+    const withLink: ZipInput[] = [...inputs, { name: 'python/pkg/alias.py', symlink: '__init__.py' }];
+    const zip = await zipToBuffer(withLink);
+    assert.ok(zip.equals(await zipToBuffer([...withLink].reverse())), 'still deterministic');
+    const link = (await readZip(zip)).find((e) => e.name === 'python/pkg/alias.py')!;
+    assert.equal(link.mode, 0o120777);
+    assert.equal(link.data.toString(), '__init__.py');
+    await writeFile(join(dir, 'l.zip'), zip);
+    const unzip = spawnSync('unzip', ['-q', join(dir, 'l.zip'), '-d', join(dir, 'x')]);
+    if (unzip.error) return; // no unzip here: the entry's fields were checked above
+    assert.equal(await readlink(join(dir, 'x', 'python', 'pkg', 'alias.py')), '__init__.py');
+    assert.ok((await readFile(join(dir, 'x', 'python', 'pkg', 'alias.py'))).equals(text));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

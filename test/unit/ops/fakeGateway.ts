@@ -2,7 +2,7 @@ import type { Architecture, FunctionConfiguration, GetLayerVersionResponse, Runt
 import { createHash, randomUUID } from 'node:crypto';
 import type { LambdaGateway, PublishInput } from '../../../src/aws/types';
 import { parseLayerArn } from '../../../src/aws/arn';
-import { UserError } from '../../../src/util/errors';
+import { CancelledError, UserError } from '../../../src/util/errors';
 
 /** An error shaped like the SDK's service exceptions (name + $metadata.httpStatusCode). */
 export function sdkError(name: string, status: number, message = name): Error {
@@ -103,6 +103,8 @@ export class FakeGateway implements LambdaGateway {
 
   async waitForFunctionUpdated(name: string, options: { signal?: AbortSignal; maxWaitSeconds?: number } = {}): Promise<FunctionConfiguration> {
     this.calls.push(`wait ${name}`);
+    // Like SdkLambdaGateway: an aborted waiter ends in a cancellation.
+    if (options.signal?.aborted) throw new CancelledError();
     const f = this.fn(name);
     if (this.settles) this.settle(name);
     else if (f.config.LastUpdateStatus === 'InProgress') {

@@ -101,6 +101,34 @@ test('an aborted signal stops before any call', async () => {
   assert.deepEqual(gw.calls, []);
 });
 
+test('a cancel while reading stops before the update is sent: nothing changes', async () => {
+  const gw = new FakeGateway();
+  gw.addFunction('f', { layers: [L('a', 1)] });
+  const ac = new AbortController();
+  const read = gw.getFunctionConfiguration.bind(gw);
+  gw.getFunctionConfiguration = async (name) => {
+    const config = await read(name);
+    ac.abort(); // Ctrl+C while the read was in flight
+    return config;
+  };
+  await assert.rejects(mutateFunctionLayers(gw, 'f', (c) => attachLayer(c, L('b', 1)), { signal: ac.signal }), CancelledError);
+  assert.deepEqual(gw.calls, ['get f']);
+  assert.deepEqual(gw.layersOf('f'), [L('a', 1)]);
+});
+
+test('a cancel once the update was sent reports the change as applied, with the new list', async () => {
+  const gw = new FakeGateway();
+  gw.addFunction('f', { layers: [L('a', 1), L('b', 1)] });
+  const ac = new AbortController();
+  gw.beforeUpdate = () => ac.abort(); // Ctrl+C while UpdateFunctionConfiguration was in flight
+  const r = await mutateFunctionLayers(gw, 'f', (c) => detachLayer(c, L('a', 1)), { signal: ac.signal });
+  assert.equal(r.kind, 'updated');
+  assert.ok(r.kind === 'updated' && r.cancelledWhileApplying);
+  assert.deepEqual(r.kind === 'updated' && r.after, [L('b', 1)]);
+  assert.deepEqual(gw.layersOf('f'), [L('b', 1)]);
+  assert.deepEqual(gw.calls, ['get f', 'update f', 'wait f']);
+});
+
 test('other errors pass through untouched', async () => {
   const gw = new FakeGateway();
   await assert.rejects(mutateFunctionLayers(gw, 'missing', (c) => attachLayer(c, L('b', 1))), { name: 'ResourceNotFoundException' });
