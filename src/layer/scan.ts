@@ -30,22 +30,31 @@ export interface Incompatibility {
   detail: string;
 }
 
+/**
+ * Decides what `walkTree` leaves out: a folder (with everything below it) or a file, by its path relative to the
+ * root. `names` are a folder's own entries (so a virtualenv can be told by its pyvenv.cfg).
+ */
+export type WalkSkip = (rel: string, kind: 'dir' | 'file', names: readonly string[]) => boolean;
+
 /** Lists the tree sorted by path. Symlinked folders are not followed (wheels cannot contain them). */
-export async function walkTree(root: string, signal?: AbortSignal): Promise<StagedTree> {
+export async function walkTree(root: string, signal?: AbortSignal, skip?: WalkSkip): Promise<StagedTree> {
   const tree: StagedTree = { files: [], dirs: [], totalSize: 0 };
   const visit = async (rel: string): Promise<void> => {
     throwIfAborted(signal);
     const entries = await fs.readdir(join(root, rel), { withFileTypes: true });
+    if (rel) {
+      if (skip?.(rel, 'dir', entries.map((e) => e.name))) return;
+      tree.dirs.push(rel);
+    }
     await Promise.all(
       entries.map(async (e) => {
         const childRel = rel ? `${rel}/${e.name}` : e.name;
         const abs = join(root, childRel);
         if (e.isDirectory()) {
-          tree.dirs.push(childRel);
           await visit(childRel);
         } else if (e.isFile() || e.isSymbolicLink()) {
           const st = await fs.stat(abs);
-          if (!st.isFile()) return;
+          if (!st.isFile() || skip?.(childRel, 'file', [])) return;
           tree.files.push({ path: childRel, abs, size: st.size });
           tree.totalSize += st.size;
         }
