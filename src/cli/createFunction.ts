@@ -37,7 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     const target = resolveTarget(values.runtime!, values.arch ?? 'x86_64');
     const role = values.role ?? (settings.kind === 'local' ? LOCAL_ROLE_ARN : undefined);
     if (!role) throw new UserError(l10n.t('Pass --role with the ARN of an execution role Lambda can assume.'));
-    const { configuration, code } = await createFunctionFromFolder(
+    const { configuration } = await createFunctionFromFolder(
       gateway,
       {
         name: positionals[0],
@@ -52,7 +52,7 @@ export async function run(argv: string[]): Promise<number> {
       },
       { signal, log: consoleLog },
     );
-    process.stderr.write(`${l10n.t('Created {0} from {1} files ({2} left out).', positionals[0], code.files.length, code.excluded.length)}\n`);
+    process.stderr.write(`${l10n.t('Created {0} ({1}, handler {2}).', positionals[0], target.runtime, values.handler!)}\n`);
     process.stdout.write(`${configuration.FunctionArn}\n`);
   });
 }

@@ -1,6 +1,8 @@
+import { basename, resolve } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { deployCode } from '../deploy/deployCode';
 import { CONNECTION_FLAGS, runHeadless } from '../ops/session';
+import { formatBytes } from '../util/format';
 import { consoleLog } from '../util/log';
 import { parseCommandLine, usageError } from './args';
 
@@ -19,7 +21,7 @@ export async function run(argv: string[]): Promise<number> {
   return runHeadless(values, async ({ gateway }, signal) => {
     const result = await deployCode(gateway, name, values.from!, { signal, log: consoleLog });
     process.stderr.write(
-      `${result.kind === 'unchanged' ? l10n.t('{0} already runs this code: unchanged, nothing uploaded.', name) : l10n.t('Deployed {0} files to {1}.', result.code.files.length, name)}\n`,
+      `${result.kind === 'unchanged' ? l10n.t('{0} already runs this code: unchanged, nothing uploaded.', name) : l10n.t('Deployed {0} to {1} ({2} zipped).', basename(resolve(values.from!)), name, formatBytes(result.code.zip.length))}\n`,
     );
     process.stdout.write(`${result.code.codeSha256}\n`);
   });

@@ -20,7 +20,7 @@ export async function confirmCodePreview(title: string, action: string, code: Co
   const items: Item[] = [
     {
       label: `$(cloud-upload) ${action}`,
-      description: vscode.l10n.t('{0} files, {1} ({2} zipped)', code.files.length, formatBytes(code.totalSize), formatBytes(code.zip.length)),
+      description: vscode.l10n.t('Files: {0}, {1} ({2} zipped)', code.files.length, formatBytes(code.totalSize), formatBytes(code.zip.length)),
       confirm: true,
     },
     { label: vscode.l10n.t('In the zip'), kind: vscode.QuickPickItemKind.Separator },

@@ -26,9 +26,10 @@ export async function createFunction(services: Services, arg?: unknown, options:
   const source = await resolveSource(arg, options);
   const name = await askName(source.folder, options);
   const handler = await askHandler(source.folder, source.handlerFile, options);
-  const target = await askTarget(options);
+  const built = await defaultTarget();
+  const target = await askTarget(options, built);
   const limits = await askLimits(options);
-  const layers = await askLayers(live, target.runtime, options, (await defaultTarget()).layerName);
+  const layers = await askLayers(live, target.runtime, options, built.layerName);
   const role = await askRole(services, live, options);
   const code = await zipFolder(source.folder);
   if (!options.confirmed) await confirmCodePreview(vscode.l10n.t('Create {0} ({1})', name, handler), vscode.l10n.t('Create {0}', name), code);
@@ -43,7 +44,7 @@ export async function createFunction(services: Services, arg?: unknown, options:
   await refreshFunctions(services, [name]);
   await services.views.revealFunction(name);
   const invoke = vscode.l10n.t('Invoke');
-  void Promise.resolve(vscode.window.showInformationMessage(vscode.l10n.t('Created {0}: {1} files, {2}.', name, code.files.length, target.runtime), invoke)).then(
+  void Promise.resolve(vscode.window.showInformationMessage(vscode.l10n.t('Created {0} ({1}, handler {2}).', name, target.runtime, handler), invoke)).then(
     (answer) => answer === invoke && vscode.commands.executeCommand('lambdaLayers.invokeFunction', name),
   );
   return { functionName: name, functionArn: created.configuration.FunctionArn, codeSha256: code.codeSha256, files: code.files.map((f) => f.path) };

@@ -125,8 +125,10 @@ export async function defaultTarget(): Promise<{ runtime: Runtime; architecture:
   return newest ? { runtime: newest.runtime, architecture: newest.architecture, layerName: newest.layerName } : FALLBACK_TARGET;
 }
 
-export async function askTarget(options: CreateFunctionOptions): Promise<{ runtime: Runtime; architecture: Architecture }> {
-  const fallback = await defaultTarget();
+export async function askTarget(
+  options: CreateFunctionOptions,
+  fallback: { runtime: Runtime; architecture: Architecture; layerName?: string },
+): Promise<{ runtime: Runtime; architecture: Architecture }> {
   const runtime = options.runtime ?? (options.useDefaults ? fallback.runtime : undefined);
   const architecture = options.architecture ?? (options.useDefaults ? fallback.architecture : undefined);
   if (runtime !== undefined && architecture !== undefined) {

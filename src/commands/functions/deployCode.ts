@@ -5,13 +5,14 @@ import { CodeChangedError, deployCode as deployEngine, type DeployResult } from 
 import type { InvokeView } from '../../invoke/result';
 import type { Services } from '../../services';
 import { CancelledError } from '../../util/errors';
+import { formatBytes } from '../../util/format';
 import type { Connection } from '../../vscode/connectionController';
 import { withCancellableProgress } from '../cancellableProgress';
 import { invokeFunction } from '../invoke/invokeFunction';
 import { lastEventOptions, type EventOptions } from '../invoke/eventPicker';
 import { confirmModal } from '../layers/confirm';
 import { refreshFunctions } from '../layers/outcomes';
-import { resolveTarget } from '../resourceTarget';
+import { resolveTarget, targetOfNode } from '../resourceTarget';
 import { confirmCodePreview, zipFolder } from './codePreview';
 import { phaseText } from './createFunction';
 import { deploymentOfFolder, deploymentOfFunction, rememberDeployment } from './functionFolders';
@@ -56,7 +57,7 @@ export async function deployCode(services: Services, arg?: unknown, options: Dep
       const message =
         result.kind === 'unchanged'
           ? vscode.l10n.t('{0} already runs this code: unchanged, nothing uploaded.', functionName)
-          : vscode.l10n.t('Deployed {0} to {1} ({2} files).', path.basename(folder), functionName, code.files.length);
+          : vscode.l10n.t('Deployed {0} to {1} ({2} zipped).', path.basename(folder), functionName, formatBytes(code.zip.length));
       void vscode.window.setStatusBarMessage(`$(check) ${message}`, 8000);
       services.log.info(message);
       return { functionName, kind: result.kind, codeSha256: code.codeSha256 };
@@ -87,15 +88,16 @@ async function resolvePair(
   arg: unknown,
   options: DeployCodeOptions,
 ): Promise<{ functionName: string; folder: string; known: boolean }> {
-  const fromUri = arg instanceof vscode.Uri ? await folderOf(arg) : undefined;
-  const folder = options.folder ?? fromUri;
+  const node = targetOfNode(arg, services);
+  const named = typeof arg === 'string' ? arg : node?.kind === 'function' ? node.name : undefined;
+  const pickFunction = async () => (await resolveTarget(services, undefined, vscode.l10n.t('Deploy Code'), ['function'])).name;
+  const folder = options.folder ?? (arg instanceof vscode.Uri ? await folderOf(arg) : undefined);
   if (folder) {
     const remembered = deploymentOfFolder(services, live, folder);
-    const functionName =
-      typeof arg === 'string' ? arg : (remembered?.functionName ?? (await resolveTarget(services, undefined, vscode.l10n.t('Deploy Code'), ['function'])).name);
+    const functionName = named ?? remembered?.functionName ?? (await pickFunction());
     return { functionName, folder, known: remembered?.functionName === functionName };
   }
-  const functionName = typeof arg === 'string' ? arg : (await resolveTarget(services, arg, vscode.l10n.t('Deploy Code'), ['function'])).name;
+  const functionName = named ?? (await pickFunction());
   const remembered = deploymentOfFunction(services, live, functionName);
   if (remembered) return { functionName, folder: remembered.folder, known: true };
   return { functionName, folder: await pickFolder(functionName), known: false };

@@ -39,7 +39,7 @@ test('create-function and deploy from the command line, sharing the engine', { t
   await writeHandler(dir, 'changed');
   const deployed = await runCli(['deploy', 'cli-fn', '--from', dir, ...endpoint]);
   assert.equal(deployed.code, 0, deployed.stderr);
-  assert.match(deployed.stderr, /Deployed 1 files to cli-fn/);
+  assert.match(deployed.stderr, /Deployed deploy-fn-\w+ to cli-fn \(\d+ B zipped\)/);
   assert.equal((await session.gateway.getFunctionConfiguration('cli-fn')).CodeSha256, deployed.stdout.trim());
   const out = await session.gateway.invoke('cli-fn', new TextEncoder().encode('{}'));
   assert.equal((JSON.parse(new TextDecoder().decode(out.payload)) as { value: string }).value, 'changed');
