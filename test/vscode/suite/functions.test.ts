@@ -43,7 +43,11 @@ suite('functions', function () {
     await vscode.commands.executeCommand('lambdaLayers.refresh');
   });
 
-  suiteTeardown(() => client?.destroy());
+  suiteTeardown(async () => {
+    client?.destroy();
+    // Leave no editor or result page behind for the next suite (it checks that its result page is shown).
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
 
   test('Create Function from a handler file: defaults, the zip without caches, Active, shown in the Functions view', async () => {
     const created = await vscode.commands.executeCommand<CreatedFunctionSummary | undefined>(
