@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { publishDeployedFolders } from './commands/functions/functionFolders';
 import { registerCommands } from './commands/registerCommands';
 import { createServices, type Services } from './services';
 import { ConnectionStatusBar } from './views/connectionStatusBar';
@@ -21,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): LambdaLayersApi {
     new ConnectionStatusBar(services.connection),
     watchConnectionInputs(services.connection),
   );
+  publishDeployedFolders(services);
   // Connecting may start the local endpoint; the views show "Connecting…" meanwhile.
   void services.connection.connect();
   return { services };

@@ -174,8 +174,10 @@ export class SdkLambdaGateway implements LambdaGateway {
     return this.client.send(command, { requestTimeout: UPLOAD_TIMEOUT_MS });
   }
 
-  updateFunctionCode(name: string, zip: Uint8Array): Promise<FunctionConfiguration> {
-    return this.client.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: zip }), { requestTimeout: UPLOAD_TIMEOUT_MS });
+  updateFunctionCode(name: string, zip: Uint8Array, revisionId?: string): Promise<FunctionConfiguration> {
+    return this.client.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: zip, RevisionId: revisionId }), {
+      requestTimeout: UPLOAD_TIMEOUT_MS,
+    });
   }
 
   async deleteFunction(name: string): Promise<void> {

@@ -33,7 +33,8 @@ export interface LambdaGateway {
   /** Waits (SDK waiter) until LastUpdateStatus is Successful; throws with the reason when it is Failed. */
   waitForFunctionUpdated(name: string, options?: { signal?: AbortSignal; maxWaitSeconds?: number }): Promise<FunctionConfiguration>;
   createFunction(input: CreateFunctionInput): Promise<FunctionConfiguration>;
-  updateFunctionCode(name: string, zip: Uint8Array): Promise<FunctionConfiguration>;
+  /** Replaces the function's code; with `revisionId` AWS answers 412 when someone else changed it meanwhile. */
+  updateFunctionCode(name: string, zip: Uint8Array, revisionId?: string): Promise<FunctionConfiguration>;
   deleteFunction(name: string): Promise<void>;
 
   invoke(name: string, payload: Uint8Array, options?: InvokeOptions): Promise<InvokeResult>;

@@ -13,6 +13,8 @@ const commands: Record<string, () => Promise<Command>> = {
   attach: () => import('./attach'),
   detach: () => import('./detach'),
   invoke: () => import('./invoke'),
+  'create-function': () => import('./createFunction'),
+  deploy: () => import('./deploy'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -4,6 +4,9 @@ import { attachLayerByArn } from './attachLayerByArn';
 import { buildLayerCommand, rebuildLayerCommand } from './buildLayer';
 import { registerCommand } from './commandWrapper';
 import { copyArn } from './copyArn';
+import { createFunction } from './functions/createFunction';
+import { createTutorialFunction } from './functions/createTutorialFunction';
+import { deployAndInvoke, deployCode } from './functions/deployCode';
 import { checkLayerImports } from './invoke/checkLayerImports';
 import { deleteProbeFunction } from './invoke/deleteProbeFunction';
 import { invokeFunction } from './invoke/invokeFunction';
@@ -57,5 +60,9 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     registerCommand(services, 'lambdaLayers.invokeLocally', invokeLocally),
     registerCommand(services, 'lambdaLayers.checkLayerImports', checkLayerImports),
     registerCommand(services, 'lambdaLayers.deleteProbeFunction', deleteProbeFunction),
+    registerCommand(services, 'lambdaLayers.createFunction', createFunction),
+    registerCommand(services, 'lambdaLayers.createTutorialFunction', createTutorialFunction),
+    registerCommand(services, 'lambdaLayers.deployCode', deployCode),
+    registerCommand(services, 'lambdaLayers.deployAndInvoke', deployAndInvoke),
   ];
 }

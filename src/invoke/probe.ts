@@ -13,7 +13,8 @@ import type { LayerManifest } from '../layer/manifest';
 import { parseRequirementsText } from '../layer/requirements';
 import { zipToBuffer } from '../layer/zip';
 import { parseLayerArn } from '../aws/arn';
-import { CancelledError, UserError, throwIfAborted } from '../util/errors';
+import { createWithRoleRetry } from '../deploy/createFunction';
+import { UserError } from '../util/errors';
 import { silentLog, type Log } from '../util/log';
 import { normalizeName, readLayerPackages, type LayerPackage } from './distInfo';
 import { PROBE_HANDLER, PROBE_MODULE, parseProbeResponse, probeHandlerSource, type ProbeModuleResult, type ProbeRequest } from './probeHandler';
@@ -77,9 +78,6 @@ const PROBE_PREFIX = 'lambda-layers-probe-';
 const DIST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 const PROBE_TIMEOUT_SECONDS = 120;
 const PROBE_MEMORY_MB = 1024;
-/** A new IAM role takes a few seconds before Lambda may assume it; CreateFunction fails meanwhile. */
-const ROLE_PROPAGATION_WAIT_MS = 40_000;
-const ROLE_RETRY_MS = 3_000;
 
 /** `lambda-layers-probe-python312-x86_64`: one probe function per runtime and architecture. */
 export function probeFunctionName(runtime: string, architecture: string): string {
@@ -272,7 +270,7 @@ async function deployProbe(gateway: LambdaGateway, d: ProbeDeployment, signal: A
   const existing = await getConfiguration(gateway, d.functionName);
   if (!existing) {
     log.info(`Creating probe function ${d.functionName}`);
-    await createWithRoleRetry(gateway, d, zip, signal);
+    await createProbe(gateway, d, zip, signal);
     await waitUntilReady(gateway, d.functionName, signal);
     return;
   }
@@ -291,30 +289,23 @@ async function deployProbe(gateway: LambdaGateway, d: ProbeDeployment, signal: A
   }
 }
 
-async function createWithRoleRetry(gateway: LambdaGateway, d: ProbeDeployment, zip: Uint8Array, signal?: AbortSignal): Promise<void> {
-  const deadline = Date.now() + ROLE_PROPAGATION_WAIT_MS;
-  for (;;) {
-    try {
-      await gateway.createFunction({
-        name: d.functionName,
-        runtime: d.runtime,
-        architecture: d.architecture,
-        handler: PROBE_HANDLER,
-        role: d.role,
-        zip,
-        layers: [d.layerArn],
-        timeout: PROBE_TIMEOUT_SECONDS,
-        memorySize: PROBE_MEMORY_MB,
-        description: 'Lambda Layers import probe (safe to delete)',
-      });
-      return;
-    } catch (e) {
-      // Lambda reports the not-yet-assumable role only in the message; nothing else tells it apart.
-      const roleNotReady = (e as Error).name === 'InvalidParameterValueException' && /cannot be assumed/i.test((e as Error).message);
-      if (!roleNotReady || Date.now() > deadline) throw e;
-      await sleep(ROLE_RETRY_MS, signal);
-    }
-  }
+function createProbe(gateway: LambdaGateway, d: ProbeDeployment, zip: Uint8Array, signal?: AbortSignal): Promise<unknown> {
+  return createWithRoleRetry(
+    gateway,
+    {
+      name: d.functionName,
+      runtime: d.runtime,
+      architecture: d.architecture,
+      handler: PROBE_HANDLER,
+      role: d.role,
+      zip,
+      layers: [d.layerArn],
+      timeout: PROBE_TIMEOUT_SECONDS,
+      memorySize: PROBE_MEMORY_MB,
+      description: 'Lambda Layers import probe (safe to delete)',
+    },
+    signal,
+  );
 }
 
 /** The gateway's waiter also waits for Active after a create and throws, with the reason, when the update failed. */
@@ -342,15 +333,4 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  throwIfAborted(signal);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(new CancelledError());
-    }, { once: true });
-  });
 }

@@ -14,6 +14,8 @@ import { UserError, throwIfAborted } from '../util/errors';
 /** Any ARN-shaped role works on our local endpoint, which runs functions without IAM. */
 export const LOCAL_ROLE_ARN = 'arn:aws:iam::123456789012:role/lambda-layers-local';
 export const DEFAULT_ROLE_NAME = 'lambda-layers-probe-role';
+/** The basic execution role Create Function offers to create for the user's functions. */
+export const FUNCTION_ROLE_NAME = 'lambda-layers-function-role';
 
 const LAMBDA_PRINCIPAL = 'lambda.amazonaws.com';
 const BASIC_EXECUTION_POLICY = 'service-role/AWSLambdaBasicExecutionRole';

@@ -40,23 +40,34 @@ export interface Incompatibility {
 }
 
 /**
+/**
+ * Decides what `walkTree` leaves out: a folder (with everything below it) or a file, by its path relative to the
+ * root. `names` are a folder's own entries (so a virtualenv can be told by its pyvenv.cfg).
+ */
+export type WalkSkip = (rel: string, kind: 'dir' | 'file', names: readonly string[]) => boolean;
+
+/**
  * Lists the tree sorted by path. Symbolic links are never followed: one that stays inside the tree is listed
  * as a link (Lambda extracts it as one), one that points outside it (an absolute path, or `..` past the root)
  * is refused, since zipping its target would copy files from this machine into the layer.
  */
-export async function walkTree(root: string, signal?: AbortSignal): Promise<StagedTree> {
+export async function walkTree(root: string, signal?: AbortSignal, skip?: WalkSkip): Promise<StagedTree> {
   const tree: StagedTree = { files: [], links: [], dirs: [], totalSize: 0 };
   const visit = async (rel: string): Promise<void> => {
     throwIfAborted(signal);
     const entries = await fs.readdir(join(root, rel), { withFileTypes: true });
+    if (rel) {
+      if (skip?.(rel, 'dir', entries.map((e) => e.name))) return;
+      tree.dirs.push(rel);
+    }
     await Promise.all(
       entries.map(async (e) => {
         const childRel = rel ? `${rel}/${e.name}` : e.name;
         const abs = join(root, childRel);
         if (e.isDirectory()) {
-          tree.dirs.push(childRel);
           await visit(childRel);
         } else if (e.isSymbolicLink()) {
+          if (skip?.(childRel, 'file', [])) return;
           const target = await fs.readlink(abs);
           if (!linkStaysInside(childRel, target)) {
             throw new UserError(
@@ -66,6 +77,7 @@ export async function walkTree(root: string, signal?: AbortSignal): Promise<Stag
           tree.links.push({ path: childRel, target });
         } else if (e.isFile()) {
           const st = await fs.stat(abs);
+          if (skip?.(childRel, 'file', [])) return;
           tree.files.push({ path: childRel, abs, size: st.size });
           tree.totalSize += st.size;
         }

@@ -58,7 +58,8 @@ export abstract class ExplorerTreeProvider<
   /** Whether the model has delivered all root entries of this view. */
   protected abstract isComplete(progress: ModelProgress): boolean;
   protected abstract loadingLabel(progress: ModelProgress): string;
-  protected abstract emptyLabel(region: string): string;
+  /** The row of an empty view; undefined leaves the view empty so its welcome content (viewsWelcome) shows. */
+  protected abstract emptyLabel(region: string): string | undefined;
 
   getTreeItem(element: ExplorerItem): vscode.TreeItem {
     return element;
@@ -124,7 +125,8 @@ export abstract class ExplorerTreeProvider<
     } else if (!this.isComplete(model.progress)) {
       children.push(StatusItem.loading(this.viewId, this.loadingLabel(model.progress)));
     } else if (all.length === 0) {
-      children.push(StatusItem.empty(this.viewId, this.emptyLabel(context.region)));
+      const label = this.emptyLabel(context.region);
+      if (label) children.push(StatusItem.empty(this.viewId, label));
     }
     return children;
   }

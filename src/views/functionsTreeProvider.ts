@@ -28,7 +28,8 @@ export class FunctionsTreeProvider extends ExplorerTreeProvider<FunctionNode, Fu
     return vscode.l10n.t('Loading functions… ({0} so far)', progress.functions);
   }
 
-  protected emptyLabel(region: string): string {
-    return vscode.l10n.t('No functions in {0}', region);
+  /** None: the view's welcome content says there are no functions and offers to create one. */
+  protected emptyLabel(): undefined {
+    return undefined;
   }
 }

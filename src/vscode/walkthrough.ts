@@ -11,6 +11,9 @@ const STEP_DONE: Readonly<Record<string, string>> = {
   'lambdaLayers.attachLayer': 'lambdaLayers.walkthrough.attached',
   'lambdaLayers.attachLayerByArn': 'lambdaLayers.walkthrough.attached',
   'lambdaLayers.invokeFunction': 'lambdaLayers.walkthrough.invoked',
+  'lambdaLayers.createFunction': 'lambdaLayers.walkthrough.created',
+  'lambdaLayers.createTutorialFunction': 'lambdaLayers.walkthrough.created',
+  'lambdaLayers.deployAndInvoke': 'lambdaLayers.walkthrough.invoked',
 };
 
 /** Called by the command wrapper after a command succeeded. */

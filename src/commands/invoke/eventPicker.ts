@@ -40,6 +40,12 @@ export async function chooseEvent(services: Services, functionName: string, opti
   return picked ? readEvent(picked) : { text: EMPTY, payload: new TextEncoder().encode(EMPTY) };
 }
 
+/** What the last invoke picked for this function: its saved event, else the empty event (for Deploy and Invoke). */
+export function lastEventOptions(services: Services, functionName: string): EventOptions {
+  const name = services.context.workspaceState.get<Record<string, string>>(LAST_EVENT_KEY)?.[functionName];
+  return name ? { eventName: name } : { payload: EMPTY };
+}
+
 type Item = vscode.QuickPickItem & { event?: TestEventRef; action?: 'empty' | 'new' };
 
 /** Resolves with the saved event picked, or undefined for the empty event. */

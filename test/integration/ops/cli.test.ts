@@ -1,10 +1,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateRoleCommand } from '@aws-sdk/client-iam';
+import { runCli, type CliRun } from '../../helpers/cli';
 import { startMoto, type Moto } from '../../helpers/moto';
 import { localConnection } from '../../../src/aws/connection';
 import { AwsClientFactory } from '../../../src/aws/clientFactory';
@@ -23,14 +23,8 @@ after(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-/** Runs `cli <command> ...` through the real entry point in a child process. */
-function cli(command: 'publish' | 'attach' | 'detach', args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--no-warnings', '--import', 'tsx', 'src/cli/main.ts', command, ...args], { cwd: process.cwd() });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (c) => resolve({ code: c ?? -1, stdout, stderr })));
+function cli(command: 'publish' | 'attach' | 'detach', args: string[]): Promise<CliRun> {
+  return runCli([command, ...args]);
 }
 
 test('publish, attach and detach from the command line', { timeout: 120_000 }, async () => {

@@ -1,14 +1,12 @@
 // A newcomer's whole journey through the real UI, on the runner's local endpoint: build a layer from the
 // workspace's requirements.txt (Explorer context menu, pickers answered through the UI; pip installs from the
-// runner's offline wheelhouse), publish it, attach it to a function, attach a public layer of another account
+// runner's offline wheelhouse), publish it, create a function from the workspace's handler.py, attach it to a function, attach a public layer of another account
 // by ARN, test invoke and see the package version, and the walkthrough with its steps checked off.
 // A screenshot per step: .test-output/screenshots/journey-<locale>-<n>-<step>.png.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import {
   PublishLayerVersionCommand,
 } from '@aws-sdk/client-lambda';
-import { TEST_ROLE, createActiveFunction, lambdaClient, makeZip, pythonPackageLayer } from '../../../helpers/sandbox';
+import { lambdaClient, pythonPackageLayer } from '../../../helpers/sandbox';
 import type { Locator } from 'playwright-core';
 import type { UiContext } from '../../lib/ui';
 import { textsFor, type Texts } from './texts';
@@ -31,15 +29,26 @@ export async function journey(ui: UiContext): Promise<void> {
   };
   if (!ui.endpoint) throw new Error('the journey needs the runner\'s local endpoint');
   const publicArn = await publishPublicLayer(ui.endpoint);
-  await createFunction(ui.endpoint, path.join(ui.workspace, 'handler.py'));
 
   // 0. A newcomer starts from the walkthrough. VS Code checks a step off only when its event happens while the
   //    walkthrough service is alive (it is created when a walkthrough or the welcome page first opens).
   await openWalkthrough(ui, tx);
   await shot('walkthrough-start');
 
-  // 1. Build: right-click requirements.txt in the Explorer.
+  // 1. Create the function from the workspace's handler: right-click handler.py in the Explorer. Its one
+  //    (event, context) function is the handler; the runtime and memory are the defaults; then the zip's preview.
   await workbench.runCommand('View: Show Explorer');
+  const handlerFile = workbench.treeItem('handler.py');
+  await handlerFile.waitFor();
+  await workbench.contextMenu(handlerFile, tx.nls('command.createFunction'));
+  await workbench.quickInputType(FUNCTION);
+  await workbench.quickPick('python3.12 · x86_64');
+  await workbench.quickPick(tx.t('Keep {0} MB and {1} s', 128, 3));
+  await workbench.quickPick(tx.t('Create {0}', FUNCTION));
+  await workbench.waitForNotification(tx.t('Created {0} ({1}, handler {2}).', FUNCTION, 'python3.12', 'handler.handler'), 60_000);
+  await ui.screenshot('create-function');
+
+  // 2. Build: right-click requirements.txt in the Explorer.
   const requirements = workbench.treeItem('requirements.txt');
   await requirements.waitFor();
   await workbench.contextMenu(requirements, tx.nls('command.buildLayer'));
@@ -49,7 +58,7 @@ export async function journey(ui: UiContext): Promise<void> {
   const built = await workbench.waitForNotification(tx.pattern('Built layer {0}: {1}, {2} unzipped, {3} zipped, in {4} s.', LAYER), 120_000);
   await shot('build');
 
-  // 2. Publish from the build summary; every prompt is prefilled from the build's manifest.
+  // 3. Publish from the build summary; every prompt is prefilled from the build's manifest.
   await workbench.clickNotificationButton(built, tx.t('Publish'));
   for (let prompt = 0; prompt < 5; prompt++) {
     await workbench.quickInput().locator('input').waitFor();
@@ -60,11 +69,11 @@ export async function journey(ui: UiContext): Promise<void> {
   await workbench.treeItem(tx.t('Version {0}', 1), workbench.view(tx.nls('view.layers'))).waitFor();
   await shot('publish');
 
-  // 3. Attach it from the publish notification.
+  // 4. Attach it from the publish notification.
   await attachOwnLayer(ui, tx, published);
   await shot('attach');
 
-  // 4. A public layer of another account, by ARN, from the function's context menu.
+  // 5. A public layer of another account, by ARN, from the function's context menu.
   const functions = workbench.view(tx.nls('view.functions'));
   await workbench.contextMenu(workbench.treeItem(FUNCTION, functions), tx.nls('command.attachLayerByArn'));
   await workbench.quickInputType(publicArn);
@@ -81,14 +90,14 @@ export async function journey(ui: UiContext): Promise<void> {
   await workbench.treeItem(`${LAYER}:1`, functions).waitFor();
   await shot('external-layer');
 
-  // 5. Test invoke: the demo handler returns the version of flask, which only the layer provides.
+  // 6. Test invoke: the demo handler returns the version of flask, which only the layer provides.
   await invoke(ui, tx);
   await shot('invoke');
 
-  // 6. The walkthrough, every step checked off by what the journey did.
+  // 7. The walkthrough, every step checked off by what the journey did.
   await openWalkthrough(ui, tx);
   const open: string[] = [];
-  for (const id of ['connect', 'build', 'publish', 'attach', 'invoke']) {
+  for (const id of ['connect', 'build', 'publish', 'createFunction', 'attach', 'invoke']) {
     const done = page.locator(`.getting-started-step[data-step-id$="#${id}"] .codicon-getting-started-step-checked`);
     if (!(await done.waitFor({ timeout: 5_000 }).then(() => true, () => false))) open.push(id);
   }
@@ -143,17 +152,6 @@ async function publishPublicLayer(endpoint: string): Promise<string> {
       }),
     );
     return v.LayerVersionArn!;
-  } finally {
-    lambda.destroy();
-  }
-}
-
-/** The function the journey attaches to: the workspace's handler.py, which imports flask from a layer. */
-async function createFunction(endpoint: string, handlerFile: string): Promise<void> {
-  const lambda = lambdaClient(endpoint);
-  try {
-    const code = makeZip([{ name: 'handler.py', data: fs.readFileSync(handlerFile) }]);
-    await createActiveFunction(lambda, { FunctionName: FUNCTION, Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'handler.handler', Code: { ZipFile: code } });
   } finally {
     lambda.destroy();
   }
