@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { TEST_CREDENTIALS } from './sandbox';
 
 export interface CliRun {
   code: number;
@@ -6,12 +8,27 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `cli <args>` through the real entry point (src/cli/main.ts) in a child process, stdout and stderr kept apart. */
-export function runCli(args: string[]): Promise<CliRun> {
-  const child = spawn(process.execPath, ['--no-warnings', '--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: process.cwd() });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (c) => resolve({ code: c ?? -1, stdout, stderr })));
+const MAIN = resolve(__dirname, '../../src/cli/main.ts');
+
+/**
+ * This process's environment with the test sandbox's keys in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, as a user
+ * of the CLI against a local endpoint would export them (and no AWS_PROFILE, whose keys would win).
+ */
+export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey, ...extra };
+  delete env.AWS_PROFILE;
+  return env;
+}
+
+/** Runs `node dist/cli.js ARGS` from source (src/cli/main.ts) in a child process, stdout and stderr kept apart. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = cliEnv()): Promise<CliRun> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--no-warnings', '--import', 'tsx', MAIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+  });
 }

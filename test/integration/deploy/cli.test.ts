@@ -13,7 +13,7 @@ let dir: string;
 
 before(async () => {
   sandbox = await withSandbox({ updateDelayMs: 100 });
-  session = openSession(localConnection(sandbox.url));
+  session = openSession(localConnection(sandbox.url), { credentials: sandbox.credentials });
   dir = await functionFolder('from-cli');
 });
 after(async () => {

@@ -19,8 +19,8 @@ const folders: string[] = [];
 
 before(async () => {
   sandbox = await withSandbox({ updateDelayMs: 200 });
-  one = openSession(localConnection(sandbox.url));
-  two = openSession(localConnection(sandbox.url));
+  one = openSession(localConnection(sandbox.url), { credentials: sandbox.credentials });
+  two = openSession(localConnection(sandbox.url), { credentials: sandbox.credentials });
 });
 after(async () => {
   one?.dispose();

@@ -9,7 +9,7 @@ import { PROBE_HANDLER } from '../../../src/invoke/probeHandler';
 import { toInvokeView } from '../../../src/invoke/result';
 import { createLambdaRole, listLambdaRoles } from '../../../src/invoke/roles';
 import { CreateRoleCommand } from '@aws-sdk/client-iam';
-import { invokeCli } from './cli';
+import { runCli } from '../../helpers/cli';
 
 // moto runs functions only in Docker (absent here). Its stub mode answers every Invoke with 200 and
 // either the next canned result or the request body: no log tail, no function error headers. That is
@@ -90,16 +90,16 @@ test('invoke against moto\'s stub: canned JSON, canned text and the echoed body'
 
 test('the CLI prints moto\'s answer and exits 0; a bad payload is refused before sending', async () => {
   await queueResults(['{"from": "moto"}']);
-  const ok = await invokeCli(['stubbed', '--payload', '{"k":"v"}', '--log', '--endpoint', moto.url, '--region', 'us-east-1']);
+  const ok = await runCli(['invoke', 'stubbed', '--payload', '{"k":"v"}', '--log', '--endpoint', moto.url, '--region', 'us-east-1']);
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(ok.stdout, '{"from": "moto"}\n');
 
-  const bad = await invokeCli(['stubbed', '--payload', '{"k":', '--endpoint', moto.url]);
+  const bad = await runCli(['invoke', 'stubbed', '--payload', '{"k":', '--endpoint', moto.url]);
   assert.equal(bad.code, 1);
   assert.equal(bad.stdout, '');
   assert.match(bad.stderr, /--payload is not valid JSON \(line 1, column 6\)/);
 
-  const usage = await invokeCli(['--endpoint', moto.url]);
+  const usage = await runCli(['invoke', '--endpoint', moto.url]);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /usage: invoke FUNCTION/);
 });

@@ -18,7 +18,7 @@ import { deleteProbeFunction, probeLayerImports, probeTargetFromManifest } from 
 import { toInvokeView } from '../../../src/invoke/result';
 import { LOCAL_ROLE_ARN } from '../../../src/invoke/roles';
 import { UserError } from '../../../src/util/errors';
-import { invokeCli } from './cli';
+import { runCli } from '../../helpers/cli';
 
 // End to end on our local endpoint: real wheels → the build pipeline (pip, offline) → publish → attach →
 // invoke, plus the import probe and every error the result view must explain. The sandbox runs handlers
@@ -90,7 +90,7 @@ test('generated wheels → build → publish → attach → invoke returns the i
   assert.equal(view.coldStart, true, 'every sandbox invoke starts a fresh process and reports Init Duration');
   assert.equal(view.requestId, view.report!.requestId);
 
-  const cli = await invokeCli(['greeter', '--payload', '{"name":"cli"}', '--log', '--endpoint', sandbox.url]);
+  const cli = await runCli(['invoke', 'greeter', '--payload', '{"name":"cli"}', '--log', '--endpoint', sandbox.url]);
   assert.equal(cli.code, 0, cli.stderr);
   assert.deepEqual(JSON.parse(cli.stdout), { module: '1.4.2', dist: '1.4.2', hello: 'cli' });
   assert.match(cli.stderr, /^REPORT RequestId: \S+\tDuration: /m);
@@ -163,7 +163,7 @@ test('error display: handler raises, import error, timeout', { timeout: 60_000 }
   assert.match(raised.functionError?.stack.join('') ?? '', /lambda_function\.py", line 2, in handler/);
   assert.match(raised.log ?? '', /\[ERROR\] ValueError: order 7 is invalid/);
 
-  const cli = await invokeCli(['raiser', '--payload', '{"id":8}', '--endpoint', sandbox.url]);
+  const cli = await runCli(['invoke', 'raiser', '--payload', '{"id":8}', '--endpoint', sandbox.url]);
   assert.equal(cli.code, 1);
   assert.equal(JSON.parse(cli.stdout).errorType, 'ValueError');
   assert.match(cli.stderr, /the function failed: ValueError: order 8 is invalid/);
@@ -204,10 +204,10 @@ test('error display: payload too large (413) and unknown function (404) are expl
 
   const bigFile = join(dir, 'big.json');
   await fs.writeFile(bigFile, big);
-  const cliBig = await invokeCli(['echo', '--payload', `@${bigFile}`, '--endpoint', sandbox.url]);
+  const cliBig = await runCli(['invoke', 'echo', '--payload', `@${bigFile}`, '--endpoint', sandbox.url]);
   assert.equal(cliBig.code, 1);
   assert.match(cliBig.stderr, /larger than Lambda accepts/);
-  const cliMissing = await invokeCli(['no-such-function', '--endpoint', sandbox.url]);
+  const cliMissing = await runCli(['invoke', 'no-such-function', '--endpoint', sandbox.url]);
   assert.equal(cliMissing.code, 1);
   assert.match(cliMissing.stderr, /"no-such-function" was not found/);
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readManifest } from '../../../src/layer/manifest';
-import { cli } from './cliRun';
+import { runCli as cli } from '../../helpers/cli';
 import { workspace, type Workspace } from './setup';
 
 let ws: Workspace;

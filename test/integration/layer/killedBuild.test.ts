@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sweepAbandonedStaging } from '../../../src/layer/staging';
-import { cli } from './cliRun';
+import { runCli as cli } from '../../helpers/cli';
 import { fakePython, isGone, waitFor } from './fakeInstaller';
 import { workspace, type Workspace } from './setup';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { silentLog, type Log } from '../../../src/util/log';
-import { cli } from './cliRun';
+import { runCli as cli } from '../../helpers/cli';
 import { workspace, type Workspace } from './setup';
 
 let ws: Workspace;

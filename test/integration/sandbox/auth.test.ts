@@ -3,7 +3,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { CreateFunctionCommand, GetFunctionCommand, ListFunctionsCommand, ListLayersCommand } from '@aws-sdk/client-lambda';
-import { invokeCli } from '../invoke/cli';
+import { runCli } from '../../helpers/cli';
 import { TEST_CREDENTIALS, TEST_ROLE, awsCli, createActiveFunction, handlerZip, lambdaClient, withSandbox, type TestSandbox } from '../../helpers/sandbox';
 import { presignedUrl, signedHeaders, type RawRequest } from '../../helpers/sigv4';
 
@@ -148,7 +148,7 @@ describe('unknown regions are refused', () => {
     const aws = await awsCli(sb, ['--region', 'mars-north-9', 'list-functions']);
     assert.notEqual(aws.code, 0);
     assert.match(aws.stderr, /InvalidSignatureException.*not 'mars-north-9'/s);
-    const ours = await invokeCli(['anything', '--endpoint', sb.url, '--region', 'eu-west1']);
+    const ours = await runCli(['invoke', 'anything', '--endpoint', sb.url, '--region', 'eu-west1']);
     assert.equal(ours.code, 1);
     assert.match(ours.stderr, /--region eu-west1 is not an AWS region\. Did you mean eu-west-1/);
   });
