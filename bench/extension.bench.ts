@@ -10,18 +10,17 @@
  * reports as activation time; `ready_ms` adds the connection activate starts (the in-process local
  * endpoint), after which the views can load. No editor is started, so VS Code's own work is not counted.
  */
-import { execFileSync } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm, stat, symlink } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import * as yauzl from 'yauzl';
+import { stageWorkingTree } from '../test/vscode/lib/vsix';
 import { median, run } from './lib';
 
 const RUNS = 9;
-const ROOT = join(__dirname, '..');
 /** Paths that must never ship; the bench fails when the VSIX holds one. */
-const UNNEEDED = [/^extension\/(src|test|bench|scripts|docs|out|node_modules|\.test-output|\.cache|media\/screenshots)\//, /\.map$/, /\.ts$/];
+const UNNEEDED = [/^extension\/(src|test|bench|scripts|docs|out|node_modules|\.test-output|\.cache|media\/(screenshots|product))\//, /\.map$/, /\.ts$/];
 
 export default async function bench(): Promise<string[]> {
   const work = await mkdtemp(join(tmpdir(), 'll-bench-extension-'));
@@ -36,20 +35,6 @@ export default async function bench(): Promise<string[]> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-}
-
-async function stageWorkingTree(stage: string): Promise<void> {
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64e6 })
-    .split('\0')
-    .filter(Boolean);
-  for (const file of files) {
-    const from = join(ROOT, file);
-    // Tracked files deleted in the working tree are not part of it.
-    if (!(await stat(from).then((s) => s.isFile(), () => false))) continue;
-    await mkdir(dirname(join(stage, file)), { recursive: true });
-    await copyFile(from, join(stage, file));
-  }
-  await symlink(join(ROOT, 'node_modules'), join(stage, 'node_modules'), 'dir');
 }
 
 async function describeVsix(vsix: string): Promise<string[]> {

@@ -6,7 +6,10 @@
 //    out/test/suite/index as extensionTestsPath: the Mocha suite (test/vscode/suite/*.test.ts) runs in the
 //    real extension host.
 // 3. Runs the Playwright UI flows (test/vscode/ui/*.ui.ts), each in a fresh window on its own workspace copy
-//    and, when the runner owns the sandbox, against an empty sandbox (same URL).
+//    and, when the runner owns the sandbox, against an empty sandbox (same URL). Flows that export
+//    `packaged = true` run instead against the extension as users get it: the VSIX made by `npm run package`,
+//    installed with --install-extension into a profile of its own (no development extension, no lambdaLayers.*
+//    settings, no AWS credentials), so the extension starts its own built-in local endpoint.
 // Ends with the line `vscode: N passed, M failed`; exits non-zero on any failure. Everything started is
 // stopped, also on failure or timeout.
 import * as fs from 'node:fs';
@@ -22,6 +25,7 @@ import { startSandboxIfPresent, type Sandbox, type SandboxOptions } from './lib/
 import { TEST_CREDENTIALS } from '../helpers/sandbox';
 import { runSuite } from './lib/suite';
 import { loadUiFlows, runUiFlow, type UiFlow } from './lib/ui';
+import { installVsix, packageVsix } from './lib/vsix';
 import { offlinePipEnvironment } from './lib/wheelhouse';
 
 export interface VsCodeTestOptions {
@@ -39,6 +43,8 @@ export interface VsCodeTestOptions {
   sandbox?: boolean | Omit<SandboxOptions, 'dataDir'>;
   /** Use this endpoint instead of starting a sandbox. */
   endpoint?: string;
+  /** The VSIX that `packaged` flows install (default: one made with `npm run package` from the working tree). */
+  vsix?: string;
   /** Run the Mocha suite (default true). */
   suite?: boolean;
   /** Run the suite in desktop VS Code through @vscode/test-electron instead of code-server (lib/desktop.ts). */
@@ -90,6 +96,8 @@ function removeFailureScreenshots(): void {
 interface Instance {
   server: CodeServer;
   locale: string;
+  /** Runs the installed VSIX instead of the development extension. */
+  packaged: boolean;
 }
 
 export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<VsCodeTestResult> {
@@ -142,10 +150,13 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
       ...(endpoint ? { 'lambdaLayers.connection': 'local', 'lambdaLayers.endpoint': endpoint } : {}),
       ...options.settings,
     };
+    // No shared AWS config or credentials: tests see only what they set up themselves.
+    const awsDir = path.join(root, 'aws');
+    fs.mkdirSync(awsDir);
+    for (const file of ['config', 'credentials']) fs.writeFileSync(path.join(awsDir, file), '');
     const env: Record<string, string | undefined> = {
-      // No shared AWS config or credentials: tests see only what they set up themselves.
-      AWS_CONFIG_FILE: path.join(root, 'aws', 'config'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(root, 'aws', 'credentials'),
+      AWS_CONFIG_FILE: path.join(awsDir, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(awsDir, 'credentials'),
       LAMBDA_LAYERS_TEST_OUTPUT: OUTPUT_DIR,
       // The extension signs for an external local endpoint with these, as a user would export them for a
       // standalone sandbox; suites' own clients (lambdaClient) use the same TEST_CREDENTIALS.
@@ -160,21 +171,34 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
     };
     for (const name of AWS_ENV_TO_CLEAR) if (!(name in env)) env[name] = undefined;
 
-    const instanceFor = async (locale: string): Promise<Instance> => {
-      const existing = instances.find((i) => i.locale === locale);
+    let vsix: Promise<string> | undefined = options.vsix ? Promise.resolve(path.resolve(options.vsix)) : undefined;
+    const packagedVsix = () =>
+      (vsix ??= (async () => {
+        const started = Date.now();
+        const file = await packageVsix(root);
+        console.log(`vsix: ${file} (${fs.statSync(file).size} bytes) packaged in ${Date.now() - started} ms`);
+        return file;
+      })());
+
+    const instanceFor = async (locale: string, packaged = false): Promise<Instance> => {
+      const existing = instances.find((i) => i.locale === locale && i.packaged === packaged);
       if (existing) return existing;
-      const dir = path.join(root, `profile-${locale}`);
-      const profile = createProfile(dir, settings, locale);
+      const name = `${locale}${packaged ? '-vsix' : ''}`;
+      const dir = path.join(root, `profile-${name}`);
+      // The installed extension finds no lambdaLayers.* settings and no credentials: it starts its own endpoint.
+      const profile = createProfile(dir, packaged ? {} : settings, locale);
+      if (packaged) console.log(`installed: ${await installVsix(profile, await packagedVsix())}`);
       const started = Date.now();
+      const logFile = path.join(logDir, `code-server-${name}.log`);
       const server = await startCodeServer({
         ...profile,
         workspace: copyWorkspace(workspaceSource, path.join(dir, 'workspace')),
         locale: locale === 'en' ? undefined : locale,
-        env,
-        logFile: path.join(logDir, `code-server-${locale}.log`),
+        env: packaged ? { ...env, LAMBDA_LAYERS_TEST_ENDPOINT: undefined } : env,
+        logFile,
       });
-      console.log(`code-server (${locale}): ${server.url} in ${Date.now() - started} ms, log ${path.join(logDir, `code-server-${locale}.log`)}`);
-      const instance = { server, locale };
+      console.log(`code-server (${name}): ${server.url} in ${Date.now() - started} ms, log ${logFile}`);
+      const instance = { server, locale, packaged };
       instances.push(instance);
       return instance;
     };
@@ -214,15 +238,16 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
       const flows: UiFlow[] = await loadUiFlows(Array.isArray(options.ui) ? options.ui : undefined);
       for (const flow of flows) {
         const locale = flow.locale ?? baseLocale;
-        const { server } = await instanceFor(locale);
-        await freshSandbox();
+        const packaged = flow.packaged ?? false;
+        const { server } = await instanceFor(locale, packaged);
+        if (!packaged) await freshSandbox();
         const started = Date.now();
         const error = await runUiFlow(flow, {
           browser: (browser ??= await launchBrowser()),
           serverUrl: server.url,
           workspace: copyWorkspace(flow.workspace ?? workspaceSource, path.join(root, 'ui', flow.name, path.basename(flow.workspace ?? workspaceSource))),
-          extensionPath,
-          endpoint,
+          extensionPath: packaged ? undefined : extensionPath,
+          endpoint: packaged ? undefined : endpoint,
           locale,
           defaultTimeoutMs: options.flowTimeoutMs ?? 180_000,
           verbose,
@@ -268,6 +293,7 @@ function parseArgs(argv: string[]): VsCodeTestOptions {
       case '--workspace': options.workspace = value(); break;
       case '--extension': options.extensionPath = value(); break;
       case '--endpoint': options.endpoint = value(); break;
+      case '--vsix': options.vsix = value(); break;
       case '--no-sandbox': options.sandbox = false; break;
       case '--suite-timeout': options.suiteTimeoutMs = Number(value()); break;
       case '--flow-timeout': options.flowTimeoutMs = Number(value()); break;
@@ -276,8 +302,9 @@ function parseArgs(argv: string[]): VsCodeTestOptions {
       default:
         throw new Error(
           `unknown argument ${arg}\nusage: runner.ts [--locale zh-cn] [--grep re] [--files a,b] [--ui a,b | --no-ui] [--no-suite] [--desktop]\n` +
-            '       [--workspace dir] [--extension dir] [--endpoint url | --no-sandbox] [--suite-timeout ms] [--flow-timeout ms]\n' +
-            '       [--verbose] [--keep-temp]',
+            '       [--workspace dir] [--extension dir] [--endpoint url | --no-sandbox] [--vsix file] [--suite-timeout ms]\n' +
+            '       [--flow-timeout ms]' +
+            ' [--verbose] [--keep-temp]',
         );
     }
   }

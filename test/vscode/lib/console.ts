@@ -10,7 +10,6 @@ const NOISE = [
   /allow-scripts and allow-same-origin/,
   /connection token|Creating a socket|additional builtin extensions cache|\[Service Worker\]|ChatSessionStore/,
   /Overwriting extension <</,
-  /NodeVersionSupportWarning/, // the AWS SDK asking for Node 22; code-server 4.100 runs on Node 20
 ];
 
 /**

@@ -4,6 +4,7 @@
 //   export const locale = 'zh-cn';          // optional: run this flow in its own code-server with that locale
 //   export const timeoutMs = 120_000;       // optional (default 180 s)
 //   export const workspace = 'test/fixtures/other'; // optional: folder (relative to the repo) copied and opened
+//   export const packaged = true;           // optional: the installed VSIX instead of the development extension
 //   export default async function (ui: UiContext): Promise<void> { … throw to fail … }
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,7 +19,7 @@ export interface UiContext {
   page: Page;
   /** This flow's own copy of the test workspace (absolute path on disk, opened as the folder). */
   workspace: string;
-  /** The local endpoint the extension is pointed at (the runner's sandbox), if any. */
+  /** The local endpoint the extension is pointed at (the runner's sandbox), if any; none for `packaged` flows. */
   endpoint?: string;
   /** The display language of this run ('en' or e.g. 'zh-cn'). */
   locale: string;
@@ -39,6 +40,8 @@ export interface UiFlow {
   timeoutMs?: number;
   /** Absolute path of the folder to copy and open instead of the runner's workspace. */
   workspace?: string;
+  /** Runs against the packaged VSIX installed in its own profile (runner.ts), not the development extension. */
+  packaged?: boolean;
 }
 
 export async function loadUiFlows(filter?: string[], dir = UI_FLOW_DIR): Promise<UiFlow[]> {
@@ -65,6 +68,7 @@ export async function loadUiFlows(filter?: string[], dir = UI_FLOW_DIR): Promise
       locale: option('locale'),
       timeoutMs: option('timeoutMs'),
       workspace: workspace === undefined ? undefined : path.resolve(REPO_ROOT, workspace),
+      packaged: option('packaged'),
     });
   }
   return flows;
@@ -74,7 +78,8 @@ export interface UiFlowRun {
   browser: Browser;
   serverUrl: string;
   workspace: string;
-  extensionPath: string;
+  /** The development extension; undefined runs the extensions installed in the profile only. */
+  extensionPath?: string;
   endpoint?: string;
   locale: string;
   defaultTimeoutMs: number;
@@ -91,7 +96,8 @@ export async function runUiFlow(flow: UiFlow, run: UiFlowRun): Promise<string | 
   const timeoutMs = flow.timeoutMs ?? run.defaultTimeoutMs;
   let timer: NodeJS.Timeout | undefined;
   try {
-    const url = workbenchUrl(run.serverUrl, run.workspace, [['extensionDevelopmentPath', remoteUri(run.serverUrl, run.extensionPath)]]);
+    const payload: [string, string][] = run.extensionPath ? [['extensionDevelopmentPath', remoteUri(run.serverUrl, run.extensionPath)]] : [];
+    const url = workbenchUrl(run.serverUrl, run.workspace, payload);
     const flowDone = (async () => {
       await page.goto(url, { timeout: 60_000 });
       await workbench.waitReady();

@@ -1,0 +1,10 @@
+// The packaged VSIX, installed as a user installs it, with the display language set to Simplified Chinese.
+import type { UiContext } from '../lib/ui';
+import { installedVsix } from './installedVsix/steps';
+
+export const packaged = true;
+export const locale = 'zh-cn';
+
+export default function installedVsixZhCn(ui: UiContext): Promise<void> {
+  return installedVsix(ui);
+}
