@@ -6,7 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,8 +19,12 @@ import { TEST_ROLE, createActiveFunction, handlerZip, withSandbox, type TestSand
 const REBOUND_HOST = 'rebound.test';
 
 /** The attacker's page: every way a page can send a CreateFunction and an Invoke to `endpoint`. */
-function attackPage(endpoint: string, marker: string): string {
-  const code = handlerZip(`def handler(e, c):\n    open(${JSON.stringify(marker)}, "a").write("planted ran\\n")\n`).toString('base64');
+/** A handler that reports its run to the test's loopback listener: isolated handlers can write no file the test sees. */
+const reporting = (port: number, what: string) =>
+  `import socket\ndef handler(e, c):\n    socket.create_connection(("127.0.0.1", ${port})).sendall(b"${what} ran\\n")\n    return 1\n`;
+
+function attackPage(endpoint: string, markerPort: number): string {
+  const code = handlerZip(reporting(markerPort, 'planted')).toString('base64');
   const create = JSON.stringify({ FunctionName: 'planted', Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'lambda_function.handler', Code: { ZipFile: code } });
   return `<!doctype html><html><body><script>
 const E = ${JSON.stringify(endpoint)};
@@ -65,18 +69,23 @@ describe('web pages cannot reach the endpoint (real Chromium)', () => {
   let browser: Browser | undefined;
   let pageServer: Server;
   let dir: string;
-  let marker: string;
+  let markerServer: NetServer;
+  let markerPort: number;
+  /** What handlers reported over the marker listener. */
+  let ran = '';
   /** The endpoint's log lines for refused requests: what reached it (Chromium hides some answers from pages and tools). */
   const refusals: string[] = [];
 
   before(async () => {
     dir = await fs.mkdtemp(join(tmpdir(), 'sandbox-browser-'));
-    marker = join(dir, 'ran.txt');
+    markerServer = createNetServer((socket) => socket.on('data', (d: Buffer) => (ran += d.toString())));
+    await new Promise<void>((resolve) => markerServer.listen(0, '127.0.0.1', resolve));
+    markerPort = (markerServer.address() as AddressInfo).port;
     const log = { ...silentLog, info: (m: string) => void (m.startsWith('Refused') && refusals.push(m)) };
     sb = await withSandbox({ updateDelayMs: 1, log });
-    const victim = `def handler(e, c):\n    open(${JSON.stringify(marker)}, "a").write("victim ran\\n")\n    return 1\n`;
+    const victim = reporting(markerPort, 'victim');
     await createActiveFunction(sb.client(), { FunctionName: 'victim', Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'lambda_function.handler', Code: { ZipFile: handlerZip(victim) } });
-    pageServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(attackPage(sb.url, marker)));
+    pageServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(attackPage(sb.url, markerPort)));
     await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
     if (!existsSync(CHROMIUM)) return;
     // Chromium's own Local Network Access checks are off: the endpoint must hold even in browsers without them.
@@ -89,6 +98,7 @@ describe('web pages cannot reach the endpoint (real Chromium)', () => {
   after(async () => {
     await browser?.close();
     await new Promise((resolve) => pageServer?.close(resolve));
+    await new Promise((resolve) => markerServer?.close(resolve));
     await sb?.close();
     await fs.rm(dir, { recursive: true, force: true });
   });
@@ -125,14 +135,14 @@ describe('web pages cannot reach the endpoint (real Chromium)', () => {
     }
     const names = ((await sb.client().send(new ListFunctionsCommand({}))).Functions ?? []).map((f) => f.FunctionName);
     assert.deepEqual(names, ['victim'], 'nothing was created');
-    assert.equal(existsSync(marker), false, 'nothing ran');
+    assert.equal(ran, '', 'nothing ran');
   }
 
   it('an HTML file opened from disk', async (t) => {
     const b = requireBrowser(t);
     if (!b) return;
     const file = join(dir, 'attack.html');
-    await fs.writeFile(file, attackPage(sb.url, marker));
+    await fs.writeFile(file, attackPage(sb.url, markerPort));
     const page = await b.newPage();
     await page.goto(pathToFileURL(file).href);
     await assertNothingHappened(await attack(page, sb.url), /web pages \(Origin: null\)|preflight/, true);
@@ -155,7 +165,7 @@ describe('web pages cannot reach the endpoint (real Chromium)', () => {
     const page = await b.newPage();
     // First load: the name still points at the attacker's server (served here by the route); afterwards the
     // page's same-origin requests go to 127.0.0.1, where no Origin header is sent for a GET.
-    await page.route(`${origin}/attack.html`, (route) => route.fulfill({ contentType: 'text/html', body: attackPage(origin, marker) }));
+    await page.route(`${origin}/attack.html`, (route) => route.fulfill({ contentType: 'text/html', body: attackPage(origin, markerPort) }));
     await page.goto(`${origin}/attack.html`);
     const answers = await attack(page, origin);
     await page.evaluate('window.readFunctions()');
@@ -168,6 +178,6 @@ describe('web pages cannot reach the endpoint (real Chromium)', () => {
 
   it('the marker does record a run (so the checks above can fail)', async () => {
     await sb.client().send(new InvokeCommand({ FunctionName: 'victim', Payload: Buffer.from('{}') }));
-    assert.equal(await fs.readFile(marker, 'utf8'), 'victim ran\n');
+    assert.equal(ran, 'victim ran\n');
   });
 });
