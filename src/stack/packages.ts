@@ -1,4 +1,5 @@
 import { ownerMap, ownerOf, parseMetadata, parseRecord, topLevelFromRecord, type DistInfo } from '../layer/distInfo';
+import { parseTopLevel } from '../invoke/distInfo';
 import type { ZipIndex } from './zipIndex';
 
 /** Where the files of a source land: the function's code in /var/task, a layer's in /opt. */
@@ -91,15 +92,17 @@ function pythonRoot(root: SearchRoot, files: RootFile[], texts: Map<string, stri
   const dists = distInfos(root.dir, files, texts);
   const owners = ownerMap(dists);
   const byName = new Map(dists.map((d) => [d.name, { ...packageOf(root, d), files: 0, size: 0 }]));
+  // Layers zipped by hand often lack RECORD: their files go to the distribution naming the module as top-level.
+  const byTopLevel = new Map(dists.flatMap((d) => d.topLevel.map((m) => [m, d.name] as const)));
   const moduleOwner = new Map<string, string>(); // module → owning distribution, "" when none claims it
   for (const f of files) {
-    const owner = ownerOf(f.path, owners);
+    const mod = topLevelModule(f.path);
+    const owner = ownerOf(f.path, owners) ?? (mod ? byTopLevel.get(mod) : undefined);
     const pkg = owner ? byName.get(owner) : undefined;
     if (pkg) {
       pkg.files++;
       pkg.size += f.size;
     }
-    const mod = topLevelModule(f.path);
     if (mod && !moduleOwner.get(mod)) moduleOwner.set(mod, owner ?? '');
   }
   // A layer's python/ folder holds the lib/python3.X/site-packages path itself: not a module.
@@ -131,9 +134,16 @@ function distInfos(dir: string, files: RootFile[], texts: Map<string, string>): 
       name: meta.name ?? fallback?.[1] ?? distDir,
       version: meta.version ?? fallback?.[2] ?? '',
       files: [...recorded, ...own],
-      topLevel: topLevelFromRecord(recorded),
+      topLevel: topLevelOf(text('top_level.txt'), recorded, meta.name ?? fallback?.[1]),
     };
   });
+}
+
+/** top_level.txt, else the top-level names RECORD lists, else the module named like the distribution. */
+function topLevelOf(topLevelTxt: string | undefined, recorded: string[], name: string | undefined): string[] {
+  if (topLevelTxt !== undefined) return parseTopLevel(topLevelTxt).filter((m) => !m.includes('.'));
+  if (recorded.length > 0) return topLevelFromRecord(recorded);
+  return name ? [name.replace(/[-.]/g, '_').toLowerCase()] : [];
 }
 
 /** The importable top-level name a file (path inside a search root) belongs to. */
