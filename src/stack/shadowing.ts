@@ -42,6 +42,11 @@ interface Candidate extends Provider {
  * A site-packages folder for another Python minor is not on sys.path and provides nothing.
  */
 export function findShadowing(runtime: string | undefined, sources: readonly StackSource[]): ShadowedModule[] {
+  return resolveModules(runtime, sources).filter((m) => new Set(m.providers.map((p) => p.source)).size > 1);
+}
+
+/** Every top-level module the function can import from its code, layers or runtime, with its providers in search order. */
+export function resolveModules(runtime: string | undefined, sources: readonly StackSource[]): ShadowedModule[] {
   const python = /^python(3\.\d+)$/.exec(runtime ?? '')?.[1];
   const node = /^nodejs(\d+)\.x$/.exec(runtime ?? '')?.[1];
   const candidates: Candidate[] = [];
@@ -67,15 +72,14 @@ export function findShadowing(runtime: string | undefined, sources: readonly Sta
     const key = `${c.ecosystem}:${c.module}`;
     byModule.set(key, [...(byModule.get(key) ?? []), c]);
   }
-  const shadowed: ShadowedModule[] = [];
+  const resolved: ShadowedModule[] = [];
   for (const list of byModule.values()) {
-    if (new Set(list.map((c) => c.source)).size < 2) continue;
     list.sort((a, b) => a.rank - b.rank);
     const providers = list.map(({ source, path, version }) => ({ source, path, ...(version ? { version } : {}) }));
     const versions = new Set(list.map((c) => c.version ?? ''));
-    shadowed.push({ module: list[0].module, ecosystem: list[0].ecosystem, providers, winner: list[0].source, conflict: versions.size > 1 });
+    resolved.push({ module: list[0].module, ecosystem: list[0].ecosystem, providers, winner: list[0].source, conflict: versions.size > 1 });
   }
-  return shadowed.sort((a, b) => a.module.localeCompare(b.module));
+  return resolved.sort((a, b) => a.module.localeCompare(b.module));
 }
 
 /** The position of a module's folder in the search order, or undefined when the runtime never looks there. */
