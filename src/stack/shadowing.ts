@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { SourceKind, StackModule, ZipContents } from './packages';
 import { runtimePackages } from './runtimePackages';
 
@@ -97,4 +98,15 @@ function tierOf(kind: SourceKind, m: StackModule, python?: string, node?: string
 function pathOf(kind: SourceKind, dir: string): string {
   if (kind === 'function') return dir ? `/var/task/${dir}` : '/var/task';
   return `/opt/${dir}`;
+}
+
+/** A sentence per module where a source gets another version than the one it ships (shown on the function's node). */
+export function shadowingWarnings(shadowed: readonly ShadowedModule[], label: (source: string) => string): string[] {
+  return shadowed
+    .filter((s) => s.conflict)
+    .map((s) => {
+      const [winner, ...losers] = s.providers;
+      const lost = losers.filter((p) => p.version !== winner.version).map((p) => `${label(p.source)} ${p.version ?? '?'}`);
+      return l10n.t('{0}: {1} {2} is imported, not {3}.', s.module, label(winner.source), winner.version ?? '?', lost.join(', '));
+    });
 }
