@@ -17,6 +17,17 @@ export interface KnownSizes {
   bySha256?: ReadonlyMap<string, number>;
 }
 
+/** Both sources of sizes together (e.g. our manifests and the zips an analysis read). */
+export function mergeKnownSizes(...all: (KnownSizes | undefined)[]): KnownSizes {
+  const byArn = new Map<string, number>();
+  const bySha256 = new Map<string, number>();
+  for (const k of all) {
+    k?.byArn?.forEach((v, key) => byArn.set(key, v));
+    k?.bySha256?.forEach((v, key) => bySha256.set(key, v));
+  }
+  return { byArn, bySha256 };
+}
+
 export interface SizedPart {
   /** Layer version ARN, or undefined for the function's own code. */
   arn?: string;

@@ -76,7 +76,7 @@ async function readSource(
 ): Promise<ReadSource> {
   const zipPath = await cache.zip(codeSha256, location, signal);
   const contents = zipContents(kind, await readZipIndex(zipPath, signal));
-  await cache.rememberUnzipped(codeSha256, contents.unzippedBytes);
+  await cache.rememberUnzipped(codeSha256, contents.unzippedBytes, kind === 'layer' ? source : undefined);
   return { source, kind, contents, codeSha256, zipPath };
 }
 

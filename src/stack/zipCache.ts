@@ -5,6 +5,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import * as l10n from '@vscode/l10n';
+import type { KnownSizes } from '../ops/sizeGuard';
 import { UserError } from '../util/errors';
 import { renameAtomic, writeFileAtomic } from '../util/fsAtomic';
 
@@ -49,24 +50,28 @@ export class ZipCache {
     return pending;
   }
 
-  /** Records a zip's unzipped size, for the size guard of later attaches (see knownUnzippedSizes). */
-  async rememberUnzipped(codeSha256: string, unzippedBytes: number): Promise<void> {
-    await writeFileAtomic(this.pathOf(codeSha256).replace(/\.zip$/, '.json'), JSON.stringify({ codeSha256, unzippedBytes }));
+  /** Records a zip's unzipped size (and the layer version it was read as), for the size guard of later attaches. */
+  async rememberUnzipped(codeSha256: string, unzippedBytes: number, layerVersionArn?: string): Promise<void> {
+    const sidecar = { codeSha256, unzippedBytes, ...(layerVersionArn ? { arn: layerVersionArn } : {}) };
+    await writeFileAtomic(this.pathOf(codeSha256).replace(/\.zip$/, '.json'), JSON.stringify(sidecar));
   }
 
-  /** Unzipped sizes of every zip an analysis has read, by CodeSha256. */
-  async knownUnzippedSizes(): Promise<Map<string, number>> {
-    const sizes = new Map<string, number>();
+  /** Unzipped sizes of every zip an analysis, browse or comparison has read: by CodeSha256 and by layer version ARN. */
+  async knownSizes(): Promise<Required<KnownSizes>> {
+    const bySha256 = new Map<string, number>();
+    const byArn = new Map<string, number>();
     const names = await fs.readdir(this.dir).catch(() => [] as string[]);
     for (const name of names.filter((n) => /^[0-9a-f]{64}\.json$/.test(n))) {
       try {
-        const { codeSha256, unzippedBytes } = JSON.parse(await fs.readFile(join(this.dir, name), 'utf8')) as Record<string, unknown>;
-        if (typeof codeSha256 === 'string' && typeof unzippedBytes === 'number') sizes.set(codeSha256, unzippedBytes);
+        const { codeSha256, unzippedBytes, arn } = JSON.parse(await fs.readFile(join(this.dir, name), 'utf8')) as Record<string, unknown>;
+        if (typeof codeSha256 !== 'string' || typeof unzippedBytes !== 'number') continue;
+        bySha256.set(codeSha256, unzippedBytes);
+        if (typeof arn === 'string') byArn.set(arn, unzippedBytes);
       } catch {
         // A sidecar removed or half-written by another process: that size is simply unknown.
       }
     }
-    return sizes;
+    return { bySha256, byArn };
   }
 
   pathOf(codeSha256: string): string {

@@ -124,16 +124,11 @@ test('a stack over the limit: the guard says so from the cached exact sizes, and
   assert.equal(report.budget.level, 'ok');
   const moreVersion = await session.gateway.getLayerVersionByArn(more);
   await cache.zip(moreVersion.Content!.CodeSha256!, moreVersion.Content!.Location);
-  await cache.rememberUnzipped(moreVersion.Content!.CodeSha256!, 125 * MB);
+  await cache.rememberUnzipped(moreVersion.Content!.CodeSha256!, 125 * MB, more);
 
   const config = await session.gateway.getFunctionConfiguration('stack-heavy');
-  const sizes = await cache.knownUnzippedSizes();
   const wouldBe = { ...config, Layers: [...(config.Layers ?? []), { Arn: more, CodeSize: moreVersion.Content!.CodeSize }] };
-  const knownCodes = new Map([[big, report.sources[1].codeSha256], [more, moreVersion.Content!.CodeSha256!]]);
-  const warnings = functionWarnings({ arn: more }, wouldBe, {
-    bySha256: sizes,
-    byArn: new Map([...knownCodes].map(([arn, sha]) => [arn, sizes.get(sha)!])),
-  });
+  const warnings = functionWarnings({ arn: more }, wouldBe, await cache.knownSizes());
   assert.ok(warnings.some((w) => /over the .* limit; Lambda will refuse it/.test(w) && !/at least/.test(w)), warnings.join('\n'));
 
   await assert.rejects(session.gateway.updateFunctionLayers('stack-heavy', [big, more]), /exceeds the maximum allowed size of 262144000 bytes/);

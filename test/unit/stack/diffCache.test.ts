@@ -78,11 +78,12 @@ test('the zip cache downloads once per CodeSha256, refuses a zip whose hash diff
     await assert.rejects(cache.zip(sha(a).replace(/^./, (c) => (c === 'A' ? 'B' : 'A')), 'http://x/wrong'), UserError);
     await assert.rejects(cache.zip(sha(b), 'http://x/missing'), /HTTP 403/);
     assert.deepEqual((await fs.readdir(join(dir, 'zips'))).filter((n) => !n.endsWith('.zip')), [], 'no partial downloads left');
-    await cache.rememberUnzipped(sha(a), 1234);
-    assert.equal((await cache.knownUnzippedSizes()).get(sha(a)), 1234);
+    await cache.rememberUnzipped(sha(a), 1234, 'arn:l:1');
+    assert.equal((await cache.knownSizes()).bySha256.get(sha(a)), 1234);
+    assert.equal((await cache.knownSizes()).byArn.get('arn:l:1'), 1234);
     await cache.zip(sha(b), 'http://x/b');
     await assert.rejects(fs.stat(pa), 'a is evicted to keep the cache under 1000 bytes');
-    assert.equal((await cache.knownUnzippedSizes()).has(sha(a)), false);
+    assert.equal((await cache.knownSizes()).bySha256.has(sha(a)), false);
     assert.throws(() => cache.pathOf('../../etc'), /not a CodeSha256/);
   } finally {
     await cleanup();
