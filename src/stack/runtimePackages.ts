@@ -2,11 +2,11 @@
  * What each Lambda Python runtime ships in /var/runtime, which comes after /var/task and /opt on sys.path,
  * so a copy in the function's code or a layer shadows it.
  *
- * Source: AWS Lambda docs, "Runtime-included SDK versions" (boto3/botocore, all Python runtimes include
- * the SDK), and the dependencies those versions pin, as recorded on 2024-11-20. AWS updates these without
- * notice and they can differ by region: the table says which modules the runtime provides and a typical
- * version; the import probe (src/invoke/probe.ts) reports the real ones on AWS. Refresh it with a function
- * that prints `importlib.metadata.version(name)` for each name below.
+ * Source: the AWS Lambda docs' "Runtime-included SDK versions" table (every Python runtime includes boto3 and
+ * its dependencies), as of 2024-11 — written down from that table, not re-checked since (this machine has no
+ * internet). AWS updates these without notice and they differ by region: the table says which modules the
+ * runtime provides and a typical version; the import probe (src/invoke/probe.ts) reports the real ones on AWS.
+ * Refresh it with a function that prints `importlib.metadata.version(name)` for each name below.
  */
 export interface RuntimePackage {
   name: string;

@@ -63,4 +63,9 @@ export async function analyze(ui: UiContext, texts: { command: string; title: st
   ui.log(`screenshot: ${await ui.screenshot('budget')}`);
   await page.locator('#shadowing').scrollIntoViewIfNeeded();
   ui.log(`screenshot: ${await ui.screenshot('shadowing')}`);
+  // pydantic busy-waits at import: the local measurement ranks it first.
+  const first = await page.locator('#import-table tbody tr td:first-child').first().innerText();
+  if (first.trim() !== 'pydantic') throw new Error(`heaviest import: ${first}`);
+  await page.locator('#imports').scrollIntoViewIfNeeded();
+  ui.log(`screenshot: ${await ui.screenshot('imports')}`);
 }
