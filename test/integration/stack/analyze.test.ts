@@ -18,7 +18,7 @@ let session: OpsSession;
 before(async () => {
   dir = await fs.mkdtemp(join(tmpdir(), 'stack-int-'));
   sandbox = await withSandbox({ updateDelayMs: 20 });
-  session = openSession(localConnection(sandbox.url));
+  session = openSession(localConnection(sandbox.url), { credentials: sandbox.credentials });
 });
 after(async () => {
   session?.dispose();
@@ -49,8 +49,10 @@ async function createFunction(name: string, code: ZipEntry[], layers: string[]):
   await session.gateway.waitForFunctionUpdated(name);
 }
 
+/** The CLI in a child process, signing with the sandbox's keys as a user of the CLI would export them. */
 function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--no-warnings', '--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, ...env } });
+  const keys = { AWS_ACCESS_KEY_ID: sandbox.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: sandbox.credentials.secretAccessKey, AWS_PROFILE: '' };
+  const child = spawn(process.execPath, ['--no-warnings', '--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, ...keys, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
