@@ -1,9 +1,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cliEnv, runCli, type CliRun } from '../../helpers/cli';
 import { makeZip, withSandbox, TEST_ROLE, type TestSandbox, type ZipEntry } from '../../helpers/sandbox';
 import { localConnection } from '../../../src/aws/connection';
 import { functionWarnings } from '../../../src/ops/attach';
@@ -49,15 +49,9 @@ async function createFunction(name: string, code: ZipEntry[], layers: string[]):
   await session.gateway.waitForFunctionUpdated(name);
 }
 
-/** The CLI in a child process, signing with the sandbox's keys as a user of the CLI would export them. */
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  const keys = { AWS_ACCESS_KEY_ID: sandbox.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: sandbox.credentials.secretAccessKey, AWS_PROFILE: '' };
-  const child = spawn(process.execPath, ['--no-warnings', '--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, ...keys, ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (c) => resolve({ code: c ?? -1, stdout, stderr })));
+/** The CLI signing with the sandbox's keys, the zip cache under `cacheHome`. */
+function cli(args: string[], cacheHome: string): Promise<CliRun> {
+  return runCli(args, cliEnv({ XDG_CACHE_HOME: cacheHome }));
 }
 
 test('a module in the function code and two layers: exact totals, the right winners, the runtime shadowed; cached the second time', { timeout: 120_000 }, async () => {
@@ -82,7 +76,7 @@ test('a module in the function code and two layers: exact totals, the right winn
   await analyzeFunction(session.gateway, 'stack-fn', { cache: second });
   assert.equal(second.downloads, 0, 'a second analysis downloads nothing');
 
-  const out = await cli(['analyze', 'stack-fn', '--json', '--endpoint', sandbox.url, '--region', 'us-east-1'], { XDG_CACHE_HOME: cacheDir });
+  const out = await cli(['analyze', 'stack-fn', '--json', '--endpoint', sandbox.url, '--region', 'us-east-1'], cacheDir);
   assert.equal(out.code, 0, out.stderr);
   const json = JSON.parse(out.stdout);
   assert.equal(json.budget.limit, 262_144_000);
@@ -96,21 +90,21 @@ test('a module in the function code and two layers: exact totals, the right winn
   });
   assert.deepEqual(json.imports.map((i: { module: string }) => i.module).sort(), ['attrs', 'botocore'], 'requests wins from the function code, which no package claims');
   assert.ok(json.imports.every((i: { ms: number; share: number }) => i.ms >= 0 && i.share >= 0 && i.share <= 1));
-  const text = await cli(['analyze', 'stack-fn', '--skip-imports', '--endpoint', sandbox.url], { XDG_CACHE_HOME: cacheDir });
+  const text = await cli(['analyze', 'stack-fn', '--skip-imports', '--endpoint', sandbox.url], cacheDir);
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /requests !: function > .*stack-two:1 2\.31\.0 > .*stack-one:1 2\.0\.0/);
 
-  const diff = await cli(['diff', l1, l2, '--json', '--endpoint', sandbox.url], { XDG_CACHE_HOME: cacheDir });
+  const diff = await cli(['diff', l1, l2, '--json', '--endpoint', sandbox.url], cacheDir);
   assert.equal(diff.code, 0, diff.stderr);
   const changes = Object.fromEntries(JSON.parse(diff.stdout).changes.map((c: { name: string; kind: string }) => [c.name, c.kind]));
   assert.deepEqual(changes, { botocore: 'removed', requests: 'upgraded', attrs: 'upgraded' });
   const zipPath = join(dir, 'built.zip');
   await fs.writeFile(zipPath, makeZip(dist('python', 'requests', '2.32.3')));
-  const vsZip = await cli(['diff', l2, zipPath, '--endpoint', sandbox.url], { XDG_CACHE_HOME: cacheDir });
+  const vsZip = await cli(['diff', l2, zipPath, '--endpoint', sandbox.url], cacheDir);
   assert.equal(vsZip.code, 0, vsZip.stderr);
   assert.match(vsZip.stdout, /↑ requests 2\.31\.0 → 2\.32\.3/);
   assert.match(vsZip.stdout, /- attrs 23\.1/);
-  const bad = await cli(['diff', 'nope', zipPath], { XDG_CACHE_HOME: cacheDir });
+  const bad = await cli(['diff', 'nope', zipPath], cacheDir);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /neither a zip file nor a layer version ARN/);
 });
