@@ -53,7 +53,13 @@ export async function analyze(ui: UiContext, texts: { command: string; title: st
   await row.waitFor();
   await workbench.contextMenu(row, texts.command);
   const page = workbench.activeWebview();
-  await page.locator('h1', { hasText: texts.title }).waitFor({ timeout: 60_000 });
+  const heading = page.locator('h1', { hasText: texts.title });
+  // The menu entry sometimes runs the command without the row (focus moved while the menu closed): the command
+  // then asks for the function, as it does from the palette.
+  const picker = workbench.quickInput().locator('.monaco-list-row', { hasText: FUNCTION });
+  await Promise.race([heading.waitFor({ timeout: 60_000 }), picker.waitFor({ timeout: 60_000 })]);
+  if (await picker.isVisible()) await picker.first().click();
+  await heading.waitFor({ timeout: 60_000 });
   await page.locator('#import-table, #imports p').first().waitFor({ timeout: 60_000 });
   const winners = await page.locator('#shadow-table td.winner').allInnerTexts();
   if (winners.length !== 2) throw new Error(`expected 2 shadowed modules, got ${winners.join(' | ')}`);
