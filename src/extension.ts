@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { publishDeployedFolders } from './commands/functions/functionFolders';
 import { registerCommands } from './commands/registerCommands';
 import { createServices, type Services } from './services';
+import { sharedZipCache } from './commands/stack/sharedZipCache';
 import { ConnectionStatusBar } from './views/connectionStatusBar';
+import { LAYER_SCHEME, LayerFileSystem } from './views/layerFileSystem';
 import { watchConnectionInputs } from './vscode/connectionTriggers';
 import { configureL10n } from './vscode/l10n';
 
@@ -21,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): LambdaLayersApi {
     ...registerCommands(services),
     new ConnectionStatusBar(services.connection),
     watchConnectionInputs(services.connection),
+    vscode.workspace.registerFileSystemProvider(LAYER_SCHEME, new LayerFileSystem(sharedZipCache()), { isReadonly: true, isCaseSensitive: true }),
   );
   publishDeployedFolders(services);
   // Connecting may start the local endpoint; the views show "Connecting…" meanwhile.

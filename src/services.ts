@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { ExplorerViews } from './views/explorerViews';
 import { InvokeResultPanel } from './views/invokeResultPanel';
 import { ProbeResultPanel } from './views/probeResultPanel';
+import { StackPanels } from './views/stackPanels';
 import { ConnectionController } from './vscode/connectionController';
 import { ExplorerHost } from './vscode/explorerHost';
 
@@ -25,6 +26,8 @@ export interface Services {
   readonly invokeResults: InvokeResultPanel;
   /** The layer import check page. */
   readonly probeResults: ProbeResultPanel;
+  /** The Analyze Function and Compare pages. */
+  readonly stackPanels: StackPanels;
 }
 
 /** Creates the services; all of them are disposed with the extension. */
@@ -40,7 +43,8 @@ export function createServices(context: vscode.ExtensionContext): Services {
   const views = new ExplorerViews(connection, explorer, log);
   const invokeResults = new InvokeResultPanel(context.workspaceState, log);
   const probeResults = new ProbeResultPanel();
+  const stackPanels = new StackPanels();
   // Disposed in this order: the result pages, views, then the model, then the connection (clients, local endpoint), then the log.
-  context.subscriptions.push(invokeResults, probeResults, views, explorer, connection, log);
-  return { context, log, connection, explorer, views, invokeResults, probeResults };
+  context.subscriptions.push(invokeResults, probeResults, stackPanels, views, explorer, connection, log);
+  return { context, log, connection, explorer, views, invokeResults, probeResults, stackPanels };
 }

@@ -2,6 +2,7 @@ import {
   CreateFunctionCommand,
   DeleteFunctionCommand,
   DeleteLayerVersionCommand,
+  GetFunctionCommand,
   GetFunctionConfigurationCommand,
   GetLayerVersionByArnCommand,
   GetLayerVersionCommand,
@@ -16,6 +17,7 @@ import {
   waitUntilFunctionUpdatedV2,
   type Architecture,
   type FunctionConfiguration,
+  type GetFunctionResponse,
   type GetLayerVersionResponse,
   type LambdaClient,
   type LayerVersionsListItem,
@@ -120,6 +122,10 @@ export class SdkLambdaGateway implements LambdaGateway {
 
   getFunctionConfiguration(name: string): Promise<FunctionConfiguration> {
     return this.client.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+  }
+
+  getFunction(name: string): Promise<GetFunctionResponse> {
+    return this.client.send(new GetFunctionCommand({ FunctionName: name }));
   }
 
   updateFunctionLayers(name: string, layerArns: string[], revisionId?: string): Promise<FunctionConfiguration> {

@@ -2,6 +2,7 @@ import type {
   FunctionConfiguration,
   LayerVersionsListItem,
   LayersListItem,
+  GetFunctionResponse,
   GetLayerVersionResponse,
   InvocationType,
   Architecture,
@@ -28,6 +29,8 @@ export interface LambdaGateway {
   deleteLayerVersion(layerName: string, version: number): Promise<void>;
 
   getFunctionConfiguration(name: string): Promise<FunctionConfiguration>;
+  /** Configuration plus `Code.Location`, a short-lived download URL of the function's zip. */
+  getFunction(name: string): Promise<GetFunctionResponse>;
   /** Sets the function's layer list; with `revisionId` AWS answers 412 when someone else changed it meanwhile. */
   updateFunctionLayers(name: string, layerArns: string[], revisionId?: string): Promise<FunctionConfiguration>;
   /** Waits (SDK waiter) until LastUpdateStatus is Successful; throws with the reason when it is Failed. */

@@ -5,6 +5,8 @@ import type { LayerCompatibility } from '../ops/compatibility';
 import { attachLayer } from '../ops/layerList';
 import { mutateFunctionLayers } from '../ops/mutateLayers';
 import { CONNECTION_FLAGS, runHeadless } from '../ops/session';
+import { zipCacheDir } from '../stack/cacheDir';
+import { ZipCache } from '../stack/zipCache';
 import { consoleLog } from '../util/log';
 import { parseCommandLine, usageError } from './args';
 import { CANCELLED_UNCHANGED, printLayerList } from './layerList';
@@ -23,9 +25,11 @@ export async function run(argv: string[]): Promise<number> {
   return runHeadless(args.values, async ({ gateway }, signal) => {
     const result = await mutateFunctionLayers(gateway, fn, (current) => arns.reduce(attachLayer, [...current]), { signal, log: consoleLog });
     if (result.kind === 'unchanged') process.stderr.write(`${l10n.t('{0} already uses these layer versions.', fn)}\n`);
+    // Sizes of zips an `analyze` read make the unzipped total exact.
+    const knownSizes = await new ZipCache(zipCacheDir()).knownSizes();
     for (const arn of arns) {
       const layer = await describe(gateway, arn);
-      for (const w of functionWarnings(layer, result.configuration)) consoleLog.warn(w);
+      for (const w of functionWarnings(layer, result.configuration, knownSizes)) consoleLog.warn(w);
     }
     printLayerList(fn, result);
   }, CANCELLED_UNCHANGED());

@@ -15,6 +15,8 @@ const commands: Record<string, () => Promise<Command>> = {
   invoke: () => import('./invoke'),
   'create-function': () => import('./createFunction'),
   deploy: () => import('./deploy'),
+  analyze: () => import('./analyze'),
+  diff: () => import('./diff'),
 };
 
 async function main(argv: string[]): Promise<number> {

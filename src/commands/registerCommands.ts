@@ -27,6 +27,9 @@ import { selectProfile } from './selectProfile';
 import { selectRegion } from './selectRegion';
 import { showBuildReport } from './showBuildReport';
 import { showLog } from './showLog';
+import { analyzeFunctionCommand } from './stack/analyzeFunction';
+import { browseLayerFiles } from './stack/browseLayerFiles';
+import { compareLayerVersions } from './stack/compareLayerVersions';
 import { switchConnection } from './switchConnection';
 import { useLocalEndpoint } from './useLocalEndpoint';
 
@@ -64,5 +67,8 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     registerCommand(services, 'lambdaLayers.createTutorialFunction', createTutorialFunction),
     registerCommand(services, 'lambdaLayers.deployCode', deployCode),
     registerCommand(services, 'lambdaLayers.deployAndInvoke', deployAndInvoke),
+    registerCommand(services, 'lambdaLayers.analyzeFunction', analyzeFunctionCommand),
+    registerCommand(services, 'lambdaLayers.browseLayerFiles', browseLayerFiles),
+    registerCommand(services, 'lambdaLayers.compareLayerVersions', compareLayerVersions),
   ];
 }

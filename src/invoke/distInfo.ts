@@ -1,6 +1,5 @@
-import * as yauzl from 'yauzl';
 import { parseMetadata, parseRecord, topLevelFromRecord } from '../layer/distInfo';
-import { throwIfAborted } from '../util/errors';
+import { readZipIndex } from '../stack/zipIndex';
 
 /** A distribution found in a layer: its metadata name and version and the modules it puts on sys.path. */
 export interface LayerPackage {
@@ -13,32 +12,26 @@ export interface LayerPackage {
 const DIST_INFO = /^(python(?:\/lib\/python3\.\d+\/site-packages)?)\/([^/]+)\.dist-info\/(METADATA|top_level\.txt|RECORD)$/;
 const SITE_ROOT = /^(python(?:\/lib\/python3\.\d+\/site-packages)?)\/([^/]+)(\/)?/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const MAX_METADATA_BYTES = 16 * 1024 * 1024;
 
 /**
  * Reads the packages of a layer zip from its `*.dist-info` folders without extracting it (the build's
- * src/layer/distInfo reads an installed folder; this reads a published zip with the same parsers).
+ * src/layer/distInfo reads an installed folder; this reads a published zip's index, src/stack/zipIndex, with the same parsers).
  * Top-level modules come from top_level.txt (setuptools) or, when absent (flit, hatch, poetry
  * wheels), from RECORD; either way only names actually present in the layer are kept.
  */
 export async function readLayerPackages(zipPath: string, signal?: AbortSignal): Promise<LayerPackage[]> {
+  const index = await readZipIndex(zipPath, signal);
   const files = new Map<string, Map<string, string>>(); // "root/dist" → file → text
   const present = new Map<string, Set<string>>(); // root → top-level names in it
-  const zip = await yauzl.openPromise(zipPath, { lazyEntries: true, autoClose: false });
-  try {
-    for await (const entry of zip.eachEntry()) {
-      throwIfAborted(signal);
-      const name = entry.fileName;
-      const top = SITE_ROOT.exec(name);
-      if (top) addTopLevelName(present, top[1], top[2], top[3] === '/');
-      const m = DIST_INFO.exec(name);
-      if (!m || entry.uncompressedSize > MAX_METADATA_BYTES) continue;
-      const key = `${m[1]}/${m[2]}`;
-      if (!files.has(key)) files.set(key, new Map());
-      files.get(key)!.set(m[3], await readEntryText(zip, entry));
-    }
-  } finally {
-    zip.close();
+  for (const { path } of index.files) {
+    const top = SITE_ROOT.exec(path);
+    if (top) addTopLevelName(present, top[1], top[2], top[3] === '/');
+    const m = DIST_INFO.exec(path);
+    const text = index.texts.get(path);
+    if (!m || text === undefined) continue;
+    const key = `${m[1]}/${m[2]}`;
+    if (!files.has(key)) files.set(key, new Map());
+    files.get(key)!.set(m[3], text);
   }
 
   const seen = new Set<string>();
@@ -83,11 +76,4 @@ function addTopLevelName(present: Map<string, Set<string>>, root: string, first:
   if (!name) return;
   if (!present.has(root)) present.set(root, new Set());
   present.get(root)!.add(name);
-}
-
-async function readEntryText(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<string> {
-  const stream = await zip.openReadStreamPromise(entry);
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -53,20 +53,28 @@ function section(s: ProbeSection): string {
         : `<span class="badge fail">✗ ${escapeHtml(l10n.t('{0} of {1} packages have problems', failed, r.rows.length))}</span>`;
   const ran = [r.python ? `Python ${r.python}` : undefined, r.machine].filter(Boolean).join(', ');
   const where = ran ? l10n.t('{0} on {1} (ran on {2})', r.runtime, r.architecture, ran) : l10n.t('{0} on {1}', r.runtime, r.architecture);
+  // Probe v2 times each import in a fresh interpreter on the runtime: a column when any row has it.
+  const timed = r.rows.some((row) => importMs(row) !== undefined);
   const rows = r.rows.map(
     (row) => `<tr>
 <td>${escapeHtml(row.package)}</td>
 <td class="num">${escapeHtml(row.expectedVersion ?? '—')}</td>
 <td class="num">${escapeHtml(row.importedVersion ?? '—')}</td>
 <td>${statusBadge(row.status)}</td>
-<td class="err">${escapeHtml(row.error ?? '')}</td>
+${timed ? `<td class="num">${escapeHtml(importMs(row) !== undefined ? `${importMs(row)!.toFixed(1)} ms` : '—')}</td>\n` : ''}<td class="err">${escapeHtml(row.error ?? '')}</td>
 </tr>`,
   );
-  const headers = [l10n.t('Package'), l10n.t('Expected'), l10n.t('Imported'), l10n.t('Status'), l10n.t('Error')];
+  const headers = [l10n.t('Package'), l10n.t('Expected'), l10n.t('Imported'), l10n.t('Status'), ...(timed ? [l10n.t('Import time')] : []), l10n.t('Error')];
   return `${head(badge)}
 <p class="muted">${escapeHtml(where)}</p>
 <table><thead><tr>${headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>`;
+}
+
+/** A package's import time on the runtime: the sum over its top-level modules, when each was timed. */
+function importMs(row: ProbeReport['rows'][number]): number | undefined {
+  const ms = row.modules.map((m) => m.importMs);
+  return ms.length > 0 && ms.every((x) => x !== undefined) ? ms.reduce((a, b) => a! + b!, 0) : undefined;
 }
 
 function statusBadge(status: ProbeStatus): string {

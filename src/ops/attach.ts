@@ -45,7 +45,7 @@ export async function attachToFunctions(
 export function functionWarnings(layer: LayerCompatibility, fn: FunctionConfiguration, knownSizes?: KnownSizes): string[] {
   const warnings = compatibilityWarnings(layer, fn);
   const size = estimateUnzippedSize(
-    { codeSize: fn.CodeSize },
+    { codeSize: fn.CodeSize, codeSha256: fn.CodeSha256 },
     (fn.Layers ?? []).map((l) => ({ arn: l.Arn, codeSize: l.CodeSize })),
     knownSizes,
   );

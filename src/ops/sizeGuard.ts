@@ -1,12 +1,31 @@
 import * as l10n from '@vscode/l10n';
-import { UNZIPPED_LIMIT, WARN_RATIO } from '../layer/manifest';
+import { UNZIPPED_LIMIT } from '../layer/manifest';
 import { formatBytes } from '../util/format';
 
+/** A function's whole stack past this share of the quota gets a warning; past the quota Lambda refuses it. */
+export const STACK_WARN_RATIO = 0.9;
+
+/** 'over' past the quota (Lambda refuses the update), 'warn' past 90 % of it. */
+export function stackLevel(totalBytes: number): 'ok' | 'warn' | 'over' {
+  const ratio = totalBytes / UNZIPPED_LIMIT;
+  return ratio > 1 ? 'over' : ratio > STACK_WARN_RATIO ? 'warn' : 'ok';
+}
 
 /** Unzipped sizes we know from our own build manifests, by LayerVersionArn and by CodeSha256 (base64). */
 export interface KnownSizes {
   byArn?: ReadonlyMap<string, number>;
   bySha256?: ReadonlyMap<string, number>;
+}
+
+/** Both sources of sizes together (e.g. our manifests and the zips an analysis read). */
+export function mergeKnownSizes(...all: (KnownSizes | undefined)[]): KnownSizes {
+  const byArn = new Map<string, number>();
+  const bySha256 = new Map<string, number>();
+  for (const k of all) {
+    k?.byArn?.forEach((v, key) => byArn.set(key, v));
+    k?.bySha256?.forEach((v, key) => bySha256.set(key, v));
+  }
+  return { byArn, bySha256 };
 }
 
 export interface SizedPart {
@@ -36,8 +55,9 @@ export interface SizeEstimate {
 }
 
 /**
- * Estimates function code + layers unzipped against the 250 MB quota (warns from WARN_RATIO). Lambda reports only zipped sizes,
- * so parts we did not build count with their zipped size and the total is marked as a lower bound.
+ * Estimates function code + layers unzipped against the 250 MB quota (see stackLevel). Lambda reports only zipped sizes,
+ * so parts whose unzipped size we do not know (from our build manifests, or from zips an analysis read: see
+ * src/stack/zipCache.ts) count with their zipped size and the total is marked as a lower bound.
  */
 export function estimateUnzippedSize(
   functionCode: SizedPart & { unzippedSize?: number },
@@ -53,7 +73,7 @@ export function estimateUnzippedSize(
   const totalBytes = items.reduce((s, i) => s + i.bytes, 0);
   const lowerBound = items.some((i) => !i.exact);
   const ratio = totalBytes / UNZIPPED_LIMIT;
-  const level = ratio > 1 ? 'over' : ratio >= WARN_RATIO ? 'warn' : 'ok';
+  const level = stackLevel(totalBytes);
   const estimate: SizeEstimate = { items, totalBytes, lowerBound, ratio, level };
   if (level !== 'ok') estimate.message = sizeMessage(estimate);
   return estimate;

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { attachToFunctions } from '../../ops/attach';
 import { knownSizesFromManifests } from '../../ops/manifest';
 import type { FunctionOutcome } from '../../ops/outcomes';
-import type { KnownSizes } from '../../ops/sizeGuard';
+import { mergeKnownSizes, type KnownSizes } from '../../ops/sizeGuard';
+import { sharedZipCache } from '../stack/sharedZipCache';
 import type { Services } from '../../services';
 import { withCancellableProgress } from '../cancellableProgress';
 import { buildOfPublished } from '../publishedBuild';
@@ -65,8 +66,9 @@ async function confirmAttach(layer: LayerVersionTarget, picked: readonly AttachP
   await confirmModal(message, bulletList(lines), vscode.l10n.t('Attach'), warned ? 'warning' : 'info');
 }
 
-/** The unzipped size of the layer, when the workspace holds the build it was published from. */
+/** Exact unzipped sizes: of the layer when the workspace holds the build it was published from, and of every zip an analysis read. */
 async function sizesFromWorkspace(layer: LayerVersionTarget): Promise<KnownSizes | undefined> {
   const built = await buildOfPublished(layer.codeSha256);
-  return built ? knownSizesFromManifests([{ manifest: built.manifest, arn: layer.arn }]) : undefined;
+  const fromBuild = built ? knownSizesFromManifests([{ manifest: built.manifest, arn: layer.arn }]) : undefined;
+  return mergeKnownSizes(fromBuild, await sharedZipCache().knownSizes());
 }

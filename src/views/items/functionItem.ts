@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { FunctionNode } from '../../model/nodes';
 import { formatDate, md } from '../format';
+import { stackWarningsFor } from '../stackWarnings';
 import { ExplorerItem, type TreeContext } from './explorerItem';
 import { FunctionLayerItem } from './functionLayerItem';
 
@@ -22,13 +23,16 @@ export class FunctionItem extends ExplorerItem {
   update(fn: FunctionNode): void {
     this.arn = fn.arn;
     const outdated = fn.layers.some((l) => l.newerVersion !== undefined);
+    const shadowed = stackWarningsFor(fn.name, fn.layers.map((l) => l.arn));
     this.collapsibleState =
       fn.layers.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
-    this.iconPath = outdated
-      ? new vscode.ThemeIcon('symbol-function', new vscode.ThemeColor('list.warningForeground'))
-      : new vscode.ThemeIcon('symbol-function');
+    this.iconPath = shadowed.length > 0
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+      : outdated
+        ? new vscode.ThemeIcon('symbol-function', new vscode.ThemeColor('list.warningForeground'))
+        : new vscode.ThemeIcon('symbol-function');
     this.description = [fn.runtime ?? fn.packageType ?? '?', fn.architecture].join(' · ');
-    this.tooltip = tooltip(fn, outdated);
+    this.tooltip = tooltip(fn, outdated, shadowed);
   }
 
   override getChildren(context: TreeContext): ExplorerItem[] {
@@ -37,7 +41,7 @@ export class FunctionItem extends ExplorerItem {
   }
 }
 
-function tooltip(fn: FunctionNode, outdated: boolean): vscode.MarkdownString {
+function tooltip(fn: FunctionNode, outdated: boolean, shadowed: string[]): vscode.MarkdownString {
   const rows: [string, string | undefined][] = [
     [vscode.l10n.t('Runtime'), fn.runtime ?? fn.packageType],
     [vscode.l10n.t('Architecture'), fn.architecture],
@@ -51,6 +55,7 @@ function tooltip(fn: FunctionNode, outdated: boolean): vscode.MarkdownString {
   const text = new vscode.MarkdownString(`**${md(fn.name)}**\n\n`);
   for (const [label, value] of rows) if (value) text.appendMarkdown(`${md(label)}: ${md(value)}  \n`);
   if (outdated) text.appendMarkdown(`\n$(arrow-circle-up) ${md(vscode.l10n.t('A newer version of an attached layer exists.'))}\n`);
+  for (const w of shadowed) text.appendMarkdown(`\n$(warning) ${md(w)}  `);
   text.appendMarkdown('\n');
   text.appendText(fn.arn);
   text.supportThemeIcons = true;

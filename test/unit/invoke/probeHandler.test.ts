@@ -36,6 +36,9 @@ test('the generated probe reports versions, working imports and failed ones', as
     await files(site, {
       'goodpkg/__init__.py': 'VALUE = 1\n',
       ...dist('goodpkg', '1.2.3'),
+      // busy for 100 ms at import: timed heavier than goodpkg in its own fresh interpreter
+      'slowpkg/__init__.py': 'import time\nt = time.perf_counter()\nwhile time.perf_counter() - t < 0.1:\n    pass\n',
+      ...dist('slowpkg', '1.0'),
       // a native module with garbage bytes: the dynamic loader refuses it, as with a wrong-platform wheel
       'badnative/__init__.py': 'from ._ext import thing\n',
       'badnative/_ext.so': Buffer.from('this is not an ELF file'),
@@ -50,12 +53,16 @@ test('the generated probe reports versions, working imports and failed ones', as
         { name: 'badnative', modules: ['badnative'] },
         { name: 'quitter', modules: ['quitter'] },
         { name: 'ghost', modules: ['ghost'] },
+        { name: 'slowpkg', modules: ['slowpkg'] },
       ],
     });
     const response = parseProbeResponse(raw);
     assert.ok(response, JSON.stringify(raw));
     assert.match(response.python ?? '', /^3\.\d+\.\d+/);
-    const [good, bad, quitter, ghost] = response.packages;
+    const [good, bad, quitter, ghost, slow] = response.packages;
+    assert.equal(typeof good.modules[0].importMs, 'number');
+    assert.ok(slow.modules[0].importMs! > good.modules[0].importMs! && slow.modules[0].importMs! >= 100, JSON.stringify(slow));
+    assert.equal(bad.modules[0].importMs, undefined, 'a failed import is not timed');
 
     assert.equal(good.version, '1.2.3');
     assert.deepEqual(good.modules.map((m) => [m.name, m.ok]), [['goodpkg', true]]);

@@ -97,6 +97,10 @@ export class FakeGateway implements Partial<LambdaGateway> {
     return f;
   }
 
+  async getFunction(name: string) {
+    return { Configuration: await this.getFunctionConfiguration(name) };
+  }
+
   async getLayerVersion(name: string, version: number): Promise<GetLayerVersionResponse> {
     this.count('getLayerVersion');
     const v = this.layers.get(name)?.find((x) => x.Version === version);

@@ -82,6 +82,10 @@ export class FakeGateway implements LambdaGateway {
     return structuredClone(this.fn(name).config);
   }
 
+  async getFunction(name: string) {
+    return { Configuration: await this.getFunctionConfiguration(name) };
+  }
+
   async updateFunctionLayers(name: string, layerArns: string[], revisionId?: string): Promise<FunctionConfiguration> {
     this.calls.push(`update ${name}`);
     this.beforeUpdate?.(name, ++this.updateCalls);

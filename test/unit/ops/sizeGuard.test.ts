@@ -16,13 +16,15 @@ test('known unzipped sizes by ARN or CodeSha256 are exact; unknown parts count z
   assert.equal(e.message, undefined);
 });
 
-test('warns from 80 % and says when it is a lower bound; over the limit is "over"', () => {
-  const at80 = estimateUnzippedSize({ unzippedSize: UNZIPPED_LIMIT * 0.8 }, []);
-  assert.equal(at80.level, 'warn');
-  assert.equal(at80.lowerBound, false);
-  assert.match(at80.message ?? '', /80%/);
-  assert.equal(estimateUnzippedSize({ unzippedSize: UNZIPPED_LIMIT * 0.8 - 1 }, []).level, 'ok');
-  const lower = estimateUnzippedSize({ codeSize: UNZIPPED_LIMIT * 0.9 }, []);
+test('warns past 90 % and says when it is a lower bound; over the limit is "over"', () => {
+  const at91 = estimateUnzippedSize({ unzippedSize: UNZIPPED_LIMIT * 0.91 }, []);
+  assert.equal(at91.level, 'warn');
+  assert.equal(at91.lowerBound, false);
+  assert.match(at91.message ?? '', /91%/);
+  assert.equal(estimateUnzippedSize({ unzippedSize: UNZIPPED_LIMIT * 0.9 }, []).level, 'ok');
+  assert.equal(estimateUnzippedSize({ unzippedSize: UNZIPPED_LIMIT }, []).level, 'warn', 'exactly the limit is still accepted');
+  assert.equal(estimateUnzippedSize({ unzippedSize: UNZIPPED_LIMIT + 1 }, []).level, 'over');
+  const lower = estimateUnzippedSize({ codeSize: UNZIPPED_LIMIT * 0.95 }, []);
   assert.equal(lower.level, 'warn');
   assert.match(lower.message ?? '', /at least/);
   const over = estimateUnzippedSize({ unzippedSize: 10 }, [{ arn: 'x', codeSize: UNZIPPED_LIMIT }]);
