@@ -194,7 +194,7 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
         ...profile,
         workspace: copyWorkspace(workspaceSource, path.join(dir, 'workspace')),
         locale: locale === 'en' ? undefined : locale,
-        env: packaged ? { ...env, LAMBDA_LAYERS_TEST_ENDPOINT: undefined } : env,
+        env: packaged ? { ...env, LAMBDA_LAYERS_TEST_ENDPOINT: undefined, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined } : env,
         logFile,
       });
       console.log(`code-server (${name}): ${server.url} in ${Date.now() - started} ms, log ${logFile}`);
