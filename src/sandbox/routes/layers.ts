@@ -8,6 +8,8 @@ import type { LayerVersionRecord } from '../store/records';
 import { ARCHITECTURES, Problems, RUNTIMES, decodeZipFile, maxItemsParam } from '../validate';
 import { awsDate, invalidParameter, notFound, sendEmpty, sendJson, hexToBase64 } from '../wire';
 import { checkUploadedZip } from './upload';
+import { layerPolicyRoutes } from './layerPolicy';
+import { layerAccessDenied, mayGetLayerVersion } from '../layerAccess';
 
 interface PublishBody {
   Content?: { ZipFile?: string; S3Bucket?: string; S3Key?: string };
@@ -24,6 +26,7 @@ export function layerRoutes(router: Router, sb: SandboxContext): void {
     .add('GET', '/2018-10-31/layers/:LayerName/versions', (ctx) => listVersions(ctx, sb))
     .add('GET', '/2018-10-31/layers/:LayerName/versions/:VersionNumber', (ctx) => getVersion(ctx, sb))
     .add('DELETE', '/2018-10-31/layers/:LayerName/versions/:VersionNumber', (ctx) => deleteVersion(ctx, sb));
+  layerPolicyRoutes(router, sb, versionParam);
 }
 
 async function publish(ctx: RequestContext, sb: SandboxContext): Promise<void> {
@@ -128,8 +131,11 @@ async function getByArn(ctx: RequestContext, sb: SandboxContext): Promise<void> 
     p.throwIfAny();
     throw invalidParameter(`Invalid layer version ARN: ${arn}`);
   }
-  // Any account's layer can be read by ARN, as if every layer were public (no layer permissions here).
   const record = ref.region === ctx.region ? sb.store.layers(ctx.region, ref.account).get(ref.name, ref.version) : undefined;
+  // Another account's version is visible only when its policy grants it to the caller (missing looks the same).
+  if (ref.account !== ctx.account && ref.region === ctx.region && !(record && mayGetLayerVersion(sb.store.policies, ctx.account, ref))) {
+    throw layerAccessDenied(ctx.account, arn);
+  }
   if (!record) throw noSuchVersion();
   sendJson(ctx.res, 200, layerVersion(ctx.region, ctx.blobUrl, record, ref.account));
 }
@@ -140,5 +146,6 @@ async function deleteVersion(ctx: RequestContext, sb: SandboxContext): Promise<v
   // Idempotent: deleting what does not exist is also 204.
   const removed = await sb.store.layers(ctx.region, ctx.account).delete(name, version);
   if (removed) await sb.store.blobs.deleteIfUnused(removed.blob);
+  if (removed) await sb.store.policies.remove({ account: ctx.account, region: ctx.region, name, version });
   sendEmpty(ctx.res, 204);
 }
