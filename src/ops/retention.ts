@@ -37,6 +37,8 @@ export interface PruneOutcome {
   arn: string;
   status: PruneStatus;
   reason: string;
+  /** Set when the version was a candidate but became used after the preview (so it stayed). */
+  nowUsedBy?: string[];
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -168,7 +170,10 @@ async function deleteIfStillUnused(gateway: LambdaGateway, v: VersionVerdict, re
   const base = { region: v.region, version: v.version, arn: v.arn };
   try {
     const users = (await layerUsage(gateway, signal)).get(v.arn);
-    if (users) return { ...base, status: 'kept', reason: l10n.t('now used by {0}; kept', [...users].sort().join(', ')) };
+    if (users) {
+      const nowUsedBy = [...users].sort();
+      return { ...base, status: 'kept', reason: l10n.t('now used by {0}; kept', nowUsedBy.join(', ')), nowUsedBy };
+    }
     throwIfAborted(signal);
     await gateway.deleteLayerVersion(v.layerName, v.version);
     return { ...base, status: 'deleted', reason };
