@@ -1,4 +1,4 @@
-import { parseLayerName, parseLayerVersionArn, LAYER_VERSION_ARN_PATTERN } from '../arn';
+import { layerVersionArn, parseLayerName, parseLayerVersionArn, LAYER_VERSION_ARN_PATTERN } from '../arn';
 import { MAX_COMPATIBLE_RUNTIMES, MAX_DESCRIPTION, MAX_LAYER_PAGE, MAX_LICENSE_INFO, MAX_UPLOAD_REQUEST_BYTES } from '../limits';
 import { paginate } from '../paging';
 import type { Router, RequestContext } from '../router';
@@ -116,10 +116,17 @@ const noSuchVersion = () => notFound('The resource you requested does not exist.
 async function getVersion(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const name = parseLayerName(ctx.params.LayerName);
   const version = versionParam(ctx.params.VersionNumber);
-  const record = sb.store.layers(ctx.region, ctx.account).get(name, version);
+  // LayerName may be another account's layer ARN: then, as by ARN, only a grant lets the caller see it.
+  const owner = LAYER_ARN_OWNER.exec(ctx.params.LayerName)?.[1] ?? ctx.account;
+  const record = sb.store.layers(ctx.region, owner).get(name, version);
+  if (owner !== ctx.account && !(record && mayGetLayerVersion(sb.store.policies, ctx.account, { account: owner, region: ctx.region, name, version }))) {
+    throw layerAccessDenied(ctx.account, layerVersionArn(ctx.region, name, version, owner));
+  }
   if (!record) throw noSuchVersion();
-  sendJson(ctx.res, 200, layerVersion(ctx.region, ctx.blobUrl, record, ctx.account));
+  sendJson(ctx.res, 200, layerVersion(ctx.region, ctx.blobUrl, record, owner));
 }
+
+const LAYER_ARN_OWNER = /^arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:(\d{12}):layer:/;
 
 async function getByArn(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const arn = ctx.query.get('Arn') ?? '';

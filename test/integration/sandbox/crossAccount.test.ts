@@ -9,6 +9,7 @@ import {
   AddLayerVersionPermissionCommand,
   CreateFunctionCommand,
   GetLayerVersionByArnCommand,
+  GetLayerVersionCommand,
   GetLayerVersionPolicyCommand,
   InvokeCommand,
   LambdaClient,
@@ -115,9 +116,13 @@ describe('layers of another account', () => {
     await assert.rejects(partner.send(new GetLayerVersionByArnCommand({ Arn: privateArn })), denied(PARTNER, privateArn));
   });
 
-  it('grant to everyone, then revoke', async () => {
+  it('grant to everyone, then revoke (GetLayerVersion with the layer ARN follows the same policy)', async () => {
+    const layerArn = privateArn.replace(/:1$/, '');
+    const byLayerArn = () => stranger.send(new GetLayerVersionCommand({ LayerName: layerArn, VersionNumber: 1 }));
+    await assert.rejects(byLayerArn(), denied(STRANGER, privateArn));
     await other.send(new AddLayerVersionPermissionCommand({ LayerName: 'private-pkg', VersionNumber: 1, StatementId: 'pub', Action: 'lambda:GetLayerVersion', Principal: '*' }));
     assert.equal((await stranger.send(new GetLayerVersionByArnCommand({ Arn: privateArn }))).LayerVersionArn, privateArn);
+    assert.equal((await byLayerArn()).LayerVersionArn, privateArn);
     await other.send(new RemoveLayerVersionPermissionCommand({ LayerName: 'private-pkg', VersionNumber: 1, StatementId: 'pub' }));
     await assert.rejects(stranger.send(new GetLayerVersionByArnCommand({ Arn: privateArn })), denied(STRANGER, privateArn));
   });
