@@ -93,6 +93,10 @@ export async function runHeadless(
  * gateway. `dispose` closes the extra clients.
  */
 export function regionGateways(session: OpsSession, regions: readonly string[]): { gateways: LambdaGateway[]; dispose(): void } {
+  for (const region of regions) {
+    const problem = unknownRegionProblem(region, '--regions');
+    if (problem) throw new UserError(problem);
+  }
   const extra: OpsSession[] = [];
   const gateways = regions.map((region) => {
     if (region === session.settings.region) return session.gateway;

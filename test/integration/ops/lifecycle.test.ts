@@ -146,6 +146,9 @@ describe('retention and sharing on the local endpoint', () => {
     assert.equal((await runCli(['prune', 'deps', ...endpoint()])).code, 2);
     assert.equal((await runCli(['share', arnOf('shared', 1), '--public', '--account', '210987654321', ...endpoint()])).code, 2);
     assert.equal((await runCli(['policy', 'not-an-arn', ...endpoint()])).code, 2);
+    const badRegion = await runCli(['prune', 'deps', '--keep', '1', '--regions', 'us-east-1,eu-wset-1', ...endpoint()]);
+    assert.equal(badRegion.code, 1);
+    assert.match(badRegion.stderr, /--regions eu-wset-1 is not an AWS region. Did you mean .*eu-west-1/);
     const badKeep = await runCli(['prune', 'deps', '--keep', 'many', ...endpoint()]);
     assert.equal(badKeep.code, 1);
     assert.match(badKeep.stderr, /whole number/);
