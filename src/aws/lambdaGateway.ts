@@ -1,4 +1,5 @@
 import {
+  AddLayerVersionPermissionCommand,
   CreateFunctionCommand,
   DeleteFunctionCommand,
   DeleteLayerVersionCommand,
@@ -6,13 +7,16 @@ import {
   GetFunctionConfigurationCommand,
   GetLayerVersionByArnCommand,
   GetLayerVersionCommand,
+  GetLayerVersionPolicyCommand,
   InvokeCommand,
   PublishLayerVersionCommand,
+  RemoveLayerVersionPermissionCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
   paginateListFunctions,
   paginateListLayerVersions,
   paginateListLayers,
+  paginateListVersionsByFunction,
   waitUntilFunctionActiveV2,
   waitUntilFunctionUpdatedV2,
   type Architecture,
@@ -28,7 +32,7 @@ import * as l10n from '@vscode/l10n';
 import { CancelledError, UserError } from '../util/errors';
 import { UnsupportedOperationError, classifyAwsError } from './errors';
 import { parseLayerArn } from './arn';
-import type { CreateFunctionInput, InvokeOptions, InvokeResult, LambdaGateway, PublishInput } from './types';
+import type { CreateFunctionInput, InvokeOptions, InvokeResult, LambdaGateway, LayerPermissionInput, LayerPolicy, PublishInput } from './types';
 
 /** Lambda returns at most 50 items per list page. */
 const PAGE_SIZE = 50;
@@ -82,6 +86,33 @@ export class SdkLambdaGateway implements LambdaGateway {
     for await (const page of this.listFunctionPages(options)) yield* page;
   }
 
+  async *listFunctionVersions(options: { signal?: AbortSignal } = {}): AsyncIterable<FunctionConfiguration> {
+    const pages = paginateListFunctions({ client: this.client, pageSize: PAGE_SIZE }, { FunctionVersion: 'ALL' }, { abortSignal: options.signal });
+    // Some endpoints (moto) answer ALL with unqualified ARNs for $LATEST, or ignore ALL: those functions are
+    // asked one by one, and an entry seen both ways is given once.
+    const seen = new Set<string>();
+    const fresh = (fn: FunctionConfiguration) => {
+      const key = `${fn.FunctionName}:${fn.Version ?? '$LATEST'}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    };
+    for await (const page of pages) {
+      for (const fn of page.Functions ?? []) {
+        if (!fn.FunctionName || !fn.FunctionArn?.endsWith(`:${fn.FunctionName}`)) {
+          if (fresh(fn)) yield fn;
+          continue;
+        }
+        const versions = paginateListVersionsByFunction(
+          { client: this.client, pageSize: PAGE_SIZE },
+          { FunctionName: fn.FunctionName },
+          { abortSignal: options.signal },
+        );
+        for await (const v of versions) yield* (v.Versions ?? []).filter(fresh);
+      }
+    }
+  }
+
   getLayerVersion(layerName: string, version: number): Promise<GetLayerVersionResponse> {
     return this.client.send(new GetLayerVersionCommand({ LayerName: layerName, VersionNumber: version }));
   }
@@ -118,6 +149,32 @@ export class SdkLambdaGateway implements LambdaGateway {
 
   async deleteLayerVersion(layerName: string, version: number): Promise<void> {
     await this.client.send(new DeleteLayerVersionCommand({ LayerName: layerName, VersionNumber: version }));
+  }
+
+  async getLayerVersionPolicy(layerName: string, version: number): Promise<LayerPolicy> {
+    const out = await this.client.send(new GetLayerVersionPolicyCommand({ LayerName: layerName, VersionNumber: version }));
+    return { policy: out.Policy ?? '', ...(out.RevisionId && { revisionId: out.RevisionId }) };
+  }
+
+  async addLayerVersionPermission(input: LayerPermissionInput): Promise<{ statement?: string; revisionId?: string }> {
+    const out = await this.client.send(
+      new AddLayerVersionPermissionCommand({
+        LayerName: input.layerName,
+        VersionNumber: input.version,
+        StatementId: input.statementId,
+        Action: 'lambda:GetLayerVersion',
+        Principal: input.principal,
+        OrganizationId: input.organizationId,
+        RevisionId: input.revisionId,
+      }),
+    );
+    return { statement: out.Statement, revisionId: out.RevisionId };
+  }
+
+  async removeLayerVersionPermission(layerName: string, version: number, statementId: string, revisionId?: string): Promise<void> {
+    await this.client.send(
+      new RemoveLayerVersionPermissionCommand({ LayerName: layerName, VersionNumber: version, StatementId: statementId, RevisionId: revisionId }),
+    );
   }
 
   getFunctionConfiguration(name: string): Promise<FunctionConfiguration> {

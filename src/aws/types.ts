@@ -22,11 +22,21 @@ export interface LambdaGateway {
   /** Pages of functions, so callers can render progressively. */
   listFunctionPages(options?: { signal?: AbortSignal; pageSize?: number }): AsyncIterable<FunctionConfiguration[]>;
   listFunctions(options?: { signal?: AbortSignal }): AsyncIterable<FunctionConfiguration>;
+  /**
+   * Every function version: `$LATEST` (FunctionArn ending in `:$LATEST`) and each published version
+   * (ListFunctions with FunctionVersion=ALL; ListVersionsByFunction per function where the endpoint ignores ALL).
+   */
+  listFunctionVersions(options?: { signal?: AbortSignal }): AsyncIterable<FunctionConfiguration>;
 
   getLayerVersion(layerName: string, version: number): Promise<GetLayerVersionResponse>;
   getLayerVersionByArn(arn: string): Promise<GetLayerVersionResponse>;
   publishLayerVersion(input: PublishInput, options?: { signal?: AbortSignal }): Promise<GetLayerVersionResponse>;
   deleteLayerVersion(layerName: string, version: number): Promise<void>;
+  /** The version's resource policy as JSON text; ResourceNotFoundException when it has none (or no such version). */
+  getLayerVersionPolicy(layerName: string, version: number): Promise<LayerPolicy>;
+  /** With `revisionId` Lambda answers 412 when the policy changed since it was read. */
+  addLayerVersionPermission(input: LayerPermissionInput): Promise<{ statement?: string; revisionId?: string }>;
+  removeLayerVersionPermission(layerName: string, version: number, statementId: string, revisionId?: string): Promise<void>;
 
   getFunctionConfiguration(name: string): Promise<FunctionConfiguration>;
   /** Configuration plus `Code.Location`, a short-lived download URL of the function's zip. */
@@ -52,6 +62,21 @@ export interface PublishInput {
   /** Exactly one of zipFile or s3. */
   zipFile?: Uint8Array;
   s3?: { bucket: string; key: string; objectVersion?: string };
+}
+
+export interface LayerPolicy {
+  policy: string;
+  revisionId?: string;
+}
+
+export interface LayerPermissionInput {
+  layerName: string;
+  version: number;
+  statementId: string;
+  /** A 12-digit account id, or `*` (everyone, or everyone in `organizationId`). */
+  principal: string;
+  organizationId?: string;
+  revisionId?: string;
 }
 
 export interface CreateFunctionInput {

@@ -21,3 +21,15 @@ export function usageError(usage: string): number {
   process.stderr.write(`${usage}\n`);
   return 2;
 }
+
+/** A whole number of 0 or more from a flag, or `undefined` when the flag is absent; NaN for anything else (the engines say why). */
+export function countFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  return /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : NaN;
+}
+
+/** `--regions r1,r2`: the listed regions, trimmed, without repeats; `fallback` when the flag is absent. */
+export function regionsFlag(value: string | undefined, fallback: string): string[] {
+  const regions = (value ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+  return regions.length > 0 ? [...new Set(regions)] : [fallback];
+}

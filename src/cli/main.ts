@@ -17,6 +17,10 @@ const commands: Record<string, () => Promise<Command>> = {
   deploy: () => import('./deploy'),
   analyze: () => import('./analyze'),
   diff: () => import('./diff'),
+  prune: () => import('./prune'),
+  share: () => import('./share'),
+  unshare: () => import('./unshare'),
+  policy: () => import('./policy'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -15,6 +15,9 @@ import { attachLayer } from './layers/attachLayer';
 import { deleteLayerVersion } from './layers/deleteLayerVersion';
 import { detachLayer } from './layers/detachLayer';
 import { moveLayerDown, moveLayerUp } from './layers/moveLayer';
+import { pruneLayerVersions } from './layers/pruneLayerVersions';
+import { revokeLayerPermission } from './layers/revokeLayerPermission';
+import { shareAllLayerVersions, shareLayerVersion } from './layers/shareLayerVersion';
 import { updateAllFunctions } from './layers/updateAllFunctions';
 import { updateLayerToLatest } from './layers/updateLayerToLatest';
 import { loadMore } from './loadMore';
@@ -59,6 +62,10 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     registerCommand(services, 'lambdaLayers.updateLayerToLatest', updateLayerToLatest),
     registerCommand(services, 'lambdaLayers.updateAllFunctions', updateAllFunctions),
     registerCommand(services, 'lambdaLayers.deleteLayerVersion', deleteLayerVersion),
+    registerCommand(services, 'lambdaLayers.shareLayerVersion', shareLayerVersion),
+    registerCommand(services, 'lambdaLayers.revokeLayerPermission', revokeLayerPermission),
+    registerCommand(services, 'lambdaLayers.shareAllLayerVersions', shareAllLayerVersions),
+    registerCommand(services, 'lambdaLayers.pruneLayerVersions', pruneLayerVersions),
     registerCommand(services, 'lambdaLayers.invokeFunction', invokeFunction),
     registerCommand(services, 'lambdaLayers.invokeLocally', invokeLocally),
     registerCommand(services, 'lambdaLayers.checkLayerImports', checkLayerImports),

@@ -87,3 +87,22 @@ export async function runHeadless(
     session?.dispose();
   }
 }
+
+/**
+ * One gateway per region with the session's connection (profile, endpoint); the session's own region reuses its
+ * gateway. `dispose` closes the extra clients.
+ */
+export function regionGateways(session: OpsSession, regions: readonly string[]): { gateways: LambdaGateway[]; dispose(): void } {
+  for (const region of regions) {
+    const problem = unknownRegionProblem(region, '--regions');
+    if (problem) throw new UserError(problem);
+  }
+  const extra: OpsSession[] = [];
+  const gateways = regions.map((region) => {
+    if (region === session.settings.region) return session.gateway;
+    const other = openSession({ ...session.settings, region });
+    extra.push(other);
+    return other.gateway;
+  });
+  return { gateways, dispose: () => extra.forEach((s) => s.dispose()) };
+}

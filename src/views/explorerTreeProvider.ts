@@ -8,6 +8,8 @@ import type { ConnectionController } from '../vscode/connectionController';
 import type { ExplorerHost } from '../vscode/explorerHost';
 import { ExplorerItem, type TreeContext } from './items/explorerItem';
 import { StatusItem } from './items/statusItem';
+import { readPolicy } from '../ops/sharing';
+import { PolicyCache, type PolicyRow } from './policyCache';
 
 /** Root items shown at first and added per "Show more": VS Code renders thousands, but nobody scrolls them. */
 const DISPLAY_PAGE = 500;
@@ -30,6 +32,8 @@ export abstract class ExplorerTreeProvider<
   private limit = DISPLAY_PAGE;
   private readonly detailsRequested = new Set<string>();
   private readonly subscriptions: vscode.Disposable[];
+  /** Layer version policies shown under "Shared with", dropped on every reload. */
+  private readonly policies: PolicyCache<PolicyRow & ExplorerItem>;
   /** Ends the view's progress bar, while one is shown. */
   private endProgress?: () => void;
 
@@ -39,6 +43,11 @@ export abstract class ExplorerTreeProvider<
     protected readonly explorer: ExplorerHost,
     private readonly log: Log,
   ) {
+    this.policies = new PolicyCache(
+      async (row) => readPolicy(this.connection.require().lambda, { layerName: row.layerName, version: row.version }),
+      (error) => toUserError(error, this.connection.errorContext()).message,
+      (row) => this.changed.fire(row),
+    );
     this.subscriptions = [
       connection.onDidChange(() => {
         this.showProgressWhileBusy();
@@ -99,6 +108,11 @@ export abstract class ExplorerTreeProvider<
     this.changed.fire(undefined);
   }
 
+  /** After a grant or revoke: reloads that version's "Shared with" row, if it was shown. */
+  policyChanged(layerVersionArn: string): void {
+    this.policies.forget(layerVersionArn);
+  }
+
   private rootChildren(context: TreeContext | undefined): ExplorerItem[] {
     const previous = new Map(this.shownItems);
     this.shownItems.clear();
@@ -135,6 +149,7 @@ export abstract class ExplorerTreeProvider<
     const model = this.explorer.model;
     if (change.kind === 'state' || !model) {
       this.detailsRequested.clear();
+      this.policies.forget();
       this.showProgressWhileBusy();
       this.refreshRoot();
       return;
@@ -187,6 +202,7 @@ export abstract class ExplorerTreeProvider<
         this.detailsRequested.add(key);
         model.loadVersionDetails(layerName, version).catch((e: unknown) => this.log.warn(`Details of ${key}: ${errorMessage(e)}`));
       },
+      policy: (row) => this.policies.get(row),
       describeError: (error) => toUserError(error, this.connection.errorContext()).message,
     };
   }

@@ -5,11 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import {
+  AddLayerVersionPermissionCommand,
   CreateFunctionCommand,
   GetFunctionConfigurationCommand,
   LambdaClient,
+  PublishLayerVersionCommand,
   waitUntilFunctionActiveV2,
   type CreateFunctionCommandInput,
+  type PublishLayerVersionCommandInput,
 } from '@aws-sdk/client-lambda';
 import type { SandboxCredentials } from '../../src/sandbox/auth/credentials';
 import { startSandbox } from '../../src/sandbox/server';
@@ -96,6 +99,29 @@ export async function withFrozenSandbox(activeFunctions: string[] = []): Promise
 export function lambdaClient(endpoint: SandboxEndpoint, region = 'us-east-1', accessKeyId?: string): LambdaClient {
   const { url, credentials } = endpointOf(endpoint);
   return new LambdaClient({ endpoint: url, region, credentials: { ...credentials, ...(accessKeyId ? { accessKeyId } : {}) } });
+}
+
+/**
+ * Publishes a layer version as another `account` and grants it to everyone (statement id `public`), the way
+ * public layers (AWS SDK for pandas, Powertools, Klayers) are shared on AWS. Returns the version's ARN.
+ */
+export async function publishPublicLayer(endpoint: SandboxEndpoint, account: string, input: PublishLayerVersionCommandInput, region = 'us-east-1'): Promise<string> {
+  const lambda = lambdaClient(endpoint, region, account);
+  try {
+    const v = await lambda.send(new PublishLayerVersionCommand(input));
+    await lambda.send(
+      new AddLayerVersionPermissionCommand({
+        LayerName: input.LayerName,
+        VersionNumber: v.Version,
+        StatementId: 'public',
+        Action: 'lambda:GetLayerVersion',
+        Principal: '*',
+      }),
+    );
+    return v.LayerVersionArn!;
+  } finally {
+    lambda.destroy();
+  }
 }
 
 /** Creates a function and waits until it is Active (the sandbox's Pending → Active delay). */

@@ -5,6 +5,7 @@ import type { FunctionLayerRecord } from '../store/records';
 import type { Store } from '../store/store';
 import { ARCHITECTURES, Problems, RUNTIMES } from '../validate';
 import { invalidParameter } from '../wire';
+import { layerAccessDenied, mayGetLayerVersion } from '../layerAccess';
 
 export interface ConfigFields {
   Role?: string;
@@ -64,8 +65,11 @@ export function checkConfigFields(body: ConfigFields): void {
   }
 }
 
-/** Resolves a Layers list with Lambda's checks and messages, in Lambda's order; any account's layers may be used. */
-export function resolveLayers(region: string, arns: string[], store: Store): FunctionLayerRecord[] {
+/**
+ * Resolves a Layers list with Lambda's checks and messages, in Lambda's order. Another account's layer version
+ * may be used only when its policy grants it to `caller` (AccessDeniedException otherwise, as on AWS).
+ */
+export function resolveLayers(region: string, arns: string[], store: Store, caller: string): FunctionLayerRecord[] {
   if (arns.length > MAX_LAYERS_PER_FUNCTION) throw invalidParameter(`Cannot reference more than ${MAX_LAYERS_PER_FUNCTION} layers.`);
   const refs = arns.map((arn) => parseLayerVersionArn(arn)!);
   const seen = new Map<string, string>();
@@ -85,6 +89,7 @@ export function resolveLayers(region: string, arns: string[], store: Store): Fun
   }
   return refs.map((ref) => {
     const record = store.layers(region, ref.account).get(ref.name, ref.version);
+    if (ref.account !== caller && !(record && mayGetLayerVersion(store.policies, caller, ref))) throw layerAccessDenied(caller, ref.arn);
     if (!record) throw invalidParameter(`Layer version ${ref.arn} does not exist.`);
     return { arn: ref.arn, codeSize: record.codeSize, codeSha256: record.codeSha256, blob: record.blob, unzippedSize: record.unzippedSize };
   });

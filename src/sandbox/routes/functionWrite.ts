@@ -58,7 +58,7 @@ export async function createFunction(ctx: RequestContext, sb: SandboxContext): P
     throw invalidParameter('Runtime and Handler are mandatory parameters for functions created with deployment packages.');
   }
   const region = sb.store.region(ctx.region);
-  const layers = resolveLayers(ctx.region, body.Layers ?? [], sb.store);
+  const layers = resolveLayers(ctx.region, body.Layers ?? [], sb.store, ctx.account);
   layers.forEach((l) => sb.store.blobs.pin(l.blob)); // before any await: a concurrent DeleteLayerVersion must not collect them
   let code: Awaited<ReturnType<typeof storeCode>> | undefined;
   try {
@@ -153,7 +153,7 @@ export async function updateFunctionConfiguration(ctx: RequestContext, sb: Sandb
   const body = await ctx.json<UpdateConfigBody>(MAX_CONTROL_REQUEST_BYTES, 'UpdateFunctionConfiguration');
   checkConfigFields(body);
   const region = sb.store.region(ctx.region);
-  const layers = body.Layers && resolveLayers(ctx.region, body.Layers, sb.store);
+  const layers = body.Layers && resolveLayers(ctx.region, body.Layers, sb.store, ctx.account);
   layers?.forEach((l) => sb.store.blobs.pin(l.blob));
   try {
     if (layers) await requireLayerContent(sb.store, layers);

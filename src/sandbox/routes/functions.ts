@@ -5,7 +5,7 @@ import { paginate } from '../paging';
 import type { RequestContext, Router } from '../router';
 import { functionConfiguration } from '../shapes';
 import type { FunctionRecord } from '../store/records';
-import { maxItemsParam } from '../validate';
+import { Problems, maxItemsParam } from '../validate';
 import { conflict, invalidParameter, sendEmpty, sendJson } from '../wire';
 import { createFunction, updateFunctionCode, updateFunctionConfiguration } from './functionWrite';
 
@@ -37,12 +37,18 @@ function findFunction(ctx: RequestContext, sb: SandboxContext): FunctionRecord {
 
 async function list(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const limit = Math.min(maxItemsParam(ctx.query.get('MaxItems'), 10_000) ?? MAX_FUNCTION_PAGE, MAX_FUNCTION_PAGE);
+  const versions = ctx.query.get('FunctionVersion') ?? undefined;
+  const p = new Problems();
+  p.enumValue(versions, 'functionVersion', ['ALL']);
+  p.throwIfAny();
   const all = sb.store.region(ctx.region).functions.list();
   const { page, nextMarker } = paginate(all, ctx.query.get('Marker'), limit, (f) => f.name, (f, key) => f.name > key);
-  sendJson(ctx.res, 200, {
-    ...(nextMarker && { NextMarker: nextMarker }),
-    Functions: page.map((f) => functionConfiguration(ctx.region, f, true)),
-  });
+  // With ALL, AWS lists every version, each ARN qualified; only $LATEST exists here.
+  const entry = (f: FunctionRecord) => {
+    const config = functionConfiguration(ctx.region, f, true);
+    return versions === 'ALL' ? { ...config, FunctionArn: `${config.FunctionArn as string}:$LATEST` } : config;
+  };
+  sendJson(ctx.res, 200, { ...(nextMarker && { NextMarker: nextMarker }), Functions: page.map(entry) });
 }
 
 async function get(ctx: RequestContext, sb: SandboxContext): Promise<void> {

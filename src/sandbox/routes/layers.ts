@@ -1,4 +1,4 @@
-import { parseLayerName, parseLayerVersionArn, LAYER_VERSION_ARN_PATTERN } from '../arn';
+import { layerVersionArn, parseLayerName, parseLayerVersionArn, LAYER_VERSION_ARN_PATTERN } from '../arn';
 import { MAX_COMPATIBLE_RUNTIMES, MAX_DESCRIPTION, MAX_LAYER_PAGE, MAX_LICENSE_INFO, MAX_UPLOAD_REQUEST_BYTES } from '../limits';
 import { paginate } from '../paging';
 import type { Router, RequestContext } from '../router';
@@ -8,6 +8,8 @@ import type { LayerVersionRecord } from '../store/records';
 import { ARCHITECTURES, Problems, RUNTIMES, decodeZipFile, maxItemsParam } from '../validate';
 import { awsDate, invalidParameter, notFound, sendEmpty, sendJson, hexToBase64 } from '../wire';
 import { checkUploadedZip } from './upload';
+import { layerPolicyRoutes } from './layerPolicy';
+import { layerAccessDenied, mayGetLayerVersion } from '../layerAccess';
 
 interface PublishBody {
   Content?: { ZipFile?: string; S3Bucket?: string; S3Key?: string };
@@ -24,6 +26,7 @@ export function layerRoutes(router: Router, sb: SandboxContext): void {
     .add('GET', '/2018-10-31/layers/:LayerName/versions', (ctx) => listVersions(ctx, sb))
     .add('GET', '/2018-10-31/layers/:LayerName/versions/:VersionNumber', (ctx) => getVersion(ctx, sb))
     .add('DELETE', '/2018-10-31/layers/:LayerName/versions/:VersionNumber', (ctx) => deleteVersion(ctx, sb));
+  layerPolicyRoutes(router, sb, versionParam);
 }
 
 async function publish(ctx: RequestContext, sb: SandboxContext): Promise<void> {
@@ -113,10 +116,17 @@ const noSuchVersion = () => notFound('The resource you requested does not exist.
 async function getVersion(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const name = parseLayerName(ctx.params.LayerName);
   const version = versionParam(ctx.params.VersionNumber);
-  const record = sb.store.layers(ctx.region, ctx.account).get(name, version);
+  // LayerName may be another account's layer ARN: then, as by ARN, only a grant lets the caller see it.
+  const owner = LAYER_ARN_OWNER.exec(ctx.params.LayerName)?.[1] ?? ctx.account;
+  const record = sb.store.layers(ctx.region, owner).get(name, version);
+  if (owner !== ctx.account && !(record && mayGetLayerVersion(sb.store.policies, ctx.account, { account: owner, region: ctx.region, name, version }))) {
+    throw layerAccessDenied(ctx.account, layerVersionArn(ctx.region, name, version, owner));
+  }
   if (!record) throw noSuchVersion();
-  sendJson(ctx.res, 200, layerVersion(ctx.region, ctx.blobUrl, record, ctx.account));
+  sendJson(ctx.res, 200, layerVersion(ctx.region, ctx.blobUrl, record, owner));
 }
+
+const LAYER_ARN_OWNER = /^arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:(\d{12}):layer:/;
 
 async function getByArn(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const arn = ctx.query.get('Arn') ?? '';
@@ -128,8 +138,11 @@ async function getByArn(ctx: RequestContext, sb: SandboxContext): Promise<void> 
     p.throwIfAny();
     throw invalidParameter(`Invalid layer version ARN: ${arn}`);
   }
-  // Any account's layer can be read by ARN, as if every layer were public (no layer permissions here).
   const record = ref.region === ctx.region ? sb.store.layers(ctx.region, ref.account).get(ref.name, ref.version) : undefined;
+  // Another account's version is visible only when its policy grants it to the caller (missing looks the same).
+  if (ref.account !== ctx.account && ref.region === ctx.region && !(record && mayGetLayerVersion(sb.store.policies, ctx.account, ref))) {
+    throw layerAccessDenied(ctx.account, arn);
+  }
   if (!record) throw noSuchVersion();
   sendJson(ctx.res, 200, layerVersion(ctx.region, ctx.blobUrl, record, ref.account));
 }
@@ -140,5 +153,6 @@ async function deleteVersion(ctx: RequestContext, sb: SandboxContext): Promise<v
   // Idempotent: deleting what does not exist is also 204.
   const removed = await sb.store.layers(ctx.region, ctx.account).delete(name, version);
   if (removed) await sb.store.blobs.deleteIfUnused(removed.blob);
+  if (removed) await sb.store.policies.remove({ account: ctx.account, region: ctx.region, name, version });
   sendEmpty(ctx.res, 204);
 }

@@ -6,6 +6,7 @@ import { diskAwareWrite, type WriteFile } from './diskFull';
 import { FunctionStore } from './functions';
 import { LayerStore } from './layers';
 import { Quarantine, entriesOf } from './quarantine';
+import { LayerPolicyStore } from './policies';
 import type { FunctionRecord } from './records';
 
 export interface RegionStore {
@@ -32,6 +33,8 @@ export class Store {
   readonly quarantine: Quarantine;
   private readonly log: Log;
   private readonly write: WriteFile;
+  /** Layer version policies (`policies/`) and the organizations accounts belong to (`organizations.json`). */
+  readonly policies: LayerPolicyStore;
   private readonly regions = new Map<string, RegionStore>();
   /** `<account>/<region>` → that account's layers, for accounts other than ACCOUNT_ID. */
   private readonly otherAccounts = new Map<string, LayerStore>();
@@ -42,6 +45,7 @@ export class Store {
     this.quarantine = new Quarantine(dataDir, this.log);
     this.blobs = new BlobStore(join(dataDir, 'blobs'), (hex) => this.isReferenced(hex) || this.quarantine.keeps(hex), this.write);
     this.cacheDir = join(dataDir, 'cache');
+    this.policies = new LayerPolicyStore(join(dataDir, 'policies'), join(dataDir, 'organizations.json'), this.write);
   }
 
   /**
@@ -63,6 +67,7 @@ export class Store {
         await this.layers(region, account).load(this.quarantine);
       }
     }
+    await this.policies.load();
     await this.collectBlobs();
     this.quarantine.summarize();
     return loaded;

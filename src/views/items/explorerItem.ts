@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ExplorerModel } from '../../model/explorerModel';
+import type { PolicyRow, PolicyState } from '../policyCache';
 
 /** What items need from their view to compute children: read fresh from the model, never from a snapshot. */
 export interface TreeContext {
@@ -7,6 +8,8 @@ export interface TreeContext {
   readonly region: string;
   /** Asks once for a version's size and hash (ListLayerVersions reports neither); the model fires a change when they arrive. */
   requestDetails(layerName: string, version: number): void;
+  /** A layer version's policy, loaded on first ask; its row is refreshed when it arrives. */
+  policy(row: PolicyRow & ExplorerItem): PolicyState;
   /** A failure as the user should read it. */
   describeError(error: unknown): string;
 }

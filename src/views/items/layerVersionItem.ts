@@ -4,6 +4,7 @@ import { formatBytes } from '../../util/format';
 import { formatDate, listOrAny } from '../format';
 import { DetailItem } from './detailItem';
 import { ExplorerItem, type TreeContext } from './explorerItem';
+import { SharedWithItem } from './sharedWithItem';
 import { UsedByItem } from './usedByItem';
 
 /** One published version; children are its details and the functions using it. contextValue `layerVersion`. */
@@ -48,6 +49,7 @@ export class LayerVersionItem extends ExplorerItem {
       v.usedBy.length > 0
         ? new UsedByItem(this, v.usedBy)
         : detail('usedBy', vscode.l10n.t('Used by'), vscode.l10n.t('no functions')),
+      new SharedWithItem(this, v.layerName, v.version, v.arn),
     );
     return items;
   }

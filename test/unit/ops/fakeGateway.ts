@@ -1,6 +1,6 @@
 import type { Architecture, FunctionConfiguration, GetLayerVersionResponse, Runtime, LayerVersionsListItem, LayersListItem } from '@aws-sdk/client-lambda';
 import { createHash, randomUUID } from 'node:crypto';
-import type { LambdaGateway, PublishInput } from '../../../src/aws/types';
+import type { LambdaGateway, LayerPermissionInput, LayerPolicy, PublishInput } from '../../../src/aws/types';
 import { parseLayerArn } from '../../../src/aws/arn';
 import { CancelledError, UserError } from '../../../src/util/errors';
 
@@ -23,7 +23,8 @@ const ACCOUNT = '123456789012';
  * Updates stay InProgress until a waiter (or `settle`) completes them, which makes races deterministic.
  */
 export class FakeGateway implements LambdaGateway {
-  readonly region = 'us-east-1';
+  constructor(readonly region = 'us-east-1') {}
+
   readonly functions = new Map<string, FakeFunction>();
   readonly layerVersions = new Map<string, GetLayerVersionResponse[]>();
   readonly calls: string[] = [];
@@ -32,6 +33,18 @@ export class FakeGateway implements LambdaGateway {
   /** When false, waiters never see the update finish (a stuck update). */
   settles = true;
   private updateCalls = 0;
+  /** Published function versions (`$LATEST` is the function itself), as ListFunctions?FunctionVersion=ALL lists them. */
+  readonly publishedVersions: FunctionConfiguration[] = [];
+  /** `name:version` → policy statements as Lambda stores them, and its revision. */
+  readonly policies = new Map<string, { statements: Record<string, unknown>[]; revisionId: string }>();
+  /** Runs at the start of each listFunctionVersions (a test's concurrent writer between preview and delete). */
+  beforeListVersions?: (call: number) => void;
+  /** Runs before each policy write, before any check (a concurrent policy change). */
+  beforePolicyWrite?: (call: number) => void;
+  /** AddLayerVersionPermission answers PolicyLengthExceeded past this many statements. */
+  maxStatements = 20;
+  private listVersionCalls = 0;
+  private policyWrites = 0;
 
   layerArn(name: string): string {
     return `arn:aws:lambda:${this.region}:${ACCOUNT}:layer:${name}`;
@@ -134,6 +147,7 @@ export class FakeGateway implements LambdaGateway {
       CompatibleRuntimes: input.compatibleRuntimes as GetLayerVersionResponse['CompatibleRuntimes'],
       CompatibleArchitectures: input.compatibleArchitectures as GetLayerVersionResponse['CompatibleArchitectures'],
       Content: { CodeSha256: createHash('sha256').update(bytes).digest('base64'), CodeSize: bytes.length },
+      CreatedDate: new Date().toISOString().replace('Z', '+0000'),
     };
     versions.push(v);
     this.layerVersions.set(input.layerName, versions);
@@ -143,7 +157,7 @@ export class FakeGateway implements LambdaGateway {
   async *listLayerVersions(layerName: string): AsyncIterable<LayerVersionsListItem> {
     this.calls.push(`listVersions ${layerName}`);
     for (const v of [...(this.layerVersions.get(layerName) ?? [])].reverse()) {
-      yield { LayerVersionArn: v.LayerVersionArn, Version: v.Version, Description: v.Description, CompatibleRuntimes: v.CompatibleRuntimes };
+      yield { LayerVersionArn: v.LayerVersionArn, Version: v.Version, Description: v.Description, CompatibleRuntimes: v.CompatibleRuntimes, CreatedDate: v.CreatedDate };
     }
   }
 
@@ -168,6 +182,62 @@ export class FakeGateway implements LambdaGateway {
   async *listFunctions(): AsyncIterable<FunctionConfiguration> {
     this.calls.push('listFunctions');
     for (const f of this.functions.values()) yield structuredClone(f.config);
+  }
+
+  /** A published version of `name` pinning these layers (what PublishVersion would leave behind). */
+  addPublishedVersion(name: string, version: number, layers: string[]): void {
+    const config: FunctionConfiguration = { ...structuredClone(this.fn(name).config), Version: String(version) };
+    config.FunctionArn = `${config.FunctionArn}:${version}`;
+    this.setLayers(config, layers);
+    this.publishedVersions.push(config);
+  }
+
+  async *listFunctionVersions(): AsyncIterable<FunctionConfiguration> {
+    this.calls.push('listFunctionVersions');
+    this.beforeListVersions?.(++this.listVersionCalls);
+    for (const f of this.functions.values()) yield { ...structuredClone(f.config), Version: '$LATEST', FunctionArn: `${f.config.FunctionArn}:$LATEST` };
+    for (const v of this.publishedVersions) yield structuredClone(v);
+  }
+
+  async getLayerVersionPolicy(layerName: string, version: number): Promise<LayerPolicy> {
+    this.calls.push(`getPolicy ${layerName}:${version}`);
+    await this.getLayerVersion(layerName, version);
+    const p = this.policies.get(`${layerName}:${version}`);
+    if (!p || p.statements.length === 0) throw sdkError('ResourceNotFoundException', 404, 'No policy is associated with the given resource.');
+    return { policy: JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: p.statements }), revisionId: p.revisionId };
+  }
+
+  async addLayerVersionPermission(input: LayerPermissionInput): Promise<{ statement?: string; revisionId?: string }> {
+    this.calls.push(`addPermission ${input.layerName}:${input.version} ${input.statementId}`);
+    this.beforePolicyWrite?.(++this.policyWrites);
+    const v = await this.getLayerVersion(input.layerName, input.version);
+    const key = `${input.layerName}:${input.version}`;
+    const p = this.policies.get(key) ?? { statements: [], revisionId: randomUUID() };
+    if (input.revisionId && input.revisionId !== p.revisionId) throw sdkError('PreconditionFailedException', 412, 'The Revision Id provided does not match the latest Revision Id.');
+    if (p.statements.some((s) => s.Sid === input.statementId)) throw sdkError('ResourceConflictException', 409, `The statement id (${input.statementId}) provided already exists.`);
+    if (p.statements.length >= this.maxStatements) throw sdkError('PolicyLengthExceededException', 400, 'The final policy size is bigger than the limit.');
+    const statement: Record<string, unknown> = {
+      Sid: input.statementId,
+      Effect: 'Allow',
+      Principal: input.principal === '*' ? '*' : { AWS: `arn:aws:iam::${input.principal}:root` },
+      Action: 'lambda:GetLayerVersion',
+      Resource: v.LayerVersionArn,
+      ...(input.organizationId && { Condition: { StringEquals: { 'aws:PrincipalOrgID': input.organizationId } } }),
+    };
+    p.statements.push(statement);
+    p.revisionId = randomUUID();
+    this.policies.set(key, p);
+    return { statement: JSON.stringify(statement), revisionId: p.revisionId };
+  }
+
+  async removeLayerVersionPermission(layerName: string, version: number, statementId: string, revisionId?: string): Promise<void> {
+    this.calls.push(`removePermission ${layerName}:${version} ${statementId}`);
+    this.beforePolicyWrite?.(++this.policyWrites);
+    const p = this.policies.get(`${layerName}:${version}`);
+    if (revisionId && p && revisionId !== p.revisionId) throw sdkError('PreconditionFailedException', 412, 'The Revision Id provided does not match the latest Revision Id.');
+    if (!p?.statements.some((s) => s.Sid === statementId)) throw sdkError('ResourceNotFoundException', 404, `Statement ${statementId} is not found in resource policy.`);
+    p.statements = p.statements.filter((s) => s.Sid !== statementId);
+    p.revisionId = randomUUID();
   }
 
   async *listFunctionPages(): AsyncIterable<FunctionConfiguration[]> {

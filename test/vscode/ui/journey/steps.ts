@@ -3,10 +3,7 @@
 // runner's offline wheelhouse), publish it, create a function from the workspace's handler.py, attach it to a function, attach a public layer of another account
 // by ARN, test invoke and see the package version, and the walkthrough with its steps checked off.
 // A screenshot per step: .test-output/screenshots/journey-<locale>-<n>-<step>.png.
-import {
-  PublishLayerVersionCommand,
-} from '@aws-sdk/client-lambda';
-import { lambdaClient, pythonPackageLayer } from '../../../helpers/sandbox';
+import { publishPublicLayer, pythonPackageLayer } from '../../../helpers/sandbox';
 import type { Locator } from 'playwright-core';
 import type { UiContext } from '../../lib/ui';
 import { textsFor, type Texts } from './texts';
@@ -28,7 +25,7 @@ export async function journey(ui: UiContext): Promise<void> {
     ui.log(`screenshot: ${await workbench.screenshot(`journey-${ui.locale}-${++shots}-${step}`)}`);
   };
   if (!ui.endpoint) throw new Error('the journey needs the runner\'s local endpoint');
-  const publicArn = await publishPublicLayer(ui.endpoint);
+  const publicArn = await publishStandInPublicLayer(ui.endpoint);
 
   // 0. A newcomer starts from the walkthrough. VS Code checks a step off only when its event happens while the
   //    walkthrough service is alive (it is created when a walkthrough or the welcome page first opens).
@@ -137,22 +134,14 @@ async function invoke(ui: UiContext, tx: Texts): Promise<void> {
   await page.getByText('3.0.3').first().waitFor();
 }
 
-/** The sandbox takes a 12-digit access key id as that account: a layer only another account owns. */
-async function publishPublicLayer(endpoint: string): Promise<string> {
-  const lambda = lambdaClient(endpoint, 'us-east-1', PUBLIC_ACCOUNT);
-  try {
-    const v = await lambda.send(
-      new PublishLayerVersionCommand({
-        LayerName: PUBLIC_LAYER,
-        Description: 'AWS SDK for pandas (stand-in)',
-        Content: { ZipFile: pythonPackageLayer('awswrangler', '3.9.1') },
-        CompatibleRuntimes: ['python3.12'],
-        CompatibleArchitectures: ['x86_64', 'arm64'],
-        LicenseInfo: 'Apache-2.0',
-      }),
-    );
-    return v.LayerVersionArn!;
-  } finally {
-    lambda.destroy();
-  }
+/** The sandbox takes a 12-digit access key id as that account: a layer only another account owns, granted to everyone. */
+function publishStandInPublicLayer(endpoint: string): Promise<string> {
+  return publishPublicLayer(endpoint, PUBLIC_ACCOUNT, {
+    LayerName: PUBLIC_LAYER,
+    Description: 'AWS SDK for pandas (stand-in)',
+    Content: { ZipFile: pythonPackageLayer('awswrangler', '3.9.1') },
+    CompatibleRuntimes: ['python3.12'],
+    CompatibleArchitectures: ['x86_64', 'arm64'],
+    LicenseInfo: 'Apache-2.0',
+  });
 }

@@ -1,0 +1,48 @@
+import { applyRetention, planOutcomes, planRetention, type PruneOutcome } from '../ops/retention';
+import { CONNECTION_FLAGS, regionGateways, runHeadless } from '../ops/session';
+import { countFlag, parseCommandLine, regionsFlag, usageError } from './args';
+
+export const USAGE =
+  'usage: prune LAYER_NAME --keep N [--min-age-days D] [--regions r1,r2] [--dry-run] [--endpoint URL] [--region R] [--profile P]\n' +
+  '  Deletes the versions of LAYER_NAME that are not among the newest N, not used by any function version ($LATEST or\n' +
+  '  published) and, with --min-age-days, older than D days. Prints one line per version:\n' +
+  '  <region> <version> deleted|kept|failed|skipped (<reason>); with --dry-run "would-delete" instead of deleted, and nothing changes.\n' +
+  '  Each version is checked again just before it is deleted; a partial run can simply be repeated.';
+
+const FLAGS = {
+  ...CONNECTION_FLAGS,
+  keep: { type: 'string' },
+  'min-age-days': { type: 'string' },
+  regions: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+} as const;
+
+/** `prune LAYER --keep N`: exit 0 when every candidate was deleted or kept for a reason, 1 when a delete failed. */
+export async function run(argv: string[]): Promise<number> {
+  const args = parseCommandLine(argv, FLAGS, USAGE);
+  if (!args) return 2;
+  const [layerName, ...extra] = args.positionals;
+  const keep = countFlag(args.values.keep);
+  if (!layerName || extra.length > 0 || keep === undefined) return usageError(USAGE);
+  const rules = { keep, ...(args.values['min-age-days'] !== undefined && { minAgeDays: countFlag(args.values['min-age-days']) }) };
+  let failed = false;
+  const code = await runHeadless(args.values, async (session, signal) => {
+    const { gateways, dispose } = regionGateways(session, regionsFlag(args.values.regions, session.settings.region));
+    try {
+      const plan = await planRetention(gateways, layerName, rules, { signal });
+      if (args.values['dry-run']) {
+        for (const o of planOutcomes(plan)) print({ ...o, status: o.status === 'deleted' ? 'would-delete' : o.status });
+        return;
+      }
+      const outcomes = await applyRetention(gateways, plan, { signal, onOutcome: print });
+      failed = outcomes.some((o) => o.status === 'failed');
+    } finally {
+      dispose();
+    }
+  });
+  return code === 0 && failed ? 1 : code;
+}
+
+function print(o: Omit<PruneOutcome, 'status'> & { status: string }): void {
+  process.stdout.write(`${o.region} ${o.version} ${o.status} (${o.reason})\n`);
+}
