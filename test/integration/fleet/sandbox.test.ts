@@ -45,7 +45,7 @@ test('publish to 3 regions from the command line: one line per region, then unch
   assert.deepEqual(lines(again.stdout), REGIONS.map((r) => `${r} ${arn(r, 'cli-fleet', 1)} unchanged`).sort());
   // Regions are kept apart: the next version in one region is its own 2.
   const euNext = await sandbox.client('eu-west-1').send(new PublishLayerVersionCommand({ LayerName: 'cli-fleet', Content: { ZipFile: pkgZip('X = 1\n') } }));
-  assert.equal(euNext.Version, 2, "eu-west-1 counts its own versions");
+  assert.equal(euNext.Version, 2, 'eu-west-1 counts its own versions');
   assert.equal((await cli(['publish', zip, '--name', 'cli-fleet', '--region', 'us-east-1', '--regions', 'eu-west-1'])).code, 2, 'both flags is bad usage');
 });
 
