@@ -31,9 +31,10 @@ const RUNS = 5;
 export default async function bench(): Promise<string[]> {
   const dataDir = await mkdtemp(join(tmpdir(), 'll-bench-fleet-'));
   const sandbox = await startSandbox({ dataDir, updateDelayMs: 0 });
-  const fleet = openFleet(scopePairs(REGIONS), ({ region }) => localConnection(sandbox.url, region), { perTarget: CONCURRENCY });
+  const { credentials } = sandbox;
+  const fleet = openFleet(scopePairs(REGIONS), ({ region }) => localConnection(sandbox.url, region), { perTarget: CONCURRENCY, factory: { credentials } });
   // The baselines' own clients, made the same way (one factory per region).
-  const bare = REGIONS.map((region) => new AwsClientFactory(localConnection(sandbox.url, region)));
+  const bare = REGIONS.map((region) => new AwsClientFactory(localConnection(sandbox.url, region), { credentials }));
   try {
     return [await measureLoad(fleet, bare), await measureRollout(fleet, bare[0])];
   } finally {

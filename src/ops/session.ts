@@ -66,7 +66,7 @@ export function runHeadless(
   work: (session: OpsSession, signal: AbortSignal) => Promise<void>,
   cancelledMessage = l10n.t('Cancelled.'),
 ): Promise<number> {
-  return runWith(async () => openSession(await settingsFromFlags(flags)), (s) => s.settings, work);
+  return runWith(async () => openSession(await settingsFromFlags(flags)), (s) => s.settings, work, cancelledMessage);
 }
 
 /**
@@ -85,13 +85,14 @@ export function runHeadlessFleet(
       ({ region }) => settings.find((s) => s.region === region)!,
     );
   };
-  return runWith(open, (f) => f.targets[0]?.session.settings, work);
+  return runWith(open, (f) => f.targets[0]?.session.settings, work, l10n.t('Cancelled.'));
 }
 
 async function runWith<R extends { dispose(): void }>(
   open: () => Promise<R>,
   settingsOf: (resource: R) => ConnectionSettings | undefined,
   work: (resource: R, signal: AbortSignal) => Promise<number | void>,
+  cancelledMessage: string,
 ): Promise<number> {
   const abort = new AbortController();
   const onSigint = () => abort.abort();

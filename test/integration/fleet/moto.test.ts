@@ -15,7 +15,8 @@ import { openSession } from '../../../src/ops/session';
 import { UserError } from '../../../src/util/errors';
 import { sdkError } from '../../unit/ops/fakeGateway';
 import { HANDLER_ZIP } from '../ops/zips';
-import { REGIONS, cli, lines } from './cli';
+import { runCli as cli } from '../../helpers/cli';
+import { REGIONS, lines } from './lines';
 
 let moto: Moto;
 let dir: string;

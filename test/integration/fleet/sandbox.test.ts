@@ -11,7 +11,8 @@ import { publishToFleet } from '../../../src/fleet/publish';
 import { planRollout, runRollout } from '../../../src/fleet/rollout';
 import { openSession } from '../../../src/ops/session';
 import { sdkError } from '../../unit/ops/fakeGateway';
-import { REGIONS, cli, lines } from './cli';
+import { runCli as cli } from '../../helpers/cli';
+import { REGIONS, lines } from './lines';
 
 let sandbox: TestSandbox;
 let dir: string;
@@ -55,7 +56,7 @@ test('a region that fails once is finished by the rerun without republishing the
   let failures = 1;
   const fleet = openFleet(scopePairs(REGIONS), ({ region }) => localConnection(sandbox.url, region), {
     openSession: (settings) => {
-      const session = openSession(settings);
+      const session = openSession(settings, { credentials: sandbox.credentials });
       if (settings.region !== 'eu-west-1') return session;
       const gateway = Object.create(session.gateway) as typeof session.gateway;
       gateway.publishLayerVersion = (input, o) => (failures-- > 0 ? Promise.reject(sdkError('ServiceException', 500, 'injected')) : session.gateway.publishLayerVersion(input, o));
@@ -127,7 +128,7 @@ test('a rollout racing a concurrent update of the same function keeps both chang
   let raced = false;
   const fleet = openFleet(scopePairs([region]), ({ region: r }) => localConnection(sandbox.url, r), {
     openSession: (settings) => {
-      const session = openSession(settings);
+      const session = openSession(settings, { credentials: sandbox.credentials });
       const gateway = Object.create(session.gateway) as typeof session.gateway;
       // Someone else attaches another layer between our read and our write.
       gateway.updateFunctionLayers = async (name, arns, revisionId) => {
