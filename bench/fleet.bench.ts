@@ -19,7 +19,7 @@ const LOAD = { functions: 2000, layers: 200, versions: 5 };
 const ROLLOUT_FUNCTIONS = 500;
 /** Calls in flight per region, for ours and the baseline alike. */
 const CONCURRENCY = 6;
-const RUNS = 5;
+const RUNS = 3;
 
 /**
  * `fleet.load`: the inventory of 3 regions × (2,000 functions, 200 layers × 5 versions) against the bare
