@@ -74,9 +74,9 @@ export async function measureExplorerLoad(endpoint: string, credentials?: Sandbo
   }
 }
 
-/** The same requests the model makes, with nothing done to the answers but keeping them. */
-async function rawLoad(client: LambdaClient): Promise<void> {
-  const limit = concurrencyLimiter(CONCURRENCY);
+/** The same requests the model makes, with nothing done to the answers but keeping them (the fleet bench's baseline too). */
+export async function rawLoad(client: LambdaClient, concurrency = CONCURRENCY): Promise<void> {
+  const limit = concurrencyLimiter(concurrency);
   const kept: unknown[] = [];
   const functions = (async () => {
     for await (const page of paginateListFunctions({ client, pageSize: 50 }, {})) kept.push(page.Functions);
@@ -97,7 +97,9 @@ async function rawLoad(client: LambdaClient): Promise<void> {
   await Promise.all([functions, layers]);
 }
 
-async function seed(gateway: SdkLambdaGateway): Promise<number> {
+/** Seeds functions using 0–3 layers each, some on older versions; exported for the fleet bench's regions. */
+export async function seed(gateway: SdkLambdaGateway, counts = { functions: FUNCTIONS, layers: LAYERS, versions: VERSIONS }): Promise<number> {
+  const { functions: FUNCTIONS, layers: LAYERS, versions: VERSIONS } = counts;
   const started = performance.now();
   const limit = concurrencyLimiter(16);
   const zip = await zipToBuffer([{ name: 'python/bench_pkg/__init__.py', data: Buffer.from('VALUE = 1\n') }]);

@@ -1,4 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import * as l10n from '@vscode/l10n';
+import { toUserError } from '../aws/errors';
+import type { Fleet } from '../fleet/scope';
 import { errorMessage } from '../util/errors';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -32,4 +35,12 @@ export function countFlag(value: string | undefined): number | undefined {
 export function regionsFlag(value: string | undefined, fallback: string): string[] {
   const regions = (value ?? '').split(',').map((r) => r.trim()).filter(Boolean);
   return regions.length > 0 ? [...new Set(regions)] : [fallback];
+}
+
+/** A fleet command's line for a target that failed: `<target> - failed` on stdout, the reason on stderr. */
+export function reportTargetFailure(fleet: Fleet, r: { target: string; reason: string; error?: unknown }, status: string): void {
+  process.stdout.write(`${r.target} - ${status}\n`);
+  const settings = fleet.targets.find((t) => t.key === r.target)?.session.settings;
+  const reason = r.error === undefined ? r.reason : toUserError(r.error, { connection: settings }).message;
+  process.stderr.write(`${l10n.t('{0}: {1}', r.target, reason)}\n`);
 }

@@ -21,6 +21,7 @@ const commands: Record<string, () => Promise<Command>> = {
   share: () => import('./share'),
   unshare: () => import('./unshare'),
   policy: () => import('./policy'),
+  rollout: () => import('./rollout'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,15 +1,21 @@
 import * as l10n from '@vscode/l10n';
-import { publishLayer, type PublishProgress } from '../ops/publish';
-import { CONNECTION_FLAGS, runHeadless } from '../ops/session';
+import { publishLayer, type PublishProgress, type PublishRequest } from '../ops/publish';
+import { CONNECTION_FLAGS, runHeadless, runHeadlessFleet } from '../ops/session';
+import { publishToFleet } from '../fleet/publish';
 import { formatBytes } from '../util/format';
 import { consoleLog } from '../util/log';
-import { parseCommandLine, usageError } from './args';
+import { parseCommandLine, regionsFlag, reportTargetFailure, usageError } from './args';
 
 export const USAGE =
   'usage: publish ZIP --name NAME [--description D] [--license L] [--runtime R]... [--architecture A]...\n' +
-  '               [--s3-bucket BUCKET] [--force] [--endpoint URL] [--region R] [--profile P]';
+  '               [--s3-bucket BUCKET] [--force] [--endpoint URL] [--region R | --regions R1,R2,...] [--profile P]\n' +
+  'With --regions: one line per region, "<region> <LayerVersionArn> published|unchanged" (or "<region> - failed"),\n' +
+  'exit 1 if any region failed; running it again publishes only where it failed.';
 
-/** `publish ZIP --name N ...`: prints the LayerVersionArn (the existing one when nothing changed). */
+/**
+ * `publish ZIP --name N ...`: prints the LayerVersionArn (the existing one when nothing changed).
+ * With `--regions`, publishes to each region (fleet/publish.ts) and prints a line per region.
+ */
 export async function run(argv: string[]): Promise<number> {
   const args = parseCommandLine(
     argv,
@@ -22,27 +28,41 @@ export async function run(argv: string[]): Promise<number> {
       architecture: { type: 'string', multiple: true },
       's3-bucket': { type: 'string' },
       force: { type: 'boolean' },
+      regions: { type: 'string' },
     },
     USAGE,
   );
   if (!args) return 2;
   const { values, positionals } = args;
-  if (positionals.length !== 1 || !values.name) return usageError(USAGE);
+  if (positionals.length !== 1 || !values.name || (values.regions !== undefined && values.region !== undefined)) return usageError(USAGE);
+  const request: PublishRequest = {
+    zipPath: positionals[0],
+    name: values.name,
+    description: values.description,
+    licenseInfo: values.license,
+    compatibleRuntimes: values.runtime,
+    compatibleArchitectures: values.architecture,
+    s3Bucket: values['s3-bucket'],
+    force: values.force,
+  };
+  if (values.regions !== undefined) {
+    const regions = regionsFlag(values.regions, '').filter(Boolean);
+    if (regions.length === 0) return usageError(USAGE);
+    return runHeadlessFleet({ ...values, regions }, async (fleet, signal) => {
+      const results = await publishToFleet(fleet, request, {
+        signal,
+        log: consoleLog,
+        onResult: (r) => {
+          if ('layerVersion' in r) process.stdout.write(`${r.target} ${r.layerVersion.LayerVersionArn} ${r.status}\n`);
+          else reportTargetFailure(fleet, r, r.status);
+        },
+      });
+      if (results.some((r) => r.status === 'cancelled')) return 130;
+      return results.some((r) => r.status === 'failed') ? 1 : 0;
+    });
+  }
   return runHeadless(values, async ({ gateway, s3 }, signal) => {
-    const result = await publishLayer(
-      gateway,
-      {
-        zipPath: positionals[0],
-        name: values.name!,
-        description: values.description,
-        licenseInfo: values.license,
-        compatibleRuntimes: values.runtime,
-        compatibleArchitectures: values.architecture,
-        s3Bucket: values['s3-bucket'],
-        force: values.force,
-      },
-      { s3, signal, log: consoleLog, onProgress: progressPrinter() },
-    );
+    const result = await publishLayer(gateway, request, { s3, signal, log: consoleLog, onProgress: progressPrinter() });
     if (result.kind === 'unchanged') {
       process.stderr.write(`${l10n.t('Version {0} already holds this zip and metadata; nothing published (use --force to publish anyway).', result.existing.Version ?? '?')}\n`);
       process.stdout.write(`${result.existing.LayerVersionArn}\n`);

@@ -31,6 +31,8 @@ export interface PublishRequest {
   s3Bucket?: string;
   /** Publish a new version even when the newest one already holds this zip and metadata. */
   force?: boolean;
+  /** Rewrites the resolved description once the zip's SHA-256 (hex) is known, e.g. to record it (fleet/marker.ts). */
+  markDescription?: (description: string, sha256Hex: string) => string;
 }
 
 export type PublishProgress =
@@ -73,6 +75,7 @@ export async function publishLayer(gateway: LambdaGateway, request: PublishReque
     throw new UserError(l10n.t('The build manifest does not belong to {0} (different checksum). Rebuild the layer.', request.zipPath));
   }
   const meta = resolveMetadata(request, manifest);
+  if (request.markDescription) meta.description = request.markDescription(meta.description, sha.hex);
 
   if (!request.force) {
     report({ phase: 'checking' });

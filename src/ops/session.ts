@@ -7,6 +7,7 @@ import { SdkLambdaGateway } from '../aws/lambdaGateway';
 import type { LambdaGateway } from '../aws/types';
 import { toUserError } from '../aws/errors';
 import { CancelledError, UserError } from '../util/errors';
+import { openFleet, type Fleet } from '../fleet/scope';
 
 /** What the engines need from one connection: the Lambda gateway and, for big layers, S3. */
 export interface OpsSession {
@@ -60,21 +61,48 @@ export const CONNECTION_FLAGS = {
  * failure into a message on stderr. Returns the process exit code (0 ok, 1 failed, 130 cancelled).
  * `cancelledMessage` says what a cancellation leaves behind, when the command knows.
  */
-export async function runHeadless(
+export function runHeadless(
   flags: { endpoint?: string; region?: string; profile?: string },
   work: (session: OpsSession, signal: AbortSignal) => Promise<void>,
   cancelledMessage = l10n.t('Cancelled.'),
 ): Promise<number> {
+  return runWith(async () => openSession(await settingsFromFlags(flags)), (s) => s.settings, work, cancelledMessage);
+}
+
+/**
+ * `runHeadless` over several regions (`--regions a,b,c`): one session per region from the same flags, so
+ * `--endpoint` serves every region (a local endpoint keeps them apart by the signing region). `work`
+ * returns the exit code, so a run where some region failed can exit 1 after printing every result.
+ */
+export function runHeadlessFleet(
+  flags: { endpoint?: string; profile?: string; regions: string[] },
+  work: (fleet: Fleet, signal: AbortSignal) => Promise<number>,
+): Promise<number> {
+  const open = async () => {
+    const settings = await Promise.all(flags.regions.map((region) => settingsFromFlags({ ...flags, region })));
+    return openFleet(
+      flags.regions.map((region) => ({ region })),
+      ({ region }) => settings.find((s) => s.region === region)!,
+    );
+  };
+  return runWith(open, (f) => f.targets[0]?.session.settings, work, l10n.t('Cancelled.'));
+}
+
+async function runWith<R extends { dispose(): void }>(
+  open: () => Promise<R>,
+  settingsOf: (resource: R) => ConnectionSettings | undefined,
+  work: (resource: R, signal: AbortSignal) => Promise<number | void>,
+  cancelledMessage: string,
+): Promise<number> {
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
-  let session: OpsSession | undefined;
+  let resource: R | undefined;
   try {
-    session = openSession(await settingsFromFlags(flags));
-    await work(session, abort.signal);
-    return 0;
+    resource = await open();
+    return (await work(resource, abort.signal)) ?? 0;
   } catch (e) {
-    const shown = toUserError(e, { connection: session?.settings });
+    const shown = toUserError(e, { connection: resource && settingsOf(resource) });
     if (shown instanceof CancelledError) {
       process.stderr.write(`${cancelledMessage}\n`);
       return 130;
@@ -84,7 +112,7 @@ export async function runHeadless(
     return 1;
   } finally {
     process.removeListener('SIGINT', onSigint);
-    session?.dispose();
+    resource?.dispose();
   }
 }
 

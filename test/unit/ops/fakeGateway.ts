@@ -246,9 +246,9 @@ export class FakeGateway implements LambdaGateway {
     yield all;
   }
 
-  // eslint-disable-next-line require-yield
   async *listLayers(): AsyncIterable<LayersListItem> {
-    throw new Error('not used by the engines');
+    this.calls.push('listLayers');
+    for (const [name, versions] of this.layerVersions) if (versions.length) yield { LayerName: name, LayerArn: this.layerArn(name) };
   }
   createFunction(): Promise<FunctionConfiguration> {
     throw new Error('not used by the engines');

@@ -1,0 +1,79 @@
+import * as l10n from '@vscode/l10n';
+import { invokeSmokeTest, planRollout, runRollout, type RolloutRow } from '../fleet/rollout';
+import { rolloutLine, rolloutTable } from '../fleet/table';
+import { CONNECTION_FLAGS, runHeadlessFleet } from '../ops/session';
+import { tryParseJson } from '../invoke/result';
+import { writeFileAtomic } from '../util/fsAtomic';
+import { consoleLog } from '../util/log';
+import { parseCommandLine, regionsFlag, reportTargetFailure, usageError } from './args';
+
+export const USAGE =
+  'usage: rollout LAYER_NAME --regions R1,R2,... [--canary N | --canary F1,F2,...] [--smoke-payload JSON]\n' +
+  '               [--dry-run] [--output FILE.json|FILE.csv] [--endpoint URL] [--profile P]\n' +
+  'Moves every function on an older version of the layer to its region\'s newest, canaries first (default 1),\n' +
+  'one line per function: "<region> <function> <from> -> <to> updated|rolled-back|unchanged|failed"\n' +
+  '("planned" with --dry-run). A failing canary puts the canaries back and stops; exit 1 if anything failed.';
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseCommandLine(
+    argv,
+    {
+      endpoint: CONNECTION_FLAGS.endpoint,
+      profile: CONNECTION_FLAGS.profile,
+      regions: { type: 'string' },
+      canary: { type: 'string' },
+      'smoke-payload': { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      output: { type: 'string' },
+    },
+    USAGE,
+  );
+  if (!args) return 2;
+  const { values, positionals } = args;
+  const regions = regionsFlag(values.regions, '').filter(Boolean);
+  if (positionals.length !== 1 || regions.length === 0) return usageError(USAGE);
+  const canary = parseCanary(values.canary);
+  if (canary === undefined) return usageError(USAGE);
+  const payload = values['smoke-payload'];
+  if (payload !== undefined && !tryParseJson(payload).ok) {
+    process.stderr.write(`${l10n.t('--smoke-payload is not valid JSON. Pass the event as JSON text, e.g. \'{"key": "value"}\'.')}\n`);
+    return 2;
+  }
+  const layer = positionals[0];
+  return runHeadlessFleet({ ...values, regions }, async (fleet, signal) => {
+    const plan = await planRollout(fleet, layer, { signal });
+    for (const e of plan.errors) reportTargetFailure(fleet, e, 'failed');
+    if (values['dry-run']) {
+      for (const item of plan.items) process.stdout.write(`${rolloutLine(item, 'planned')}\n`);
+      if (plan.items.length === 0) process.stderr.write(`${l10n.t('Every function using {0} is on its region\'s newest version.', layer)}\n`);
+      return plan.errors.length ? 1 : 0;
+    }
+    const rows = await runRollout(fleet, plan, {
+      canary,
+      smoke: payload === undefined ? undefined : invokeSmokeTest(payload),
+      signal,
+      log: consoleLog,
+      onRow: (row) => {
+        process.stdout.write(`${rolloutLine(row, row.result)}\n`);
+        if (row.reason && row.result !== 'updated') process.stderr.write(`  ${row.function}: ${row.reason}\n`);
+      },
+    });
+    if (values.output) await writeFileAtomic(values.output, rolloutTable(rows, values.output.toLowerCase().endsWith('.csv') ? 'csv' : 'json'));
+    process.stderr.write(`${summary(rows)}\n`);
+    if (signal.aborted) return 130;
+    return plan.errors.length || rows.some((r) => r.result === 'failed' || r.result === 'rolled-back') ? 1 : 0;
+  });
+}
+
+/** `--canary 3` (how many) or `--canary fn-a,eu-west-1/fn-b` (which); undefined when malformed. */
+function parseCanary(flag: string | undefined): number | string[] | undefined {
+  if (flag === undefined) return 1;
+  if (/^\d+$/.test(flag.trim())) return Number(flag.trim());
+  const names = flag.split(',').map((n) => n.trim()).filter(Boolean);
+  return names.length ? names : undefined;
+}
+
+function summary(rows: readonly RolloutRow[]): string {
+  const count = (result: RolloutRow['result']) => rows.filter((r) => r.result === result).length;
+  return l10n.t('{0} updated, {1} rolled back, {2} unchanged, {3} failed.', count('updated'), count('rolled-back'), count('unchanged'), count('failed'));
+}

@@ -1,0 +1,141 @@
+import type { LayerVersionsListItem } from '@aws-sdk/client-lambda';
+import { parseLayerArn } from '../aws/arn';
+import { layerArnsOf } from '../ops/mutateLayers';
+import { errorMessage, isCancellation } from '../util/errors';
+import { parseMarker } from './marker';
+import type { ProgressSink } from './progress';
+import type { Fleet, FleetTarget } from './scope';
+
+/** What one target holds: its layers' versions and which functions use each layer version ARN. */
+export type TargetInventory =
+  | {
+      target: string;
+      region: string;
+      status: 'ok';
+      /** Layer name → its versions, newest first. */
+      layers: Map<string, LayerVersionsListItem[]>;
+      /** Layer version ARN → names of the functions ($LATEST) using it. */
+      users: Map<string, string[]>;
+      functionCount: number;
+    }
+  | { target: string; region: string; status: 'error'; reason: string; error: unknown };
+
+export interface InventoryOptions {
+  signal?: AbortSignal;
+  onProgress?: ProgressSink;
+  /** Each target's inventory as soon as it is complete, so one slow or failing region never hides the others. */
+  onTarget?: (inventory: TargetInventory) => void;
+}
+
+/**
+ * Loads every target of the fleet in parallel: one ListFunctions sweep per target alongside ListLayers and
+ * each layer's ListLayerVersions within the target's bound. A target that fails (opt-in region not enabled,
+ * access denied) becomes an error entry; cancellation stops everything.
+ */
+export async function loadInventory(fleet: Fleet, options: InventoryOptions = {}): Promise<TargetInventory[]> {
+  return Promise.all(
+    fleet.targets.map(async (t) => {
+      let inventory: TargetInventory;
+      try {
+        inventory = await loadTarget(t, options);
+      } catch (error) {
+        if (isCancellation(error)) throw error;
+        inventory = { target: t.key, region: t.region, status: 'error', reason: errorMessage(error), error };
+      }
+      options.onProgress?.({ target: t.key, subject: '*', state: inventory.status === 'ok' ? 'done' : 'failed' });
+      options.onTarget?.(inventory);
+      return inventory;
+    }),
+  );
+}
+
+async function loadTarget(t: FleetTarget, options: InventoryOptions): Promise<TargetInventory> {
+  const { gateway } = t.session;
+  const { signal } = options;
+  const report = options.onProgress ?? (() => {});
+  const users = new Map<string, string[]>();
+  let functionCount = 0;
+  const sweep = (async () => {
+    report({ target: t.key, subject: '*', state: 'running', step: 'ListFunctions' });
+    for await (const page of gateway.listFunctionPages({ signal })) {
+      for (const fn of page) {
+        functionCount++;
+        for (const arn of layerArnsOf(fn)) {
+          const list = users.get(arn);
+          if (list) list.push(fn.FunctionName!);
+          else users.set(arn, [fn.FunctionName!]);
+        }
+      }
+    }
+  })();
+  const layers = new Map<string, LayerVersionsListItem[]>();
+  const versions = (async () => {
+    const fetches: Promise<void>[] = [];
+    for await (const layer of gateway.listLayers({ signal })) {
+      const name = layer.LayerName!;
+      fetches.push(
+        t.run(
+          async () => {
+            const list: LayerVersionsListItem[] = [];
+            for await (const v of gateway.listLayerVersions(name, { signal })) list.push(v);
+            layers.set(name, list.sort((a, b) => (b.Version ?? 0) - (a.Version ?? 0)));
+          },
+          () => report({ target: t.key, subject: name, state: 'queued', why: 'concurrency-limit' }),
+        ),
+      );
+    }
+    await Promise.all(fetches);
+  })();
+  // allSettled first, so a failing sweep never leaves the other one running unobserved.
+  const settled = await Promise.allSettled([sweep, versions]);
+  for (const s of settled) if (s.status === 'rejected') throw s.reason;
+  return { target: t.key, region: t.region, status: 'ok', layers, users, functionCount };
+}
+
+export interface FleetVersion {
+  version: number;
+  arn: string;
+  /** From the version's description marker; undefined for versions not published by this tool. */
+  sha256?: string;
+  /** How many versions behind the target's newest. */
+  behindBy: number;
+  functions: string[];
+}
+
+/** One layer in one target: its versions with their users, missing there, or the target's error. */
+export type LayerFleetRow =
+  | { target: string; region: string; status: 'ok'; latest: number; versions: FleetVersion[]; behind: number }
+  | { target: string; region: string; status: 'missing' }
+  | { target: string; region: string; status: 'error'; reason: string };
+
+/**
+ * The fleet view of one layer: per target, each version (newest first) with its content hash and the
+ * functions using it; `behind` counts functions on older versions than that target's newest.
+ */
+export function layerFleet(inventories: readonly TargetInventory[], layerName: string): LayerFleetRow[] {
+  return inventories.map((inv): LayerFleetRow => {
+    const at = { target: inv.target, region: inv.region };
+    if (inv.status === 'error') return { ...at, status: 'error', reason: inv.reason };
+    const listed = inv.layers.get(layerName);
+    if (!listed?.length) return { ...at, status: 'missing' };
+    const latest = listed[0].Version ?? 0;
+    const versions = listed.map((v): FleetVersion => {
+      const sha256 = parseMarker(v.Description)?.sha256;
+      return {
+        version: v.Version ?? 0,
+        arn: v.LayerVersionArn ?? '',
+        ...(sha256 ? { sha256 } : {}),
+        behindBy: latest - (v.Version ?? 0),
+        functions: inv.users.get(v.LayerVersionArn ?? '') ?? [],
+      };
+    });
+    // Functions may still use versions deleted since (not listed): they are behind too.
+    const layerArn = parseLayerArn(versions[0].arn)?.layerArn;
+    let behind = 0;
+    for (const [arn, fns] of inv.users) {
+      const ref = parseLayerArn(arn);
+      if (ref?.layerArn === layerArn && (ref?.version ?? latest) < latest) behind += fns.length;
+    }
+    return { ...at, status: 'ok', latest, versions, behind };
+  });
+}

@@ -1,0 +1,6 @@
+/** Lines of a fleet command's stdout, sorted (regions and functions finish in any order). */
+export function lines(stdout: string): string[] {
+  return stdout.split('\n').filter(Boolean).sort();
+}
+
+export const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];

@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { layerFleet, loadInventory } from '../../../src/fleet/inventory';
+import { withMarker } from '../../../src/fleet/marker';
+import { sdkError } from '../ops/fakeGateway';
+import { REGIONS, fakeFleet } from './fakeFleet';
+
+test('the fleet of a layer: versions with hash and users per region, behind counts, missing and failing regions', async () => {
+  const { fleet, gateways } = fakeFleet(REGIONS);
+  const us = gateways.get('us-east-1')!;
+  const eu = gateways.get('eu-west-1')!;
+  await us.publishLayerVersion({ layerName: 'deps', zipFile: new Uint8Array([1]), description: withMarker('deps', 'a'.repeat(64)) });
+  await us.publishLayerVersion({ layerName: 'deps', zipFile: new Uint8Array([2]), description: 'by hand' });
+  await us.publishLayerVersion({ layerName: 'deps', zipFile: new Uint8Array([3]), description: withMarker('deps', 'c'.repeat(64)) });
+  us.addFunction('old1', { layers: [`${us.layerArn('deps')}:1`] });
+  us.addFunction('old2', { layers: [`${us.layerArn('deps')}:2`] });
+  us.addFunction('new', { layers: [`${us.layerArn('deps')}:3`] });
+  us.addFunction('gone', { layers: [`${us.layerArn('deps')}:0`] });
+  await eu.publishLayerVersion({ layerName: 'other', zipFile: new Uint8Array([1]) });
+  eu.addFunction('x');
+  // eslint-disable-next-line require-yield
+  gateways.get('ap-southeast-2')!.listFunctionPages = async function* () {
+    throw sdkError('UnrecognizedClientException', 403, 'The security token included in the request is invalid.');
+  };
+
+  const streamed: string[] = [];
+  const inventories = await loadInventory(fleet, { onTarget: (i) => streamed.push(`${i.region} ${i.status}`) });
+  assert.deepEqual(streamed.sort(), ['ap-southeast-2 error', 'eu-west-1 ok', 'us-east-1 ok']);
+  const rows = layerFleet(inventories, 'deps');
+  assert.deepEqual(rows[1], { target: 'eu-west-1', region: 'eu-west-1', status: 'missing' });
+  assert.equal(rows[2].status, 'error');
+  assert.match((rows[2] as { reason: string }).reason, /security token/);
+  const usRow = rows[0];
+  assert.ok(usRow.status === 'ok');
+  assert.equal(usRow.latest, 3);
+  assert.equal(usRow.behind, 3, 'v1, v2 and a deleted v0 are behind');
+  assert.deepEqual(
+    usRow.versions.map((v) => [v.version, v.sha256, v.behindBy, v.functions]),
+    [
+      [3, 'c'.repeat(16), 0, ['new']],
+      [2, undefined, 1, ['old2']],
+      [1, 'a'.repeat(16), 2, ['old1']],
+    ],
+  );
+});
+
+test('cancellation stops the whole load instead of becoming an error entry', async () => {
+  const { fleet } = fakeFleet(REGIONS);
+  const abort = new AbortController();
+  abort.abort();
+  for (const { session: { gateway: gw } } of fleet.targets) {
+    // eslint-disable-next-line require-yield
+    gw.listFunctionPages = async function* () {
+      throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+    };
+  }
+  await assert.rejects(loadInventory(fleet, { signal: abort.signal }), (e: Error) => e.name === 'AbortError' || e.name === 'CancelledError');
+});
