@@ -153,6 +153,7 @@ export function createFakeVscode(settings: Record<string, unknown>): FakeVscode 
     onDidChangeConfiguration: noEvent(),
     createFileSystemWatcher: () =>
       strict('FileSystemWatcher', { onDidCreate: noEvent(), onDidChange: noEvent(), onDidDelete: noEvent(), dispose: () => undefined }),
+    registerFileSystemProvider: () => new Disposable(() => undefined),
     workspaceFolders: undefined,
     isTrusted: true,
   });
