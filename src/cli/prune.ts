@@ -1,5 +1,5 @@
 import { applyRetention, planOutcomes, planRetention, type PruneOutcome } from '../ops/retention';
-import { CONNECTION_FLAGS, regionGateways, runHeadless } from '../ops/session';
+import { CONNECTION_FLAGS, runHeadlessFleet } from '../ops/session';
 import { countFlag, parseCommandLine, regionsFlag, usageError } from './args';
 
 export const USAGE =
@@ -26,19 +26,17 @@ export async function run(argv: string[]): Promise<number> {
   if (!layerName || extra.length > 0 || keep === undefined) return usageError(USAGE);
   const rules = { keep, ...(args.values['min-age-days'] !== undefined && { minAgeDays: countFlag(args.values['min-age-days']) }) };
   let failed = false;
-  const code = await runHeadless(args.values, async (session, signal) => {
-    const { gateways, dispose } = regionGateways(session, regionsFlag(args.values.regions, session.settings.region));
-    try {
-      const plan = await planRetention(gateways, layerName, rules, { signal });
-      if (args.values['dry-run']) {
-        for (const o of planOutcomes(plan)) print({ ...o, status: o.status === 'deleted' ? 'would-delete' : o.status });
-        return;
-      }
-      const outcomes = await applyRetention(gateways, plan, { signal, onOutcome: print });
-      failed = outcomes.some((o) => o.status === 'failed');
-    } finally {
-      dispose();
+  const regions = regionsFlag(args.values.regions, '').filter(Boolean);
+  const code = await runHeadlessFleet({ ...args.values, regions }, async (fleet, signal) => {
+    const gateways = fleet.targets.map((t) => t.session.gateway);
+    const plan = await planRetention(gateways, layerName, rules, { signal });
+    if (args.values['dry-run']) {
+      for (const o of planOutcomes(plan)) print({ ...o, status: o.status === 'deleted' ? 'would-delete' : o.status });
+      return 0;
     }
+    const outcomes = await applyRetention(gateways, plan, { signal, onOutcome: print });
+    failed = outcomes.some((o) => o.status === 'failed');
+    return 0;
   });
   return code === 0 && failed ? 1 : code;
 }

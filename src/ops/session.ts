@@ -70,18 +70,24 @@ export function runHeadless(
 }
 
 /**
- * `runHeadless` over several regions (`--regions a,b,c`): one session per region from the same flags, so
+ * `runHeadless` over several regions (`--regions a,b,c`; none: the one region `--region`, the profile or the
+ * environment name): one session per region from the same flags, so
  * `--endpoint` serves every region (a local endpoint keeps them apart by the signing region). `work`
  * returns the exit code, so a run where some region failed can exit 1 after printing every result.
  */
 export function runHeadlessFleet(
-  flags: { endpoint?: string; profile?: string; regions: string[] },
+  flags: { endpoint?: string; profile?: string; region?: string; regions: string[] },
   work: (fleet: Fleet, signal: AbortSignal) => Promise<number>,
 ): Promise<number> {
   const open = async () => {
-    const settings = await Promise.all(flags.regions.map((region) => settingsFromFlags({ ...flags, region })));
+    for (const region of flags.regions) {
+      const problem = unknownRegionProblem(region, '--regions');
+      if (problem) throw new UserError(problem);
+    }
+    // No --regions: the one region the flags, the profile or the environment name.
+    const settings = flags.regions.length > 0 ? await Promise.all(flags.regions.map((region) => settingsFromFlags({ ...flags, region }))) : [await settingsFromFlags(flags)];
     return openFleet(
-      flags.regions.map((region) => ({ region })),
+      settings.map(({ region }) => ({ region })),
       ({ region }) => settings.find((s) => s.region === region)!,
     );
   };
@@ -116,21 +122,3 @@ async function runWith<R extends { dispose(): void }>(
   }
 }
 
-/**
- * One gateway per region with the session's connection (profile, endpoint); the session's own region reuses its
- * gateway. `dispose` closes the extra clients.
- */
-export function regionGateways(session: OpsSession, regions: readonly string[]): { gateways: LambdaGateway[]; dispose(): void } {
-  for (const region of regions) {
-    const problem = unknownRegionProblem(region, '--regions');
-    if (problem) throw new UserError(problem);
-  }
-  const extra: OpsSession[] = [];
-  const gateways = regions.map((region) => {
-    if (region === session.settings.region) return session.gateway;
-    const other = openSession({ ...session.settings, region });
-    extra.push(other);
-    return other.gateway;
-  });
-  return { gateways, dispose: () => extra.forEach((s) => s.dispose()) };
-}
