@@ -115,10 +115,10 @@ export async function buildLayer(ui: UiContext, tx: Texts, layer: string): Promi
 export async function publishBuilt(ui: UiContext, tx: Texts, built: Locator, layer: string): Promise<Locator> {
   const { workbench, page } = ui;
   await workbench.clickNotificationButton(built, tx.t('Publish'));
-  for (let prompt = 0; prompt < 5; prompt++) {
-    await workbench.quickInput().locator('input').waitFor();
+  // Each prompt's title counts the steps ("Publish Layer (2/5)"): Enter only once that step is showing.
+  for (let step = 1; step <= 5; step++) {
+    await workbench.quickInput().locator('.quick-input-title', { hasText: `(${step}/5)` }).waitFor();
     await page.keyboard.press('Enter');
-    await page.waitForTimeout(300);
   }
   const published = await workbench.waitForNotification(tx.pattern('Published {0} version {1}: {2}', layer, 1), 60_000);
   await workbench.treeItem(tx.t('Version {0}', 1), workbench.view(tx.nls('view.layers'))).waitFor();
