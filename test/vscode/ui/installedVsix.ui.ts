@@ -1,8 +1,9 @@
-// The packaged VSIX, installed as a user installs it, in English (installedVsix/steps.ts).
+// The packaged VSIX, installed as a user installs it, in English: the tutorial end to end (installedVsix/steps.ts).
 import type { UiContext } from '../lib/ui';
 import { installedVsix } from './installedVsix/steps';
 
 export const packaged = true;
+export const timeoutMs = 300_000;
 
 export default function installedVsixEn(ui: UiContext): Promise<void> {
   return installedVsix(ui);

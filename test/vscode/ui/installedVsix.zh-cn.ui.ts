@@ -3,6 +3,7 @@ import type { UiContext } from '../lib/ui';
 import { installedVsix } from './installedVsix/steps';
 
 export const packaged = true;
+export const timeoutMs = 300_000;
 export const locale = 'zh-cn';
 
 export default function installedVsixZhCn(ui: UiContext): Promise<void> {

@@ -1,20 +1,31 @@
 // The extension as a user installs it: the VSIX from `npm run package`, installed with --install-extension
 // (the runner's `packaged` flows: no development extension, no lambdaLayers.* settings, no AWS credentials).
 // It connects to its own built-in local endpoint, shows the Lambda Layers view, offers its walkthrough on the
-// Welcome page, and its details page (Extensions view → Lambda Layers) is the product page, whose images load.
-// Screenshots .test-output/screenshots/installedVsix-<locale>-<step>.png.
+// Welcome page, walks the tutorial on that endpoint (which starts empty), and its details page (Extensions view →
+// Lambda Layers) is the product page, whose images load.
+// Screenshots .test-output/screenshots/installedVsix-<locale>-<n>-<step>.png.
 import * as fs from 'node:fs';
 import type { UiContext } from '../../lib/ui';
 import { PACKAGE_README, relativeImages } from '../../../../scripts/packageReadme';
+import { attachOwnLayer, buildLayer, FLASK_VERSION, invoke, numberedShots, publishBuilt } from '../journey/steps';
 import { textsFor } from '../journey/texts';
+import { createTutorialFunction, deployAndInvokeEdit, TUTORIAL_FUNCTION } from '../journey/tutorial';
 
 /** package.json's displayName in every language (package.nls*.json), as the Extensions view lists it. */
 const DISPLAY_NAME = 'Lambda Layers';
+const LAYER = 'flask-layer';
+/** The tutorial's handler after an edit: still needs the layer's flask, and says it is the new code. */
+const EDITED_HANDLER = `import flask
+
+
+def lambda_handler(event, context):
+    return {"flask_version": flask.__version__, "edited": True}
+`;
 
 export async function installedVsix(ui: UiContext): Promise<void> {
   const { workbench, page } = ui;
   const tx = textsFor(ui.locale);
-  const shot = async (step: string) => ui.log(`screenshot: ${await workbench.screenshot(`installedVsix-${ui.locale}-${step}`)}`);
+  const shot = numberedShots(ui, 'installedVsix');
 
   // 1. The view, connected to the built-in endpoint: nobody configured one, and there are no credentials.
   const sideBar = await workbench.openViewContainer('lambdaLayers');
@@ -34,7 +45,23 @@ export async function installedVsix(ui: UiContext): Promise<void> {
   await page.locator('.getting-started-step').first().waitFor();
   await shot('walkthrough');
 
-  // 3. The details page is docs/README.package.md, and every image in it has loaded.
+  // 3. The tutorial from the empty built-in endpoint: its function from the Functions view's welcome, the layer
+  //    built from requirements.txt (pip installs from the runner's offline wheelhouse), published, attached,
+  //    invoked; then the handler edited and deployed with "Deploy and Invoke".
+  await createTutorialFunction(ui, tx);
+  await shot('create-function');
+  const built = await buildLayer(ui, tx, LAYER);
+  await shot('build');
+  const published = await publishBuilt(ui, tx, built, LAYER);
+  await attachOwnLayer(ui, tx, published, LAYER, TUTORIAL_FUNCTION);
+  await shot('attach');
+  await invoke(ui, tx, TUTORIAL_FUNCTION);
+  await shot('invoke');
+  await deployAndInvokeEdit(ui, tx, EDITED_HANDLER, '"edited"', '"edited": true');
+  await workbench.activeWebview().getByText(FLASK_VERSION).first().waitFor();
+  await shot('deploy-and-invoke');
+
+  // 4. The details page is docs/README.package.md, and every image in it has loaded.
   await workbench.runCommand('Extensions: Focus on Extensions View');
   const row = page.locator('.extensions-viewlet .monaco-list-row', { has: page.locator('.name', { hasText: DISPLAY_NAME }) }).first();
   await row.click();
@@ -53,7 +80,7 @@ export async function installedVsix(ui: UiContext): Promise<void> {
   if (broken.length) throw new Error(`images that did not load on the details page: ${broken.join('; ')}`);
   await shot('details');
 
-  // 4. No error line from the extension host: the workbench logs what it writes to stderr as `ERR [Extension
+  // 5. No error line from the extension host: the workbench logs what it writes to stderr as `ERR [Extension
   //    Host] …` (the AWS SDK used to warn there at every activation that it "will require node >=22"; VS Code
   //    1.100's extension host runs Node 20).
   const errors = ui.consoleLines.filter((line) => line.startsWith('ERR [Extension Host]'));

@@ -6,6 +6,7 @@
 import { publishPublicLayer, pythonPackageLayer } from '../../../helpers/sandbox';
 import type { Locator } from 'playwright-core';
 import type { UiContext } from '../../lib/ui';
+import { TEST_WHEELS } from '../../lib/wheelhouse';
 import { textsFor, type Texts } from './texts';
 
 export const LAYER = 'journey-deps';
@@ -17,13 +18,7 @@ const PUBLIC_LAYER = 'AWSSDKPandas-Python312';
 export async function journey(ui: UiContext): Promise<void> {
   const { workbench, page } = ui;
   const tx = textsFor(ui.locale);
-  let shots = 0;
-  const shot = async (step: string) => {
-    // Finished progress notifications fade out; let them go so the picture shows the result.
-    await page.locator('.notifications-toasts .monaco-progress-container.active').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
-    await page.waitForTimeout(500);
-    ui.log(`screenshot: ${await workbench.screenshot(`journey-${ui.locale}-${++shots}-${step}`)}`);
-  };
+  const shot = numberedShots(ui, 'journey');
   if (!ui.endpoint) throw new Error('the journey needs the runner\'s local endpoint');
   const publicArn = await publishStandInPublicLayer(ui.endpoint);
 
@@ -46,28 +41,15 @@ export async function journey(ui: UiContext): Promise<void> {
   await ui.screenshot('create-function');
 
   // 2. Build: right-click requirements.txt in the Explorer.
-  const requirements = workbench.treeItem('requirements.txt');
-  await requirements.waitFor();
-  await workbench.contextMenu(requirements, tx.nls('command.buildLayer'));
-  await workbench.quickPick('python3.12');
-  await workbench.quickPick('x86_64');
-  await workbench.quickInputType(LAYER);
-  const built = await workbench.waitForNotification(tx.pattern('Built layer {0}: {1}, {2} unzipped, {3} zipped, in {4} s.', LAYER), 120_000);
+  const built = await buildLayer(ui, tx, LAYER);
   await shot('build');
 
   // 3. Publish from the build summary; every prompt is prefilled from the build's manifest.
-  await workbench.clickNotificationButton(built, tx.t('Publish'));
-  for (let prompt = 0; prompt < 5; prompt++) {
-    await workbench.quickInput().locator('input').waitFor();
-    await page.keyboard.press('Enter');
-    await page.waitForTimeout(300);
-  }
-  const published = await workbench.waitForNotification(tx.pattern('Published {0} version {1}: {2}', LAYER, 1), 60_000);
-  await workbench.treeItem(tx.t('Version {0}', 1), workbench.view(tx.nls('view.layers'))).waitFor();
+  const published = await publishBuilt(ui, tx, built, LAYER);
   await shot('publish');
 
   // 4. Attach it from the publish notification.
-  await attachOwnLayer(ui, tx, published);
+  await attachOwnLayer(ui, tx, published, LAYER, FUNCTION);
   await shot('attach');
 
   // 5. A public layer of another account, by ARN, from the function's context menu.
@@ -88,7 +70,7 @@ export async function journey(ui: UiContext): Promise<void> {
   await shot('external-layer');
 
   // 6. Test invoke: the demo handler returns the version of flask, which only the layer provides.
-  await invoke(ui, tx);
+  await invoke(ui, tx, FUNCTION);
   await shot('invoke');
 
   // 7. The walkthrough, every step checked off by what the journey did.
@@ -102,6 +84,47 @@ export async function journey(ui: UiContext): Promise<void> {
   await shot('walkthrough');
 }
 
+/**
+ * A screenshot function for one flow: .test-output/screenshots/<prefix>-<locale>-<n>-<step>.png, numbered in
+ * the order taken.
+ */
+export function numberedShots(ui: UiContext, prefix: string): (step: string) => Promise<void> {
+  let shots = 0;
+  return async (step) => {
+    // Finished progress notifications fade out; let them go so the picture shows the result.
+    await ui.page.locator('.notifications-toasts .monaco-progress-container.active').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+    await ui.page.waitForTimeout(500);
+    ui.log(`screenshot: ${await ui.workbench.screenshot(`${prefix}-${ui.locale}-${++shots}-${step}`)}`);
+  };
+}
+
+/** Build Layer on the Explorer's requirements.txt for python3.12 x86_64; resolves to the build summary toast. */
+export async function buildLayer(ui: UiContext, tx: Texts, layer: string): Promise<Locator> {
+  const { workbench } = ui;
+  await workbench.runCommand('View: Show Explorer');
+  const requirements = workbench.treeItem('requirements.txt');
+  await requirements.waitFor();
+  await workbench.contextMenu(requirements, tx.nls('command.buildLayer'));
+  await workbench.quickPick('python3.12');
+  await workbench.quickPick('x86_64');
+  await workbench.quickInputType(layer);
+  return workbench.waitForNotification(tx.pattern('Built layer {0}: {1}, {2} unzipped, {3} zipped, in {4} s.', layer), 120_000);
+}
+
+/** "Publish" on the build summary, every prompt answered with its prefilled value; resolves to the publish toast. */
+export async function publishBuilt(ui: UiContext, tx: Texts, built: Locator, layer: string): Promise<Locator> {
+  const { workbench, page } = ui;
+  await workbench.clickNotificationButton(built, tx.t('Publish'));
+  // Each prompt's title counts the steps ("Publish Layer (2/5)"): Enter only once that step is showing.
+  for (let step = 1; step <= 5; step++) {
+    await workbench.quickInput().locator('.quick-input-title', { hasText: `(${step}/5)` }).waitFor();
+    await page.keyboard.press('Enter');
+  }
+  const published = await workbench.waitForNotification(tx.pattern('Published {0} version {1}: {2}', layer, 1), 60_000);
+  await workbench.treeItem(tx.t('Version {0}', 1), workbench.view(tx.nls('view.layers'))).waitFor();
+  return published;
+}
+
 async function openWalkthrough(ui: UiContext, tx: Texts): Promise<void> {
   await ui.workbench.runCommand('Welcome: Open Walkthrough...');
   await ui.workbench.quickPick(tx.nls('walkthrough.title'));
@@ -109,29 +132,32 @@ async function openWalkthrough(ui: UiContext, tx: Texts): Promise<void> {
 }
 
 /** "Attach to Functions…" on the publish notification: pick the function, confirm. */
-async function attachOwnLayer(ui: UiContext, tx: Texts, published: Locator): Promise<void> {
+export async function attachOwnLayer(ui: UiContext, tx: Texts, published: Locator, layer: string, fn: string): Promise<void> {
   const { workbench, page } = ui;
   await workbench.clickNotificationButton(published, tx.t('Attach to Functions…'));
-  await workbench.quickPick(new RegExp(`${FUNCTION}\\s*$`));
+  await workbench.quickPick(new RegExp(`${fn}\\s*$`));
   await page.keyboard.press('Enter');
   const question = await workbench.dialogText();
-  if (!question.includes(tx.t('Attach {0} to {1}?', `${LAYER}:1`, FUNCTION))) throw new Error(`unexpected confirmation:\n${question}`);
+  if (!question.includes(tx.t('Attach {0} to {1}?', `${layer}:1`, fn))) throw new Error(`unexpected confirmation:\n${question}`);
   await workbench.clickDialogButton(tx.t('Attach'));
-  await workbench.waitForNotification(tx.t('Attached {0} to {1}.', `${LAYER}:1`, FUNCTION), 60_000);
+  await workbench.waitForNotification(tx.t('Attached {0} to {1}.', `${layer}:1`, fn), 60_000);
   const functions = workbench.view(tx.nls('view.functions'));
-  await workbench.expandTreeItem(FUNCTION, functions);
-  await workbench.treeItem(`${LAYER}:1`, functions).waitFor();
+  await workbench.expandTreeItem(fn, functions);
+  await workbench.treeItem(`${layer}:1`, functions).waitFor();
 }
 
+/** The flask version the offline wheelhouse serves: the demo handlers return it only when the layer is attached. */
+export const FLASK_VERSION = TEST_WHEELS.find((w) => w.name === 'flask')!.version;
+
 /** "Invoke…" on the function with the empty event; the result page shows the handler's response. */
-async function invoke(ui: UiContext, tx: Texts): Promise<void> {
+export async function invoke(ui: UiContext, tx: Texts, fn: string): Promise<void> {
   const { workbench } = ui;
   const functions = workbench.view(tx.nls('view.functions'));
-  await workbench.contextMenu(workbench.treeItem(FUNCTION, functions), tx.nls('command.invokeFunction'));
+  await workbench.contextMenu(workbench.treeItem(fn, functions), tx.nls('command.invokeFunction'));
   await workbench.quickPick(tx.t('$(json) Empty event').replace('$(json)', '').trim());
   const page = workbench.activeWebview();
   await page.getByText(tx.t('Succeeded')).first().waitFor({ timeout: 60_000 });
-  await page.getByText('3.0.3').first().waitFor();
+  await page.getByText(FLASK_VERSION).first().waitFor();
 }
 
 /** The sandbox takes a 12-digit access key id as that account: a layer only another account owns, granted to everyone. */
