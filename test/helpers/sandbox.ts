@@ -14,6 +14,8 @@ import {
   type CreateFunctionCommandInput,
   type PublishLayerVersionCommandInput,
 } from '@aws-sdk/client-lambda';
+import { localConnection } from '../../src/aws/connection';
+import { openSession, type OpsSession } from '../../src/ops/session';
 import type { SandboxCredentials } from '../../src/sandbox/auth/credentials';
 import { startSandbox } from '../../src/sandbox/server';
 import type { Log } from '../../src/util/log';
@@ -99,6 +101,11 @@ export async function withFrozenSandbox(activeFunctions: string[] = []): Promise
 export function lambdaClient(endpoint: SandboxEndpoint, region = 'us-east-1', accessKeyId?: string): LambdaClient {
   const { url, credentials } = endpointOf(endpoint);
   return new LambdaClient({ endpoint: url, region, credentials: { ...credentials, ...(accessKeyId ? { accessKeyId } : {}) } });
+}
+
+/** The engines' session (gateway, S3) on the sandbox, signing with its secret. */
+export function sandboxSession(sandbox: { url: string; credentials: SandboxCredentials }): OpsSession {
+  return openSession(localConnection(sandbox.url), { credentials: sandbox.credentials });
 }
 
 /**

@@ -2,9 +2,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { runCli } from '../../helpers/cli';
-import { withSandbox, type TestSandbox } from '../../helpers/sandbox';
-import { localConnection } from '../../../src/aws/connection';
-import { openSession, type OpsSession } from '../../../src/ops/session';
+import { withSandbox, type TestSandbox, sandboxSession } from '../../helpers/sandbox';
+import type { OpsSession } from '../../../src/ops/session';
 import { functionFolder, writeHandler } from './fixtures';
 
 let sandbox: TestSandbox;
@@ -13,7 +12,7 @@ let dir: string;
 
 before(async () => {
   sandbox = await withSandbox({ updateDelayMs: 100 });
-  session = openSession(localConnection(sandbox.url), { credentials: sandbox.credentials });
+  session = sandboxSession(sandbox);
   dir = await functionFolder('from-cli');
 });
 after(async () => {

@@ -2,9 +2,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import { withSandbox, TEST_ROLE, type TestSandbox } from '../../helpers/sandbox';
-import { localConnection } from '../../../src/aws/connection';
-import { openSession, type OpsSession } from '../../../src/ops/session';
+import { withSandbox, TEST_ROLE, type TestSandbox, sandboxSession } from '../../helpers/sandbox';
+import type { OpsSession } from '../../../src/ops/session';
 import { createFunctionFromFolder } from '../../../src/deploy/createFunction';
 import { CodeChangedError, deployCode } from '../../../src/deploy/deployCode';
 import { buildCodeZip } from '../../../src/deploy/codeZip';
@@ -19,8 +18,8 @@ const folders: string[] = [];
 
 before(async () => {
   sandbox = await withSandbox({ updateDelayMs: 200 });
-  one = openSession(localConnection(sandbox.url), { credentials: sandbox.credentials });
-  two = openSession(localConnection(sandbox.url), { credentials: sandbox.credentials });
+  one = sandboxSession(sandbox);
+  two = sandboxSession(sandbox);
 });
 after(async () => {
   one?.dispose();

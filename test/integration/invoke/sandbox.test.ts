@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withSandbox, handlerZip, TEST_ROLE, type TestSandbox } from '../../helpers/sandbox';
+import { withSandbox, handlerZip, TEST_ROLE, type TestSandbox, sandboxSession } from '../../helpers/sandbox';
 import { makeWheelhouse, offlinePipEnv, type WheelSpec } from '../../fixtures/wheels';
 import { localConnection } from '../../../src/aws/connection';
 import { classifyAwsError } from '../../../src/aws/errors';
 import { buildLayer, type BuildResult } from '../../../src/layer/build';
-import { openSession, type OpsSession } from '../../../src/ops/session';
+import type { OpsSession } from '../../../src/ops/session';
 import { publishLayer } from '../../../src/ops/publish';
 import { mutateFunctionLayers } from '../../../src/ops/mutateLayers';
 import { attachLayer } from '../../../src/ops/layerList';
@@ -32,7 +32,7 @@ const enc = (s: string) => new TextEncoder().encode(s);
 
 before(async () => {
   sandbox = await withSandbox({ updateDelayMs: 20 });
-  session = openSession(localConnection(sandbox.url), { credentials: sandbox.credentials });
+  session = sandboxSession(sandbox);
   dir = await fs.mkdtemp(join(tmpdir(), 'invoke-sandbox-'));
 });
 after(async () => {

@@ -19,7 +19,7 @@ import { applyRetention, planOutcomes, planRetention } from '../../../src/ops/re
 import { grantAccess, parsePolicy, readPolicy, revokeAccess } from '../../../src/ops/sharing';
 import { runCli } from '../../helpers/cli';
 import { startMoto, type Moto } from '../../helpers/moto';
-import { TEST_ROLE, awsCli, createActiveFunction, handlerZip, lambdaClient, pythonPackageLayer, withSandbox, type TestSandbox } from '../../helpers/sandbox';
+import { TEST_ROLE, awsCli, createActiveFunction, handlerZip, lambdaClient, pythonPackageLayer, withSandbox, type TestSandbox, sandboxSession } from '../../helpers/sandbox';
 
 const ACCOUNT = '123456789012';
 const arnOf = (layer: string, v: number, region = 'us-east-1') => `arn:aws:lambda:${region}:${ACCOUNT}:layer:${layer}:${v}`;
@@ -39,7 +39,7 @@ describe('retention and sharing on the local endpoint', () => {
   before(async () => {
     sb = await withSandbox({ updateDelayMs: 10 });
     client = sb.client();
-    session = openSession(localConnection(sb.url), { credentials: sb.credentials });
+    session = sandboxSession(sb);
   });
   after(async () => {
     session.dispose();

@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withSandbox, TEST_ROLE, type TestSandbox } from '../../helpers/sandbox';
-import { localConnection } from '../../../src/aws/connection';
+import { withSandbox, TEST_ROLE, type TestSandbox, sandboxSession } from '../../helpers/sandbox';
 import type { LambdaGateway } from '../../../src/aws/types';
-import { openSession, type OpsSession } from '../../../src/ops/session';
+import type { OpsSession } from '../../../src/ops/session';
 import { publishLayer } from '../../../src/ops/publish';
 import { mutateFunctionLayers, layerArnsOf, type MutateProgress } from '../../../src/ops/mutateLayers';
 import { attachLayer, detachLayer } from '../../../src/ops/layerList';
@@ -23,8 +22,8 @@ let two: OpsSession;
 before(async () => {
   dir = await fs.mkdtemp(join(tmpdir(), 'ops-sandbox-'));
   sandbox = await withSandbox({ updateDelayMs: 300 });
-  one = openSession(localConnection(sandbox.url), { credentials: sandbox.credentials });
-  two = openSession(localConnection(sandbox.url), { credentials: sandbox.credentials });
+  one = sandboxSession(sandbox);
+  two = sandboxSession(sandbox);
 });
 after(async () => {
   one?.dispose();
@@ -118,7 +117,7 @@ test('409: an update while another is in progress waits for it and then applies'
 
 test('waiting for LastUpdateStatus reports progress until Successful', async () => {
   const slow = await withSandbox({ updateDelayMs: 2500 });
-  const s = openSession(localConnection(slow.url), { credentials: slow.credentials });
+  const s = sandboxSession(slow);
   try {
     const zip = join(dir, 'slow-layer.zip');
     await layerZip(zip, 'slow');

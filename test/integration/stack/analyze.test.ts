@@ -4,10 +4,9 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliEnv, runCli, type CliRun } from '../../helpers/cli';
-import { makeZip, withSandbox, TEST_ROLE, type TestSandbox, type ZipEntry } from '../../helpers/sandbox';
-import { localConnection } from '../../../src/aws/connection';
+import { makeZip, withSandbox, TEST_ROLE, type TestSandbox, type ZipEntry, sandboxSession } from '../../helpers/sandbox';
 import { functionWarnings } from '../../../src/ops/attach';
-import { openSession, type OpsSession } from '../../../src/ops/session';
+import type { OpsSession } from '../../../src/ops/session';
 import { analyzeFunction } from '../../../src/stack/analyze';
 import { ZipCache } from '../../../src/stack/zipCache';
 
@@ -18,7 +17,7 @@ let session: OpsSession;
 before(async () => {
   dir = await fs.mkdtemp(join(tmpdir(), 'stack-int-'));
   sandbox = await withSandbox({ updateDelayMs: 20 });
-  session = openSession(localConnection(sandbox.url), { credentials: sandbox.credentials });
+  session = sandboxSession(sandbox);
 });
 after(async () => {
   session?.dispose();
