@@ -4,7 +4,7 @@ import * as l10n from '@vscode/l10n';
 // lists them. One table for the region picker, the CLI's --region check and the local endpoint, which refuses
 // a credential scope naming any other region (AWS has no endpoint for it).
 
-export const AWS_PARTITIONS = {
+const AWS_PARTITIONS = {
   aws: [
     'us-east-1',
     'us-east-2',

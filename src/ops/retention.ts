@@ -54,13 +54,13 @@ export function checkRetentionRules(rules: RetentionRules): void {
 }
 
 /** `f1` for $LATEST, `f2:3` for a published version: how the plan names a user. */
-export function functionVersionLabel(fn: FunctionConfiguration): string {
+function functionVersionLabel(fn: FunctionConfiguration): string {
   const name = fn.FunctionName ?? fn.FunctionArn ?? '?';
   return fn.Version && fn.Version !== '$LATEST' ? `${name}:${fn.Version}` : name;
 }
 
 /** Layer version ARN → the function versions ($LATEST and published) that use it, read fresh. */
-export async function layerUsage(gateway: LambdaGateway, signal?: AbortSignal): Promise<Map<string, string[]>> {
+async function layerUsage(gateway: LambdaGateway, signal?: AbortSignal): Promise<Map<string, string[]>> {
   const usage = new Map<string, string[]>();
   for await (const fn of gateway.listFunctionVersions({ signal })) {
     throwIfAborted(signal);
@@ -107,7 +107,7 @@ function isYounger(createdDate: string | undefined, days: number, now: number): 
   return Number.isNaN(created) || now - created < days * DAY_MS;
 }
 
-export function keepReasonText(reason: KeepReason): string {
+function keepReasonText(reason: KeepReason): string {
   switch (reason.kind) {
     case 'newest':
       return l10n.t('newest {0}', reason.keep);
@@ -119,7 +119,7 @@ export function keepReasonText(reason: KeepReason): string {
 }
 
 /** One line of the preview's reason: why it stays, or why it goes. */
-export function verdictText(verdict: VersionVerdict, rules: RetentionRules): string {
+function verdictText(verdict: VersionVerdict, rules: RetentionRules): string {
   if (verdict.keep.length > 0) return verdict.keep.map(keepReasonText).join('; ');
   return rules.minAgeDays === undefined
     ? l10n.t('not among the newest {0}, unused', rules.keep)

@@ -37,7 +37,7 @@ export function checkShareTarget(target: ShareTarget): ShareTarget {
 }
 
 /** The statement id we use for a grant unless the user names one: stable, so granting twice is noticed. */
-export function defaultStatementId(target: ShareTarget): string {
+function defaultStatementId(target: ShareTarget): string {
   switch (target.kind) {
     case 'account':
       return `account-${target.accountId}`;
@@ -86,7 +86,7 @@ function conditionValue(condition: Statement['Condition'], key: string): string 
   return undefined;
 }
 
-export function sameTarget(grant: Grant, target: ShareTarget): boolean {
+function sameTarget(grant: Grant, target: ShareTarget): boolean {
   if (grant.kind !== target.kind) return false;
   if (grant.kind === 'account') return grant.accountId === (target as { accountId: string }).accountId;
   if (grant.kind === 'organization') return grant.organizationId === (target as { organizationId: string }).organizationId;

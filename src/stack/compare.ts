@@ -18,7 +18,7 @@ export async function parseOperand(text: string): Promise<CompareOperand> {
   throw new UserError(l10n.t('"{0}" is neither a zip file nor a layer version ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION).', text));
 }
 
-export async function operandContents(
+async function operandContents(
   operand: CompareOperand,
   gateway: (() => LambdaGateway) | undefined,
   options: StackOptions,

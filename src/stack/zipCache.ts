@@ -10,7 +10,7 @@ import { UserError } from '../util/errors';
 import { renameAtomic, writeFileAtomic } from '../util/fsAtomic';
 
 /** Zips kept by default; the least recently used go first past it. */
-export const DEFAULT_CACHE_BYTES = 2 * 1024 * 1024 * 1024;
+const DEFAULT_CACHE_BYTES = 2 * 1024 * 1024 * 1024;
 
 export interface ZipCacheOptions {
   maxBytes?: number;

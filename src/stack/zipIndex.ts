@@ -21,7 +21,7 @@ export interface ZipIndex {
 const MAX_TEXT_BYTES = 16 * 1024 * 1024;
 
 /** `*.dist-info/{METADATA,RECORD,top_level.txt}` (Python) and `node_modules/[@scope/]name/package.json` (Node.js). */
-export function isMetadataFile(path: string): boolean {
+function isMetadataFile(path: string): boolean {
   return /\.dist-info\/(METADATA|RECORD|top_level\.txt)$/.test(path) || /(^|\/)node_modules\/(@[^/]+\/)?[^/@]+\/package\.json$/.test(path);
 }
 

@@ -6,7 +6,7 @@ import { ApiError } from '../wire';
 import { amzToDate, toAmz } from './sigv4';
 
 /** How long a download URL stays valid, as Lambda's. */
-export const CONTENT_URL_SECONDS = 600;
+const CONTENT_URL_SECONDS = 600;
 
 const accessDenied = (message: string) => new ApiError(403, 'AccessDenied', message);
 

@@ -8,7 +8,7 @@ import { headerValues, type ReceivedRequest } from './sigv4';
 const refused = (message: string) => new ApiError(403, 'AccessDeniedException', message);
 
 /** The names a client may use for the endpoint: its loopback address and `localhost`, with its port. */
-export function allowedHosts(port: number): string[] {
+function allowedHosts(port: number): string[] {
   return [`127.0.0.1:${port}`, `localhost:${port}`];
 }
 

@@ -7,9 +7,9 @@ import { ApiError } from '../wire';
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 const TERMINATOR = 'aws4_request';
-export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 /** How far X-Amz-Date may be from the endpoint's clock. */
-export const MAX_CLOCK_SKEW_MS = 15 * 60_000;
+const MAX_CLOCK_SKEW_MS = 15 * 60_000;
 /** The longest X-Amz-Expires a presigned request may ask for (a week, as on AWS). */
 const MAX_PRESIGN_SECONDS = 604_800;
 
@@ -34,7 +34,7 @@ export interface SignatureClaim {
   expiresSeconds?: number;
 }
 
-export const missingToken = () => new ApiError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
+const missingToken = () => new ApiError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
 const incomplete = (message: string) => new ApiError(403, 'IncompleteSignatureException', message);
 const invalid = (message: string) => new ApiError(403, 'InvalidSignatureException', message);
 
@@ -162,7 +162,7 @@ export function verifySignature(req: ReceivedRequest, claim: SignatureClaim, sec
   );
 }
 
-export function canonicalRequest(req: ReceivedRequest, claim: SignatureClaim, payloadHash: string): string {
+function canonicalRequest(req: ReceivedRequest, claim: SignatureClaim, payloadHash: string): string {
   const headers = claim.signedHeaders.map((name) => `${name}:${headerValues(req.rawHeaders, name).map(canonicalHeaderValue).join(',')}\n`);
   return [
     req.method.toUpperCase(),
@@ -174,7 +174,7 @@ export function canonicalRequest(req: ReceivedRequest, claim: SignatureClaim, pa
   ].join('\n');
 }
 
-export function stringToSign(claim: SignatureClaim, canonical: string): string {
+function stringToSign(claim: SignatureClaim, canonical: string): string {
   const scope = `${claim.amzDate.slice(0, 8)}/${claim.region}/${claim.service}/${TERMINATOR}`;
   return [ALGORITHM, claim.amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
 }
@@ -214,7 +214,7 @@ export function canonicalQuery(rawQuery: string, dropSignature: boolean): string
 }
 
 /** RFC 3986 encoding of everything but unreserved characters, as SigV4 requires. */
-export function uriEncode(s: string): string {
+function uriEncode(s: string): string {
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 

@@ -10,7 +10,7 @@ export function isDiskFull(e: unknown): boolean {
   return code === 'ENOSPC' || code === 'EDQUOT';
 }
 
-export const diskFullError = () =>
+const diskFullError = () =>
   new ApiError(
     500,
     'ServiceException',
