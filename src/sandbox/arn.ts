@@ -36,7 +36,7 @@ export function parseFunctionName(raw: string, region: string, field = 'function
   }
   const arnRegion = m[3]?.slice(0, -1);
   if (arnRegion && arnRegion !== region) {
-    throw invalidParameter(`Functions from '${arnRegion}' are not reachable in this region ('${region}')`);
+    throw notFound(`Functions from '${arnRegion}' are not reachable in this region ('${region}')`);
   }
   const name = m[10];
   const qualifier = m[12];

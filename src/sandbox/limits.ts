@@ -5,8 +5,12 @@ export const DEFAULT_REGION = 'us-east-1';
 /** What a region name looks like: taken from a credential scope, and a folder name under the data dir. */
 export const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
-/** PublishLayerVersion / CreateFunction / UpdateFunctionCode: 50 MiB zip after base64 inside JSON. */
+/** PublishLayerVersion / CreateFunction / UpdateFunctionCode take a zip of at most 50 MiB directly... */
+export const MAX_ZIP_UPLOAD_BYTES = 50 * 1024 * 1024;
+/** ...and past it answer 413 naming this request size (the zip in base64). */
 export const MAX_UPLOAD_REQUEST_BYTES = 69_905_067;
+/** The body of an upload request: the largest zip's base64 plus room for the other fields (environment, tags, layers). */
+export const UPLOAD_BODY_LIMIT = { bytes: MAX_UPLOAD_REQUEST_BYTES + 1024 * 1024, named: MAX_UPLOAD_REQUEST_BYTES };
 /** Other control-plane requests carry small JSON bodies. */
 export const MAX_CONTROL_REQUEST_BYTES = 6 * 1024 * 1024;
 /** Invoke payloads: synchronous 6 MB, asynchronous (Event) 256 KB. */

@@ -4,7 +4,7 @@ import type { Log } from '../util/log';
 import { checkPresignedPath, presignPath } from './auth/contentUrls';
 import { checkNotFromBrowser } from './auth/requestGate';
 import { checkSignatureTime, readSignature, verifySignature, type ReceivedRequest } from './auth/sigv4';
-import { ACCOUNT_ID, DEFAULT_REGION, MAX_UPLOAD_REQUEST_BYTES } from './limits';
+import { ACCOUNT_ID, DEFAULT_REGION, UPLOAD_BODY_LIMIT } from './limits';
 import { ApiError, sendError, tooLarge, invalidParameter } from './wire';
 
 export interface RequestContext {
@@ -19,9 +19,12 @@ export interface RequestContext {
   requestId: string;
   /** The presigned, expiring download URL of a blob (`Content.Location`, `Code.Location`). */
   blobUrl(hex: string): string;
-  body(limit: number, operation: string): Promise<Buffer>;
-  json<T>(limit: number, operation: string): Promise<T>;
+  body(limit: BodyLimit, operation: string): Promise<Buffer>;
+  json<T>(limit: BodyLimit, operation: string): Promise<T>;
 }
+
+/** A body size limit in bytes, or one whose 413 names another number (an upload's, see UPLOAD_BODY_LIMIT). */
+export type BodyLimit = number | { bytes: number; named: number };
 
 export type Handler = (ctx: RequestContext) => Promise<void>;
 
@@ -92,8 +95,9 @@ export class Router {
         body = read;
       }
       this.log.debug(`${req.method} ${url.pathname}${url.search}`);
-      const bodyWithin = (limit: number, operation: string) => {
-        if (body.size > limit) throw tooLarge(limit, operation);
+      const bodyWithin = (limit: BodyLimit, operation: string) => {
+        const { bytes, named } = typeof limit === 'number' ? { bytes: limit, named: limit } : limit;
+        if (body.size > bytes) throw tooLarge(named, operation);
         return body.data;
       };
       await match!.route.handler({
@@ -106,7 +110,7 @@ export class Router {
         requestId,
         blobUrl: (hex) => `${baseUrl}${presignPath(secretAccessKey, `/_sandbox/blobs/${hex}.zip`)}`,
         body: async (limit, operation) => bodyWithin(limit, operation),
-        json: async <T>(limit: number, operation: string) => parseJson<T>(bodyWithin(limit, operation)),
+        json: async <T>(limit: BodyLimit, operation: string) => parseJson<T>(bodyWithin(limit, operation)),
       });
     } catch (e) {
       // A refused request's body is not read: the connection closes after the answer instead of waiting for it.
@@ -152,7 +156,7 @@ function safeDecode(s: string): string {
 
 interface ReadBody {
   data: Buffer;
-  /** Bytes received; past MAX_UPLOAD_REQUEST_BYTES they are hashed but not kept. */
+  /** Bytes received; past the largest upload body they are hashed but not kept. */
   size: number;
 }
 
@@ -167,7 +171,7 @@ async function readBody(req: IncomingMessage): Promise<ReadBody & { sha256: stri
   for await (const chunk of req as AsyncIterable<Buffer>) {
     hash.update(chunk);
     size += chunk.length;
-    if (size <= MAX_UPLOAD_REQUEST_BYTES) chunks.push(chunk);
+    if (size <= UPLOAD_BODY_LIMIT.bytes) chunks.push(chunk);
   }
   return { data: Buffer.concat(chunks), size, sha256: hash.digest('hex') };
 }

@@ -1,6 +1,7 @@
 // Stored records → the JSON shapes Lambda answers with (field order as AWS prints them).
 import { functionArn, layerArn, layerVersionArn } from './arn';
 import type { FunctionRecord, LayerVersionRecord } from './store/records';
+import { sha256Hex } from './wire';
 
 export function layerVersionListItem(region: string, r: LayerVersionRecord, account: string) {
   return {
@@ -57,9 +58,15 @@ export function functionConfiguration(region: string, f: FunctionRecord, listing
     Architectures: f.architectures,
     EphemeralStorage: { Size: f.ephemeralStorageMb },
     SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
+    ...(f.runtime && { RuntimeVersionConfig: { RuntimeVersionArn: runtimeVersionArn(region, f.runtime) } }),
     LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${f.name}` },
   });
   return config;
+}
+
+/** AWS names the runtime build a function runs on by a 64-hex id; here one stable id per runtime. */
+function runtimeVersionArn(region: string, runtime: string): string {
+  return `arn:aws:lambda:${region}::runtime:${sha256Hex(Buffer.from(runtime))}`;
 }
 
 function stateFields(f: FunctionRecord) {

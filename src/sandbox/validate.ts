@@ -1,6 +1,7 @@
-import { validationError, invalidParameter } from './wire';
+import { MAX_UPLOAD_REQUEST_BYTES, MAX_ZIP_UPLOAD_BYTES } from './limits';
+import { validationError, invalidParameter, tooLarge } from './wire';
 
-/** The service model's Runtime enum. */
+/** The service model's Runtime enum (test/integration/sandbox/conformance.test.ts holds it to the model). */
 export const RUNTIMES = [
   'nodejs', 'nodejs4.3', 'nodejs6.10', 'nodejs8.10', 'nodejs10.x', 'nodejs12.x', 'nodejs14.x', 'nodejs16.x', 'java8', 'java8.al2',
   'java11', 'python2.7', 'python3.6', 'python3.7', 'python3.8', 'python3.9', 'dotnetcore1.0', 'dotnetcore2.0', 'dotnetcore2.1',
@@ -50,6 +51,14 @@ export class Problems {
     }
   }
 
+  /** A map's keys; the values of sensitive maps (environment variables) are not echoed, as AWS does not. */
+  mapKeysPattern(map: Record<string, unknown> | undefined, field: string, pattern: string): void {
+    const re = new RegExp(`^(?:${pattern})$`);
+    if (map && Object.keys(map).some((k) => !re.test(k))) {
+      this.list.push(`Value at '${field}' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: ${pattern}]`);
+    }
+  }
+
   required(value: unknown, field: string): void {
     if (value === undefined || value === null) this.list.push(`Value null at '${field}' failed to satisfy constraint: Member must not be null`);
   }
@@ -70,13 +79,24 @@ export function maxItemsParam(raw: string | null, max: number): number | undefin
   return n;
 }
 
-/** Decodes `ZipFile` (base64 in JSON); rejects what is not base64 (Node would silently skip foreign characters). */
-export function decodeZipFile(value: unknown): Buffer | undefined {
+/** Lambda's answer to a Runtime outside the enum: InvalidParameterValueException listing the runtimes. */
+export function checkRuntime(runtime: string | undefined): void {
+  if (runtime !== undefined && !RUNTIMES.includes(runtime)) {
+    throw invalidParameter(`Value ${runtime} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [${RUNTIMES.join(', ')}] or be a valid ARN`);
+  }
+}
+
+/**
+ * Decodes `ZipFile` (base64 in JSON); rejects what is not base64 (Node would silently skip foreign characters)
+ * and a zip whose base64 is past the direct-upload limit (50 MiB of zip), with AWS's 413.
+ */
+export function decodeZipFile(value: unknown, operation: string): Buffer | undefined {
   if (value === undefined || value === null) return undefined;
   const bytes = typeof value === 'string' ? Buffer.from(value, 'base64') : undefined;
   const padding = typeof value === 'string' ? (value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0) : 0;
   if (!bytes || typeof value !== 'string' || bytes.length !== Math.floor((value.length * 3) / 4) - padding) {
     throw invalidParameter('Could not unzip uploaded file. Please check your file, then try to upload again.');
   }
+  if (bytes.length > MAX_ZIP_UPLOAD_BYTES) throw tooLarge(MAX_UPLOAD_REQUEST_BYTES, operation);
   return bytes;
 }

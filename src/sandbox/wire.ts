@@ -25,8 +25,14 @@ export const preconditionFailed = () =>
     'PreconditionFailedException',
     'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
   );
-export const tooLarge = (limit: number, operation: string) =>
-  new ApiError(413, 'RequestTooLargeException', `Request must be smaller than ${limit} bytes for the ${operation} operation`);
+/**
+ * A request past its size limit. Invoke's is the modelled RequestTooLargeException; uploads get the front end's
+ * RequestEntityTooLargeException, as AWS answers an oversized zip (the model lists neither for them).
+ */
+export function tooLarge(limit: number, operation: string): ApiError {
+  const code = operation === 'InvokeFunction' ? 'RequestTooLargeException' : 'RequestEntityTooLargeException';
+  return new ApiError(413, code, `Request must be smaller than ${limit} bytes for the ${operation} operation`);
+}
 
 /** Coral's unmodelled input validation error, e.g. a name that does not match its pattern. */
 export function validationError(problems: string[]): ApiError {
@@ -49,11 +55,32 @@ export function sendEmpty(res: ServerResponse, status: number, headers: Record<s
   res.end();
 }
 
+/**
+ * The body of an error spells its message field as the error's shape in the service model does: `message` for
+ * these, `Message` for every other modelled error. Unmodelled errors as AWS sends them: Coral's ValidationException
+ * and the front end's (signature, unknown path, request size) `{message}`; IAM's AccessDeniedException `{Message}`.
+ */
+const LOWERCASE_MESSAGE = new Set([
+  'CodeStorageExceededException', 'InvalidParameterValueException', 'InvalidRequestContentException', 'PolicyLengthExceededException',
+  'PreconditionFailedException', 'RequestTooLargeException', 'ResourceConflictException', 'ResourceNotReadyException',
+  'TooManyRequestsException', 'UnsupportedMediaTypeException',
+  'ValidationException', 'RequestEntityTooLargeException', 'MissingAuthenticationTokenException', 'IncompleteSignatureException',
+  'InvalidSignatureException', 'UnknownOperationException',
+]);
+/** Unmodelled errors carry no `Type`. */
+const UNMODELLED = new Set([
+  'ValidationException', 'RequestEntityTooLargeException', 'MissingAuthenticationTokenException', 'IncompleteSignatureException',
+  'InvalidSignatureException', 'UnknownOperationException', 'AccessDeniedException',
+]);
+
+/** The JSON body of an error: `Type` (Service for a 500 the service caused, else User) and its message field. */
+export function errorBody(error: ApiError): Record<string, string> {
+  const message = { [LOWERCASE_MESSAGE.has(error.code) ? 'message' : 'Message']: error.message };
+  return UNMODELLED.has(error.code) ? message : { Type: error.status === 500 ? 'Service' : 'User', ...message };
+}
+
 export function sendError(res: ServerResponse, error: ApiError): void {
-  // ResourceNotFoundException spells its field "Message"; the others use "message".
-  const key = error.code === 'ResourceNotFoundException' ? 'Message' : 'message';
-  const body = error.code === 'ValidationException' ? { message: error.message } : { Type: 'User', [key]: error.message };
-  sendJson(res, error.status, body, { 'x-amzn-ErrorType': error.code, ...error.extraHeaders });
+  sendJson(res, error.status, errorBody(error), { 'x-amzn-ErrorType': error.code, ...error.extraHeaders });
 }
 
 /** Lambda's timestamp format: `2018-11-14T23:03:52.894+0000`. */

@@ -3,7 +3,7 @@ import { parseLayerVersionArn, LAYER_VERSION_ARN_PATTERN } from '../arn';
 import { MAX_DESCRIPTION, MAX_LAYERS_PER_FUNCTION, MAX_MEMORY_MB, MAX_TIMEOUT_SECONDS, MAX_UNZIPPED_BYTES, MIN_MEMORY_MB } from '../limits';
 import type { FunctionLayerRecord } from '../store/records';
 import type { Store } from '../store/store';
-import { ARCHITECTURES, Problems, RUNTIMES } from '../validate';
+import { ARCHITECTURES, Problems, checkRuntime } from '../validate';
 import { invalidParameter } from '../wire';
 import { layerAccessDenied, mayGetLayerVersion } from '../layerAccess';
 
@@ -22,6 +22,7 @@ export interface ConfigFields {
 }
 
 const ROLE_PATTERN = 'arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+';
+const ENV_NAME_PATTERN = '[a-zA-Z]([a-zA-Z0-9_])+';
 const RESERVED_ENV = [
   '_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME',
   'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME',
@@ -33,7 +34,6 @@ const RESERVED_ENV = [
 export function checkConfigFields(body: ConfigFields): void {
   const p = new Problems();
   p.pattern(body.Role, 'role', ROLE_PATTERN);
-  p.enumValue(body.Runtime, 'runtime', RUNTIMES);
   p.maxLength(body.Handler, 'handler', 128);
   p.pattern(body.Handler, 'handler', '[^\\s]+');
   p.maxLength(body.Description, 'description', MAX_DESCRIPTION);
@@ -42,10 +42,12 @@ export function checkConfigFields(body: ConfigFields): void {
   p.range(body.EphemeralStorage?.Size, 'ephemeralStorage.size', 512, 10240);
   p.enumList(body.Architectures, 'architectures', ARCHITECTURES, 1);
   p.enumValue(body.TracingConfig?.Mode, 'tracingConfig.mode', ['Active', 'PassThrough']);
+  p.mapKeysPattern(body.Environment?.Variables, 'environment.variables', ENV_NAME_PATTERN);
   if (body.Layers !== undefined && !Array.isArray(body.Layers)) p.required(undefined, 'layers');
   for (const arn of body.Layers ?? []) p.pattern(String(arn), 'layers', LAYER_VERSION_ARN_PATTERN);
   p.throwIfAny();
 
+  checkRuntime(body.Runtime);
   if (body.Timeout !== undefined && body.Timeout > MAX_TIMEOUT_SECONDS) {
     throw invalidParameter(`'Timeout' value failed to satisfy constraint: Member must have value less than or equal to ${MAX_TIMEOUT_SECONDS}`);
   }

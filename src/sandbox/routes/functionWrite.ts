@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { functionArn, functionNotFound, parseFunctionName, requireLatest } from '../arn';
 import type { SandboxContext } from '../context';
-import { MAX_CONTROL_REQUEST_BYTES, MAX_UPLOAD_REQUEST_BYTES } from '../limits';
+import { MAX_CONTROL_REQUEST_BYTES, UPLOAD_BODY_LIMIT } from '../limits';
 import type { RequestContext } from '../router';
 import { functionConfiguration } from '../shapes';
 import type { FunctionRecord } from '../store/records';
@@ -15,6 +15,7 @@ interface CreateBody extends ConfigFields {
   Code?: { ZipFile?: string; S3Bucket?: string; S3Key?: string; ImageUri?: string };
   PackageType?: string;
   Tags?: Record<string, string>;
+  Publish?: boolean;
 }
 
 interface UpdateCodeBody {
@@ -25,16 +26,22 @@ interface UpdateCodeBody {
   RevisionId?: string;
   DryRun?: boolean;
   Architectures?: string[];
+  Publish?: boolean;
 }
 
 interface UpdateConfigBody extends ConfigFields {
   RevisionId?: string;
 }
 
+/** Publishing a version is not there yet: say so rather than answer as if $LATEST had been published. */
+function refusePublish(publish: boolean | undefined): void {
+  if (publish === true) throw invalidParameter('This local sandbox does not publish versions yet: leave Publish out (or false) to change $LATEST.');
+}
+
 /** Stores uploaded code (pinned) and returns what the record needs. Only ZipFile: there is no S3 here. */
-async function storeCode(sb: SandboxContext, zipFile: string | undefined, s3: boolean) {
+async function storeCode(sb: SandboxContext, zipFile: string | undefined, s3: boolean, operation: string) {
   if (s3) throw invalidParameter('This local sandbox has no S3: send the code as ZipFile.');
-  const zip = decodeZipFile(zipFile);
+  const zip = decodeZipFile(zipFile, operation);
   if (!zip) throw invalidParameter('Please provide a source for function code: ZipFile.');
   const info = await checkUploadedZip(zip);
   const blob = await sb.store.blobs.put(zip);
@@ -42,17 +49,18 @@ async function storeCode(sb: SandboxContext, zipFile: string | undefined, s3: bo
 }
 
 export async function createFunction(ctx: RequestContext, sb: SandboxContext): Promise<void> {
-  const body = await ctx.json<CreateBody>(MAX_UPLOAD_REQUEST_BYTES, 'CreateFunction');
+  const body = await ctx.json<CreateBody>(UPLOAD_BODY_LIMIT, 'CreateFunction');
   const p = new Problems();
   p.required(body.FunctionName, 'functionName');
   p.required(body.Role, 'role');
   p.required(body.Code, 'code');
   p.throwIfAny();
   const name = parseFunctionName(body.FunctionName!, ctx.region).name;
-  const np = new Problems();
-  np.maxLength(name, 'functionName', 64);
-  np.throwIfAny();
+  if (name.length > 64) {
+    throw invalidParameter(`1 validation error detected: Value '${body.FunctionName}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64`);
+  }
   checkConfigFields(body);
+  refusePublish(body.Publish);
   if (body.PackageType === 'Image' || body.Code?.ImageUri) throw invalidParameter('This local sandbox runs only Zip functions.');
   if (!body.Runtime || !body.Handler) {
     throw invalidParameter('Runtime and Handler are mandatory parameters for functions created with deployment packages.');
@@ -63,7 +71,7 @@ export async function createFunction(ctx: RequestContext, sb: SandboxContext): P
   let code: Awaited<ReturnType<typeof storeCode>> | undefined;
   try {
     await requireLayerContent(sb.store, layers);
-    const stored = await storeCode(sb, body.Code?.ZipFile, Boolean(body.Code?.S3Bucket || body.Code?.S3Key));
+    const stored = await storeCode(sb, body.Code?.ZipFile, Boolean(body.Code?.S3Bucket || body.Code?.S3Key), 'CreateFunction');
     code = stored;
     checkTotalSize(stored.codeUnzippedSize, layers);
     const record = await region.functions.modify(name, (current) => {
@@ -117,14 +125,15 @@ function targetName(ctx: RequestContext): string {
 
 export async function updateFunctionCode(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const name = targetName(ctx);
-  const body = await ctx.json<UpdateCodeBody>(MAX_UPLOAD_REQUEST_BYTES, 'UpdateFunctionCode');
+  const body = await ctx.json<UpdateCodeBody>(UPLOAD_BODY_LIMIT, 'UpdateFunctionCode');
   const p = new Problems();
   p.enumList(body.Architectures, 'architectures', ARCHITECTURES, 1);
   p.throwIfAny();
   if (body.ImageUri) throw invalidParameter('This local sandbox runs only Zip functions.');
+  refusePublish(body.Publish);
   const region = sb.store.region(ctx.region);
   if (!region.functions.get(name)) throw functionNotFound(ctx.region, name);
-  const code = await storeCode(sb, body.ZipFile, Boolean(body.S3Bucket || body.S3Key));
+  const code = await storeCode(sb, body.ZipFile, Boolean(body.S3Bucket || body.S3Key), 'UpdateFunctionCode');
   try {
     const { record, replaced } = await region.functions.modify<{ record: FunctionRecord; replaced?: string }>(name, (current) => {
       const f = checkUpdatable(ctx, current, name, body.RevisionId);

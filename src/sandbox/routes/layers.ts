@@ -1,5 +1,5 @@
 import { layerVersionArn, parseLayerName, parseLayerVersionArn, LAYER_VERSION_ARN_PATTERN } from '../arn';
-import { MAX_COMPATIBLE_RUNTIMES, MAX_DESCRIPTION, MAX_LAYER_PAGE, MAX_LICENSE_INFO, MAX_UPLOAD_REQUEST_BYTES } from '../limits';
+import { MAX_COMPATIBLE_RUNTIMES, MAX_DESCRIPTION, MAX_LAYER_PAGE, MAX_LICENSE_INFO, UPLOAD_BODY_LIMIT } from '../limits';
 import { paginate } from '../paging';
 import type { Router, RequestContext } from '../router';
 import type { SandboxContext } from '../context';
@@ -31,7 +31,7 @@ export function layerRoutes(router: Router, sb: SandboxContext): void {
 
 async function publish(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const name = parseLayerName(ctx.params.LayerName);
-  const body = await ctx.json<PublishBody>(MAX_UPLOAD_REQUEST_BYTES, 'PublishLayerVersion');
+  const body = await ctx.json<PublishBody>(UPLOAD_BODY_LIMIT, 'PublishLayerVersion');
   const p = new Problems();
   p.required(body.Content, 'content');
   p.maxLength(body.Description, 'description', MAX_DESCRIPTION);
@@ -42,7 +42,7 @@ async function publish(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   if (body.Content?.S3Bucket || body.Content?.S3Key) {
     throw invalidParameter('This local sandbox has no S3: send the layer as Content.ZipFile.');
   }
-  const zip = decodeZipFile(body.Content?.ZipFile);
+  const zip = decodeZipFile(body.Content?.ZipFile, 'PublishLayerVersion');
   if (!zip) throw invalidParameter('Please provide a source for the layer content: Content.ZipFile.');
   const info = await checkUploadedZip(zip);
 

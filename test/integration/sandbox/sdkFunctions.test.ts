@@ -164,7 +164,7 @@ describe('functions over the AWS SDK', () => {
   it('validates configuration values', async () => {
     await rejectsWith(create('bad name!'), 'ValidationException', 400);
     await rejectsWith(create('x', { Role: 'not-a-role' }), 'ValidationException', 400, /role/);
-    await rejectsWith(create('x', { Runtime: 'cobol85' as never }), 'ValidationException', 400, /runtime/);
+    await rejectsWith(create('x', { Runtime: 'cobol85' as never }), 'InvalidParameterValueException', 400, /^Value cobol85 at 'runtime' failed to satisfy constraint/);
     await rejectsWith(create('x', { MemorySize: 64 }), 'ValidationException', 400, /memorySize/);
     await rejectsWith(create('x', { Timeout: 901 }), 'InvalidParameterValueException', 400);
     await rejectsWith(create('x', { Environment: { Variables: { AWS_REGION: 'x' } } }), 'InvalidParameterValueException', 400, /Reserved keys used in this request: AWS_REGION/);

@@ -130,9 +130,10 @@ describe('layers over the AWS SDK', () => {
     );
   });
 
-  it('answers 413 RequestTooLargeException past the request size limit', async () => {
-    // A raw request signed over UNSIGNED-PAYLOAD: the body is only counted, so spaces do.
-    const size = 69_905_067 + 1;
+  it('answers 413 RequestEntityTooLargeException past the request size limit', async () => {
+    // A raw request signed over UNSIGNED-PAYLOAD: the body is only counted, so spaces do. Past the largest zip's
+    // base64 plus the room left for the JSON around it.
+    const size = 69_905_067 + 1024 * 1024 + 1;
     const path = '/2018-10-31/layers/huge/versions';
     const signed = await signedHeaders(sb.url, { method: 'POST', path, headers: { 'content-type': 'application/json', 'content-length': String(size) }, body: 'UNSIGNED-PAYLOAD' }, sb.credentials);
     const { status, headers, body } = await new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
@@ -155,7 +156,7 @@ describe('layers over the AWS SDK', () => {
       pump();
     });
     assert.equal(status, 413);
-    assert.equal(headers['x-amzn-errortype'], 'RequestTooLargeException');
+    assert.equal(headers['x-amzn-errortype'], 'RequestEntityTooLargeException');
     assert.match(body, /Request must be smaller than 69905067 bytes for the PublishLayerVersion operation/);
   });
 
