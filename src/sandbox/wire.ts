@@ -58,19 +58,20 @@ export function sendEmpty(res: ServerResponse, status: number, headers: Record<s
 /**
  * The body of an error spells its message field as the error's shape in the service model does: `message` for
  * these, `Message` for every other modelled error. Unmodelled errors as AWS sends them: Coral's ValidationException
- * and the front end's (signature, unknown path, request size) `{message}`; IAM's AccessDeniedException `{Message}`.
+ * and the front end's (signature, unknown path, request size) `{message}`; IAM's AccessDeniedException `{Message}`;
+ * a download URL's refusal (S3's AccessDenied) `{message}`.
  */
 const LOWERCASE_MESSAGE = new Set([
   'CodeStorageExceededException', 'InvalidParameterValueException', 'InvalidRequestContentException', 'PolicyLengthExceededException',
   'PreconditionFailedException', 'RequestTooLargeException', 'ResourceConflictException', 'ResourceNotReadyException',
   'TooManyRequestsException', 'UnsupportedMediaTypeException',
   'ValidationException', 'RequestEntityTooLargeException', 'MissingAuthenticationTokenException', 'IncompleteSignatureException',
-  'InvalidSignatureException', 'UnknownOperationException',
+  'InvalidSignatureException', 'UnknownOperationException', 'AccessDenied',
 ]);
 /** Unmodelled errors carry no `Type`. */
 const UNMODELLED = new Set([
   'ValidationException', 'RequestEntityTooLargeException', 'MissingAuthenticationTokenException', 'IncompleteSignatureException',
-  'InvalidSignatureException', 'UnknownOperationException', 'AccessDeniedException',
+  'InvalidSignatureException', 'UnknownOperationException', 'AccessDeniedException', 'AccessDenied',
 ]);
 
 /** The JSON body of an error: `Type` (Service for a 500 the service caused, else User) and its message field. */

@@ -1,6 +1,7 @@
 // Requests signed the way the AWS SDK signs them (@smithy/signature-v4, the SDK's own signer), for tests that
 // talk to the local endpoint over raw HTTP.
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { request } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
 
 export interface SigningCredentials {
@@ -79,4 +80,31 @@ export async function presignedUrl(
     .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${encodeURIComponent(k)}=${encodeURIComponent(String(x))}`))
     .join('&');
   return `${endpoint}${signed.path}?${query}`;
+}
+
+export interface SignedAnswer {
+  status: number;
+  /** Lower-case names, as node:http gives them. */
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** Sends `r` signed with `credentials` (a JSON or raw body, the query in `r.query`) and reads the whole answer. */
+export async function sendSigned(endpoint: string, r: RawRequest, credentials: SigningCredentials, region = 'us-east-1'): Promise<SignedAnswer> {
+  const body = r.body === 'UNSIGNED-PAYLOAD' ? undefined : r.body;
+  const sized: RawRequest = { ...r, headers: { ...(body !== undefined && { 'content-length': String(Buffer.byteLength(body)) }), ...r.headers } };
+  const headers = await signedHeaders(endpoint, sized, credentials, { region });
+  const query = Object.entries(r.query ?? {})
+    .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${encodeURIComponent(k)}=${encodeURIComponent(x)}`))
+    .join('&');
+  return new Promise((resolve, reject) => {
+    const req = request(`${endpoint}${r.path}${query && `?${query}`}`, { method: r.method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

@@ -52,7 +52,7 @@ describe('functions over the AWS SDK', () => {
   after(() => sb.close());
 
   it('creates Pending, becomes Active (waiter), with AWS field formats', async () => {
-    const created = await create('lifecycle', { Environment: { Variables: { A: '1' } }, Layers: [layerArns[0]], Timeout: 5, MemorySize: 256 });
+    const created = await create('lifecycle', { Environment: { Variables: { A1: '1' } }, Layers: [layerArns[0]], Timeout: 5, MemorySize: 256 });
     assert.equal(created.$metadata.httpStatusCode, 201);
     assert.equal(created.State, 'Pending');
     assert.equal(created.StateReasonCode, 'Creating');
@@ -63,7 +63,7 @@ describe('functions over the AWS SDK', () => {
     assert.equal(created.Version, '$LATEST');
     assert.equal(created.PackageType, 'Zip');
     assert.deepEqual(created.Architectures, ['x86_64']);
-    assert.deepEqual(created.Environment?.Variables, { A: '1' });
+    assert.deepEqual(created.Environment?.Variables, { A1: '1' });
     assert.equal(created.Layers?.[0].Arn, layerArns[0]);
     assert.match(created.LastModified!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
 
