@@ -1,5 +1,6 @@
 // Test helpers around the local Lambda sandbox, for any area's integration tests.
 import { execFile } from 'node:child_process';
+import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import {
   waitUntilFunctionActiveV2,
   type CreateFunctionCommandInput,
   type PublishLayerVersionCommandInput,
+  type LambdaServiceException,
 } from '@aws-sdk/client-lambda';
 import { localConnection } from '../../src/aws/connection';
 import { openSession, type OpsSession } from '../../src/ops/session';
@@ -129,6 +131,17 @@ export async function publishPublicLayer(endpoint: SandboxEndpoint, account: str
   } finally {
     lambda.destroy();
   }
+}
+
+/** Asserts that `p` fails with the Lambda error `name`, HTTP `status` and, when given, that message (exact or matching). */
+export async function rejectsWith(p: Promise<unknown>, name: string, status: number, message?: string | RegExp): Promise<void> {
+  await assert.rejects(p, (e: LambdaServiceException) => {
+    assert.equal(e.name, name, e.message);
+    assert.equal(e.$metadata.httpStatusCode, status);
+    if (typeof message === 'string') assert.equal(e.message, message);
+    else if (message) assert.match(e.message, message);
+    return true;
+  });
 }
 
 /** Creates a function and waits until it is Active (the sandbox's Pending → Active delay). */

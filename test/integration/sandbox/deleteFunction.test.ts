@@ -2,21 +2,12 @@
 // (it once deleted the whole function), a version that does not exist deletes nothing (204, as AWS), an alias 400.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DeleteFunctionCommand, GetFunctionCommand, type LambdaClient, type LambdaServiceException } from '@aws-sdk/client-lambda';
-import { TEST_ROLE, awsCli, createActiveFunction, handlerZip, withSandbox, type TestSandbox } from '../../helpers/sandbox';
+import { DeleteFunctionCommand, GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { TEST_ROLE, awsCli, createActiveFunction, handlerZip, withSandbox, type TestSandbox, rejectsWith } from '../../helpers/sandbox';
 
 const ARN = 'arn:aws:lambda:us-east-1:123456789012:function:keep';
 const LATEST_REFUSED = '$LATEST version cannot be deleted without deleting the function.';
 
-async function rejectsWith(p: Promise<unknown>, name: string, status: number, message: string | RegExp): Promise<void> {
-  await assert.rejects(p, (e: LambdaServiceException) => {
-    assert.equal(e.name, name, e.message);
-    assert.equal(e.$metadata.httpStatusCode, status);
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else assert.match(e.message, message);
-    return true;
-  });
-}
 
 describe('DeleteFunction with a qualifier', () => {
   let sb: TestSandbox;

@@ -16,9 +16,8 @@ import {
   UpdateFunctionConfigurationCommand,
   type CreateFunctionCommandInput,
   type LambdaClient,
-  type LambdaServiceException,
 } from '@aws-sdk/client-lambda';
-import { TEST_CREDENTIALS, TEST_ROLE, awsCli, createActiveFunction, handlerZip, makeZip, withSandbox, type TestSandbox } from '../../helpers/sandbox';
+import { TEST_CREDENTIALS, TEST_ROLE, awsCli, createActiveFunction, handlerZip, makeZip, withSandbox, type TestSandbox, rejectsWith } from '../../helpers/sandbox';
 import { sendSigned } from '../../helpers/sigv4';
 
 const FOREIGN = 'arn:aws:lambda:eu-west-1:123456789012:function:exact';
@@ -29,15 +28,6 @@ const ENV_PATTERN_MESSAGE =
   "1 validation error detected: Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]";
 const MIB_50 = 50 * 1024 * 1024;
 
-async function rejectsWith(p: Promise<unknown>, name: string, status: number, message: string | RegExp): Promise<void> {
-  await assert.rejects(p, (e: LambdaServiceException) => {
-    assert.equal(e.name, name, e.message);
-    assert.equal(e.$metadata.httpStatusCode, status);
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else assert.match(e.message, message);
-    return true;
-  });
-}
 
 /** A zip of exactly `size` bytes: one stored entry padded to fit. */
 function zipOfSize(size: number): Buffer {

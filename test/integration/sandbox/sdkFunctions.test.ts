@@ -7,7 +7,6 @@ import {
   DeleteLayerVersionCommand,
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
-  LambdaServiceException,
   ListFunctionsCommand,
   PublishLayerVersionCommand,
   UpdateFunctionCodeCommand,
@@ -18,21 +17,12 @@ import {
   type CreateFunctionCommandInput,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { TEST_ROLE, handlerZip, makeZip, withFrozenSandbox, withSandbox, type TestSandbox } from '../../helpers/sandbox';
+import { TEST_ROLE, handlerZip, makeZip, withFrozenSandbox, withSandbox, type TestSandbox, rejectsWith } from '../../helpers/sandbox';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('base64');
 const CODE = handlerZip('def handler(event, context):\n    return event\n');
 const waitOpts = (client: LambdaClient) => ({ client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.2 }) as Parameters<typeof waitUntilFunctionActiveV2>[0];
 
-async function rejectsWith(p: Promise<unknown>, name: string, status: number, message?: RegExp | string): Promise<void> {
-  await assert.rejects(p, (e: LambdaServiceException) => {
-    assert.equal(e.name, name, e.message);
-    assert.equal(e.$metadata.httpStatusCode, status);
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else if (message) assert.match(e.message, message);
-    return true;
-  });
-}
 
 describe('functions over the AWS SDK', () => {
   let sb: TestSandbox;

@@ -5,7 +5,6 @@ import {
   DeleteLayerVersionCommand,
   GetLayerVersionByArnCommand,
   GetLayerVersionCommand,
-  LambdaServiceException,
   ListLayersCommand,
   ListLayerVersionsCommand,
   PublishLayerVersionCommand,
@@ -13,19 +12,11 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { createHash } from 'node:crypto';
-import { makeZip, withSandbox, type TestSandbox } from '../../helpers/sandbox';
+import { makeZip, withSandbox, type TestSandbox, rejectsWith } from '../../helpers/sandbox';
 import { signedHeaders } from '../../helpers/sigv4';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('base64');
 
-async function rejectsWith(p: Promise<unknown>, name: string, status: number, message?: RegExp): Promise<void> {
-  await assert.rejects(p, (e: LambdaServiceException) => {
-    assert.equal(e.name, name);
-    assert.equal(e.$metadata.httpStatusCode, status);
-    if (message) assert.match(e.message, message);
-    return true;
-  });
-}
 
 describe('layers over the AWS SDK', () => {
   let sb: TestSandbox;
