@@ -3,6 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkAnswer, type Answer, type ServiceModel } from '../../helpers/conformance';
+import { findLambdaModel } from '../../helpers/serviceModel';
 
 const model: ServiceModel = {
   operations: {
@@ -122,5 +123,18 @@ describe('conformance checker: errors', () => {
     assert.ok(misspelt.some((p) => /NotFound body has no Message/.test(p)), misspelt.join('\n'));
     assert.match(check('GetThing', error(400, 'ValidationException', { Type: 'User', message: 'x' })).join(), /ValidationException body has Type besides message/);
     assert.match(check('GetThing', error(413, 'RequestEntityTooLargeException', {})).join(), /body has no message/);
+  });
+});
+
+describe('finding the service model', () => {
+  it('fails saying so when LAMBDA_SERVICE_MODEL names a file that is not there, instead of skipping', () => {
+    const saved = process.env.LAMBDA_SERVICE_MODEL;
+    process.env.LAMBDA_SERVICE_MODEL = '/nonexistent/service-2.json';
+    try {
+      assert.throws(() => findLambdaModel(), /LAMBDA_SERVICE_MODEL=\/nonexistent\/service-2.json does not exist/);
+    } finally {
+      if (saved === undefined) delete process.env.LAMBDA_SERVICE_MODEL;
+      else process.env.LAMBDA_SERVICE_MODEL = saved;
+    }
   });
 });
