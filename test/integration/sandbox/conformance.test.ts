@@ -57,6 +57,7 @@ const STEPS: Entry[] = [
   { op: 'ListLayerVersions', title: 'an unknown runtime filter', request: json('GET', `/2018-10-31/layers/${LAYER}/versions`, undefined, { CompatibleRuntime: 'cobol85' }), status: 400, code: 'ValidationException' },
   { op: 'GetLayerVersion', title: 'gets', request: json('GET', layerVersion(1)), status: 200 },
   { op: 'GetLayerVersion', title: 'an unknown version', request: json('GET', layerVersion(99)), status: 404, code: 'ResourceNotFoundException' },
+  { op: 'GetLayerVersion', title: 'version 0', request: json('GET', layerVersion(0)), status: 400, code: 'InvalidParameterValueException' },
   { op: 'GetLayerVersionByArn', title: 'gets', request: json('GET', '/2018-10-31/layers', undefined, { find: 'LayerVersion', Arn: LAYER_V1 }), status: 200 },
   { op: 'GetLayerVersionByArn', title: 'an unknown version', request: json('GET', '/2018-10-31/layers', undefined, { find: 'LayerVersion', Arn: `${LAYER_V1.slice(0, -1)}99` }), status: 404, code: 'ResourceNotFoundException' },
   { op: 'AddLayerVersionPermission', title: 'grants', request: json('POST', layerVersion(1, '/policy'), { StatementId: 'everyone', Action: 'lambda:GetLayerVersion', Principal: '*' }), status: 201 },
