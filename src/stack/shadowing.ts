@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import type { SourceKind, StackModule, ZipContents } from './packages';
-import { runtimePackages } from './runtimePackages';
+import { runtimePackages, runtimePackagesPath } from './runtimePackages';
 
 /** The function's code or one attached layer version, with what its zip holds. */
 export interface StackSource {
@@ -65,7 +65,8 @@ export function resolveModules(runtime: string | undefined, sources: readonly St
     }
   }
   for (const p of runtimePackages(runtime)) {
-    for (const module of p.modules) candidates.push({ ecosystem: 'python', module, source: RUNTIME_SOURCE, path: '/var/runtime', version: p.version, rank: 900 });
+    const path = runtimePackagesPath(p.ecosystem);
+    for (const module of p.modules) candidates.push({ ecosystem: p.ecosystem, module, source: RUNTIME_SOURCE, path, version: p.version, rank: 900 });
   }
 
   const byModule = new Map<string, Candidate[]>();
