@@ -1,11 +1,9 @@
 import * as l10n from '@vscode/l10n';
 import { CONNECTION_FLAGS, runHeadless } from '../ops/session';
 import { zipCacheDir } from '../stack/cacheDir';
-import { compareOperands, parseOperand, type Comparison } from '../stack/compare';
-import type { PackageChange } from '../stack/diff';
+import { compareOperands, comparisonText, parseOperand, type Comparison } from '../stack/compare';
 import { ZipCache } from '../stack/zipCache';
 import { errorMessage } from '../util/errors';
-import { formatBytes } from '../util/format';
 import { parseCommandLine, usageError } from './args';
 
 export const USAGE = 'usage: diff LAYER_VERSION_ARN_OR_ZIP LAYER_VERSION_ARN_OR_ZIP [--json] [--endpoint URL] [--region R] [--profile P]';
@@ -17,7 +15,7 @@ export async function run(argv: string[]): Promise<number> {
   const [a, b, ...extra] = args.positionals;
   if (!a || !b || extra.length > 0) return usageError(USAGE);
   const print = (c: Comparison) => {
-    process.stdout.write(args.values.json ? `${JSON.stringify(c, null, 2)}\n` : textDiff(c));
+    process.stdout.write(args.values.json ? `${JSON.stringify(c, null, 2)}\n` : comparisonText(c));
   };
   let operands;
   try {
@@ -37,21 +35,4 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
   return runHeadless(args.values, async ({ gateway }, signal) => print(await compareOperands(operands[0], operands[1], () => gateway, { cache, signal })));
-}
-
-const MARK: Record<PackageChange['kind'], string> = { added: '+', removed: '-', upgraded: '↑', downgraded: '↓', changed: '~', unchanged: ' ' };
-
-function textDiff(c: Comparison): string {
-  const delta = (n: number) => `${n >= 0 ? '+' : '-'}${formatBytes(Math.abs(n))}`;
-  const lines = [
-    `${c.before} → ${c.after}`,
-    l10n.t('Unzipped: {0} → {1} ({2})', formatBytes(c.unzippedBefore), formatBytes(c.unzippedAfter), delta(c.unzippedAfter - c.unzippedBefore)),
-  ];
-  const changed = c.changes.filter((x) => x.kind !== 'unchanged');
-  if (changed.length === 0) lines.push(l10n.t('No package changed.'));
-  for (const x of changed) {
-    const versions = x.before && x.after ? `${x.before.version} → ${x.after.version}` : (x.after ?? x.before)!.version;
-    lines.push(`  ${MARK[x.kind]} ${x.name} ${versions} (${delta(x.sizeDelta)})`);
-  }
-  return `${lines.join('\n')}\n`;
 }

@@ -1,8 +1,13 @@
 import * as l10n from '@vscode/l10n';
-import { invokeSmokeTest, planRollout, runRollout, type RolloutRow } from '../fleet/rollout';
+import { invokeSmokeTest, planRollout, runRollout, type RolloutItem, type RolloutRow } from '../fleet/rollout';
+import type { Fleet } from '../fleet/scope';
 import { rolloutLine, rolloutTable } from '../fleet/table';
 import { CONNECTION_FLAGS, runHeadlessFleet } from '../ops/session';
 import { tryParseJson } from '../invoke/result';
+import { zipCacheDir } from '../stack/cacheDir';
+import { compareVersionChange, comparisonText, distinctVersionChanges } from '../stack/compare';
+import { ZipCache } from '../stack/zipCache';
+import { errorMessage, isCancellation } from '../util/errors';
 import { writeFileAtomic } from '../util/fsAtomic';
 import { consoleLog } from '../util/log';
 import { parseCommandLine, regionsFlag, reportTargetFailure, usageError } from './args';
@@ -12,7 +17,8 @@ export const USAGE =
   '               [--dry-run] [--output FILE.json|FILE.csv] [--endpoint URL] [--profile P]\n' +
   'Moves every function on an older version of the layer to its region\'s newest, canaries first (default 1),\n' +
   'one line per function: "<region> <function> <from> -> <to> updated|rolled-back|unchanged|failed"\n' +
-  '("planned" with --dry-run). A failing canary puts the canaries back and stops; exit 1 if anything failed.';
+  '("planned" with --dry-run, followed on stderr by what each version change brings, as `diff` prints it).\n' +
+  'A failing canary puts the canaries back and stops; exit 1 if anything failed.';
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseCommandLine(
@@ -46,6 +52,7 @@ export async function run(argv: string[]): Promise<number> {
     if (values['dry-run']) {
       for (const item of plan.items) process.stdout.write(`${rolloutLine(item, 'planned')}\n`);
       if (plan.items.length === 0) process.stderr.write(`${l10n.t('Every function using {0} is on its region\'s newest version.', layer)}\n`);
+      await printVersionChanges(fleet, plan.items, signal);
       return plan.errors.length ? 1 : 0;
     }
     const rows = await runRollout(fleet, plan, {
@@ -63,6 +70,22 @@ export async function run(argv: string[]): Promise<number> {
     if (signal.aborted) return 130;
     return plan.errors.length || rows.some((r) => r.result === 'failed' || r.result === 'rolled-back') ? 1 : 0;
   });
+}
+
+/** What each planned version change brings, once per target and change (the zips are read through the shared cache). */
+async function printVersionChanges(fleet: Fleet, items: readonly RolloutItem[], signal: AbortSignal): Promise<void> {
+  const cache = new ZipCache(zipCacheDir());
+  for (const target of fleet.targets) {
+    for (const change of distinctVersionChanges(items.filter((i) => i.target === target.key))) {
+      try {
+        const comparison = await target.run(() => compareVersionChange(change, () => target.session.gateway, { cache, signal }));
+        process.stderr.write(`\n${comparisonText(comparison)}`);
+      } catch (e) {
+        if (isCancellation(e)) throw e;
+        consoleLog.warn(l10n.t('Cannot compare {0} with {1}: {2}', change.from, change.to, errorMessage(e)));
+      }
+    }
+  }
 }
 
 /** `--canary 3` (how many) or `--canary fn-a,eu-west-1/fn-b` (which); undefined when malformed. */

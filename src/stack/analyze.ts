@@ -41,7 +41,7 @@ export async function analyzeFunction(gateway: LambdaGateway, functionName: stri
     throw new UserError(l10n.t('{0} is a container image function: it has no zip code and no layers to analyse.', functionName));
   }
   if (!config.CodeSha256) throw new UserError(l10n.t('Lambda did not report the code of {0} (no CodeSha256).', functionName));
-  const code = await readSource(options.cache, 'function', 'function', config.CodeSha256, fn.Code?.Location, options.signal);
+  const code = await readFunctionCode(options.cache, config.CodeSha256, fn.Code?.Location, options.signal);
   const layers: ReadSource[] = [];
   for (const layer of config.Layers ?? []) {
     throwIfAborted(options.signal);
@@ -64,6 +64,11 @@ export async function readLayerVersion(gateway: LambdaGateway, arn: string, opti
   const v = await gateway.getLayerVersionByArn(arn);
   if (!v.Content?.CodeSha256) throw new UserError(l10n.t('Lambda did not report the content of {0} (no CodeSha256).', arn));
   return readSource(options.cache, 'layer', arn, v.Content.CodeSha256, v.Content.Location, options.signal);
+}
+
+/** The function's code zip (by its CodeSha256 and GetFunction's download location). */
+export function readFunctionCode(cache: ZipCache, codeSha256: string, location: string | undefined, signal?: AbortSignal): Promise<ReadSource> {
+  return readSource(cache, 'function', 'function', codeSha256, location, signal);
 }
 
 async function readSource(

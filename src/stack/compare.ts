@@ -4,7 +4,8 @@ import { parseLayerArn } from '../aws/arn';
 import type { LambdaGateway } from '../aws/types';
 import { UserError } from '../util/errors';
 import { readLayerVersion, type StackOptions } from './analyze';
-import { diffContents, type ContentsDiff } from './diff';
+import { formatBytes } from '../util/format';
+import { diffContents, type ContentsDiff, type PackageChange } from './diff';
 import { zipContents, type ZipContents } from './packages';
 import { readZipIndex } from './zipIndex';
 
@@ -50,4 +51,42 @@ export async function compareOperands(
 
 function labelOf(o: CompareOperand): string {
   return o.kind === 'arn' ? o.arn : o.path;
+}
+
+/** A layer moving from one version to another on some function (attach in place of another version, update, rollout). */
+export interface VersionChange {
+  from: string;
+  to: string;
+}
+
+/** The distinct real version changes among planned moves: a first attach (no `from`) or a no-op has nothing to compare. */
+export function distinctVersionChanges(moves: readonly { from?: string; to: string }[]): VersionChange[] {
+  const seen = new Map<string, VersionChange>();
+  for (const { from, to } of moves) {
+    if (from && from !== to && !seen.has(`${from} ${to}`)) seen.set(`${from} ${to}`, { from, to });
+  }
+  return [...seen.values()];
+}
+
+/** What a version change brings: the two published versions compared (each zip downloaded once into the cache). */
+export function compareVersionChange(change: VersionChange, gateway: () => LambdaGateway, options: StackOptions): Promise<Comparison> {
+  return compareOperands({ kind: 'arn', arn: change.from }, { kind: 'arn', arn: change.to }, gateway, options);
+}
+
+const MARK: Record<PackageChange['kind'], string> = { added: '+', removed: '-', upgraded: '↑', downgraded: '↓', changed: '~', unchanged: ' ' };
+
+/** A comparison as text: the two sides, the unzipped size change, then one line per changed package. */
+export function comparisonText(c: Comparison): string {
+  const delta = (n: number) => `${n >= 0 ? '+' : '-'}${formatBytes(Math.abs(n))}`;
+  const lines = [
+    `${c.before} → ${c.after}`,
+    l10n.t('Unzipped: {0} → {1} ({2})', formatBytes(c.unzippedBefore), formatBytes(c.unzippedAfter), delta(c.unzippedAfter - c.unzippedBefore)),
+  ];
+  const changed = c.changes.filter((x) => x.kind !== 'unchanged');
+  if (changed.length === 0) lines.push(l10n.t('No package changed.'));
+  for (const x of changed) {
+    const versions = x.before && x.after ? `${x.before.version} → ${x.after.version}` : (x.after ?? x.before)!.version;
+    lines.push(`  ${MARK[x.kind]} ${x.name} ${versions} (${delta(x.sizeDelta)})`);
+  }
+  return `${lines.join('\n')}\n`;
 }

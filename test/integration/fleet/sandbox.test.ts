@@ -11,7 +11,7 @@ import { publishToFleet } from '../../../src/fleet/publish';
 import { planRollout, runRollout } from '../../../src/fleet/rollout';
 import { openSession } from '../../../src/ops/session';
 import { sdkError } from '../../unit/ops/fakeGateway';
-import { runCli as cli } from '../../helpers/cli';
+import { cliEnv, runCli as cli } from '../../helpers/cli';
 import { REGIONS, lines } from './lines';
 
 let sandbox: TestSandbox;
@@ -93,9 +93,14 @@ test('rollout from the command line: a failing canary is put back and nothing el
   }
   const endpoint = ['--regions', REGIONS.join(','), '--endpoint', sandbox.url];
 
-  const dry = await cli(['rollout', layer, ...endpoint, '--dry-run']);
+  const dry = await cli(['rollout', layer, ...endpoint, '--dry-run'], cliEnv({ XDG_CACHE_HOME: join(dir, 'cache') }));
   assert.equal(dry.code, 0, dry.stderr);
   assert.deepEqual(lines(dry.stdout), REGIONS.flatMap((r) => ['fn-a', 'fn-b'].map((f) => `${r} ${f} ${arn(r, layer, 1)} -> ${arn(r, layer, 2)} planned`)).sort());
+  for (const r of REGIONS) {
+    const shown = dry.stderr.split(`${arn(r, layer, 1)} → ${arn(r, layer, 2)}\n`);
+    assert.equal(shown.length, 2, `the change in ${r} is compared once, before anything moves:\n${dry.stderr}`);
+    assert.match(shown[1], /^Unzipped: .* → .* \(\+\d+ B\)\nNo package changed\./);
+  }
 
   const report = join(dir, 'rollout.csv');
   const bad = await cli(['rollout', layer, ...endpoint, '--canary', 'eu-west-1/fn-b', '--smoke-payload', '{}', '--output', report]);
