@@ -1,12 +1,13 @@
 import * as l10n from '@vscode/l10n';
 import type { LambdaGateway } from '../aws/types';
-import { functionWarnings } from '../ops/attach';
-import type { LayerCompatibility } from '../ops/compatibility';
+import { compatibilityWarnings, type LayerCompatibility } from '../ops/compatibility';
 import { attachLayer } from '../ops/layerList';
 import { mutateFunctionLayers } from '../ops/mutateLayers';
 import { CONNECTION_FLAGS, runHeadless } from '../ops/session';
 import { zipCacheDir } from '../stack/cacheDir';
+import { attachChange, checkStackSize } from '../stack/stackGuard';
 import { ZipCache } from '../stack/zipCache';
+import { isCancellation } from '../util/errors';
 import { consoleLog } from '../util/log';
 import { parseCommandLine, usageError } from './args';
 import { CANCELLED_UNCHANGED, printLayerList } from './layerList';
@@ -15,7 +16,8 @@ export const USAGE = 'usage: attach FUNCTION LAYER_VERSION_ARN [LAYER_VERSION_AR
 
 /**
  * `attach FUNCTION ARN...`: attaches the versions in one update (each replaces another version of its
- * layer in place), prints the resulting layer list, and warns on stderr about runtime/architecture mismatches.
+ * layer in place), prints the resulting layer list, and warns on stderr about runtime/architecture mismatches
+ * and, before attaching, about a stack near or past Lambda's unzipped size limit.
  */
 export async function run(argv: string[]): Promise<number> {
   const args = parseCommandLine(argv, CONNECTION_FLAGS, USAGE);
@@ -23,16 +25,25 @@ export async function run(argv: string[]): Promise<number> {
   const [fn, ...arns] = args.positionals;
   if (!fn || arns.length === 0) return usageError(USAGE);
   return runHeadless(args.values, async ({ gateway }, signal) => {
+    await warnAboutSize(gateway, fn, arns, signal);
     const result = await mutateFunctionLayers(gateway, fn, (current) => arns.reduce(attachLayer, [...current]), { signal, log: consoleLog });
     if (result.kind === 'unchanged') process.stderr.write(`${l10n.t('{0} already uses these layer versions.', fn)}\n`);
-    // Sizes of zips an `analyze` read make the unzipped total exact.
-    const knownSizes = await new ZipCache(zipCacheDir()).knownSizes();
     for (const arn of arns) {
-      const layer = await describe(gateway, arn);
-      for (const w of functionWarnings(layer, result.configuration, knownSizes)) consoleLog.warn(w);
+      for (const w of compatibilityWarnings(await describe(gateway, arn), result.configuration)) consoleLog.warn(w);
     }
     printLayerList(fn, result);
   }, CANCELLED_UNCHANGED());
+}
+
+/** The shared size check (exact, from the zips) of the function with these versions attached, before attaching. */
+async function warnAboutSize(gateway: LambdaGateway, fn: string, arns: readonly string[], signal: AbortSignal): Promise<void> {
+  const change = attachChange(fn, arns.map((arn) => ({ arn })));
+  const check = await checkStackSize(gateway, change, { cache: new ZipCache(zipCacheDir()), signal, log: consoleLog }).catch((e: unknown) => {
+    // A missing function or a malformed ARN: the attach itself says so, in its own words.
+    if (isCancellation(e)) throw e;
+    return undefined;
+  });
+  if (check?.message) consoleLog.warn(check.message);
 }
 
 /** The version's declared runtimes/architectures for warnings; none when the endpoint cannot tell. */

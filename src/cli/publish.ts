@@ -2,13 +2,18 @@ import * as l10n from '@vscode/l10n';
 import { publishLayer, type PublishProgress, type PublishRequest } from '../ops/publish';
 import { CONNECTION_FLAGS, runHeadless, runHeadlessFleet } from '../ops/session';
 import { publishToFleet } from '../fleet/publish';
+import { zipCacheDir } from '../stack/cacheDir';
+import { checkStackSize, publishChange } from '../stack/stackGuard';
+import { ZipCache } from '../stack/zipCache';
 import { formatBytes } from '../util/format';
 import { consoleLog } from '../util/log';
 import { parseCommandLine, regionsFlag, reportTargetFailure, usageError } from './args';
 
 export const USAGE =
   'usage: publish ZIP --name NAME [--description D] [--license L] [--runtime R]... [--architecture A]...\n' +
-  '               [--s3-bucket BUCKET] [--force] [--endpoint URL] [--region R | --regions R1,R2,...] [--profile P]\n' +
+  '               [--s3-bucket BUCKET] [--force] [--function F]... [--endpoint URL] [--region R | --regions R1,R2,...] [--profile P]\n' +
+  'With --function: before publishing, warns when F with this zip in place of its version of the layer would be\n' +
+  'near or past Lambda\'s unzipped size limit (262,144,000 bytes for code and layers).\n' +
   'With --regions: one line per region, "<region> <LayerVersionArn> published|unchanged" (or "<region> - failed"),\n' +
   'exit 1 if any region failed; running it again publishes only where it failed.';
 
@@ -29,12 +34,14 @@ export async function run(argv: string[]): Promise<number> {
       's3-bucket': { type: 'string' },
       force: { type: 'boolean' },
       regions: { type: 'string' },
+      function: { type: 'string', multiple: true },
     },
     USAGE,
   );
   if (!args) return 2;
   const { values, positionals } = args;
-  if (positionals.length !== 1 || !values.name || (values.regions !== undefined && values.region !== undefined)) return usageError(USAGE);
+  const functions = values.function ?? [];
+  if (positionals.length !== 1 || !values.name || (values.regions !== undefined && (values.region !== undefined || functions.length > 0))) return usageError(USAGE);
   const request: PublishRequest = {
     zipPath: positionals[0],
     name: values.name,
@@ -62,6 +69,10 @@ export async function run(argv: string[]): Promise<number> {
     });
   }
   return runHeadless(values, async ({ gateway, s3 }, signal) => {
+    for (const fn of functions) {
+      const check = await checkStackSize(gateway, publishChange(fn, request.name, request.zipPath), { cache: new ZipCache(zipCacheDir()), signal, log: consoleLog });
+      if (check.message) consoleLog.warn(l10n.t('{0}: {1}', fn, check.message));
+    }
     const result = await publishLayer(gateway, request, { s3, signal, log: consoleLog, onProgress: progressPrinter() });
     if (result.kind === 'unchanged') {
       process.stderr.write(`${l10n.t('Version {0} already holds this zip and metadata; nothing published (use --force to publish anyway).', result.existing.Version ?? '?')}\n`);

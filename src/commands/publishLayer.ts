@@ -12,6 +12,9 @@ import { LAYERS_VIEW } from '../views/explorerViews';
 import { loadBuiltZip, pickBuiltZip, zipFromArgument } from './builtZips';
 import { callWithErrorHandling } from './commandWrapper';
 import { askPublishInputs, askS3Bucket, type PublishInputs } from './publishInputs';
+import { publishChange } from '../stack/stackGuard';
+import { bulletList, confirmModal } from './layers/confirm';
+import { checkStacks, logWarnings, stackWarnings } from './stack/checkStacks';
 
 /** Arguments for automation and tests; whatever is left out is asked for. */
 export interface PublishCommandOptions extends Partial<PublishInputs> {
@@ -20,6 +23,8 @@ export interface PublishCommandOptions extends Partial<PublishInputs> {
   s3Bucket?: string;
   /** When the newest version already holds this zip and metadata. Undefined: ask. */
   ifUnchanged?: 'useExisting' | 'publishAnyway';
+  /** Functions the new version is for, size-checked before publishing; default those using the layer now. */
+  functions?: string[];
 }
 
 export interface PublishCommandResult {
@@ -45,6 +50,8 @@ export async function publishLayerCommand(services: Services, arg?: unknown): Pr
   const zipUri = vscode.Uri.file(zipPath);
   const s3Bucket =
     size > DIRECT_UPLOAD_LIMIT ? (options.s3Bucket ?? s3BucketSetting(zipUri) ?? (await askS3Bucket(services, title, formatBytes(size)))) : undefined;
+
+  await checkBeforePublish(services, inputs.name, zipPath, options);
 
   const publish = (force: boolean) =>
     withCancellableProgress(vscode.l10n.t('Publishing layer {0}', inputs.name), (report, signal) =>
@@ -83,6 +90,27 @@ export async function publishLayerCommand(services: Services, arg?: unknown): Pr
   await showInLayersView(services, outcome);
   void showOutcome(services, outcome);
   return outcome;
+}
+
+/**
+ * The shared size check of each target function with this zip in place of its version of the layer; a stack
+ * past 90 % of the limit asks first (given `functions`, automation: the warnings go to the log).
+ */
+async function checkBeforePublish(services: Services, layerName: string, zipPath: string, options: PublishCommandOptions): Promise<void> {
+  const targets = options.functions ?? usersOfLayer(services, layerName);
+  if (targets.length === 0) return;
+  const checks = await checkStacks(services, targets.map((fn) => publishChange(fn, layerName, zipPath)));
+  if (options.functions) return logWarnings(services, checks);
+  const warnings = stackWarnings(checks);
+  if (warnings.length === 0) return;
+  await confirmModal(vscode.l10n.t('Publish {0} anyway?', layerName), bulletList(warnings), vscode.l10n.t('Publish'));
+}
+
+/** Functions of the explorer that use a version of this layer of the account (they are what a new version is for). */
+function usersOfLayer(services: Services, layerName: string): string[] {
+  const layerArn = services.explorer.model?.getLayer(layerName)?.arn;
+  const functions = services.explorer.model?.functions ?? [];
+  return layerArn ? functions.filter((fn) => fn.layers.some((l) => l.layerArn === layerArn)).map((fn) => fn.name) : [];
 }
 
 function isOptions(arg: unknown): arg is PublishCommandOptions {

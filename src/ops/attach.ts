@@ -43,12 +43,18 @@ export async function attachToFunctions(
 
 /** Mismatch and size warnings for a function that uses (or is about to use) `layer`. */
 export function functionWarnings(layer: LayerCompatibility, fn: FunctionConfiguration, knownSizes?: KnownSizes): string[] {
-  const warnings = compatibilityWarnings(layer, fn);
-  const size = estimateUnzippedSize(
+  const size = quickSizeWarning(fn, knownSizes);
+  return [...compatibilityWarnings(layer, fn), ...(size ? [size] : [])];
+}
+
+/**
+ * The size warning from what is at hand (known unzipped sizes, else zipped ones: a lower bound), for lists
+ * that must not wait; the exact check before a change is src/stack/stackGuard.ts.
+ */
+export function quickSizeWarning(fn: FunctionConfiguration, knownSizes?: KnownSizes): string | undefined {
+  return estimateUnzippedSize(
     { codeSize: fn.CodeSize, codeSha256: fn.CodeSha256 },
     (fn.Layers ?? []).map((l) => ({ arn: l.Arn, codeSize: l.CodeSize })),
     knownSizes,
-  );
-  if (size.message) warnings.push(size.message);
-  return warnings;
+  ).message;
 }

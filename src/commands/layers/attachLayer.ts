@@ -7,7 +7,11 @@ import { sharedZipCache } from '../stack/sharedZipCache';
 import type { Services } from '../../services';
 import { withCancellableProgress } from '../cancellableProgress';
 import { buildOfPublished } from '../publishedBuild';
-import { bulletList, confirmModal } from './confirm';
+import { attachChange } from '../../stack/stackGuard';
+import { distinctVersionChanges } from '../../stack/compare';
+import { checkStacks, logWarnings } from '../stack/checkStacks';
+import { confirmChange } from '../stack/confirmChange';
+import { bulletList } from './confirm';
 import { pickFunctionsForLayer, type AttachPreview } from './functionPicker';
 import { resolveLayerVersion, type LayerVersionTarget } from './layerVersionTarget';
 import { perFunctionProgress, refreshFunctions, reportOutcomes } from './outcomes';
@@ -25,6 +29,9 @@ export async function attachLayer(services: Services, arg?: unknown, options?: A
   const layer = await resolveLayerVersion(services, arg, vscode.l10n.t('Attach Layer Version'));
   const knownSizes = await sizesFromWorkspace(layer);
   const targets = options?.functions ?? (await pickAndConfirm(services, layer, knownSizes));
+  if (options?.functions) logWarnings(services, await checkStacks(services, targets.map((name) => attachChange(name, [{ arn: layer.arn, codeSize: layer.codeSize }]))));
+  // The check read every zip of the targets' stacks: the outcomes' size warnings are exact too.
+  const sizes = mergeKnownSizes(knownSizes, await sharedZipCache().knownSizes());
   const live = services.connection.require();
   const label = `${layer.name}:${layer.version}`;
   let outcomes: FunctionOutcome[];
@@ -34,7 +41,7 @@ export async function attachLayer(services: Services, arg?: unknown, options?: A
         live.lambda,
         { arn: layer.arn, compatibleRuntimes: layer.runtimes, compatibleArchitectures: layer.architectures },
         targets,
-        { signal, log: services.log, knownSizes, onProgress: perFunctionProgress(report) },
+        { signal, log: services.log, knownSizes: sizes, onProgress: perFunctionProgress(report) },
       ),
     );
   } finally {
@@ -53,17 +60,32 @@ export async function attachLayer(services: Services, arg?: unknown, options?: A
 /** The functions picked and confirmed in a modal that repeats each function's warnings. */
 async function pickAndConfirm(services: Services, layer: LayerVersionTarget, knownSizes: KnownSizes | undefined): Promise<string[]> {
   const picked = await pickFunctionsForLayer(services, layer, knownSizes);
-  await confirmAttach(layer, picked);
+  await confirmAttach(services, layer, await withExactSizes(services, layer, picked));
   return picked.map((p) => p.functionName);
 }
 
-async function confirmAttach(layer: LayerVersionTarget, picked: readonly AttachPreview[]): Promise<void> {
+/** The picked previews with the quick size estimate replaced by the shared exact check (src/stack/stackGuard.ts). */
+async function withExactSizes(services: Services, layer: LayerVersionTarget, picked: readonly AttachPreview[]): Promise<AttachPreview[]> {
+  const checks = await checkStacks(services, picked.map((p) => attachChange(p.functionName, [{ arn: layer.arn, codeSize: layer.codeSize }])));
+  return picked.map((p, i) => {
+    const exact = checks[i].message;
+    return { ...p, warnings: [...p.warnings.filter((w) => w !== p.sizeWarning), ...(exact ? [exact] : [])], sizeWarning: exact };
+  });
+}
+
+async function confirmAttach(services: Services, layer: LayerVersionTarget, picked: readonly AttachPreview[]): Promise<void> {
   const label = `${layer.name}:${layer.version}`;
   const lines = picked.map((p) => [`${p.functionName}${p.note ? ` (${p.note})` : ''}`, ...p.warnings.map((w) => `   ⚠ ${w}`)].join('\n'));
   const warned = picked.some((p) => p.warnings.length > 0);
   const message =
     picked.length === 1 ? vscode.l10n.t('Attach {0} to {1}?', label, picked[0].functionName) : vscode.l10n.t('Attach {0} to {1} functions?', label, picked.length);
-  await confirmModal(message, bulletList(lines), vscode.l10n.t('Attach'), warned ? 'warning' : 'info');
+  await confirmChange(services, {
+    message,
+    detail: bulletList(lines),
+    action: vscode.l10n.t('Attach'),
+    severity: warned ? 'warning' : 'info',
+    changes: distinctVersionChanges(picked.map((p) => ({ from: p.replaces, to: layer.arn }))),
+  });
 }
 
 /** Exact unzipped sizes: of the layer when the workspace holds the build it was published from, and of every zip an analysis read. */

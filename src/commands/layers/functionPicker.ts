@@ -1,7 +1,8 @@
 import type { Architecture, Runtime } from '@aws-sdk/client-lambda';
 import * as vscode from 'vscode';
 import type { FunctionNode } from '../../model/nodes';
-import { functionWarnings } from '../../ops/attach';
+import { quickSizeWarning } from '../../ops/attach';
+import { compatibilityWarnings } from '../../ops/compatibility';
 import { MAX_LAYERS } from '../../ops/layerList';
 import type { KnownSizes } from '../../ops/sizeGuard';
 import { isProbeFunction } from '../../invoke/probe';
@@ -16,6 +17,10 @@ export interface AttachPreview {
   note?: string;
   /** Runtime or architecture mismatch, size near the quota, too many layers: shown, never hidden. */
   warnings: string[];
+  /** The quick size estimate's warning (also in `warnings`), replaced by the exact check before confirming. */
+  sizeWarning?: string;
+  /** The version of the same layer this one replaces. */
+  replaces?: string;
 }
 
 export function attachPreview(fn: FunctionNode, layer: LayerVersionTarget, knownSizes?: KnownSizes): AttachPreview {
@@ -25,19 +30,16 @@ export function attachPreview(fn: FunctionNode, layer: LayerVersionTarget, known
   const after = same ? fn.layers.map((l) => (l === same ? added : l)) : [...fn.layers, added];
   const warnings: string[] = [];
   if (after.length > MAX_LAYERS) warnings.push(vscode.l10n.t('{0} already has {1} layers, the most a function can use.', fn.name, MAX_LAYERS));
-  warnings.push(
-    ...functionWarnings(
-      { arn: layer.arn, compatibleRuntimes: layer.runtimes, compatibleArchitectures: layer.architectures },
-      {
-        FunctionName: fn.name,
-        Runtime: fn.runtime as Runtime | undefined,
-        Architectures: [fn.architecture as Architecture],
-        Layers: after.map((l) => ({ Arn: l.arn, CodeSize: l.codeSize })),
-      },
-      knownSizes,
-    ),
-  );
-  return { functionName: fn.name, note, warnings };
+  const config = {
+    FunctionName: fn.name,
+    Runtime: fn.runtime as Runtime | undefined,
+    Architectures: [fn.architecture as Architecture],
+    Layers: after.map((l) => ({ Arn: l.arn, CodeSize: l.codeSize })),
+  };
+  warnings.push(...compatibilityWarnings({ arn: layer.arn, compatibleRuntimes: layer.runtimes, compatibleArchitectures: layer.architectures }, config));
+  const sizeWarning = quickSizeWarning(config, knownSizes);
+  if (sizeWarning) warnings.push(sizeWarning);
+  return { functionName: fn.name, note, warnings, sizeWarning, replaces: same && same.arn !== layer.arn ? same.arn : undefined };
 }
 
 /** Functions a layer can go on: zip-packaged ones (container images take no layers), not our probe functions. */

@@ -6,6 +6,11 @@ import { CancelledError } from '../../util/errors';
 import { LayerItem } from '../../views/items/layerItem';
 import { withCancellableProgress } from '../cancellableProgress';
 import { pickLive } from '../livePick';
+import { distinctVersionChanges } from '../../stack/compare';
+import { replaceChange } from '../../stack/stackGuard';
+import { checkStacks, logWarnings, stackWarnings } from '../stack/checkStacks';
+import { confirmChange } from '../stack/confirmChange';
+import { bulletList } from './confirm';
 import { shortLayerName } from './layerVersionTarget';
 import { perFunctionProgress, refreshFunctions, reportOutcomes } from './outcomes';
 
@@ -26,6 +31,7 @@ export async function updateAllFunctions(services: Services, node?: unknown, opt
     return [];
   }
   const items = options?.confirmed ? preview.items : await confirmItems(preview);
+  await checkBeforeUpdate(services, preview.to, items, options?.confirmed === true);
   let outcomes: FunctionOutcome[];
   try {
     outcomes = await withCancellableProgress(vscode.l10n.t('Updating functions to {0}', to), (report, signal) => {
@@ -43,6 +49,25 @@ export async function updateAllFunctions(services: Services, node?: unknown, opt
       : vscode.l10n.t('Updated {0} of {1} functions to {2}.', ok, total, to),
   );
   return outcomes;
+}
+
+/**
+ * The shared size check of every function's stack after its move, then (unless confirmed up front, when the
+ * warnings go to the log) a last question that offers to compare the versions first.
+ */
+async function checkBeforeUpdate(services: Services, toArn: string, items: readonly BulkUpdateItem[], confirmed: boolean): Promise<void> {
+  const checks = await checkStacks(services, items.map((i) => replaceChange(i.function, i.from, i.to)));
+  if (confirmed) return logWarnings(services, checks);
+  const to = shortLayerName(toArn);
+  const warnings = stackWarnings(checks);
+  const lines = items.map((i) => `${i.function}: ${shortLayerName(i.from)} → ${to}`);
+  await confirmChange(services, {
+    message: items.length === 1 ? vscode.l10n.t('Update {0} to {1}?', items[0].function, to) : vscode.l10n.t('Update {0} functions to {1}?', items.length, to),
+    detail: bulletList([...warnings.map((w) => `⚠ ${w}`), ...lines]),
+    action: vscode.l10n.t('Update'),
+    severity: warnings.length > 0 ? 'warning' : 'info',
+    changes: distinctVersionChanges(items),
+  });
 }
 
 /** The preview as a list with every function selected; unselecting one leaves it as it is. */

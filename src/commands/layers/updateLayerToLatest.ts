@@ -5,7 +5,11 @@ import { updateToVersion } from '../../ops/layerList';
 import type { MutateResult } from '../../ops/mutateLayers';
 import type { Services } from '../../services';
 import { UserError } from '../../util/errors';
+import { replaceChange } from '../../stack/stackGuard';
+import { checkStacks } from '../stack/checkStacks';
+import { confirmChange } from '../stack/confirmChange';
 import { changeFunctionLayers, requireFunctionLayer } from './functionLayerNode';
+import { shortLayerName } from './layerVersionTarget';
 
 /** On an outdated layer row: points the function at the account's newest version of that layer, in place. */
 export async function updateLayerToLatest(services: Services, node?: unknown): Promise<MutateResult> {
@@ -19,6 +23,7 @@ export async function updateLayerToLatest(services: Services, node?: unknown): P
   }
   const target = `${ref.layerArn}:${latest}`;
   const short = `${item.layerName}:${latest}`;
+  await checkBeforeUpdate(services, item.functionName, item.arn, target);
   const result = await changeFunctionLayers(services, item.functionName, vscode.l10n.t('Updating {0} to {1}', item.functionName, short), (current) =>
     updateToVersion(current, target),
   );
@@ -32,4 +37,17 @@ export async function updateLayerToLatest(services: Services, node?: unknown): P
     else void vscode.window.setStatusBarMessage(vscode.l10n.t('Updated {0} to {1}', item.functionName, short), 5000);
   }
   return result;
+}
+
+/** The shared size check of the function's stack after the move; past 90 % of the limit the user decides. */
+async function checkBeforeUpdate(services: Services, functionName: string, from: string, to: string): Promise<void> {
+  const [check] = await checkStacks(services, [replaceChange(functionName, from, to)]);
+  if (!check.message) return;
+  await confirmChange(services, {
+    message: vscode.l10n.t('Update {0} to {1}?', functionName, shortLayerName(to)),
+    detail: check.message,
+    action: vscode.l10n.t('Update'),
+    severity: 'warning',
+    changes: [{ from, to }],
+  });
 }

@@ -1,0 +1,108 @@
+import { basename } from 'node:path';
+import { isSameLayer, parseLayerArn } from '../aws/arn';
+import type { LambdaGateway } from '../aws/types';
+import { estimateUnzippedSize, type SizeEstimate, type SizedPart } from '../ops/sizeGuard';
+import { isCancellation } from '../util/errors';
+import type { Log } from '../util/log';
+import { readFunctionCode, readLayerVersion } from './analyze';
+import type { ZipCache } from './zipCache';
+import { readZipIndex } from './zipIndex';
+
+/** A layer of the function after the change: a published version, or a built zip about to be published. */
+export type PlannedLayer = { arn: string; codeSize?: number } | { zipPath: string; label: string };
+
+export interface StackChange {
+  functionName: string;
+  /** The function's layer list after the change, from its current one (ARNs in Lambda's order). */
+  layersAfter: (current: readonly string[]) => PlannedLayer[];
+}
+
+export interface GuardOptions {
+  cache: ZipCache;
+  signal?: AbortSignal;
+  log?: Log;
+}
+
+export interface StackCheck extends SizeEstimate {
+  functionName: string;
+}
+
+/**
+ * The one check run before attach, update and publish when the target function is known: the function's code
+ * plus its layers after the change, unzipped, against Lambda's 262,144,000 bytes ('warn' past 90 %, 'over' past
+ * the limit: Lambda refuses the update). Sizes are exact, from the zips' central directories (each zip downloaded
+ * once into the cache, by CodeSha256); a part that cannot be read counts with its zipped size and the total is
+ * marked as a lower bound.
+ */
+export async function checkStackSize(gateway: LambdaGateway, change: StackChange, options: GuardOptions): Promise<StackCheck> {
+  const fn = await gateway.getFunction(change.functionName);
+  const config = fn.Configuration ?? {};
+  const current = (config.Layers ?? []).flatMap((l) => (l.Arn ? [l.Arn] : []));
+  const zipped = new Map((config.Layers ?? []).map((l) => [l.Arn, l.CodeSize]));
+  const code = config.CodeSha256
+    ? await exactly(options, `code of ${change.functionName}`, async (signal) => (await readFunctionCode(options.cache, config.CodeSha256!, fn.Code?.Location, signal)).contents.unzippedBytes)
+    : undefined;
+  const layers: (SizedPart & { unzipped?: number })[] = [];
+  for (const layer of change.layersAfter(current)) {
+    if ('zipPath' in layer) {
+      layers.push({ arn: layer.label, unzipped: (await readZipIndex(layer.zipPath, options.signal)).unzippedBytes });
+      continue;
+    }
+    const read = await exactly(options, layer.arn, (signal) => readLayerVersion(gateway, layer.arn, { cache: options.cache, signal }));
+    layers.push({ arn: layer.arn, codeSize: layer.codeSize ?? zipped.get(layer.arn), unzipped: read?.contents.unzippedBytes });
+  }
+  const byArn = new Map(layers.flatMap((l) => (l.arn !== undefined && l.unzipped !== undefined ? [[l.arn, l.unzipped] as const] : [])));
+  const estimate = estimateUnzippedSize(
+    code !== undefined ? { unzippedSize: code } : { codeSize: config.CodeSize },
+    layers.map(({ arn, codeSize }) => ({ arn, codeSize })),
+    { byArn },
+  );
+  return { functionName: change.functionName, ...estimate };
+}
+
+/** The value, or undefined (logged) when the zip cannot be read: no download location, access denied, a broken zip. */
+async function exactly<T>(options: GuardOptions, what: string, read: (signal?: AbortSignal) => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read(options.signal);
+  } catch (e) {
+    if (isCancellation(e)) throw e;
+    options.log?.warn(`Size check: could not read the ${what} (${(e as Error).message}); counting its zipped size.`);
+    return undefined;
+  }
+}
+
+/** Attaching layer versions: each replaces another version of the same layer in place, else comes last. */
+export function attachChange(functionName: string, versions: readonly { arn: string; codeSize?: number }[]): StackChange {
+  return {
+    functionName,
+    layersAfter: (current) => {
+      const next = current.map((a): PlannedLayer => ({ arn: a }));
+      for (const v of versions) {
+        const i = next.findIndex((l) => 'arn' in l && isSameLayer(l.arn, v.arn));
+        if (i >= 0) next[i] = v;
+        else next.push(v);
+      }
+      return next;
+    },
+  };
+}
+
+/** An update from one version to another (bulk update, update to latest). */
+export function replaceChange(functionName: string, from: string, to: string): StackChange {
+  return { functionName, layersAfter: (current) => current.map((a) => ({ arn: a === from ? to : a })) };
+}
+
+/** Publishing a built zip as the next version of `layerName` for a function that uses (or will use) that layer. */
+export function publishChange(functionName: string, layerName: string, zipPath: string): StackChange {
+  const label = `${layerName} (${basename(zipPath)})`;
+  return {
+    functionName,
+    layersAfter: (current) => {
+      const i = current.findIndex((a) => parseLayerArn(a)?.name === layerName);
+      const next = current.map((a): PlannedLayer => ({ arn: a }));
+      if (i >= 0) next[i] = { zipPath, label };
+      else next.push({ zipPath, label });
+      return next;
+    },
+  };
+}
