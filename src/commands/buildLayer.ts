@@ -8,7 +8,8 @@ import type { Services } from '../services';
 import { CancelledError, UserError } from '../util/errors';
 import { formatBytes } from '../util/format';
 import { readBuildSettings } from '../vscode/buildSettings';
-import { updateReportIfOpen } from '../views/reportPanel';
+import { isReportOpen, updateReportIfOpen } from '../views/reportPanel';
+import { showLayerImports } from './showBuildReport';
 import { askChoices, pickRequirementsFile, rememberChoices, rememberedChoices, type BuildChoices } from './buildChoices';
 import { packageCount } from './builtZips';
 import { callWithErrorHandling } from './commandWrapper';
@@ -62,7 +63,10 @@ async function run(services: Services, options: BuildCommandOptions, rebuild: bo
   for (;;) {
     try {
       const result = await buildWithProgress(services, requirements, choices, { force: options.force, allowIncompatible });
-      updateReportIfOpen(result.manifestPath, result.manifest);
+      if (isReportOpen(result.manifestPath)) {
+        updateReportIfOpen(result.manifestPath, result.manifest);
+        void showLayerImports(services, result.manifestPath, result.manifest);
+      }
       return result;
     } catch (e) {
       // Asked once: "Build Anyway" repeats the build keeping the flagged files.

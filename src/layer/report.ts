@@ -17,6 +17,21 @@ export interface ReportLabels {
   warnings: string;
   incompatible: string;
   sources: string;
+  /** "{0}" stands for the local Python's version. */
+  imports?: string;
+  importModule?: string;
+  importTime?: string;
+  importShare?: string;
+  withBytecode?: string;
+  /** "{0}" stands for the percentage. */
+  budgetShare?: string;
+}
+
+/** The layer's own import times, measured locally after the build (see src/stack/layerImports.ts). */
+export interface ReportImports {
+  python: string;
+  /** Heaviest first. */
+  timings: readonly { module: string; ms: number; share: number; msWithBytecode?: number; error?: string }[];
 }
 
 function defaultReportLabels(): ReportLabels {
@@ -32,6 +47,18 @@ function defaultReportLabels(): ReportLabels {
     warnings: l10n.t('Warnings'),
     incompatible: l10n.t('Files that will not load on the target'),
     sources: l10n.t('Package sources'),
+    ...importLabels(),
+  };
+}
+
+function importLabels(): Required<Pick<ReportLabels, 'imports' | 'importModule' | 'importTime' | 'importShare' | 'withBytecode' | 'budgetShare'>> {
+  return {
+    imports: l10n.t('Import time, measured locally (Python {0})'),
+    importModule: l10n.t('Module'),
+    importTime: l10n.t('Import time'),
+    importShare: l10n.t('Share of the total'),
+    withBytecode: l10n.t('With bytecode'),
+    budgetShare: l10n.t('{0}% of the budget'),
   };
 }
 
@@ -41,6 +68,7 @@ export interface ReportOptions {
   labels?: Partial<ReportLabels>;
   /** BCP 47 language of the labels, for the html lang attribute. */
   lang?: string;
+  imports?: ReportImports;
 }
 
 /**
@@ -49,7 +77,7 @@ export interface ReportOptions {
  * and works under a CSP of `default-src 'none'; style-src 'nonce-…'`.
  */
 export function renderReport(manifest: LayerManifest, options: ReportOptions): string {
-  const labels = { ...defaultReportLabels(), ...options.labels };
+  const labels = { ...defaultReportLabels(), ...stripUndefined(options.labels) };
   const e = escapeHtml;
   const nonce = e(options.nonce);
   const packages = [...manifest.packages].sort((a, b) => b.size - a.size || (a.name < b.name ? -1 : 1));
@@ -106,8 +134,9 @@ line.mark { stroke: var(--vscode-foreground, #222); stroke-width: 2; }
 <body>
 <h1>${e(labels.title.replace('{0}', manifest.layerName))}</h1>
 <p class="meta">${e(manifest.runtime)} · ${e(manifest.architecture)} · ${e(manifest.installer)} · sha256 ${e(manifest.sha256.slice(0, 12))}</p>
-<p>${e(labels.total)}: <strong>${e(formatBytes(manifest.unzippedSize))}</strong> / ${e(formatBytes(UNZIPPED_LIMIT))} (${e(labels.limit)}) · ${e(labels.zipped)}: <strong>${e(formatBytes(manifest.zippedSize))}</strong></p>
+<p>${e(labels.total)}: <strong>${e(formatBytes(manifest.unzippedSize))}</strong> / ${e(formatBytes(UNZIPPED_LIMIT))} (${e(labels.limit)}) · <span id="budget-share">${e(labels.budgetShare!.replace('{0}', budgetPercent(share)))}</span> · ${e(labels.zipped)}: <strong>${e(formatBytes(manifest.zippedSize))}</strong></p>
 ${totalBar(share, level)}
+${importsSection(options.imports, labels)}
 ${warnings}
 ${incompatible}
 ${sources}
@@ -133,4 +162,39 @@ function totalBar(share: number, level: string): string {
   const w = Math.max(0, Math.min(1000, Math.round(share * 1000)));
   const mark = Math.round(WARN_RATIO * 1000);
   return `<svg class="total" viewBox="0 0 1000 16" preserveAspectRatio="none" role="img" aria-label="${escapeHtml(`${Math.round(share * 100)}%`)}"><rect class="track" width="1000" height="16"/><rect class="${level}" width="${w}" height="16"/><line class="mark" x1="${mark}" y1="0" x2="${mark}" y2="16"/></svg>`;
+}
+
+function stripUndefined<T extends object>(value: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** One decimal below 10 % (a small layer's share still shows), whole percents above. */
+function budgetPercent(share: number): string {
+  const percent = share * 100;
+  return percent < 10 ? percent.toFixed(1) : String(Math.round(percent));
+}
+
+/** The import-time ranking, heaviest first, each with its share as a bar; nothing until it was measured. */
+function importsSection(imports: ReportImports | undefined, labels: ReportLabels): string {
+  if (!imports || imports.timings.length === 0) return '';
+  const e = escapeHtml;
+  const ms = (v: number) => `${v.toFixed(1)} ms`;
+  const rows = imports.timings
+    .map(
+      (t) => `<tr>
+<td class="name">${e(t.module)}</td>
+<td class="num">${t.error ? e(t.error) : e(ms(t.ms))}</td>
+<td class="num">${e(`${Math.round(t.share * 100)}%`)}</td>
+<td class="num">${t.msWithBytecode !== undefined ? e(ms(t.msWithBytecode)) : ''}</td>
+<td class="bar">${bar(t.share, 'pkg')}</td>
+</tr>`,
+    )
+    .join('\n');
+  return `<h2 id="imports">${e(labels.imports!.replace('{0}', imports.python))}</h2>
+<table id="import-table">
+<thead><tr><th>${e(labels.importModule!)}</th><th class="num">${e(labels.importTime!)}</th><th class="num">${e(labels.importShare!)}</th><th class="num">${e(labels.withBytecode!)}</th><th></th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`;
 }

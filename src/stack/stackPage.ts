@@ -135,7 +135,7 @@ function importTable(model: StackPageModel): string {
     return `<tr><td>${e(t.module)}</td><td>${e(sourceLabel(t.source))}</td><td class="num">${e(t.ms.toFixed(1))} ms</td><td><svg class="share" viewBox="0 0 120 10"><rect class="track" width="120" height="10"/><rect class="fill" width="${w}" height="10"/></svg> ${e((t.share * 100).toFixed(0))}%</td><td class="num">${saved}</td></tr>`;
   });
   return `<p class="muted">${e(model.importsNote ?? l10n.t('Measured locally, each package in a fresh interpreter, bytecode as shipped.'))}</p>
-<table id="import-table"><thead><tr><th>${e(l10n.t('Module'))}</th><th>${e(l10n.t('Source'))}</th><th class="num">${e(l10n.t('Import time'))}</th><th>${e(l10n.t('Share'))}</th><th class="num">${e(l10n.t('With bytecode'))}</th></tr></thead>
+<table id="import-table"><thead><tr><th>${e(l10n.t('Module'))}</th><th>${e(l10n.t('Source'))}</th><th class="num">${e(l10n.t('Import time'))}</th><th>${e(l10n.t('Share of the total'))}</th><th class="num">${e(l10n.t('With bytecode'))}</th></tr></thead>
 <tbody>${rows.join('\n')}</tbody></table>`;
 }
 

@@ -79,3 +79,26 @@ test('report: the package sources the build used, as text (never links), and no 
   assert.doesNotMatch(html, /\s(href|src)=/);
   assert.doesNotMatch(renderReport(manifest, { nonce: 'n' }), /Package sources/);
 });
+
+test('report: the share of the budget, and the import ranking heaviest first once measured (escaped, bars by share)', () => {
+  const plain = renderReport(manifest, { nonce: 'n' });
+  assert.match(plain, /<span id="budget-share">84% of the budget<\/span>/, '220,000,000 of 262,144,000 bytes');
+  assert.doesNotMatch(plain, /import-table/, 'nothing until it was measured');
+  assert.match(renderReport({ ...manifest, unzippedSize: 5_000_000 }, { nonce: 'n' }), />1\.9% of the budget</, 'a small layer still shows its share');
+  const html = renderReport(manifest, {
+    nonce: 'n',
+    imports: {
+      python: '3.12.1',
+      timings: [
+        { module: 'heavy', ms: 150.04, share: 0.75, msWithBytecode: 120.5 },
+        { module: '<evil>', ms: 50, share: 0.25, error: 'ImportError: <libfoo>' },
+      ],
+    },
+  });
+  assert.match(html, /<h2 id="imports">Import time, measured locally \(Python 3\.12\.1\)<\/h2>/);
+  const rows = html.slice(html.indexOf('id="import-table"'));
+  assert.ok(rows.indexOf('>heavy<') < rows.indexOf('&lt;evil&gt;'));
+  assert.match(rows, /150\.0 ms<\/td>\n<td class="num">75%<\/td>\n<td class="num">120\.5 ms<\/td>\n<td class="bar"><svg[^>]*><rect class="track"[^>]*\/><rect class="pkg" width="750"/);
+  assert.match(rows, /ImportError: &lt;libfoo&gt;/);
+  assert.doesNotMatch(html, /<evil>/);
+});
