@@ -39,7 +39,8 @@ export function attachPreview(fn: FunctionNode, layer: LayerVersionTarget, known
   warnings.push(...compatibilityWarnings({ arn: layer.arn, compatibleRuntimes: layer.runtimes, compatibleArchitectures: layer.architectures }, config));
   const sizeWarning = quickSizeWarning(config, knownSizes);
   if (sizeWarning) warnings.push(sizeWarning);
-  return { functionName: fn.name, note, warnings, sizeWarning, replaces: same && same.arn !== layer.arn ? same.arn : undefined };
+  const replaces = same && same.arn !== layer.arn ? same.arn : undefined;
+  return { functionName: fn.name, note, warnings, ...(sizeWarning ? { sizeWarning } : {}), ...(replaces ? { replaces } : {}) };
 }
 
 /** Functions a layer can go on: zip-packaged ones (container images take no layers), not our probe functions. */
