@@ -121,3 +121,20 @@ test('the command line: attach warns before the endpoint refuses; publish --func
   assert.equal(unknown.code, 1, 'a mistyped target stops the publish before anything is sent');
   assert.match(unknown.stderr, /no-such-fn/);
 });
+
+test('the endpoint refuses a stack past the limit on every path, as AWS does: create, code update, layer update', { timeout: 120_000 }, async () => {
+  const refused = /exceeds the maximum allowed size of 262144000 bytes/;
+  await assert.rejects(
+    session.gateway.createFunction({ name: 'guard-create', runtime: 'python3.12', handler: 'app.handler', role: TEST_ROLE, zip: makeZip(CODE, { deflate: true }), layers: [big, more] }),
+    refused,
+  );
+  await createFunction('guard-code', [big, hundred]);
+  const heavyCode = makeZip([...CODE, { name: 'data.bin', data: Buffer.alloc(20 * MB) }], { deflate: true });
+  const cache = await freshCache();
+  const before = await checkStackSize(session.gateway, { functionName: 'guard-code', layersAfter: (current) => current.map((arn) => ({ arn })) }, { cache });
+  assert.equal(before.level, 'warn', '240 MB: accepted, with a warning');
+  const sha = (await session.gateway.getFunctionConfiguration('guard-code')).CodeSha256;
+  await assert.rejects(session.gateway.updateFunctionCode('guard-code', heavyCode), refused);
+  assert.equal((await session.gateway.getFunctionConfiguration('guard-code')).CodeSha256, sha, 'the refused code is not kept');
+  await assert.rejects(session.gateway.updateFunctionLayers('guard-code', [big, more]), refused);
+});
