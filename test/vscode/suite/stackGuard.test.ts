@@ -1,0 +1,111 @@
+// The shared size guard at the editor's entry points, in a real extension host against the runner's local endpoint:
+// Update to Latest Version asks (with Compare Versions…) when the new stack passes 90 % of the limit, and Publish
+// asks when a function using the layer would pass the limit with the new zip. Modals are answered by a stub.
+import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { ListLayerVersionsCommand, PublishLayerVersionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import * as vscode from 'vscode';
+import type { LambdaLayersApi } from '../../../src/extension';
+import type { ExplorerItem } from '../../../src/views/items/explorerItem';
+import { createActiveFunction, handlerZip, lambdaClient, makeZip } from '../../helpers/sandbox';
+
+const EXTENSION_ID = 'lambda-layers.lambda-layers';
+const MB = 1024 * 1024;
+
+interface Modal {
+  message: string;
+  detail?: string;
+  items: string[];
+}
+
+suite('size guard before a change', function () {
+  this.timeout(120_000);
+  const endpoint = process.env.LAMBDA_LAYERS_TEST_ENDPOINT;
+  const suffix = randomBytes(4).toString('hex');
+  const heavy = `guard-heavy-${suffix}`;
+  const base = `guard-base-${suffix}`;
+  const fn = `guard-fn-${suffix}`;
+  const modals: Modal[] = [];
+  let answer: (m: Modal) => string | undefined = () => undefined;
+  const showWarning = vscode.window.showWarningMessage;
+  let api: LambdaLayersApi;
+  let client: LambdaClient;
+  let dir: string;
+
+  const publish = async (name: string, size: number) =>
+    (await client.send(new PublishLayerVersionCommand({ LayerName: name, Content: { ZipFile: makeZip([{ name: 'python/blob.bin', data: Buffer.alloc(size) }], { deflate: true }) } })))
+      .LayerVersionArn!;
+
+  suiteSetup(async function () {
+    if (!endpoint) this.skip();
+    api = await vscode.extensions.getExtension<LambdaLayersApi>(EXTENSION_ID)!.activate();
+    client = lambdaClient(endpoint);
+    dir = await fs.mkdtemp(path.join(tmpdir(), 'guard-suite-'));
+    const baseArn = await publish(base, 100 * MB);
+    const heavy1 = await publish(heavy, 10);
+    await publish(heavy, 140 * MB);
+    await createActiveFunction(client, {
+      FunctionName: fn,
+      Runtime: 'python3.12',
+      Handler: 'handler.lambda_handler',
+      Role: 'arn:aws:iam::123456789012:role/x',
+      Code: { ZipFile: handlerZip('def lambda_handler(event, context):\n    return event\n', 'handler.py') },
+      Layers: [baseArn, heavy1],
+    });
+    (vscode.window as { showWarningMessage: unknown }).showWarningMessage = (message: string, options: vscode.MessageOptions, ...items: string[]) => {
+      const modal = { message, detail: options?.detail, items };
+      modals.push(modal);
+      return Promise.resolve(answer(modal));
+    };
+    await vscode.commands.executeCommand('lambdaLayers.refresh');
+    await api.services.explorer.model!.load();
+  });
+
+  suiteTeardown(async () => {
+    (vscode.window as { showWarningMessage: unknown }).showWarningMessage = showWarning;
+    client?.destroy();
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  test('Update to Latest Version: past 90 % it asks first, with the exact total and Compare Versions…', async () => {
+    modals.length = 0;
+    answer = (m) => (m.items.includes('Update') ? 'Update' : undefined);
+    const functions = api.services.views.functions;
+    const fnItem = functions.getChildren().find((i) => i.label === fn)!;
+    const outdated = functions.getChildren(fnItem).find((i: ExplorerItem) => i.contextValue === 'functionLayer.outdated');
+    assert.ok(outdated, 'the heavy layer row is marked outdated');
+    await vscode.commands.executeCommand('lambdaLayers.updateLayerToLatest', outdated);
+    const asked = modals.find((m) => m.message === `Update ${fn} to ${heavy}:2?`);
+    assert.ok(asked, modals.map((m) => m.message).join('\n'));
+    assert.match(asked.detail ?? '', /^Function code and layers unzipped are 240 MB \(96% of the 250 MB limit\)\.$/);
+    assert.deepEqual(asked.items, ['Update', 'Compare Versions…']);
+    const layers = (await api.services.connection.require().lambda.getFunctionConfiguration(fn)).Layers?.map((l) => l.Arn?.split(':').slice(-2).join(':'));
+    assert.deepEqual(layers, [`${base}:1`, `${heavy}:2`]);
+  });
+
+  test('Publish: a function using the layer that would pass the limit with the new zip is named, and cancelling publishes nothing', async () => {
+    modals.length = 0;
+    answer = () => undefined;
+    await api.services.explorer.model!.load();
+    const zip = path.join(dir, 'heavier.zip');
+    await fs.writeFile(zip, makeZip([{ name: 'python/blob.bin', data: Buffer.alloc(160 * MB) }], { deflate: true }));
+    const versions = async () => (await client.send(new ListLayerVersionsCommand({ LayerName: heavy }))).LayerVersions?.length;
+    const before = await versions();
+    const result = await vscode.commands.executeCommand('lambdaLayers.publishLayer', {
+      zipUri: zip,
+      name: heavy,
+      description: '',
+      license: '',
+      runtimes: ['python3.12'],
+      architectures: ['x86_64'],
+    });
+    assert.equal(result, undefined, 'cancelled');
+    const asked = modals.find((m) => m.message === `Publish ${heavy} anyway?`);
+    assert.ok(asked, modals.map((m) => m.message).join('\n'));
+    assert.match(asked.detail ?? '', new RegExp(`^• ${fn}: Function code and layers unzipped are 260 MB, over the 250 MB limit; Lambda will refuse it\\.$`));
+    assert.equal(await versions(), before);
+  });
+});
