@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { ListLayerVersionsCommand, PublishLayerVersionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import * as vscode from 'vscode';
 import type { LambdaLayersApi } from '../../../src/extension';
+import type { Comparison } from '../../../src/stack/compare';
 import type { ExplorerItem } from '../../../src/views/items/explorerItem';
 import { createActiveFunction, handlerZip, lambdaClient, makeZip } from '../../helpers/sandbox';
 
@@ -28,9 +29,11 @@ suite('size guard before a change', function () {
   const heavy = `guard-heavy-${suffix}`;
   const base = `guard-base-${suffix}`;
   const fn = `guard-fn-${suffix}`;
+  const bulk = `guard-bulk-${suffix}`;
   const modals: Modal[] = [];
   let answer: (m: Modal) => string | undefined = () => undefined;
   const showWarning = vscode.window.showWarningMessage;
+  const showQuickPick = vscode.window.showQuickPick;
   let api: LambdaLayersApi;
   let client: LambdaClient;
   let dir: string;
@@ -47,14 +50,16 @@ suite('size guard before a change', function () {
     const baseArn = await publish(base, 100 * MB);
     const heavy1 = await publish(heavy, 10);
     await publish(heavy, 140 * MB);
-    await createActiveFunction(client, {
-      FunctionName: fn,
-      Runtime: 'python3.12',
-      Handler: 'handler.lambda_handler',
-      Role: 'arn:aws:iam::123456789012:role/x',
-      Code: { ZipFile: handlerZip('def lambda_handler(event, context):\n    return event\n', 'handler.py') },
-      Layers: [baseArn, heavy1],
-    });
+    for (const name of [fn, bulk]) {
+      await createActiveFunction(client, {
+        FunctionName: name,
+        Runtime: 'python3.12',
+        Handler: 'handler.lambda_handler',
+        Role: 'arn:aws:iam::123456789012:role/x',
+        Code: { ZipFile: handlerZip('def lambda_handler(event, context):\n    return event\n', 'handler.py') },
+        Layers: [baseArn, heavy1],
+      });
+    }
     (vscode.window as { showWarningMessage: unknown }).showWarningMessage = (message: string, options: vscode.MessageOptions, ...items: string[]) => {
       const modal = { message, detail: options?.detail, items };
       modals.push(modal);
@@ -66,6 +71,7 @@ suite('size guard before a change', function () {
 
   suiteTeardown(async () => {
     (vscode.window as { showWarningMessage: unknown }).showWarningMessage = showWarning;
+    (vscode.window as { showQuickPick: unknown }).showQuickPick = showQuickPick;
     client?.destroy();
     if (dir) await fs.rm(dir, { recursive: true, force: true });
   });
@@ -86,7 +92,23 @@ suite('size guard before a change', function () {
     assert.deepEqual(layers, [`${base}:1`, `${heavy}:2`]);
   });
 
-  test('Publish: a function using the layer that would pass the limit with the new zip is named, and cancelling publishes nothing', async () => {
+  test('Update All Functions to Latest: the last question has the check, and Compare Versions… shows the diff and asks again', async () => {
+    modals.length = 0;
+    // The list of functions to move: accepted as offered (every one selected).
+    (vscode.window as { showQuickPick: unknown }).showQuickPick = (items: readonly vscode.QuickPickItem[]) => Promise.resolve(items.filter((i) => i.picked));
+    api.services.stackPanels.comparison = undefined;
+    answer = () => (modals.length === 1 ? 'Compare Versions…' : 'Update');
+    const outcomes = await vscode.commands.executeCommand<{ function: string; status: string }[]>('lambdaLayers.updateAllFunctions', `arn:aws:lambda:us-east-1:123456789012:layer:${heavy}`);
+    assert.deepEqual(outcomes.map((o) => [o.function, o.status]), [[bulk, 'ok']]);
+    assert.equal(modals.length, 2, 'asked again after the comparison');
+    assert.equal(modals[0].message, `Update ${bulk} to ${heavy}:2?`);
+    assert.match(modals[0].detail ?? '', new RegExp(`^• ⚠ ${bulk}: Function code and layers unzipped are 240 MB \\(96% of the 250 MB limit\\)\\.\\n• ${bulk}: ${heavy}:1 → ${heavy}:2$`));
+    const compared = api.services.stackPanels.comparison as Comparison | undefined;
+    assert.ok(compared && compared.before.endsWith(`${heavy}:1`) && compared.after.endsWith(`${heavy}:2`));
+    assert.equal(compared.unzippedAfter - compared.unzippedBefore, 140 * MB - 10);
+  });
+
+  test('Publish: the functions using the layer that would pass the limit with the new zip are named; cancelling publishes nothing', async () => {
     modals.length = 0;
     answer = () => undefined;
     await api.services.explorer.model!.load();
@@ -105,7 +127,8 @@ suite('size guard before a change', function () {
     assert.equal(result, undefined, 'cancelled');
     const asked = modals.find((m) => m.message === `Publish ${heavy} anyway?`);
     assert.ok(asked, modals.map((m) => m.message).join('\n'));
-    assert.match(asked.detail ?? '', new RegExp(`^• ${fn}: Function code and layers unzipped are 260 MB, over the 250 MB limit; Lambda will refuse it\\.$`));
+    const over = 'Function code and layers unzipped are 260 MB, over the 250 MB limit; Lambda will refuse it.';
+    assert.deepEqual(asked.detail?.split('\n').sort(), [`• ${bulk}: ${over}`, `• ${fn}: ${over}`].sort());
     assert.equal(await versions(), before);
   });
 });
