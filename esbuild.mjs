@@ -1,5 +1,6 @@
 // Bundles the extension and its headless entry points. Type checking is separate (`tsc --noEmit`).
 import * as esbuild from 'esbuild';
+import { lazySdkPlugin, sdkBundleEntry } from './scripts/lazySdk.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -16,7 +17,10 @@ const common = {
 };
 
 const builds = [
-  { entryPoints: { extension: 'src/extension.ts', sandbox: 'src/sandbox/main.ts', cli: 'src/cli/main.ts' }, outdir: 'dist' },
+  // The extension loads the AWS SDK (dist/aws-sdk.js) on first use: see scripts/lazySdk.mjs.
+  { entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [lazySdkPlugin] },
+  { stdin: sdkBundleEntry, outfile: 'dist/aws-sdk.js' },
+  { entryPoints: { sandbox: 'src/sandbox/main.ts', cli: 'src/cli/main.ts' }, outdir: 'dist' },
   // The in-editor Mocha suite is loaded by VS Code's test host, so it is bundled separately and never shipped.
   { entryPoints: { 'suite/index': 'test/vscode/suite/index.ts' }, outdir: 'out/test', external: ['vscode', 'mocha'] },
 ];

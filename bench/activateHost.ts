@@ -2,15 +2,18 @@
  * One activation in a fresh plain-Node process (bundled to CommonJS and started by extension.bench.ts):
  * `node host.cjs <dist/extension.js> <storage dir>`. Injects the fake `vscode`, then times what VS Code's
  * extension host times as activation: loading the bundle (require) and calling `activate(context)`. Also
- * waits for the connection `activate` starts (the in-process local endpoint), which the views wait for.
- * Prints one JSON line.
+ * waits for the connection `activate` starts (the in-process local endpoint), which the views wait for, then
+ * times the first command a user runs, `lambdaLayers.refresh` (its module, the SDK calls: what activation
+ * left for first use). Prints one JSON line.
  */
 import Module, { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { createFakeVscode } from './fakeVscode';
 
 interface Extension {
-  activate(context: unknown): { services: { connection: { settled(): Promise<void>; state: string } } };
+  activate(context: unknown): {
+    services: { connection: { settled(): Promise<void>; state: string }; explorer: { model?: { state: { status: string } } } };
+  };
   deactivate(): Promise<void>;
 }
 
@@ -41,8 +44,11 @@ async function main(): Promise<void> {
   const activated = performance.now();
   await api.services.connection.settled();
   const ready = performance.now();
-
   const state = api.services.connection.state;
+  await fake.commands.get('lambdaLayers.refresh')?.();
+  const refreshed = performance.now();
+  const explorer = api.services.explorer.model?.state.status ?? 'none';
+
   const commands = fake.commands.size;
   await extension.deactivate();
   for (const s of subscriptions) s.dispose();
@@ -50,7 +56,9 @@ async function main(): Promise<void> {
     requireMs: loaded - started,
     activateMs: activated - loaded,
     readyMs: ready - started,
+    refreshMs: refreshed - ready,
     state,
+    explorer,
     commands,
     missing: fake.missing,
     log: fake.logLines.filter((l) => / (warn|error) /.test(l)),

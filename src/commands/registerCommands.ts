@@ -1,81 +1,53 @@
 import type * as vscode from 'vscode';
 import type { Services } from '../services';
-import { attachLayerByArn } from './attachLayerByArn';
-import { buildLayerCommand, rebuildLayerCommand } from './buildLayer';
-import { registerCommand } from './commandWrapper';
-import { copyArn } from './copyArn';
-import { createFunction } from './functions/createFunction';
-import { createTutorialFunction } from './functions/createTutorialFunction';
-import { deployAndInvoke, deployCode } from './functions/deployCode';
-import { checkLayerImports } from './invoke/checkLayerImports';
-import { deleteProbeFunction } from './invoke/deleteProbeFunction';
-import { invokeFunction } from './invoke/invokeFunction';
-import { invokeLocally } from './invoke/invokeLocally';
-import { attachLayer } from './layers/attachLayer';
-import { deleteLayerVersion } from './layers/deleteLayerVersion';
-import { detachLayer } from './layers/detachLayer';
-import { moveLayerDown, moveLayerUp } from './layers/moveLayer';
-import { pruneLayerVersions } from './layers/pruneLayerVersions';
-import { revokeLayerPermission } from './layers/revokeLayerPermission';
-import { shareAllLayerVersions, shareLayerVersion } from './layers/shareLayerVersion';
-import { updateAllFunctions } from './layers/updateAllFunctions';
-import { updateLayerToLatest } from './layers/updateLayerToLatest';
-import { loadMore } from './loadMore';
-import { openAwsConfigFile } from './openAwsConfigFile';
-import { openInConsole } from './openInConsole';
-import { publishLayerCommand } from './publishLayer';
-import { refresh } from './refresh';
-import { revealFunction } from './revealFunction';
-import { selectProfile } from './selectProfile';
-import { selectRegion } from './selectRegion';
-import { showBuildReport } from './showBuildReport';
-import { showLog } from './showLog';
-import { analyzeFunctionCommand } from './stack/analyzeFunction';
-import { browseLayerFiles } from './stack/browseLayerFiles';
-import { compareLayerVersions } from './stack/compareLayerVersions';
-import { switchConnection } from './switchConnection';
-import { useLocalEndpoint } from './useLocalEndpoint';
+import { registerCommand, type CommandHandler } from './commandWrapper';
 
-/** Every command of the extension, one line each; ids match `contributes.commands` in package.json. */
+/**
+ * Every command of the extension, one line each; ids match `contributes.commands` in package.json. Each
+ * handler's module (and what only it needs: the build engine, the SDK calls) loads when the command first
+ * runs, so activation stays short (bench: `activate ms`).
+ */
 export function registerCommands(services: Services): vscode.Disposable[] {
+  const lazy = (id: string, load: () => Promise<CommandHandler>) =>
+    registerCommand(services, id, async (s: Services, ...args: unknown[]) => (await load())(s, ...args));
   return [
-    registerCommand(services, 'lambdaLayers.refresh', refresh),
-    registerCommand(services, 'lambdaLayers.copyArn', copyArn),
-    registerCommand(services, 'lambdaLayers.openInConsole', openInConsole),
-    registerCommand(services, 'lambdaLayers.switchConnection', switchConnection),
-    registerCommand(services, 'lambdaLayers.selectProfile', selectProfile),
-    registerCommand(services, 'lambdaLayers.selectRegion', selectRegion),
-    registerCommand(services, 'lambdaLayers.useLocalEndpoint', useLocalEndpoint),
-    registerCommand(services, 'lambdaLayers.openAwsConfigFile', openAwsConfigFile),
-    registerCommand(services, 'lambdaLayers.showLog', showLog),
-    registerCommand(services, 'lambdaLayers.loadMore', loadMore),
-    registerCommand(services, 'lambdaLayers.revealFunction', revealFunction),
-    registerCommand(services, 'lambdaLayers.buildLayer', buildLayerCommand),
-    registerCommand(services, 'lambdaLayers.rebuildLayer', rebuildLayerCommand),
-    registerCommand(services, 'lambdaLayers.showBuildReport', showBuildReport),
-    registerCommand(services, 'lambdaLayers.publishLayer', publishLayerCommand),
-    registerCommand(services, 'lambdaLayers.attachLayerByArn', attachLayerByArn),
-    registerCommand(services, 'lambdaLayers.attachLayer', attachLayer),
-    registerCommand(services, 'lambdaLayers.detachLayer', detachLayer),
-    registerCommand(services, 'lambdaLayers.moveLayerUp', moveLayerUp),
-    registerCommand(services, 'lambdaLayers.moveLayerDown', moveLayerDown),
-    registerCommand(services, 'lambdaLayers.updateLayerToLatest', updateLayerToLatest),
-    registerCommand(services, 'lambdaLayers.updateAllFunctions', updateAllFunctions),
-    registerCommand(services, 'lambdaLayers.deleteLayerVersion', deleteLayerVersion),
-    registerCommand(services, 'lambdaLayers.shareLayerVersion', shareLayerVersion),
-    registerCommand(services, 'lambdaLayers.revokeLayerPermission', revokeLayerPermission),
-    registerCommand(services, 'lambdaLayers.shareAllLayerVersions', shareAllLayerVersions),
-    registerCommand(services, 'lambdaLayers.pruneLayerVersions', pruneLayerVersions),
-    registerCommand(services, 'lambdaLayers.invokeFunction', invokeFunction),
-    registerCommand(services, 'lambdaLayers.invokeLocally', invokeLocally),
-    registerCommand(services, 'lambdaLayers.checkLayerImports', checkLayerImports),
-    registerCommand(services, 'lambdaLayers.deleteProbeFunction', deleteProbeFunction),
-    registerCommand(services, 'lambdaLayers.createFunction', createFunction),
-    registerCommand(services, 'lambdaLayers.createTutorialFunction', createTutorialFunction),
-    registerCommand(services, 'lambdaLayers.deployCode', deployCode),
-    registerCommand(services, 'lambdaLayers.deployAndInvoke', deployAndInvoke),
-    registerCommand(services, 'lambdaLayers.analyzeFunction', analyzeFunctionCommand),
-    registerCommand(services, 'lambdaLayers.browseLayerFiles', browseLayerFiles),
-    registerCommand(services, 'lambdaLayers.compareLayerVersions', compareLayerVersions),
+    lazy('lambdaLayers.refresh', async () => (await import('./refresh')).refresh),
+    lazy('lambdaLayers.copyArn', async () => (await import('./copyArn')).copyArn),
+    lazy('lambdaLayers.openInConsole', async () => (await import('./openInConsole')).openInConsole),
+    lazy('lambdaLayers.switchConnection', async () => (await import('./switchConnection')).switchConnection),
+    lazy('lambdaLayers.selectProfile', async () => (await import('./selectProfile')).selectProfile),
+    lazy('lambdaLayers.selectRegion', async () => (await import('./selectRegion')).selectRegion),
+    lazy('lambdaLayers.useLocalEndpoint', async () => (await import('./useLocalEndpoint')).useLocalEndpoint),
+    lazy('lambdaLayers.openAwsConfigFile', async () => (await import('./openAwsConfigFile')).openAwsConfigFile),
+    lazy('lambdaLayers.showLog', async () => (await import('./showLog')).showLog),
+    lazy('lambdaLayers.loadMore', async () => (await import('./loadMore')).loadMore),
+    lazy('lambdaLayers.revealFunction', async () => (await import('./revealFunction')).revealFunction),
+    lazy('lambdaLayers.buildLayer', async () => (await import('./buildLayer')).buildLayerCommand),
+    lazy('lambdaLayers.rebuildLayer', async () => (await import('./buildLayer')).rebuildLayerCommand),
+    lazy('lambdaLayers.showBuildReport', async () => (await import('./showBuildReport')).showBuildReport),
+    lazy('lambdaLayers.publishLayer', async () => (await import('./publishLayer')).publishLayerCommand),
+    lazy('lambdaLayers.attachLayerByArn', async () => (await import('./attachLayerByArn')).attachLayerByArn),
+    lazy('lambdaLayers.attachLayer', async () => (await import('./layers/attachLayer')).attachLayer),
+    lazy('lambdaLayers.detachLayer', async () => (await import('./layers/detachLayer')).detachLayer),
+    lazy('lambdaLayers.moveLayerUp', async () => (await import('./layers/moveLayer')).moveLayerUp),
+    lazy('lambdaLayers.moveLayerDown', async () => (await import('./layers/moveLayer')).moveLayerDown),
+    lazy('lambdaLayers.updateLayerToLatest', async () => (await import('./layers/updateLayerToLatest')).updateLayerToLatest),
+    lazy('lambdaLayers.updateAllFunctions', async () => (await import('./layers/updateAllFunctions')).updateAllFunctions),
+    lazy('lambdaLayers.deleteLayerVersion', async () => (await import('./layers/deleteLayerVersion')).deleteLayerVersion),
+    lazy('lambdaLayers.shareLayerVersion', async () => (await import('./layers/shareLayerVersion')).shareLayerVersion),
+    lazy('lambdaLayers.revokeLayerPermission', async () => (await import('./layers/revokeLayerPermission')).revokeLayerPermission),
+    lazy('lambdaLayers.shareAllLayerVersions', async () => (await import('./layers/shareLayerVersion')).shareAllLayerVersions),
+    lazy('lambdaLayers.pruneLayerVersions', async () => (await import('./layers/pruneLayerVersions')).pruneLayerVersions),
+    lazy('lambdaLayers.invokeFunction', async () => (await import('./invoke/invokeFunction')).invokeFunction),
+    lazy('lambdaLayers.invokeLocally', async () => (await import('./invoke/invokeLocally')).invokeLocally),
+    lazy('lambdaLayers.checkLayerImports', async () => (await import('./invoke/checkLayerImports')).checkLayerImports),
+    lazy('lambdaLayers.deleteProbeFunction', async () => (await import('./invoke/deleteProbeFunction')).deleteProbeFunction),
+    lazy('lambdaLayers.createFunction', async () => (await import('./functions/createFunction')).createFunction),
+    lazy('lambdaLayers.createTutorialFunction', async () => (await import('./functions/createTutorialFunction')).createTutorialFunction),
+    lazy('lambdaLayers.deployCode', async () => (await import('./functions/deployCode')).deployCode),
+    lazy('lambdaLayers.deployAndInvoke', async () => (await import('./functions/deployCode')).deployAndInvoke),
+    lazy('lambdaLayers.analyzeFunction', async () => (await import('./stack/analyzeFunction')).analyzeFunctionCommand),
+    lazy('lambdaLayers.browseLayerFiles', async () => (await import('./stack/browseLayerFiles')).browseLayerFiles),
+    lazy('lambdaLayers.compareLayerVersions', async () => (await import('./stack/compareLayerVersions')).compareLayerVersions),
   ];
 }

@@ -6,7 +6,7 @@ import { SdkLambdaGateway } from '../aws/lambdaGateway';
 import type { LambdaGateway } from '../aws/types';
 import type { SandboxCredentials } from '../sandbox/auth/credentials';
 import { quarantineNotice } from '../sandbox/quarantineNotice';
-import { startSandbox, type Sandbox } from '../sandbox/server';
+import type { Sandbox } from '../sandbox/server';
 import { UserError, errorMessage } from '../util/errors';
 import type { Log } from '../util/log';
 import { readConnectionSettings, type ConnectionSettingValues } from './settings';
@@ -177,6 +177,8 @@ export class ConnectionController implements vscode.Disposable {
     if (this.sandbox?.requestedPort === port) return this.sandbox;
     await this.stopSandbox();
     try {
+      // Loaded here, not at activation: most sessions never start the local endpoint.
+      const { startSandbox } = await import('../sandbox/server');
       const handle = await startSandbox({ dataDir: this.sandboxDataDir, port, log: this.log });
       this.sandbox = { url: handle.url, requestedPort: port, credentials: handle.credentials, close: () => handle.close() };
       this.warnAboutQuarantine(handle);
