@@ -16,6 +16,17 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules on the extension's own code: a promise nobody awaits loses its failure, a promise where
+    // a boolean or void callback is expected misbehaves silently, a switch over a union must name every case.
+    files: ['src/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+    },
+  },
+  {
     // Pure core: these folders never depend on the editor, so they run under plain Node.
     files: ['src/aws/**', 'src/ops/**', 'src/layer/**', 'src/sandbox/**', 'src/invoke/**', 'src/cli/**', 'src/util/**', 'src/model/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Pure modules must not import vscode.' }] }] },

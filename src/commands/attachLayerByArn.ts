@@ -160,7 +160,16 @@ function lookupProblem(e: unknown, arn: string): string | 'unsupported' | undefi
       return vscode.l10n.t('Lambda does not accept {0} as a layer version ARN.', arn);
     case 'unsupported':
       return 'unsupported';
-    default:
+    case 'cancelled':
+    case 'conflict':
+    case 'credentials':
+    case 'expired':
+    case 'network':
+    case 'preconditionFailed':
+    case 'service':
+    case 'throttled':
+    case 'tooLarge':
+    case 'unknown':
       return undefined;
   }
 }

@@ -27,7 +27,17 @@ export function invokeUserError(e: unknown, functionName: string, payloadBytes: 
         return new UserError(l10n.t('Lambda could not read the payload as JSON: {0}', errorMessage(e)), detail);
       }
       return toUserError(e, context);
-    default:
+    case 'accessDenied':
+    case 'cancelled':
+    case 'conflict':
+    case 'credentials':
+    case 'expired':
+    case 'network':
+    case 'preconditionFailed':
+    case 'service':
+    case 'throttled':
+    case 'unknown':
+    case 'unsupported':
       return toUserError(e, context);
   }
 }

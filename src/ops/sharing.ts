@@ -200,7 +200,17 @@ function permissionError(e: unknown, id: LayerVersionId, statementId: string): u
         l10n.t('The policy of version {0} of {1} keeps changing while we update it (someone else is changing it). Refresh and try again.', id.version, id.layerName),
         errorMessage(e),
       );
-    default:
+    case 'accessDenied':
+    case 'cancelled':
+    case 'credentials':
+    case 'expired':
+    case 'invalidRequest':
+    case 'network':
+    case 'service':
+    case 'throttled':
+    case 'tooLarge':
+    case 'unknown':
+    case 'unsupported':
       return e;
   }
 }

@@ -124,6 +124,8 @@ export abstract class ExplorerTreeProvider<
         return []; // the view's welcome content explains what to do
       case 'failed':
         return [StatusItem.error(this.viewId, this.connection.problem ?? vscode.l10n.t('Not connected.'))];
+      case 'ready':
+        break;
     }
     if (!context) return [];
     this.explorer.ensureLoaded();

@@ -78,7 +78,9 @@ export class ConnectionController implements vscode.Disposable {
         throw new UserError(vscode.l10n.t('Still connecting. Try again in a moment.'));
       case 'noCredentials':
         throw new UserError(vscode.l10n.t('No AWS credentials were found. Select a profile, or use the local endpoint.'));
-      default:
+      case 'ready': // not reached: `active` is set whenever the state is ready
+      case 'expired':
+      case 'failed':
         throw new UserError(this.currentProblem ?? vscode.l10n.t('Not connected. Check the connection settings.'));
     }
   }
