@@ -1,13 +1,14 @@
 import * as l10n from '@vscode/l10n';
+import { parse, ParseErrorCode, type ParseError } from 'jsonc-parser';
 
 export type JsonCheck =
   | { ok: true; value: unknown }
   | { ok: false; message: string; offset: number; line: number; column: number };
 
 /**
- * Parses JSON text and, when it is invalid, says where (1-based line and column).
- * V8's JSON.parse does not always give a position ("Unexpected token '}', ... is not valid JSON"),
- * so a small scanner walks the grammar to find the first offending character.
+ * Parses JSON text and, when it is invalid, says where (1-based line and column) and what was expected.
+ * V8's JSON.parse does not always give a position ("Unexpected token '}', ... is not valid JSON"), so
+ * jsonc-parser (VS Code's own, in strict JSON mode) finds the first offending token.
  */
 export function checkJson(text: string): JsonCheck {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -27,114 +28,82 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line: lines.length, column: lines[lines.length - 1].length + 1 };
 }
 
-class JsonSyntax extends Error {
-  constructor(readonly offset: number, message: string) {
-    super(message);
+/** Finds the first syntax error of text that JSON.parse rejected. */
+function locateJsonError(text: string): { offset: number; message: string } {
+  const errors: ParseError[] = [];
+  try {
+    parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  } catch {
+    // Only a stack overflow on absurd nesting gets here.
+    return { offset: 0, message: l10n.t('Invalid JSON (nested too deeply)') };
+  }
+  const [first, next] = errors;
+  // The parser accepted what JSON.parse rejected; should not happen, but never hide the error.
+  if (!first) return { offset: 0, message: l10n.t('Invalid JSON') };
+  const found = text.slice(first.offset, first.offset + Math.max(first.length, 1));
+  return { offset: first.offset, message: describe(first.error, found, first.offset >= text.length, next && expected(next.error)) };
+}
+
+/** What the parser wanted instead, for errors about the structure; undefined for errors inside a token. */
+function expected(code: ParseErrorCode): string | undefined {
+  switch (code) {
+    case ParseErrorCode.PropertyNameExpected:
+      return l10n.t('a property name in double quotes');
+    case ParseErrorCode.ValueExpected:
+      return l10n.t('a JSON value');
+    case ParseErrorCode.ColonExpected:
+      return '":"';
+    case ParseErrorCode.CommaExpected:
+      return '","';
+    case ParseErrorCode.CloseBraceExpected:
+      return l10n.t('"," or "}"');
+    case ParseErrorCode.CloseBracketExpected:
+      return l10n.t('"," or "]"');
+    case ParseErrorCode.EndOfFileExpected:
+      return l10n.t('the end of the JSON text');
+    case ParseErrorCode.InvalidSymbol:
+    case ParseErrorCode.InvalidNumberFormat:
+    case ParseErrorCode.InvalidCommentToken:
+    case ParseErrorCode.UnexpectedEndOfComment:
+    case ParseErrorCode.UnexpectedEndOfString:
+    case ParseErrorCode.UnexpectedEndOfNumber:
+    case ParseErrorCode.InvalidUnicode:
+    case ParseErrorCode.InvalidEscapeCharacter:
+    case ParseErrorCode.InvalidCharacter:
+      return undefined;
   }
 }
 
-/** Finds the first syntax error of text that JSON.parse rejected. */
-function locateJsonError(text: string): { offset: number; message: string } {
-  let i = 0;
-  const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
-  };
-  const fail = (expected: string): never => {
-    if (i >= text.length) throw new JsonSyntax(i, l10n.t('Unexpected end of JSON; expected {0}', expected));
-    throw new JsonSyntax(i, l10n.t('Unexpected {0}; expected {1}', JSON.stringify(text[i]), expected));
-  };
-  const literal = (word: string) => {
-    for (const ch of word) {
-      if (text[i] !== ch) fail(JSON.stringify(word));
-      i++;
-    }
-  };
-  const string = () => {
-    i++; // opening quote
-    for (;;) {
-      if (i >= text.length) fail('"');
-      const c = text[i];
-      if (c === '"') return void i++;
-      if (c < ' ') fail(l10n.t('a character (control characters must be escaped)'));
-      if (c === '\\') {
-        i++;
-        if (text[i] === 'u') {
-          i++;
-          for (let k = 0; k < 4; k++, i++) if (!/[0-9a-fA-F]/.test(text[i] ?? '')) fail(l10n.t('a hex digit'));
-          continue;
-        }
-        if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail(l10n.t('an escape sequence'));
-      }
-      i++;
-    }
-  };
-  const digits = () => {
-    if (!/[0-9]/.test(text[i] ?? '')) fail(l10n.t('a digit'));
-    while (/[0-9]/.test(text[i] ?? '')) i++;
-  };
-  const number = () => {
-    if (text[i] === '-') i++;
-    if (text[i] === '0') i++;
-    else digits();
-    if (text[i] === '.') {
-      i++;
-      digits();
-    }
-    if (text[i] === 'e' || text[i] === 'E') {
-      i++;
-      if (text[i] === '+' || text[i] === '-') i++;
-      digits();
-    }
-  };
-  const value = (): void => {
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') return void i++;
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail(l10n.t('a property name in double quotes'));
-        string();
-        ws();
-        if (text[i] !== ':') fail('":"');
-        i++;
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') return void i++;
-        else fail(l10n.t('"," or "}"'));
-      }
-    }
-    if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') return void i++;
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') return void i++;
-        else fail(l10n.t('"," or "]"'));
-      }
-    }
-    if (c === '"') return string();
-    if (c === 't') return literal('true');
-    if (c === 'f') return literal('false');
-    if (c === 'n') return literal('null');
-    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return number();
-    fail(l10n.t('a JSON value'));
-  };
-  try {
-    value();
-    ws();
-    if (i < text.length) fail(l10n.t('the end of the JSON text'));
-  } catch (e) {
-    if (e instanceof JsonSyntax) return { offset: e.offset, message: e.message };
-    // Only a stack overflow on absurd nesting gets here; report where the scan stopped.
-    return { offset: i, message: l10n.t('Invalid JSON (nested too deeply)') };
+/** The message for the first error; `then` is what the parser expected at the error after it, if any. */
+function describe(code: ParseErrorCode, found: string, atEnd: boolean, then: string | undefined): string {
+  const unexpected = (wanted: string) =>
+    atEnd ? l10n.t('Unexpected end of JSON; expected {0}', wanted) : l10n.t('Unexpected {0}; expected {1}', JSON.stringify(found), wanted);
+  switch (code) {
+    case ParseErrorCode.InvalidSymbol:
+      // A word or character that is no JSON token: what was expected shows in the next error, if any;
+      // without one the text goes on after a complete value.
+      return unexpected(then ?? l10n.t('the end of the JSON text'));
+    case ParseErrorCode.UnexpectedEndOfString:
+      return l10n.t('Unterminated string: close it with a double quote; line breaks and control characters in strings must be escaped');
+    case ParseErrorCode.InvalidCharacter:
+      return unexpected(l10n.t('a character (control characters must be escaped)'));
+    case ParseErrorCode.InvalidEscapeCharacter:
+      return unexpected(l10n.t('an escape sequence'));
+    case ParseErrorCode.InvalidUnicode:
+      return unexpected(l10n.t('a hex digit'));
+    case ParseErrorCode.InvalidNumberFormat:
+    case ParseErrorCode.UnexpectedEndOfNumber:
+      return unexpected(l10n.t('a digit'));
+    case ParseErrorCode.InvalidCommentToken:
+    case ParseErrorCode.UnexpectedEndOfComment:
+      return l10n.t('JSON does not allow comments');
+    case ParseErrorCode.PropertyNameExpected:
+    case ParseErrorCode.ValueExpected:
+    case ParseErrorCode.ColonExpected:
+    case ParseErrorCode.CommaExpected:
+    case ParseErrorCode.CloseBraceExpected:
+    case ParseErrorCode.CloseBracketExpected:
+    case ParseErrorCode.EndOfFileExpected:
+      return unexpected(expected(code)!);
   }
-  // The scanner accepted what JSON.parse rejected; should not happen, but never hide the error.
-  return { offset: 0, message: l10n.t('Invalid JSON') };
 }

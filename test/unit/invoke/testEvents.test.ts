@@ -28,14 +28,20 @@ test('checkJson locates errors by line and column', () => {
   const cases: [string, number, number, RegExp][] = [
     ['{\n  "a": 1,\n}', 3, 1, /property name/],
     ['{"a": }', 1, 7, /JSON value/],
-    ['{\n  "key": "value"\n  "next": 2\n}', 3, 3, /"," or "}"/],
-    ['[1, 2', 1, 6, /end of JSON/],
-    ["{'a': 1}", 1, 2, /property name/],
-    ['{"a": tru}', 1, 10, /"true"/],
+    ['{\n  "key": "value"\n  "next": 2\n}', 3, 3, /Unexpected "\\"next\\""; expected ","/],
+    ['[1, 2', 1, 6, /end of JSON; expected "," or "\]"/],
+    ["{'a': 1}", 1, 2, /property name in double quotes/],
+    ['{"a": tru}', 1, 7, /Unexpected "tru"; expected a JSON value/],
     ['{"a": 1} x', 1, 10, /end of the JSON text/],
     ['', 1, 1, /end of JSON/],
-    ['{"a": "line\nbreak"}', 1, 12, /control characters/],
-    ['{"a": 01}', 1, 8, /"," or "}"/],
+    ['{"a": "line\nbreak"}', 1, 7, /Unterminated string.*line breaks/],
+    ['{"a": "tab\there"}', 1, 7, /control characters/],
+    ['{"a": "\\q"}', 1, 7, /escape sequence/],
+    ['{"a": 01}', 1, 8, /expected ","/],
+    ['{"a" 1}', 1, 6, /expected ":"/],
+    ['[1,]', 1, 4, /JSON value/],
+    ['// note\n{}', 1, 1, /comments/],
+    ['['.repeat(200_000), 1, 1, /nested too deeply/],
   ];
   for (const [text, line, column, message] of cases) {
     const r = checkJson(text);
