@@ -13,7 +13,7 @@ import { planRollout, runRollout, type SmokeTest } from '../../../src/fleet/roll
 import { layerFleet, loadInventory } from '../../../src/fleet/inventory';
 import { openSession } from '../../../src/ops/session';
 import { UserError } from '../../../src/util/errors';
-import { sdkError } from '../../unit/ops/fakeGateway';
+import { sdkError } from '../../helpers/fakeGateway';
 import { HANDLER_ZIP } from '../ops/zips';
 import { runCli as cli } from '../../helpers/cli';
 import { REGIONS, lines } from './lines';

@@ -10,7 +10,7 @@ import { openFleet, scopePairs } from '../../../src/fleet/scope';
 import { publishToFleet } from '../../../src/fleet/publish';
 import { planRollout, runRollout } from '../../../src/fleet/rollout';
 import { openSession } from '../../../src/ops/session';
-import { sdkError } from '../../unit/ops/fakeGateway';
+import { sdkError } from '../../helpers/fakeGateway';
 import { cliEnv, runCli as cli } from '../../helpers/cli';
 import { REGIONS, lines } from './lines';
 

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { openFleet, scopePairs, type Fleet } from '../../../src/fleet/scope';
-import { FakeGateway } from '../ops/fakeGateway';
+import { FakeGateway } from '../../helpers/fakeGateway';
 
 /** A fleet over in-memory gateways, one per region, with `perTarget` calls in flight each. */
 export function fakeFleet(regions: string[], perTarget = 2): { fleet: Fleet; gateways: Map<string, FakeGateway> } {

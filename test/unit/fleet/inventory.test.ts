@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { layerFleet, loadInventory } from '../../../src/fleet/inventory';
 import { withMarker } from '../../../src/fleet/marker';
-import { sdkError } from '../ops/fakeGateway';
+import { sdkError } from '../../helpers/fakeGateway';
 import { REGIONS, fakeFleet } from './fakeFleet';
 
 test('the fleet of a layer: versions with hash and users per region, behind counts, missing and failing regions', async () => {

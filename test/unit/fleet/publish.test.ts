@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { publishToFleet, type RegionPublishResult } from '../../../src/fleet/publish';
 import type { FleetProgress } from '../../../src/fleet/progress';
 import { parseMarker } from '../../../src/fleet/marker';
-import { sdkError } from '../ops/fakeGateway';
+import { sdkError } from '../../helpers/fakeGateway';
 import { REGIONS, fakeFleet } from './fakeFleet';
 
 let dir: string;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UserError } from '../../../src/util/errors';
 import { pickCanaries, planRollout, runRollout, type RolloutItem, type SmokeTest } from '../../../src/fleet/rollout';
-import type { FakeGateway } from '../ops/fakeGateway';
+import type { FakeGateway } from '../../helpers/fakeGateway';
 import { REGIONS, fakeFleet } from './fakeFleet';
 
 /** Each region: layer `deps` v1..v2 and `other` v1; functions f0..f{n-1} on deps:1 (f0 also on other:1), `fresh` on deps:2. */

@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FunctionConfiguration, GetLayerVersionResponse } from '@aws-sdk/client-lambda';
-import type { CreateFunctionInput, InvokeResult, LambdaGateway } from '../../../src/aws/types';
+import type { GetLayerVersionResponse } from '@aws-sdk/client-lambda';
+import type { InvokeResult } from '../../../src/aws/types';
 import {
   deleteProbeFunction,
   pinnedVersions,
@@ -17,71 +17,28 @@ import {
 import type { ProbeRequest } from '../../../src/invoke/probeHandler';
 import { UserError } from '../../../src/util/errors';
 import { writeZip } from './zipFixture';
+import { FakeGateway } from '../../helpers/fakeGateway';
 
 const LAYER = 'arn:aws:lambda:us-east-1:123456789012:layer:deps:3';
 const ROLE = 'arn:aws:iam::123456789012:role/probe';
 
-const notFound = (m: string) => Object.assign(new Error(m), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 404 } });
-
-/** Just enough Lambda for the probe: one layer version, functions in a map, invoke answered by `answer`. */
-class ProbeFake implements Partial<LambdaGateway> {
-  readonly region = 'us-east-1';
-  readonly calls: string[] = [];
-  readonly functions = new Map<string, FunctionConfiguration>();
-  lastRequest?: ProbeRequest;
-  constructor(
-    private readonly layer: GetLayerVersionResponse,
-    private readonly answer: (req: ProbeRequest) => InvokeResult,
-  ) {}
-  async getLayerVersionByArn(arn: string) {
-    this.calls.push(`getLayerVersionByArn ${arn}`);
-    if (arn !== this.layer.LayerVersionArn) throw notFound(arn);
-    return this.layer;
-  }
-  async getFunctionConfiguration(name: string) {
-    const f = this.functions.get(name);
-    if (!f) throw notFound(`Function not found: ${name}`);
-    return f;
-  }
-  async createFunction(input: CreateFunctionInput) {
-    this.calls.push(`createFunction ${input.name} ${input.runtime} ${input.architecture} ${input.layers?.join(',')} ${input.role}`);
-    const config: FunctionConfiguration = {
-      FunctionName: input.name,
-      State: 'Active',
-      LastUpdateStatus: 'Successful',
-      CodeSha256: createHash('sha256').update(input.zip).digest('base64'),
-      Layers: (input.layers ?? []).map((Arn) => ({ Arn })),
-    };
-    this.functions.set(input.name, config);
-    return config;
-  }
-  async updateFunctionCode(name: string, zip: Uint8Array) {
-    this.calls.push(`updateFunctionCode ${name}`);
-    const f = this.functions.get(name)!;
-    f.CodeSha256 = createHash('sha256').update(zip).digest('base64');
-    return f;
-  }
-  async updateFunctionLayers(name: string, arns: string[]) {
-    this.calls.push(`updateFunctionLayers ${name} ${arns.join(',')}`);
-    const f = this.functions.get(name)!;
-    f.Layers = arns.map((Arn) => ({ Arn }));
-    return f;
-  }
-  async waitForFunctionUpdated(name: string) {
-    return this.functions.get(name)!;
-  }
-  async deleteFunction(name: string) {
-    this.calls.push(`deleteFunction ${name}`);
-    if (!this.functions.delete(name)) throw notFound(name);
-  }
-  async invoke(name: string, payload: Uint8Array): Promise<InvokeResult> {
-    this.calls.push(`invoke ${name}`);
-    this.lastRequest = JSON.parse(new TextDecoder().decode(payload));
-    return this.answer(this.lastRequest!);
-  }
+/**
+ * Lambda for the probe: one layer version, and an Invoke that answers like `answer`; `sent` collects the
+ * requests the probe sent.
+ */
+function probeLambda(layer: GetLayerVersionResponse, answer: (req: ProbeRequest) => InvokeResult) {
+  const fake = new FakeGateway();
+  fake.addLayerVersion(layer);
+  const sent: ProbeRequest[] = [];
+  fake.invokeHandler = (_name, payload) => {
+    sent.push(JSON.parse(new TextDecoder().decode(payload)) as ProbeRequest);
+    return answer(sent[sent.length - 1]);
+  };
+  return { fake, sent };
 }
 
-const asGateway = (f: ProbeFake) => f as unknown as LambdaGateway;
+/** The calls that change something or run code (not the reads and waits around them). */
+const writes = (fake: FakeGateway) => fake.calls.filter((c) => !/^(get|getVersion|wait) /.test(c));
 const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
 
 /** Answers like the real handler: every module ok, except those listed in `failing`. */
@@ -111,7 +68,7 @@ const layerInfo = (extra: Partial<GetLayerVersionResponse> = {}): GetLayerVersio
 });
 
 test('manifest with top-level modules: creates the probe for the newest runtime and reports each package', async () => {
-  const fake = new ProbeFake(layerInfo(), handlerAnswer({ requests: '2.32.3', numpy: '2.1.0', attrs: '23.1.0' }, { numpy: "ImportError: Error importing numpy: you should not try to import numpy from its source directory" }));
+  const { fake, sent } = probeLambda(layerInfo(), handlerAnswer({ requests: '2.32.3', numpy: '2.1.0', attrs: '23.1.0' }, { numpy: "ImportError: Error importing numpy: you should not try to import numpy from its source directory" }));
   const target = probeTargetFromManifest(
     {
       runtime: 'python3.12',
@@ -126,13 +83,15 @@ test('manifest with top-level modules: creates the probe for the newest runtime 
     },
     LAYER,
   );
-  const report = await probeLayerImports(target, { gateway: asGateway(fake), role: ROLE });
+  const report = await probeLayerImports(target, { gateway: fake, role: ROLE });
   const name = probeFunctionName('python3.12', 'arm64');
   assert.equal(name, 'lambda-layers-probe-python312-arm64');
   assert.equal(report.functionName, name);
   assert.deepEqual([report.runtime, report.architecture, report.python], ['python3.12', 'arm64', '3.12.7']);
-  assert.ok(fake.calls.includes(`createFunction ${name} python3.12 arm64 ${LAYER} ${ROLE}`));
-  assert.deepEqual(fake.lastRequest?.packages.map((p) => p.modules), [['requests'], ['numpy'], ['attr', 'attrs'], []]);
+  assert.deepEqual(writes(fake), [`create ${name}`, `invoke ${name}`]);
+  const created = fake.functions.get(name)!;
+  assert.deepEqual([created.Runtime, created.Architectures, created.Layers?.map((l) => l.Arn), created.Role], ['python3.12', ['arm64'], [LAYER], ROLE]);
+  assert.deepEqual(sent[0]?.packages.map((p) => p.modules), [['requests'], ['numpy'], ['attr', 'attrs'], []]);
   assert.deepEqual(
     report.rows.map((r) => [r.package, r.expectedVersion, r.importedVersion, r.status]),
     [
@@ -156,7 +115,7 @@ test('a layer built elsewhere: packages come from the zip, requirements pins giv
       'python/six-1.16.0.dist-info/METADATA': 'Name: six\nVersion: 1.16.0\n',
       'python/six-1.16.0.dist-info/RECORD': 'six.py,,\n',
     });
-    const fake = new ProbeFake(layerInfo({ CompatibleRuntimes: ['python3.11'], CompatibleArchitectures: undefined }), handlerAnswer({ six: '1.16.0' }));
+    const { fake } = probeLambda(layerInfo({ CompatibleRuntimes: ['python3.11'], CompatibleArchitectures: undefined }), handlerAnswer({ six: '1.16.0' }));
     const name = probeFunctionName('python3.11', 'x86_64');
     // Deployed earlier with the same code but another layer: only the layer list changes.
     fake.functions.set(name, {
@@ -168,10 +127,11 @@ test('a layer built elsewhere: packages come from the zip, requirements pins giv
     });
     const report = await probeLayerImports(
       { layerVersionArn: LAYER, zipPath, requirements: 'six==1.17.0  # pinned\n--index-url x\n' },
-      { gateway: asGateway(fake), role: ROLE },
+      { gateway: fake, role: ROLE },
     );
     assert.equal(report.architecture, 'x86_64');
-    assert.deepEqual(fake.calls.filter((c) => !c.startsWith('getLayer')), [`updateFunctionLayers ${name} ${LAYER}`, `invoke ${name}`]);
+    assert.deepEqual(writes(fake), [`update ${name}`, `invoke ${name}`]);
+    assert.deepEqual(fake.layersOf(name), [LAYER]);
     assert.deepEqual(report.rows.map((r) => [r.package, r.expectedVersion, r.importedVersion, r.status]), [['six', '1.17.0', '1.16.0', 'versionMismatch']]);
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -179,39 +139,39 @@ test('a layer built elsewhere: packages come from the zip, requirements pins giv
 });
 
 test('outdated probe code is replaced', async () => {
-  const fake = new ProbeFake(layerInfo(), handlerAnswer({ a: '1' }));
+  const { fake } = probeLambda(layerInfo(), handlerAnswer({ a: '1' }));
   const name = probeFunctionName('python3.12', 'arm64');
   fake.functions.set(name, { FunctionName: name, State: 'Active', CodeSha256: 'old', Layers: [{ Arn: LAYER }] });
-  await probeLayerImports({ layerVersionArn: LAYER, expected: [{ name: 'a', modules: ['a'] }] }, { gateway: asGateway(fake), role: ROLE });
-  assert.deepEqual(fake.calls.filter((c) => !c.startsWith('getLayer')), [`updateFunctionCode ${name}`, `invoke ${name}`]);
+  await probeLayerImports({ layerVersionArn: LAYER, expected: [{ name: 'a', modules: ['a'] }] }, { gateway: fake, role: ROLE });
+  assert.deepEqual(writes(fake), [`updateCode ${name}`, `invoke ${name}`]);
 });
 
 test('a crashed or timed-out probe is a UserError carrying the log', async () => {
-  const fake = new ProbeFake(layerInfo(), () => ({
+  const { fake } = probeLambda(layerInfo(), () => ({
     statusCode: 200,
     functionError: 'Unhandled',
     payload: json({ errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 120.00 seconds' }),
     logTail: 'START RequestId: r\n',
   }));
   await assert.rejects(
-    probeLayerImports({ layerVersionArn: LAYER, expected: [{ name: 'a', modules: ['a'] }] }, { gateway: asGateway(fake), role: ROLE }),
+    probeLayerImports({ layerVersionArn: LAYER, expected: [{ name: 'a', modules: ['a'] }] }, { gateway: fake, role: ROLE }),
     (e: unknown) => e instanceof UserError && /Sandbox\.Timedout: Task timed out/.test(e.message) && e.detail === 'START RequestId: r\n',
   );
 });
 
 test('inputs that cannot be probed are explained', async () => {
-  const fake = new ProbeFake(layerInfo({ CompatibleRuntimes: ['nodejs20.x'] }), handlerAnswer({}));
-  await assert.rejects(probeLayerImports({ layerVersionArn: 'not-an-arn' }, { gateway: asGateway(fake), role: ROLE }), /not a layer version ARN/);
+  const { fake } = probeLambda(layerInfo({ CompatibleRuntimes: ['nodejs20.x'] }), handlerAnswer({}));
+  await assert.rejects(probeLayerImports({ layerVersionArn: 'not-an-arn' }, { gateway: fake, role: ROLE }), /not a layer version ARN/);
   await assert.rejects(
-    probeLayerImports({ layerVersionArn: LAYER, expected: [{ name: 'a', modules: ['a'] }] }, { gateway: asGateway(fake), role: ROLE }),
+    probeLayerImports({ layerVersionArn: LAYER, expected: [{ name: 'a', modules: ['a'] }] }, { gateway: fake, role: ROLE }),
     /declares no Python runtime/,
   );
 });
 
 test('deleteProbeFunction deletes only probes and ignores ones already gone', async () => {
-  const fake = new ProbeFake(layerInfo(), handlerAnswer({}));
-  await deleteProbeFunction(asGateway(fake), 'lambda-layers-probe-python312-arm64');
-  await assert.rejects(deleteProbeFunction(asGateway(fake), 'orders-prod'), /not a probe function/);
+  const { fake } = probeLambda(layerInfo(), handlerAnswer({}));
+  await deleteProbeFunction(fake, 'lambda-layers-probe-python312-arm64');
+  await assert.rejects(deleteProbeFunction(fake, 'orders-prod'), /not a probe function/);
   assert.deepEqual(fake.calls, ['deleteFunction lambda-layers-probe-python312-arm64']);
 });
 

@@ -2,23 +2,23 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExplorerModel } from '../../../src/model/explorerModel';
 import type { ModelChange } from '../../../src/model/nodes';
-import { FakeGateway, fn, layerArn, versionArn } from './fakeGateway';
+import { FakeGateway, fn, layerArn, versionArn } from '../../helpers/fakeGateway';
 
 /** A small account: layers A (1..3), B (1..2), functions using old and new versions, one foreign layer. */
 function account(): FakeGateway {
   const g = new FakeGateway();
   g.addLayer('A', [1, 2, 3], { CompatibleRuntimes: ['python3.12'], CompatibleArchitectures: ['x86_64'], Description: 'deps', LicenseInfo: 'MIT' });
   g.addLayer('B', [1, 2]);
-  g.addFunction(fn('zeta', [versionArn('A', 3)]));
-  g.addFunction(fn('alpha', [versionArn('B', 2), versionArn('A', 1), versionArn('shared', 7, '999999999999')]));
-  g.addFunction(fn('mid', [versionArn('A', 1)], { Architectures: ['arm64'], Runtime: 'python3.11' }));
-  g.addFunction(fn('plain'));
+  g.putFunction(fn('zeta', [versionArn('A', 3)]));
+  g.putFunction(fn('alpha', [versionArn('B', 2), versionArn('A', 1), versionArn('shared', 7, '999999999999')]));
+  g.putFunction(fn('mid', [versionArn('A', 1)], { Architectures: ['arm64'], Runtime: 'python3.11' }));
+  g.putFunction(fn('plain'));
   return g;
 }
 
 test('builds sorted layers and functions with versions, used-by, newer-version and external marks', async () => {
   const g = account();
-  const model = new ExplorerModel(g.asGateway());
+  const model = new ExplorerModel(g);
   await model.refresh();
   assert.deepEqual(model.state, { status: 'ready' });
 
@@ -62,11 +62,11 @@ test('builds sorted layers and functions with versions, used-by, newer-version a
 test('loads with one function sweep, one ListLayers and one ListLayerVersions per layer', async () => {
   const g = new FakeGateway();
   for (let i = 0; i < 20; i++) g.addLayer(`L${i}`, [1, 2]);
-  for (let i = 0; i < 130; i++) g.addFunction(fn(`f${i}`, [versionArn(`L${i % 20}`, 1)]));
+  for (let i = 0; i < 130; i++) g.putFunction(fn(`f${i}`, [versionArn(`L${i % 20}`, 1)]));
   g.versionDelayMs = 5;
-  const model = new ExplorerModel(g.asGateway(), { concurrency: 4 });
+  const model = new ExplorerModel(g, { concurrency: 4 });
   await model.refresh();
-  assert.deepEqual(g.calls, { listFunctionPages: 3, listLayers: 1, listLayerVersions: 20 });
+  assert.deepEqual(g.callCounts(), { listFunctionPages: 3, listLayers: 1, listVersions: 20 });
   assert.equal(g.maxInFlightVersions, 4, 'layer-version fetches are concurrency-limited');
   assert.equal(model.functions.length, 130);
   assert.ok(model.functions.every((f) => f.layers[0].newerVersion === 2));
@@ -77,10 +77,10 @@ test('emits changes as pages arrive, before the model is ready', async () => {
   const g = new FakeGateway();
   g.pageSize = 2;
   g.addLayer('A', [1]);
-  for (let i = 0; i < 5; i++) g.addFunction(fn(`f${i}`, [versionArn('A', 1)]));
+  for (let i = 0; i < 5; i++) g.putFunction(fn(`f${i}`, [versionArn('A', 1)]));
   let release!: () => void;
   g.gates.set(1, new Promise<void>((r) => (release = r)));
-  const model = new ExplorerModel(g.asGateway());
+  const model = new ExplorerModel(g);
   const events: ModelChange[] = [];
   model.onDidChange((e) => events.push(e));
 
@@ -107,7 +107,7 @@ test('a failing sweep ends in state error without throwing', async () => {
   const g = account();
   g.pageSize = 2;
   g.failFunctionsAtPage = 1;
-  const model = new ExplorerModel(g.asGateway());
+  const model = new ExplorerModel(g);
   await model.refresh(); // resolves
   assert.equal(model.state.status, 'error');
   assert.equal((model.state as { error: Error }).error.name, 'AccessDeniedException');
@@ -117,7 +117,7 @@ test('a failing sweep ends in state error without throwing', async () => {
 test('one layer failing to list its versions marks that layer only', async () => {
   const g = account();
   g.failVersionsOf.add('B');
-  const model = new ExplorerModel(g.asGateway());
+  const model = new ExplorerModel(g);
   await model.refresh();
   assert.equal(model.state.status, 'ready');
   const b = model.getLayer('B')!;
@@ -129,16 +129,16 @@ test('one layer failing to list its versions marks that layer only', async () =>
 
 test('refreshFunction updates one function and the used-by lists, and drops deleted functions', async () => {
   const g = account();
-  const model = new ExplorerModel(g.asGateway());
+  const model = new ExplorerModel(g);
   await model.refresh();
-  const before = { ...g.calls };
+  const before = g.callCounts();
 
-  g.addFunction(fn('mid', [versionArn('A', 3)]));
+  g.putFunction(fn('mid', [versionArn('A', 3)]));
   const events: ModelChange[] = [];
   model.onDidChange((e) => events.push(e));
   await model.refreshFunction('mid');
-  assert.equal(g.calls.getFunctionConfiguration, 1);
-  assert.equal(g.calls.listFunctionPages, before.listFunctionPages, 'no new sweep');
+  assert.equal(g.callCounts().get, 1);
+  assert.equal(g.callCounts().listFunctionPages, before.listFunctionPages, 'no new sweep');
   assert.deepEqual(model.getLayer('A')!.versions.map((v) => v.usedBy), [['mid', 'zeta'], [], ['alpha']]);
   assert.equal(model.getFunction('mid')!.layers[0].newerVersion, undefined);
   assert.ok(events.some((e) => e.kind === 'function' && e.name === 'mid'));
@@ -153,7 +153,7 @@ test('refreshFunction updates one function and the used-by lists, and drops dele
 
 test('refreshFunction rejects on errors other than not-found', async () => {
   const g = account();
-  const model = new ExplorerModel(g.asGateway());
+  const model = new ExplorerModel(g);
   await model.refresh();
   g.getFunctionConfiguration = async () => {
     throw Object.assign(new Error('slow down'), { name: 'TooManyRequestsException' });
@@ -165,7 +165,7 @@ test('refreshFunction rejects on errors other than not-found', async () => {
 
 test('refreshLayer picks up a new version (newer marks move) and removes a layer without versions', async () => {
   const g = account();
-  const model = new ExplorerModel(g.asGateway());
+  const model = new ExplorerModel(g);
   await model.refresh();
   g.addLayer('A', [1, 2, 3, 4]);
   await model.refreshLayer('A');
@@ -177,7 +177,7 @@ test('refreshLayer picks up a new version (newer marks move) and removes a layer
   assert.deepEqual(model.layers.map((l) => l.name), ['A', 'B', 'C']);
   assert.equal(model.getLayer('C')!.arn, layerArn('C'));
 
-  g.layers.delete('B');
+  g.layerVersions.delete('B');
   await model.refreshLayer('B');
   assert.equal(model.getLayer('B'), undefined);
   const alphaB = model.getFunction('alpha')!.layers[0];
@@ -187,7 +187,7 @@ test('refreshLayer picks up a new version (newer marks move) and removes a layer
 
 test('loadVersionDetails fills size and hash of one version', async () => {
   const g = account();
-  const model = new ExplorerModel(g.asGateway());
+  const model = new ExplorerModel(g);
   await model.refresh();
   await model.loadVersionDetails('A', 2);
   const v2 = model.getLayer('A')!.versions[1];
@@ -201,7 +201,7 @@ test('a second refresh supersedes the first; an aborted load goes back to idle; 
   g.pageSize = 1;
   let release!: () => void;
   g.gates.set(1, new Promise<void>((r) => (release = r)));
-  const model = new ExplorerModel(g.asGateway());
+  const model = new ExplorerModel(g);
   const first = model.refresh();
   g.gates.clear();
   const second = model.refresh();
@@ -211,9 +211,9 @@ test('a second refresh supersedes the first; an aborted load goes back to idle; 
   assert.equal(model.functions.length, 4);
   assert.deepEqual(model.getLayer('A')!.versions[2].usedBy, ['alpha', 'mid']);
 
-  const calls = g.calls.listLayers;
+  const calls = g.callCounts().listLayers;
   await model.load();
-  assert.equal(g.calls.listLayers, calls, 'load() does not reload a ready model');
+  assert.equal(g.callCounts().listLayers, calls, 'load() does not reload a ready model');
 
   const controller = new AbortController();
   g.gates.set(1, new Promise<void>((r) => setTimeout(r, 20)));
@@ -228,7 +228,7 @@ test('a throwing listener does not break loading', async () => {
   const g = account();
   const errors: unknown[] = [];
   const log = { trace() {}, debug() {}, info() {}, warn() {}, error: (e: unknown) => errors.push(e) };
-  const model = new ExplorerModel(g.asGateway(), { log });
+  const model = new ExplorerModel(g, { log });
   model.onDidChange(() => {
     throw new Error('listener bug');
   });
@@ -254,7 +254,7 @@ test('a failure while layer versions are in flight leaves no stray rejections', 
   const onUnhandled = (e: unknown) => unhandled.push(e);
   process.on('unhandledRejection', onUnhandled);
   try {
-    const model = new ExplorerModel(g.asGateway());
+    const model = new ExplorerModel(g);
     await model.refresh();
     assert.equal(model.state.status, 'error');
     await new Promise((r) => setTimeout(r, 60));
@@ -267,12 +267,12 @@ test('a failure while layer versions are in flight leaves no stray rejections', 
 
 test('a change rebuilds only the nodes it affects', async () => {
   const g = account();
-  const model = new ExplorerModel(g.asGateway());
+  const model = new ExplorerModel(g);
   await model.refresh();
   const [zeta, mid, layerA, layerB] = [model.getFunction('zeta'), model.getFunction('mid'), model.getLayer('A'), model.getLayer('B')];
   assert.equal(model.getFunction('zeta'), zeta, 'reads are cached');
 
-  g.addFunction(fn('mid', [versionArn('A', 2)]));
+  g.putFunction(fn('mid', [versionArn('A', 2)]));
   await model.refreshFunction('mid');
   assert.equal(model.getFunction('zeta'), zeta, 'other functions keep their node');
   assert.notEqual(model.getFunction('mid'), mid);

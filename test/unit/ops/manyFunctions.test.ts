@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { attachToFunctions } from '../../../src/ops/attach';
 import { applyBulkUpdate, previewBulkUpdate } from '../../../src/ops/bulkUpdate';
 import { deleteLayerVersion, planDelete } from '../../../src/ops/deleteLayer';
-import { FakeGateway } from './fakeGateway';
+import { FakeGateway } from '../../helpers/fakeGateway';
 
 const fast = { conflictBackoffMs: 1 };
 

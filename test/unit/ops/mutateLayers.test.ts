@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mutateFunctionLayers, type MutateProgress } from '../../../src/ops/mutateLayers';
 import { attachLayer, detachLayer } from '../../../src/ops/layerList';
 import { UserError, CancelledError } from '../../../src/util/errors';
-import { FakeGateway } from './fakeGateway';
+import { FakeGateway } from '../../helpers/fakeGateway';
 
 const L = (name: string, v: number) => `arn:aws:lambda:us-east-1:123456789012:layer:${name}:${v}`;
 const fast = { conflictBackoffMs: 1 };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { publishLayer } from '../../../src/ops/publish';
 import { DIRECT_UPLOAD_LIMIT, MANIFEST_VERSION } from '../../../src/layer/manifest';
 import { UserError } from '../../../src/util/errors';
-import { FakeGateway } from './fakeGateway';
+import { FakeGateway } from '../../helpers/fakeGateway';
 
 let dir: string;
 let zip: string;

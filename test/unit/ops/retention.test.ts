@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyRetention, planOutcomes, planRetention, type PruneOutcome } from '../../../src/ops/retention';
 import { UserError } from '../../../src/util/errors';
-import { FakeGateway } from './fakeGateway';
+import { FakeGateway } from '../../helpers/fakeGateway';
 
 const zip = new Uint8Array([1, 2, 3]);
 

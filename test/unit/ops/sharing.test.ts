@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyShareAll, grantAccess, parsePolicy, planShareAll, readPolicy, revokeAccess } from '../../../src/ops/sharing';
 import { UserError } from '../../../src/util/errors';
-import { FakeGateway } from './fakeGateway';
+import { FakeGateway } from '../../helpers/fakeGateway';
 
 const zip = new Uint8Array([1]);
 const id = { layerName: 'deps', version: 1 };
