@@ -18,11 +18,13 @@ import { limitWarnings, manifestPathFor, summarizePackages, unzippedLimitMessage
 import { checkOutputDir } from './outputDir';
 import { readPipConfig, type PipConfig } from './pipConfig';
 import { findOnPath, runProcess } from './processes';
-import { defaultPythonPath, probePython, requirePip, type PythonInfo } from './python';
+import { buildPythonCommands, probePython, requirePip, type PythonInfo } from './python';
+import { showCommand } from '../util/pythonCommands';
 import { loadRequirements } from './requirements';
 import { resolveTarget, type Target } from './runtimes';
 import { createStaging, sweepAbandonedStaging, type Staging } from './staging';
 import { describeIncompatibilities, scanCompatibility, walkTree, type Incompatibility, type StagedTree } from './scan';
+import { sourceBuildWarning } from './sourceBuilds';
 import { writeZipFile, type ZipInput } from './zip';
 
 export interface BuildOptions {
@@ -127,7 +129,8 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
   const pipConfig = await readPipConfig(env);
   const { installer, uvPath, why } = await pickInstaller(options.installer ?? 'auto', pipConfig, env, log);
   const sources = packageSources(pipConfig, requirements);
-  const pythonPath = options.pythonPath ?? defaultPythonPath();
+  const pythonCommands = buildPythonCommands(options.pythonPath, process.platform);
+  const pythonPath = pythonCommands.map(showCommand).join(', ');
   const key = cacheKey({
     toolVersion,
     layerName: request.layerName,
@@ -153,7 +156,7 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
   if (why) log.info(l10n.t('Installing with pip ({0}).', why));
   log.info(l10n.t('Package sources: {0}', sources.map((s) => `${s.url} (${s.from})`).join(', ')));
   await checkOutputDir(outDir);
-  const python = await probePython(pythonPath, env, signal);
+  const python = await probePython(pythonCommands, env, signal);
   if (installer === 'pip') requirePip(python);
   progress({ message: l10n.t('Preparing'), increment: SHARE.prepare });
 
@@ -165,9 +168,7 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
   const warnings: string[] = [];
   try {
     await install({ installer, uvPath, python, pipConfig, target, root, staging, requirementsPath: requirements.files[0].path, options, env, context, log, progress });
-    if (options.allowSourceBuilds) {
-      warnings.push(l10n.t('Source builds were allowed: packages without a wheel were compiled on this machine and may not load on Lambda.'));
-    }
+    if (options.allowSourceBuilds) warnings.push(sourceBuildWarning(process.platform));
     const bytecode = `3.${python.minor}` === target.pythonVersion; // probePython accepts only Python 3
     if (bytecode) {
       progress({ message: l10n.t('Compiling bytecode') });

@@ -1,9 +1,10 @@
 import * as l10n from '@vscode/l10n';
 import { UserError } from '../util/errors';
+import { pythonCommands, showCommand, type PythonCommand } from '../util/pythonCommands';
 import { runProcess } from './processes';
 
 export interface PythonInfo {
-  /** As configured (may be a shim such as pyenv's). */
+  /** As configured or found, e.g. `py -3` (may be a shim such as pyenv's). */
   path: string;
   /** sys.executable: the real interpreter, started directly afterwards (a pyenv shim costs ~0.3 s a start). */
   executable: string;
@@ -13,8 +14,9 @@ export interface PythonInfo {
   pipVersion?: string;
 }
 
-export function defaultPythonPath(): string {
-  return process.platform === 'win32' ? 'python' : 'python3';
+/** What a build may start: the configured interpreter, else the platform's usual commands for Python 3. */
+export function buildPythonCommands(configured: string | undefined, platform: NodeJS.Platform): PythonCommand[] {
+  return configured ? [[configured]] : pythonCommands(platform);
 }
 
 const PROBE = [
@@ -24,20 +26,37 @@ const PROBE = [
   'try:\n    import pip\n    print(pip.__version__)\nexcept Exception:\n    print("-")',
 ].join('\n');
 
-/** Asks the interpreter for its version and whether pip is there: one short process. */
-export async function probePython(pythonPath: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<PythonInfo> {
+/**
+ * The first of `commands` that starts Python 3, with its version and whether pip is there (one short
+ * process each). A command that is missing or not Python 3 passes to the next; none: a `UserError`.
+ */
+export async function probePython(commands: readonly PythonCommand[], env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<PythonInfo> {
+  const shown = commands.map(showCommand).join('", "');
+  let detail: string | undefined;
+  for (const command of commands) {
+    const found = await probeOne(command, env, signal);
+    if (typeof found !== 'string') return found;
+    detail ??= found || undefined;
+  }
+  throw noPython(shown, detail);
+}
+
+/** The interpreter's answer, or why it is not a usable Python 3 ('' when the command does not exist). */
+async function probeOne(command: PythonCommand, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<PythonInfo | string> {
+  const [program, ...leading] = command;
   let result;
   try {
-    result = await runProcess(pythonPath, ['-c', PROBE], { env, signal });
+    result = await runProcess(program, [...leading, '-c', PROBE], { env, signal });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EACCES') throw noPython(pythonPath);
+    if (code === 'ENOENT' || code === 'EACCES') return '';
     throw e;
   }
   const m = /^(\d+) (\d+)\r?\n(.*)\r?\n(\S+)$/.exec(result.output.trim());
-  if (result.code !== 0 || !m) throw noPython(pythonPath, result.output.trim());
-  const info: PythonInfo = { path: pythonPath, executable: m[3] || pythonPath, major: Number(m[1]), minor: Number(m[2]) };
-  if (info.major !== 3) throw noPython(pythonPath, `Python ${info.major}.${info.minor}`);
+  if (result.code !== 0 || !m) return result.output.trim();
+  const path = showCommand(command);
+  const info: PythonInfo = { path, executable: m[3].trim() || program, major: Number(m[1]), minor: Number(m[2]) };
+  if (info.major !== 3) return `Python ${info.major}.${info.minor}`;
   if (m[4] !== '-') info.pipVersion = m[4];
   return info;
 }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
-import { throwIfAborted } from '../util/errors';
+import * as l10n from '@vscode/l10n';
+import { UserError, throwIfAborted } from '../util/errors';
 
 /**
  * A deterministic ZIP writer. The same entries always give the same bytes: entries sorted by name, one fixed
@@ -88,6 +89,12 @@ export async function writeZip(
   const entries = [...inputs].sort(byName);
   for (let i = 1; i < entries.length; i++) {
     if (entries[i].name === entries[i - 1].name) throw new Error(`duplicate zip entry ${entries[i].name}`);
+  }
+  // Entry names are "/"-separated everywhere; a backslash is a folder separator to Windows tools and a plain
+  // character to Lambda's unzip, so the same zip would unpack differently. (Only a Unix file name can hold one.)
+  const backslashed = entries.find((e) => e.name.includes('\\'));
+  if (backslashed) {
+    throw new UserError(l10n.t('The file name "{0}" contains a backslash, which zip tools read differently on Windows and on Lambda. Rename the file.', backslashed.name));
   }
   const central: CentralRecord[] = [];
   let offset = 0;

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { pythonCommands, showCommand, type PythonCommand } from '../../util/pythonCommands';
 
 export interface PythonInterpreter {
   /** Absolute path of the real executable (not a pyenv-style shim), so each invoke spawns it directly. */
@@ -18,33 +19,37 @@ export function runtimePythonVersion(runtime: string): string | undefined {
   return /^python(3\.\d+)$/.exec(runtime)?.[1];
 }
 
-function probe(command: string): Promise<PythonInterpreter | undefined> {
-  let p = probes.get(command);
+function probe(command: PythonCommand): Promise<PythonInterpreter | undefined> {
+  const key = showCommand(command);
+  let p = probes.get(key);
   if (!p) {
     p = new Promise((resolve) => {
       const script = 'import sys; print(sys.executable); print("%d.%d.%d" % sys.version_info[:3]); print(sys.base_prefix)';
-      execFile(command, ['-I', '-c', script], { timeout: 10_000 }, (err, stdout) => {
-        const [executable, version, prefix] = stdout.trim().split('\n');
+      const [program, ...leading] = command;
+      execFile(program, [...leading, '-I', '-c', script], { timeout: 10_000 }, (err, stdout) => {
+        const [executable, version, prefix] = stdout.trim().split(/\r?\n/);
         if (err || !executable || !prefix || !/^\d+\.\d+\.\d+$/.test(version ?? '')) return resolve(undefined);
         resolve({ executable, version, minor: version.split('.').slice(0, 2).join('.'), prefix });
       });
     });
-    probes.set(command, p);
+    probes.set(key, p);
   }
   return p;
 }
 
 /**
- * The interpreter for a runtime: `python3.X` when this machine has that exact one, else `python3`
- * (then the caller reports the version mismatch). Throws when no Python 3 is available.
+ * The interpreter for a runtime: the first of the platform's commands (`python3.X`, `python3`; on Windows
+ * `py -3.X`, `python.exe`, `python3.exe`) that is that exact version, else the first Python 3 found (then the
+ * caller reports the version mismatch). Throws when no Python 3 is available.
  */
-export async function resolvePython(runtime: string): Promise<PythonInterpreter> {
+export async function resolvePython(runtime: string, platform: NodeJS.Platform = process.platform): Promise<PythonInterpreter> {
   const wanted = runtimePythonVersion(runtime);
   if (!wanted) throw new Error(`${runtime} is not a Python runtime; only python3.x functions can run locally`);
-  const [exact, fallback] = await Promise.all([probe(`python${wanted}`), probe('python3')]);
-  if (exact && exact.minor === wanted) return exact;
-  if (!fallback) throw new Error('python3 was not found on PATH; install Python 3 to run functions locally');
-  return fallback;
+  const commands = pythonCommands(platform, wanted);
+  const found = (await Promise.all(commands.map(probe))).filter((p): p is PythonInterpreter => p?.minor.startsWith('3.') ?? false);
+  const python = found.find((p) => p.minor === wanted) ?? found[0];
+  if (!python) throw new Error(`Python 3 was not found (tried ${commands.map(showCommand).join(', ')}); install Python 3 to run functions locally`);
+  return python;
 }
 
 /** A sentence for the log when the local interpreter is not the runtime's minor version. */

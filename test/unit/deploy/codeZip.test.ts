@@ -101,3 +101,20 @@ test('exclusion rules and handler module files', () => {
   assert.equal(handlerModuleFile('pkg/app.handler'), 'pkg/app.py');
   assert.equal(handlerModuleFile('nodot'), undefined);
 });
+
+test('a folder whose path and file names hold spaces and non-ASCII zips to "/"-separated names; a backslash in a name is refused', async () => {
+  const root = await tree({ 'mon dossier/données/café.py': 'X = 1\n', 'handler ü.py': 'Y = 2\n' });
+  try {
+    const spaced = join(root, 'mon dossier');
+    await fs.rename(join(root, 'handler ü.py'), join(spaced, 'handler ü.py'));
+    const zip = await buildCodeZip(spaced);
+    assert.deepEqual(zip.files.map((f) => f.path), ['données/café.py', 'handler ü.py']);
+    const names = (await readZip(zip.zip)).map((e) => e.name);
+    assert.deepEqual(names.filter((n) => !n.endsWith('/')).sort(), ['données/café.py', 'handler ü.py']);
+    assert.ok(names.every((n) => !n.includes('\\')));
+    await fs.writeFile(join(spaced, 'odd\\name.py'), 'Z = 3\n');
+    await assert.rejects(buildCodeZip(spaced), (e: unknown) => e instanceof UserError && /odd\\name\.py.*backslash/.test(e.message));
+  } finally {
+    await fs.rm(root, { recursive: true, force: true });
+  }
+});

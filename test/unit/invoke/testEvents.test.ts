@@ -66,6 +66,13 @@ test('payloadFromText names the source and position in a UserError', () => {
   assert.equal(new TextDecoder().decode(payloadFromText('\ufeff{"a":1}', 'x')), '{"a":1}');
 });
 
+test('events with Windows line endings: accepted as they are, errors placed on the right line and column', () => {
+  assert.equal(new TextDecoder().decode(payloadFromText('{\r\n  "a": 1\r\n}\r\n', 'crlf.json')), '{\r\n  "a": 1\r\n}\r\n');
+  const r = checkJson('{\r\n  "a": 1,\r\n  "b" 2\r\n}');
+  assert.equal(r.ok, false);
+  if (!r.ok) assert.deepEqual([r.line, r.column], [3, 7]);
+});
+
 test('create, list and read events; never overwrite', async () => {
   await withWorkspace(async (root) => {
     assert.deepEqual(await listTestEvents(root, 'my-fn'), []);
