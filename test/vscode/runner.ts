@@ -24,7 +24,7 @@ import { createProfile } from './lib/profile';
 import { startSandboxIfPresent, type Sandbox, type SandboxOptions } from './lib/sandbox';
 import { TEST_CREDENTIALS } from '../helpers/sandbox';
 import { runSuite } from './lib/suite';
-import { loadUiFlows, runUiFlow, type UiFlow } from './lib/ui';
+import { FAILURE_DIR, loadUiFlows, runUiFlow, type UiFlow } from './lib/ui';
 import { installVsix, packageVsix } from './lib/vsix';
 import { offlinePipEnvironment } from './lib/wheelhouse';
 
@@ -87,14 +87,17 @@ async function bounded(step: Promise<unknown> | void | undefined, what: string):
   if (outcome) console.log(`warning: ${outcome}`);
 }
 
-/** Old failure screenshots would read as failures of this run. */
+/** Old failure screenshots and logs would read as failures of this run. */
 function removeFailureScreenshots(): void {
+  fs.rmSync(FAILURE_DIR, { recursive: true, force: true });
   if (!fs.existsSync(SCREENSHOT_DIR)) return;
   for (const f of fs.readdirSync(SCREENSHOT_DIR)) if (/-failure(\.[\w-]+)?\.png$/.test(f)) fs.rmSync(path.join(SCREENSHOT_DIR, f), { force: true });
 }
 
 interface Instance {
   server: CodeServer;
+  /** Its profile's user-data-dir (logs). */
+  userDataDir: string;
   locale: string;
   /** Runs the installed VSIX instead of the development extension. */
   packaged: boolean;
@@ -198,7 +201,7 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
         logFile,
       });
       console.log(`code-server (${name}): ${server.url} in ${Date.now() - started} ms, log ${logFile}`);
-      const instance = { server, locale, packaged };
+      const instance = { server, userDataDir: profile.userDataDir, locale, packaged };
       instances.push(instance);
       return instance;
     };
@@ -239,7 +242,7 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
       for (const flow of flows) {
         const locale = flow.locale ?? baseLocale;
         const packaged = flow.packaged ?? false;
-        const { server } = await instanceFor(locale, packaged);
+        const { server, userDataDir } = await instanceFor(locale, packaged);
         if (!packaged) await freshSandbox();
         const started = Date.now();
         const error = await runUiFlow(flow, {
@@ -251,6 +254,7 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
           locale,
           defaultTimeoutMs: options.flowTimeoutMs ?? 180_000,
           verbose,
+          userDataDir,
         });
         if (error) fail(`ui ${flow.name} (${locale})`, error);
         else {

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { pathToFileURL } from 'node:url';
 import { tapConsole } from './console';
-import { REPO_ROOT, UI_FLOW_DIR } from './paths';
+import { OUTPUT_DIR, REPO_ROOT, UI_FLOW_DIR } from './paths';
 import { Workbench, remoteUri, workbenchUrl } from './workbench';
 
 export interface UiContext {
@@ -31,6 +31,13 @@ export interface UiContext {
 }
 
 export type UiFlowFunction = (ui: UiContext) => Promise<void>;
+
+/**
+ * The longest a layer build in a flow may go without its progress message changing (see
+ * `Workbench.waitForNotificationWhileProgressing`). Measured: the longest step (pip installing the offline
+ * wheels) took 2.7 s in buildPublish on a busy 2-core machine; 60 s is over 20 times that.
+ */
+export const BUILD_STALL_MS = 60_000;
 
 export interface UiFlow {
   name: string;
@@ -84,6 +91,28 @@ export interface UiFlowRun {
   locale: string;
   defaultTimeoutMs: number;
   verbose: boolean;
+  /** The code-server profile's user-data-dir: its logs folder holds the extension's log. */
+  userDataDir: string;
+}
+
+/** Where a failed flow leaves its logs: .test-output/failures/<flow>[.<locale>]/. */
+export const FAILURE_DIR = path.join(OUTPUT_DIR, 'failures');
+
+/**
+ * A failed flow's evidence beside its screenshot: the extension's own log (the "Lambda Layers" output
+ * channel, which VS Code writes under the profile's logs folder) and the page's console (workbench and
+ * extension host). Returns the folder.
+ */
+function saveFailureLogs(dir: string, userDataDir: string, consoleLines: string[]): string {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'console.log'), consoleLines.join('\n'));
+  const logsDir = path.join(userDataDir, 'logs');
+  const files = fs.existsSync(logsDir) ? (fs.readdirSync(logsDir, { recursive: true }) as string[]) : [];
+  for (const file of files.filter((f) => /Lambda Layers\.log$|exthost\.log$/.test(f))) {
+    fs.copyFileSync(path.join(logsDir, file), path.join(dir, file.replace(/[\\/]/g, '_')));
+  }
+  return dir;
 }
 
 /** Runs one flow in a fresh browser context; resolves to an error message on failure, undefined on success. */
@@ -119,9 +148,11 @@ export async function runUiFlow(flow: UiFlow, run: UiFlowRun): Promise<string | 
     await Promise.race([flowDone, timedOut]);
     return undefined;
   } catch (err) {
-    const shot = await workbench.screenshot(`${flow.name}-failure${run.locale === 'en' ? '' : `.${run.locale}`}`).catch(() => undefined);
+    const suffix = run.locale === 'en' ? '' : `.${run.locale}`;
+    const shot = await workbench.screenshot(`${flow.name}-failure${suffix}`).catch(() => undefined);
+    const logs = saveFailureLogs(path.join(FAILURE_DIR, `${flow.name}${suffix}`), run.userDataDir, tap.lines);
     const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    return shot ? `${message}\n  screenshot: ${shot}` : message;
+    return [message, ...(shot ? [`  screenshot: ${shot}`] : []), `  logs: ${logs}`].join('\n');
   } finally {
     clearTimeout(timer);
     tap.dispose();

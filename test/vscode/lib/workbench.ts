@@ -192,6 +192,32 @@ export class Workbench {
     return toast;
   }
 
+  /**
+   * Waits for a toast matching `text` as long as a long task makes progress: the messages of the progress
+   * notifications showing (e.g. a build's "Installing…", "Zipping 412 files") must change at least every
+   * `stallMs`. A slow machine then only makes the wait longer; a task that hangs fails after `stallMs`, naming
+   * the step it hung in. The flow's own time limit still bounds the whole wait.
+   */
+  async waitForNotificationWhileProgressing(text: Text, stallMs: number): Promise<{ toast: Locator; longestStepMs: number }> {
+    const toast = this.notifications().filter({ has: this.page.locator('.notification-list-item-message', { hasText: text }) }).first();
+    const progress = this.notifications().filter({ has: this.page.locator('.monaco-progress-container.active') }).locator('.notification-list-item-message');
+    let last = '';
+    let changedAt = Date.now();
+    let longestStepMs = 0;
+    for (;;) {
+      if (await toast.isVisible()) return { toast, longestStepMs: Math.max(longestStepMs, Date.now() - changedAt) };
+      const now = (await progress.allInnerTexts().catch(() => [])).join(' | ');
+      if (now !== last) {
+        longestStepMs = Math.max(longestStepMs, Date.now() - changedAt);
+        last = now;
+        changedAt = Date.now();
+      } else if (Date.now() - changedAt > stallMs) {
+        throw new Error(`no progress for ${stallMs} ms while waiting for ${String(text)}; last progress: ${last || '(none shown)'}`);
+      }
+      await toast.waitFor({ timeout: 500 }).catch(() => undefined);
+    }
+  }
+
   /** Clicks a button (e.g. 'Retry', 'Open') on a notification toast. */
   async clickNotificationButton(toast: Locator, label: Text): Promise<void> {
     await toast.locator('.notification-list-item-buttons-container a.monaco-button', { hasText: exact(label) }).click();

@@ -1,7 +1,7 @@
 // The human path through building and publishing: Explorer context menu on requirements.txt, the prompts
 // (runtime, architecture, name), the build summary's Publish with its prefilled prompts, the new version in
 // the Layers view, and the build report webview. pip installs from the runner's offline wheelhouse.
-import type { UiContext } from '../lib/ui';
+import { BUILD_STALL_MS, type UiContext } from '../lib/ui';
 
 const LAYER = 'demo-deps';
 
@@ -19,7 +19,8 @@ export default async function buildPublish(ui: UiContext): Promise<void> {
   await workbench.quickPick('python3.12');
   await workbench.quickPick('x86_64');
   await workbench.quickInputType(LAYER);
-  const built = await workbench.waitForNotification(new RegExp(`Built layer ${LAYER}: 2 packages`), 120_000);
+  const { toast: built, longestStepMs } = await workbench.waitForNotificationWhileProgressing(new RegExp(`Built layer ${LAYER}: 2 packages`), BUILD_STALL_MS);
+  ui.log(`build: longest step ${longestStepMs} ms (limit ${BUILD_STALL_MS} ms without progress)`);
   await ui.screenshot('built');
 
   // Publish from the summary: every prompt is prefilled from the manifest, so Enter accepts each one.

@@ -5,7 +5,7 @@
 // A screenshot per step: .test-output/screenshots/journey-<locale>-<n>-<step>.png.
 import { publishPublicLayer, pythonPackageLayer } from '../../../helpers/sandbox';
 import type { Locator } from 'playwright-core';
-import type { UiContext } from '../../lib/ui';
+import { BUILD_STALL_MS, type UiContext } from '../../lib/ui';
 import { TEST_WHEELS } from '../../lib/wheelhouse';
 import { textsFor, type Texts } from './texts';
 
@@ -108,7 +108,12 @@ export async function buildLayer(ui: UiContext, tx: Texts, layer: string): Promi
   await workbench.quickPick('python3.12');
   await workbench.quickPick('x86_64');
   await workbench.quickInputType(layer);
-  return workbench.waitForNotification(tx.pattern('Built layer {0}: {1}, {2} unzipped, {3} zipped, in {4} s.', layer), 120_000);
+  const { toast, longestStepMs } = await workbench.waitForNotificationWhileProgressing(
+    tx.pattern('Built layer {0}: {1}, {2} unzipped, {3} zipped, in {4} s.', layer),
+    BUILD_STALL_MS,
+  );
+  ui.log(`build: longest step ${longestStepMs} ms (limit ${BUILD_STALL_MS} ms without progress)`);
+  return toast;
 }
 
 /** "Publish" on the build summary, every prompt answered with its prefilled value; resolves to the publish toast. */
