@@ -3,7 +3,7 @@ import type { UiContext } from '../lib/ui';
 import { installedVsix } from './installedVsix/steps';
 
 export const packaged = true;
-export const timeoutMs = 300_000; // packaging, installing and the flow took 69 s on a busy 2-core machine (2026-12-03): 4x headroom
+export const timeoutMs = 300_000; // packaging, installing and the en flow took 69 s on a busy 2-core machine (2026-12-03): 4x headroom
 export const locale = 'zh-cn';
 
 export default function installedVsixZhCn(ui: UiContext): Promise<void> {
