@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { promises as fs, constants as fsConstants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { posix, win32 } from 'node:path';
 import { CancelledError } from '../util/errors';
 import { killTree, spawnDetached } from '../util/processTree';
 
@@ -95,19 +95,25 @@ export function runProcess(command: string, args: string[], options: RunOptions 
   });
 }
 
-/** The first executable named `name` on PATH (PATHEXT-aware on Windows), or undefined. */
-export async function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+/** Where `name` may be on PATH, in search order: Windows tries each PATHEXT extension in each folder. */
+export function pathCandidates(name: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string[] {
+  const { delimiter: sep, join: joinPath } = platform === 'win32' ? win32 : posix;
   const pathVar = env.PATH ?? env.Path ?? '';
-  const exts = process.platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
-  for (const dir of pathVar.split(delimiter).filter(Boolean)) {
-    for (const ext of exts) {
-      const candidate = join(dir, name + ext);
-      try {
-        await fs.access(candidate, fsConstants.X_OK);
-        if ((await fs.stat(candidate)).isFile()) return candidate;
-      } catch {
-        // not here
-      }
+  const exts = platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';').filter(Boolean) : [''];
+  return pathVar
+    .split(sep)
+    .filter(Boolean)
+    .flatMap((dir) => exts.map((ext) => joinPath(dir, name + ext)));
+}
+
+/** The first executable named `name` on PATH (PATHEXT-aware on Windows), or undefined. */
+export async function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): Promise<string | undefined> {
+  for (const candidate of pathCandidates(name, env, platform)) {
+    try {
+      await fs.access(candidate, fsConstants.X_OK);
+      if ((await fs.stat(candidate)).isFile()) return candidate;
+    } catch {
+      // not here
     }
   }
   return undefined;
