@@ -1,4 +1,4 @@
-import type { Architecture, FunctionConfiguration, GetLayerVersionResponse, LayerVersionsListItem, LayersListItem, Runtime } from '@aws-sdk/client-lambda';
+import type { AliasConfiguration, Architecture, FunctionConfiguration, GetLayerVersionResponse, LayerVersionsListItem, LayersListItem, Runtime } from '@aws-sdk/client-lambda';
 import { createHash, randomUUID } from 'node:crypto';
 import type { CreateFunctionInput, InvokeOptions, InvokeResult, LambdaGateway, LayerPermissionInput, LayerPolicy, PublishInput } from '../../src/aws/types';
 import { parseLayerArn } from '../../src/aws/arn';
@@ -68,6 +68,8 @@ export class FakeGateway implements LambdaGateway {
   settles = true;
   /** Published function versions (`$LATEST` is the function itself), as ListFunctions?FunctionVersion=ALL lists them. */
   readonly publishedVersions: FunctionConfiguration[] = [];
+  /** Function name → its aliases, as ListAliases lists them. */
+  readonly aliases = new Map<string, AliasConfiguration[]>();
   /** `name:version` → policy statements as Lambda stores them, and its revision. */
   readonly policies = new Map<string, { statements: Record<string, unknown>[]; revisionId: string }>();
   /** Runs at the start of each listFunctionVersions (a test's concurrent writer between preview and delete). */
@@ -199,8 +201,9 @@ export class FakeGateway implements LambdaGateway {
     }
   }
 
-  async *listFunctionPages(options: { signal?: AbortSignal } = {}): AsyncIterable<FunctionConfiguration[]> {
-    const all = [...this.functions.values()];
+  /** With `allVersions` (FunctionVersion=ALL): each function's `$LATEST`, then its published versions. */
+  async *listFunctionPages(options: { signal?: AbortSignal; allVersions?: boolean } = {}): AsyncIterable<FunctionConfiguration[]> {
+    const all = [...this.functions.values()].flatMap((f) => (options.allVersions ? this.versionsOf(f) : [f]));
     for (let i = 0, page = 0; i < all.length || page === 0; i += this.pageSize, page++) {
       this.calls.push('listFunctionPages');
       await this.gates.get(page);
@@ -220,6 +223,17 @@ export class FakeGateway implements LambdaGateway {
     this.beforeListVersions?.(++this.listVersionCalls);
     for (const f of this.functions.values()) yield { ...structuredClone(f), Version: '$LATEST', FunctionArn: `${f.FunctionArn}:$LATEST` };
     for (const v of this.publishedVersions) yield structuredClone(v);
+  }
+
+  async *listVersionsByFunction(name: string): AsyncIterable<FunctionConfiguration> {
+    this.calls.push(`listVersionsByFunction ${name}`);
+    yield* this.versionsOf(this.fn(name));
+  }
+
+  async *listAliases(name: string): AsyncIterable<AliasConfiguration> {
+    this.calls.push(`listAliases ${name}`);
+    this.fn(name);
+    yield* structuredClone(this.aliases.get(name) ?? []);
   }
 
   // --- LambdaGateway: layers
@@ -380,6 +394,12 @@ export class FakeGateway implements LambdaGateway {
     this.fn(name);
     if (!this.invokeHandler) throw new Error('FakeGateway: set invokeHandler to answer Invoke');
     return this.invokeHandler(name, payload, options);
+  }
+
+  /** A function's `$LATEST` and its published versions, oldest first, as ListVersionsByFunction lists them. */
+  private versionsOf(f: FunctionConfiguration): FunctionConfiguration[] {
+    const published = this.publishedVersions.filter((v) => v.FunctionName === f.FunctionName);
+    return [{ ...f, Version: '$LATEST', FunctionArn: `${f.FunctionArn}:$LATEST` }, ...published].map((v) => structuredClone(v));
   }
 
   private fn(name: string): FunctionConfiguration {
