@@ -11,6 +11,8 @@ const common = {
   target: 'node20',
   format: 'cjs',
   sourcemap: !production,
+  // The runtime's Python (bootstrap.py, the probe handler) is bundled as strings; see src/util/pythonText.ts.
+  loader: { '.py': 'text' },
   minify: production,
   logLevel: 'warning',
   external: ['vscode'],

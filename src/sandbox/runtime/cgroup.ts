@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 
-const OWN_PREFIX = 'lambda-layers-';
+/** Names this endpoint's cgroup folders `lambda-layers-<pid>`, so a later start can tell a crashed endpoint's. */
+export const OWN_PREFIX = 'lambda-layers-';
 const STOP_WAIT_MS = 2000;
 
 /** The cgroup v2 mount point in /proc/self/mounts (`/sys/fs/cgroup`, or `/sys/fs/cgroup/unified` on hybrid hosts). */
@@ -58,7 +59,7 @@ async function removeStale(base: string): Promise<void> {
   }
 }
 
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,17 +1,21 @@
 import { MAX_RESPONSE_PAYLOAD_BYTES } from '../limits';
 
 /**
- * A message from the bootstrap on fd 3: a JSON header line, then `len` raw payload bytes.
- * `start` after init, then one outcome (`result` or `error`) and nothing after it.
+ * A message from the bootstrap on its control channel (the child's stdout): a JSON header line, then `len` raw
+ * payload bytes. `start` after init, then one outcome (`result` or `error`) per invocation the endpoint sent,
+ * carrying that invocation's `seq`.
  */
 export type ChannelMessage = StartMessage | ResultMessage | ErrorMessage;
 
 export interface StartMessage {
   type: 'start';
   initMs?: number;
+  /** 1 when the handler could not be loaded: the environment answers its first invocation with the error and is retired. */
+  initFailed?: number;
 }
 
 interface OutcomeFields {
+  seq?: number;
   durationMs?: number;
   maxMemoryMb?: number;
 }
@@ -50,9 +54,10 @@ interface Header {
 }
 
 /**
- * Reassembles messages from the bootstrap's fd 3, however the pipe splits them. The handler can write to
- * fd 3 too, so every byte is treated as hostile: anything that is not a well-formed message in protocol
- * order ends the reader with one protocol error (never an exception), and memory stays bounded.
+ * Reassembles messages from the bootstrap's control channel, however the pipe splits them. The handler can
+ * write to it too, so every byte is treated as hostile: anything that is not a well-formed message in protocol
+ * order (an outcome only for the invocation the endpoint is waiting for) ends the reader with one protocol
+ * error (never an exception), and memory stays bounded.
  */
 export class ChannelReader {
   private chunks: Buffer[] = [];
@@ -61,10 +66,16 @@ export class ChannelReader {
   /** Bytes of an oversize result still to skip. */
   private skipping = 0;
   private seenStart = false;
-  private seenOutcome = false;
+  /** The invocation whose outcome may come next; none between invocations. */
+  private pending: number | undefined;
   private failed = false;
 
   constructor(private readonly handlers: ChannelHandlers) {}
+
+  /** Called before the endpoint sends invocation `seq`: its outcome is the only one accepted next. */
+  expectOutcome(seq: number): void {
+    this.pending = seq;
+  }
 
   push(chunk: Buffer): void {
     if (this.failed) return;
@@ -91,7 +102,7 @@ export class ChannelReader {
       if (nl > MAX_HEADER_BYTES) return this.fail(`header line longer than ${MAX_HEADER_BYTES} bytes`);
       const parsed = parseHeader(this.take(nl + 1).toString('utf8'));
       if (typeof parsed === 'string') return this.fail(parsed);
-      const order = this.orderError(parsed.type);
+      const order = this.orderError(parsed.type, parsed.fields.seq);
       if (order) return this.fail(order);
       this.header = parsed;
       if (parsed.type === 'result' && parsed.len > MAX_RESULT_BYTES) this.skipping = parsed.len;
@@ -121,15 +132,16 @@ export class ChannelReader {
     return true;
   }
 
-  private orderError(type: Header['type']): string | undefined {
-    if (this.seenOutcome) return `${type} record after the outcome`;
+  private orderError(type: Header['type'], seq: number | undefined): string | undefined {
     if (type === 'start') {
       if (this.seenStart) return 'second start record';
       this.seenStart = true;
       return undefined;
     }
     if (!this.seenStart) return `${type} record before start`;
-    this.seenOutcome = true;
+    if (this.pending === undefined) return `${type} record with no invocation waiting for one`;
+    if (seq !== this.pending) return `${type} record for invocation ${seq ?? '(none)'} while invocation ${this.pending} is running`;
+    this.pending = undefined;
     return undefined;
   }
 
@@ -157,7 +169,7 @@ export class ChannelReader {
 }
 
 const TYPES = new Set(['start', 'result', 'error']);
-const NUMBER_FIELDS = ['initMs', 'durationMs', 'maxMemoryMb'] as const;
+const NUMBER_FIELDS = ['initMs', 'initFailed', 'seq', 'durationMs', 'maxMemoryMb'] as const;
 
 /** The header's fields, or why it is not one. */
 function parseHeader(line: string): Header | string {

@@ -1,5 +1,6 @@
 import { probeBwrap, probeHostRoot, type HostRoot } from './bwrap';
 import { probeCgroup } from './cgroup';
+import { memoryNotice, planMemory, probeMemoryCgroup, type MemoryEnforcement, type MemoryProbe } from './memory';
 
 /** What this machine offers, found once per process by trial runs (probeIsolation). */
 export interface HostProbe {
@@ -10,6 +11,8 @@ export interface HostProbe {
   cgroup: { dir: string } | { why: string };
   /** The top-level system folders (/bin, /lib…) as bubblewrap has to recreate them. */
   hostRoot?: HostRoot;
+  /** A cgroup folder that takes a memory limit per environment, or why there is none. */
+  memory?: MemoryProbe;
 }
 
 /**
@@ -20,17 +23,29 @@ export interface HostProbe {
 export type Cleanup = 'pid-namespace' | 'cgroup' | 'environ-sweep' | 'process-group' | 'taskkill';
 
 export interface Isolation {
+  /** The platform every branch below was decided for (spawning and killing differ on Windows). */
+  platform: NodeJS.Platform;
   /** Run handlers inside bubblewrap, seeing only /var/task, /opt, a private /tmp and the Python installation. */
   bwrap: boolean;
   cleanup: Cleanup;
   cgroupDir?: string;
   hostRoot?: HostRoot;
+  /** How each environment's memory size is held. */
+  memory: MemoryEnforcement;
   /** Lines for the endpoint's log, said once: what is isolated and what is not. */
   notices: string[];
 }
 
 /** The isolation a probe allows; pure, so each platform and each missing piece is unit-tested. */
 export function planIsolation(p: HostProbe): Isolation {
+  const probe = p.memory ?? { why: 'not probed' };
+  const memory = planMemory(p.platform, probe);
+  const plan = planCleanup(p);
+  const notice = memoryNotice(memory, probe);
+  return { platform: p.platform, ...plan, memory, notices: notice ? [...plan.notices, notice] : plan.notices };
+}
+
+function planCleanup(p: HostProbe): Omit<Isolation, 'platform' | 'memory'> {
   if (p.platform === 'win32') {
     return {
       bwrap: false,
@@ -81,5 +96,6 @@ async function probeIsolation(): Promise<HostProbe> {
   const platform = process.platform;
   if (platform !== 'linux') return { platform, bwrap: { ok: false, why: 'bubblewrap is Linux-only' }, cgroup: { why: 'not Linux' } };
   const [bwrap, cgroup, hostRoot] = await Promise.all([probeBwrap(), probeCgroup(), probeHostRoot()]);
-  return { platform, bwrap, cgroup, hostRoot };
+  const memory = await probeMemoryCgroup('dir' in cgroup ? cgroup.dir : undefined);
+  return { platform, bwrap, cgroup, hostRoot, memory };
 }

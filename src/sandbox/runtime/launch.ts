@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { killTree } from '../../util/processTree';
 import { SANDBOX_PATHS, bwrapArgs, optLinks } from './bwrap';
 import { InvocationCgroup } from './cgroup';
+import { createMemoryLimit, type MemoryLimit } from './memory';
 import type { Isolation } from './isolation';
 import type { PythonInterpreter } from './python';
 import { INVOCATION_MARKER_VAR, sweepMarked } from './sweep';
@@ -14,6 +15,7 @@ export interface LaunchInput {
   bootstrapFile: string;
   codeDir: string;
   optDir: string;
+  memoryMb: number;
 }
 
 /** The folders as the handler sees them: Lambda's paths inside bubblewrap, the real folders without it. */
@@ -32,8 +34,10 @@ export interface Launch {
   paths: VisiblePaths;
   /** Variables the cleanup mechanism needs in the handler's environment. */
   env: Record<string, string>;
-  /** Stops every process of the invocation (callable more than once); returns what it could not reach. */
+  /** Stops every process of the environment (callable more than once); returns what it could not reach. */
   stop(pid: number | undefined): Promise<string[]>;
+  /** The environment's memory limit (its cgroup, or the watcher to start once the child runs). */
+  memory: MemoryLimit;
   /** Whether the child reports the interpreter's death by a signal as exit status 128 + n (bubblewrap does). */
   signalAsStatus: boolean;
 }
@@ -45,13 +49,45 @@ export function interpreterExit(code: number | null, signal: NodeJS.Signals | nu
   return name ? { code: null, signal: name } : { code, signal };
 }
 
-/** How to start one invocation's interpreter under the host's isolation, and how to end all it started. */
+/**
+ * A command that first moves itself into each cgroup (writing its pid to their cgroup.procs) and then becomes
+ * `command`, so nothing the handler starts is outside them.
+ */
+export function joinCgroups(procsFiles: string[], command: string[]): string[] {
+  if (procsFiles.length === 0) return command;
+  const script = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 126; shift; n=$((n - 1)); done; exec "$@"';
+  return ['/bin/sh', '-c', script, 'sh', String(procsFiles.length), ...procsFiles, ...command];
+}
+
+/** How to start one environment's interpreter under the host's isolation, and how to end all it started. */
 export async function prepareLaunch(i: LaunchInput): Promise<Launch> {
+  const memory = await createMemoryLimit(i.isolation.memory, i.memoryMb);
+  try {
+    const launch = await launchWithin(i, memory);
+    const [command, ...args] = joinCgroups(memory.procsFile ? [memory.procsFile] : [], [launch.command, ...launch.args]);
+    return {
+      ...launch,
+      command,
+      args,
+      memory,
+      stop: async (pid) => {
+        const unreached = await launch.stop(pid);
+        await memory.release();
+        return unreached;
+      },
+    };
+  } catch (e) {
+    await memory.release();
+    throw e;
+  }
+}
+
+async function launchWithin(i: LaunchInput, memory: MemoryLimit): Promise<Omit<Launch, 'memory'>> {
   const { isolation, python } = i;
   const pythonArgs = (bootstrap: string) => [python.executable, '-I', '-S', '-B', '-u', bootstrap];
   const host = { task: i.codeDir, opt: i.optDir, runtime: dirname(i.bootstrapFile), systemPath: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin' };
   const groupOnly = async (pid: number | undefined) => {
-    killTree(pid);
+    killTree(pid, 'SIGKILL', isolation.platform);
     return [];
   };
 
@@ -73,16 +109,18 @@ export async function prepareLaunch(i: LaunchInput): Promise<Launch> {
   const direct = { command, args, cwd: i.codeDir, paths: host, env: {}, signalAsStatus: false };
 
   if (isolation.cleanup === 'cgroup' && isolation.cgroupDir) {
-    const cgroup = await InvocationCgroup.create(isolation.cgroupDir).catch(() => undefined);
-    if (cgroup) {
-      // The shell joins the cgroup before it becomes the interpreter, so nothing the handler starts is outside it.
+    // With a cgroup v2 memory limit the environment's cgroup is that one: it is killed as a whole as well.
+    const cgroup = memory.procsFile?.startsWith(isolation.cgroupDir) ? undefined : await InvocationCgroup.create(isolation.cgroupDir).catch(() => undefined);
+    const killCgroup = memory.procsFile?.startsWith(isolation.cgroupDir) ? new InvocationCgroup(dirname(memory.procsFile)) : cgroup;
+    if (killCgroup) {
+      const [c, ...a] = joinCgroups(cgroup ? [cgroup.procsFile] : [], [command, ...args]);
       return {
         ...direct,
-        command: '/bin/sh',
-        args: ['-c', 'echo $$ > "$0" && exec "$@"', cgroup.procsFile, command, ...args],
+        command: c,
+        args: a,
         stop: async (pid) => {
-          killTree(pid);
-          return cgroup.stop();
+          killTree(pid, 'SIGKILL', isolation.platform);
+          return killCgroup.stop();
         },
       };
     }
@@ -93,7 +131,7 @@ export async function prepareLaunch(i: LaunchInput): Promise<Launch> {
       ...direct,
       env: { [INVOCATION_MARKER_VAR]: marker },
       stop: async (pid) => {
-        killTree(pid);
+        killTree(pid, 'SIGKILL', isolation.platform);
         return sweepMarked(marker);
       },
     };

@@ -1,20 +1,27 @@
 import { MAX_RESPONSE_PAYLOAD_BYTES } from '../limits';
-import type { ErrorMessage, ResultMessage, StartMessage } from './channel';
+import type { ErrorMessage, ResultMessage } from './channel';
+import type { EnvironmentSpec, RunPythonResult } from './environment';
 import type { LogBuffer } from './logBuffer';
 import { endLine, reportLine, startLine, timeoutMessage } from './report';
-import type { RunPythonOptions, RunPythonResult } from './runPython';
+
+/** Why an invocation ended without the handler's outcome. */
+export type FailureCause = 'timeout' | 'protocol' | 'exit';
 
 export interface SettleInput {
-  o: RunPythonOptions;
+  spec: Pick<EnvironmentSpec, 'timeoutSeconds' | 'memoryMb' | 'runtime' | 'version'>;
   requestId: string;
   log: LogBuffer;
   mismatch?: string;
   pythonVersion: string;
-  start?: StartMessage;
+  /** Whether the START line is already in the log (it is written once init's output is in). */
+  startLogged: boolean;
+  /** Set on the environment's first invocation: its REPORT carries Init Duration. */
+  initMs?: number;
   outcome?: ResultMessage | ErrorMessage;
-  /** Set when what came over fd 3 was not the protocol (the handler wrote to it, or the bootstrap was cut short). */
+  /** Set when the environment died during the invocation instead of answering. */
+  failure?: FailureCause | 'outOfMemory';
+  /** What was wrong on the control channel (the handler wrote to it, or the bootstrap was cut short). */
   protocolError?: string;
-  timedOut: boolean;
   timedOutMemory?: number;
   elapsedMs: number;
   exitCode: number | null;
@@ -23,8 +30,8 @@ export interface SettleInput {
 
 /** Turns what the child reported (or failed to report) into Lambda's response and log lines. */
 export function settle(s: SettleInput): RunPythonResult {
-  const { o, requestId, log, outcome } = s;
-  if (!s.start) log.add(startLine(requestId));
+  const { spec, requestId, log, outcome } = s;
+  if (!s.startLogged) log.add(startLine(requestId, spec.version));
   let payload: Uint8Array;
   let functionError: 'Unhandled' | undefined;
   let errorType: string | undefined;
@@ -37,15 +44,19 @@ export function settle(s: SettleInput): RunPythonResult {
     if (logLine) log.add(logLine);
   };
 
-  if (s.timedOut) {
-    const message = timeoutMessage(o.timeoutSeconds);
+  if (s.failure === 'timeout') {
+    const message = timeoutMessage(spec.timeoutSeconds);
     fail('Sandbox.Timedout', `RequestId: ${requestId} Error: ${message}`, `${new Date().toISOString()} ${requestId} ${message}\n`);
     status = 'timeout';
     errorType = undefined;
-  } else if (s.protocolError) {
-    const message = `Runtime exited with error: invalid message on the runtime's control channel (fd 3): ${s.protocolError}`;
+  } else if (s.failure === 'outOfMemory') {
+    // As on Lambda: the kernel's kill, named for what caused it.
+    const message = 'Runtime exited with error: signal: killed';
+    fail('Runtime.OutOfMemory', `RequestId: ${requestId} Error: ${message}`, `RequestId: ${requestId} Error: ${message}\n`);
+  } else if (s.failure === 'protocol') {
+    const message = `Runtime exited with error: invalid message on the runtime's control channel: ${s.protocolError ?? 'unknown'}`;
     fail('Runtime.ExitError', `RequestId: ${requestId} Error: ${message}`, `RequestId: ${requestId} Error: ${message}\n`);
-  } else if (!outcome) {
+  } else if (s.failure === 'exit' || !outcome) {
     const why = s.exitSignal ? `signal: ${s.exitSignal.replace('SIG', '').toLowerCase()}` : `exit status ${s.exitCode ?? 1}`;
     const message = s.exitCode === 0 ? 'Runtime exited without providing a reason' : `Runtime exited with error: ${why}`;
     fail('Runtime.ExitError', `RequestId: ${requestId} Error: ${message}`, `RequestId: ${requestId} Error: ${message}\n`);
@@ -70,12 +81,12 @@ export function settle(s: SettleInput): RunPythonResult {
     reportLine({
       requestId,
       durationMs,
-      memoryMb: o.memoryMb,
-      maxMemoryMb: outcome?.maxMemoryMb ?? s.timedOutMemory,
-      initDurationMs: s.start?.initMs,
+      memoryMb: spec.memoryMb,
+      maxMemoryMb: s.failure === 'outOfMemory' ? spec.memoryMb : (outcome?.maxMemoryMb ?? s.timedOutMemory),
+      initDurationMs: s.initMs,
       status,
       errorType,
-      localPython: s.mismatch && `${s.pythonVersion} (function runtime ${o.runtime})`,
+      localPython: s.mismatch && `${s.pythonVersion} (function runtime ${spec.runtime})`,
     }),
   );
   return {
@@ -83,7 +94,7 @@ export function settle(s: SettleInput): RunPythonResult {
     ...(functionError && { functionError }),
     log: log.text(),
     durationMs,
-    ...(s.start?.initMs !== undefined && { initDurationMs: s.start.initMs }),
+    ...(s.initMs !== undefined && { initDurationMs: s.initMs }),
     ...(s.mismatch && { pythonMismatch: s.mismatch }),
     requestId,
   };

@@ -12,7 +12,7 @@ export interface ReportFields {
   localPython?: string;
 }
 
-export const startLine = (requestId: string) => `START RequestId: ${requestId} Version: $LATEST\n`;
+export const startLine = (requestId: string, version = '$LATEST') => `START RequestId: ${requestId} Version: ${version}\n`;
 export const endLine = (requestId: string) => `END RequestId: ${requestId}\n`;
 
 /** `REPORT RequestId: …\tDuration: 15.74 ms\tBilled Duration: 16 ms\t…\tInit Duration: 130.49 ms\t` */
@@ -24,7 +24,7 @@ export function reportLine(f: ReportFields): string {
     `Memory Size: ${f.memoryMb} MB`,
     `Max Memory Used: ${f.maxMemoryMb ?? 0} MB`,
   ];
-  // Every local invoke is a fresh process, so every one has an init phase; it is reported as measured.
+  // Only an environment's first invocation (a cold start) has an init phase; it is reported as measured.
   if (f.initDurationMs !== undefined) parts.push(`Init Duration: ${f.initDurationMs.toFixed(2)} ms`);
   if (f.status) parts.push(`Status: ${f.status}`);
   if (f.errorType) parts.push(`Error Type: ${f.errorType}`);

@@ -133,8 +133,8 @@ describe('processes a handler starts end with its invocation', { skip: process.p
 
   const mechanisms: Array<[string, () => Isolation | undefined]> = [
     ['bubblewrap PID namespace', () => (host.bwrap ? host : undefined)],
-    ['cgroup v2', () => (host.cgroupDir ? { bwrap: false, cleanup: 'cgroup', cgroupDir: host.cgroupDir, notices: [] } : undefined)],
-    ['environment marker sweep', () => ({ bwrap: false, cleanup: 'environ-sweep', notices: [] })],
+    ['cgroup v2', () => (host.cgroupDir ? { ...host, bwrap: false, cleanup: 'cgroup', cgroupDir: host.cgroupDir, notices: [] } : undefined)],
+    ['environment marker sweep', () => ({ ...host, bwrap: false, cleanup: 'environ-sweep', cgroupDir: undefined, notices: [] })],
   ];
   for (const [name, isolation] of mechanisms) {
     const run = (handler: string, tag: string, timeoutSeconds: number, iso: Isolation) =>

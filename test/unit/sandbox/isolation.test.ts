@@ -129,6 +129,7 @@ describe('lambdaEnv', () => {
       functionName: 'f',
       region: 'us-east-1',
       userEnv: { LAMBDA_TASK_ROOT: '/elsewhere', MY_VAR: 'x' },
+      platform: 'linux',
     });
     assert.equal(env.LAMBDA_TASK_ROOT, '/var/task');
     assert.equal(env.LAMBDA_RUNTIME_DIR, '/var/runtime');
