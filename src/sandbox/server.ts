@@ -5,11 +5,13 @@ import { generateCredentials, type SandboxCredentials } from './auth/credentials
 import { CodeCache } from './codeCache';
 import type { SandboxContext } from './context';
 import { Invoker } from './invoker';
+import type { PoolOptions } from './runtime/pool';
 import { Lifecycle } from './lifecycle';
 import { Router } from './router';
 import { contentRoutes } from './routes/content';
 import { functionRoutes } from './routes/functions';
 import { invokeRoutes } from './routes/invoke';
+import { concurrencyRoutes } from './routes/concurrency';
 import { layerRoutes } from './routes/layers';
 import type { QuarantinedFile } from './store/quarantine';
 import { Store } from './store/store';
@@ -24,6 +26,8 @@ export interface SandboxOptions {
   updateDelayMs?: number;
   /** The secret clients sign requests with (any access key id); absent: a random one. */
   secretAccessKey?: string;
+  /** Warm execution environments: how many live at most (default 16) and how long one may idle (default 5 minutes). */
+  environments?: Partial<PoolOptions>;
   log?: Log;
 }
 
@@ -45,7 +49,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const store = new Store(options.dataDir, { log });
   const cache = new CodeCache(store.cacheDir, log);
   const lifecycle = new Lifecycle(options.updateDelayMs ?? 300, log);
-  const invoker = new Invoker(store, cache, log);
+  const invoker = new Invoker(store, cache, log, options.environments);
   const sb: SandboxContext = { store, lifecycle, invoker, log };
 
   // What a previous run left Pending/InProgress settles as if that run had finished its work.
@@ -63,6 +67,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   layerRoutes(router, sb);
   functionRoutes(router, sb);
   invokeRoutes(router, sb);
+  concurrencyRoutes(router, sb);
   contentRoutes(router, sb);
 
   // Requests still being handled when close() is called finish their writes before close() resolves.

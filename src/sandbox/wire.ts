@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly extraHeaders: Record<string, string> = {},
+    /** Members the error's shape adds to the body, e.g. TooManyRequestsException's `Reason`. */
+    readonly extraBody: Record<string, string> = {},
   ) {
     super(message);
     this.name = code;
@@ -81,7 +83,7 @@ export function errorBody(error: ApiError): Record<string, string> {
 }
 
 export function sendError(res: ServerResponse, error: ApiError): void {
-  sendJson(res, error.status, errorBody(error), { 'x-amzn-ErrorType': error.code, ...error.extraHeaders });
+  sendJson(res, error.status, { ...errorBody(error), ...error.extraBody }, { 'x-amzn-ErrorType': error.code, ...error.extraHeaders });
 }
 
 /** Lambda's timestamp format: `2018-11-14T23:03:52.894+0000`. */

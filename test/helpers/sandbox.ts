@@ -19,7 +19,7 @@ import {
 import { localConnection } from '../../src/aws/connection';
 import { openSession, type OpsSession } from '../../src/ops/session';
 import type { SandboxCredentials } from '../../src/sandbox/auth/credentials';
-import { startSandbox } from '../../src/sandbox/server';
+import { startSandbox, type SandboxOptions } from '../../src/sandbox/server';
 import type { Log } from '../../src/util/log';
 
 /**
@@ -48,10 +48,10 @@ export interface TestSandbox {
  * Starts a sandbox on a fresh temp data dir. `close()` stops it and deletes the dir.
  * Use a short updateDelayMs in tests that wait for Active/Successful.
  */
-export async function withSandbox(options: { updateDelayMs?: number; dataDir?: string; log?: Log } = {}): Promise<TestSandbox> {
+export async function withSandbox(options: { updateDelayMs?: number; dataDir?: string; log?: Log; environments?: SandboxOptions['environments'] } = {}): Promise<TestSandbox> {
   const owned = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await fs.mkdtemp(join(tmpdir(), 'sandbox-test-')));
-  const sandbox = await startSandbox({ dataDir, updateDelayMs: options.updateDelayMs ?? 50, secretAccessKey: TEST_CREDENTIALS.secretAccessKey, log: options.log });
+  const sandbox = await startSandbox({ dataDir, updateDelayMs: options.updateDelayMs ?? 50, secretAccessKey: TEST_CREDENTIALS.secretAccessKey, log: options.log, environments: options.environments });
   const clients: LambdaClient[] = [];
   return {
     url: sandbox.url,

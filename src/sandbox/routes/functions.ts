@@ -57,6 +57,7 @@ async function get(ctx: RequestContext, sb: SandboxContext): Promise<void> {
     Configuration: functionConfiguration(ctx.region, f),
     Code: { RepositoryType: 'S3', Location: ctx.blobUrl(f.codeBlob) },
     ...(f.tags && Object.keys(f.tags).length > 0 && { Tags: f.tags }),
+    ...(f.reservedConcurrency !== undefined && { Concurrency: { ReservedConcurrentExecutions: f.reservedConcurrency } }),
   });
 }
 

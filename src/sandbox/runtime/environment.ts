@@ -284,11 +284,12 @@ export class Environment {
       this.onRetired(this);
       const run = this.current;
       if (run && cause === 'timeout') run.timedOutMemory = await peakMemoryMb(this.child.pid);
+      // Read before the stop removes the environment's cgroup with its counters.
+      const outOfMemory = await this.launch.memory.exceeded();
       const unreached = await this.launch.stop(this.child.pid).catch((e: unknown) => [`${errorMessage(e)}`]);
       // The answer waits for the pipes (everything the handler printed is in the log), within reason.
       await Promise.race([this.closed, new Promise((r) => setTimeout(r, CLOSE_WAIT_MS))]);
       this.markers.end();
-      const outOfMemory = await this.launch.memory.exceeded();
       if (!run || this.current !== run) return;
       for (const u of unreached) run.log.add(`SANDBOX_WARNING: could not stop a process of this environment: ${u}\n`);
       if (cause === 'abort') return this.reject(run, new CancelledError());

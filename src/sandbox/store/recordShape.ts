@@ -57,6 +57,7 @@ const FUNCTION: Spec = {
   codeBlob: [digest, 'a SHA-256 hex digest'],
   codeUnzippedSize: [count, 'a byte count'],
   environment: [textMap, 'an object of strings', 'optional'],
+  reservedConcurrency: [count, 'a number of invocations', 'optional'],
   layers: [(v) => Array.isArray(v) && v.every((l) => problemOf(l, FUNCTION_LAYER) === undefined), 'a list of layer references'],
   architectures: [texts, 'a list of strings'],
   ephemeralStorageMb: [positive, 'a number of MB'],

@@ -44,6 +44,8 @@ export interface FunctionRecord {
   ephemeralStorageMb: number;
   tracingMode: string;
   tags?: Record<string, string>;
+  /** PutFunctionConcurrency: at most this many invocations at once; absent means the account's unreserved pool. */
+  reservedConcurrency?: number;
   revisionId: string;
   state: 'Pending' | 'Active';
   lastUpdateStatus?: 'InProgress' | 'Successful';
