@@ -80,7 +80,7 @@ interface Running {
   onAbort(): void;
 }
 
-/** How long a result waits for its log marker; only a handler that tampered with the log pipe makes it wait. */
+/** How long a result waits for its log marker and the marker for its result; only a handler that tampered with a pipe makes either wait. */
 const MARKER_WAIT_MS = 2000;
 /** How long a dead environment's pipes may stay open (a daemon that escaped holding them) before the answer goes out. */
 const CLOSE_WAIT_MS = 500;
@@ -133,7 +133,7 @@ export class Environment {
       },
       // Whatever is on the channel (the handler can write there too) ends this environment, never the endpoint.
       onProtocolError: (reason) => {
-        this.protocolError = reason;
+        this.protocolError ??= reason;
         void this.die('protocol');
       },
     });
@@ -217,6 +217,8 @@ export class Environment {
       this.markers.expect(marker, () => {
         run.markerSeen = true;
         this.log = new LogBuffer(); // what comes after the marker belongs to the next invocation
+        // The bootstrap sends the outcome right after the marker; a channel that swallowed it (a forged length) ends here.
+        if (!run.outcome) run.timers.push(setTimeout(() => this.noOutcome(), MARKER_WAIT_MS));
         this.settleIfComplete(run);
       });
       this.channel.expectOutcome(seq);
@@ -276,6 +278,11 @@ export class Environment {
     this.finish(run, undefined);
     // A handler that could not be loaded answered its first invocation with the error; the next one starts over.
     if (this.initFailed) void this.die('abort');
+  }
+
+  private noOutcome(): void {
+    this.protocolError ??= 'no outcome followed the end of the invocation\'s log';
+    void this.die('protocol');
   }
 
   private die(cause: FailureCause | 'abort' | 'marker'): Promise<void> {

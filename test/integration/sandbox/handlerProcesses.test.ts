@@ -1,5 +1,6 @@
-// Handlers end with their invocation: a double-forked setsid daemon is gone when the invoke returns,
-// when it times out and when the endpoint closes, under each cleanup mechanism this machine offers.
+// Handlers end with their environment: a double-forked setsid daemon is gone when a one-off run (local invoke)
+// returns or times out, when the endpoint retires a warm environment and when the endpoint closes, under each
+// cleanup mechanism this machine offers.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -7,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { InvokeCommand, UpdateFunctionConfigurationCommand, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
 import { hostIsolation, type Isolation } from '../../../src/sandbox/runtime/isolation';
 import { resolvePython } from '../../../src/sandbox/runtime/python';
 import { runPython } from '../../../src/sandbox/runtime/runPython';
@@ -167,6 +168,26 @@ describe('processes a handler starts end with its invocation', { skip: process.p
       assert.deepEqual(await processesTagged(slow), []);
     });
   }
+
+  it('in the endpoint a daemon lives as long as its warm environment, and ends when the environment is retired', async () => {
+    const sb = await withSandbox({ updateDelayMs: 5 });
+    try {
+      const c = sb.client();
+      await createActiveFunction(c, { FunctionName: 'starts', Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'lambda_function.returns', Code: { ZipFile: handlerZip(HANDLER) }, Timeout: 10 });
+      const tag = newTag();
+      await c.send(new InvokeCommand({ FunctionName: 'starts', Payload: Buffer.from(JSON.stringify({ port: beats.port, tag })) }));
+      await beats.connected(tag);
+      assert.equal(await beats.stoppedWithin(tag, 300), false, 'the daemon ended with the invocation, though its environment is warm');
+      // A configuration change retires the environment, and the daemon with it.
+      await c.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'starts', Description: 'changed' }));
+      await waitUntilFunctionUpdatedV2({ client: c, maxWaitTime: 10 }, { FunctionName: 'starts' });
+      await c.send(new InvokeCommand({ FunctionName: 'starts', Payload: Buffer.from(JSON.stringify({ port: beats.port, tag: newTag() })) }));
+      assert.ok(await beats.stoppedWithin(tag, 2000), 'the daemon outlived its retired environment');
+      assert.deepEqual(await processesTagged(tag), []);
+    } finally {
+      await sb.close();
+    }
+  });
 
   it('the endpoint closing ends the daemons of invocations still running', async () => {
     const sb = await withSandbox({ updateDelayMs: 5 });

@@ -1,4 +1,5 @@
-// Handlers that write to the runtime's control channel (fd 3): each ends its own invocation, never the endpoint.
+// Handlers that write to the runtime's control channel (the bootstrap's private copy of its stdout): each ends its own
+// environment, never the endpoint. Each function's first invocation is its environment's invocation 1.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvokeCommand, ListFunctionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
@@ -9,42 +10,45 @@ const tail = (r: { LogResult?: string }) => Buffer.from(r.LogResult ?? '', 'base
 
 const HOSTILE = `
 import os, time
+import __main__
+
+CH = __main__.CHANNEL_FD
 
 def slow(event, context):
     time.sleep(1.5)
     return "slow ok"
 
 def garbage(event, context):
-    os.write(3, b"this is not json\\n")
+    os.write(CH, b"this is not json\\n")
     return 1
 
 def null_error(event, context):
-    os.write(3, b'{"type":"error","len":4}\\nnull')
+    os.write(CH, b'{"type":"error","seq":1,"len":4}\\nnull')
     return 1
 
 def text_error(event, context):
     body = b"Traceback: not json"
-    os.write(3, b'{"type":"error","len":%d}\\n' % len(body) + body)
+    os.write(CH, b'{"type":"error","seq":1,"len":%d}\\n' % len(body) + body)
     return 1
 
 def huge_len(event, context):
-    os.write(3, b'{"type":"result","len":99999999999999}\\n')
+    os.write(CH, b'{"type":"result","seq":1,"len":99999999999999}\\n')
     return 1
 
 def negative_len(event, context):
-    os.write(3, b'{"type":"result","len":-1}\\n')
+    os.write(CH, b'{"type":"result","len":-1}\\n')
     return 1
 
 def endless_header(event, context):
     while True:
-        os.write(3, b"x" * 65536)
+        os.write(CH, b"x" * 65536)
 
-def after_outcome(event, context):
-    os.write(3, b'{"type":"result","len":2}\\n{}')
+def forged_outcome(event, context):
+    os.write(CH, b'{"type":"result","len":2}\\n{}')
     return 1
 
 def binary(event, context):
-    os.write(3, bytes(range(256)) * 8)
+    os.write(CH, bytes(range(256)) * 8)
     return 1
 `;
 
@@ -52,10 +56,10 @@ const CASES: Array<[string, RegExp]> = [
   ['garbage', /header line is not JSON/],
   ['null_error', /error record whose body is not a JSON object/],
   ['text_error', /error record whose body is not a JSON object/],
-  ['huge_len', /truncated record/],
+  ['huge_len', /no outcome followed the end of the invocation's log/],
   ['negative_len', /invalid payload length -1/],
   ['endless_header', /header line longer than 4096 bytes/],
-  ['after_outcome', /result record after the outcome/],
+  ['forged_outcome', /result record for invocation \(none\) while invocation 1 is running/],
   ['binary', /header|not JSON|truncated/],
 ];
 
@@ -83,7 +87,7 @@ describe('a handler writing garbage to the control channel', () => {
       assert.equal(r.FunctionError, 'Unhandled', name);
       const err = json(r.Payload);
       assert.equal(err.errorType, 'Runtime.ExitError', name);
-      assert.match(err.errorMessage as string, /invalid message on the runtime's control channel \(fd 3\)/, name);
+      assert.match(err.errorMessage as string, /invalid message on the runtime's control channel: /, name);
       assert.match(err.errorMessage as string, reason, name);
       assert.match(tail(r), /control channel/, name);
       assert.match(tail(r), /REPORT .*Status: error\tError Type: Runtime.ExitError/, name);

@@ -10,13 +10,14 @@ interface Seen {
   late: number;
 }
 
-/** Feeds `wire` in the given chunk sizes (cycled), then ends the pipe. */
+/** Feeds `wire` in the given chunk sizes (cycled) while invocation 1 waits for its outcome, then ends the pipe. */
 function read(wire: Buffer, sizes: number[] = [wire.length || 1]): Seen {
   const seen: Seen = { messages: [], errors: [], late: 0 };
   const reader = new ChannelReader({
     onMessage: (m) => (seen.errors.length > 0 ? seen.late++ : seen.messages.push(m)),
     onProtocolError: (reason) => seen.errors.push(reason),
   });
+  reader.expectOutcome(1);
   for (let i = 0, k = 0; i < wire.length; k++) {
     const n = Math.max(1, sizes[k % sizes.length]);
     reader.push(wire.subarray(i, i + n));
@@ -28,7 +29,7 @@ function read(wire: Buffer, sizes: number[] = [wire.length || 1]): Seen {
 
 const header = (h: unknown) => Buffer.from(`${JSON.stringify(h)}\n`);
 const START = header({ type: 'start', initMs: 1.5, len: 0 });
-const record = (type: string, payload: Buffer, extra: object = {}) => Buffer.concat([header({ type, durationMs: 2, maxMemoryMb: 9, ...extra, len: payload.length }), payload]);
+const record = (type: string, payload: Buffer, extra: object = {}) => Buffer.concat([header({ type, seq: 1, durationMs: 2, maxMemoryMb: 9, ...extra, len: payload.length }), payload]);
 const VALID = Buffer.concat([START, record('result', Buffer.from('{"ok": true}\n{"x": 1}'))]);
 
 describe('ChannelReader', () => {
@@ -77,9 +78,12 @@ describe('ChannelReader', () => {
     ['an error body that is not JSON', Buffer.concat([START, record('error', Buffer.from('Traceback...'))]), /not a JSON object/],
     ['an error body that is null', Buffer.concat([START, record('error', Buffer.from('null'))]), /not a JSON object/],
     ['an error body that is a string', Buffer.concat([START, record('error', Buffer.from('"boom"'))]), /not a JSON object/],
-    ['an error body above the limit', Buffer.concat([START, header({ type: 'error', len: 50_000_000 })]), /exceeds/],
-    ['a message after the outcome', Buffer.concat([VALID, START]), /start record after the outcome/],
-    ['a second outcome', Buffer.concat([VALID, record('result', Buffer.from('1'))]), /result record after the outcome/],
+    ['an error body above the limit', Buffer.concat([START, header({ type: 'error', seq: 1, len: 50_000_000 })]), /exceeds/],
+    ['a start after the outcome', Buffer.concat([VALID, START]), /second start record/],
+    ['a second outcome', Buffer.concat([VALID, record('result', Buffer.from('1'))]), /result record with no invocation waiting for one/],
+    ['an outcome for another invocation', Buffer.concat([START, record('result', Buffer.from('1'), { seq: 2 })]), /result record for invocation 2 while invocation 1 is running/],
+    ['an outcome without its invocation', Buffer.concat([START, record('error', Buffer.from('{}'), { seq: undefined })]), /error record for invocation \(none\) while invocation 1/],
+    ['a fractional seq', Buffer.concat([START, record('result', Buffer.from('1'), { seq: 1.5 })]), /result record for invocation 1.5/],
     ['an outcome before start', record('result', Buffer.from('1')), /before start/],
     ['two starts', Buffer.concat([START, START]), /second start/],
     ['a start with a payload', record('start', Buffer.from('x')), /start record with a payload/],
@@ -94,6 +98,21 @@ describe('ChannelReader', () => {
       }
     });
   }
+
+  it('takes one outcome per invocation, each only once the endpoint has sent that invocation', () => {
+    const seen: ChannelMessage[] = [];
+    const errors: string[] = [];
+    const reader = new ChannelReader({ onMessage: (m) => seen.push(m), onProtocolError: (r) => errors.push(r) });
+    reader.push(START);
+    for (const seq of [1, 2, 3]) {
+      reader.expectOutcome(seq);
+      reader.push(record(seq === 2 ? 'error' : 'result', Buffer.from('{}'), { seq }));
+    }
+    assert.deepEqual(errors, []);
+    assert.deepEqual(seen.map((m) => [m.type, 'seq' in m ? m.seq : undefined]), [['start', undefined], ['result', 1], ['error', 2], ['result', 3]]);
+    reader.push(record('result', Buffer.from('{}'), { seq: 4 }));
+    assert.deepEqual(errors, ['result record with no invocation waiting for one']);
+  });
 
   it('never throws and never grows on random bytes, mutated records and random chunking (seeded fuzz)', () => {
     const valids = [

@@ -12,6 +12,7 @@ const linux = (over: Partial<HostProbe> = {}): HostProbe => ({
   bwrap: { ok: true },
   cgroup: { dir: '/sys/fs/cgroup/lambda-layers-1' },
   hostRoot: { bin: { symlink: 'usr/bin' } },
+  memory: { v2: '/sys/fs/cgroup/lambda-layers-1' },
   ...over,
 });
 
@@ -39,6 +40,20 @@ describe('planIsolation', () => {
     assert.equal(plan.cgroupDir, undefined);
     assert.match(plan.notices[0], /not isolated from each other: no user namespaces/);
     assert.match(plan.notices[1], /marker in their environment \(no usable cgroup v2: EACCES: permission denied\)/);
+  });
+
+  it('holds memory with a cgroup where one takes a limit, else a watcher; on Windows not at all, and says so', () => {
+    assert.deepEqual(planIsolation(linux()).memory, { kind: 'cgroup-v2', dir: '/sys/fs/cgroup/lambda-layers-1' });
+    assert.deepEqual(planIsolation(linux({ memory: { v1: '/sys/fs/cgroup/memory/x' } })).memory, { kind: 'cgroup-v1', dir: '/sys/fs/cgroup/memory/x' });
+    const watched = planIsolation(linux({ memory: { why: 'no memory controller' } }));
+    assert.deepEqual(watched.memory, { kind: 'watch', sampler: 'proc' });
+    assert.match(watched.notices.join('\n'), /sampling each environment's resident memory .*no memory controller/);
+    const mac = planIsolation({ platform: 'darwin', bwrap: { ok: false, why: 'Linux-only' }, cgroup: { why: 'not Linux' } });
+    assert.deepEqual(mac.memory, { kind: 'watch', sampler: 'ps' });
+    const win = planIsolation({ platform: 'win32', bwrap: { ok: false, why: 'Linux-only' }, cgroup: { why: 'not Linux' }, memory: { v2: '/x' } });
+    assert.deepEqual(win.memory, { kind: 'none' });
+    assert.match(win.notices.join('\n'), /Memory size is not enforced on Windows/);
+    assert.deepEqual([planIsolation(linux()).platform, mac.platform, win.platform], ['linux', 'darwin', 'win32']);
   });
 
   it('uses the process group on macOS and taskkill on Windows, never bubblewrap', () => {
@@ -137,6 +152,30 @@ describe('lambdaEnv', () => {
     assert.equal(env.PATH, '/usr/local/bin:/usr/bin:/bin:/opt/bin');
     assert.equal(env.MY_VAR, 'x');
     assert.deepEqual(Object.keys(env).filter((k) => k.startsWith('_SANDBOX')), []);
+    assert.equal(env.AWS_LAMBDA_FUNCTION_VERSION, '$LATEST');
+  });
+
+  const on = (platform: NodeJS.Platform, paths: { task: string; opt: string; runtime: string; systemPath: string }) =>
+    lambdaEnv({ paths, handler: 'app.handler', runtime: 'python3.12', memoryMb: 128, functionName: 'f', region: 'us-east-1', version: '3', platform, hostEnv: { SystemRoot: 'C:\\Windows', SECRET: 's' } });
+
+  it('on Windows: Windows paths and separator, SYSTEMROOT for Python to start, no LD_LIBRARY_PATH and nothing else of the host', () => {
+    const env = on('win32', { task: 'C:\\data\\task', opt: 'C:\\data\\opt', runtime: 'C:\\rt', systemPath: 'C:\\Windows\\system32;C:\\Python312' });
+    assert.equal(env.PATH, 'C:\\Windows\\system32;C:\\Python312;C:\\data\\opt\\bin');
+    assert.equal(env.SYSTEMROOT, 'C:\\Windows');
+    assert.equal(env.LD_LIBRARY_PATH, undefined);
+    assert.equal(env.SECRET, undefined);
+    assert.equal(env.AWS_LAMBDA_FUNCTION_VERSION, '3');
+    assert.match(env.AWS_LAMBDA_LOG_STREAM_NAME, /^\d{4}\/\d\d\/\d\d\/\[3\][0-9a-f]{32}$/);
+  });
+
+  it('on macOS and Linux: POSIX paths, LD_LIBRARY_PATH, and no host variable at all', () => {
+    for (const platform of ['darwin', 'linux'] as const) {
+      const env = on(platform, { task: '/t', opt: '/o', runtime: '/r', systemPath: '/usr/bin:/bin' });
+      assert.equal(env.PATH, '/usr/bin:/bin:/o/bin', platform);
+      assert.equal(env.LD_LIBRARY_PATH, '/t:/t/lib:/o/lib', platform);
+      assert.equal(env.SYSTEMROOT, undefined, platform);
+      assert.equal(env.SECRET, undefined, platform);
+    }
   });
 });
 
