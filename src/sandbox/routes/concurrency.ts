@@ -50,8 +50,9 @@ async function remove(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const name = latestName(ctx);
   await sb.store.region(ctx.region).functions.modify(name, (current) => {
     if (!current) throw functionNotFound(ctx.region, name);
-    const { reservedConcurrency: _dropped, ...rest } = current;
-    return { next: rest, result: undefined };
+    const next = { ...current };
+    delete next.reservedConcurrency;
+    return { next, result: undefined };
   });
   sendEmpty(ctx.res, 204);
 }
