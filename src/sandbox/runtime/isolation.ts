@@ -73,7 +73,7 @@ function planCleanup(p: HostProbe): Omit<Isolation, 'platform' | 'memory'> {
       cleanup: 'pid-namespace',
       cgroupDir,
       hostRoot: p.hostRoot,
-      notices: ['Handlers run in bubblewrap: each sees only its /var/task, /opt, a private /tmp and the Python installation, and all its processes end with the invocation.'],
+      notices: ['Handlers run in bubblewrap: each sees only its /var/task, /opt, a private /tmp and the Python installation, and all its processes end with its execution environment.'],
     };
   }
   const notices = [`Local handlers are not isolated from each other: ${p.bwrap.why}. A handler can read other functions' code and the endpoint's data folder.`];
