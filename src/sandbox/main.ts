@@ -1,4 +1,5 @@
-// Standalone endpoint: `node dist/sandbox.js --port N --data DIR [--update-delay-ms N] [--secret-access-key S]`.
+// Standalone endpoint: `node dist/sandbox.js --port N --data DIR [--update-delay-ms N] [--secret-access-key S]
+// [--environment-idle-ms N] [--max-environments N]`.
 // Prints the endpoint URL as the first line on stdout (scripts read it) and, when it generated the secret, a
 // second line to paste into a shell: `export AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=…`. Logs go to stderr.
 import { resolve } from 'node:path';
@@ -13,10 +14,12 @@ async function main(): Promise<void> {
       data: { type: 'string' },
       'update-delay-ms': { type: 'string' },
       'secret-access-key': { type: 'string' },
+      'environment-idle-ms': { type: 'string' },
+      'max-environments': { type: 'string' },
     },
   });
   if (!values.data) {
-    process.stderr.write('usage: sandbox --data DIR [--port N] [--update-delay-ms N] [--secret-access-key SECRET]\n');
+    process.stderr.write('usage: sandbox --data DIR [--port N] [--update-delay-ms N] [--secret-access-key SECRET] [--environment-idle-ms N] [--max-environments N]\n');
     process.exit(2);
   }
   const secret = values['secret-access-key'];
@@ -30,7 +33,14 @@ async function main(): Promise<void> {
     process.stderr.write('error: --port must be 0-65535 and --update-delay-ms a number of milliseconds\n');
     process.exit(2);
   }
-  const starting = startSandbox({ dataDir: resolve(values.data), port, updateDelayMs: delay, secretAccessKey: secret, log: consoleLog });
+  const idleMs = values['environment-idle-ms'] === undefined ? undefined : Number(values['environment-idle-ms']);
+  const maxEnvironments = values['max-environments'] === undefined ? undefined : Number(values['max-environments']);
+  if ((idleMs !== undefined && !(idleMs >= 0)) || (maxEnvironments !== undefined && !(Number.isInteger(maxEnvironments) && maxEnvironments >= 1))) {
+    process.stderr.write('error: --environment-idle-ms must be a number of milliseconds and --max-environments a whole number of 1 or more\n');
+    process.exit(2);
+  }
+  const environments = { ...(idleMs !== undefined && { idleMs }), ...(maxEnvironments !== undefined && { maxEnvironments }) };
+  const starting = startSandbox({ dataDir: resolve(values.data), port, updateDelayMs: delay, secretAccessKey: secret, environments, log: consoleLog });
   // Handlers go in before the URL is printed: a supervisor may signal as soon as it reads it.
   let stopping = false;
   const stop = () => {
