@@ -12,7 +12,7 @@ import { interpreterExit, prepareLaunch, type Launch } from './launch';
 import { LogBuffer } from './logBuffer';
 import { LogMarkers } from './logMarkers';
 import { settle, type FailureCause } from './outcome';
-import { peakMemoryMb } from './processTree';
+import { treeMemoryMb } from './processTree';
 import { pythonMismatch, resolvePython, runtimePythonVersion, type PythonInterpreter } from './python';
 import { startLine } from './report';
 
@@ -290,7 +290,7 @@ export class Environment {
     this.dying ??= (async () => {
       this.onRetired(this);
       const run = this.current;
-      if (run && cause === 'timeout') run.timedOutMemory = await peakMemoryMb(this.child.pid);
+      if (run && cause === 'timeout') run.timedOutMemory = await treeMemoryMb(this.child.pid, 'VmHWM');
       // Read before the stop removes the environment's cgroup with its counters.
       const outOfMemory = await this.launch.memory.exceeded();
       const unreached = await this.launch.stop(this.child.pid).catch((e: unknown) => [`${errorMessage(e)}`]);

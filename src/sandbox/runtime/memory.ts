@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { OWN_PREFIX, alive } from './cgroup';
+import { treeMemoryMb } from './processTree';
 
 /**
  * How an environment's memory size is enforced, strongest first: a cgroup v2 `memory.max` or a cgroup v1
@@ -72,7 +73,7 @@ export async function createMemoryLimit(m: MemoryEnforcement, memoryMb: number):
       release: () => removeWhenEmpty(dir),
     };
   }
-  if (m.kind === 'watch') return new MemoryWatcher(memoryMb, m.sampler === 'proc' ? procTreeRssMb : psGroupRssMb);
+  if (m.kind === 'watch') return new MemoryWatcher(memoryMb, m.sampler === 'proc' ? (pid) => treeMemoryMb(pid, 'VmRSS') : psGroupRssMb);
   return { watch: () => undefined, exceeded: async () => false, release: async () => undefined };
 }
 
@@ -126,21 +127,6 @@ class MemoryWatcher implements MemoryLimit {
     clearTimeout(this.timer);
     this.timer = undefined;
   }
-}
-
-/** Current resident memory in MB of a process and its descendants (Linux /proc). */
-export async function procTreeRssMb(pid: number): Promise<number | undefined> {
-  let kb: number | undefined;
-  const queue = [pid];
-  for (let seen = 0; queue.length > 0 && seen < 256; seen++) {
-    const p = queue.shift()!;
-    const status = await fs.readFile(`/proc/${p}/status`, 'utf8').catch(() => '');
-    const rss = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-    if (rss) kb = (kb ?? 0) + Number(rss);
-    const children = await fs.readFile(`/proc/${p}/task/${p}/children`, 'utf8').catch(() => '');
-    queue.push(...children.split(' ').filter(Boolean).map(Number));
-  }
-  return kb === undefined ? undefined : kb / 1024;
 }
 
 /** Resident memory in MB of a process group, from `ps -A -o pgid=,rss=` (macOS and Linux alike; RSS in KiB). */

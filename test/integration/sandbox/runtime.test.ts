@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extractZip } from '../../../src/sandbox/runtime/extractZip';
+import { hostIsolation, type Isolation } from '../../../src/sandbox/runtime/isolation';
 import { resolvePython } from '../../../src/sandbox/runtime/python';
 import { runPython, type RunPythonOptions } from '../../../src/sandbox/runtime/runPython';
 import { isCancellation } from '../../../src/util/errors';
@@ -52,6 +53,9 @@ describe('runPython', () => {
         '    sys.exit(3)',
         'def sleeps(event, context):',
         '    time.sleep(60)',
+        'def hog(event, context):',
+        '    blocks = [b"x" * (16 * 1024 * 1024) for _ in range(event["n"] // 16)]',
+        '    return len(blocks) * 16',
         '',
       ].join('\n'),
     );
@@ -106,6 +110,25 @@ describe('runPython', () => {
     setTimeout(() => controller.abort(), 300);
     await assert.rejects(p, (e) => isCancellation(e));
     assert.ok(Date.now() - started < 5000);
+  });
+
+  it('enforces the memory size with each mechanism this machine offers: past it Runtime.OutOfMemory', async (t) => {
+    const host = await hostIsolation();
+    const direct = { ...host, bwrap: false, cleanup: 'environ-sweep' as const, cgroupDir: undefined };
+    const mechanisms: Array<[string, Isolation]> = [
+      [`this machine's (${host.memory.kind})`, host],
+      ['the /proc watcher', { ...host, memory: { kind: 'watch', sampler: 'proc' } }],
+      ['the ps watcher (macOS)', { ...direct, memory: { kind: 'watch', sampler: 'ps' } }],
+    ];
+    for (const [name, isolation] of mechanisms) {
+      await t.test(name, async () => {
+        const within = await run('app.hog', { event: Buffer.from('{"n": 32}'), isolation });
+        assert.equal(within.functionError, undefined, within.log);
+        const over = await run('app.hog', { event: Buffer.from('{"n": 2048}'), isolation, timeoutSeconds: 20 });
+        assert.equal(payload(over).errorType, 'Runtime.OutOfMemory', over.log);
+        assert.match(over.log, /REPORT .*Max Memory Used: 128 MB.*Error Type: Runtime.OutOfMemory/);
+      });
+    }
   });
 
   it('rejects non-Python runtimes', async () => {
