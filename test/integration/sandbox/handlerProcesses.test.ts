@@ -169,7 +169,7 @@ describe('processes a handler starts end with its invocation', { skip: process.p
     });
   }
 
-  it('in the endpoint a daemon lives as long as its warm environment, and ends when the environment is retired', async () => {
+  it('in the endpoint a daemon lives as long as its warm environment, and ends when the environment is retired or the endpoint closes', async () => {
     const sb = await withSandbox({ updateDelayMs: 5 });
     try {
       const c = sb.client();
@@ -181,9 +181,15 @@ describe('processes a handler starts end with its invocation', { skip: process.p
       // A configuration change retires the environment, and the daemon with it.
       await c.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'starts', Description: 'changed' }));
       await waitUntilFunctionUpdatedV2({ client: c, maxWaitTime: 10 }, { FunctionName: 'starts' });
-      await c.send(new InvokeCommand({ FunctionName: 'starts', Payload: Buffer.from(JSON.stringify({ port: beats.port, tag: newTag() })) }));
+      const second = newTag();
+      await c.send(new InvokeCommand({ FunctionName: 'starts', Payload: Buffer.from(JSON.stringify({ port: beats.port, tag: second })) }));
       assert.ok(await beats.stoppedWithin(tag, 2000), 'the daemon outlived its retired environment');
       assert.deepEqual(await processesTagged(tag), []);
+      // Closing the endpoint kills the idle environments too.
+      await beats.connected(second);
+      await sb.close();
+      assert.ok(await beats.stoppedWithin(second, 1000), 'the daemon of an idle environment outlived the endpoint');
+      assert.deepEqual(await processesTagged(second), []);
     } finally {
       await sb.close();
     }

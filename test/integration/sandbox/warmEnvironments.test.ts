@@ -51,6 +51,23 @@ def hog(event, context):
 
 /** No retries: the SDK retries a throttled invoke, which would hide the 429 once the first invoke is done. */
 const onceClient = (sb: TestSandbox) => new LambdaClient({ endpoint: sb.url, region: 'us-east-1', credentials: sb.credentials, maxAttempts: 1 });
+/**
+ * Invokes `again` until it is refused while `slow` runs (it may start before `slow` is in flight, and then
+ * succeeds); fails if `slow` ends first. Returns the refusal.
+ */
+async function refusedWhile(slow: Promise<unknown>, again: () => Promise<unknown>): Promise<{ name: string; Reason?: string; message: string; $metadata: { httpStatusCode?: number } }> {
+  let done = false;
+  void slow.finally(() => (done = true));
+  while (!done) {
+    const refusal = await again().then(
+      () => undefined,
+      (e: { name: string; Reason?: string; message: string; $metadata: { httpStatusCode?: number } }) => e,
+    );
+    if (refusal) return refusal;
+  }
+  return assert.fail('no invoke was refused while the first one ran');
+}
+
 const body = (r: { Payload?: Uint8Array }) => JSON.parse(Buffer.from(r.Payload ?? []).toString('utf8')) as Record<string, unknown>;
 const tail = (r: { LogResult?: string }) => Buffer.from(r.LogResult ?? '', 'base64').toString('utf8');
 const report = (r: { LogResult?: string }) => /^REPORT .*$/m.exec(tail(r))?.[0] ?? '';
@@ -154,12 +171,8 @@ describe('warm execution environments', () => {
     assert.equal((await c.send(new GetFunctionConcurrencyCommand({ FunctionName: 'reserved' }))).ReservedConcurrentExecutions, 1);
     assert.deepEqual((await c.send(new GetFunctionCommand({ FunctionName: 'reserved' }))).Concurrency, { ReservedConcurrentExecutions: 1 });
 
-    const slow = invoke('reserved', { sleep: 1 });
-    await new Promise((r) => setTimeout(r, 300)); // the first is in flight (its environment starts well within this)
-    const err = await invoke('reserved').then(
-      () => assert.fail('the second concurrent invoke was not throttled'),
-      (e: { name: string; Reason?: string; $metadata: { httpStatusCode?: number }; message: string }) => e,
-    );
+    const slow = invoke('reserved', { sleep: 3 });
+    const err = await refusedWhile(slow, () => invoke('reserved'));
     assert.equal(err.name, 'TooManyRequestsException');
     assert.equal(err.$metadata.httpStatusCode, 429);
     assert.equal(err.Reason, 'ReservedFunctionConcurrentInvocationLimitExceeded');
@@ -190,9 +203,9 @@ describe('the environment pool limits', () => {
       await new Promise((r) => setTimeout(r, 800));
       assert.equal(body(await invoke()).count, 1, 'the idle environment was not retired');
 
-      const slow = invoke({ sleep: 1 });
-      await new Promise((r) => setTimeout(r, 300));
-      await assert.rejects(invoke(), (e: { name: string; Reason?: string }) => e.name === 'TooManyRequestsException' && e.Reason === 'ConcurrentInvocationLimitExceeded');
+      const slow = invoke({ sleep: 3 });
+      const err = await refusedWhile(slow, () => invoke());
+      assert.deepEqual([err.name, err.Reason], ['TooManyRequestsException', 'ConcurrentInvocationLimitExceeded']);
       await slow;
     } finally {
       c.destroy();
