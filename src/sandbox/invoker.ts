@@ -57,7 +57,9 @@ export class Invoker {
     }
     const id = `${r.region}/${fn.name}`;
     const running = this.inFlight.get(id) ?? 0;
-    if (fn.reservedConcurrency !== undefined && running >= fn.reservedConcurrency) throw throttled('ReservedFunctionConcurrentInvocationLimitExceeded');
+    // Reserved concurrency is the function's, shared by all its versions: read from the function, not the snapshot.
+    const reserved = this.store.region(r.region).functions.get(fn.name)?.reservedConcurrency;
+    if (reserved !== undefined && running >= reserved) throw throttled('ReservedFunctionConcurrentInvocationLimitExceeded');
     this.inFlight.set(id, running + 1);
     const blobs = [fn.codeBlob, ...fn.layers.map((l) => l.blob)];
     blobs.forEach((b) => this.store.blobs.pin(b));
