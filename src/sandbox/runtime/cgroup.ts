@@ -22,7 +22,7 @@ export function ownCgroupPath(cgroup: string): string | undefined {
 }
 
 /**
- * Finds a cgroup v2 folder where this endpoint may create one cgroup per invocation, proved by a trial
+ * Finds a cgroup v2 folder where this endpoint may create one cgroup per execution environment, proved by a trial
  * (a shell moves itself into a fresh cgroup). Cgroups that a crashed endpoint left behind are emptied on the way.
  */
 export async function probeCgroup(): Promise<{ dir: string } | { why: string }> {
@@ -35,7 +35,7 @@ export async function probeCgroup(): Promise<{ dir: string } | { why: string }> 
     const dir = join(base, `${OWN_PREFIX}${process.pid}`);
     await fs.mkdir(dir, { recursive: true });
     await fs.access(join(dir, 'cgroup.kill')); // Linux 5.14+
-    const trial = await InvocationCgroup.create(dir);
+    const trial = await EnvironmentCgroup.create(dir);
     await new Promise<void>((resolve, reject) =>
       execFile('/bin/sh', ['-c', 'echo $$ > "$0"', trial.procsFile], { timeout: 5000 }, (err) => (err ? reject(err) : resolve())),
     );
@@ -53,7 +53,7 @@ async function removeStale(base: string): Promise<void> {
     if (!name.startsWith(OWN_PREFIX) || !Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
     const dir = join(base, name);
     for (const child of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
-      if (child.isDirectory()) await new InvocationCgroup(join(dir, child.name)).stop();
+      if (child.isDirectory()) await new EnvironmentCgroup(join(dir, child.name)).stop();
     }
     await fs.rmdir(dir).catch(() => undefined);
   }
@@ -68,19 +68,24 @@ export function alive(pid: number): boolean {
   }
 }
 
-/** One invocation's cgroup: every process the handler starts stays in it, daemons included, until `stop`. */
-export class InvocationCgroup {
+/** One execution environment's cgroup: every process the handler starts stays in it, daemons included, until `stop`. */
+export class EnvironmentCgroup {
   constructor(private readonly dir: string) {}
 
-  static async create(parent: string): Promise<InvocationCgroup> {
+  static async create(parent: string): Promise<EnvironmentCgroup> {
     const dir = join(parent, `inv-${randomBytes(8).toString('hex')}`);
     await fs.mkdir(dir);
-    return new InvocationCgroup(dir);
+    return new EnvironmentCgroup(dir);
   }
 
   /** A child writes its own pid here before it execs the handler's interpreter. */
   get procsFile(): string {
     return join(this.dir, 'cgroup.procs');
+  }
+
+  /** Freezes or thaws every process in it (cgroup.freeze, Linux 5.2+; older kernels simply do not freeze). */
+  async freeze(frozen: boolean): Promise<void> {
+    await fs.writeFile(join(this.dir, 'cgroup.freeze'), frozen ? '1' : '0').catch(() => undefined);
   }
 
   /** Kills everything in the cgroup and removes it; returns what could not be stopped. */

@@ -223,6 +223,7 @@ export class Environment {
       });
       this.channel.expectOutcome(seq);
       input.signal?.addEventListener('abort', run.onAbort, { once: true });
+      if (seq > 1) void this.launch.freeze(false);
       const spec = this.spec;
       const region = spec.region ?? DEFAULT_REGION;
       this.send(
@@ -278,6 +279,8 @@ export class Environment {
     this.finish(run, undefined);
     // A handler that could not be loaded answered its first invocation with the error; the next one starts over.
     if (this.initFailed) void this.die('abort');
+    // Idle, it is frozen as on Lambda: its threads and the processes it started run only during invocations.
+    else void this.launch.freeze(true);
   }
 
   private noOutcome(): void {

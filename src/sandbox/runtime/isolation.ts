@@ -17,7 +17,7 @@ export interface HostProbe {
 
 /**
  * How handlers end, strongest first: bubblewrap's PID namespace (everything in it dies with it), a cgroup
- * v2 per invocation (`cgroup.kill`), a sweep of /proc for the invocation's marker in the environment, the
+ * v2 per environment (`cgroup.kill`), a sweep of /proc for the invocation's marker in the environment, the
  * process group (macOS), the process tree by parent links (Windows `taskkill /T`).
  */
 export type Cleanup = 'pid-namespace' | 'cgroup' | 'environ-sweep' | 'process-group' | 'taskkill';

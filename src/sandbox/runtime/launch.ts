@@ -3,7 +3,7 @@ import { constants } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { killTree } from '../../util/processTree';
 import { SANDBOX_PATHS, bwrapArgs, optLinks } from './bwrap';
-import { InvocationCgroup } from './cgroup';
+import { EnvironmentCgroup } from './cgroup';
 import { createMemoryLimit, type MemoryLimit } from './memory';
 import type { Isolation } from './isolation';
 import type { PythonInterpreter } from './python';
@@ -38,6 +38,8 @@ export interface Launch {
   stop(pid: number | undefined): Promise<string[]>;
   /** The environment's memory limit (its cgroup, or the watcher to start once the child runs). */
   memory: MemoryLimit;
+  /** Freezes the environment's processes between invocations and thaws them for the next (a no-op without a cgroup v2). */
+  freeze(frozen: boolean): Promise<void>;
   /** Whether the child reports the interpreter's death by a signal as exit status 128 + n (bubblewrap does). */
   signalAsStatus: boolean;
 }
@@ -62,30 +64,49 @@ export function joinCgroups(procsFiles: string[], command: string[]): string[] {
 /** How to start one environment's interpreter under the host's isolation, and how to end all it started. */
 export async function prepareLaunch(i: LaunchInput): Promise<Launch> {
   const memory = await createMemoryLimit(i.isolation.memory, i.memoryMb);
+  let cgroup: EnvironmentCgroup | undefined;
   try {
-    const launch = await launchWithin(i, memory);
-    const [command, ...args] = joinCgroups(memory.procsFile ? [memory.procsFile] : [], [launch.command, ...launch.args]);
+    cgroup = await environmentCgroup(i.isolation, memory);
+    const base = await launchWithin(i, cgroup !== undefined);
+    const joins = [...new Set([memory.procsFile, cgroup?.procsFile])].filter((f): f is string => f !== undefined);
+    const [command, ...args] = joinCgroups(joins, [base.command, ...base.args]);
+    // Freeze and thaw in the order asked: two writes racing on the thread pool could leave a busy environment frozen.
+    let freezing = Promise.resolve();
     return {
-      ...launch,
+      ...base,
       command,
       args,
       memory,
+      freeze: (frozen) => (freezing = freezing.then(() => cgroup?.freeze(frozen))),
       stop: async (pid) => {
-        const unreached = await launch.stop(pid);
+        const unreached = await base.stop(pid);
+        if (cgroup) unreached.push(...(await cgroup.stop()));
         await memory.release();
         return unreached;
       },
     };
   } catch (e) {
+    await cgroup?.stop().catch(() => undefined);
     await memory.release();
     throw e;
   }
 }
 
-async function launchWithin(i: LaunchInput, memory: MemoryLimit): Promise<Omit<Launch, 'memory'>> {
+/**
+ * The environment's own cgroup v2 where the host has one (bubblewrap or not): frozen between invocations, as
+ * Lambda freezes an idle environment, and killed as a whole. With a cgroup v2 memory limit it is that cgroup.
+ */
+async function environmentCgroup(isolation: Isolation, memory: MemoryLimit): Promise<EnvironmentCgroup | undefined> {
+  if (!isolation.cgroupDir) return undefined;
+  if (isolation.memory.kind === 'cgroup-v2' && memory.procsFile) return new EnvironmentCgroup(dirname(memory.procsFile));
+  return EnvironmentCgroup.create(isolation.cgroupDir).catch(() => undefined);
+}
+
+async function launchWithin(i: LaunchInput, inCgroup: boolean): Promise<Omit<Launch, 'memory' | 'freeze'>> {
   const { isolation, python } = i;
   const pythonArgs = (bootstrap: string) => [python.executable, '-I', '-S', '-B', '-u', bootstrap];
   const host = { task: i.codeDir, opt: i.optDir, runtime: dirname(i.bootstrapFile), systemPath: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin' };
+  // The process group (the tree on Windows); the environment's cgroup, when there is one, takes the rest.
   const groupOnly = async (pid: number | undefined) => {
     killTree(pid, 'SIGKILL', isolation.platform);
     return [];
@@ -107,25 +128,7 @@ async function launchWithin(i: LaunchInput, memory: MemoryLimit): Promise<Omit<L
   }
   const [command, ...args] = pythonArgs(i.bootstrapFile);
   const direct = { command, args, cwd: i.codeDir, paths: host, env: {}, signalAsStatus: false };
-
-  if (isolation.cleanup === 'cgroup' && isolation.cgroupDir) {
-    // With a cgroup v2 memory limit the environment's cgroup is that one: it is killed as a whole as well.
-    const cgroup = memory.procsFile?.startsWith(isolation.cgroupDir) ? undefined : await InvocationCgroup.create(isolation.cgroupDir).catch(() => undefined);
-    const killCgroup = memory.procsFile?.startsWith(isolation.cgroupDir) ? new InvocationCgroup(dirname(memory.procsFile)) : cgroup;
-    if (killCgroup) {
-      const [c, ...a] = joinCgroups(cgroup ? [cgroup.procsFile] : [], [command, ...args]);
-      return {
-        ...direct,
-        command: c,
-        args: a,
-        stop: async (pid) => {
-          killTree(pid, 'SIGKILL', isolation.platform);
-          return killCgroup.stop();
-        },
-      };
-    }
-  }
-  if (isolation.cleanup === 'cgroup' || isolation.cleanup === 'environ-sweep') {
+  if (!inCgroup && (isolation.cleanup === 'cgroup' || isolation.cleanup === 'environ-sweep')) {
     const marker = randomUUID();
     return {
       ...direct,

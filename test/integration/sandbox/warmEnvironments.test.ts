@@ -12,12 +12,13 @@ import {
   waitUntilFunctionUpdatedV2,
   LambdaClient,
 } from '@aws-sdk/client-lambda';
+import { hostIsolation } from '../../../src/sandbox/runtime/isolation';
 import { TEST_ROLE, createActiveFunction, handlerZip, withSandbox, type TestSandbox } from '../../helpers/sandbox';
 
 // Globals survive between invocations of one environment; ENV tells environments apart (inside bubblewrap
 // every environment's interpreter has the same pid).
 const HANDLER = `
-import os, time
+import os, threading, time
 
 count = 0
 ENV = os.urandom(8).hex()
@@ -41,6 +42,19 @@ def crashes(event, context):
     if event.get("crash"):
         os._exit(7)
     return {"count": count}
+
+ticks = 0
+
+def _tick():
+    global ticks
+    while True:
+        ticks += 1
+        time.sleep(0.01)
+
+def ticker(event, context):
+    if event.get("start"):
+        threading.Thread(target=_tick, daemon=True).start()
+    return {"ticks": ticks}
 
 def hog(event, context):
     blocks = []
@@ -147,6 +161,15 @@ describe('warm execution environments', () => {
     const next = await invoke('crash');
     assert.equal(body(next).count, 1, tail(next));
     assert.match(report(next), /Init Duration/);
+  });
+
+  it('an idle environment is frozen as on Lambda: its background thread runs only during invocations', async (t) => {
+    if (!(await hostIsolation()).cgroupDir) return t.skip('no cgroup v2 to freeze environments with on this machine');
+    await create('frozen', 'ticker');
+    const first = body(await invoke('frozen', { start: true })).ticks as number;
+    await new Promise((r) => setTimeout(r, 1000)); // unfrozen, the thread would tick about 100 times meanwhile
+    const later = body(await invoke('frozen')).ticks as number;
+    assert.ok(later - first < 40, `the thread ticked ${later - first} times while its environment was idle`);
   });
 
   it('memory size is enforced: past it the handler ends with Runtime.OutOfMemory and its environment is killed', async () => {
