@@ -65,7 +65,8 @@ export class Invoker {
     blobs.forEach((b) => this.store.blobs.pin(b));
     try {
       const input = { event: r.event, requestId: r.requestId, clientContext: r.clientContext, functionArn: r.invokedArn, signal: this.controller.signal };
-      return await this.pool.invoke(id, environmentKey(r), () => this.spec(r), input);
+      // A change retires the environments of that version only: $LATEST's and a published version's never mix.
+      return await this.pool.invoke(`${id}:${r.version ?? '$LATEST'}`, environmentKey(r), () => this.spec(r), input);
     } catch (e) {
       if (e instanceof PoolFullError) throw throttled('ConcurrentInvocationLimitExceeded');
       throw e;

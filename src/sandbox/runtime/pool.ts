@@ -19,7 +19,7 @@ export class PoolFullError extends Error {
 
 interface Entry {
   env: Environment;
-  /** The function (region and name) it belongs to, for retiring it when the function changes. */
+  /** The function version it belongs to (the caller's id), for retiring it when that changes. */
   fn: string;
   /** The function version and configuration it runs. */
   key: string;
@@ -38,7 +38,7 @@ export class EnvironmentPool {
   private readonly entries = new Map<Environment, Entry>();
   /** Environments being started, counted against the limit before they exist. */
   private starting = 0;
-  /** The key most recently invoked per function: environments of any other key are stale. */
+  /** The key most recently invoked per function version: environments of any other key are stale. */
   private readonly latest = new Map<string, string>();
   private closed = false;
 
