@@ -31,7 +31,7 @@ export async function probeCgroup(): Promise<{ dir: string } | { why: string }> 
     const own = ownCgroupPath(await fs.readFile('/proc/self/cgroup', 'utf8'));
     if (!mount || !own) return { why: 'no cgroup v2 hierarchy is mounted' };
     const base = join(mount, own);
-    await removeStale(base);
+    await removeStale(base, (child) => new EnvironmentCgroup(child).stop());
     const dir = join(base, `${OWN_PREFIX}${process.pid}`);
     await fs.mkdir(dir, { recursive: true });
     await fs.access(join(dir, 'cgroup.kill')); // Linux 5.14+
@@ -47,19 +47,20 @@ export async function probeCgroup(): Promise<{ dir: string } | { why: string }> 
   }
 }
 
-async function removeStale(base: string): Promise<void> {
+/** Removes the `lambda-layers-<pid>` folders of endpoints that are gone, each child cgroup through `cleanChild` first. */
+export async function removeStale(base: string, cleanChild: (dir: string) => Promise<unknown>): Promise<void> {
   for (const name of await fs.readdir(base).catch(() => [] as string[])) {
     const pid = Number(name.slice(OWN_PREFIX.length));
     if (!name.startsWith(OWN_PREFIX) || !Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
     const dir = join(base, name);
     for (const child of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
-      if (child.isDirectory()) await new EnvironmentCgroup(join(dir, child.name)).stop();
+      if (child.isDirectory()) await cleanChild(join(dir, child.name));
     }
     await fs.rmdir(dir).catch(() => undefined);
   }
 }
 
-export function alive(pid: number): boolean {
+function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { OWN_PREFIX, alive } from './cgroup';
+import { OWN_PREFIX, removeStale } from './cgroup';
 import { treeMemoryMb } from './processTree';
 
 /**
@@ -167,7 +167,8 @@ export async function probeMemoryCgroup(v2Dir: string | undefined): Promise<Memo
     const own = /^\d+:(?:[^:]*,)?memory(?:,[^:]*)?:(\/.*)$/m.exec(await fs.readFile('/proc/self/cgroup', 'utf8'))?.[1];
     if (!mount || !own) throw new Error('no cgroup v1 memory hierarchy');
     const base = join(mount, own);
-    await removeStaleV1(base);
+    // A crashed endpoint's environments died with bubblewrap or were killed: their cgroups are empty and only removed.
+    await removeStale(base, (child) => fs.rmdir(child).catch(() => undefined));
     const dir = join(base, `${OWN_PREFIX}${process.pid}`);
     await fs.mkdir(dir, { recursive: true });
     const trial = await createMemoryLimit({ kind: 'cgroup-v1', dir }, 128);
@@ -177,19 +178,6 @@ export async function probeMemoryCgroup(v2Dir: string | undefined): Promise<Memo
     reasons.push((e as Error).message.split('\n')[0]);
   }
   return { why: reasons.join('; ') };
-}
-
-/** Folders of endpoints that are gone: their environments' cgroups are empty (their processes died with bubblewrap or were killed), so they are removed. */
-async function removeStaleV1(base: string): Promise<void> {
-  for (const name of await fs.readdir(base).catch(() => [] as string[])) {
-    const pid = Number(name.slice(OWN_PREFIX.length));
-    if (!name.startsWith(OWN_PREFIX) || !Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
-    const dir = join(base, name);
-    for (const child of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
-      if (child.isDirectory()) await fs.rmdir(join(dir, child.name)).catch(() => undefined);
-    }
-    await fs.rmdir(dir).catch(() => undefined);
-  }
 }
 
 /** The mount point of the cgroup v1 memory controller in /proc/self/mounts. */

@@ -69,13 +69,20 @@ const onceClient = (sb: TestSandbox) => new LambdaClient({ endpoint: sb.url, reg
  * Invokes `again` until it is refused while `slow` runs (it may start before `slow` is in flight, and then
  * succeeds); fails if `slow` ends first. Returns the refusal.
  */
-async function refusedWhile(slow: Promise<unknown>, again: () => Promise<unknown>): Promise<{ name: string; Reason?: string; message: string; $metadata: { httpStatusCode?: number } }> {
+interface Refusal {
+  name: string;
+  Reason?: string;
+  message: string;
+  $metadata: { httpStatusCode?: number };
+}
+
+async function refusedWhile(slow: Promise<unknown>, again: () => Promise<unknown>): Promise<Refusal> {
   let done = false;
   void slow.finally(() => (done = true));
   while (!done) {
     const refusal = await again().then(
       () => undefined,
-      (e: { name: string; Reason?: string; message: string; $metadata: { httpStatusCode?: number } }) => e,
+      (e: Refusal) => e,
     );
     if (refusal) return refusal;
   }
