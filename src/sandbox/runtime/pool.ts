@@ -49,7 +49,7 @@ export class EnvironmentPool {
     if (this.closed) throw new Error('internal: the environment pool is closed');
     if (this.latest.get(fn) !== key) {
       this.latest.set(fn, key);
-      for (const e of this.entries.values()) if (e.fn === fn && e.key !== key && !e.env.busy) this.retire(e);
+      for (const e of this.entries.values()) if (e.fn === fn && e.key !== key && !e.env.busy) void this.retire(e);
     }
     const entry = this.takeIdle(key) ?? (await this.create(fn, key, spec));
     try {
