@@ -87,7 +87,7 @@ test('generated wheels → build → publish → attach → invoke returns the i
   assert.equal(view.executedVersion, '$LATEST');
   assert.match(view.log ?? '', /version 1\.4\.2/);
   assert.ok(view.report && view.report.durationMs! > 0 && view.report.memorySizeMb === 128, view.log);
-  assert.equal(view.coldStart, true, 'every sandbox invoke starts a fresh process and reports Init Duration');
+  assert.equal(view.coldStart, true, 'the first invoke after the layer change starts a new environment and reports Init Duration');
   assert.equal(view.requestId, view.report!.requestId);
 
   const cli = await runCli(['invoke', 'greeter', '--payload', '{"name":"cli"}', '--log', '--endpoint', sandbox.url]);
