@@ -1,7 +1,8 @@
 import * as l10n from '@vscode/l10n';
 import { publishLayer, type PublishProgress, type PublishRequest } from '../ops/publish';
 import { CONNECTION_FLAGS, runHeadless, runHeadlessFleet } from '../ops/session';
-import { publishToFleet } from '../fleet/publish';
+import { alignVersions, planAlignment } from '../fleet/align';
+import { publishToFleet, type RegionPublishResult } from '../fleet/publish';
 import { zipCacheDir } from '../stack/cacheDir';
 import { checkStackSize, publishChange } from '../stack/stackGuard';
 import { ZipCache } from '../stack/zipCache';
@@ -11,11 +12,13 @@ import { parseCommandLine, regionsFlag, reportTargetFailure, usageError } from '
 
 export const USAGE =
   'usage: publish ZIP --name NAME [--description D] [--license L] [--runtime R]... [--architecture A]...\n' +
-  '               [--s3-bucket BUCKET] [--force] [--function F]... [--endpoint URL] [--region R | --regions R1,R2,...] [--profile P]\n' +
+  '               [--s3-bucket BUCKET] [--force] [--function F]... [--endpoint URL] [--region R | --regions R1,R2,... [--align [--dry-run]]] [--profile P]\n' +
   'With --function: before publishing, warns when F with this zip in place of its version of the layer would be\n' +
   'near or past Lambda\'s unzipped size limit (262,144,000 bytes for code and layers).\n' +
   'With --regions: one line per region, "<region> <LayerVersionArn> published|unchanged" (or "<region> - failed"),\n' +
-  'exit 1 if any region failed; running it again publishes only where it failed.';
+  'exit 1 if any region failed; running it again publishes only where it failed.\n' +
+  '--align: every region ends with the zip at the same version number (regions behind publish copies of it first);\n' +
+  'with --dry-run it prints "<region> <newest> -> <version> (<n> to publish)" and publishes nothing.';
 
 /**
  * `publish ZIP --name N ...`: prints the LayerVersionArn (the existing one when nothing changed).
@@ -35,6 +38,8 @@ export async function run(argv: string[]): Promise<number> {
       force: { type: 'boolean' },
       regions: { type: 'string' },
       function: { type: 'string', multiple: true },
+      align: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
     },
     USAGE,
   );
@@ -42,6 +47,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = args;
   const functions = values.function ?? [];
   if (positionals.length !== 1 || !values.name || (values.regions !== undefined && (values.region !== undefined || functions.length > 0))) return usageError(USAGE);
+  if ((values.align && values.regions === undefined) || (values['dry-run'] && !values.align)) return usageError(USAGE);
   const request: PublishRequest = {
     zipPath: positionals[0],
     name: values.name,
@@ -56,14 +62,24 @@ export async function run(argv: string[]): Promise<number> {
     const regions = regionsFlag(values.regions, '').filter(Boolean);
     if (regions.length === 0) return usageError(USAGE);
     return runHeadlessFleet({ ...values, regions }, async (fleet, signal) => {
-      const results = await publishToFleet(fleet, request, {
-        signal,
-        log: consoleLog,
-        onResult: (r) => {
-          if ('layerVersion' in r) process.stdout.write(`${r.target} ${r.layerVersion.LayerVersionArn} ${r.status}\n`);
-          else reportTargetFailure(fleet, r, r.status);
-        },
-      });
+      const onResult = (r: RegionPublishResult) => {
+        if ('layerVersion' in r) process.stdout.write(`${r.target} ${r.layerVersion.LayerVersionArn} ${r.status}\n`);
+        else reportTargetFailure(fleet, r, r.status);
+      };
+      let results: RegionPublishResult[];
+      if (values.align) {
+        const plan = await planAlignment(fleet, request, { signal });
+        if (values['dry-run']) {
+          for (const s of plan.steps) {
+            if (s.status === 'ok') process.stdout.write(`${s.target} ${s.latest} -> ${plan.version} (${s.publishes} to publish)\n`);
+            else reportTargetFailure(fleet, s, 'failed');
+          }
+          return plan.steps.some((s) => s.status === 'error') ? 1 : 0;
+        }
+        results = await alignVersions(fleet, request, plan, { signal, log: consoleLog, onResult });
+      } else {
+        results = await publishToFleet(fleet, request, { signal, log: consoleLog, onResult });
+      }
       if (results.some((r) => r.status === 'cancelled')) return 130;
       return results.some((r) => r.status === 'failed') ? 1 : 0;
     });

@@ -1,20 +1,25 @@
 import * as l10n from '@vscode/l10n';
-import { invokeSmokeTest, planRollout, runRollout, type RolloutItem, type RolloutRow } from '../fleet/rollout';
+import { probeSmokeTest } from '../fleet/probeSmoke';
+import { invokeSmokeTest, planRollout, runRollout, type RolloutItem, type RolloutRow, type SmokeTest } from '../fleet/rollout';
 import type { Fleet } from '../fleet/scope';
+import { LOCAL_ROLE_ARN } from '../invoke/roles';
 import { rolloutLine, rolloutTable } from '../fleet/table';
 import { CONNECTION_FLAGS, runHeadlessFleet } from '../ops/session';
 import { tryParseJson } from '../invoke/result';
 import { zipCacheDir } from '../stack/cacheDir';
 import { compareVersionChange, comparisonText, distinctVersionChanges } from '../stack/compare';
 import { ZipCache } from '../stack/zipCache';
-import { errorMessage, isCancellation } from '../util/errors';
+import { UserError, errorMessage, isCancellation } from '../util/errors';
 import { writeFileAtomic } from '../util/fsAtomic';
 import { consoleLog } from '../util/log';
 import { parseCommandLine, regionsFlag, reportTargetFailure, usageError } from './args';
 
 export const USAGE =
-  'usage: rollout LAYER_NAME --regions R1,R2,... [--canary N | --canary F1,F2,...] [--smoke-payload JSON]\n' +
+  'usage: rollout LAYER_NAME --regions R1,R2,... [--canary N | --canary F1,F2,...]\n' +
+  '               [--smoke-payload JSON | --smoke-probe [--probe-role ARN]]\n' +
   '               [--dry-run] [--output FILE.json|FILE.csv] [--endpoint URL] [--profile P]\n' +
+  'A smoke test checks each canary: --smoke-payload invokes it with that event, --smoke-probe imports every package\n' +
+  'of the new version on its runtime with the probe function (role: --probe-role; any on a local endpoint).\n' +
   'Moves every function on an older version of the layer to its region\'s newest, canaries first (default 1),\n' +
   'one line per function: "<region> <function> <from> -> <to> updated|rolled-back|unchanged|failed"\n' +
   '("planned" with --dry-run, followed on stderr by what each version change brings, as `diff` prints it).\n' +
@@ -29,6 +34,8 @@ export async function run(argv: string[]): Promise<number> {
       regions: { type: 'string' },
       canary: { type: 'string' },
       'smoke-payload': { type: 'string' },
+      'smoke-probe': { type: 'boolean' },
+      'probe-role': { type: 'string' },
       'dry-run': { type: 'boolean' },
       output: { type: 'string' },
     },
@@ -45,8 +52,10 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`${l10n.t('--smoke-payload is not valid JSON. Pass the event as JSON text, e.g. \'{"key": "value"}\'.')}\n`);
     return 2;
   }
+  if (payload !== undefined && values['smoke-probe']) return usageError(USAGE);
   const layer = positionals[0];
   return runHeadlessFleet({ ...values, regions }, async (fleet, signal) => {
+    const smoke = smokeTest(fleet, values);
     const plan = await planRollout(fleet, layer, { signal });
     for (const e of plan.errors) reportTargetFailure(fleet, e, 'failed');
     if (values['dry-run']) {
@@ -57,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     const rows = await runRollout(fleet, plan, {
       canary,
-      smoke: payload === undefined ? undefined : invokeSmokeTest(payload),
+      smoke,
       signal,
       log: consoleLog,
       onRow: (row) => {
@@ -86,6 +95,16 @@ async function printVersionChanges(fleet: Fleet, items: readonly RolloutItem[], 
       }
     }
   }
+}
+
+/** The canaries' smoke test from the flags; the probe needs a role on AWS (a local endpoint runs functions without IAM). */
+function smokeTest(fleet: Fleet, values: { 'smoke-payload'?: string; 'smoke-probe'?: boolean; 'probe-role'?: string }): SmokeTest | undefined {
+  if (values['smoke-payload'] !== undefined) return invokeSmokeTest(values['smoke-payload']);
+  if (!values['smoke-probe']) return undefined;
+  const local = fleet.targets.every((t) => t.session.settings.kind === 'local');
+  const role = values['probe-role'] ?? (local ? LOCAL_ROLE_ARN : undefined);
+  if (!role) throw new UserError(l10n.t('--smoke-probe needs the probe function\'s execution role on AWS: pass --probe-role ARN.'));
+  return probeSmokeTest(role, consoleLog);
 }
 
 /** `--canary 3` (how many) or `--canary fn-a,eu-west-1/fn-b` (which); undefined when malformed. */

@@ -1,4 +1,5 @@
 import * as l10n from '@vscode/l10n';
+import { isProbeFunction } from '../invoke/probe';
 import { previewBulkUpdate } from '../ops/bulkUpdate';
 import { NotApplicableError, replaceVersion } from '../ops/layerList';
 import { mutateFunctionLayers, type MutateProgress } from '../ops/mutateLayers';
@@ -32,8 +33,8 @@ export interface RolloutRow extends RolloutItem {
   reason?: string;
 }
 
-/** Checks a canary after its update; throws (a `UserError` saying why) when the function is broken. */
-export type SmokeTest = (target: FleetTarget, functionName: string, signal?: AbortSignal) => Promise<void>;
+/** Checks a canary after its update (`item.to` is the version it moved to); throws (a `UserError` saying why) when it is broken. */
+export type SmokeTest = (target: FleetTarget, item: RolloutItem, signal?: AbortSignal) => Promise<void>;
 
 export interface RolloutOptions {
   /** How many canaries (spread over the targets), or which functions (`name` or `region/name`). Default 1. */
@@ -49,14 +50,16 @@ export interface RolloutOptions {
   maxWaitSeconds?: number;
 }
 
-/** Which functions of the scope use an older version of `layerName` than their region's newest. */
+/** Which functions of the scope (not the import probe's) use an older version of `layerName` than their region's newest. */
 export async function planRollout(fleet: Fleet, layerName: string, options: { signal?: AbortSignal } = {}): Promise<RolloutPlan> {
   const plan: RolloutPlan = { layer: layerName, items: [], errors: [] };
   const perTarget = await Promise.all(
     fleet.targets.map(async (t) => {
       try {
         const preview = await t.run(() => previewBulkUpdate(t.session.gateway, layerName, { signal: options.signal }));
+        // The import probe's own function is tooling: the smoke test points it at whatever version it checks.
         return preview.items
+          .filter((i) => !isProbeFunction(i.function))
           .map((i) => ({ target: t.key, region: t.region, ...i }))
           .sort((a, b) => a.function.localeCompare(b.function));
       } catch (error) {
@@ -107,7 +110,7 @@ export async function runRollout(fleet: Fleet, plan: RolloutPlan, options: Rollo
         }
         if (result === 'updated') moved.push(item);
         try {
-          await options.smoke?.(targetOf(item), item.function, options.signal);
+          await options.smoke?.(targetOf(item), item, options.signal);
           pending.set(item, { result });
         } catch (e) {
           const reason = isCancellation(e) ? l10n.t('Cancelled during the smoke test.') : errorMessage(e);
@@ -163,7 +166,7 @@ export async function runRollout(fleet: Fleet, plan: RolloutPlan, options: Rollo
 /** Invokes the function with `payload`; any FunctionError (unhandled exception, timeout, crash) fails it. */
 export function invokeSmokeTest(payload: string): SmokeTest {
   const bytes = new TextEncoder().encode(payload);
-  return async (target, functionName, signal) => {
+  return async (target, { function: functionName }, signal) => {
     const out = await target.session.gateway.invoke(functionName, bytes, { signal });
     if (out.functionError || out.statusCode >= 300) {
       const answer = new TextDecoder().decode(out.payload).slice(0, 300);

@@ -149,8 +149,8 @@ function resolveMetadata(r: PublishRequest, m: LayerManifest | undefined): Metad
   return meta;
 }
 
-/** The newest version with its content checksum (ListLayerVersions items have no CodeSha256). */
-async function newestVersion(gateway: LambdaGateway, name: string, signal?: AbortSignal): Promise<GetLayerVersionResponse | undefined> {
+/** The newest version with its content checksum (ListLayerVersions items have no CodeSha256); undefined when there is none. */
+export async function newestVersion(gateway: LambdaGateway, name: string, signal?: AbortSignal): Promise<GetLayerVersionResponse | undefined> {
   let newest: number | undefined;
   try {
     // Lambda lists versions newest first, so the first item is all we need.

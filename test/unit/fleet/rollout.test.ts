@@ -38,7 +38,7 @@ test('a successful rollout moves every planned function and keeps the order and 
   const { fleet, gateways } = await seeded();
   const plan = await planRollout(fleet, 'deps');
   const smoked: string[] = [];
-  const rows = await runRollout(fleet, plan, { canary: 2, smoke: async (t, fn) => void smoked.push(`${t.region}/${fn}`) });
+  const rows = await runRollout(fleet, plan, { canary: 2, smoke: async (t, { function: fn }) => void smoked.push(`${t.region}/${fn}`) });
   assert.equal(rows.length, 9);
   assert.ok(rows.every((r) => r.result === 'updated'), JSON.stringify(rows));
   assert.deepEqual(smoked.sort(), ['eu-west-1/f0', 'us-east-1/f0'], 'automatic canaries are spread over the regions');
@@ -52,7 +52,7 @@ test('a successful rollout moves every planned function and keeps the order and 
 test('a failing canary puts every moved canary back and touches nothing else', async () => {
   const { fleet, gateways } = await seeded();
   const plan = await planRollout(fleet, 'deps');
-  const smoke: SmokeTest = async (t, fn) => {
+  const smoke: SmokeTest = async (t, { function: fn }) => {
     if (t.region === 'eu-west-1') throw new UserError(`${fn} raised ImportError`);
   };
   const before = [...gateways.values()].map((gw) => gw.calls.filter((c) => c.startsWith('update')).length);
