@@ -21,7 +21,7 @@ export function activate(context: vscode.ExtensionContext): LambdaLayersApi {
   active = services;
   context.subscriptions.push(
     ...registerCommands(services),
-    new ConnectionStatusBar(services.connection),
+    new ConnectionStatusBar(services.connection, services.scope),
     watchConnectionInputs(services.connection),
     vscode.workspace.registerFileSystemProvider(LAYER_SCHEME, new LayerFileSystem(sharedZipCache()), { isReadonly: true, isCaseSensitive: true }),
   );

@@ -1,11 +1,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ExplorerViews } from './views/explorerViews';
+import { FleetPanels } from './views/fleetPanels';
+import { FLEET_VIEW, FleetTreeProvider } from './views/fleetTreeProvider';
 import { InvokeResultPanel } from './views/invokeResultPanel';
 import { ProbeResultPanel } from './views/probeResultPanel';
 import { StackPanels } from './views/stackPanels';
 import { ConnectionController } from './vscode/connectionController';
 import { ExplorerHost } from './vscode/explorerHost';
+import { FleetScope } from './vscode/fleetScope';
 
 /**
  * Everything a command needs, from one place. Handlers registered with `registerCommand` receive it
@@ -28,6 +31,12 @@ export interface Services {
   readonly probeResults: ProbeResultPanel;
   /** The Analyze Function and Compare pages. */
   readonly stackPanels: StackPanels;
+  /** The regions (and profiles) the fleet commands act on, their fleet and inventory. */
+  readonly scope: FleetScope;
+  /** The Fleet view's provider (tests read its children). */
+  readonly fleetTree: FleetTreeProvider;
+  /** The fleet page of a layer and the rollout page. */
+  readonly fleetPanels: FleetPanels;
 }
 
 /** Creates the services; all of them are disposed with the extension. */
@@ -44,7 +53,12 @@ export function createServices(context: vscode.ExtensionContext): Services {
   const invokeResults = new InvokeResultPanel(context.workspaceState, log);
   const probeResults = new ProbeResultPanel();
   const stackPanels = new StackPanels();
+  const scope = new FleetScope(connection, log);
+  const fleetTree = new FleetTreeProvider(scope);
+  const fleetView = vscode.window.createTreeView(FLEET_VIEW, { treeDataProvider: fleetTree, showCollapseAll: true });
+  const fleetLoader = fleetTree.loadWhileVisible(fleetView, () => connection.state === 'ready');
+  const fleetPanels = new FleetPanels(scope);
   // Disposed in this order: the result pages, views, then the model, then the connection (clients, local endpoint), then the log.
-  context.subscriptions.push(invokeResults, probeResults, stackPanels, views, explorer, connection, log);
-  return { context, log, connection, explorer, views, invokeResults, probeResults, stackPanels };
+  context.subscriptions.push(invokeResults, probeResults, stackPanels, fleetPanels, fleetLoader, fleetView, fleetTree, views, explorer, scope, connection, log);
+  return { context, log, connection, explorer, views, invokeResults, probeResults, stackPanels, scope, fleetTree, fleetPanels };
 }

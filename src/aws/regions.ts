@@ -53,6 +53,15 @@ export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 const KNOWN = new Set(LAMBDA_REGIONS);
 
+/**
+ * The regions of `region`'s partition (commercial, GovCloud or China), the ones a profile for that region
+ * can reach; the commercial ones for a region newer than the table.
+ */
+export function partitionRegions(region: string | undefined): readonly string[] {
+  const own = Object.values(AWS_PARTITIONS).find((regions) => (regions as readonly string[]).includes(region ?? ''));
+  return own ?? AWS_PARTITIONS.aws;
+}
+
 export function isKnownRegion(name: string): boolean {
   return KNOWN.has(name);
 }

@@ -49,5 +49,10 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     lazy('lambdaLayers.analyzeFunction', async () => (await import('./stack/analyzeFunction')).analyzeFunctionCommand),
     lazy('lambdaLayers.browseLayerFiles', async () => (await import('./stack/browseLayerFiles')).browseLayerFiles),
     lazy('lambdaLayers.compareLayerVersions', async () => (await import('./stack/compareLayerVersions')).compareLayerVersions),
+    lazy('lambdaLayers.selectScope', async () => (await import('./fleet/selectScope')).selectScope),
+    lazy('lambdaLayers.showFleet', async () => (await import('./fleet/showFleet')).showFleet),
+    lazy('lambdaLayers.refreshFleet', async () => (await import('./fleet/showFleet')).refreshFleet),
+    lazy('lambdaLayers.publishToRegions', async () => (await import('./fleet/publishToRegions')).publishToRegions),
+    lazy('lambdaLayers.rollOut', async () => (await import('./fleet/rollOut')).rollOut),
   ];
 }

@@ -1,15 +1,20 @@
 import * as vscode from 'vscode';
+import { scopeText } from '../fleet/scopeText';
 import type { ConnectionController } from '../vscode/connectionController';
+import type { FleetScope } from '../vscode/fleetScope';
 
-/** `profile @ region` (or `Local @ region`) in the status bar; a click switches the connection. */
+/** `profile @ region` (or `Local @ region`, `prod @ 3 regions` for a scope of several) in the status bar; a click switches the connection. */
 export class ConnectionStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('lambdaLayers.connection', vscode.StatusBarAlignment.Left, 50);
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly connection: ConnectionController) {
+  constructor(
+    private readonly connection: ConnectionController,
+    private readonly scope: FleetScope,
+  ) {
     this.item.name = vscode.l10n.t('Lambda Layers Connection');
     this.item.command = 'lambdaLayers.switchConnection';
-    this.subscription = connection.onDidChange(() => this.render());
+    this.subscriptions = [connection.onDidChange(() => this.render()), scope.onDidChange(() => this.render())];
     this.render();
     this.item.show();
   }
@@ -22,12 +27,14 @@ export class ConnectionStatusBar implements vscode.Disposable {
       this.item.text = `$(sync~spin) ${vscode.l10n.t('Lambda Layers: connecting…')}`;
       this.item.tooltip = undefined;
     } else if (live && state === 'ready') {
-      const { region, endpoint } = live.settings;
+      const { endpoint } = live.settings;
       const name = live.isLocal ? vscode.l10n.t('Local') : (live.profile ?? vscode.l10n.t('default'));
-      this.item.text = `$(${live.isLocal ? 'vm' : 'cloud'}) ${name} @ ${region}`;
+      const { regions, profiles } = this.scope;
+      this.item.text = `$(${live.isLocal ? 'vm' : 'cloud'}) ${scopeText(name, regions, profiles)}`;
       this.item.tooltip = [
         live.isLocal ? vscode.l10n.t('Lambda Layers: local endpoint') : vscode.l10n.t('Lambda Layers: AWS'),
         endpoint ?? '',
+        regions.length > 1 || profiles.length > 1 ? vscode.l10n.t('Fleet scope: {0}', [...profiles, ...regions].join(', ')) : '',
         vscode.l10n.t('Click to switch the connection'),
       ]
         .filter(Boolean)
@@ -46,7 +53,7 @@ export class ConnectionStatusBar implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.item.dispose();
   }
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { AwsClientFactory, type CredentialsProvider } from '../aws/clientFactory';
+import { AwsClientFactory, type ClientFactoryOptions, type CredentialsProvider } from '../aws/clientFactory';
 import { hasAnyCredentials, localConnection, resolveConnection, type ConnectionSettings, type ProfileKind } from '../aws/connection';
 import { classifyAwsError, toUserError, type ErrorContext } from '../aws/errors';
 import { SdkLambdaGateway } from '../aws/lambdaGateway';
@@ -24,6 +24,8 @@ export interface Connection {
   /** Every SDK client (Lambda, S3, IAM) for this connection. */
   readonly clients: AwsClientFactory;
   readonly lambda: LambdaGateway;
+  /** How `clients` was made, so the fleet's clients for other regions are made the same way. */
+  readonly clientOptions: ClientFactoryOptions;
 }
 
 interface RunningSandbox {
@@ -163,8 +165,10 @@ export class ConnectionController implements vscode.Disposable {
   }
 
   private makeConnection(settings: ConnectionSettings, profileKind?: ProfileKind, credentials?: CredentialsProvider): Connection {
-    const clients = new AwsClientFactory(settings, { userAgent: this.userAgent, ...(credentials ? { credentials } : {}) });
+    const clientOptions: ClientFactoryOptions = { userAgent: this.userAgent, ...(credentials ? { credentials } : {}) };
+    const clients = new AwsClientFactory(settings, clientOptions);
     return {
+      clientOptions,
       settings,
       isLocal: settings.kind === 'local',
       profile: settings.kind === 'aws' ? settings.profile : undefined,

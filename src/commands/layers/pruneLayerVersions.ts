@@ -30,13 +30,15 @@ export async function pruneLayerVersions(services: Services, node?: unknown, ans
   const title = vscode.l10n.t('Prune Old Versions');
   const layer = await resolveTarget(services, node, title, ['layer']);
   const rules = await askRules(title, answers);
-  const live = services.connection.require();
+  // Every region of the fleet scope (the connection's alone unless several are selected).
+  const gateways = await services.scope.gateways();
   const plan = await withCancellableProgress(vscode.l10n.t('Checking which functions use the versions of {0}', layer.name), (_report, signal) =>
-    planRetention([live.lambda], layer.name, rules, { signal }),
+    planRetention(gateways, layer.name, rules, { signal }),
   );
   const preview = planOutcomes(plan);
   const going = preview.filter((o) => o.status === 'deleted');
-  const line = (o: PruneOutcome) => vscode.l10n.t('Version {0}: {1}', o.version, o.reason);
+  const where = (o: PruneOutcome) => (gateways.length > 1 ? `${o.region} ` : '');
+  const line = (o: PruneOutcome) => where(o) + vscode.l10n.t('Version {0}: {1}', o.version, o.reason);
   if (going.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to prune in {0}: every version stays.', layer.name));
     return preview;
@@ -53,7 +55,7 @@ export async function pruneLayerVersions(services: Services, node?: unknown, ans
     await confirmModal(vscode.l10n.t('Delete {0} of the {1} versions of {2}?', going.length, preview.length, layer.name), detail, vscode.l10n.t('Delete {0} Versions', going.length));
   }
   const outcomes = await withCancellableProgress(vscode.l10n.t('Pruning {0}', layer.name), (report, signal) =>
-    applyRetention([live.lambda], plan, {
+    applyRetention(gateways, plan, {
       signal,
       onOutcome: (o, done, total) => report(vscode.l10n.t('Version {0}: {1} ({2}/{3})', o.version, STATUS_TEXT[o.status](), done, total), 100 / total),
     }),

@@ -38,9 +38,10 @@ export async function shareAllLayerVersions(services: Services, node?: unknown, 
   const title = vscode.l10n.t('Share All Versions');
   const layer = await resolveTarget(services, node, title, ['layer']);
   const audience = answers.target ?? (await pickShareTarget(title));
-  const live = services.connection.require();
+  // Every region of the fleet scope (the connection's alone unless several are selected).
+  const gateways = await services.scope.gateways();
   const plan = await withCancellableProgress(vscode.l10n.t('Reading the policies of {0}', layer.name), (_report, signal) =>
-    planShareAll([live.lambda], layer.name, audience, signal),
+    planShareAll(gateways, layer.name, audience, signal),
   );
   const todo = plan.items.filter((i) => !i.already);
   if (todo.length === 0) {
@@ -49,7 +50,8 @@ export async function shareAllLayerVersions(services: Services, node?: unknown, 
   }
   if (!answers.confirmed) {
     await confirmPublic(audience, vscode.l10n.t('all versions of {0}', layer.name));
-    const lines = plan.items.map((i) => (i.already ? vscode.l10n.t('Version {0}: already shared', i.version) : vscode.l10n.t('Version {0}: will be shared', i.version)));
+    const where = (i: { region: string }) => (gateways.length > 1 ? `${i.region} ` : '');
+    const lines = plan.items.map((i) => where(i) + (i.already ? vscode.l10n.t('Version {0}: already shared', i.version) : vscode.l10n.t('Version {0}: will be shared', i.version)));
     await confirmModal(
       vscode.l10n.t('Share {0} versions of {1} with {2}?', todo.length, layer.name, targetText(audience)),
       bulletList(lines),
@@ -58,7 +60,7 @@ export async function shareAllLayerVersions(services: Services, node?: unknown, 
     );
   }
   const outcomes = await withCancellableProgress(vscode.l10n.t('Sharing {0}', layer.name), (report, signal) =>
-    applyShareAll([live.lambda], plan, { signal, onOutcome: (o, done, total) => report(vscode.l10n.t('Version {0} ({1}/{2})', o.version, done, total), 100 / total) }),
+    applyShareAll(gateways, plan, { signal, onOutcome: (o, done, total) => report(vscode.l10n.t('Version {0} ({1}/{2})', o.version, done, total), 100 / total) }),
   );
   for (const o of outcomes) services.views.layers.policyChanged(o.arn);
   const failed = outcomes.filter((o) => o.status === 'failed' || o.status === 'skipped');
