@@ -11,6 +11,7 @@ import { configureL10n } from './vscode/l10n';
 /** What `activate` returns: the in-editor tests read the views through it. */
 export interface LambdaLayersApi {
   readonly services: Services;
+  readonly statusBar: ConnectionStatusBar;
 }
 
 let active: Services | undefined;
@@ -19,16 +20,17 @@ export function activate(context: vscode.ExtensionContext): LambdaLayersApi {
   configureL10n();
   const services = createServices(context);
   active = services;
+  const statusBar = new ConnectionStatusBar(services.connection, services.scope);
   context.subscriptions.push(
     ...registerCommands(services),
-    new ConnectionStatusBar(services.connection, services.scope),
+    statusBar,
     watchConnectionInputs(services.connection),
     vscode.workspace.registerFileSystemProvider(LAYER_SCHEME, new LayerFileSystem(sharedZipCache()), { isReadonly: true, isCaseSensitive: true }),
   );
   publishDeployedFolders(services);
   // Connecting may start the local endpoint; the views show "Connecting…" meanwhile.
   void services.connection.connect();
-  return { services };
+  return { services, statusBar };
 }
 
 /** Awaited by VS Code: closes the clients and stops the local endpoint before the host exits. */

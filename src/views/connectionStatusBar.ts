@@ -19,6 +19,11 @@ export class ConnectionStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
+  /** What the status bar shows now (the in-editor tests read it). */
+  get text(): string {
+    return this.item.text;
+  }
+
   private render(): void {
     const live = this.connection.current;
     const state = this.connection.state;
