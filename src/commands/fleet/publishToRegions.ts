@@ -65,6 +65,10 @@ export async function publishToRegions(services: Services, arg?: unknown): Promi
   });
   showSummary(services, inputs.name, results);
   void services.scope.loadInventory(true);
+  // The explorer shows the connection's region: its layer row gains the version published there.
+  if (fleet.targets.some((t) => t.region === services.connection.current?.settings.region)) {
+    void services.explorer.refreshLayer(inputs.name).catch((e: unknown) => services.log.warn(`Refreshing ${inputs.name}: ${String(e)}`));
+  }
   services.fleetPanels.showLayer(inputs.name);
   return results;
 }

@@ -74,6 +74,11 @@ export async function rollOut(services: Services, node?: unknown, answers: RollO
   );
   services.fleetPanels.showRollout(layer, rows, false);
   void services.scope.loadInventory(true);
+  // The explorer shows the connection's region: its functions that moved show their new layer list.
+  const own = services.connection.current?.settings.region;
+  for (const row of rows) {
+    if (row.region === own && row.result !== 'unchanged') void services.explorer.refreshFunction(row.function).catch((e: unknown) => services.log.warn(`Refreshing ${row.function}: ${String(e)}`));
+  }
   const count = (r: RolloutRow['result']) => rows.filter((x) => x.result === r).length;
   const summary = vscode.l10n.t('{0} updated, {1} rolled back, {2} unchanged, {3} failed.', count('updated'), count('rolled-back'), count('unchanged'), count('failed'));
   if (count('failed') + count('rolled-back') > 0) void vscode.window.showWarningMessage(vscode.l10n.t('Rollout of {0} stopped: {1}', layer, summary));
