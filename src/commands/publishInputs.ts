@@ -5,6 +5,7 @@ import { LAYER_NAME } from '../layer/build';
 import type { LayerManifest } from '../layer/manifest';
 import { ARCHITECTURES, RUNTIMES } from '../layer/runtimes';
 import { packageSummary } from '../ops/manifest';
+import type { PublishRequest } from '../ops/publish';
 import type { Services } from '../services';
 import { errorMessage } from '../util/errors';
 import { validateLayerName } from './buildChoices';
@@ -17,6 +18,19 @@ export interface PublishInputs {
   license: string;
   runtimes: string[];
   architectures: string[];
+}
+
+/** The engines' publish request for a zip and the answers. */
+export function publishRequest(zipPath: string, inputs: PublishInputs, s3Bucket: string | undefined): PublishRequest {
+  return {
+    zipPath,
+    name: inputs.name,
+    description: inputs.description,
+    licenseInfo: inputs.license,
+    compatibleRuntimes: inputs.runtimes,
+    compatibleArchitectures: inputs.architectures,
+    s3Bucket,
+  };
 }
 
 /** Asks for whatever `given` leaves open, each prompt prefilled from the build manifest. */

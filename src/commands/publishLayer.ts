@@ -11,7 +11,7 @@ import { s3BucketSetting } from '../vscode/buildSettings';
 import { LAYERS_VIEW } from '../views/explorerViews';
 import { loadBuiltZip, pickBuiltZip, zipFromArgument } from './builtZips';
 import { callWithErrorHandling } from './commandWrapper';
-import { askPublishInputs, askS3Bucket, type PublishInputs } from './publishInputs';
+import { askPublishInputs, askS3Bucket, publishRequest, type PublishInputs } from './publishInputs';
 import { publishChange } from '../stack/stackGuard';
 import { bulletList, confirmModal } from './layers/confirm';
 import { checkStacks, logWarnings, stackWarnings } from './stack/checkStacks';
@@ -57,16 +57,7 @@ export async function publishLayerCommand(services: Services, arg?: unknown): Pr
     withCancellableProgress(vscode.l10n.t('Publishing layer {0}', inputs.name), (report, signal) =>
       publishLayer(
           connection.lambda,
-          {
-            zipPath,
-            name: inputs.name,
-            description: inputs.description,
-            licenseInfo: inputs.license,
-            compatibleRuntimes: inputs.runtimes,
-            compatibleArchitectures: inputs.architectures,
-            s3Bucket,
-            force,
-          },
+          { ...publishRequest(zipPath, inputs, s3Bucket), force },
         { s3: s3Bucket ? connection.clients.s3 : undefined, signal, log: services.log, onProgress: progressReporter(report) },
       ),
     );

@@ -54,6 +54,12 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<vscode.TreeIte
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  /**
+   * The items handed out, reused while their state is the same object: VS Code asks for the children of the
+   * elements it holds, and a fresh object for every call makes it lose track of them ("element not found").
+   */
+  private regionItems = new Map<TargetState, FleetRegionItem>();
+  private readonly layerItems = new WeakMap<FleetRegionItem, vscode.TreeItem[]>();
 
   constructor(private readonly scope: FleetScope) {
     this.subscription = scope.onDidChangeInventory(() => this.changed.fire());
@@ -72,9 +78,17 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<vscode.TreeIte
   }
 
   getChildren(item?: vscode.TreeItem): vscode.TreeItem[] {
-    if (!item) return this.scope.inventory.map((s) => new FleetRegionItem(s));
+    if (!item) {
+      this.regionItems = new Map(this.scope.inventory.map((s) => [s, this.regionItems.get(s) ?? new FleetRegionItem(s)]));
+      return [...this.regionItems.values()];
+    }
     if (!(item instanceof FleetRegionItem) || item.state.status !== 'ok') return [];
-    const inv = item.state;
+    let children = this.layerItems.get(item);
+    if (!children) this.layerItems.set(item, (children = this.layerRows(item.state)));
+    return children;
+  }
+
+  private layerRows(inv: Extract<TargetState, { status: 'ok' }>): vscode.TreeItem[] {
     const names = [...inv.layers.keys()].sort((a, b) => a.localeCompare(b));
     const items: vscode.TreeItem[] = names.slice(0, LAYERS_SHOWN).map((name) => {
       const row = layerFleet([inv], name)[0];

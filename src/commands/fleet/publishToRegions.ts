@@ -1,13 +1,12 @@
 import * as vscode from 'vscode';
 import type { RegionPublishResult } from '../../fleet/publish';
-import type { PublishRequest } from '../../ops/publish';
 import type { Services } from '../../services';
 import { s3BucketSetting } from '../../vscode/buildSettings';
 import { loadBuiltZip, pickBuiltZip, zipFromArgument } from '../builtZips';
 import { withCancellableProgress } from '../cancellableProgress';
 import { bulletList, confirmModal } from '../layers/confirm';
 import { pickOne } from '../prompts';
-import { askPublishInputs, type PublishInputs } from '../publishInputs';
+import { askPublishInputs, publishRequest, type PublishInputs } from '../publishInputs';
 
 /** Arguments for automation and tests; whatever is left out is asked for. */
 export interface PublishToRegionsOptions extends Partial<PublishInputs> {
@@ -31,15 +30,7 @@ export async function publishToRegions(services: Services, arg?: unknown): Promi
   const inputs = await askPublishInputs(zipPath, manifest, options, title);
   const fleet = await services.scope.fleet();
   const where = fleet.targets.map((t) => t.key).join(', ');
-  const request: PublishRequest = {
-    zipPath,
-    name: inputs.name,
-    description: inputs.description,
-    licenseInfo: inputs.license,
-    compatibleRuntimes: inputs.runtimes,
-    compatibleArchitectures: inputs.architectures,
-    s3Bucket: s3BucketSetting(vscode.Uri.file(zipPath)),
-  };
+  const request = publishRequest(zipPath, inputs, s3BucketSetting(vscode.Uri.file(zipPath)));
   const align = options.align ?? (await askAlign(title));
   const { alignVersions, alignmentLine, planAlignment } = await import('../../fleet/align');
   const { publishToFleet } = await import('../../fleet/publish');
