@@ -12,6 +12,7 @@ import * as vscode from 'vscode';
 import type { LambdaLayersApi } from '../../../src/extension';
 import type { RegionPublishResult } from '../../../src/fleet/publish';
 import type { RolloutRow } from '../../../src/fleet/rollout';
+import type { PruneOutcome } from '../../../src/ops/retention';
 import { FleetRegionItem } from '../../../src/views/fleetTreeProvider';
 import { createActiveFunction, handlerZip, lambdaClient, pythonPackageLayer } from '../../helpers/sandbox';
 
@@ -121,6 +122,18 @@ suite('fleet scope: regions, status bar, Fleet view, publish and roll out', func
     const saved = vscode.Uri.file(join(dir, 'rollout.csv'));
     await api.services.fleetPanels.saveRollout(saved);
     assert.match(await fs.readFile(saved.fsPath, 'utf8'), new RegExp(`eu-west-1,eu-west-1,fleet-fn-${suffix},[^,]+:1,[^,]+:2,updated`));
+  });
+
+  test('Prune Old Versions… previews and deletes across both regions of the scope, never a version in use', async () => {
+    await vscode.commands.executeCommand('lambdaLayers.refresh');
+    const layerRow = api.services.views.layers.getChildren().find((i) => i.contextValue === 'layer' && i.label === layer);
+    assert.ok(layerRow, 'the Layers view (the connection\'s region) lists the layer');
+    const outcomes = await vscode.commands.executeCommand<PruneOutcome[]>('lambdaLayers.pruneLayerVersions', layerRow, { keep: 0, minAgeDays: null, confirmed: true });
+    assert.deepEqual(
+      outcomes.map((o) => [o.region, o.version, o.status]).sort(),
+      REGIONS.flatMap((r) => [[r, 1, 'deleted'], [r, 2, 'kept']]).sort(),
+      'version 1 is unused after the rollout; version 2 is in use in each region',
+    );
   });
 
   test('picking only the connection\'s region clears the scope', async () => {
