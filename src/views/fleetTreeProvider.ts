@@ -4,13 +4,20 @@ import type { FleetScope, TargetState } from '../vscode/fleetScope';
 
 export const FLEET_VIEW = 'lambdaLayers.fleet';
 
+/** Regions shown expanded when the scope has at most this many. */
+const EXPANDED_UP_TO = 4;
+
 /** Layers listed under one region; past this a count row stands for the rest (the fleet page shows any layer). */
 const LAYERS_SHOWN = 500;
 
 /** A region of the scope: loading, its layers, or (opt-in region not enabled, access denied) an error node. */
 export class FleetRegionItem extends vscode.TreeItem {
-  constructor(readonly state: TargetState) {
-    super(state.target, state.status === 'ok' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  /** `expanded`: a region's layers show without a click (a few regions in scope; a reload then keeps them open). */
+  constructor(
+    readonly state: TargetState,
+    expanded = false,
+  ) {
+    super(state.target, state.status !== 'ok' ? vscode.TreeItemCollapsibleState.None : expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
     this.id = `fleet/${state.target}/${state.status}`;
     if (state.status === 'loading') {
       this.iconPath = new vscode.ThemeIcon('loading~spin');
@@ -79,7 +86,8 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<vscode.TreeIte
 
   getChildren(item?: vscode.TreeItem): vscode.TreeItem[] {
     if (!item) {
-      this.regionItems = new Map(this.scope.inventory.map((s) => [s, this.regionItems.get(s) ?? new FleetRegionItem(s)]));
+      const expanded = this.scope.inventory.length <= EXPANDED_UP_TO;
+      this.regionItems = new Map(this.scope.inventory.map((s) => [s, this.regionItems.get(s) ?? new FleetRegionItem(s, expanded)]));
       return [...this.regionItems.values()];
     }
     if (!(item instanceof FleetRegionItem) || item.state.status !== 'ok') return [];

@@ -30,14 +30,15 @@ export class FleetScope implements vscode.Disposable {
   private open?: { connection: Connection; fleet: Fleet };
   private states: TargetState[] = [];
   private loading?: { promise: Promise<void>; abort: AbortController };
+  private seen: { connection?: Connection; scope?: string } = {};
 
   constructor(
     private readonly connection: ConnectionController,
     private readonly log: Log,
   ) {
     this.subscriptions = [
-      connection.onDidChange(() => this.reset()),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${SECTION}.scope`) && this.reset()),
+      connection.onDidChange(() => this.resetIfChanged()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${SECTION}.scope`) && this.resetIfChanged()),
     ];
   }
 
@@ -116,6 +117,14 @@ export class FleetScope implements vscode.Disposable {
   private configured(key: string): string[] {
     const value = vscode.workspace.getConfiguration(SECTION).get<unknown>(key);
     return Array.isArray(value) ? [...new Set(value.filter((v): v is string => typeof v === 'string').map((v) => v.trim()).filter(Boolean))] : [];
+  }
+
+  /** Starts over only when the connection or the scope really changed (the connection reports every state change). */
+  private resetIfChanged(): void {
+    const now = { connection: this.connection.current, scope: JSON.stringify([this.regions, this.profiles]) };
+    if (now.connection === this.seen.connection && now.scope === this.seen.scope) return;
+    this.seen = now;
+    this.reset();
   }
 
   private reset(): void {

@@ -33,8 +33,13 @@ export async function selectScope(services: Services, answers: ScopeAnswers = {}
       })
     ).map((i) => i.label);
   const profiles = answers.profiles ?? (live.isLocal ? [] : await pickProfiles(services, title));
-  await updateSetting('scope.regions', regions.length === 1 && regions[0] === own ? [] : regions);
-  await updateSetting('scope.profiles', profiles.length === 1 && profiles[0] === live.profile ? [] : profiles);
+  // Written only when changed: every write restarts the Fleet view's loading.
+  const config = vscode.workspace.getConfiguration('lambdaLayers');
+  const write = async (key: string, value: string[]) => {
+    if (JSON.stringify(config.get<string[]>(key) ?? []) !== JSON.stringify(value)) await updateSetting(key, value);
+  };
+  await write('scope.regions', regions.length === 1 && regions[0] === own ? [] : regions);
+  await write('scope.profiles', profiles.length === 1 && profiles[0] === live.profile ? [] : profiles);
 }
 
 /** With two or more profiles, which of them (accounts) the scope spans; none picked: the connection's. */

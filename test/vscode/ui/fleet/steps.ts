@@ -63,6 +63,8 @@ export async function fleet(ui: UiContext): Promise<void> {
   await workbench.quickInput().locator('.monaco-list-row[aria-checked="true"]', { hasText: 'us-east-1' }).waitFor();
   await page.keyboard.press('Enter');
   await workbench.statusBarItem(`${tx.t('Local')} @ ${tx.t('{0} regions', 2)}`).waitFor();
+  // A region row becomes expandable once its inventory has arrived (while loading it is a spinner row).
+  for (const region of REGIONS) await workbench.treeItem(region, fleetView).locator('.monaco-tl-twistie.collapsible').waitFor({ timeout: 30_000 });
   for (const region of REGIONS) await workbench.expandTreeItem(region, fleetView);
   await workbench.treeItem(LAYER, fleetView).first().waitFor();
   await workbench.waitForViewContent(fleetView);
