@@ -13,7 +13,6 @@ import type { LambdaLayersApi } from '../../../src/extension';
 import type { RegionPublishResult } from '../../../src/fleet/publish';
 import type { RolloutRow } from '../../../src/fleet/rollout';
 import type { PruneOutcome } from '../../../src/ops/retention';
-import { FleetRegionItem } from '../../../src/views/fleetTreeProvider';
 import { createActiveFunction, handlerZip, lambdaClient, pythonPackageLayer } from '../../helpers/sandbox';
 
 const EXTENSION_ID = 'lambda-layers.lambda-layers';
@@ -87,11 +86,27 @@ suite('fleet scope: regions, status bar, Fleet view, publish and roll out', func
     }
   });
 
-  test('a region that cannot be read is an error node of its own, not a failure of the view', () => {
-    const item = new FleetRegionItem({ target: 'ap-east-1', region: 'ap-east-1', status: 'error', reason: 'The security token included in the request is invalid.', error: undefined });
-    assert.equal(item.contextValue, 'error');
-    assert.equal(item.description, 'The security token included in the request is invalid.');
-    assert.equal(item.collapsibleState, vscode.TreeItemCollapsibleState.None);
+  test('a region that cannot be read (an opt-in region not enabled) is an error node of its own; the other region still shows', async () => {
+    // AWS answers every call in an opt-in region the account has not enabled like this; injected into the scope's
+    // eu-west-1 client, as the engine tests inject failing gateways.
+    const fleet = await api.services.scope.fleet();
+    const eu = fleet.targets.find((t) => t.region === 'eu-west-1')!.session.gateway;
+    const original = eu.listLayers;
+    eu.listLayers = () => {
+      throw Object.assign(new Error('The security token included in the request is invalid.'), { name: 'UnrecognizedClientException', $metadata: { httpStatusCode: 403 } });
+    };
+    try {
+      await api.services.scope.loadInventory(true);
+      const roots = api.services.fleetTree.getChildren();
+      assert.deepEqual(roots.map((r) => [r.label, r.contextValue]), [['us-east-1', 'fleetRegion'], ['eu-west-1', 'error']]);
+      assert.match(String(roots[1].description), /security token/);
+      assert.ok(api.services.fleetTree.getChildren(roots[0]).some((i) => i.label === layer), 'us-east-1 still lists its layers');
+      await vscode.commands.executeCommand('lambdaLayers.showFleet', layer);
+      assert.deepEqual(api.services.fleetPanels.fleet?.rows.map((r) => [r.target, r.status]), [['us-east-1', 'ok'], ['eu-west-1', 'error']]);
+    } finally {
+      eu.listLayers = original;
+      await api.services.scope.loadInventory(true);
+    }
   });
 
   test('Publish to Regions… publishes the zip to both regions, and again reuses it; the fleet page shows both', async () => {
