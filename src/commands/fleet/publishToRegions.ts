@@ -78,7 +78,7 @@ function statusText(r: RegionPublishResult): string {
       return vscode.l10n.t('already at version {0}', r.layerVersion.Version ?? '?');
     case 'cancelled':
       return vscode.l10n.t('cancelled');
-    default:
+    case 'failed':
       return vscode.l10n.t('failed: {0}', r.reason);
   }
 }

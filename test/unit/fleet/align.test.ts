@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alignVersions, alignmentLine, planAlignment } from '../../../src/fleet/align';
 import { publishToFleet } from '../../../src/fleet/publish';
-import { sdkError } from '../ops/fakeGateway';
+import { sdkError } from '../../helpers/fakeGateway';
 import { REGIONS, fakeFleet } from './fakeFleet';
 
 let dir: string;
