@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
 import type { FleetProgress } from '../../fleet/progress';
+import type { Fleet } from '../../fleet/scope';
 import type { RolloutItem, RolloutPlan, RolloutRow, SmokeTest } from '../../fleet/rollout';
 import { tryParseJson } from '../../invoke/result';
 import { listTestEvents, readEventPayload } from '../../invoke/testEvents';
 import type { Services } from '../../services';
+import { distinctVersionChanges, type VersionChange } from '../../stack/compare';
 import { withCancellableProgress } from '../cancellableProgress';
 import { probeRole } from '../invoke/probeRole';
-import { bulletList, confirmModal } from '../layers/confirm';
+import { bulletList } from '../layers/confirm';
+import { confirmChange } from '../stack/confirmChange';
 import { askText, pickMany, pickOne } from '../prompts';
 import { fleetLayerName } from './fleetLayer';
 
@@ -48,7 +51,7 @@ export async function rollOut(services: Services, node?: unknown, answers: RollO
   }
   const canary = answers.canary ?? (await askCanary(title, plan));
   const smoke = answers.smoke ?? (await askSmoke(services, title, plan));
-  if (!answers.confirmed) await reviewRollout(plan, canary, smoke);
+  if (!answers.confirmed) await reviewRollout(services, fleet, plan, canary, smoke);
   const smokeTest: SmokeTest | undefined =
     smoke.kind === 'event'
       ? invokeSmokeTest(smoke.payload)
@@ -87,15 +90,16 @@ export async function rollOut(services: Services, node?: unknown, answers: RollO
 }
 
 /**
- * The last look before anything moves: the plan, the canaries and the smoke test. Other checks before a rollout
- * (comparing the stacks before and after) belong here, before the confirmation.
+ * The last look before anything moves: the plan, the canaries and the smoke test, with "Compare Versions…" to see
+ * what each version change brings (read through the region of the functions it moves).
  */
-async function reviewRollout(plan: RolloutPlan, canary: number | string[], smoke: SmokeChoice): Promise<void> {
+async function reviewRollout(services: Services, fleet: Fleet, plan: RolloutPlan, canary: number | string[], smoke: SmokeChoice): Promise<void> {
   const canaries = Array.isArray(canary) ? canary.join(', ') : vscode.l10n.t('{0}, picked across the regions', canary);
   const smokeText = smoke.kind === 'probe' ? vscode.l10n.t('import probe') : smoke.kind === 'event' ? vscode.l10n.t('invoke with the test event') : vscode.l10n.t('none');
-  await confirmModal(
-    vscode.l10n.t('Roll out {0} to {1} functions?', plan.layer, plan.items.length),
-    [
+  const targetOf = (change: VersionChange) => plan.items.find((i) => i.from === change.from)?.target;
+  await confirmChange(services, {
+    message: vscode.l10n.t('Roll out {0} to {1} functions?', plan.layer, plan.items.length),
+    detail: [
       vscode.l10n.t('Canaries: {0}', canaries),
       vscode.l10n.t('Smoke test: {0}', smokeText),
       '',
@@ -103,8 +107,11 @@ async function reviewRollout(plan: RolloutPlan, canary: number | string[], smoke
       '',
       vscode.l10n.t('A failing canary is put back on its version and nothing else moves.'),
     ].join('\n'),
-    vscode.l10n.t('Roll Out'),
-  );
+    action: vscode.l10n.t('Roll Out'),
+    severity: 'warning',
+    changes: distinctVersionChanges(plan.items),
+    gatewayFor: (change) => (fleet.targets.find((t) => t.key === targetOf(change)) ?? fleet.targets[0]).session.gateway,
+  });
 }
 
 function planLine(i: RolloutItem): string {

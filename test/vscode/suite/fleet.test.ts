@@ -126,6 +126,36 @@ suite('fleet scope: regions, status bar, Fleet view, publish and roll out', func
     );
   });
 
+  test('Roll Out… offers Compare Versions… before anything moves, comparing the versions of the region picked', async () => {
+    const showWarning = vscode.window.showWarningMessage;
+    const asked: string[][] = [];
+    // The confirmation: Compare Versions… first, then cancel, so nothing moves.
+    (vscode.window as { showWarningMessage: unknown }).showWarningMessage = (_m: string, _o: vscode.MessageOptions, ...items: string[]) => {
+      asked.push(items);
+      return Promise.resolve(asked.length === 1 ? 'Compare Versions…' : undefined);
+    };
+    // Two regions, two version changes: the pick of which one to compare takes the first offered.
+    const createQuickPick = vscode.window.createQuickPick;
+    (vscode.window as { createQuickPick: unknown }).createQuickPick = () => firstItemPick();
+    api.services.stackPanels.comparison = undefined;
+    try {
+      await vscode.commands.executeCommand('lambdaLayers.rollOut', layer, { dryRun: false, canary: 1, smoke: { kind: 'none' } });
+    } finally {
+      (vscode.window as { showWarningMessage: unknown }).showWarningMessage = showWarning;
+      (vscode.window as { createQuickPick: unknown }).createQuickPick = createQuickPick;
+    }
+    assert.deepEqual(asked[0], ['Roll Out', 'Compare Versions…']);
+    assert.equal(asked.length, 2, 'asked again after the comparison');
+    const compared = api.services.stackPanels.comparison as { before: string; after: string } | undefined;
+    assert.ok(compared, 'a comparison was shown');
+    const region = REGIONS.find((r) => compared.before === arn(r, 1));
+    assert.ok(region && compared.after === arn(region, 2), `${compared.before} → ${compared.after}`);
+    for (const [r, c] of clients) {
+      const config = await c.send(new GetFunctionConfigurationCommand({ FunctionName: `fleet-fn-${suffix}` }));
+      assert.deepEqual(config.Layers?.map((l) => l.Arn), [arn(r, 1)], 'cancelled after comparing: nothing moved');
+    }
+  });
+
   test('Roll Out… with one canary moves the function in both regions to version 2', async () => {
     const rows = await vscode.commands.executeCommand<RolloutRow[]>('lambdaLayers.rollOut', layer, { dryRun: false, canary: 1, smoke: { kind: 'none' }, confirmed: true });
     assert.deepEqual(rows.map((r) => [r.target, r.result]).sort(), REGIONS.map((r) => [r, 'updated']).sort());
@@ -157,3 +187,23 @@ suite('fleet scope: regions, status bar, Fleet view, publish and roll out', func
     assert.equal(api.statusBar.text, '$(vm) Local @ us-east-1');
   });
 });
+
+/** Stands in for a quick pick that the user answers with its first item as soon as it is shown. */
+function firstItemPick() {
+  const accepted: Array<() => void> = [];
+  const pick = {
+    title: '',
+    placeholder: '',
+    items: [] as vscode.QuickPickItem[],
+    activeItems: [] as vscode.QuickPickItem[],
+    selectedItems: [] as vscode.QuickPickItem[],
+    onDidAccept: (listener: () => void) => (accepted.push(listener), { dispose() {} }),
+    onDidHide: () => ({ dispose() {} }),
+    show() {
+      pick.selectedItems = [pick.items[0]];
+      setImmediate(() => accepted.forEach((l) => l()));
+    },
+    dispose() {},
+  };
+  return pick;
+}
