@@ -49,5 +49,6 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     lazy('lambdaLayers.analyzeFunction', async () => (await import('./stack/analyzeFunction')).analyzeFunctionCommand),
     lazy('lambdaLayers.browseLayerFiles', async () => (await import('./stack/browseLayerFiles')).browseLayerFiles),
     lazy('lambdaLayers.compareLayerVersions', async () => (await import('./stack/compareLayerVersions')).compareLayerVersions),
+    lazy('lambdaLayers.openWalkthrough', async () => (await import('./openWalkthrough')).openWalkthrough),
   ];
 }

@@ -151,6 +151,8 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
 
     const settings = {
       ...(endpoint ? { 'lambdaLayers.connection': 'local', 'lambdaLayers.endpoint': endpoint } : {}),
+      // The extension offers its walkthrough once per profile; only the packaged flows (a user's first start) see it.
+      'workbench.welcomePage.walkthroughs.openOnInstall': false,
       ...options.settings,
     };
     // No shared AWS config or credentials: tests see only what they set up themselves.
