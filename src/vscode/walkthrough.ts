@@ -32,10 +32,12 @@ const OFFERED_KEY = 'lambdaLayers.walkthroughOffered';
 /**
  * On the first activation only, offers the walkthrough in a notification. VS Code opens the walkthroughs of
  * extensions installed from the Marketplace by itself, but not of a VSIX or a development extension; users who
- * turned that off (`workbench.welcomePage.walkthroughs.openOnInstall`) are not asked either.
+ * turned that off (`workbench.welcomePage.walkthroughs.openOnInstall`) are not asked either. The in-VS-Code
+ * tests set LAMBDA_LAYERS_NO_WALKTHROUGH_OFFER: their flows share one profile, so the offer would land in one
+ * arbitrary flow.
  */
 export async function offerWalkthroughOnce(context: vscode.ExtensionContext): Promise<void> {
-  if (context.globalState.get<boolean>(OFFERED_KEY)) return;
+  if (context.globalState.get<boolean>(OFFERED_KEY) || process.env.LAMBDA_LAYERS_NO_WALKTHROUGH_OFFER) return;
   if (!vscode.workspace.getConfiguration('workbench.welcomePage').get<boolean>('walkthroughs.openOnInstall', true)) return;
   await context.globalState.update(OFFERED_KEY, true);
   const open = vscode.l10n.t('Open Walkthrough');
