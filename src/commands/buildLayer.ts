@@ -148,6 +148,8 @@ async function showSummary(services: Services, requirements: vscode.Uri, choices
   let message = result.reused
     ? vscode.l10n.t('Layer {0} reused from cache (nothing changed): {1}, {2} unzipped, {3} zipped.', manifest.layerName, packages, unzipped, zipped)
     : vscode.l10n.t('Built layer {0}: {1}, {2} unzipped, {3} zipped, in {4} s.', manifest.layerName, packages, unzipped, zipped, (elapsedMs / 1000).toFixed(1));
+  const standIn = standInWheels((manifest.packageSources ?? []).map((s) => s.url));
+  if (standIn) message += ' ' + vscode.l10n.t("Packages came from the demo's stand-in wheels ({0}), not PyPI.", standIn);
   const warnings = manifest.warnings.length;
   if (warnings > 0) message += ' ' + (warnings === 1 ? vscode.l10n.t('1 warning: see the report.') : vscode.l10n.t('{0} warnings: see the report.', warnings));
   const publish = vscode.l10n.t('Publish');
@@ -166,6 +168,12 @@ async function showSummary(services: Services, requirements: vscode.Uri, choices
     else if (choice === reveal) await revealZip(zipUri);
     else if (choice === rebuild) await vscode.commands.executeCommand('lambdaLayers.rebuildLayer', { requirementsUri: requirements, ...choices });
   });
+}
+
+/** The demo's (and the tests') offline wheelhouse, when the build read from it: `npm start` sets the variable. */
+function standInWheels(sources: string[]): string | undefined {
+  const dir = process.env.LAMBDA_LAYERS_STAND_IN_WHEELS;
+  return dir && sources.includes(dir) ? dir : undefined;
 }
 
 /** In the Explorer when the zip is inside the workspace (the default), else in the OS file manager. */

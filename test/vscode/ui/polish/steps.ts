@@ -1,0 +1,56 @@
+// What a newcomer stumbled on in the first hour (issue 19), each checked where a user sees it, on the runner's
+// local endpoint with its offline wheelhouse. Screenshots polish-<locale>-<n>-<step>.png.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { UiContext } from '../../lib/ui';
+import { numberedShots } from '../journey/steps';
+import { textsFor, type Texts } from '../journey/texts';
+
+type Shot = (step: string) => Promise<void>;
+
+export async function polish(ui: UiContext): Promise<void> {
+  const tx = textsFor(ui.locale);
+  const shot = numberedShots(ui, 'polish');
+  await buildErrors(ui, tx, shot);
+}
+
+/** Starts "Build Lambda Layer" on a workspace file through the Explorer's context menu. */
+async function buildFromExplorer(ui: UiContext, tx: Texts, file: string): Promise<void> {
+  const { workbench } = ui;
+  await workbench.runCommand('View: Show Explorer');
+  const item = workbench.treeItem(file);
+  await item.waitFor();
+  await workbench.contextMenu(item, tx.nls('command.buildLayer'));
+}
+
+/** Item 1: a build that finds nothing says which of "no such name", "nothing for this runtime" it is, with fixes. */
+async function buildErrors(ui: UiContext, tx: Texts, shot: Shot): Promise<void> {
+  const { workbench } = ui;
+  fs.writeFileSync(path.join(ui.workspace, 'requirements-glibc.txt'), 'glibcnew==2.4.0\n');
+  fs.writeFileSync(path.join(ui.workspace, 'requirements-typo.txt'), 'nosuchpkg==1.0\n');
+
+  // glibcnew 2.4.0 has only a manylinux_2_28 wheel: nothing for python3.11 (glibc 2.26), a wheel for python3.12.
+  await buildFromExplorer(ui, tx, 'requirements-glibc.txt');
+  await workbench.quickPick('python3.11');
+  await workbench.quickPick('x86_64');
+  await workbench.quickInputType('glibc-layer');
+  const error = await workbench.waitForNotification(tx.pattern('{0} {1} has no wheel that loads on {2} ({3}): {4}. To fix it: {5}.', 'glibcnew', '2.4.0', 'python3.11', 'x86_64'), 120_000);
+  await error.getByText(tx.t('its wheels for {0} need glibc 2.{1} or newer (manylinux_2_{1}), and {2} runs on glibc 2.{3}', 'x86_64', 28, 'python3.11', 26)).waitFor();
+  await shot('build-error-no-wheel-for-runtime');
+  await workbench.clickNotificationButton(error, tx.t('Build for {0}', 'python3.12'));
+  // The build for python3.12 asks nothing more, and says its packages are the stand-in wheels.
+  const built = await workbench.waitForNotification(tx.pattern('Built layer {0}: {1}, {2} unzipped, {3} zipped, in {4} s.', 'glibc-layer'), 120_000);
+  await built.getByText(tx.pattern("Packages came from the demo's stand-in wheels ({0}), not PyPI.", undefined)).waitFor();
+  await shot('built-for-python312-stand-in-wheels');
+  await workbench.clearNotifications();
+
+  // A name that does not exist anywhere is named as such, before any advice about runtimes.
+  await buildFromExplorer(ui, tx, 'requirements-typo.txt');
+  await workbench.quickPick('python3.11');
+  await workbench.quickPick('x86_64');
+  await workbench.quickInputType('typo-layer');
+  const typo = await workbench.waitForNotification(tx.pattern('No package named "{0}" in {1}. Check its name in the requirements file.', 'nosuchpkg', undefined), 120_000);
+  await typo.locator('a.monaco-button', { hasText: tx.t('Show Log') }).waitFor();
+  await shot('build-error-no-such-package');
+  await workbench.clearNotifications();
+}
