@@ -155,7 +155,7 @@ function lookupProblem(e: unknown, arn: string): string | 'unsupported' | undefi
         arn,
       );
     case 'notFound':
-      return vscode.l10n.t('{0} does not exist. Check the account, the layer name and the version; deleted versions cannot be attached.', arn);
+      return vscode.l10n.t('This layer version does not exist: {0}. Check the account, the layer name and the version; deleted versions cannot be attached.', arn);
     case 'invalidRequest':
       return vscode.l10n.t('Lambda does not accept {0} as a layer version ARN.', arn);
     case 'unsupported':

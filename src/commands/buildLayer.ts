@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { withCancellableProgress } from './cancellableProgress';
 import { IncompatibleFilesError, buildLayer, type BuildResult } from '../layer/build';
+import { loadRequirements } from '../layer/requirements';
 import type { Architecture, Runtime } from '../layer/runtimes';
 import type { Services } from '../services';
 import { CancelledError, UserError } from '../util/errors';
@@ -55,6 +56,7 @@ async function run(services: Services, options: BuildCommandOptions, rebuild: bo
       : options.requirementsUri
     : await pickRequirementsFile(services, title);
   if (requirements.scheme !== 'file') throw new UserError(vscode.l10n.t('Layers can only be built from files on this machine.'));
+  await requirePackages(requirements);
   const given = { runtime: options.runtime, architecture: options.architecture, name: options.name };
   const choices = await askChoices(services, requirements, rebuild ? { ...rememberedChoices(services, requirements), ...defined(given) } : given, title);
   await rememberChoices(services, requirements, choices);
@@ -74,6 +76,16 @@ async function run(services: Services, options: BuildCommandOptions, rebuild: bo
       if (!(await confirmBuildAnyway(e))) throw new CancelledError();
       allowIncompatible = true;
     }
+  }
+}
+
+/** An empty requirements file fails before the runtime, architecture and name are asked for, offering to open it. */
+async function requirePackages(requirements: vscode.Uri): Promise<void> {
+  const loaded = await loadRequirements(requirements.fsPath).catch(() => undefined); // unreadable: the build says why
+  if (loaded && loaded.requirements.length === 0) {
+    throw new UserError(vscode.l10n.t('The requirements file lists no packages: {0}', vscode.workspace.asRelativePath(requirements)), undefined, [
+      { title: vscode.l10n.t('Open File'), command: 'vscode.open', args: [requirements] },
+    ]);
   }
 }
 

@@ -124,7 +124,7 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
   progress({ message: l10n.t('Reading {0}', request.requirementsPath) });
   const requirements = await loadRequirements(request.requirementsPath, env);
   if (requirements.requirements.length === 0) {
-    throw new UserError(l10n.t('{0} lists no packages.', request.requirementsPath));
+    throw new UserError(l10n.t('The requirements file lists no packages: {0}', request.requirementsPath));
   }
   const pipConfig = await readPipConfig(env);
   const { installer, uvPath, why } = await pickInstaller(options.installer ?? 'auto', pipConfig, env, log);

@@ -11,7 +11,21 @@ type Shot = (step: string) => Promise<void>;
 export async function polish(ui: UiContext): Promise<void> {
   const tx = textsFor(ui.locale);
   const shot = numberedShots(ui, 'polish');
+  await emptyRequirements(ui, tx, shot);
   await buildErrors(ui, tx, shot);
+}
+
+/** Item 2: an empty requirements file is caught before any question, the fact first, with a way to open it. */
+async function emptyRequirements(ui: UiContext, tx: Texts, shot: Shot): Promise<void> {
+  const { workbench } = ui;
+  fs.writeFileSync(path.join(ui.workspace, 'requirements-empty.txt'), '# nothing yet\n');
+  await buildFromExplorer(ui, tx, 'requirements-empty.txt');
+  const error = await workbench.waitForNotification(tx.t('The requirements file lists no packages: {0}', 'requirements-empty.txt'));
+  if (await workbench.quickInput().isVisible()) throw new Error('the build asked a question before saying the file is empty');
+  await shot('empty-requirements');
+  await workbench.clickNotificationButton(error, tx.t('Open File'));
+  await ui.page.locator('.part.editor .editor-group-container.active .tab.active .label-name', { hasText: 'requirements-empty.txt' }).waitFor();
+  await workbench.clearNotifications();
 }
 
 /** Starts "Build Lambda Layer" on a workspace file through the Explorer's context menu. */
