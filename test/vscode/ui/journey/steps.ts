@@ -154,7 +154,7 @@ export async function attachOwnLayer(ui: UiContext, tx: Texts, published: Locato
 /** The flask version the offline wheelhouse serves: the demo handlers return it only when the layer is attached. */
 export const FLASK_VERSION = TEST_WHEELS.find((w) => w.name === 'flask')!.version;
 
-/** "Invoke…" on the function with the empty event; the result page shows the handler's response. */
+/** "Test Invoke…" on the function with the empty event; the result page shows the handler's response. */
 export async function invoke(ui: UiContext, tx: Texts, fn: string): Promise<void> {
   const { workbench } = ui;
   const functions = workbench.view(tx.nls('view.functions'));
