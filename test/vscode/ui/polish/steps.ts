@@ -2,6 +2,8 @@
 // local endpoint with its offline wheelhouse. Screenshots polish-<locale>-<n>-<step>.png.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
+import { createActiveFunction, handlerZip, lambdaClient, pythonPackageLayer, TEST_ROLE } from '../../../helpers/sandbox';
 import type { UiContext } from '../../lib/ui';
 import { numberedShots } from '../journey/steps';
 import { textsFor, type Texts } from '../journey/texts';
@@ -13,6 +15,48 @@ export async function polish(ui: UiContext): Promise<void> {
   const shot = numberedShots(ui, 'polish');
   await emptyRequirements(ui, tx, shot);
   await buildErrors(ui, tx, shot);
+  await probeAndDelete(ui, tx, shot);
+}
+
+const PROBE = 'lambda-layers-probe-python312-x86_64';
+
+/**
+ * Item 3 and the delete dialog: a layer version used by one function and by the import probe reads "1 function
+ * (+ import probe)", the probe is marked in the Functions view and in the delete warning, and Enter in that
+ * warning keeps the version (Don't Delete is the default button).
+ */
+async function probeAndDelete(ui: UiContext, tx: Texts, shot: Shot): Promise<void> {
+  const { workbench, page } = ui;
+  if (!ui.endpoint) throw new Error('this flow needs the runner sandbox');
+  const client = lambdaClient(ui.endpoint);
+  try {
+    const published = await client.send(new PublishLayerVersionCommand({ LayerName: 'probed-deps', CompatibleRuntimes: ['python3.12'], Content: { ZipFile: pythonPackageLayer('probed', '1.0') } }));
+    for (const name of ['user-fn', PROBE]) {
+      await createActiveFunction(client, { FunctionName: name, Runtime: 'python3.12', Handler: 'lambda_function.handler', Role: TEST_ROLE, Code: { ZipFile: handlerZip('def handler(e, c):\n    return 1\n') }, Layers: [published.LayerVersionArn!] });
+    }
+  } finally {
+    client.destroy();
+  }
+  await workbench.openViewContainer('lambdaLayers');
+  await workbench.clickAction(workbench.view(tx.nls('view.layers')), tx.nls('command.refresh'));
+  const layers = workbench.view(tx.nls('view.layers'));
+  await workbench.expandTreeItem('probed-deps', layers);
+  const version = workbench.treeItem(tx.t('Version {0}', 1), layers);
+  await version.locator('.label-description', { hasText: tx.t('{0} (+ import probe)', tx.t('1 function')) }).waitFor({ timeout: 30_000 });
+  const functions = workbench.view(tx.nls('view.functions'));
+  await workbench.treeItem(PROBE, functions).locator('.label-description', { hasText: tx.t('import probe') }).waitFor();
+  await shot('probe-marked');
+
+  await workbench.contextMenu(version, tx.nls('command.deleteLayerVersion'));
+  const warning = await workbench.dialogText();
+  if (!warning.includes(tx.t('{0} (the probe function of Check Layer Imports)', PROBE))) throw new Error(`the delete warning does not mark the probe:\n${warning}`);
+  const focused = workbench.dialog().locator('.dialog-buttons a.monaco-button:focus');
+  await focused.waitFor();
+  if ((await focused.innerText()).trim() !== tx.t("Don't Delete")) throw new Error(`the default button is "${await focused.innerText()}"`);
+  await shot('delete-safe-default');
+  await page.keyboard.press('Enter');
+  await workbench.dialog().waitFor({ state: 'detached' });
+  await version.waitFor(); // still there
 }
 
 /** Item 2: an empty requirements file is caught before any question, the fact first, with a way to open it. */
