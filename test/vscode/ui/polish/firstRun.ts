@@ -39,7 +39,8 @@ export async function firstRun(ui: UiContext): Promise<void> {
   await shot('empty-layers-view');
 
   // 4. "Use Local Endpoint" while on the local endpoint says so.
-  await workbench.runCommand(`${tx.nls('category')}: ${tx.nls('command.useLocalEndpoint')}`);
+  // The category is the product's name in every language.
+  await workbench.runCommand(`Lambda Layers: ${tx.nls('command.useLocalEndpoint')}`);
   await workbench.waitForNotification(tx.pattern('Already using the local endpoint ({0}).', undefined));
   await shot('already-local');
 
