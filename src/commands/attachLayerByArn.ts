@@ -13,6 +13,7 @@ import type { Services } from '../services';
 import { CancelledError } from '../util/errors';
 import { formatBytes } from '../util/format';
 import { listOrAny } from '../views/format';
+import { notifyDone, testInvokeStep } from './layers/outcomes';
 import { shortLayerName } from './layers/layerVersionTarget';
 import { resolveTarget } from './resourceTarget';
 
@@ -58,7 +59,7 @@ export async function attachLayerByArn(services: Services, node?: unknown): Prom
   );
   await remember(services, picked.arn);
   await services.explorer.refreshFunction(target.name);
-  void vscode.window.showInformationMessage(vscode.l10n.t('Attached {0} to {1}.', shortLayerName(picked.arn), target.name));
+  notifyDone(vscode.l10n.t('Attached {0} to {1}.', shortLayerName(picked.arn), target.name), testInvokeStep(target.name));
 }
 
 type ArnItem = vscode.QuickPickItem & { arn?: string };

@@ -16,6 +16,31 @@ export async function polish(ui: UiContext): Promise<void> {
   await emptyRequirements(ui, tx, shot);
   await buildErrors(ui, tx, shot);
   await probeAndDelete(ui, tx, shot);
+  await attachAndDetach(ui, tx, shot);
+}
+
+/** The attach question names the function once; "Attached" and "Detached" are both notifications offering Test Invoke. */
+async function attachAndDetach(ui: UiContext, tx: Texts, shot: Shot): Promise<void> {
+  const { workbench, page } = ui;
+  const layers = workbench.view(tx.nls('view.layers'));
+  const functions = workbench.view(tx.nls('view.functions'));
+  await workbench.contextMenu(workbench.treeItem(tx.t('Version {0}', 1), layers), tx.nls('command.attachLayer'));
+  await workbench.quickPick(/lonely-fn\s*$/);
+  await page.keyboard.press('Enter');
+  const question = await workbench.dialogText();
+  if (question.split('lonely-fn').length !== 2) throw new Error(`the confirmation should name the function once:\n${question}`);
+  await workbench.clickDialogButton(tx.t('Attach'));
+  const attached = await workbench.waitForNotification(tx.t('Attached {0} to {1}.', 'probed-deps:1', 'lonely-fn'), 60_000);
+  await attached.locator('a.monaco-button', { hasText: tx.t('Test Invoke') }).waitFor();
+  await shot('attached-test-invoke');
+  await workbench.clearNotifications();
+  await workbench.expandTreeItem('lonely-fn', functions);
+  await workbench.contextMenu(workbench.treeItem('probed-deps:1', functions), tx.nls('command.detachLayer'));
+  await workbench.clickDialogButton(tx.t('Detach'));
+  const detached = await workbench.waitForNotification(tx.t('Detached {0} from {1}.', 'probed-deps:1', 'lonely-fn'), 60_000);
+  await detached.locator('a.monaco-button', { hasText: tx.t('Test Invoke') }).waitFor();
+  await shot('detached-notification');
+  await workbench.clearNotifications();
 }
 
 const PROBE = 'lambda-layers-probe-python312-x86_64';
@@ -31,8 +56,9 @@ async function probeAndDelete(ui: UiContext, tx: Texts, shot: Shot): Promise<voi
   const client = lambdaClient(ui.endpoint);
   try {
     const published = await client.send(new PublishLayerVersionCommand({ LayerName: 'probed-deps', CompatibleRuntimes: ['python3.12'], Content: { ZipFile: pythonPackageLayer('probed', '1.0') } }));
-    for (const name of ['user-fn', PROBE]) {
-      await createActiveFunction(client, { FunctionName: name, Runtime: 'python3.12', Handler: 'lambda_function.handler', Role: TEST_ROLE, Code: { ZipFile: handlerZip('def handler(e, c):\n    return 1\n') }, Layers: [published.LayerVersionArn!] });
+    for (const name of ['user-fn', PROBE, 'lonely-fn']) {
+      const layers = name === 'lonely-fn' ? [] : [published.LayerVersionArn!];
+      await createActiveFunction(client, { FunctionName: name, Runtime: 'python3.12', Handler: 'lambda_function.handler', Role: TEST_ROLE, Code: { ZipFile: handlerZip('def handler(e, c):\n    return 1\n') }, Layers: layers });
     }
   } finally {
     client.destroy();
@@ -76,6 +102,8 @@ async function emptyRequirements(ui: UiContext, tx: Texts, shot: Shot): Promise<
 async function buildFromExplorer(ui: UiContext, tx: Texts, file: string): Promise<void> {
   const { workbench } = ui;
   await workbench.runCommand('View: Show Explorer');
+  // The flow writes its files behind the Explorer's back; its file watcher may not have reported them yet.
+  await workbench.clickAction(workbench.sideBar().locator('.pane').first(), 'Refresh Explorer');
   const item = workbench.treeItem(file);
   await item.waitFor();
   await workbench.contextMenu(item, tx.nls('command.buildLayer'));
