@@ -128,6 +128,14 @@ async function buildErrors(ui: UiContext, tx: Texts, shot: Shot): Promise<void> 
   const built = await workbench.waitForNotification(tx.pattern('Built layer {0}: {1}, {2} unzipped, {3} zipped, in {4} s.', 'glibc-layer'), 120_000);
   await built.getByText(tx.pattern("Packages came from the demo's stand-in wheels ({0}), not PyPI.", undefined)).waitFor();
   await shot('built-for-python312-stand-in-wheels');
+  // Its report: one "Package" per row under the "Packages" heading, the gauge's mark explained, and why this
+  // tiny layer's zip is larger than its content.
+  await workbench.clickNotificationButton(built, tx.t('Show Report'));
+  const report = workbench.activeWebview();
+  await report.locator('th', { hasText: tx.t('Package') }).first().waitFor({ timeout: 30_000 });
+  await report.getByText(tx.pattern('The mark at {0} is where builds start to warn ({1} of the limit).', undefined, '80 %')).waitFor();
+  await report.getByText(tx.t("The zip is larger than its content: in a layer this small, the zip's own entries (a header per file and folder) outweigh what compression saves.")).waitFor();
+  await shot('build-report');
   await workbench.clearNotifications();
 
   // A name that does not exist anywhere is named as such, before any advice about runtimes.
