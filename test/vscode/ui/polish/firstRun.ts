@@ -30,6 +30,20 @@ export async function firstRun(ui: UiContext): Promise<void> {
   await page.locator('.getting-started-step[data-step-id$="#connect"] .codicon-getting-started-step-checked').waitFor({ timeout: 30_000 });
   await shot('walkthrough-connect-ticked');
 
+  // At 1600 px with the side bar open, no step's code or diagram is cut off.
+  await page.setViewportSize({ width: 1600, height: 900 });
+  const clipped: string[] = [];
+  for (const id of ['connect', 'build', 'publish', 'createFunction', 'attach', 'invoke']) {
+    await page.locator(`.getting-started-step[data-step-id$="#${id}"]`).click();
+    const blocks = workbench.activeWebview().locator('pre');
+    await blocks.first().waitFor();
+    const cut = await blocks.evaluateAll((pres) => (pres as unknown as { scrollWidth: number; clientWidth: number }[]).filter((p) => p.scrollWidth > p.clientWidth + 1).length);
+    if (cut > 0) clipped.push(`${id}: ${cut}`);
+  }
+  if (clipped.length) throw new Error(`walkthrough media cut off at 1600 px (step: blocks): ${clipped.join(', ')}`);
+  await shot('walkthrough-1600');
+  await page.setViewportSize({ width: 1280, height: 800 });
+
   // 3. The empty Layers view: buttons for the first steps, and a link to the walkthrough.
   await workbench.openViewContainer('lambdaLayers');
   const layers = workbench.view(tx.nls('view.layers'));
