@@ -152,7 +152,7 @@ function lookupProblem(e: unknown, arn: string): string | 'unsupported' | undefi
   switch (classifyAwsError(e)) {
     case 'accessDenied':
       return vscode.l10n.t(
-        'Access denied to {0}. A layer of another account can be used only when its owner has granted your account (or everyone) permission to use that version.',
+        'Access denied to this layer version: {0}. A layer of another account can be used only when its owner has granted your account (or everyone) permission to use that version.',
         arn,
       );
     case 'notFound':
