@@ -19,11 +19,22 @@ export async function polish(ui: UiContext): Promise<void> {
   await attachAndDetach(ui, tx, shot);
 }
 
-/** The attach question names the function once; "Attached" and "Detached" are both notifications offering Test Invoke. */
+/**
+ * A layer version ARN that does not exist is reported fact first (Attach Layer by ARN); the attach question names
+ * the function once; "Attached" and "Detached" are both notifications offering Test Invoke.
+ */
 async function attachAndDetach(ui: UiContext, tx: Texts, shot: Shot): Promise<void> {
   const { workbench, page } = ui;
   const layers = workbench.view(tx.nls('view.layers'));
   const functions = workbench.view(tx.nls('view.functions'));
+  const missing = 'arn:aws:lambda:us-east-1:123456789012:layer:no-such-layer:9';
+  await workbench.contextMenu(workbench.treeItem('lonely-fn', functions), tx.nls('command.attachLayerByArn'));
+  await workbench.quickInputType(missing);
+  const problem = tx.t('This layer version does not exist: {0}. Check the account, the layer name and the version; deleted versions cannot be attached.', missing);
+  await workbench.quickInput().getByText(problem).first().waitFor({ timeout: 30_000 });
+  await shot('attach-by-arn-missing');
+  await page.keyboard.press('Escape');
+
   await workbench.contextMenu(workbench.treeItem(tx.t('Version {0}', 1), layers), tx.nls('command.attachLayer'));
   await workbench.quickPick(/lonely-fn\s*$/);
   await page.keyboard.press('Enter');
@@ -46,17 +57,18 @@ async function attachAndDetach(ui: UiContext, tx: Texts, shot: Shot): Promise<vo
 const PROBE = 'lambda-layers-probe-python312-x86_64';
 
 /**
- * Item 3 and the delete dialog: a layer version used by one function and by the import probe reads "1 function
- * (+ import probe)", the probe is marked in the Functions view and in the delete warning, and Enter in that
- * warning keeps the version (Don't Delete is the default button).
+ * Item 3 and the delete dialogs: Check Layer Imports on the local endpoint says what it ran on (not "the real
+ * runtime") and offers to delete its probe; until then the probe is marked in the version's count ("1 function
+ * (+ import probe)"), in the Functions view, under Used by and in the delete warning, where Enter keeps the
+ * version (Don't Delete is the default button). Deleting the probe leaves the layer's one real user.
  */
 async function probeAndDelete(ui: UiContext, tx: Texts, shot: Shot): Promise<void> {
   const { workbench, page } = ui;
   if (!ui.endpoint) throw new Error('this flow needs the runner sandbox');
   const client = lambdaClient(ui.endpoint);
   try {
-    const published = await client.send(new PublishLayerVersionCommand({ LayerName: 'probed-deps', CompatibleRuntimes: ['python3.12'], Content: { ZipFile: pythonPackageLayer('probed', '1.0') } }));
-    for (const name of ['user-fn', PROBE, 'lonely-fn']) {
+    const published = await client.send(new PublishLayerVersionCommand({ LayerName: 'probed-deps', CompatibleRuntimes: ['python3.12'], CompatibleArchitectures: ['x86_64'], Content: { ZipFile: pythonPackageLayer('probed', '1.0') } }));
+    for (const name of ['user-fn', 'lonely-fn']) {
       const layers = name === 'lonely-fn' ? [] : [published.LayerVersionArn!];
       await createActiveFunction(client, { FunctionName: name, Runtime: 'python3.12', Handler: 'lambda_function.handler', Role: TEST_ROLE, Code: { ZipFile: handlerZip('def handler(e, c):\n    return 1\n') }, Layers: layers });
     }
@@ -64,13 +76,33 @@ async function probeAndDelete(ui: UiContext, tx: Texts, shot: Shot): Promise<voi
     client.destroy();
   }
   await workbench.openViewContainer('lambdaLayers');
-  await workbench.clickAction(workbench.view(tx.nls('view.layers')), tx.nls('command.refresh'));
   const layers = workbench.view(tx.nls('view.layers'));
+  const functions = workbench.view(tx.nls('view.functions'));
+  await workbench.clickAction(layers, tx.nls('command.refresh'));
   await workbench.expandTreeItem('probed-deps', layers);
   const version = workbench.treeItem(tx.t('Version {0}', 1), layers);
+
+  await workbench.contextMenu(version, tx.nls('command.checkLayerImports'));
+  const checked = await workbench.waitForNotification(tx.t('{0}: every package imports on the runtime.', 'probed-deps:1'), 120_000);
+  await checked.locator('a.monaco-button', { hasText: tx.t('Delete Probe Function') }).waitFor();
+  await workbench
+    .activeWebview()
+    .getByText(tx.t("Each package of the layer was imported by a probe function on the local endpoint: this machine's Python, not Lambda's runtime."))
+    .waitFor();
+  await shot('import-check-local');
+  await workbench.clearNotifications();
+
   await version.locator('.label-description', { hasText: tx.t('{0} (+ import probe)', tx.t('1 function')) }).waitFor({ timeout: 30_000 });
-  const functions = workbench.view(tx.nls('view.functions'));
+  // Its date is written as the display language writes dates (published just now, on this machine's clock).
+  await version.locator('.label-description', { hasText: new Date().toLocaleDateString(ui.locale) }).waitFor();
   await workbench.treeItem(PROBE, functions).locator('.label-description', { hasText: tx.t('import probe') }).waitFor();
+  // Under "Used by" the probe is marked too, and a row's tooltip gives its whole name.
+  await workbench.expandTreeItem(tx.t('Version {0}', 1), layers);
+  await workbench.expandTreeItem(tx.t('Used by ({0})', 2), layers);
+  const probeRow = workbench.treeItem(PROBE, layers);
+  await probeRow.locator('.label-description', { hasText: tx.t('import probe') }).waitFor();
+  await probeRow.hover();
+  await page.locator('.monaco-hover', { hasText: tx.t('{0}: the probe function of Check Layer Imports', PROBE) }).first().waitFor();
   await shot('probe-marked');
 
   await workbench.contextMenu(version, tx.nls('command.deleteLayerVersion'));
@@ -82,7 +114,13 @@ async function probeAndDelete(ui: UiContext, tx: Texts, shot: Shot): Promise<voi
   await shot('delete-safe-default');
   await page.keyboard.press('Enter');
   await workbench.dialog().waitFor({ state: 'detached' });
-  await version.waitFor(); // still there
+
+  // The probe goes (its dialog too defaults to Don't Delete), and the version counts its one user.
+  await workbench.runCommand(`Lambda Layers: ${tx.nls('command.deleteProbeFunction')}`);
+  await workbench.quickPick(PROBE);
+  await workbench.clickDialogButton(tx.t('Delete'));
+  await workbench.treeItem(PROBE, functions).waitFor({ state: 'detached', timeout: 30_000 });
+  await version.locator('.label-description', { hasText: new RegExp(`^${tx.t('1 function')} · `) }).waitFor({ timeout: 30_000 });
 }
 
 /** Item 2: an empty requirements file is caught before any question, the fact first, with a way to open it. */
