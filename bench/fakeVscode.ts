@@ -143,6 +143,8 @@ export function createFakeVscode(settings: Record<string, unknown>): FakeVscode 
         reveal: async () => undefined,
         dispose: () => undefined,
       }),
+    // The walkthrough offer of a first activation: dismissed.
+    showInformationMessage: async () => undefined,
     // The views' progress bars: VS Code would show it until the task settles.
     withProgress: async (_options: unknown, task: (progress: unknown, token: unknown) => Promise<unknown>) =>
       task({ report: () => undefined }, { isCancellationRequested: false, onCancellationRequested: noEvent() }),

@@ -3,12 +3,16 @@
 // code-server on 127.0.0.1 with this repo loaded as a development extension and prints the URL to open.
 // Either way it runs a local Lambda endpoint holding a function, demo-fn, so the whole tutorial works
 // (build → publish → attach → invoke), and keeps running until Ctrl+C.
+//   npm start -- --locale zh-cn   the editor (and the extension) in Simplified Chinese
+//   npm start -- --reset          start over: a fresh copy of the demo workspace and an empty local endpoint
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { hasAnyCredentials } from '../src/aws/connection';
+import { parseArgs } from 'node:util';
 import { freePort, startCodeServer } from '../test/vscode/lib/codeServer';
+import { installLanguagePack } from '../test/vscode/lib/profile';
 import { CACHE_DIR, REPO_ROOT } from '../test/vscode/lib/paths';
 import { remoteUri, workbenchUrl } from '../test/vscode/lib/workbench';
 import { DEMO_FUNCTION, seedDemoFunction, startLocalEndpoint } from './demo/localEndpoint';
@@ -23,6 +27,15 @@ const PREFERRED_PORT = Number(process.env.LAMBDA_LAYERS_DEMO_PORT ?? 8080);
 const PREFERRED_SANDBOX_PORT = Number(process.env.LAMBDA_LAYERS_DEMO_SANDBOX_PORT ?? 8081);
 
 type Settings = Record<string, unknown>;
+
+const { values: args } = parseArgs({ options: { locale: { type: 'string' }, reset: { type: 'boolean' } } });
+const LOCALE = args.locale && args.locale !== 'en' ? args.locale.toLowerCase() : undefined;
+
+/** --reset: the workspace copy and the endpoint's data go; the editor profile (settings, extensions) stays. */
+function reset(): void {
+  for (const dir of [WORKSPACE, SANDBOX_DATA]) fs.rmSync(dir, { recursive: true, force: true });
+  console.log(`--reset: removed ${WORKSPACE} and ${SANDBOX_DATA}`);
+}
 
 function build(): void {
   const result = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, stdio: 'inherit' });
@@ -87,12 +100,17 @@ async function openInCodeServer(workspace: string, settings: Settings, env: Reco
   // First run only: open the workspace's README instead of VS Code's walkthrough; later the user's settings win.
   if (!fs.existsSync(settingsFile)) applySettings(settingsFile, { 'workbench.startupEditor': 'readme' });
   applySettings(settingsFile, settings);
+  const extensionsDir = path.join(PROFILE, 'extensions');
+  // code-server has no language packs offline; the tests' stub registers the locale, so the extension's own
+  // Chinese applies (VS Code's menus stay English).
+  if (LOCALE) installLanguagePack({ userDataDir, extensionsDir }, LOCALE);
   const port = await pickPort(PREFERRED_PORT);
   const server = await startCodeServer({
     userDataDir,
-    extensionsDir: path.join(PROFILE, 'extensions'),
+    extensionsDir,
     workspace,
     port,
+    locale: LOCALE,
     env,
     logFile: path.join(PROFILE, 'code-server.log'),
   });
@@ -107,7 +125,8 @@ async function openInCodeServer(workspace: string, settings: Settings, env: Reco
 /** Desktop VS Code uses the user's own profile, so the demo's settings go to the workspace copy instead. */
 function openInDesktop(workspace: string, settings: Settings, env: Record<string, string | undefined>): void {
   applySettings(path.join(workspace, '.vscode', 'settings.json'), settings);
-  const child = spawn('code', [`--extensionDevelopmentPath=${REPO_ROOT}`, workspace], {
+  // --locale takes effect when that language pack is installed (e.g. "Chinese (Simplified) Language Pack").
+  const child = spawn('code', [`--extensionDevelopmentPath=${REPO_ROOT}`, ...(LOCALE ? [`--locale=${LOCALE}`] : []), workspace], {
     stdio: 'inherit',
     detached: true,
     env: withoutUndefined({ ...process.env, ...env }),
@@ -120,8 +139,9 @@ async function main(): Promise<void> {
   // Our own dev script on the machine's Node: the SDK's advice to move to a newer Node is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   build();
+  if (args.reset) reset();
   const workspace = prepareWorkspace();
-  console.log(`demo workspace: ${workspace}`);
+  console.log(`demo workspace: ${workspace} (kept between runs; \`npm start -- --reset\` starts over)`);
 
   const endpoint = await startLocalEndpoint(SANDBOX_DATA, await pickPort(PREFERRED_SANDBOX_PORT), path.join(PROFILE, 'sandbox.log'));
   const seeded = await seedDemoFunction(endpoint, path.join(workspace, 'handler.py'));

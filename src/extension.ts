@@ -7,6 +7,7 @@ import { ConnectionStatusBar } from './views/connectionStatusBar';
 import { LAYER_SCHEME, LayerFileSystem } from './views/layerFileSystem';
 import { watchConnectionInputs } from './vscode/connectionTriggers';
 import { configureL10n } from './vscode/l10n';
+import { offerWalkthroughOnce, tickConnectStepWhenReady } from './vscode/walkthrough';
 
 /** What `activate` returns: the in-editor tests read the views through it. */
 export interface LambdaLayersApi {
@@ -25,11 +26,13 @@ export function activate(context: vscode.ExtensionContext): LambdaLayersApi {
     ...registerCommands(services),
     statusBar,
     watchConnectionInputs(services.connection),
+    tickConnectStepWhenReady(context, services.connection),
     vscode.workspace.registerFileSystemProvider(LAYER_SCHEME, new LayerFileSystem(sharedZipCache()), { isReadonly: true, isCaseSensitive: true }),
   );
   publishDeployedFolders(services);
   // Connecting may start the local endpoint; the views show "Connecting…" meanwhile.
   void services.connection.connect();
+  void offerWalkthroughOnce(context);
   return { services, statusBar };
 }
 

@@ -13,6 +13,7 @@ import type { Services } from '../services';
 import { CancelledError } from '../util/errors';
 import { formatBytes } from '../util/format';
 import { listOrAny } from '../views/format';
+import { notifyDone, testInvokeStep } from './layers/outcomes';
 import { shortLayerName } from './layers/layerVersionTarget';
 import { resolveTarget } from './resourceTarget';
 
@@ -58,7 +59,7 @@ export async function attachLayerByArn(services: Services, node?: unknown): Prom
   );
   await remember(services, picked.arn);
   await services.explorer.refreshFunction(target.name);
-  void vscode.window.showInformationMessage(vscode.l10n.t('Attached {0} to {1}.', shortLayerName(picked.arn), target.name));
+  notifyDone(vscode.l10n.t('Attached {0} to {1}.', shortLayerName(picked.arn), target.name), testInvokeStep(target.name));
 }
 
 type ArnItem = vscode.QuickPickItem & { arn?: string };
@@ -151,11 +152,11 @@ function lookupProblem(e: unknown, arn: string): string | 'unsupported' | undefi
   switch (classifyAwsError(e)) {
     case 'accessDenied':
       return vscode.l10n.t(
-        'Access denied to {0}. A layer of another account can be used only when its owner has granted your account (or everyone) permission to use that version.',
+        'Access denied to this layer version: {0}. A layer of another account can be used only when its owner has granted your account (or everyone) permission to use that version.',
         arn,
       );
     case 'notFound':
-      return vscode.l10n.t('{0} does not exist. Check the account, the layer name and the version; deleted versions cannot be attached.', arn);
+      return vscode.l10n.t('This layer version does not exist: {0}. Check the account, the layer name and the version; deleted versions cannot be attached.', arn);
     case 'invalidRequest':
       return vscode.l10n.t('Lambda does not accept {0} as a layer version ARN.', arn);
     case 'unsupported':

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { withCancellableProgress } from './cancellableProgress';
 import { IncompatibleFilesError, buildLayer, type BuildResult } from '../layer/build';
+import { loadRequirements } from '../layer/requirements';
 import type { Architecture, Runtime } from '../layer/runtimes';
 import type { Services } from '../services';
 import { CancelledError, UserError } from '../util/errors';
@@ -55,6 +56,7 @@ async function run(services: Services, options: BuildCommandOptions, rebuild: bo
       : options.requirementsUri
     : await pickRequirementsFile(services, title);
   if (requirements.scheme !== 'file') throw new UserError(vscode.l10n.t('Layers can only be built from files on this machine.'));
+  await requirePackages(requirements);
   const given = { runtime: options.runtime, architecture: options.architecture, name: options.name };
   const choices = await askChoices(services, requirements, rebuild ? { ...rememberedChoices(services, requirements), ...defined(given) } : given, title);
   await rememberChoices(services, requirements, choices);
@@ -74,6 +76,16 @@ async function run(services: Services, options: BuildCommandOptions, rebuild: bo
       if (!(await confirmBuildAnyway(e))) throw new CancelledError();
       allowIncompatible = true;
     }
+  }
+}
+
+/** An empty requirements file fails before the runtime, architecture and name are asked for, offering to open it. */
+async function requirePackages(requirements: vscode.Uri): Promise<void> {
+  const loaded = await loadRequirements(requirements.fsPath).catch(() => undefined); // unreadable: the build says why
+  if (loaded && loaded.requirements.length === 0) {
+    throw new UserError(vscode.l10n.t('The requirements file lists no packages: {0}', vscode.workspace.asRelativePath(requirements)), undefined, [
+      { title: vscode.l10n.t('Open File'), command: 'vscode.open', args: [requirements] },
+    ]);
   }
 }
 
@@ -148,6 +160,8 @@ async function showSummary(services: Services, requirements: vscode.Uri, choices
   let message = result.reused
     ? vscode.l10n.t('Layer {0} reused from cache (nothing changed): {1}, {2} unzipped, {3} zipped.', manifest.layerName, packages, unzipped, zipped)
     : vscode.l10n.t('Built layer {0}: {1}, {2} unzipped, {3} zipped, in {4} s.', manifest.layerName, packages, unzipped, zipped, (elapsedMs / 1000).toFixed(1));
+  const standIn = standInWheels((manifest.packageSources ?? []).map((s) => s.url));
+  if (standIn) message += ' ' + vscode.l10n.t("Packages came from the demo's stand-in wheels ({0}), not PyPI.", standIn);
   const warnings = manifest.warnings.length;
   if (warnings > 0) message += ' ' + (warnings === 1 ? vscode.l10n.t('1 warning: see the report.') : vscode.l10n.t('{0} warnings: see the report.', warnings));
   const publish = vscode.l10n.t('Publish');
@@ -166,6 +180,12 @@ async function showSummary(services: Services, requirements: vscode.Uri, choices
     else if (choice === reveal) await revealZip(zipUri);
     else if (choice === rebuild) await vscode.commands.executeCommand('lambdaLayers.rebuildLayer', { requirementsUri: requirements, ...choices });
   });
+}
+
+/** The demo's (and the tests') offline wheelhouse, when the build read from it: `npm start` sets the variable. */
+function standInWheels(sources: string[]): string | undefined {
+  const dir = process.env.LAMBDA_LAYERS_STAND_IN_WHEELS;
+  return dir && sources.includes(dir) ? dir : undefined;
 }
 
 /** In the Explorer when the zip is inside the workspace (the default), else in the OS file manager. */

@@ -47,13 +47,21 @@ export async function callWithErrorHandling<T>(
     const error = e instanceof UserError || classifyAwsError(e) === 'unknown' ? e : toUserError(e, connection.errorContext());
     if (error instanceof UserError) {
       log.warn(`${id}: ${error.message}${error.detail ? `\n${error.detail}` : ''}`);
-      void vscode.window.showErrorMessage(error.message);
+      void showErrorWithActions(error);
     } else {
       log.error(`${id} failed`, e);
       void showErrorWithLog(log, vscode.l10n.t('Lambda Layers: {0}', firstLine(errorMessage(e))));
     }
     return undefined;
   }
+}
+
+/** The error's own buttons run their command; the choice is not awaited by the failed command. */
+async function showErrorWithActions(error: UserError): Promise<void> {
+  const actions = error.actions ?? [];
+  const choice = await vscode.window.showErrorMessage(error.message, ...actions.map((a) => a.title));
+  const action = actions.find((a) => a.title === choice);
+  if (action) await vscode.commands.executeCommand(action.command, ...(action.args ?? []));
 }
 
 async function showErrorWithLog(log: vscode.LogOutputChannel, message: string): Promise<void> {

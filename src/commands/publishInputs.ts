@@ -33,14 +33,24 @@ export function publishRequest(zipPath: string, inputs: PublishInputs, s3Bucket:
   };
 }
 
-/** Asks for whatever `given` leaves open, each prompt prefilled from the build manifest. */
+/**
+ * Asks for whatever `given` leaves open. A zip from our build already says its name, runtime and architecture
+ * (typed or picked when building): only the description (prefilled) and the license are asked then.
+ */
 export async function askPublishInputs(
   zipPath: string,
   manifest: LayerManifest | undefined,
-  given: Partial<PublishInputs>,
+  asked: Partial<PublishInputs>,
   title: string,
 ): Promise<PublishInputs> {
-  const step = stepTitles(title, given);
+  const given: Partial<PublishInputs> = {
+    name: asked.name ?? manifest?.layerName,
+    description: asked.description,
+    license: asked.license,
+    runtimes: asked.runtimes ?? (manifest && [manifest.runtime]),
+    architectures: asked.architectures ?? (manifest && [manifest.architecture]),
+  };
+  const step = stepTitles(manifest ? `${title}: ${given.name}` : title, given);
   const name =
     given.name ??
     (await askText({

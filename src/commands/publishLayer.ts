@@ -45,7 +45,7 @@ export async function publishLayerCommand(services: Services, arg?: unknown): Pr
   const zipArg = zipFromArgument(options.zipUri);
   const { zipPath, manifest } = zipArg ? await loadBuiltZip(zipArg) : await pickBuiltZip(title);
   const size = (await fs.stat(zipPath).catch(() => undefined))?.size;
-  if (size === undefined) throw new UserError(vscode.l10n.t('{0} does not exist. Build the layer first.', zipPath));
+  if (size === undefined) throw new UserError(vscode.l10n.t('The layer zip does not exist: {0}. Build the layer first.', zipPath));
   const inputs = await askPublishInputs(zipPath, manifest, options, title);
   const zipUri = vscode.Uri.file(zipPath);
   const s3Bucket =

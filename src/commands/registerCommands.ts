@@ -54,5 +54,6 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     lazy('lambdaLayers.refreshFleet', async () => (await import('./fleet/showFleet')).refreshFleet),
     lazy('lambdaLayers.publishToRegions', async () => (await import('./fleet/publishToRegions')).publishToRegions),
     lazy('lambdaLayers.rollOut', async () => (await import('./fleet/rollOut')).rollOut),
+    lazy('lambdaLayers.openWalkthrough', async () => (await import('./openWalkthrough')).openWalkthrough),
   ];
 }

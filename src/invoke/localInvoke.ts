@@ -53,7 +53,7 @@ export async function invokeLocally(req: LocalInvokeRequest): Promise<LocalInvok
   }
   const codeDir = resolve(req.codeDir);
   const stat = await fs.stat(codeDir).catch(() => undefined);
-  if (!stat?.isDirectory()) throw new UserError(l10n.t('The handler folder {0} does not exist.', codeDir));
+  if (!stat?.isDirectory()) throw new UserError(l10n.t('The handler folder does not exist: {0}.', codeDir));
 
   const temp = await fs.mkdtemp(join(tmpdir(), 'lambda-layers-local-'));
   try {
@@ -98,7 +98,7 @@ async function buildOpt(optDir: string, layers: LocalLayer[], signal?: AbortSign
   for (const layer of layers) {
     if ('zip' in layer) {
       const { bytes } = await extractZip(layer.zip, optDir, { maxUnzippedBytes: budget, signal }).catch((e: unknown) => {
-        throw (e as NodeJS.ErrnoException).code === 'ENOENT' ? new UserError(l10n.t('The layer zip {0} does not exist. Build the layer first.', layer.zip)) : e;
+        throw (e as NodeJS.ErrnoException).code === 'ENOENT' ? new UserError(l10n.t('The layer zip does not exist: {0}. Build the layer first.', layer.zip)) : e;
       });
       budget -= bytes;
     } else {
@@ -109,7 +109,7 @@ async function buildOpt(optDir: string, layers: LocalLayer[], signal?: AbortSign
 
 async function existingDir(dir: string): Promise<string> {
   const st = await fs.stat(dir).catch(() => undefined);
-  if (!st?.isDirectory()) throw new UserError(l10n.t('The layer folder {0} does not exist. Build the layer first.', dir));
+  if (!st?.isDirectory()) throw new UserError(l10n.t('The layer folder does not exist: {0}. Build the layer first.', dir));
   return dir;
 }
 

@@ -18,6 +18,8 @@ export interface ProbePageModel {
   sections: ProbeSection[];
   /** Probe functions still deployed; the page offers to delete them. */
   probeFunctions: string[];
+  /** Checked on a local endpoint: this machine's Python, not Lambda's runtime. */
+  local?: boolean;
 }
 
 export type ProbePageMessage = { type: 'deleteProbe'; value: string };
@@ -25,7 +27,11 @@ export type ProbePageMessage = { type: 'deleteProbe'; value: string };
 export function renderProbePage(model: ProbePageModel, frame: PageFrame): string {
   const body = [
     `<h1>${escapeHtml(l10n.t('Layer Imports: {0}', model.subject))}</h1>`,
-    `<p class="sub">${escapeHtml(l10n.t('Each package of the layer was imported by a probe function on the real runtime.'))}</p>`,
+    `<p class="sub">${escapeHtml(
+      model.local
+        ? l10n.t("Each package of the layer was imported by a probe function on the local endpoint: this machine's Python, not Lambda's runtime.")
+        : l10n.t('Each package of the layer was imported by a probe function on the real runtime.'),
+    )}</p>`,
     ...model.sections.map(section),
     ...model.probeFunctions.map(
       (name) => `<div class="notice info row"><span>${escapeHtml(

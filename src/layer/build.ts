@@ -11,9 +11,9 @@ import { compileBytecode } from './bytecode';
 import { cacheKey, reusableBuild } from './cache';
 import { ownerMap, readDistInfos } from './distInfo';
 import { chooseInstaller, pipInstallArgs, uvEnv, uvInstallArgs, untranslatablePipSettings, type Installer, type InstallerChoice } from './installer';
-import { packageSources, redactUrl } from './indexes';
+import { packageSources, redactUrl, type PackageSource } from './indexes';
 import { guardedCommand } from './installerGuard';
-import { classifyInstallerOutput, installFailureError } from './installerOutput';
+import { installFailure } from './installFailure';
 import { limitWarnings, manifestPathFor, summarizePackages, unzippedLimitMessage, UNZIPPED_LIMIT, MANIFEST_VERSION, type LayerManifest } from './manifest';
 import { checkOutputDir } from './outputDir';
 import { readPipConfig, type PipConfig } from './pipConfig';
@@ -124,7 +124,7 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
   progress({ message: l10n.t('Reading {0}', request.requirementsPath) });
   const requirements = await loadRequirements(request.requirementsPath, env);
   if (requirements.requirements.length === 0) {
-    throw new UserError(l10n.t('{0} lists no packages.', request.requirementsPath));
+    throw new UserError(l10n.t('The requirements file lists no packages: {0}', request.requirementsPath));
   }
   const pipConfig = await readPipConfig(env);
   const { installer, uvPath, why } = await pickInstaller(options.installer ?? 'auto', pipConfig, env, log);
@@ -167,7 +167,7 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
   const tmpZip = join(outDir, `.${fileBase}.zip.${randomBytes(6).toString('hex')}.tmp`);
   const warnings: string[] = [];
   try {
-    await install({ installer, uvPath, python, pipConfig, target, root, staging, requirementsPath: requirements.files[0].path, options, env, context, log, progress });
+    await install({ installer, uvPath, python, pipConfig, target, root, staging, requirementsPath: requirements.files[0].path, options, env, context, log, progress, sources, layerName: request.layerName });
     if (options.allowSourceBuilds) warnings.push(sourceBuildWarning(process.platform));
     const bytecode = `3.${python.minor}` === target.pythonVersion; // probePython accepts only Python 3
     if (bytecode) {
@@ -266,6 +266,9 @@ interface InstallStep {
   context: BuildContext;
   log: Log;
   progress: (p: BuildProgress) => void;
+  /** Where pip looks, and the layer's name: for explaining a failure. */
+  sources: PackageSource[];
+  layerName: string;
 }
 
 async function install(step: InstallStep): Promise<void> {
@@ -308,7 +311,7 @@ async function install(step: InstallStep): Promise<void> {
     throw e;
   });
   if (result.code !== 0) {
-    throw installFailureError(classifyInstallerOutput(result.output), target, step.installer, result.output);
+    throw await installFailure({ ...step, output: result.output, signal: step.context.signal });
   }
   progress({ message: l10n.t('Installed'), increment: SHARE.install - (INSTALL_LINE_BUDGET - budget) });
 }

@@ -8,6 +8,8 @@ export interface ReportLabels {
   /** "{0}" stands for the layer name. */
   title: string;
   packages: string;
+  /** The first column's heading (one package per row). */
+  package: string;
   version: string;
   size: string;
   files: string;
@@ -25,6 +27,10 @@ export interface ReportLabels {
   withBytecode?: string;
   /** "{0}" stands for the percentage. */
   budgetShare?: string;
+  /** "{0}" the size at the warning mark, "{1}" its share of the limit. */
+  mark: string;
+  /** Shown when the zip is larger than the unzipped content. */
+  zipLarger: string;
 }
 
 /** The layer's own import times, measured locally after the build (see src/stack/layerImports.ts). */
@@ -38,6 +44,7 @@ function defaultReportLabels(): ReportLabels {
   return {
     title: l10n.t('Layer {0}'),
     packages: l10n.t('Packages'),
+    package: l10n.t('Package'),
     version: l10n.t('Version'),
     size: l10n.t('Installed size'),
     files: l10n.t('Files'),
@@ -47,6 +54,8 @@ function defaultReportLabels(): ReportLabels {
     warnings: l10n.t('Warnings'),
     incompatible: l10n.t('Files that will not load on the target'),
     sources: l10n.t('Package sources'),
+    mark: l10n.t('The mark at {0} is where builds start to warn ({1} of the limit).'),
+    zipLarger: l10n.t("The zip is larger than its content: in a layer this small, the zip's own entries (a header per file and folder) outweigh what compression saves."),
     ...importLabels(),
   };
 }
@@ -136,13 +145,15 @@ line.mark { stroke: var(--vscode-foreground, #222); stroke-width: 2; }
 <p class="meta">${e(manifest.runtime)} · ${e(manifest.architecture)} · ${e(manifest.installer)} · sha256 ${e(manifest.sha256.slice(0, 12))}</p>
 <p>${e(labels.total)}: <strong>${e(formatBytes(manifest.unzippedSize))}</strong> / ${e(formatBytes(UNZIPPED_LIMIT))} (${e(labels.limit)}) · <span id="budget-share">${e(labels.budgetShare!.replace('{0}', budgetPercent(share)))}</span> · ${e(labels.zipped)}: <strong>${e(formatBytes(manifest.zippedSize))}</strong></p>
 ${totalBar(share, level)}
+<p class="meta">${e(labels.mark.replace('{0}', formatBytes(UNZIPPED_LIMIT * WARN_RATIO)).replace('{1}', `${Math.round(WARN_RATIO * 100)} %`))}</p>
+${manifest.zippedSize > manifest.unzippedSize ? `<p class="meta">${e(labels.zipLarger)}</p>` : ''}
 ${importsSection(options.imports, labels)}
 ${warnings}
 ${incompatible}
 ${sources}
 <h2>${e(labels.packages)}</h2>
 <table>
-<thead><tr><th>${e(labels.packages)}</th><th>${e(labels.version)}</th><th class="num">${e(labels.size)}</th><th class="num">${e(labels.files)}</th><th></th></tr></thead>
+<thead><tr><th>${e(labels.package)}</th><th>${e(labels.version)}</th><th class="num">${e(labels.size)}</th><th class="num">${e(labels.files)}</th><th></th></tr></thead>
 <tbody>
 ${rows}
 </tbody>

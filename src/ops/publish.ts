@@ -120,7 +120,7 @@ export async function publishLayer(gateway: LambdaGateway, request: PublishReque
 
 async function zipSize(path: string): Promise<number> {
   const stat = await fs.stat(path).catch(() => undefined);
-  if (!stat?.isFile()) throw new UserError(l10n.t('{0} does not exist. Build the layer first.', path));
+  if (!stat?.isFile()) throw new UserError(l10n.t('The layer zip does not exist: {0}. Build the layer first.', path));
   if (stat.size === 0) throw new UserError(l10n.t('{0} is empty. Build the layer again.', path));
   return stat.size;
 }

@@ -1,9 +1,21 @@
+/** A button on an error's notification: runs `command` with `args` (plain data, so pure code can offer it). */
+export interface ErrorAction {
+  title: string;
+  command: string;
+  args?: unknown[];
+}
+
 /**
  * An error whose message is written for the user: what went wrong and what to do.
- * The command wrapper shows `message` as is; anything else is shown with a pointer to the log.
+ * The command wrapper shows `message` as is, with `actions` as its buttons; anything else is shown with a
+ * pointer to the log.
  */
 export class UserError extends Error {
-  constructor(message: string, readonly detail?: string) {
+  constructor(
+    message: string,
+    readonly detail?: string,
+    readonly actions?: readonly ErrorAction[],
+  ) {
     super(message);
     this.name = 'UserError';
   }

@@ -28,7 +28,8 @@ export class LayersTreeProvider extends ExplorerTreeProvider<LayerNode, LayerIte
     return vscode.l10n.t('Loading layers… ({0} so far)', progress.layers);
   }
 
-  protected emptyLabel(region: string): string {
-    return vscode.l10n.t('No layers in {0}', region);
+  /** None: the view's welcome content (viewsWelcome) offers the first steps instead. */
+  protected emptyLabel(): undefined {
+    return undefined;
   }
 }

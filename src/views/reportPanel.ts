@@ -55,6 +55,7 @@ function reportLabels(): ReportLabels {
   return {
     title: vscode.l10n.t('Layer {0}'),
     packages: vscode.l10n.t('Packages'),
+    package: vscode.l10n.t('Package'),
     version: vscode.l10n.t('Version'),
     size: vscode.l10n.t('Installed size'),
     files: vscode.l10n.t('Files'),
@@ -70,5 +71,7 @@ function reportLabels(): ReportLabels {
     importShare: vscode.l10n.t('Share of the total'),
     withBytecode: vscode.l10n.t('With bytecode'),
     budgetShare: vscode.l10n.t('{0}% of the budget'),
+    mark: vscode.l10n.t('The mark at {0} is where builds start to warn ({1} of the limit).'),
+    zipLarger: vscode.l10n.t("The zip is larger than its content: in a layer this small, the zip's own entries (a header per file and folder) outweigh what compression saves."),
   };
 }

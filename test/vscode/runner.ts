@@ -166,6 +166,9 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
       ...(endpoint
         ? { LAMBDA_LAYERS_TEST_ENDPOINT: endpoint, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey }
         : {}),
+      // The extension offers its walkthrough once per profile, which the flows of one locale share; only the
+      // packaged flows (a user's first start) get the offer.
+      LAMBDA_LAYERS_NO_WALKTHROUGH_OFFER: '1',
       ...(options.grep ? { LAMBDA_LAYERS_SUITE_GREP: options.grep } : {}),
       ...(options.suiteFiles ? { LAMBDA_LAYERS_SUITE_FILES: options.suiteFiles.join(',') } : {}),
       // Layer builds install from generated wheels only: no network, no user pip config.
@@ -197,7 +200,7 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
         ...profile,
         workspace: copyWorkspace(workspaceSource, path.join(dir, 'workspace')),
         locale: locale === 'en' ? undefined : locale,
-        env: packaged ? { ...env, LAMBDA_LAYERS_TEST_ENDPOINT: undefined, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined } : env,
+        env: packaged ? { ...env, LAMBDA_LAYERS_NO_WALKTHROUGH_OFFER: undefined, LAMBDA_LAYERS_TEST_ENDPOINT: undefined, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined } : env,
         logFile,
       });
       console.log(`code-server (${name}): ${server.url} in ${Date.now() - started} ms, log ${logFile}`);

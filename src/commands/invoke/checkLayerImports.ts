@@ -46,7 +46,7 @@ export async function checkLayerImports(services: Services, node?: unknown, opti
     }
   });
   await refreshFunctions(services, [...probes]); // a new probe function shows up in the Functions view
-  const model: ProbePageModel = { subject, sections, probeFunctions: [...probes] };
+  const model: ProbePageModel = { subject, sections, probeFunctions: [...probes], local: live.isLocal };
   services.probeResults.show(model);
   notify(model);
   return model;

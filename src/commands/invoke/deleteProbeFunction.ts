@@ -4,7 +4,7 @@ import type { Services } from '../../services';
 import { UserError } from '../../util/errors';
 import { FunctionItem } from '../../views/items/functionItem';
 import { pickLive } from '../livePick';
-import { confirmModal } from '../layers/confirm';
+import { confirmDestructive } from '../layers/confirm';
 import { refreshFunctions } from '../layers/outcomes';
 
 /**
@@ -15,7 +15,7 @@ export async function deleteProbeFunction(services: Services, arg?: unknown, opt
   const name = typeof arg === 'string' ? arg : arg instanceof FunctionItem ? arg.name : await pickProbe(services);
   if (!isProbeFunction(name)) throw new UserError(vscode.l10n.t('{0} is not a probe function of Lambda Layers.', name));
   if (!options?.confirmed) {
-    await confirmModal(
+    await confirmDestructive(
       vscode.l10n.t('Delete the probe function {0}?', name),
       vscode.l10n.t('Check Layer Imports created it in your account to import layers on the runtime; the next check creates it again.'),
       vscode.l10n.t('Delete'),

@@ -14,7 +14,7 @@ import { confirmChange } from '../stack/confirmChange';
 import { bulletList } from './confirm';
 import { pickFunctionsForLayer, type AttachPreview } from './functionPicker';
 import { resolveLayerVersion, type LayerVersionTarget } from './layerVersionTarget';
-import { perFunctionProgress, refreshFunctions, reportOutcomes } from './outcomes';
+import { perFunctionProgress, refreshFunctions, reportOutcomes, testInvokeStep } from './outcomes';
 
 export interface AttachOptions {
   /** Attach to these functions without asking (automation and tests); people pick them in a list. */
@@ -53,6 +53,7 @@ export async function attachLayer(services: Services, arg?: unknown, options?: A
         ? vscode.l10n.t('Attached {0} to {1}.', label, targets[0])
         : vscode.l10n.t('Attached {0} to {1} functions.', label, total)
       : vscode.l10n.t('Attached {0} to {1} of {2} functions.', label, ok, total),
+    targets.length === 1 ? testInvokeStep(targets[0]) : undefined,
   );
   return outcomes;
 }
@@ -75,7 +76,11 @@ async function withExactSizes(services: Services, layer: LayerVersionTarget, pic
 
 async function confirmAttach(services: Services, layer: LayerVersionTarget, picked: readonly AttachPreview[]): Promise<void> {
   const label = `${layer.name}:${layer.version}`;
-  const lines = picked.map((p) => [`${p.functionName}${p.note ? ` (${p.note})` : ''}`, ...p.warnings.map((w) => `   ⚠ ${w}`)].join('\n'));
+  // One function is named by the question already: its detail is its note and warnings only.
+  const lines =
+    picked.length === 1
+      ? [picked[0].note, ...picked[0].warnings.map((w) => `⚠ ${w}`)].filter((l): l is string => Boolean(l))
+      : picked.map((p) => [`${p.functionName}${p.note ? ` (${p.note})` : ''}`, ...p.warnings.map((w) => `   ⚠ ${w}`)].join('\n'));
   const warned = picked.some((p) => p.warnings.length > 0);
   const message =
     picked.length === 1 ? vscode.l10n.t('Attach {0} to {1}?', label, picked[0].functionName) : vscode.l10n.t('Attach {0} to {1} functions?', label, picked.length);

@@ -8,6 +8,15 @@ export async function confirmModal(message: string, detail: string, action: stri
   if (answer !== action) throw new CancelledError();
 }
 
+/**
+ * A modal question for what cannot be undone: its safe button comes first, so it is the default (Enter, or a
+ * hasty click on the highlighted button, keeps everything). Throws `CancelledError` unless `action` was chosen.
+ */
+export async function confirmDestructive(message: string, detail: string, action: string): Promise<void> {
+  const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, vscode.l10n.t("Don't Delete"), action);
+  if (answer !== action) throw new CancelledError();
+}
+
 /** Lines as a bullet list for a modal's detail, the rest counted ("…and 3 more"). */
 export function bulletList(lines: readonly string[], max = 15): string {
   const shown = lines.slice(0, max).map((line) => `• ${line}`);

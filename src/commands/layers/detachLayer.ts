@@ -3,6 +3,7 @@ import { detachLayer as detach } from '../../ops/layerList';
 import type { MutateResult } from '../../ops/mutateLayers';
 import type { Services } from '../../services';
 import { confirmModal } from './confirm';
+import { notifyDone, testInvokeStep } from './outcomes';
 import { changeFunctionLayers, requireFunctionLayer } from './functionLayerNode';
 
 /** Detaches exactly the attached version of a function's layer row, after a confirmation. */
@@ -19,6 +20,7 @@ export async function detachLayer(services: Services, node?: unknown, options?: 
   const result = await changeFunctionLayers(services, item.functionName, vscode.l10n.t('Detaching {0} from {1}', label, item.functionName), (current) =>
     detach(current, item.arn),
   );
-  void vscode.window.setStatusBarMessage(vscode.l10n.t('Detached {0} from {1}', label, item.functionName), 5000);
+  // A notification like "Attached …", with the same next step.
+  notifyDone(vscode.l10n.t('Detached {0} from {1}.', label, item.functionName), testInvokeStep(item.functionName));
   return result;
 }

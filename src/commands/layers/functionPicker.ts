@@ -90,7 +90,9 @@ export async function pickFunctionsForLayer(services: Services, layer: LayerVers
 function toItem(fn: FunctionNode, preview: AttachPreview): Item {
   const facts = [fn.runtime ?? fn.packageType, fn.architecture, preview.note].filter(Boolean).join(' · ');
   return {
-    label: `${preview.warnings.length > 0 ? '$(warning)' : '$(symbol-function)'} ${fn.name}`,
+    // An icon of its own, not `$(…)` in the label: the hover of a long label shows the label's raw text.
+    label: fn.name,
+    iconPath: new vscode.ThemeIcon(preview.warnings.length > 0 ? 'warning' : 'symbol-function'),
     description: facts,
     detail: preview.warnings.length > 0 ? preview.warnings.join(' ') : undefined,
     preview,

@@ -29,7 +29,7 @@ export async function resolveLayerVersion(services: Services, arg: unknown, titl
     found = await live.lambda.getLayerVersionByArn(arn);
   } catch (e) {
     if (classifyAwsError(e) === 'notFound') {
-      throw new UserError(vscode.l10n.t('The layer version {0} does not exist (any more). Refresh the explorer.', arn));
+      throw new UserError(vscode.l10n.t('This layer version does not exist (any more): {0}. Refresh the explorer.', arn));
     }
     throw e;
   }

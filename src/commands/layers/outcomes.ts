@@ -37,11 +37,33 @@ export function perFunctionProgress(report: ReportProgress): (name: string, inde
   };
 }
 
+/** A button for what usually comes next, e.g. Test Invoke after attaching to one function. */
+export interface NextStep {
+  title: string;
+  run(): unknown;
+}
+
+/** "Test Invoke" on `functionName`: the usual next step after its layers changed. */
+export function testInvokeStep(functionName: string): NextStep {
+  return { title: vscode.l10n.t('Test Invoke'), run: () => vscode.commands.executeCommand('lambdaLayers.invokeFunction', functionName) };
+}
+
+/** A success notification (not awaited) with the next step as its button. */
+export function notifyDone(message: string, next: NextStep): void {
+  void Promise.resolve(vscode.window.showInformationMessage(message, next.title)).then((answer) => answer === next.title && next.run());
+}
+
 /**
  * Logs every function's outcome and shows one notification (not awaited) whose severity follows the
  * worst outcome; "Show Details" lists each function with its change, warnings or reason.
  */
-export function reportOutcomes(services: Services, outcomes: readonly FunctionOutcome[], title: string, headline: (ok: number, total: number) => string): void {
+export function reportOutcomes(
+  services: Services,
+  outcomes: readonly FunctionOutcome[],
+  title: string,
+  headline: (ok: number, total: number) => string,
+  next?: NextStep,
+): void {
   for (const o of outcomes) {
     const text = o.status === 'ok' ? describeChange(o.before, o.after) : o.reason;
     const line = `${title}: ${o.function}: ${o.status}${text ? ` (${text})` : ''}${o.warnings.length ? ` warnings: ${o.warnings.join(' ')}` : ''}`;
@@ -58,8 +80,10 @@ export function reportOutcomes(services: Services, outcomes: readonly FunctionOu
   if (warned > 0) parts.push(vscode.l10n.t('With warnings: {0}.', warned));
   const details = vscode.l10n.t('Show Details');
   const show = failed > 0 ? vscode.window.showErrorMessage : skipped + warned > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-  void Promise.resolve(show(parts.join(' '), details)).then((answer) => {
+  const buttons = next && ok > 0 ? [next.title, details] : [details];
+  void Promise.resolve(show(parts.join(' '), ...buttons)).then((answer) => {
     if (answer === details) return showOutcomeList(services, outcomes, title);
+    if (next && answer === next.title) return next.run();
   });
 }
 

@@ -5,7 +5,7 @@ import { errorMessage } from '../../util/errors';
 import { withCancellableProgress } from '../cancellableProgress';
 import { askText } from '../prompts';
 import { resolveTarget } from '../resourceTarget';
-import { bulletList, confirmModal } from './confirm';
+import { bulletList, confirmDestructive } from './confirm';
 
 const STATUS_TEXT: Record<PruneOutcome['status'], () => string> = {
   deleted: () => vscode.l10n.t('deleted'),
@@ -52,7 +52,7 @@ export async function pruneLayerVersions(services: Services, node?: unknown, ans
       '',
       vscode.l10n.t('Each version is checked again just before it is deleted. Deleting cannot be undone.'),
     ].join('\n');
-    await confirmModal(vscode.l10n.t('Delete {0} of the {1} versions of {2}?', going.length, preview.length, layer.name), detail, vscode.l10n.t('Delete {0} Versions', going.length));
+    await confirmDestructive(vscode.l10n.t('Delete {0} of the {1} versions of {2}?', going.length, preview.length, layer.name), detail, vscode.l10n.t('Delete {0} Versions', going.length));
   }
   const outcomes = await withCancellableProgress(vscode.l10n.t('Pruning {0}', layer.name), (report, signal) =>
     applyRetention(gateways, plan, {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isProbeFunction } from '../../invoke/probe';
 import type { FunctionNode } from '../../model/nodes';
 import { formatDate, md } from '../format';
 import { stackWarningsFor } from '../stackWarnings';
@@ -26,12 +27,15 @@ export class FunctionItem extends ExplorerItem {
     const shadowed = stackWarningsFor(fn.name, fn.layers.map((l) => l.arn));
     this.collapsibleState =
       fn.layers.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
-    this.iconPath = shadowed.length > 0
+    const probe = isProbeFunction(fn.name);
+    this.iconPath = probe
+      ? new vscode.ThemeIcon('beaker')
+      : shadowed.length > 0
       ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
       : outdated
         ? new vscode.ThemeIcon('symbol-function', new vscode.ThemeColor('list.warningForeground'))
         : new vscode.ThemeIcon('symbol-function');
-    this.description = [fn.runtime ?? fn.packageType ?? '?', fn.architecture].join(' · ');
+    this.description = [probe ? vscode.l10n.t('import probe') : undefined, fn.runtime ?? fn.packageType ?? '?', fn.architecture].filter(Boolean).join(' · ');
     this.tooltip = tooltip(fn, outdated, shadowed);
   }
 

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isProbeFunction } from '../../invoke/probe';
 import type { LayerVersionNode } from '../../model/nodes';
 import { formatBytes } from '../../util/format';
 import { formatDate, listOrAny } from '../format';
@@ -21,9 +22,12 @@ export class LayerVersionItem extends ExplorerItem {
     this.id = `layerVersion:${v.arn}`;
     this.contextValue = 'layerVersion';
     this.iconPath = new vscode.ThemeIcon('versions');
-    const users = v.usedBy.length;
+    // Probe functions of Check Layer Imports are counted apart: they are not the layer's users.
+    const probes = v.usedBy.filter(isProbeFunction).length;
+    const users = v.usedBy.length - probes;
+    const count = users === 0 ? vscode.l10n.t('unused') : users === 1 ? vscode.l10n.t('1 function') : vscode.l10n.t('{0} functions', users);
     this.description = [
-      users === 0 ? vscode.l10n.t('unused') : users === 1 ? vscode.l10n.t('1 function') : vscode.l10n.t('{0} functions', users),
+      probes > 0 ? vscode.l10n.t('{0} (+ import probe)', count) : count,
       v.created ? formatDate(v.created, { dateOnly: true }) : undefined,
     ]
       .filter(Boolean)

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isProbeFunction } from '../../invoke/probe';
 import { ExplorerItem } from './explorerItem';
 
 /** "Used by (n)" under a layer version; children are the functions, click reveals one in the Functions view. */
@@ -27,7 +28,10 @@ export class UsedByFunctionItem extends ExplorerItem {
     super(functionName, vscode.TreeItemCollapsibleState.None, parent);
     this.id = `${parent.id}/${functionName}`;
     this.contextValue = 'usedByFunction';
-    this.iconPath = new vscode.ThemeIcon('symbol-function');
+    const probe = isProbeFunction(functionName);
+    this.iconPath = new vscode.ThemeIcon(probe ? 'beaker' : 'symbol-function');
+    if (probe) this.description = vscode.l10n.t('import probe');
+    this.tooltip = probe ? vscode.l10n.t('{0}: the probe function of Check Layer Imports', functionName) : functionName;
     this.command = {
       command: 'lambdaLayers.revealFunction',
       title: vscode.l10n.t('Reveal Function'),

@@ -41,7 +41,7 @@ export function createProfile(root: string, settings: Record<string, unknown>, l
  * `--locale zh-cn` only takes effect when a language pack for it is registered in languagepacks.json; the
  * stub in test/vscode/zh-cn-pack is installed for that (see its README).
  */
-function installLanguagePack(profile: Profile, locale: string): void {
+export function installLanguagePack(profile: Profile, locale: string): void {
   const manifest = JSON.parse(fs.readFileSync(path.join(ZH_CN_PACK_DIR, 'package.json'), 'utf8'));
   const localization = manifest.contributes.localizations[0];
   if (localization.languageId !== locale) throw new Error(`No test language pack for locale '${locale}' (only zh-cn).`);

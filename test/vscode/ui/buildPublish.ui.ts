@@ -2,11 +2,13 @@
 // (runtime, architecture, name), the build summary's Publish with its prefilled prompts, the new version in
 // the Layers view, and the build report webview. pip installs from the runner's offline wheelhouse.
 import { BUILD_STALL_MS, type UiContext } from '../lib/ui';
+import { publishBuilt } from './journey/steps';
+import { textsFor } from './journey/texts';
 
 const LAYER = 'demo-deps';
 
 export default async function buildPublish(ui: UiContext): Promise<void> {
-  const { workbench, page } = ui;
+  const { workbench } = ui;
   // Connected first, so the menu item runs at once instead of waiting for the extension to activate.
   await workbench.openViewContainer('lambdaLayers');
   await workbench.waitForViewContent(workbench.view('Layers'));
@@ -23,16 +25,8 @@ export default async function buildPublish(ui: UiContext): Promise<void> {
   ui.log(`build: longest step ${longestStepMs} ms (limit ${BUILD_STALL_MS} ms without progress)`);
   await ui.screenshot('built');
 
-  // Publish from the summary: every prompt is prefilled from the manifest, so Enter accepts each one.
-  await workbench.clickNotificationButton(built, 'Publish');
-  for (let step = 0; step < 5; step++) {
-    await workbench.quickInput().locator('input').waitFor();
-    await page.keyboard.press('Enter');
-    await page.waitForTimeout(300);
-  }
-  await workbench.waitForNotification(new RegExp(`Published ${LAYER} version 1: arn:aws:lambda:`), 60_000);
-  const layers = workbench.view('Layers');
-  await workbench.treeItem('Version 1', layers).waitFor();
+  // Publish from the summary: name, runtime and architecture come from the build; Enter accepts the prefilled rest.
+  await publishBuilt(ui, textsFor('en'), built, LAYER);
   await ui.screenshot('published');
 
   await workbench.runCommand('Lambda Layers: Show Layer Build Report');

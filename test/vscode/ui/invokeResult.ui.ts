@@ -86,7 +86,7 @@ export default async function invokeResult(ui: UiContext): Promise<void> {
 }
 
 /**
- * "Invoke…" from the row's context menu, then the event. The menu is given a moment to settle first: while the
+ * "Test Invoke…" from the row's context menu, then the event. The menu is given a moment to settle first: while the
  * workbench updates context keys (focus moving from the result page to the tree) it re-renders under the click.
  */
 async function invokeFromMenu(ui: UiContext, row: Locator, event: string): Promise<void> {

@@ -116,13 +116,19 @@ export async function buildLayer(ui: UiContext, tx: Texts, layer: string): Promi
   return toast;
 }
 
-/** "Publish" on the build summary, every prompt answered with its prefilled value; resolves to the publish toast. */
+/**
+ * "Publish" on the build summary, every prompt answered with its prefilled value (name, runtime and architecture
+ * come from the build; the rest is asked); resolves to the publish toast.
+ */
 export async function publishBuilt(ui: UiContext, tx: Texts, built: Locator, layer: string): Promise<Locator> {
   const { workbench, page } = ui;
   await workbench.clickNotificationButton(built, tx.t('Publish'));
-  // Each prompt's title counts the steps ("Publish Layer (2/5)"): Enter only once that step is showing.
-  for (let step = 1; step <= 5; step++) {
-    await workbench.quickInput().locator('.quick-input-title', { hasText: `(${step}/5)` }).waitFor();
+  // Each prompt's title counts the steps ("Publish Lambda Layer: deps (1/2)"): Enter only once that step is showing.
+  const title = workbench.quickInput().locator('.quick-input-title');
+  await title.filter({ hasText: /\(1\/\d+\)/ }).waitFor();
+  const steps = Number(/\(1\/(\d+)\)/.exec(await title.innerText())![1]);
+  for (let step = 1; step <= steps; step++) {
+    await title.filter({ hasText: `(${step}/${steps})` }).waitFor();
     await page.keyboard.press('Enter');
   }
   const published = await workbench.waitForNotification(tx.pattern('Published {0} version {1}: {2}', layer, 1), 60_000);
@@ -154,7 +160,7 @@ export async function attachOwnLayer(ui: UiContext, tx: Texts, published: Locato
 /** The flask version the offline wheelhouse serves: the demo handlers return it only when the layer is attached. */
 export const FLASK_VERSION = TEST_WHEELS.find((w) => w.name === 'flask')!.version;
 
-/** "Invoke…" on the function with the empty event; the result page shows the handler's response. */
+/** "Test Invoke…" on the function with the empty event; the result page shows the handler's response. */
 export async function invoke(ui: UiContext, tx: Texts, fn: string): Promise<void> {
   const { workbench } = ui;
   const functions = workbench.view(tx.nls('view.functions'));
