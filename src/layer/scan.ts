@@ -5,6 +5,7 @@ import { UserError, throwIfAborted } from '../util/errors';
 import { concurrencyLimiter } from '../util/pool';
 import { isElf, maxGlibcMinor, parseElf, ElfError, EM_AARCH64, EM_X86_64, type ElfInfo } from './elf';
 import { ownerOf } from './distInfo';
+import { readLayerFile, readLayerFileHead, type LayerFile } from './content';
 import type { Target } from './runtimes';
 
 export interface StagedFile {
@@ -12,6 +13,8 @@ export interface StagedFile {
   path: string;
   abs: string;
   size: number;
+  /** Any execute bit set (kept in the zip as 0755). */
+  executable?: boolean;
 }
 
 /** A symbolic link that stays inside the tree; zipped as a link. */
@@ -39,7 +42,6 @@ export interface Incompatibility {
   detail: string;
 }
 
-/**
 /**
  * Decides what `walkTree` leaves out: a folder (with everything below it) or a file, by its path relative to the
  * root. `names` are a folder's own entries (so a virtualenv can be told by its pyvenv.cfg).
@@ -78,7 +80,7 @@ export async function walkTree(root: string, signal?: AbortSignal, skip?: WalkSk
         } else if (e.isFile()) {
           const st = await fs.stat(abs);
           if (skip?.(childRel, 'file', [])) return;
-          tree.files.push({ path: childRel, abs, size: st.size });
+          tree.files.push({ path: childRel, abs, size: st.size, ...((st.mode & 0o111) !== 0 ? { executable: true } : {}) });
           tree.totalSize += st.size;
         }
       }),
@@ -150,7 +152,7 @@ export function elfProblems(info: ElfInfo, target: Target): { reason: Incompatib
 
 /** Checks every file that could be native code; returns the offenders with the package that installed them. */
 export async function scanCompatibility(
-  tree: StagedTree,
+  files: readonly LayerFile[],
   target: Target,
   owners: Map<string, string>,
   signal?: AbortSignal,
@@ -158,7 +160,7 @@ export async function scanCompatibility(
   const found: Incompatibility[] = [];
   const add = (path: string, p: { reason: IncompatibilityReason; detail: string }) =>
     found.push({ path, package: ownerOf(path, owners) ?? l10n.t('(no package)'), ...p });
-  const candidates = tree.files.filter((f) => !NEVER_NATIVE.test(f.path) && f.size >= 4);
+  const candidates = files.filter((f) => !NEVER_NATIVE.test(f.path) && f.size >= 4);
   const limit = concurrencyLimiter(8);
   await Promise.all(
     candidates.map((f) =>
@@ -166,9 +168,9 @@ export async function scanCompatibility(
         throwIfAborted(signal);
         const byName = extensionProblem(f.path, target);
         if (byName) add(f.path, byName);
-        if (!(await startsWithElfMagic(f.abs))) return;
+        if (!isElf(await readLayerFileHead(f, 4))) return;
         try {
-          for (const p of elfProblems(parseElf(await fs.readFile(f.abs)), target)) add(f.path, p);
+          for (const p of elfProblems(parseElf(await readLayerFile(f)), target)) add(f.path, p);
         } catch (e) {
           if (!(e instanceof ElfError)) throw e;
           add(f.path, { reason: 'unreadable', detail: l10n.t('damaged ELF file ({0})', e.message) });
@@ -177,17 +179,6 @@ export async function scanCompatibility(
     ),
   );
   return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.reason < b.reason ? -1 : 1));
-}
-
-async function startsWithElfMagic(path: string): Promise<boolean> {
-  const h = await fs.open(path, 'r');
-  try {
-    const buf = Buffer.alloc(4);
-    const { bytesRead } = await h.read(buf, 0, 4, 0);
-    return bytesRead === 4 && isElf(buf);
-  } finally {
-    await h.close();
-  }
 }
 
 /** The message listing offenders by package, for the error (or the warning when the user overrides). */

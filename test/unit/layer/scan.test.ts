@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, symlink, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { diskContent } from '../../../src/layer/content';
 import { describeIncompatibilities, elfProblems, extensionProblem, linkStaysInside, scanCompatibility, walkTree } from '../../../src/layer/scan';
 import { ownerMap, readDistInfos } from '../../../src/layer/distInfo';
 import { parseElf } from '../../../src/layer/elf';
@@ -66,7 +67,7 @@ test('scan of an installed tree: offenders by owning package, any file name', as
     assert.deepEqual(tree.files.map((f) => f.path), Object.keys(files).sort());
     assert.ok(tree.dirs.includes('wrongarch/bin'));
     const owners = ownerMap(await readDistInfos(root));
-    const found = await scanCompatibility(tree, py311, owners);
+    const found = await scanCompatibility(diskContent('python', tree).files, py311, owners);
     assert.deepEqual(
       found.map((f) => [f.package, f.path, f.reason]),
       [
@@ -80,7 +81,7 @@ test('scan of an installed tree: offenders by owning package, any file name', as
     const text = describeIncompatibilities(found, py311);
     assert.match(text, /^5 files will not load on python3\.11 \(x86_64\), from \(no package\), newglibc, wrongarch, wrongpy:/);
     assert.match(text, /newglibc: newglibc\/_core\.cpython-311-x86_64-linux-gnu\.so: needs GLIBC_2\.28/);
-    assert.deepEqual(await scanCompatibility(tree, resolveTarget('python3.12', 'arm64'), owners).then((f) => f.filter((x) => x.reason === 'glibc')), []);
+    assert.deepEqual(await scanCompatibility(diskContent('python', tree).files, resolveTarget('python3.12', 'arm64'), owners).then((f) => f.filter((x) => x.reason === 'glibc')), []);
   } finally {
     await rm(root, { recursive: true, force: true });
   }
