@@ -6,6 +6,7 @@ import { concurrencyLimiter } from '../util/pool';
 import { isElf, maxGlibcMinor, parseElf, ElfError, EM_AARCH64, EM_X86_64, type ElfInfo } from './elf';
 import { ownerOf } from './distInfo';
 import { readLayerFile, readLayerFileHead, type LayerFile } from './content';
+import { baseImageLibraries, baseImageName } from './baseImages';
 import type { Target } from './runtimes';
 
 export interface StagedFile {
@@ -33,7 +34,7 @@ export interface StagedTree {
   totalSize: number;
 }
 
-export type IncompatibilityReason = 'machine' | 'glibc' | 'python-abi' | 'platform' | 'unreadable';
+export type IncompatibilityReason = 'machine' | 'glibc' | 'python-abi' | 'platform' | 'unreadable' | 'missing-library';
 
 export interface Incompatibility {
   path: string;
@@ -150,6 +151,22 @@ export function elfProblems(info: ElfInfo, target: Target): { reason: Incompatib
   return problems;
 }
 
+/**
+ * Libraries a native file needs (DT_NEEDED) that Lambda will not find: neither in the layer (next to the module,
+ * in a `$ORIGIN` run path such as auditwheel's `<pkg>.libs`, or anywhere else in it, since a library another
+ * module loaded first is matched by its name) nor in the runtime's base image.
+ */
+export function missingLibraries(info: ElfInfo, inLayer: ReadonlySet<string>, target: Target): { reason: IncompatibilityReason; detail: string }[] {
+  if (info.type !== 2 && info.type !== 3) return [];
+  const system = baseImageLibraries(target);
+  return info.needed
+    .filter((lib) => !lib.includes('/') && !inLayer.has(lib) && !system.has(lib))
+    .map((lib) => ({
+      reason: 'missing-library' as const,
+      detail: l10n.t('needs {0}, which is neither in the layer nor in the {1} image of {2}', lib, baseImageName(target), target.runtime),
+    }));
+}
+
 /** Checks every file that could be native code; returns the offenders with the package that installed them. */
 export async function scanCompatibility(
   files: readonly LayerFile[],
@@ -161,6 +178,7 @@ export async function scanCompatibility(
   const add = (path: string, p: { reason: IncompatibilityReason; detail: string }) =>
     found.push({ path, package: ownerOf(path, owners) ?? l10n.t('(no package)'), ...p });
   const candidates = files.filter((f) => !NEVER_NATIVE.test(f.path) && f.size >= 4);
+  const inLayer = new Set(files.map((f) => posix.basename(f.path)));
   const limit = concurrencyLimiter(8);
   await Promise.all(
     candidates.map((f) =>
@@ -170,7 +188,11 @@ export async function scanCompatibility(
         if (byName) add(f.path, byName);
         if (!isElf(await readLayerFileHead(f, 4))) return;
         try {
-          for (const p of elfProblems(parseElf(await readLayerFile(f)), target)) add(f.path, p);
+          const info = parseElf(await readLayerFile(f));
+          const problems = elfProblems(info, target);
+          // A library for another machine cannot load at all: what it needs besides does not matter.
+          if (!problems.some((p) => p.reason === 'machine')) problems.push(...missingLibraries(info, inLayer, target));
+          for (const p of problems) add(f.path, p);
         } catch (e) {
           if (!(e instanceof ElfError)) throw e;
           add(f.path, { reason: 'unreadable', detail: l10n.t('damaged ELF file ({0})', e.message) });

@@ -4,7 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readZip } from '../../fixtures/zipRead';
+import { makeElf } from '../../fixtures/elf';
 import { makeWheelhouse } from '../../fixtures/wheels';
+import { IncompatibleFilesError } from '../../../src/layer/build';
 import { isRuntime } from '../../../src/layer/runtimes';
 import { workspace, type Workspace } from './setup';
 
@@ -25,6 +27,14 @@ before(async () => {
         'datapkg-2.0.data/headers/datapkg.h': 'int x;\n',
       },
       executable: ['datapkg/run.sh'],
+    },
+    { name: 'needspq', version: '1.0', tag: 'cp39-abi3-manylinux2014_x86_64', native: { elf: { versions: { 'libc.so.6': ['GLIBC_2.17'], 'libpq.so.5': [] } } } },
+    {
+      name: 'bundled',
+      version: '1.0',
+      tag: 'cp39-abi3-manylinux2014_x86_64',
+      files: { 'bundled/__init__.py': '', 'bundled.libs/libfoo-ab12cd.so.1': makeElf({ versions: { 'libstdc++.so.6': [], 'libc.so.6': ['GLIBC_2.17'] } }) },
+      native: { elf: { versions: { 'libc.so.6': ['GLIBC_2.17'], 'libfoo-ab12cd.so.1': [] }, runpath: '$ORIGIN/../bundled.libs' } },
     },
   ]);
 });
@@ -90,3 +100,20 @@ async function walk(root: string, rel = ''): Promise<string[]> {
   }
   return out;
 }
+
+test('a native library the layer needs but neither ships nor finds in the runtime image is named with its package before anything is written', async () => {
+  const req = await ws.requirements(['needspq', 'bundled']);
+  const error = await ws.build(req, 'python3.12', 'x86_64', { name: 'pq' }).then(
+    () => assert.fail('built'),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof IncompatibleFilesError, String(error));
+  assert.deepEqual(
+    error.incompatibilities.map((i) => [i.package, i.path, i.reason]),
+    [['needspq', 'needspq/_native.abi3.so', 'missing-library']],
+  );
+  assert.match(error.message, /needspq: needspq\/_native\.abi3\.so: needs libpq\.so\.5, which is neither in the layer nor in the Amazon Linux 2023 image of python3\.12/);
+  // Bundled in <pkg>.libs (auditwheel's layout, found through $ORIGIN) and system libraries are fine.
+  const ok = await ws.build(await ws.requirements(['bundled']), 'python3.11', 'x86_64', { name: 'bundled' });
+  assert.deepEqual(ok.manifest.incompatibilities, []);
+});
