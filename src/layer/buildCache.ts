@@ -10,6 +10,9 @@ import { sha256File } from './cache';
 /** Wheels and compiled bytecode kept by default; the least recently used go first past it. */
 export const DEFAULT_BUILD_CACHE_BYTES = 4 * 1024 * 1024 * 1024;
 
+/** A temporary file this old belongs to a writer that was killed (a write takes seconds). */
+const ABANDONED_PART_MS = 60 * 60 * 1000;
+
 /** The build cache's default folder, in the user's cache folder (`env` so the CLI and tests can redirect it). */
 export function defaultBuildCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
   return join(userCacheDir(platform, env, env.HOME || env.USERPROFILE || homedir()), 'build');
@@ -59,9 +62,15 @@ export class BuildCache {
     return true;
   }
 
-  /** Trims the cache to its size, keeping `inUse` (this build's files). */
-  evict(inUse: Iterable<string>): Promise<number> {
+  /** Trims the cache to its size, keeping `inUse` (this build's files); removes what killed writers left. */
+  async evict(inUse: Iterable<string>, now = Date.now()): Promise<number> {
     const dirs = [join(this.dir, 'wheels'), join(this.dir, 'bytecode')];
+    for (const dir of dirs) {
+      for (const name of (await fs.readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.part'))) {
+        const st = await fs.stat(join(dir, name)).catch(() => undefined);
+        if (st && now - st.mtimeMs > ABANDONED_PART_MS) await fs.rm(join(dir, name), { force: true });
+      }
+    }
     return evictLeastRecentlyUsed(dirs, (n) => /^[0-9a-f]{64}[^/]*\.(whl|zip)$/.test(n), this.maxBytes, new Set(inUse));
   }
 

@@ -31,10 +31,14 @@ test('a wheel is kept under its SHA-256 only when its bytes hash to it; eviction
     await utimes(cache.wheelPath(sha('wheel-b')), old, old);
     await writeFile(file, 'wheel-c');
     await cache.putWheel(file, sha('wheel-c'));
+    // A killed writer's temp file goes once it is old; a fresh one may be a running build's.
+    await writeFile(join(dir, 'cache', 'wheels', 'x.whl.1234.part'), 'partial');
+    await writeFile(join(dir, 'cache', 'wheels', 'y.whl.5678.part'), 'partial');
+    await utimes(join(dir, 'cache', 'wheels', 'x.whl.1234.part'), new Date(0), new Date(0));
     // 21 bytes in a 10-byte cache: b is the oldest, a is in use, so b then the unused c... until it fits.
     assert.equal(await cache.evict([cache.wheelPath(sha('wheel-a'))]), 2);
-    assert.deepEqual(await readdir(join(dir, 'cache', 'wheels')), [`${sha('wheel-a')}.whl`]);
-    assert.equal(await cache.clear(), 7);
+    assert.deepEqual(await readdir(join(dir, 'cache', 'wheels')), [`${sha('wheel-a')}.whl`, 'y.whl.5678.part']);
+    assert.equal(await cache.clear(), 14);
     assert.deepEqual(await readdir(join(dir, 'cache')), []);
   } finally {
     await rm(dir, { recursive: true, force: true });
