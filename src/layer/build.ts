@@ -19,7 +19,7 @@ import { limitWarnings, manifestPathFor, summarizePackages, unzippedLimitMessage
 import { checkOutputDir } from './outputDir';
 import { readPipConfig, type PipConfig } from './pipConfig';
 import { findOnPath } from './processes';
-import { buildPythonCommands, probePython, requirePip } from './python';
+import { buildPythonCommands, hasStableReport, probePython, requirePip } from './python';
 import { showCommand } from '../util/pythonCommands';
 import { loadRequirements } from './requirements';
 import { resolveWheels } from './resolve';
@@ -179,8 +179,11 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
       onProgressLine: installProgress(progress),
     };
     progress({ message: l10n.t('Installing packages for {0} ({1}) with {2}', target.runtime, target.architecture, installer) });
-    // Wheels stream into the zip; source builds (and uv, which has no installation report) install to a folder.
-    staged = installer === 'pip' && !options.allowSourceBuilds
+    // Wheels stream into the zip; source builds, uv (no installation report) and pip before 23.0 (whose report
+    // format was not yet stable) install to a folder.
+    const streamed = installer === 'pip' && !options.allowSourceBuilds && hasStableReport(python.pipVersion);
+    if (installer === 'pip' && !streamed && !options.allowSourceBuilds) log.info(l10n.t('pip {0} has no stable installation report (pip 23.0 or later): installing to a folder instead.', python.pipVersion ?? '?'));
+    staged = streamed
       ? await stageFromWheels(run, cache, options, progress)
       : await stageFromFolder(run, uvPath, pipConfig, options, progress);
     const warnings = [...staged.warnings];
