@@ -172,11 +172,12 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
   const cache = new BuildCache(options.cacheDirectory ?? defaultBuildCacheDir(env));
   let staged: StagedLayer | undefined;
   try {
+    const lines = installProgress(progress);
     const run: InstallerRun = {
       installer, python, target, staging, env, signal, log,
       requirementsPath: requirements.files[0].path,
       onInstallerSpawn: context.onInstallerSpawn,
-      onProgressLine: installProgress(progress),
+      onProgressLine: lines.onLine,
     };
     progress({ message: l10n.t('Installing packages for {0} ({1}) with {2}', target.runtime, target.architecture, installer) });
     // Wheels stream into the zip; source builds, uv (no installation report) and pip before 23.0 (whose report
@@ -184,8 +185,8 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
     const streamed = installer === 'pip' && !options.allowSourceBuilds && hasStableReport(python.pipVersion);
     if (installer === 'pip' && !streamed && !options.allowSourceBuilds) log.info(l10n.t('pip {0} has no stable installation report (pip 23.0 or later): installing to a folder instead.', python.pipVersion ?? '?'));
     staged = streamed
-      ? await stageFromWheels(run, cache, options, progress)
-      : await stageFromFolder(run, uvPath, pipConfig, options, progress);
+      ? await stageFromWheels(run, cache, options, progress, lines.rest)
+      : await stageFromFolder(run, uvPath, pipConfig, options, progress, lines.rest);
     const warnings = [...staged.warnings];
     if (options.allowSourceBuilds) warnings.push(sourceBuildWarning(process.platform));
     if (!staged.bytecode) log.info(l10n.t('No bytecode: this Python is {0}.{1}, the runtime is {2}.', python.major, python.minor, target.runtime));
@@ -252,13 +253,19 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
   }
 }
 
-/** Progress for the installer's "Collecting …" lines: one percent each, up to a budget of the install share. */
-function installProgress(progress: (p: BuildProgress) => void): (line: string) => void {
+/**
+ * Progress for the installer's "Collecting …" lines: one percent each, up to a budget; `rest` is what is left of
+ * the install share once the installer is done, so the increments of a build still add up to 100.
+ */
+function installProgress(progress: (p: BuildProgress) => void): { onLine: (line: string) => void; rest: () => number } {
   let budget = INSTALL_LINE_BUDGET;
-  return (line) => {
-    const increment = budget > 0 && /^(Collecting|Processing)/.test(line) ? 1 : undefined;
-    if (increment) budget--;
-    progress({ message: line, increment });
+  return {
+    onLine: (line) => {
+      const increment = budget > 0 && /^(Collecting|Processing)/.test(line) ? 1 : undefined;
+      if (increment) budget--;
+      progress({ message: line, increment });
+    },
+    rest: () => SHARE.install - (INSTALL_LINE_BUDGET - budget),
   };
 }
 
@@ -271,22 +278,29 @@ function installerNetwork(options: BuildOptions) {
 }
 
 /** pip resolves for the target; the wheels are then laid out straight into the zip, bytecode from the cache. */
-async function stageFromWheels(run: InstallerRun, cache: BuildCache, options: BuildOptions, progress: (p: BuildProgress) => void): Promise<StagedLayer> {
+async function stageFromWheels(run: InstallerRun, cache: BuildCache, options: BuildOptions, progress: (p: BuildProgress) => void, installRest: () => number): Promise<StagedLayer> {
   const wheels = await resolveWheels(run, cache, installerNetwork(options));
-  progress({ message: l10n.t('Resolved {0} packages', wheels.length), increment: SHARE.install - INSTALL_LINE_BUDGET });
+  progress({ message: l10n.t('Resolved {0} packages', wheels.length), increment: installRest() });
   const compiler = `3.${run.python.minor}` === run.target.pythonVersion ? { python: run.python.executable, ...(await bytecodeTag(run.python.executable, run.env, run.signal)) } : undefined;
   if (compiler) progress({ message: l10n.t('Compiling bytecode') });
   return stageWheels(wheels, { cache, compiler, env: run.env, signal: run.signal });
 }
 
 /** The installer writes into a staging folder (source builds, uv), then bytecode is compiled there. */
-async function stageFromFolder(run: InstallerRun, uvPath: string | undefined, pipConfig: PipConfig, options: BuildOptions, progress: (p: BuildProgress) => void): Promise<StagedLayer> {
+async function stageFromFolder(
+  run: InstallerRun,
+  uvPath: string | undefined,
+  pipConfig: PipConfig,
+  options: BuildOptions,
+  progress: (p: BuildProgress) => void,
+  installRest: () => number,
+): Promise<StagedLayer> {
   const root = join(run.staging.dir, 'python');
   const argsInput = { target: run.target, targetDir: root, requirementsPath: run.requirementsPath, allowSourceBuilds: !!options.allowSourceBuilds, ...installerNetwork(options) };
   const baseEnv = { ...run.env, PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' };
   if (run.installer === 'pip') await runInstaller(run, pipInstallArgs(argsInput));
   else await runInstaller(run, uvInstallArgs({ ...argsInput, pythonPath: run.python.executable, pipConfig }), { path: uvPath!, env: uvEnv(baseEnv, argsInput.timeoutSeconds, argsInput.retries) });
-  progress({ message: l10n.t('Installed'), increment: SHARE.install - INSTALL_LINE_BUDGET });
+  progress({ message: l10n.t('Installed'), increment: installRest() });
   const bytecode = `3.${run.python.minor}` === run.target.pythonVersion; // probePython accepts only Python 3
   if (bytecode) {
     progress({ message: l10n.t('Compiling bytecode') });

@@ -45,7 +45,9 @@ const hostRuntime = `python3.${hostMinor}`;
 
 test('a layer streamed from wheels holds what pip -t installs (without scripts and headers), exec bits kept, RECORD as pip writes it', async () => {
   const req = await ws.requirements(['datapkg==2.0', 'app']);
-  const built = await ws.build(req, 'python3.12', 'x86_64', { name: 'streamed' });
+  let percent = 0;
+  const built = await ws.build(req, 'python3.12', 'x86_64', { name: 'streamed' }, { progress: (p) => (percent += p.increment ?? 0) });
+  assert.equal(percent, 100, 'the progress increments of a build add up to 100');
   const entries = await readZip(built.zipPath);
   const names = entries.filter((e) => !e.name.endsWith('/')).map((e) => e.name.slice('python/'.length)).sort();
 
