@@ -9,7 +9,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import archiver from 'archiver';
-import { zipInputs } from '../src/layer/build';
+import { diskContent, layerZipInputs } from '../src/layer/content';
 import { walkTree } from '../src/layer/scan';
 import { writeZipFile, type ZipInput } from '../src/layer/zip';
 import { offlinePipEnv } from '../test/fixtures/wheels';
@@ -28,7 +28,7 @@ export default async function bench(): Promise<string[]> {
     const wheels = (await readdir(wheelhouse)).filter((f) => f.endsWith('.whl')).map((f) => join(wheelhouse, f));
     const env = { ...process.env, ...offlinePipEnv(wheelhouse) };
     await run('python3', ['-m', 'pip', 'install', '-q', '--no-deps', '--no-compile', '-t', join(work, 'python'), ...wheels], { env });
-    const inputs = zipInputs(await walkTree(join(work, 'python')));
+    const inputs = layerZipInputs(diskContent('python', await walkTree(join(work, 'python'))));
     const oursRuns: number[] = [];
     const archiverRuns: number[] = [];
     for (let i = 0; i < RUNS; i++) {

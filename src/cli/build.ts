@@ -1,4 +1,4 @@
-import { basename, dirname } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { buildLayer } from '../layer/build';
 import type { InstallerChoice } from '../layer/installer';
 import { UserError, isCancellation } from '../util/errors';
@@ -7,8 +7,9 @@ import { parseCommandLine, usageError } from './args';
 
 export const USAGE = `usage: cli build REQUIREMENTS --runtime python3.X --arch x86_64|arm64 --out LAYER.zip
        [--name LAYER_NAME] [--rebuild] [--python PATH] [--installer auto|pip|uv]
-       [--allow-source-builds] [--allow-incompatible]
-Builds a Lambda layer zip and prints the path of its manifest (LAYER.manifest.json next to the zip).`;
+       [--allow-source-builds] [--allow-incompatible] [--cache-dir DIR]
+Builds a Lambda layer zip and prints the path of its manifest (LAYER.manifest.json next to the zip).
+Wheels and compiled bytecode are reused from --cache-dir (default: build/ in the user's cache folder).`;
 
 /** `build`: exit 0 and the manifest path on stdout; 1 with a message on stderr when the build fails. */
 export async function run(args: string[]): Promise<number> {
@@ -24,6 +25,7 @@ export async function run(args: string[]): Promise<number> {
       installer: { type: 'string' },
       'allow-source-builds': { type: 'boolean' },
       'allow-incompatible': { type: 'boolean' },
+      'cache-dir': { type: 'string' },
     },
     USAGE,
   );
@@ -56,6 +58,7 @@ export async function run(args: string[]): Promise<number> {
           force: values.rebuild,
           allowSourceBuilds: values['allow-source-builds'],
           allowIncompatible: values['allow-incompatible'],
+          cacheDirectory: values['cache-dir'] && resolve(values['cache-dir']),
         },
       },
       {

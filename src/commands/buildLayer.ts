@@ -126,6 +126,7 @@ async function buildWithProgress(
             installer: settings.installer,
             pythonPath: settings.pythonPath,
             allowSourceBuilds: settings.allowSourceBuilds,
+            cacheDirectory: settings.cacheDirectory,
             allowIncompatible: flags.allowIncompatible,
             force: flags.force,
           },

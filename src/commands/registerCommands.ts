@@ -25,6 +25,7 @@ export function registerCommands(services: Services): vscode.Disposable[] {
     lazy('lambdaLayers.buildLayer', async () => (await import('./buildLayer')).buildLayerCommand),
     lazy('lambdaLayers.rebuildLayer', async () => (await import('./buildLayer')).rebuildLayerCommand),
     lazy('lambdaLayers.showBuildReport', async () => (await import('./showBuildReport')).showBuildReport),
+    lazy('lambdaLayers.clearBuildCache', async () => (await import('./clearBuildCache')).clearBuildCache),
     lazy('lambdaLayers.publishLayer', async () => (await import('./publishLayer')).publishLayerCommand),
     lazy('lambdaLayers.attachLayerByArn', async () => (await import('./attachLayerByArn')).attachLayerByArn),
     lazy('lambdaLayers.attachLayer', async () => (await import('./layers/attachLayer')).attachLayer),

@@ -2,30 +2,33 @@ import * as l10n from '@vscode/l10n';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { version as toolVersion } from '../../package.json';
 import { UserError, errorMessage, throwIfAborted } from '../util/errors';
 import { renameAtomic, writeFileAtomic } from '../util/fsAtomic';
 import { silentLog, type Log } from '../util/log';
-import { compileBytecode } from './bytecode';
+import { BuildCache, defaultBuildCacheDir } from './buildCache';
+import { bytecodeTag, compileBytecode } from './bytecode';
 import { cacheKey, reusableBuild } from './cache';
-import { ownerMap, readDistInfos } from './distInfo';
-import { chooseInstaller, pipInstallArgs, uvEnv, uvInstallArgs, untranslatablePipSettings, type Installer, type InstallerChoice } from './installer';
-import { packageSources, redactUrl, type PackageSource } from './indexes';
-import { guardedCommand } from './installerGuard';
-import { installFailure } from './installFailure';
+import { diskContent, layerZipInputs, totalSize, type StagedLayer } from './content';
+import { ownerMap, ownerOf, readDistInfos } from './distInfo';
+import { chooseInstaller, pipInstallArgs, uvEnv, uvInstallArgs, untranslatablePipSettings, type InstallerChoice } from './installer';
+import { runInstaller, type InstallerRun } from './installerRun';
+import { packageSources } from './indexes';
 import { limitWarnings, manifestPathFor, summarizePackages, unzippedLimitMessage, UNZIPPED_LIMIT, MANIFEST_VERSION, type LayerManifest } from './manifest';
 import { checkOutputDir } from './outputDir';
 import { readPipConfig, type PipConfig } from './pipConfig';
-import { findOnPath, runProcess } from './processes';
-import { buildPythonCommands, probePython, requirePip, type PythonInfo } from './python';
+import { findOnPath } from './processes';
+import { buildPythonCommands, hasStableReport, probePython, requirePip } from './python';
 import { showCommand } from '../util/pythonCommands';
 import { loadRequirements } from './requirements';
-import { resolveTarget, type Target } from './runtimes';
-import { createStaging, sweepAbandonedStaging, type Staging } from './staging';
-import { describeIncompatibilities, scanCompatibility, walkTree, type Incompatibility, type StagedTree } from './scan';
+import { resolveWheels } from './resolve';
+import { resolveTarget } from './runtimes';
+import { createStaging, sweepAbandonedStaging } from './staging';
+import { describeIncompatibilities, scanCompatibility, walkTree, type Incompatibility } from './scan';
 import { sourceBuildWarning } from './sourceBuilds';
-import { writeZipFile, type ZipInput } from './zip';
+import { stageWheels } from './stageWheels';
+import { writeZipFile } from './zip';
 
 export interface BuildOptions {
   installer?: InstallerChoice;
@@ -43,6 +46,8 @@ export interface BuildOptions {
   stagingRoot?: string;
   timeoutSeconds?: number;
   retries?: number;
+  /** Wheels and compiled bytecode kept between builds; default `build` in the user's cache folder. */
+  cacheDirectory?: string;
 }
 
 export interface BuildRequest {
@@ -163,26 +168,37 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
   const stagingRoot = options.stagingRoot ?? tmpdir();
   for (const dir of await sweepAbandonedStaging(stagingRoot, { log })) log.info(l10n.t('Removed the staging folder of a build that did not finish: {0}', dir));
   const staging = await createStaging(stagingRoot, fileBase);
-  const root = join(staging.dir, 'python');
   const tmpZip = join(outDir, `.${fileBase}.zip.${randomBytes(6).toString('hex')}.tmp`);
-  const warnings: string[] = [];
+  const cache = new BuildCache(options.cacheDirectory ?? defaultBuildCacheDir(env));
+  let staged: StagedLayer | undefined;
   try {
-    await install({ installer, uvPath, python, pipConfig, target, root, staging, requirementsPath: requirements.files[0].path, options, env, context, log, progress, sources, layerName: request.layerName });
+    const lines = installProgress(progress);
+    const run: InstallerRun = {
+      installer, python, target, staging, env, signal, log,
+      requirementsPath: requirements.files[0].path,
+      sources,
+      layerName: request.layerName,
+      onInstallerSpawn: context.onInstallerSpawn,
+      onProgressLine: lines.onLine,
+    };
+    progress({ message: l10n.t('Installing packages for {0} ({1}) with {2}', target.runtime, target.architecture, installer) });
+    // Wheels stream into the zip; source builds, uv (no installation report) and pip before 23.0 (whose report
+    // format was not yet stable) install to a folder.
+    const streamed = installer === 'pip' && !options.allowSourceBuilds && hasStableReport(python.pipVersion);
+    if (installer === 'pip' && !streamed && !options.allowSourceBuilds) log.info(l10n.t('pip {0} has no stable installation report (pip 23.0 or later): installing to a folder instead.', python.pipVersion ?? '?'));
+    staged = streamed
+      ? await stageFromWheels(run, cache, options, progress, lines.rest)
+      : await stageFromFolder(run, uvPath, pipConfig, options, progress, lines.rest);
+    const warnings = [...staged.warnings];
     if (options.allowSourceBuilds) warnings.push(sourceBuildWarning(process.platform));
-    const bytecode = `3.${python.minor}` === target.pythonVersion; // probePython accepts only Python 3
-    if (bytecode) {
-      progress({ message: l10n.t('Compiling bytecode') });
-      await compileBytecode(python.executable, root, env, log, signal);
-    } else {
-      log.info(l10n.t('No bytecode: this Python is {0}.{1}, the runtime is {2}.', python.major, python.minor, target.runtime));
-    }
+    if (!staged.bytecode) log.info(l10n.t('No bytecode: this Python is {0}.{1}, the runtime is {2}.', python.major, python.minor, target.runtime));
     progress({ message: l10n.t('Checking compatibility'), increment: SHARE.bytecode });
 
-    const [tree, dists] = await Promise.all([walkTree(root, signal), readDistInfos(root)]);
-    const owners = ownerMap(dists);
-    const packages = summarizePackages(tree, dists, owners);
-    if (tree.totalSize > UNZIPPED_LIMIT) throw new UserError(unzippedLimitMessage(tree.totalSize, packages));
-    const incompatibilities = await scanCompatibility(tree, target, owners, signal);
+    const { content, packages } = staged;
+    const unzipped = totalSize(content);
+    const fileCount = content.files.length + content.links.length;
+    if (unzipped > UNZIPPED_LIMIT) throw new UserError(unzippedLimitMessage(unzipped, packages));
+    const incompatibilities = await scanCompatibility(content.files, target, staged.owners, signal);
     if (incompatibilities.length > 0) {
       const text = describeIncompatibilities(incompatibilities, target);
       if (!options.allowIncompatible) {
@@ -193,13 +209,13 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
       }
       warnings.push(text);
     }
-    progress({ message: l10n.t('Zipping {0} files', tree.files.length + tree.links.length), increment: SHARE.scan });
+    progress({ message: l10n.t('Zipping {0} files', fileCount), increment: SHARE.scan });
 
-    const zip = await writeZipFile(zipInputs(tree), tmpZip, {
+    const zip = await writeZipFile(layerZipInputs(content), tmpZip, {
       signal,
-      onProgress: zipProgress(tree.totalSize, progress),
+      onProgress: zipProgress(unzipped, progress),
     });
-    const limits = limitWarnings(tree.totalSize, zip.size);
+    const limits = limitWarnings(unzipped, zip.size);
     warnings.push(...limits.warnings);
     for (const w of warnings) log.warn(w);
     const manifest: LayerManifest = {
@@ -209,11 +225,11 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
       runtime: target.runtime,
       architecture: target.architecture,
       installer,
-      bytecode: bytecode ? 'unchecked-hash' : 'none',
+      bytecode: staged.bytecode ? 'unchecked-hash' : 'none',
       zipFile: `${fileBase}.zip`,
       zippedSize: zip.size,
-      unzippedSize: tree.totalSize,
-      fileCount: tree.files.length + tree.links.length,
+      unzippedSize: unzipped,
+      fileCount,
       sha256: zip.sha256,
       codeSha256: zip.codeSha256,
       publishViaS3: limits.publishViaS3,
@@ -229,12 +245,81 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
     await fs.rm(manifestPath, { force: true });
     await renameAtomic(tmpZip, zipPath);
     await writeFileAtomic(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+    await cache.evict(staged.cacheFiles).catch((e: unknown) => log.debug(`Could not trim the build cache ${cache.dir}: ${errorMessage(e)}`));
     progress({ message: l10n.t('Built {0}', zipPath), increment: SHARE.finish });
     return { zipPath, manifestPath, manifest, reused: false };
   } finally {
+    await staged?.close();
     await fs.rm(staging.dir, { recursive: true, force: true });
     await fs.rm(tmpZip, { force: true });
   }
+}
+
+/**
+ * Progress for the installer's "Collecting …" lines: one percent each, up to a budget; `rest` is what is left of
+ * the install share once the installer is done, so the increments of a build still add up to 100.
+ */
+function installProgress(progress: (p: BuildProgress) => void): { onLine: (line: string) => void; rest: () => number } {
+  let budget = INSTALL_LINE_BUDGET;
+  return {
+    onLine: (line) => {
+      const increment = budget > 0 && /^(Collecting|Processing)/.test(line) ? 1 : undefined;
+      if (increment) budget--;
+      progress({ message: line, increment });
+    },
+    rest: () => SHARE.install - (INSTALL_LINE_BUDGET - budget),
+  };
+}
+
+function installerNetwork(options: BuildOptions) {
+  return {
+    timeoutSeconds: options.timeoutSeconds ?? 30,
+    // pip reports an unreachable index only in its "Retrying …" warnings: with 0 retries it stays silent.
+    retries: Math.max(1, options.retries ?? 2),
+  };
+}
+
+/** pip resolves for the target; the wheels are then laid out straight into the zip, bytecode from the cache. */
+async function stageFromWheels(run: InstallerRun, cache: BuildCache, options: BuildOptions, progress: (p: BuildProgress) => void, installRest: () => number): Promise<StagedLayer> {
+  const wheels = await resolveWheels(run, cache, installerNetwork(options));
+  progress({ message: l10n.t('Resolved {0} packages', wheels.length), increment: installRest() });
+  const compiler = `3.${run.python.minor}` === run.target.pythonVersion ? { python: run.python.executable, ...(await bytecodeTag(run.python.executable, run.env, run.signal)) } : undefined;
+  if (compiler) progress({ message: l10n.t('Compiling bytecode') });
+  return stageWheels(wheels, { cache, compiler, env: run.env, signal: run.signal });
+}
+
+/** The installer writes into a staging folder (source builds, uv), then bytecode is compiled there. */
+async function stageFromFolder(
+  run: InstallerRun,
+  uvPath: string | undefined,
+  pipConfig: PipConfig,
+  options: BuildOptions,
+  progress: (p: BuildProgress) => void,
+  installRest: () => number,
+): Promise<StagedLayer> {
+  const root = join(run.staging.dir, 'python');
+  const argsInput = { target: run.target, targetDir: root, requirementsPath: run.requirementsPath, allowSourceBuilds: !!options.allowSourceBuilds, ...installerNetwork(options) };
+  const baseEnv = { ...run.env, PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' };
+  if (run.installer === 'pip') await runInstaller(run, pipInstallArgs(argsInput));
+  else await runInstaller(run, uvInstallArgs({ ...argsInput, pythonPath: run.python.executable, pipConfig }), { path: uvPath!, env: uvEnv(baseEnv, argsInput.timeoutSeconds, argsInput.retries) });
+  progress({ message: l10n.t('Installed'), increment: installRest() });
+  const bytecode = `3.${run.python.minor}` === run.target.pythonVersion; // probePython accepts only Python 3
+  if (bytecode) {
+    progress({ message: l10n.t('Compiling bytecode') });
+    await compileBytecode(run.python.executable, root, run.env, run.log, run.signal);
+  }
+  const [tree, dists] = await Promise.all([walkTree(root, run.signal), readDistInfos(root)]);
+  const owners = ownerMap(dists);
+  const ownersByPath = new Map(tree.files.map((f) => [f.path, ownerOf(f.path, owners)] as const).filter((e): e is [string, string] => e[1] !== undefined));
+  return {
+    content: diskContent('python', tree),
+    packages: summarizePackages(tree, dists, owners),
+    owners: ownersByPath,
+    bytecode,
+    warnings: [],
+    cacheFiles: [],
+    close: async () => undefined,
+  };
 }
 
 async function pickInstaller(requested: InstallerChoice, pipConfig: PipConfig, env: NodeJS.ProcessEnv, log: Log) {
@@ -249,81 +334,6 @@ async function pickInstaller(requested: InstallerChoice, pipConfig: PipConfig, e
   }
   const why = requested === 'auto' && choice.reason ? choice.reason : undefined;
   return { installer: choice.installer, uvPath, why };
-}
-
-interface InstallStep {
-  installer: Installer;
-  uvPath?: string;
-  python: PythonInfo;
-  pipConfig: PipConfig;
-  target: Target;
-  root: string;
-  staging: Staging;
-  /** The root requirements file, absolute. */
-  requirementsPath: string;
-  options: BuildOptions;
-  env: NodeJS.ProcessEnv;
-  context: BuildContext;
-  log: Log;
-  progress: (p: BuildProgress) => void;
-  /** Where pip looks, and the layer's name: for explaining a failure. */
-  sources: PackageSource[];
-  layerName: string;
-}
-
-async function install(step: InstallStep): Promise<void> {
-  const { target, options, log, progress, requirementsPath } = step;
-  const argsInput = {
-    target,
-    targetDir: step.root,
-    requirementsPath,
-    allowSourceBuilds: !!options.allowSourceBuilds,
-    timeoutSeconds: options.timeoutSeconds ?? 30,
-    // pip reports an unreachable index only in its "Retrying …" warnings: with 0 retries it stays silent.
-    retries: Math.max(1, options.retries ?? 2),
-  };
-  const baseEnv = { ...step.env, PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' };
-  const [command, args, env] =
-    step.installer === 'pip'
-      ? [step.python.executable, ['-m', 'pip', ...pipInstallArgs(argsInput)], baseEnv]
-      : [step.uvPath!, uvInstallArgs({ ...argsInput, pythonPath: step.python.executable, pipConfig: step.pipConfig }), uvEnv(baseEnv, argsInput.timeoutSeconds, argsInput.retries)];
-  log.info(`${command} ${args.map(redactUrl).join(' ')}`);
-  progress({ message: l10n.t('Installing packages for {0} ({1}) with {2}', target.runtime, target.architecture, step.installer) });
-  let budget = INSTALL_LINE_BUDGET;
-  const result = await runProcess(...guardedCommand(step.python.executable, command, args, process.platform), {
-    cwd: dirname(requirementsPath),
-    env,
-    signal: step.context.signal,
-    onSpawn: (pid) => {
-      step.context.onInstallerSpawn?.(pid);
-      step.staging.recordInstaller(pid).catch((e: unknown) => log.debug(`Could not record the installer in ${step.staging.dir}: ${errorMessage(e)}`));
-    },
-    onLine: (line) => {
-      log.info(line);
-      if (/^\s*(Collecting|Processing|Downloading|Installing collected|Resolved|Prepared|Installed)/.test(line)) {
-        const increment = budget > 0 && /^\s*(Collecting|Processing)/.test(line) ? 1 : undefined;
-        if (increment) budget--;
-        progress({ message: line.trim(), increment });
-      }
-    },
-  }).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') throw new UserError(l10n.t('Could not start {0} ({1}).', step.installer, command));
-    throw e;
-  });
-  if (result.code !== 0) {
-    throw await installFailure({ ...step, output: result.output, signal: step.context.signal });
-  }
-  progress({ message: l10n.t('Installed'), increment: SHARE.install - (INSTALL_LINE_BUDGET - budget) });
-}
-
-/** python/ and every folder as explicit entries (so they get 0755), then every file and link. */
-export function zipInputs(tree: StagedTree): ZipInput[] {
-  return [
-    { name: 'python/' },
-    ...tree.dirs.map((d) => ({ name: `python/${d}/` })),
-    ...tree.files.map((f) => ({ name: `python/${f.path}`, file: { path: f.abs, size: f.size } })),
-    ...tree.links.map((l) => ({ name: `python/${l.path}`, symlink: l.target })),
-  ];
 }
 
 /** Turns byte counts into progress increments in whole percent of the zip share. */

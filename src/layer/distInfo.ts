@@ -29,31 +29,32 @@ export function parseRecord(text: string): string[] {
   const paths: string[] = [];
   for (const line of text.split(/\r?\n/)) {
     if (!line.trim()) continue;
-    const path = normalizeRecordPath(firstCsvField(line));
+    const path = normalizeRecordPath(csvFields(line)[0]);
     if (path) paths.push(path);
   }
   return paths;
 }
 
-function firstCsvField(line: string): string {
-  if (!line.startsWith('"')) {
-    const comma = line.indexOf(',');
-    return comma < 0 ? line : line.slice(0, comma);
-  }
-  let out = '';
-  for (let i = 1; i < line.length; i++) {
+/** The fields of one CSV line (RECORD quotes a field holding a comma or a quote, doubling the quote). */
+export function csvFields(line: string): string[] {
+  const fields: string[] = [];
+  let i = 0;
+  for (;;) {
+    let field = '';
     if (line[i] === '"') {
-      if (line[i + 1] === '"') {
-        out += '"';
-        i++;
-      } else {
-        break;
+      for (i++; i < line.length; i++) {
+        if (line[i] !== '"') field += line[i];
+        else if (line[i + 1] === '"') field += line[i++];
+        else break;
       }
-    } else {
-      out += line[i];
+      i++;
     }
+    const comma = line.indexOf(',', i);
+    field += line.slice(i, comma < 0 ? line.length : comma);
+    fields.push(field);
+    if (comma < 0) return fields;
+    i = comma + 1;
   }
-  return out;
 }
 
 /**

@@ -16,32 +16,36 @@ export interface InstallArgsInput {
 
 /**
  * Arguments after `python -m pip`. Index, find-links and hash settings are deliberately absent: pip reads
- * them from the user's pip.conf, PIP_* variables and the requirements file.
+ * them from the user's pip.conf, PIP_* variables and the requirements file. With `report`, pip only resolves
+ * (`--dry-run`) and writes its installation report there; the build then streams the wheels into the zip.
  */
-export function pipInstallArgs(input: InstallArgsInput): string[] {
+export function pipInstallArgs(input: InstallArgsInput & { report?: string }): string[] {
   const args = ['install', '--target', input.targetDir];
+  if (input.report) args.push('--dry-run', '--ignore-installed', '--report', input.report);
   if (input.allowSourceBuilds) {
     // pip refuses --platform / --python-version unless --only-binary=:all:, so a build that may compile
     // sources resolves for the host; the compatibility scan then catches what will not load on Lambda.
     args.push('--prefer-binary');
   } else {
-    args.push('--only-binary=:all:', '--implementation', 'cp', '--python-version', input.target.pythonVersion);
-    for (const tag of platformTags(input.target)) args.push('--platform', tag);
+    args.push(...pipTargetArgs(input.target));
   }
-  args.push(
-    '--no-compile',
-    '--timeout',
-    String(input.timeoutSeconds),
-    '--retries',
-    String(input.retries),
-    '--disable-pip-version-check',
-    '--no-input',
-    '--progress-bar',
-    'off',
-    '-r',
-    input.requirementsPath,
-  );
+  args.push('--no-compile', ...pipQuietArgs(input), '-r', input.requirementsPath);
   return args;
+}
+
+/** `pip download` of wheels the resolve named by URL, for the same target, into `dir`. */
+export function pipDownloadArgs(input: { target: Target; dir: string; timeoutSeconds: number; retries: number; urls: string[] }): string[] {
+  return ['download', '--no-deps', '--dest', input.dir, ...pipTargetArgs(input.target), ...pipQuietArgs(input), ...input.urls];
+}
+
+function pipTargetArgs(target: Target): string[] {
+  const args = ['--only-binary=:all:', '--implementation', 'cp', '--python-version', target.pythonVersion];
+  for (const tag of platformTags(target)) args.push('--platform', tag);
+  return args;
+}
+
+function pipQuietArgs(input: { timeoutSeconds: number; retries: number }): string[] {
+  return ['--timeout', String(input.timeoutSeconds), '--retries', String(input.retries), '--disable-pip-version-check', '--no-input', '--progress-bar', 'off'];
 }
 
 /** pip settings uv understands under another name; the rest of a pip configuration is pip-only. */

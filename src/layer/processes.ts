@@ -10,6 +10,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Each complete output line as it arrives. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** Written to the child's standard input, which is then closed (default: no input). */
+  stdin?: string;
   /** Called once the child exists (tests use it to check the process tree is gone after a cancel). */
   onSpawn?: (pid: number) => void;
 }
@@ -36,9 +38,11 @@ export function runProcess(command: string, args: string[], options: RunOptions 
       cwd: options.cwd,
       env: options.env,
       detached: spawnDetached(),
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
     });
+    child.stdin.on('error', () => undefined); // a child that exits early closes the pipe; its exit code tells
+    child.stdin.end(options.stdin ?? '');
     let output = '';
     let killTimer: NodeJS.Timeout | undefined;
     let settled = false;

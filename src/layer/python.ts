@@ -73,6 +73,12 @@ export function requirePip(info: PythonInfo): void {
   );
 }
 
+/** pip's `--report` format is stable ("version": "1") since pip 23.0. */
+export function hasStableReport(pipVersion: string | undefined): boolean {
+  const m = /^(\d+)\./.exec(pipVersion ?? '');
+  return !!m && Number(m[1]) >= 23;
+}
+
 function noPython(path: string, detail?: string): UserError {
   return new UserError(
     l10n.t(

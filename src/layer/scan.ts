@@ -5,6 +5,8 @@ import { UserError, throwIfAborted } from '../util/errors';
 import { concurrencyLimiter } from '../util/pool';
 import { isElf, maxGlibcMinor, parseElf, ElfError, EM_AARCH64, EM_X86_64, type ElfInfo } from './elf';
 import { ownerOf } from './distInfo';
+import { readLayerFile, readLayerFileHead, type LayerFile } from './content';
+import { baseImageLibraries, baseImageName } from './baseImages';
 import type { Target } from './runtimes';
 
 export interface StagedFile {
@@ -12,6 +14,8 @@ export interface StagedFile {
   path: string;
   abs: string;
   size: number;
+  /** Any execute bit set (kept in the zip as 0755). */
+  executable?: boolean;
 }
 
 /** A symbolic link that stays inside the tree; zipped as a link. */
@@ -30,7 +34,7 @@ export interface StagedTree {
   totalSize: number;
 }
 
-export type IncompatibilityReason = 'machine' | 'glibc' | 'python-abi' | 'platform' | 'unreadable';
+export type IncompatibilityReason = 'machine' | 'glibc' | 'python-abi' | 'platform' | 'unreadable' | 'missing-library';
 
 export interface Incompatibility {
   path: string;
@@ -39,7 +43,6 @@ export interface Incompatibility {
   detail: string;
 }
 
-/**
 /**
  * Decides what `walkTree` leaves out: a folder (with everything below it) or a file, by its path relative to the
  * root. `names` are a folder's own entries (so a virtualenv can be told by its pyvenv.cfg).
@@ -78,7 +81,7 @@ export async function walkTree(root: string, signal?: AbortSignal, skip?: WalkSk
         } else if (e.isFile()) {
           const st = await fs.stat(abs);
           if (skip?.(childRel, 'file', [])) return;
-          tree.files.push({ path: childRel, abs, size: st.size });
+          tree.files.push({ path: childRel, abs, size: st.size, ...((st.mode & 0o111) !== 0 ? { executable: true } : {}) });
           tree.totalSize += st.size;
         }
       }),
@@ -148,9 +151,25 @@ export function elfProblems(info: ElfInfo, target: Target): { reason: Incompatib
   return problems;
 }
 
+/**
+ * Libraries a native file needs (DT_NEEDED) that Lambda will not find: neither in the layer (next to the module,
+ * in a `$ORIGIN` run path such as auditwheel's `<pkg>.libs`, or anywhere else in it, since a library another
+ * module loaded first is matched by its name) nor in the runtime's base image.
+ */
+export function missingLibraries(info: ElfInfo, inLayer: ReadonlySet<string>, target: Target): { reason: IncompatibilityReason; detail: string }[] {
+  if (info.type !== 2 && info.type !== 3) return [];
+  const system = baseImageLibraries(target);
+  return info.needed
+    .filter((lib) => !lib.includes('/') && !inLayer.has(lib) && !system.has(lib))
+    .map((lib) => ({
+      reason: 'missing-library' as const,
+      detail: l10n.t('needs {0}, which is neither in the layer nor in the {1} image of {2}', lib, baseImageName(target), target.runtime),
+    }));
+}
+
 /** Checks every file that could be native code; returns the offenders with the package that installed them. */
 export async function scanCompatibility(
-  tree: StagedTree,
+  files: readonly LayerFile[],
   target: Target,
   owners: Map<string, string>,
   signal?: AbortSignal,
@@ -158,7 +177,8 @@ export async function scanCompatibility(
   const found: Incompatibility[] = [];
   const add = (path: string, p: { reason: IncompatibilityReason; detail: string }) =>
     found.push({ path, package: ownerOf(path, owners) ?? l10n.t('(no package)'), ...p });
-  const candidates = tree.files.filter((f) => !NEVER_NATIVE.test(f.path) && f.size >= 4);
+  const candidates = files.filter((f) => !NEVER_NATIVE.test(f.path) && f.size >= 4);
+  const inLayer = new Set(files.map((f) => posix.basename(f.path)));
   const limit = concurrencyLimiter(8);
   await Promise.all(
     candidates.map((f) =>
@@ -166,9 +186,13 @@ export async function scanCompatibility(
         throwIfAborted(signal);
         const byName = extensionProblem(f.path, target);
         if (byName) add(f.path, byName);
-        if (!(await startsWithElfMagic(f.abs))) return;
+        if (!isElf(await readLayerFileHead(f, 4))) return;
         try {
-          for (const p of elfProblems(parseElf(await fs.readFile(f.abs)), target)) add(f.path, p);
+          const info = parseElf(await readLayerFile(f));
+          const problems = elfProblems(info, target);
+          // A library for another machine cannot load at all: what it needs besides does not matter.
+          if (!problems.some((p) => p.reason === 'machine')) problems.push(...missingLibraries(info, inLayer, target));
+          for (const p of problems) add(f.path, p);
         } catch (e) {
           if (!(e instanceof ElfError)) throw e;
           add(f.path, { reason: 'unreadable', detail: l10n.t('damaged ELF file ({0})', e.message) });
@@ -177,17 +201,6 @@ export async function scanCompatibility(
     ),
   );
   return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.reason < b.reason ? -1 : 1));
-}
-
-async function startsWithElfMagic(path: string): Promise<boolean> {
-  const h = await fs.open(path, 'r');
-  try {
-    const buf = Buffer.alloc(4);
-    const { bytesRead } = await h.read(buf, 0, 4, 0);
-    return bytesRead === 4 && isElf(buf);
-  } finally {
-    await h.close();
-  }
 }
 
 /** The message listing offenders by package, for the error (or the warning when the user overrides). */

@@ -7,8 +7,9 @@ import { UserError, throwIfAborted } from '../util/errors';
 
 /**
  * A deterministic ZIP writer. The same entries always give the same bytes: entries sorted by name, one fixed
- * timestamp (1980-01-01 00:00, the DOS epoch), fixed Unix modes (files 0644, folders 0755, links 0777), no extra fields,
- * one compression level, and an entry is stored instead of deflated exactly when deflate does not shrink it.
+ * timestamp (1980-01-01 00:00, the DOS epoch), fixed Unix modes (files 0644, executables and folders 0755, links
+ * 0777), no extra fields, one compression level, and an entry is stored instead of deflated exactly when deflate
+ * does not shrink it. Entries copied raw from another zip (a wheel) keep that zip's compressed bytes.
  *
  * Why not archiver: it deflates one entry at a time through a zlib stream per entry, which on a layer of
  * thousands of small files costs more than the compression itself. This writer deflates several entries at
@@ -25,6 +26,19 @@ export interface ZipInput {
   file?: { path: string; size: number };
   /** A symbolic link: the entry holds the link text, with the Unix link mode (as Info-ZIP's `zip -y`). */
   symlink?: string;
+  /** An entry of another zip, copied as it is stored there (no inflate, no deflate; its CRC-32 is kept). */
+  raw?: RawEntry;
+  /** Written with mode 0755 instead of 0644. */
+  executable?: boolean;
+}
+
+export interface RawEntry {
+  method: 0 | 8;
+  crc: number;
+  size: number;
+  compressedSize: number;
+  /** The stored bytes. */
+  read(): Promise<Uint8Array>;
 }
 
 export interface ZipOptions {
@@ -36,6 +50,7 @@ export interface ZipOptions {
 }
 
 const FILE_MODE = 0o100644;
+const EXEC_MODE = 0o100755;
 const DIR_MODE = 0o040755;
 const LINK_MODE = 0o120777;
 const DOS_TIME = 0;
@@ -71,12 +86,18 @@ async function prepare(input: ZipInput, level: number): Promise<Prepared> {
     const target = Buffer.from(input.symlink, 'utf8');
     return { name, mode: LINK_MODE, crc: zlib.crc32(target), method: 0, size: target.length, body: target };
   }
+  const mode = input.executable ? EXEC_MODE : FILE_MODE;
+  if (input.raw) {
+    const body = await input.raw.read();
+    if (body.length !== input.raw.compressedSize) throw new Error(`zip entry ${input.name}: expected ${input.raw.compressedSize} stored bytes, read ${body.length}`);
+    return { name, mode, crc: input.raw.crc, method: input.raw.method, size: input.raw.size, body };
+  }
   const data = input.data ?? (input.file ? await fs.readFile(input.file.path) : new Uint8Array(0));
   const crc = zlib.crc32(data);
-  if (data.length === 0 || level === 0) return { name, mode: FILE_MODE, crc, method: 0, size: data.length, body: data };
+  if (data.length === 0 || level === 0) return { name, mode, crc, method: 0, size: data.length, body: data };
   const deflated = await deflateRaw(data, { level });
   const smaller = deflated.length < data.length;
-  return { name, mode: FILE_MODE, crc, method: smaller ? 8 : 0, size: data.length, body: smaller ? deflated : data };
+  return { name, mode, crc, method: smaller ? 8 : 0, size: data.length, body: smaller ? deflated : data };
 }
 
 /** Writes the archive to `sink` in order; returns the total length. */
@@ -110,7 +131,7 @@ export async function writeZip(
       (inFlight.length === 0 || aheadBytes < MAX_AHEAD_BYTES)
     ) {
       const input = entries[next++];
-      const bytes = input.data?.length ?? input.file?.size ?? 0;
+      const bytes = input.data?.length ?? input.file?.size ?? input.raw?.compressedSize ?? 0;
       const promise = prepare(input, level);
       promise.catch(() => undefined); // observed when its turn comes; avoids an unhandled rejection meanwhile
       inFlight.push({ promise, bytes });

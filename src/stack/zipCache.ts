@@ -8,6 +8,7 @@ import * as l10n from '@vscode/l10n';
 import type { KnownSizes } from '../ops/sizeGuard';
 import { UserError } from '../util/errors';
 import { renameAtomic, writeFileAtomic } from '../util/fsAtomic';
+import { evictLeastRecentlyUsed, touch } from '../util/lruFiles';
 
 /** Zips kept by default; the least recently used go first past it. */
 const DEFAULT_CACHE_BYTES = 2 * 1024 * 1024 * 1024;
@@ -112,27 +113,7 @@ export class ZipCache {
 
   /** Removes the least recently used zips until the cache fits its size again; `keep` stays. */
   private async evict(keep: string): Promise<void> {
-    const names = await fs.readdir(this.dir).catch(() => [] as string[]);
-    const zips = await Promise.all(
-      names.filter((n) => n.endsWith('.zip')).map(async (n) => ({ path: join(this.dir, n), st: await fs.stat(join(this.dir, n)).catch(() => undefined) })),
-    );
-    const present = zips.filter((z) => z.st).sort((a, b) => a.st!.mtimeMs - b.st!.mtimeMs);
-    let total = present.reduce((sum, z) => sum + z.st!.size, 0);
-    for (const z of present) {
-      if (total <= this.maxBytes) break;
-      if (z.path === keep) continue;
-      await fs.rm(z.path, { force: true });
-      await fs.rm(z.path.replace(/\.zip$/, '.json'), { force: true });
-      total -= z.st!.size;
-    }
+    await evictLeastRecentlyUsed([this.dir], (n) => n.endsWith('.zip'), this.maxBytes, new Set([keep]), (path) => fs.rm(path.replace(/\.zip$/, '.json'), { force: true }));
   }
 }
 
-/** Marks a cached zip as just used (eviction goes by modification time); false when it is not there. */
-async function touch(path: string): Promise<boolean> {
-  const now = new Date();
-  return fs.utimes(path, now, now).then(
-    () => true,
-    () => false,
-  );
-}

@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { InstallerChoice } from '../layer/installer';
@@ -15,6 +16,8 @@ export interface BuildSettings {
   allowSourceBuilds: boolean;
   /** Absolute folder for zips and manifests. */
   outputDirectory: string;
+  /** Undefined: the build cache's default folder. */
+  cacheDirectory?: string;
 }
 
 export async function readBuildSettings(requirements: vscode.Uri, log: Log): Promise<BuildSettings> {
@@ -25,7 +28,14 @@ export async function readBuildSettings(requirements: vscode.Uri, log: Log): Pro
     pythonPath: nonEmpty(config.get<string>('pythonPath')) ?? (await interpreterOfPythonExtension(requirements, log)),
     allowSourceBuilds: config.get<boolean>('allowSourceBuilds') === true,
     outputDirectory: outputDirectoryFor(requirements),
+    cacheDirectory: buildCacheDirectorySetting(requirements),
   };
+}
+
+/** `lambdaLayers.build.cacheDirectory`, when set (a path starting with "~" is under the home folder). */
+export function buildCacheDirectorySetting(resource?: vscode.Uri): string | undefined {
+  const value = nonEmpty(vscode.workspace.getConfiguration('lambdaLayers.build', resource).get<string>('cacheDirectory'));
+  return value && /^~[\\/]/.test(value) ? path.join(os.homedir(), value.slice(2)) : value;
 }
 
 /** Where builds of this file go: the setting resolved against its workspace folder (or its own folder outside one). */

@@ -63,3 +63,42 @@ test('cli build refuses an output folder that cannot hold a zip before installin
   assert.match(run.stderr, /^error: The output folder cannot hold the layer zip \(proc is a kernel file system, not storage\)\. Choose another folder: \/proc\/self$/m);
   assert.doesNotMatch(run.stderr, /Processing|Collecting/, 'refused before the install');
 });
+
+test('wheels from an index are fetched once into --cache-dir by SHA-256; a rebuild only resolves', async () => {
+  const { createServer } = await import('node:http');
+  const { readdir, readFile } = await import('node:fs/promises');
+  const gets: string[] = [];
+  const files = (await readdir(ws.wheelhouse)).filter((f) => f.endsWith('.whl'));
+  const server = createServer((req, res) => {
+    const name = decodeURIComponent((req.url ?? '/').slice(1).split('#')[0]);
+    if (name === '') {
+      res.setHeader('Content-Type', 'text/html');
+      res.end(`<html><body>${files.map((f) => `<a href="${f}">${f}</a>`).join('\n')}</body></html>`);
+      return;
+    }
+    gets.push(name);
+    readFile(join(ws.wheelhouse, name)).then((data) => res.end(data), () => ((res.statusCode = 404), res.end()));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const port = (server.address() as { port: number }).port;
+    const env = { ...ws.env, PIP_FIND_LINKS: `http://127.0.0.1:${port}/`, PIP_TRUSTED_HOST: '127.0.0.1' };
+    const req = await ws.requirements(['app']);
+    const cacheDir = join(ws.dir, 'cli-cache');
+    const args = ['build', req, '--runtime', 'python3.12', '--arch', 'x86_64', '--out', join(ws.dir, 'cli-out', 'remote.zip'), '--cache-dir', cacheDir, '--rebuild'];
+    const first = await cli(args, env);
+    assert.equal(first.code, 0, first.stderr);
+    const cached = (await readdir(join(cacheDir, 'wheels'))).sort();
+    assert.equal(cached.length, 2, 'app and purepkg');
+    for (const f of cached) assert.match(f, /^[0-9a-f]{64}\.whl$/);
+    const fetchedFirst = gets.length;
+    const second = await cli(args, env);
+    assert.equal(second.code, 0, second.stderr);
+    assert.ok(gets.length - fetchedFirst < fetchedFirst, `the rebuild fetched ${gets.length - fetchedFirst} wheels, the first build ${fetchedFirst}`);
+    assert.doesNotMatch(second.stderr, /pip download|Saved/, 'nothing downloaded again');
+    const firstManifest = await readManifest(join(ws.dir, 'cli-out', 'remote.manifest.json'));
+    assert.equal(firstManifest?.packages.map((p) => p.name).join(','), 'app,purepkg');
+  } finally {
+    server.close();
+  }
+});

@@ -36,7 +36,8 @@ export async function workspace(): Promise<Workspace> {
   const dir = await mkdtemp(join(tmpdir(), 'll-build-it-'));
   const wheelhouse = join(dir, 'wheels');
   await makeWheelhouse(wheelhouse, SPECS);
-  const env = offlinePipEnv(wheelhouse);
+  // Builds (in process and through the CLI) keep their wheel and bytecode cache in the workspace.
+  const env = { ...offlinePipEnv(wheelhouse), XDG_CACHE_HOME: join(dir, 'cache') };
   let n = 0;
   return {
     dir,

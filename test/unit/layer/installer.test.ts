@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { chooseInstaller, pipInstallArgs, untranslatablePipSettings, uvEnv, uvInstallArgs } from '../../../src/layer/installer';
 import { platformTags, resolveTarget } from '../../../src/layer/runtimes';
 import type { PipConfig } from '../../../src/layer/pipConfig';
+import { hasStableReport } from '../../../src/layer/python';
 
 const base = {
   target: resolveTarget('python3.12', 'x86_64'),
@@ -100,4 +101,11 @@ test('auto picks uv only when it is on PATH and the pip configuration translates
   assert.match(choice.reason ?? '', /cert/);
   assert.equal(chooseInstaller('pip', '/bin/uv', noConfig).installer, 'pip');
   assert.equal(chooseInstaller('uv', undefined, noConfig).installer, 'uv');
+});
+
+test('the streamed build needs pip 23.0 or later (a stable installation report); older pip installs to a folder', () => {
+  assert.equal(hasStableReport('23.0'), true);
+  assert.equal(hasStableReport('25.3.1'), true);
+  assert.equal(hasStableReport('22.3.1'), false);
+  assert.equal(hasStableReport(undefined), false);
 });

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, symlink, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { describeIncompatibilities, elfProblems, extensionProblem, linkStaysInside, scanCompatibility, walkTree } from '../../../src/layer/scan';
+import { diskContent } from '../../../src/layer/content';
+import { describeIncompatibilities, elfProblems, extensionProblem, linkStaysInside, missingLibraries, scanCompatibility, walkTree } from '../../../src/layer/scan';
 import { ownerMap, readDistInfos } from '../../../src/layer/distInfo';
 import { parseElf } from '../../../src/layer/elf';
 import { resolveTarget } from '../../../src/layer/runtimes';
@@ -66,7 +67,7 @@ test('scan of an installed tree: offenders by owning package, any file name', as
     assert.deepEqual(tree.files.map((f) => f.path), Object.keys(files).sort());
     assert.ok(tree.dirs.includes('wrongarch/bin'));
     const owners = ownerMap(await readDistInfos(root));
-    const found = await scanCompatibility(tree, py311, owners);
+    const found = await scanCompatibility(diskContent('python', tree).files, py311, owners);
     assert.deepEqual(
       found.map((f) => [f.package, f.path, f.reason]),
       [
@@ -80,7 +81,7 @@ test('scan of an installed tree: offenders by owning package, any file name', as
     const text = describeIncompatibilities(found, py311);
     assert.match(text, /^5 files will not load on python3\.11 \(x86_64\), from \(no package\), newglibc, wrongarch, wrongpy:/);
     assert.match(text, /newglibc: newglibc\/_core\.cpython-311-x86_64-linux-gnu\.so: needs GLIBC_2\.28/);
-    assert.deepEqual(await scanCompatibility(tree, resolveTarget('python3.12', 'arm64'), owners).then((f) => f.filter((x) => x.reason === 'glibc')), []);
+    assert.deepEqual(await scanCompatibility(diskContent('python', tree).files, resolveTarget('python3.12', 'arm64'), owners).then((f) => f.filter((x) => x.reason === 'glibc')), []);
   } finally {
     await rm(root, { recursive: true, force: true });
   }
@@ -123,4 +124,17 @@ test('links: inside the tree they are listed as links (never followed), outside 
   } finally {
     await rm(root, { recursive: true, force: true });
   }
+});
+
+test('DT_NEEDED: a library neither in the layer nor in the runtime\'s base image is missing; base images differ by runtime', () => {
+  const info = parseElf(makeElf({ versions: { 'libc.so.6': ['GLIBC_2.17'], 'libpq.so.5': [], 'libssl.so.3': [], 'libbundled.so.1': [], 'libpython3.12.so.1.0': [] } }));
+  assert.deepEqual(info.needed, ['libc.so.6', 'libpq.so.5', 'libssl.so.3', 'libbundled.so.1', 'libpython3.12.so.1.0']);
+  const missing = (runtime: string) => missingLibraries(info, new Set(['libbundled.so.1']), resolveTarget(runtime, 'x86_64')).map((p) => p.detail);
+  assert.deepEqual(missing('python3.12'), ['needs libpq.so.5, which is neither in the layer nor in the Amazon Linux 2023 image of python3.12']);
+  // Amazon Linux 2 has OpenSSL 1.0/1.1, not 3; and python3.11 has no libpython3.12.
+  assert.deepEqual(missing('python3.11'), [
+    'needs libpq.so.5, which is neither in the layer nor in the Amazon Linux 2 image of python3.11',
+    'needs libssl.so.3, which is neither in the layer nor in the Amazon Linux 2 image of python3.11',
+    'needs libpython3.12.so.1.0, which is neither in the layer nor in the Amazon Linux 2 image of python3.11',
+  ]);
 });

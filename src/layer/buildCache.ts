@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { userCacheDir } from '../stack/cacheDir';
+import { renameAtomic } from '../util/fsAtomic';
+import { evictLeastRecentlyUsed, touch } from '../util/lruFiles';
+import { sha256File } from './cache';
+
+/** Wheels and compiled bytecode kept by default; the least recently used go first past it. */
+export const DEFAULT_BUILD_CACHE_BYTES = 4 * 1024 * 1024 * 1024;
+
+/** A temporary file this old belongs to a writer that was killed (a write takes seconds). */
+const ABANDONED_PART_MS = 60 * 60 * 1000;
+
+/** The build cache's default folder, in the user's cache folder (`env` so the CLI and tests can redirect it). */
+export function defaultBuildCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  return join(userCacheDir(platform, env, env.HOME || env.USERPROFILE || homedir()), 'build');
+}
+
+/**
+ * Content-addressed build cache: `wheels/<sha256>.whl` (downloaded wheels, by the SHA-256 of their bytes) and
+ * `bytecode/<wheel sha256>-<cache tag>-<magic>.zip` (the .pyc files of one wheel for one Python version, as a
+ * zip whose entries are copied raw into layers). Every file is written beside its place and renamed into it, so
+ * a crash never leaves a torn entry; a file in use is touched, and eviction removes the least recently used.
+ */
+export class BuildCache {
+  constructor(
+    readonly dir: string,
+    private readonly maxBytes = DEFAULT_BUILD_CACHE_BYTES,
+  ) {}
+
+  wheelPath(sha256: string): string {
+    return join(this.dir, 'wheels', `${checkedSha(sha256)}.whl`);
+  }
+
+  bytecodePath(wheelSha256: string, pythonTag: string): string {
+    return join(this.dir, 'bytecode', `${checkedSha(wheelSha256)}-${pythonTag}.zip`);
+  }
+
+  /** Whether the cache holds `path` (marking it as used). */
+  has(path: string): Promise<boolean> {
+    return touch(path);
+  }
+
+  /** A temporary path beside `finalPath` for a writer that renames it into place with `commit`. */
+  async tempFor(finalPath: string): Promise<string> {
+    await fs.mkdir(join(finalPath, '..'), { recursive: true });
+    return `${finalPath}.${randomBytes(6).toString('hex')}.part`;
+  }
+
+  /** Moves a downloaded wheel into the cache when its bytes hash to `sha256`; false (and removed) otherwise. */
+  async putWheel(file: string, sha256: string): Promise<boolean> {
+    const target = this.wheelPath(sha256);
+    if ((await sha256File(file)) !== sha256) {
+      await fs.rm(file, { force: true });
+      return false;
+    }
+    const tmp = await this.tempFor(target);
+    await fs.copyFile(file, tmp);
+    await renameAtomic(tmp, target);
+    return true;
+  }
+
+  /** Trims the cache to its size, keeping `inUse` (this build's files); removes what killed writers left. */
+  async evict(inUse: Iterable<string>, now = Date.now()): Promise<number> {
+    const dirs = [join(this.dir, 'wheels'), join(this.dir, 'bytecode')];
+    for (const dir of dirs) {
+      for (const name of (await fs.readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.part'))) {
+        const st = await fs.stat(join(dir, name)).catch(() => undefined);
+        if (st && now - st.mtimeMs > ABANDONED_PART_MS) await fs.rm(join(dir, name), { force: true });
+      }
+    }
+    return evictLeastRecentlyUsed(dirs, (n) => /^[0-9a-f]{64}[^/]*\.(whl|zip)$/.test(n), this.maxBytes, new Set(inUse));
+  }
+
+  /** Removes everything the cache holds; returns the bytes freed. */
+  async clear(): Promise<number> {
+    let freed = 0;
+    for (const sub of ['wheels', 'bytecode']) {
+      const dir = join(this.dir, sub);
+      for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+        freed += (await fs.stat(join(dir, name)).catch(() => undefined))?.size ?? 0;
+      }
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+    return freed;
+  }
+}
+
+function checkedSha(sha256: string): string {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a SHA-256: ${sha256}`);
+  return sha256;
+}
