@@ -4,11 +4,12 @@ import type { SandboxContext } from '../context';
 import { MAX_CONTROL_REQUEST_BYTES, UPLOAD_BODY_LIMIT } from '../limits';
 import type { RequestContext } from '../router';
 import { functionConfiguration } from '../shapes';
-import type { FunctionRecord } from '../store/records';
+import type { FunctionRecord, PublishedVersionRecord } from '../store/records';
 import { ARCHITECTURES, Problems, decodeZipFile } from '../validate';
 import { awsDate, conflict, functionPending, invalidParameter, preconditionFailed, sendJson, hexToBase64 } from '../wire';
 import { checkConfigFields, checkTotalSize, requireLayerContent, resolveLayers, type ConfigFields } from './functionInput';
 import { checkUploadedZip } from './upload';
+import { publishIfAsked, writtenConfiguration } from './versions';
 
 interface CreateBody extends ConfigFields {
   FunctionName?: string;
@@ -95,11 +96,12 @@ export async function createFunction(ctx: RequestContext, sb: SandboxContext): P
         revisionId: randomUUID(),
         state: 'Pending',
       };
-      return { next, result: next };
+      const published = publishIfAsked(next, body.Publish);
+      return { next: published.record, result: published };
     });
-    sb.lifecycle.schedule(region.functions, name, record.revisionId);
+    sb.lifecycle.schedule(region.functions, name, record.record.revisionId);
     sb.log.info(`created function ${name}`);
-    sendJson(ctx.res, 201, functionConfiguration(ctx.region, record));
+    sendJson(ctx.res, 201, writtenConfiguration(ctx.region, record.record, record.version));
   } finally {
     if (code) await sb.store.blobs.release(code.codeBlob);
     layers.forEach((l) => sb.store.blobs.unpin(l.blob));
@@ -107,7 +109,7 @@ export async function createFunction(ctx: RequestContext, sb: SandboxContext): P
 }
 
 /** Lambda refuses a change while the function is Pending or an update is InProgress, and on a stale RevisionId. */
-function checkUpdatable(ctx: RequestContext, current: FunctionRecord | undefined, name: string, revisionId: string | undefined): FunctionRecord {
+export function checkUpdatable(ctx: RequestContext, current: FunctionRecord | undefined, name: string, revisionId: string | undefined): FunctionRecord {
   if (!current) throw functionNotFound(ctx.region, name);
   if (revisionId !== undefined && revisionId !== current.revisionId) throw preconditionFailed();
   if (current.state === 'Pending') throw functionPending();
@@ -135,7 +137,7 @@ export async function updateFunctionCode(ctx: RequestContext, sb: SandboxContext
   if (!region.functions.get(name)) throw functionNotFound(ctx.region, name);
   const code = await storeCode(sb, body.ZipFile, Boolean(body.S3Bucket || body.S3Key), 'UpdateFunctionCode');
   try {
-    const { record, replaced } = await region.functions.modify<{ record: FunctionRecord; replaced?: string }>(name, (current) => {
+    const { record, version, replaced } = await region.functions.modify<{ record: FunctionRecord; version?: PublishedVersionRecord; replaced?: string }>(name, (current) => {
       const f = checkUpdatable(ctx, current, name, body.RevisionId);
       checkTotalSize(code.codeUnzippedSize, f.layers);
       if (body.DryRun) return { next: undefined, result: { record: f } };
@@ -147,10 +149,11 @@ export async function updateFunctionCode(ctx: RequestContext, sb: SandboxContext
         revisionId: randomUUID(),
         lastUpdateStatus: 'InProgress',
       };
-      return { next, result: { record: next, replaced: f.codeBlob } };
+      const published = publishIfAsked(next, body.Publish);
+      return { next: published.record, result: { ...published, replaced: f.codeBlob } };
     });
     if (!body.DryRun) sb.lifecycle.schedule(region.functions, name, record.revisionId);
-    sendJson(ctx.res, 200, functionConfiguration(ctx.region, record));
+    sendJson(ctx.res, 200, writtenConfiguration(ctx.region, record, version));
     if (replaced && replaced !== code.codeBlob) await sb.store.blobs.deleteIfUnused(replaced);
   } finally {
     await sb.store.blobs.release(code.codeBlob);
