@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ExplorerItem } from './explorerItem';
 
-/** "Used by (n)" under a layer version; children are the functions, click reveals one in the Functions view. */
+/** "Used by (n)" under a layer version; children are the function versions, click reveals the function in the Functions view. */
 export class UsedByItem extends ExplorerItem {
   constructor(
     parent: ExplorerItem,
@@ -18,20 +18,22 @@ export class UsedByItem extends ExplorerItem {
   }
 }
 
-/** contextValue `usedByFunction`. */
+/** `f1`, or `f1:3` for a published version of f1 (which reveals f1). contextValue `usedByFunction`. */
 export class UsedByFunctionItem extends ExplorerItem {
-  constructor(
-    parent: ExplorerItem,
-    readonly functionName: string,
-  ) {
-    super(functionName, vscode.TreeItemCollapsibleState.None, parent);
-    this.id = `${parent.id}/${functionName}`;
+  readonly functionName: string;
+
+  constructor(parent: ExplorerItem, user: string) {
+    super(user, vscode.TreeItemCollapsibleState.None, parent);
+    const [name, version] = user.split(':');
+    this.functionName = name;
+    this.id = `${parent.id}/${user}`;
     this.contextValue = 'usedByFunction';
-    this.iconPath = new vscode.ThemeIcon('symbol-function');
+    this.iconPath = new vscode.ThemeIcon(version ? 'git-commit' : 'symbol-function');
+    if (version) this.tooltip = vscode.l10n.t('Published version {0} of {1}', version, name);
     this.command = {
       command: 'lambdaLayers.revealFunction',
       title: vscode.l10n.t('Reveal Function'),
-      arguments: [functionName],
+      arguments: [name],
     };
   }
 }
