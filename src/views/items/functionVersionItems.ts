@@ -9,8 +9,15 @@ type FunctionParent = ExplorerItem & { name: string };
 /** The groups under a function after its layers: its published versions and its aliases, when it has any. */
 export function versionGroups(parent: FunctionParent, fn: FunctionNode): ExplorerItem[] {
   return [
-    ...(fn.versions.length > 0 ? [new PublishedVersionsItem(parent, fn.versions.length)] : []),
-    ...(fn.aliases.length > 0 ? [new AliasesItem(parent, fn.aliases.length)] : []),
+    // Versions newest first, as layer versions are.
+    ...(fn.versions.length > 0
+      ? [new FunctionGroupItem(parent, vscode.l10n.t('Published versions ({0})', fn.versions.length), 'functionVersions', 'versions', (group, node) =>
+          [...node.versions].reverse().map((v) => new FunctionVersionItem(group, v, node.aliases)))]
+      : []),
+    ...(fn.aliases.length > 0
+      ? [new FunctionGroupItem(parent, vscode.l10n.t('Aliases ({0})', fn.aliases.length), 'functionAliases', 'tag', (group, node) =>
+          node.aliases.map((a) => new AliasItem(group, a, node)))]
+      : []),
   ];
 }
 
@@ -29,22 +36,24 @@ const pinned = (parent: FunctionParent, layers: AttachedLayer[]) => layers.map((
 
 const layerCount = (n: number) => (n === 1 ? vscode.l10n.t('1 layer') : vscode.l10n.t('{0} layers', n));
 
-/** "Published versions (n)". contextValue `functionVersions`. */
-class PublishedVersionsItem extends ExplorerItem {
+/** A group under a function ("Published versions (n)", "Aliases (n)") whose children come from its node. contextValue as given. */
+class FunctionGroupItem extends ExplorerItem {
   constructor(
     readonly fnItem: FunctionParent,
-    count: number,
+    label: string,
+    contextValue: string,
+    icon: string,
+    private readonly children: (group: FunctionGroupItem, fn: FunctionNode) => ExplorerItem[],
   ) {
-    super(vscode.l10n.t('Published versions ({0})', count), vscode.TreeItemCollapsibleState.Collapsed, fnItem);
-    this.id = `${fnItem.id}/versions`;
-    this.contextValue = 'functionVersions';
-    this.iconPath = new vscode.ThemeIcon('versions');
+    super(label, vscode.TreeItemCollapsibleState.Collapsed, fnItem);
+    this.id = `${fnItem.id}/${contextValue}`;
+    this.contextValue = contextValue;
+    this.iconPath = new vscode.ThemeIcon(icon);
   }
 
   override getChildren(context: TreeContext): ExplorerItem[] {
     const fn = context.model.getFunction(this.fnItem.name);
-    // Newest first, as the layer versions are.
-    return [...(fn?.versions ?? [])].reverse().map((v) => new FunctionVersionItem(this, v, fn!.aliases));
+    return fn ? this.children(this, fn) : [];
   }
 }
 
@@ -54,7 +63,7 @@ export class FunctionVersionItem extends ExplorerItem {
   readonly version: string;
   private readonly layers: AttachedLayer[];
 
-  constructor(parent: PublishedVersionsItem, v: FunctionVersionNode, aliases: AliasNode[]) {
+  constructor(parent: FunctionGroupItem, v: FunctionVersionNode, aliases: AliasNode[]) {
     super(vscode.l10n.t('Version {0}', v.version), v.layers.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None, parent);
     this.name = v.functionName;
     this.version = v.version;
@@ -79,30 +88,12 @@ export class FunctionVersionItem extends ExplorerItem {
   }
 }
 
-/** "Aliases (n)". contextValue `functionAliases`. */
-class AliasesItem extends ExplorerItem {
-  constructor(
-    readonly fnItem: FunctionParent,
-    count: number,
-  ) {
-    super(vscode.l10n.t('Aliases ({0})', count), vscode.TreeItemCollapsibleState.Collapsed, fnItem);
-    this.id = `${fnItem.id}/aliases`;
-    this.contextValue = 'functionAliases';
-    this.iconPath = new vscode.ThemeIcon('tag');
-  }
-
-  override getChildren(context: TreeContext): ExplorerItem[] {
-    const fn = context.model.getFunction(this.fnItem.name);
-    return (fn?.aliases ?? []).map((a) => new AliasItem(this, a, fn!));
-  }
-}
-
 /** An alias: the version it invokes (and the weighted second one); children are the layers that version pins. contextValue `functionAlias`. */
 export class AliasItem extends ExplorerItem {
   readonly name: string;
   private readonly layers: AttachedLayer[];
 
-  constructor(parent: AliasesItem, a: AliasNode, fn: FunctionNode) {
+  constructor(parent: FunctionGroupItem, a: AliasNode, fn: FunctionNode) {
     const target = a.functionVersion === '$LATEST' ? fn.layers : (fn.versions.find((v) => v.version === a.functionVersion)?.layers ?? []);
     super(a.name, target.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None, parent);
     this.name = a.functionName;

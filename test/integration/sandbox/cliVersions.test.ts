@@ -3,7 +3,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { TEST_ROLE, awsCli, handlerZip, pythonPackageLayer, withSandbox, type CliResult, type TestSandbox } from '../../helpers/sandbox';
+import { TEST_ROLE, awsCli, cliFails, cliJson, handlerZip, pythonPackageLayer, withSandbox, type TestSandbox } from '../../helpers/sandbox';
 
 const ARN = 'arn:aws:lambda:us-east-1:123456789012:function:cli-v';
 const HANDLER = 'import mypkg\ndef handler(event, context):\n    return {"tag": "TAG", "pkg": mypkg.__version__}\n';
@@ -12,15 +12,8 @@ describe('AWS CLI: versions and aliases', () => {
   let sb: TestSandbox;
   let dir: string;
   const cli = (...args: string[]) => awsCli(sb.url, args, dir);
-  const ok = (r: CliResult) => {
-    assert.equal(r.code, 0, r.stderr);
-    return r.stdout.trim() ? (JSON.parse(r.stdout) as Record<string, any>) : {}; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
-  const fails = (r: CliResult, code: string, message: string) => {
-    assert.notEqual(r.code, 0);
-    assert.match(r.stderr, new RegExp(`\\(${code}\\)`));
-    assert.ok(r.stderr.includes(message), r.stderr);
-  };
+  const ok = cliJson;
+  const fails = cliFails;
   const invoked = async (file: string, ...args: string[]) => {
     const meta = ok(await cli('invoke', '--function-name', 'cli-v', ...args, file));
     return { version: meta.ExecutedVersion as string, body: JSON.parse(await fs.readFile(join(dir, file), 'utf8')) as { tag: string; pkg: string } };
