@@ -23,11 +23,11 @@ export function versionGroups(parent: FunctionParent, fn: FunctionNode): Explore
 
 /**
  * A layer a published version (or an alias through it) pins. contextValue `pinnedLayer`: a version cannot
- * change, so none of the attach/detach/update actions of `functionLayer` apply.
+ * change, so none of the attach/detach/update actions of `functionLayer` apply, nor a "newer version" mark.
  */
 class PinnedLayerItem extends FunctionLayerItem {
   constructor(parent: FunctionParent, layer: AttachedLayer, index: number, count: number) {
-    super(parent, layer, index, count);
+    super(parent, { ...layer, newerVersion: undefined }, index, count);
     this.contextValue = 'pinnedLayer';
   }
 }
