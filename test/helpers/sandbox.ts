@@ -1,7 +1,6 @@
 // Test helpers around the local Lambda sandbox, for any area's integration tests.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

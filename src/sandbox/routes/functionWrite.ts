@@ -34,11 +34,6 @@ interface UpdateConfigBody extends ConfigFields {
   RevisionId?: string;
 }
 
-/** Publishing a version is not there yet: say so rather than answer as if $LATEST had been published. */
-function refusePublish(publish: boolean | undefined): void {
-  if (publish === true) throw invalidParameter('This local sandbox does not publish versions yet: leave Publish out (or false) to change $LATEST.');
-}
-
 /** Stores uploaded code (pinned) and returns what the record needs. Only ZipFile: there is no S3 here. */
 async function storeCode(sb: SandboxContext, zipFile: string | undefined, s3: boolean, operation: string) {
   if (s3) throw invalidParameter('This local sandbox has no S3: send the code as ZipFile.');
@@ -61,7 +56,6 @@ export async function createFunction(ctx: RequestContext, sb: SandboxContext): P
     throw invalidParameter(`1 validation error detected: Value '${body.FunctionName}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64`);
   }
   checkConfigFields(body);
-  refusePublish(body.Publish);
   if (body.PackageType === 'Image' || body.Code?.ImageUri) throw invalidParameter('This local sandbox runs only Zip functions.');
   if (!body.Runtime || !body.Handler) {
     throw invalidParameter('Runtime and Handler are mandatory parameters for functions created with deployment packages.');
@@ -132,7 +126,6 @@ export async function updateFunctionCode(ctx: RequestContext, sb: SandboxContext
   p.enumList(body.Architectures, 'architectures', ARCHITECTURES, 1);
   p.throwIfAny();
   if (body.ImageUri) throw invalidParameter('This local sandbox runs only Zip functions.');
-  refusePublish(body.Publish);
   const region = sb.store.region(ctx.region);
   if (!region.functions.get(name)) throw functionNotFound(ctx.region, name);
   const code = await storeCode(sb, body.ZipFile, Boolean(body.S3Bucket || body.S3Key), 'UpdateFunctionCode');
