@@ -11,7 +11,6 @@ import {
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
   InvokeCommand,
-  LambdaServiceException,
   ListAliasesCommand,
   ListFunctionsCommand,
   ListVersionsByFunctionCommand,
@@ -24,22 +23,11 @@ import {
   paginateListVersionsByFunction,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { TEST_ROLE, createActiveFunction, handlerZip, pythonPackageLayer, withFrozenSandbox, withSandbox, type TestSandbox } from '../../helpers/sandbox';
+import { TEST_ROLE, createActiveFunction, handlerZip, pythonPackageLayer, rejectsWith, withFrozenSandbox, withSandbox, type TestSandbox } from '../../helpers/sandbox';
 
 const ARN = 'arn:aws:lambda:us-east-1:123456789012:function';
 const handler = (tag: string) => handlerZip(`import mypkg\ndef handler(event, context):\n    return {"tag": "${tag}", "pkg": mypkg.__version__}\n`);
 const payload = (b: Uint8Array | undefined) => JSON.parse(Buffer.from(b ?? []).toString('utf8')) as { tag: string; pkg: string };
-
-/** The AWS error a call fails with: [name, HTTP status, message]. */
-async function failure(p: Promise<unknown>): Promise<[string, number | undefined, string]> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof LambdaServiceException, String(e));
-    return [e.name, e.$metadata.httpStatusCode, e.message];
-  }
-  assert.fail('expected the call to fail');
-}
 
 describe('Versions and aliases over the AWS SDK', () => {
   let sb: TestSandbox;
@@ -94,14 +82,8 @@ describe('Versions and aliases over the AWS SDK', () => {
     assert.equal(got.Configuration?.FunctionArn, `${ARN}:pin:2`);
     assert.equal(got.Configuration?.CodeSha256, v2.CodeSha256);
     assert.equal(got.Configuration?.State, 'Active');
-    assert.deepEqual(
-      await failure(c.send(new GetFunctionConfigurationCommand({ FunctionName: 'pin', Qualifier: '9' }))),
-      ['ResourceNotFoundException', 404, `Function not found: ${ARN}:pin:9`],
-    );
-    assert.deepEqual(
-      await failure(c.send(new InvokeCommand({ FunctionName: 'pin:nope' }))),
-      ['ResourceNotFoundException', 404, `Function not found: ${ARN}:pin:nope`],
-    );
+    await rejectsWith(c.send(new GetFunctionConfigurationCommand({ FunctionName: 'pin', Qualifier: '9' })), 'ResourceNotFoundException', 404, `Function not found: ${ARN}:pin:9`);
+    await rejectsWith(c.send(new InvokeCommand({ FunctionName: 'pin:nope' })), 'ResourceNotFoundException', 404, `Function not found: ${ARN}:pin:nope`);
 
     // Deleting the layer versions changes nothing for the versions pinning them (their zips stay).
     await c.send(new DeleteLayerVersionCommand({ LayerName: 'vpkg', VersionNumber: 1 }));
@@ -111,16 +93,11 @@ describe('Versions and aliases over the AWS SDK', () => {
   it('PublishVersion preconditions: CodeSha256, RevisionId, an update in progress, an unknown function', async () => {
     await createActiveFunction(c, { FunctionName: 'pre', Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'lambda_function.handler', Code: { ZipFile: handler('p') }, Layers: [await layer('3.0.0')] });
     const conf = await c.send(new GetFunctionConfigurationCommand({ FunctionName: 'pre' }));
-    assert.deepEqual(await failure(c.send(new PublishVersionCommand({ FunctionName: 'pre', CodeSha256: 'AAAA' }))), [
-      'InvalidParameterValueException',
-      400,
-      `CodeSHA256 (AAAA) is different from current CodeSHA256 in $LATEST (${conf.CodeSha256}). Please try again with the CodeSHA256 in $LATEST.`,
-    ]);
-    const [name, status] = await failure(c.send(new PublishVersionCommand({ FunctionName: 'pre', RevisionId: 'stale' })));
-    assert.deepEqual([name, status], ['PreconditionFailedException', 412]);
+    await rejectsWith(c.send(new PublishVersionCommand({ FunctionName: 'pre', CodeSha256: 'AAAA' })), 'InvalidParameterValueException', 400, `CodeSHA256 (AAAA) is different from current CodeSHA256 in $LATEST (${conf.CodeSha256}). Please try again with the CodeSHA256 in $LATEST.`);
+    await rejectsWith(c.send(new PublishVersionCommand({ FunctionName: 'pre', RevisionId: 'stale' })), 'PreconditionFailedException', 412);
     const ok = await c.send(new PublishVersionCommand({ FunctionName: 'pre', CodeSha256: conf.CodeSha256, RevisionId: conf.RevisionId }));
     assert.equal(ok.Version, '1');
-    assert.deepEqual(await failure(c.send(new PublishVersionCommand({ FunctionName: 'absent' }))), ['ResourceNotFoundException', 404, `Function not found: ${ARN}:absent`]);
+    await rejectsWith(c.send(new PublishVersionCommand({ FunctionName: 'absent' })), 'ResourceNotFoundException', 404, `Function not found: ${ARN}:absent`);
   });
 
   it('PublishVersion while an update is in progress: 409', async () => {
@@ -128,11 +105,7 @@ describe('Versions and aliases over the AWS SDK', () => {
     try {
       const fc = frozen.client();
       await fc.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'busy', Timeout: 9 }));
-      assert.deepEqual(await failure(fc.send(new PublishVersionCommand({ FunctionName: 'busy' }))), [
-        'ResourceConflictException',
-        409,
-        `The operation cannot be performed at this time. An update is in progress for resource: ${ARN}:busy`,
-      ]);
+      await rejectsWith(fc.send(new PublishVersionCommand({ FunctionName: 'busy' })), 'ResourceConflictException', 409, `The operation cannot be performed at this time. An update is in progress for resource: ${ARN}:busy`);
     } finally {
       await frozen.close();
     }
@@ -178,24 +151,19 @@ describe('Versions and aliases over the AWS SDK', () => {
     assert.equal(live.$metadata.httpStatusCode, 201);
     assert.equal(live.AliasArn, `${ARN}:al:live`);
     assert.equal(live.RoutingConfig, undefined);
-    assert.deepEqual(await failure(c.send(new CreateAliasCommand({ FunctionName: 'al', Name: 'live', FunctionVersion: '1' }))), [
-      'ResourceConflictException', 409, `Alias already exists: ${ARN}:al:live`,
-    ]);
-    assert.deepEqual(await failure(c.send(new CreateAliasCommand({ FunctionName: 'al', Name: 'x', FunctionVersion: '7' }))), ['ResourceNotFoundException', 404, `Function not found: ${ARN}:al:7`]);
-    assert.equal((await failure(c.send(new CreateAliasCommand({ FunctionName: 'al', Name: '123', FunctionVersion: '1' }))))[0], 'ValidationException');
+    await rejectsWith(c.send(new CreateAliasCommand({ FunctionName: 'al', Name: 'live', FunctionVersion: '1' })), 'ResourceConflictException', 409, `Alias already exists: ${ARN}:al:live`);
+    await rejectsWith(c.send(new CreateAliasCommand({ FunctionName: 'al', Name: 'x', FunctionVersion: '7' })), 'ResourceNotFoundException', 404, `Function not found: ${ARN}:al:7`);
+    await rejectsWith(c.send(new CreateAliasCommand({ FunctionName: 'al', Name: '123', FunctionVersion: '1' })), 'ValidationException', 400);
 
     const routing = (weights: Record<string, number>, version = '1') => c.send(new UpdateAliasCommand({ FunctionName: 'al', Name: 'live', FunctionVersion: version, RoutingConfig: { AdditionalVersionWeights: weights } }));
-    assert.deepEqual(await failure(routing({ 2: 0.5, 3: 0.1 })), ['InvalidParameterValueException', 400, 'Number of items in AdditionalVersionWeights cannot be greater than 1']);
-    assert.deepEqual((await failure(routing({ 2: 1.5 }))).slice(0, 2), ['ValidationException', 400]);
-    assert.deepEqual(await failure(routing({ 1: 0.5 })), ['InvalidParameterValueException', 400, 'Invalid function version 1. Function version 1 is already included in routing configuration.']);
-    assert.deepEqual(await failure(routing({ 2: 0.5 }, '$LATEST')), ['InvalidParameterValueException', 400, '$LATEST is not supported for an alias pointing to more than 1 version']);
-    assert.deepEqual(await failure(routing({ 9: 0.5 })), ['ResourceNotFoundException', 404, `Function not found: ${ARN}:al:9`]);
+    await rejectsWith(routing({ 2: 0.5, 3: 0.1 }), 'InvalidParameterValueException', 400, 'Number of items in AdditionalVersionWeights cannot be greater than 1');
+    await rejectsWith(routing({ 2: 1.5 }), 'ValidationException', 400);
+    await rejectsWith(routing({ 1: 0.5 }), 'InvalidParameterValueException', 400, 'Invalid function version 1. Function version 1 is already included in routing configuration.');
+    await rejectsWith(routing({ 2: 0.5 }, '$LATEST'), 'InvalidParameterValueException', 400, '$LATEST is not supported for an alias pointing to more than 1 version');
+    await rejectsWith(routing({ 9: 0.5 }), 'ResourceNotFoundException', 404, `Function not found: ${ARN}:al:9`);
 
     const before = await c.send(new GetAliasCommand({ FunctionName: 'al', Name: 'live' }));
-    assert.deepEqual(
-      (await failure(c.send(new UpdateAliasCommand({ FunctionName: 'al', Name: 'live', Description: 'x', RevisionId: 'stale' })))).slice(0, 2),
-      ['PreconditionFailedException', 412],
-    );
+    await rejectsWith(c.send(new UpdateAliasCommand({ FunctionName: 'al', Name: 'live', Description: 'x', RevisionId: 'stale' })), 'PreconditionFailedException', 412);
     const canary = await c.send(new UpdateAliasCommand({ FunctionName: 'al', Name: 'live', RoutingConfig: { AdditionalVersionWeights: { 2: 1 } }, RevisionId: before.RevisionId }));
     assert.deepEqual(canary.RoutingConfig, { AdditionalVersionWeights: { 2: 1 } });
     assert.equal(canary.Description, 'prod');
@@ -224,10 +192,10 @@ describe('Versions and aliases over the AWS SDK', () => {
     assert.equal(page2.NextMarker, undefined);
 
     // A version an alias points at stays; once the alias is gone it can be deleted. Deletes are idempotent.
-    assert.deepEqual((await failure(c.send(new DeleteFunctionCommand({ FunctionName: 'al', Qualifier: '2' })))).slice(0, 2), ['ResourceConflictException', 409]);
+    await rejectsWith(c.send(new DeleteFunctionCommand({ FunctionName: 'al', Qualifier: '2' })), 'ResourceConflictException', 409);
     await c.send(new DeleteAliasCommand({ FunctionName: 'al', Name: 'beta' }));
     await c.send(new DeleteAliasCommand({ FunctionName: 'al', Name: 'beta' }));
-    assert.deepEqual(await failure(c.send(new GetAliasCommand({ FunctionName: 'al', Name: 'beta' }))), ['ResourceNotFoundException', 404, `Cannot find alias arn: ${ARN}:al:beta`]);
+    await rejectsWith(c.send(new GetAliasCommand({ FunctionName: 'al', Name: 'beta' })), 'ResourceNotFoundException', 404, `Cannot find alias arn: ${ARN}:al:beta`);
     await c.send(new DeleteFunctionCommand({ FunctionName: 'al', Qualifier: '2' }));
     await c.send(new DeleteFunctionCommand({ FunctionName: 'al', Qualifier: '2' }));
     const left = await c.send(new ListVersionsByFunctionCommand({ FunctionName: 'al' }));
@@ -238,7 +206,7 @@ describe('Versions and aliases over the AWS SDK', () => {
     assert.equal((await c.send(new PublishVersionCommand({ FunctionName: 'al' }))).Version, '3');
 
     await c.send(new DeleteFunctionCommand({ FunctionName: 'al' }));
-    assert.equal((await failure(c.send(new ListAliasesCommand({ FunctionName: 'al' }))))[0], 'ResourceNotFoundException');
+    await rejectsWith(c.send(new ListAliasesCommand({ FunctionName: 'al' })), 'ResourceNotFoundException', 404);
   });
 
   it('versions and aliases survive a restart', async () => {
