@@ -1,5 +1,5 @@
 import { errorMessage } from '../../util/errors';
-import { parseFunctionName, qualifierOf } from '../arn';
+import { functionArn, parseFunctionName, qualifierOf } from '../arn';
 import type { SandboxContext } from '../context';
 import { LOG_TAIL_BYTES, MAX_ASYNC_PAYLOAD_BYTES, MAX_SYNC_PAYLOAD_BYTES } from '../limits';
 import type { RequestContext, Router } from '../router';
@@ -23,17 +23,19 @@ async function invoke(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   p.throwIfAny();
 
   const ref = parseFunctionName(ctx.params.FunctionName, ctx.region);
-  const qualifier = qualifierOf(ref, ctx.query.get('Qualifier')) ?? LATEST;
+  const given = qualifierOf(ref, ctx.query.get('Qualifier'));
   const payload = await ctx.body(type === 'Event' ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES, 'InvokeFunction');
   // A version runs what it pinned; an alias picks its version (or the additional one, by weight) per invocation.
-  const { config: fn, version } = resolveTarget(ctx.region, sb.store.region(ctx.region).functions, ref.name, qualifier, true);
+  const { config: fn, version } = resolveTarget(ctx.region, sb.store.region(ctx.region).functions, ref.name, given ?? LATEST, true);
   const event = checkPayload(payload);
   const clientContext = decodeClientContext(header(ctx, 'x-amz-client-context'));
   if (fn.state === 'Pending') throw functionPending();
   await requireCode(sb, ctx.region, fn);
 
   if (type === 'DryRun') return sendEmpty(ctx.res, 204);
-  const request = { region: ctx.region, fn, event, requestId: ctx.requestId, clientContext };
+  // The handler's context sees the ARN as invoked (qualified by the alias or version when one was named).
+  const invokedArn = `${functionArn(ctx.region, ref.name)}${given === undefined ? '' : `:${given}`}`;
+  const request = { region: ctx.region, fn, version, invokedArn, event, requestId: ctx.requestId, clientContext };
   if (type === 'Event') {
     sb.invoker.runInBackground(request);
     return sendEmpty(ctx.res, 202);

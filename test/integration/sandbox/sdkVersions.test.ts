@@ -209,6 +209,15 @@ describe('Versions and aliases over the AWS SDK', () => {
     await rejectsWith(c.send(new ListAliasesCommand({ FunctionName: 'al' })), 'ResourceNotFoundException', 404);
   });
 
+  it("a version's handler knows which version runs and the ARN it was invoked by", async () => {
+    const source = 'def handler(event, context):\n    return {"version": context.function_version, "arn": context.invoked_function_arn}\n';
+    await createActiveFunction(c, { FunctionName: 'ctx', Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'lambda_function.handler', Code: { ZipFile: handlerZip(source) }, Publish: true });
+    await c.send(new CreateAliasCommand({ FunctionName: 'ctx', Name: 'live', FunctionVersion: '1' }));
+    const r = await c.send(new InvokeCommand({ FunctionName: 'ctx', Qualifier: 'live', LogType: 'Tail' }));
+    assert.deepEqual(JSON.parse(Buffer.from(r.Payload!).toString()), { version: '1', arn: `${ARN}:ctx:live` });
+    assert.match(Buffer.from(r.LogResult!, 'base64').toString(), /^START RequestId: \S+ Version: 1$/m);
+  });
+
   it('versions and aliases survive a restart', async () => {
     const dataDir = sb.dataDir;
     const first = await withSandbox({ updateDelayMs: 20, dataDir: `${dataDir}-restart` });
