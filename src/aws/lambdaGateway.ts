@@ -13,12 +13,14 @@ import {
   RemoveLayerVersionPermissionCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
+  paginateListAliases,
   paginateListFunctions,
   paginateListLayerVersions,
   paginateListLayers,
   paginateListVersionsByFunction,
   waitUntilFunctionActiveV2,
   waitUntilFunctionUpdatedV2,
+  type AliasConfiguration,
   type Architecture,
   type FunctionConfiguration,
   type GetFunctionResponse,
@@ -73,10 +75,10 @@ export class SdkLambdaGateway implements LambdaGateway {
     for await (const page of pages) yield* page.LayerVersions ?? [];
   }
 
-  async *listFunctionPages(options: { signal?: AbortSignal; pageSize?: number } = {}): AsyncIterable<FunctionConfiguration[]> {
+  async *listFunctionPages(options: { signal?: AbortSignal; pageSize?: number; allVersions?: boolean } = {}): AsyncIterable<FunctionConfiguration[]> {
     const pages = paginateListFunctions(
       { client: this.client, pageSize: options.pageSize ?? PAGE_SIZE },
-      {},
+      options.allVersions ? { FunctionVersion: 'ALL' } : {},
       { abortSignal: options.signal },
     );
     for await (const page of pages) yield page.Functions ?? [];
@@ -103,14 +105,19 @@ export class SdkLambdaGateway implements LambdaGateway {
           if (fresh(fn)) yield fn;
           continue;
         }
-        const versions = paginateListVersionsByFunction(
-          { client: this.client, pageSize: PAGE_SIZE },
-          { FunctionName: fn.FunctionName },
-          { abortSignal: options.signal },
-        );
-        for await (const v of versions) yield* (v.Versions ?? []).filter(fresh);
+        for await (const v of this.listVersionsByFunction(fn.FunctionName, options)) if (fresh(v)) yield v;
       }
     }
+  }
+
+  async *listVersionsByFunction(name: string, options: { signal?: AbortSignal } = {}): AsyncIterable<FunctionConfiguration> {
+    const pages = paginateListVersionsByFunction({ client: this.client, pageSize: PAGE_SIZE }, { FunctionName: name }, { abortSignal: options.signal });
+    for await (const page of pages) yield* page.Versions ?? [];
+  }
+
+  async *listAliases(name: string, options: { signal?: AbortSignal } = {}): AsyncIterable<AliasConfiguration> {
+    const pages = paginateListAliases({ client: this.client, pageSize: PAGE_SIZE }, { FunctionName: name }, { abortSignal: options.signal });
+    for await (const page of pages) yield* page.Aliases ?? [];
   }
 
   getLayerVersion(layerName: string, version: number): Promise<GetLayerVersionResponse> {

@@ -1,4 +1,5 @@
 import type {
+  AliasConfiguration,
   FunctionConfiguration,
   LayerVersionsListItem,
   LayersListItem,
@@ -19,14 +20,21 @@ export interface LambdaGateway {
 
   listLayers(options?: { signal?: AbortSignal }): AsyncIterable<LayersListItem>;
   listLayerVersions(layerName: string, options?: { signal?: AbortSignal }): AsyncIterable<LayerVersionsListItem>;
-  /** Pages of functions, so callers can render progressively. */
-  listFunctionPages(options?: { signal?: AbortSignal; pageSize?: number }): AsyncIterable<FunctionConfiguration[]>;
+  /**
+   * Pages of functions, so callers can render progressively. `allVersions` (FunctionVersion=ALL): each function's
+   * `$LATEST` (ARN ending `:$LATEST`) followed by its published versions; endpoints without versions list `$LATEST` only.
+   */
+  listFunctionPages(options?: { signal?: AbortSignal; pageSize?: number; allVersions?: boolean }): AsyncIterable<FunctionConfiguration[]>;
   listFunctions(options?: { signal?: AbortSignal }): AsyncIterable<FunctionConfiguration>;
   /**
    * Every function version: `$LATEST` (FunctionArn ending in `:$LATEST`) and each published version
    * (ListFunctions with FunctionVersion=ALL; ListVersionsByFunction per function where the endpoint ignores ALL).
    */
   listFunctionVersions(options?: { signal?: AbortSignal }): AsyncIterable<FunctionConfiguration>;
+  /** One function's `$LATEST` and published versions (ListVersionsByFunction), oldest first. */
+  listVersionsByFunction(name: string, options?: { signal?: AbortSignal }): AsyncIterable<FunctionConfiguration>;
+  /** One function's aliases (ListAliases). */
+  listAliases(name: string, options?: { signal?: AbortSignal }): AsyncIterable<AliasConfiguration>;
 
   getLayerVersion(layerName: string, version: number): Promise<GetLayerVersionResponse>;
   getLayerVersionByArn(arn: string): Promise<GetLayerVersionResponse>;

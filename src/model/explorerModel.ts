@@ -3,12 +3,23 @@ import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { classifyAwsError } from '../aws/errors';
 import { parseLayerArn } from '../aws/arn';
 import type { LambdaGateway } from '../aws/types';
-import { isCancellation, throwIfAborted } from '../util/errors';
+import { errorMessage, isCancellation, throwIfAborted } from '../util/errors';
 import { silentLog, type Log } from '../util/log';
 import { Emitter, type Event } from './emitter';
-import type { AttachedLayer, FunctionNode, LayerNode, ModelChange, ModelProgress, ModelState } from './nodes';
+import type { AliasNode, AttachedLayer, FunctionNode, LayerNode, ModelChange, ModelProgress, ModelState } from './nodes';
 import { concurrencyLimiter } from '../util/pool';
-import { toFunctionRecord, toVersionRecord, type FunctionRecord, type LayerRecord, type VersionRecord } from './records';
+import {
+  isPublishedVersion,
+  toAliasNode,
+  toFunctionRecord,
+  toPublishedRecord,
+  toVersionRecord,
+  type AttachedRecord,
+  type FunctionRecord,
+  type LayerRecord,
+  type PublishedRecord,
+  type VersionRecord,
+} from './records';
 
 export interface ExplorerModelOptions {
   /** ListLayerVersions calls in flight at once. Default 6. */
@@ -41,7 +52,11 @@ export class ExplorerModel {
   private run?: Run;
   private readonly fns = new Map<string, FunctionRecord>();
   private readonly lyrs = new Map<string, LayerRecord>();
-  /** Layer version ARN → names of functions using it. */
+  /** Function name → its published versions, oldest first (from the same FunctionVersion=ALL sweep). */
+  private readonly published = new Map<string, PublishedRecord[]>();
+  /** Function name → its aliases, read after the sweep for functions with published versions. */
+  private readonly aliases = new Map<string, AliasNode[]>();
+  /** Layer version ARN → the function versions using it (`f1`, `f1:3`). */
   private readonly usedByIndex = new Map<string, Set<string>>();
   /** Layer ARN (no version) → how many attachments of any of its versions the loaded functions have. */
   private readonly layerUse = new Map<string, number>();
@@ -216,14 +231,35 @@ export class ExplorerModel {
     }
   }
 
+  /** One sweep of every function version: $LATEST entries become functions, the others their published versions. */
   private async loadFunctions(signal: AbortSignal, live: () => boolean): Promise<void> {
-    for await (const page of this.gateway.listFunctionPages({ signal, pageSize: this.options.pageSize })) {
+    const withVersions = new Set<string>();
+    for await (const page of this.gateway.listFunctionPages({ signal, pageSize: this.options.pageSize, allVersions: true })) {
       if (!live()) return;
-      this.putFunctions(page, true);
+      const versions = page.filter(isPublishedVersion);
+      this.putFunctions(page.filter((c) => !isPublishedVersion(c)), true);
+      for (const v of versions) withVersions.add(v.FunctionName ?? '');
+      this.putVersions(versions.map(toPublishedRecord));
     }
     if (!live()) return;
     this.functionsComplete = true;
     this.changed({ kind: 'functions' });
+    await Promise.all([...withVersions].map((name) => this.limit(() => this.loadAliases(name, signal, live))));
+  }
+
+  /** A function's aliases; a failure (e.g. no permission) leaves it without aliases rather than failing the load. */
+  private async loadAliases(name: string, signal: AbortSignal, live: () => boolean): Promise<void> {
+    if (!live()) return;
+    try {
+      const aliases: AliasNode[] = [];
+      for await (const a of this.gateway.listAliases(name, { signal })) aliases.push(toAliasNode(name, a));
+      if (!live()) return;
+      this.aliases.set(name, aliases.sort((a, b) => (a.name < b.name ? -1 : 1)));
+      this.functionChanged(name, false);
+      this.changed({ kind: 'function', name });
+    } catch (e) {
+      if (!isCancellation(e) && !signal.aborted) this.options.log?.warn(`Could not list the aliases of ${name}: ${errorMessage(e)}`);
+    }
   }
 
   private async loadLayers(signal: AbortSignal, live: () => boolean): Promise<void> {
@@ -310,16 +346,9 @@ export class ExplorerModel {
     for (const config of configs) {
       const record = toFunctionRecord(config);
       const isNew = !this.fns.has(record.name);
-      this.unindex(record.name, touchedLayers);
+      this.unindex(record.name, this.fns.get(record.name)?.layers, touchedLayers);
       this.fns.set(record.name, record);
-      for (const l of record.layers) {
-        let users = this.usedByIndex.get(l.arn);
-        if (!users) this.usedByIndex.set(l.arn, (users = new Set()));
-        users.add(record.name);
-        this.layerUse.set(l.layerArn, (this.layerUse.get(l.layerArn) ?? 0) + 1);
-        if (l.codeSize !== undefined) this.sizes.set(l.arn, l.codeSize);
-        touchedLayers.add(l.layerName);
-      }
+      this.index(record.name, record.layers, touchedLayers);
       this.functionChanged(record.name, isNew);
       added ||= isNew;
       if (!sweep && !isNew) this.changed({ kind: 'function', name: record.name });
@@ -328,21 +357,50 @@ export class ExplorerModel {
     for (const name of touchedLayers) this.layerChanged(name);
   }
 
+  /** Adds published versions (replacing one already known), in the used-by index under `name:version`. */
+  private putVersions(versions: PublishedRecord[]): void {
+    const touchedLayers = new Set<string>();
+    for (const v of versions) {
+      const label = `${v.functionName}:${v.version}`;
+      const list = this.published.get(v.functionName) ?? [];
+      this.unindex(label, list.find((x) => x.version === v.version)?.layers, touchedLayers);
+      this.published.set(v.functionName, [...list.filter((x) => x.version !== v.version), v].sort((a, b) => Number(a.version) - Number(b.version)));
+      this.index(label, v.layers, touchedLayers);
+      this.functionChanged(v.functionName, false);
+    }
+    for (const name of touchedLayers) this.layerChanged(name);
+  }
+
   private removeFunction(name: string): void {
     if (!this.fns.has(name)) return;
     const touchedLayers = new Set<string>();
-    this.unindex(name, touchedLayers);
+    this.unindex(name, this.fns.get(name)?.layers, touchedLayers);
+    for (const v of this.published.get(name) ?? []) this.unindex(`${name}:${v.version}`, v.layers, touchedLayers);
+    this.published.delete(name);
+    this.aliases.delete(name);
     this.fns.delete(name);
     this.functionChanged(name, true);
     this.changed({ kind: 'functions' });
     for (const layer of touchedLayers) this.layerChanged(layer);
   }
 
-  /** Removes a function's entries from the used-by index, noting the layers whose lists changed. */
-  private unindex(name: string, touchedLayers: Set<string>): void {
-    for (const l of this.fns.get(name)?.layers ?? []) {
+  /** Adds a function version's layers (`label`: `f1` or `f1:3`) to the used-by index. */
+  private index(label: string, layers: AttachedRecord[], touchedLayers: Set<string>): void {
+    for (const l of layers) {
+      let users = this.usedByIndex.get(l.arn);
+      if (!users) this.usedByIndex.set(l.arn, (users = new Set()));
+      users.add(label);
+      this.layerUse.set(l.layerArn, (this.layerUse.get(l.layerArn) ?? 0) + 1);
+      if (l.codeSize !== undefined) this.sizes.set(l.arn, l.codeSize);
+      touchedLayers.add(l.layerName);
+    }
+  }
+
+  /** Removes a function version's entries from the used-by index, noting the layers whose lists changed. */
+  private unindex(label: string, layers: AttachedRecord[] | undefined, touchedLayers: Set<string>): void {
+    for (const l of layers ?? []) {
       const users = this.usedByIndex.get(l.arn);
-      users?.delete(name);
+      users?.delete(label);
       if (users?.size === 0) this.usedByIndex.delete(l.arn);
       const uses = (this.layerUse.get(l.layerArn) ?? 1) - 1;
       if (uses > 0) this.layerUse.set(l.layerArn, uses);
@@ -353,6 +411,8 @@ export class ExplorerModel {
 
   private clear(): void {
     this.fns.clear();
+    this.published.clear();
+    this.aliases.clear();
     this.lyrs.clear();
     this.usedByIndex.clear();
     this.layerUse.clear();
@@ -415,21 +475,33 @@ export class ExplorerModel {
       revisionId: r.revisionId,
       state: r.state,
       lastUpdateStatus: r.lastUpdateStatus,
-      layers: r.layers.map((l): AttachedLayer => {
-        const own = this.lyrs.get(l.layerName);
-        const listed = own !== undefined && own.arn === l.layerArn;
-        const foreign = l.accountId !== undefined && r.accountId !== undefined && l.accountId !== r.accountId;
-        const latest = listed ? own.latestVersion : undefined;
-        return {
-          arn: l.arn,
-          layerArn: l.layerArn,
-          layerName: l.layerName,
-          version: l.version,
-          codeSize: l.codeSize,
-          newerVersion: latest !== undefined && latest > l.version ? latest : undefined,
-          external: foreign || (this.layersComplete && !listed),
-        };
-      }),
+      layers: r.layers.map((l) => this.attached(l, r.accountId)),
+      versions: (this.published.get(r.name) ?? []).map((v) => ({
+        functionName: v.functionName,
+        version: v.version,
+        arn: v.arn,
+        description: v.description,
+        lastModified: v.lastModified,
+        codeSha256: v.codeSha256,
+        layers: v.layers.map((l) => this.attached(l, r.accountId)),
+      })),
+      aliases: this.aliases.get(r.name) ?? [],
+    };
+  }
+
+  private attached(l: AttachedRecord, functionAccount: string | undefined): AttachedLayer {
+    const own = this.lyrs.get(l.layerName);
+    const listed = own !== undefined && own.arn === l.layerArn;
+    const foreign = l.accountId !== undefined && functionAccount !== undefined && l.accountId !== functionAccount;
+    const latest = listed ? own.latestVersion : undefined;
+    return {
+      arn: l.arn,
+      layerArn: l.layerArn,
+      layerName: l.layerName,
+      version: l.version,
+      codeSize: l.codeSize,
+      newerVersion: latest !== undefined && latest > l.version ? latest : undefined,
+      external: foreign || (this.layersComplete && !listed),
     };
   }
 

@@ -25,7 +25,7 @@ export interface LayerVersionNode {
   created?: string;
   description?: string;
   license?: string;
-  /** Names of functions that have this version attached, sorted. */
+  /** Functions that have this version attached, sorted: `f1` for $LATEST, `f1:3` for a published version. */
   usedBy: string[];
 }
 
@@ -46,6 +46,34 @@ export interface FunctionNode {
   lastUpdateStatus?: string;
   /** In the function's order (later layers overwrite earlier ones in /opt). */
   layers: AttachedLayer[];
+  /** Published versions, oldest first, each with the layers it pins (none where the endpoint has no versions). */
+  versions: FunctionVersionNode[];
+  /** Sorted by name; read after the function sweep for functions that have published versions. */
+  aliases: AliasNode[];
+}
+
+/** A published version: what it pinned of $LATEST when it was published. */
+export interface FunctionVersionNode {
+  functionName: string;
+  /** The version number as Lambda gives it (`"3"`). */
+  version: string;
+  arn: string;
+  description?: string;
+  lastModified?: string;
+  codeSha256?: string;
+  layers: AttachedLayer[];
+}
+
+export interface AliasNode {
+  functionName: string;
+  name: string;
+  arn: string;
+  /** The version it invokes (`"3"` or `$LATEST`). */
+  functionVersion: string;
+  /** A second version that gets `additionalWeight` (0..1) of the invocations (weighted routing). */
+  additionalVersion?: string;
+  additionalWeight?: number;
+  description?: string;
 }
 
 export interface AttachedLayer {

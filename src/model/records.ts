@@ -1,11 +1,47 @@
-import type { FunctionConfiguration, LayerVersionsListItem } from '@aws-sdk/client-lambda';
+import type { AliasConfiguration, FunctionConfiguration, LayerVersionsListItem } from '@aws-sdk/client-lambda';
 import { arnAccount, parseLayerArn } from '../aws/arn';
-import type { AttachedLayer, FunctionNode, LayerNode, LayerVersionNode } from './nodes';
+import type { AliasNode, AttachedLayer, FunctionNode, FunctionVersionNode, LayerNode, LayerVersionNode } from './nodes';
 
 /** What the model stores per function: the node minus the parts derived from other data. */
-export interface FunctionRecord extends Omit<FunctionNode, 'layers'> {
+export interface FunctionRecord extends Omit<FunctionNode, 'layers' | 'versions' | 'aliases'> {
   accountId?: string;
   layers: AttachedRecord[];
+}
+
+export interface PublishedRecord extends Omit<FunctionVersionNode, 'layers'> {
+  layers: AttachedRecord[];
+}
+
+/** Whether a configuration (from ListFunctions with FunctionVersion=ALL) is a published version, not $LATEST. */
+export const isPublishedVersion = (c: FunctionConfiguration) => c.Version !== undefined && c.Version !== '$LATEST';
+
+/** $LATEST's configuration; FunctionVersion=ALL qualifies its ARN with `:$LATEST`, the model keeps it plain. */
+export function toFunctionRecord(c: FunctionConfiguration): FunctionRecord {
+  return latestRecord(c.FunctionArn?.endsWith(':$LATEST') ? { ...c, FunctionArn: c.FunctionArn.slice(0, -':$LATEST'.length) } : c);
+}
+
+export function toPublishedRecord(c: FunctionConfiguration): PublishedRecord {
+  return {
+    functionName: c.FunctionName ?? '',
+    version: c.Version ?? '',
+    arn: c.FunctionArn ?? '',
+    description: c.Description || undefined,
+    lastModified: c.LastModified,
+    codeSha256: c.CodeSha256,
+    layers: (c.Layers ?? []).map((l) => toAttached(l.Arn ?? '', l.CodeSize)),
+  };
+}
+
+export function toAliasNode(functionName: string, a: AliasConfiguration): AliasNode {
+  const [additionalVersion, additionalWeight] = Object.entries(a.RoutingConfig?.AdditionalVersionWeights ?? {})[0] ?? [];
+  return {
+    functionName,
+    name: a.Name ?? '',
+    arn: a.AliasArn ?? '',
+    functionVersion: a.FunctionVersion ?? '',
+    ...(additionalVersion !== undefined && { additionalVersion, additionalWeight }),
+    description: a.Description || undefined,
+  };
 }
 
 export type AttachedRecord = Omit<AttachedLayer, 'newerVersion' | 'external'> & { accountId?: string };
@@ -16,7 +52,7 @@ export interface LayerRecord extends Omit<LayerNode, 'versions'> {
 
 export type VersionRecord = Omit<LayerVersionNode, 'usedBy' | 'codeSize' | 'codeSha256'>;
 
-export function toFunctionRecord(c: FunctionConfiguration): FunctionRecord {
+function latestRecord(c: FunctionConfiguration): FunctionRecord {
   const arn = c.FunctionArn ?? '';
   return {
     name: c.FunctionName ?? '',

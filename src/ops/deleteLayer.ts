@@ -4,14 +4,14 @@ import type { LambdaGateway } from '../aws/types';
 import { UserError, throwIfAborted } from '../util/errors';
 import { parseLayerArn } from '../aws/arn';
 import { layerArnsOf } from './mutateLayers';
-import { functionsToScan, type ScanOptions } from './outcomes';
+import { functionVersionLabel, type ScanOptions } from './outcomes';
 
 /** What the user confirms: one layer version and the functions that still use it. */
 export interface DeletePlan {
   layerName: string;
   version: number;
   layerVersionArn: string;
-  /** Names of functions still using this version; deleting does not detach it from them. */
+  /** Function versions still using it (`f1`, `f2:3` for a published version); deleting does not detach it from them. */
   usedBy: string[];
 }
 
@@ -26,9 +26,10 @@ export async function planDelete(gateway: LambdaGateway, layer: string, version:
   }
   if (!layerVersionArn) throw new UserError(l10n.t('Version {0} of layer {1} does not exist (any more).', version, layerName));
   const usedBy: string[] = [];
-  for await (const fn of functionsToScan(gateway, options.functions, options.signal)) {
+  // Published versions count: they keep using the version as long as they exist.
+  for await (const fn of options.functions ?? gateway.listFunctionVersions({ signal: options.signal })) {
     throwIfAborted(options.signal);
-    if (fn.FunctionName && layerArnsOf(fn).includes(layerVersionArn)) usedBy.push(fn.FunctionName);
+    if (fn.FunctionName && layerArnsOf(fn).includes(layerVersionArn)) usedBy.push(functionVersionLabel(fn));
   }
   return { layerName, version, layerVersionArn, usedBy };
 }

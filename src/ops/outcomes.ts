@@ -43,6 +43,12 @@ export interface ScanOptions {
 }
 
 /** The functions to inspect: a model the caller already has, or a fresh ListFunctions sweep. */
+/** `f1` for $LATEST, `f2:3` for a published version: how plans name a user of a layer version. */
+export function functionVersionLabel(fn: FunctionConfiguration): string {
+  const name = fn.FunctionName ?? fn.FunctionArn ?? '?';
+  return fn.Version && fn.Version !== '$LATEST' ? `${name}:${fn.Version}` : name;
+}
+
 export function functionsToScan(
   gateway: LambdaGateway,
   supplied: Iterable<FunctionConfiguration> | AsyncIterable<FunctionConfiguration> | undefined,

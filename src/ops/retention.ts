@@ -1,8 +1,8 @@
-import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import * as l10n from '@vscode/l10n';
 import type { LambdaGateway } from '../aws/types';
 import { UserError, errorMessage, isCancellation, throwIfAborted } from '../util/errors';
 import { layerArnsOf } from './mutateLayers';
+import { functionVersionLabel } from './outcomes';
 
 /** Why a version stays. A version with no reason is a candidate for deletion. */
 export type KeepReason = { kind: 'newest'; keep: number } | { kind: 'used'; by: string[] } | { kind: 'young'; days: number };
@@ -51,12 +51,6 @@ export function checkRetentionRules(rules: RetentionRules): void {
   if (rules.minAgeDays !== undefined && (!Number.isFinite(rules.minAgeDays) || rules.minAgeDays < 0)) {
     throw new UserError(l10n.t('The minimum age must be a number of days of 0 or more (got {0}).', String(rules.minAgeDays)));
   }
-}
-
-/** `f1` for $LATEST, `f2:3` for a published version: how the plan names a user. */
-function functionVersionLabel(fn: FunctionConfiguration): string {
-  const name = fn.FunctionName ?? fn.FunctionArn ?? '?';
-  return fn.Version && fn.Version !== '$LATEST' ? `${name}:${fn.Version}` : name;
 }
 
 /** Layer version ARN → the function versions ($LATEST and published) that use it, read fresh. */

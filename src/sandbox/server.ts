@@ -13,6 +13,8 @@ import { functionRoutes } from './routes/functions';
 import { invokeRoutes } from './routes/invoke';
 import { concurrencyRoutes } from './routes/concurrency';
 import { layerRoutes } from './routes/layers';
+import { versionRoutes } from './routes/versions';
+import { aliasRoutes } from './routes/aliases';
 import type { QuarantinedFile } from './store/quarantine';
 import { Store } from './store/store';
 
@@ -68,6 +70,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   functionRoutes(router, sb);
   invokeRoutes(router, sb);
   concurrencyRoutes(router, sb);
+  versionRoutes(router, sb);
+  aliasRoutes(router, sb);
   contentRoutes(router, sb);
 
   // Requests still being handled when close() is called finish their writes before close() resolves.

@@ -1,6 +1,6 @@
 // Test helpers around the local Lambda sandbox, for any area's integration tests.
-import { execFile } from 'node:child_process';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,6 +154,19 @@ export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
+}
+
+/** A successful AWS CLI run's JSON output (`{}` when it printed nothing). */
+export function cliJson(r: CliResult): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout.trim() ? (JSON.parse(r.stdout) as Record<string, any>) : {}; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** A failed AWS CLI run, with AWS's error code and (when given) a message fragment. */
+export function cliFails(r: CliResult, code: string, message?: string): void {
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, new RegExp(`\\(${code}\\)`));
+  if (message) assert.ok(r.stderr.includes(message), r.stderr);
 }
 
 /** Runs `aws --endpoint-url URL lambda ...` with the sandbox's credentials; never throws on a non-zero exit. */

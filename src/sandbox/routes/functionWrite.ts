@@ -4,11 +4,12 @@ import type { SandboxContext } from '../context';
 import { MAX_CONTROL_REQUEST_BYTES, UPLOAD_BODY_LIMIT } from '../limits';
 import type { RequestContext } from '../router';
 import { functionConfiguration } from '../shapes';
-import type { FunctionRecord } from '../store/records';
+import type { FunctionRecord, PublishedVersionRecord } from '../store/records';
 import { ARCHITECTURES, Problems, decodeZipFile } from '../validate';
 import { awsDate, conflict, functionPending, invalidParameter, preconditionFailed, sendJson, hexToBase64 } from '../wire';
 import { checkConfigFields, checkTotalSize, requireLayerContent, resolveLayers, type ConfigFields } from './functionInput';
 import { checkUploadedZip } from './upload';
+import { publishIfAsked, writtenConfiguration } from './versions';
 
 interface CreateBody extends ConfigFields {
   FunctionName?: string;
@@ -33,11 +34,6 @@ interface UpdateConfigBody extends ConfigFields {
   RevisionId?: string;
 }
 
-/** Publishing a version is not there yet: say so rather than answer as if $LATEST had been published. */
-function refusePublish(publish: boolean | undefined): void {
-  if (publish === true) throw invalidParameter('This local sandbox does not publish versions yet: leave Publish out (or false) to change $LATEST.');
-}
-
 /** Stores uploaded code (pinned) and returns what the record needs. Only ZipFile: there is no S3 here. */
 async function storeCode(sb: SandboxContext, zipFile: string | undefined, s3: boolean, operation: string) {
   if (s3) throw invalidParameter('This local sandbox has no S3: send the code as ZipFile.');
@@ -60,7 +56,6 @@ export async function createFunction(ctx: RequestContext, sb: SandboxContext): P
     throw invalidParameter(`1 validation error detected: Value '${body.FunctionName}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64`);
   }
   checkConfigFields(body);
-  refusePublish(body.Publish);
   if (body.PackageType === 'Image' || body.Code?.ImageUri) throw invalidParameter('This local sandbox runs only Zip functions.');
   if (!body.Runtime || !body.Handler) {
     throw invalidParameter('Runtime and Handler are mandatory parameters for functions created with deployment packages.');
@@ -95,11 +90,12 @@ export async function createFunction(ctx: RequestContext, sb: SandboxContext): P
         revisionId: randomUUID(),
         state: 'Pending',
       };
-      return { next, result: next };
+      const published = publishIfAsked(next, body.Publish);
+      return { next: published.record, result: published };
     });
-    sb.lifecycle.schedule(region.functions, name, record.revisionId);
+    sb.lifecycle.schedule(region.functions, name, record.record.revisionId);
     sb.log.info(`created function ${name}`);
-    sendJson(ctx.res, 201, functionConfiguration(ctx.region, record));
+    sendJson(ctx.res, 201, writtenConfiguration(ctx.region, record.record, record.version));
   } finally {
     if (code) await sb.store.blobs.release(code.codeBlob);
     layers.forEach((l) => sb.store.blobs.unpin(l.blob));
@@ -107,7 +103,7 @@ export async function createFunction(ctx: RequestContext, sb: SandboxContext): P
 }
 
 /** Lambda refuses a change while the function is Pending or an update is InProgress, and on a stale RevisionId. */
-function checkUpdatable(ctx: RequestContext, current: FunctionRecord | undefined, name: string, revisionId: string | undefined): FunctionRecord {
+export function checkUpdatable(ctx: RequestContext, current: FunctionRecord | undefined, name: string, revisionId: string | undefined): FunctionRecord {
   if (!current) throw functionNotFound(ctx.region, name);
   if (revisionId !== undefined && revisionId !== current.revisionId) throw preconditionFailed();
   if (current.state === 'Pending') throw functionPending();
@@ -130,12 +126,11 @@ export async function updateFunctionCode(ctx: RequestContext, sb: SandboxContext
   p.enumList(body.Architectures, 'architectures', ARCHITECTURES, 1);
   p.throwIfAny();
   if (body.ImageUri) throw invalidParameter('This local sandbox runs only Zip functions.');
-  refusePublish(body.Publish);
   const region = sb.store.region(ctx.region);
   if (!region.functions.get(name)) throw functionNotFound(ctx.region, name);
   const code = await storeCode(sb, body.ZipFile, Boolean(body.S3Bucket || body.S3Key), 'UpdateFunctionCode');
   try {
-    const { record, replaced } = await region.functions.modify<{ record: FunctionRecord; replaced?: string }>(name, (current) => {
+    const { record, version, replaced } = await region.functions.modify<{ record: FunctionRecord; version?: PublishedVersionRecord; replaced?: string }>(name, (current) => {
       const f = checkUpdatable(ctx, current, name, body.RevisionId);
       checkTotalSize(code.codeUnzippedSize, f.layers);
       if (body.DryRun) return { next: undefined, result: { record: f } };
@@ -147,10 +142,11 @@ export async function updateFunctionCode(ctx: RequestContext, sb: SandboxContext
         revisionId: randomUUID(),
         lastUpdateStatus: 'InProgress',
       };
-      return { next, result: { record: next, replaced: f.codeBlob } };
+      const published = publishIfAsked(next, body.Publish);
+      return { next: published.record, result: { ...published, replaced: f.codeBlob } };
     });
     if (!body.DryRun) sb.lifecycle.schedule(region.functions, name, record.revisionId);
-    sendJson(ctx.res, 200, functionConfiguration(ctx.region, record));
+    sendJson(ctx.res, 200, writtenConfiguration(ctx.region, record, version));
     if (replaced && replaced !== code.codeBlob) await sb.store.blobs.deleteIfUnused(replaced);
   } finally {
     await sb.store.blobs.release(code.codeBlob);

@@ -1,11 +1,12 @@
 import { errorMessage } from '../../util/errors';
-import { functionArn } from '../arn';
+import { functionArn, parseFunctionName, qualifierOf } from '../arn';
 import type { SandboxContext } from '../context';
 import { LOG_TAIL_BYTES, MAX_ASYNC_PAYLOAD_BYTES, MAX_SYNC_PAYLOAD_BYTES } from '../limits';
 import type { RequestContext, Router } from '../router';
 import { Problems } from '../validate';
-import { ApiError, functionPending, notFound, sendEmpty } from '../wire';
-import { latestName, requireCode } from './functions';
+import { LATEST, resolveTarget } from '../versions';
+import { ApiError, functionPending, sendEmpty } from '../wire';
+import { requireCode } from './functions';
 
 export function invokeRoutes(router: Router, sb: SandboxContext): void {
   router.add('POST', '/2015-03-31/functions/:FunctionName/invocations', (ctx) => invoke(ctx, sb));
@@ -21,17 +22,20 @@ async function invoke(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   p.enumValue(logType, 'logType', ['None', 'Tail']);
   p.throwIfAny();
 
-  const name = latestName(ctx);
+  const ref = parseFunctionName(ctx.params.FunctionName, ctx.region);
+  const given = qualifierOf(ref, ctx.query.get('Qualifier'));
   const payload = await ctx.body(type === 'Event' ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES, 'InvokeFunction');
-  const fn = sb.store.region(ctx.region).functions.get(name);
-  if (!fn) throw notFound(`Function not found: ${functionArn(ctx.region, name)}:$LATEST`);
+  // A version runs what it pinned; an alias picks its version (or the additional one, by weight) per invocation.
+  const { config: fn, version } = resolveTarget(ctx.region, sb.store.region(ctx.region).functions, ref.name, given ?? LATEST, true);
   const event = checkPayload(payload);
   const clientContext = decodeClientContext(header(ctx, 'x-amz-client-context'));
   if (fn.state === 'Pending') throw functionPending();
   await requireCode(sb, ctx.region, fn);
 
   if (type === 'DryRun') return sendEmpty(ctx.res, 204);
-  const request = { region: ctx.region, fn, event, requestId: ctx.requestId, clientContext };
+  // The handler's context sees the ARN as invoked (qualified by the alias or version when one was named).
+  const invokedArn = `${functionArn(ctx.region, ref.name)}${given === undefined ? '' : `:${given}`}`;
+  const request = { region: ctx.region, fn, version, invokedArn, event, requestId: ctx.requestId, clientContext };
   if (type === 'Event') {
     sb.invoker.runInBackground(request);
     return sendEmpty(ctx.res, 202);
@@ -43,7 +47,7 @@ async function invoke(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   ctx.res.writeHead(200, {
     'Content-Type': 'application/json',
     'Content-Length': body.length,
-    'X-Amz-Executed-Version': '$LATEST',
+    'X-Amz-Executed-Version': version,
     ...(result.functionError && { 'X-Amz-Function-Error': result.functionError }),
     ...(logType === 'Tail' && { 'X-Amz-Log-Result': log.subarray(Math.max(0, log.length - LOG_TAIL_BYTES)).toString('base64') }),
   });

@@ -62,8 +62,11 @@ export class FunctionStore {
   /** Every blob a function points at, with who points at it. */
   *references(): Iterable<{ blob: string; owner: string }> {
     for (const f of this.functions.values()) {
-      yield { blob: f.codeBlob, owner: `function ${f.name}` };
-      for (const l of f.layers) yield { blob: l.blob, owner: `layer ${l.arn} of function ${f.name}` };
+      for (const v of [f, ...(f.versions ?? [])]) {
+        const who = 'version' in v ? `${f.name}:${v.version}` : f.name;
+        yield { blob: v.codeBlob, owner: `function ${who}` };
+        for (const l of v.layers) yield { blob: l.blob, owner: `layer ${l.arn} of function ${who}` };
+      }
     }
   }
 }

@@ -43,7 +43,11 @@ const FUNCTION_LAYER: Spec = {
   unzippedSize: [count, 'a byte count'],
 };
 
-const FUNCTION: Spec = {
+const layerRefs: Check = (v) => Array.isArray(v) && v.every((l) => problemOf(l, FUNCTION_LAYER) === undefined);
+const weights: Check = (v) => isObject(v) && Object.values(v).every((w) => typeof w === 'number' && w >= 0 && w <= 1);
+
+/** What a function and its published versions share (the snapshot a version pins). */
+const SNAPSHOT: Spec = {
   name: [matching(/^[a-zA-Z0-9_-]{1,64}$/), 'a function name'],
   runtime: [text, 'a string', 'optional'],
   role: [text, 'a string'],
@@ -57,15 +61,34 @@ const FUNCTION: Spec = {
   codeBlob: [digest, 'a SHA-256 hex digest'],
   codeUnzippedSize: [count, 'a byte count'],
   environment: [textMap, 'an object of strings', 'optional'],
-  reservedConcurrency: [count, 'a number of invocations', 'optional'],
-  layers: [(v) => Array.isArray(v) && v.every((l) => problemOf(l, FUNCTION_LAYER) === undefined), 'a list of layer references'],
+  layers: [layerRefs, 'a list of layer references'],
   architectures: [texts, 'a list of strings'],
   ephemeralStorageMb: [positive, 'a number of MB'],
   tracingMode: [text, 'a string'],
-  tags: [textMap, 'an object of strings', 'optional'],
   revisionId: [text, 'a string'],
+};
+
+const VERSION: Spec = { ...SNAPSHOT, version: [positive, 'a version number (1 or more)'], sourceDigest: [text, 'a string'] };
+
+const ALIAS: Spec = {
+  name: [matching(/^[a-zA-Z0-9_-]{1,128}$/), 'an alias name'],
+  functionVersion: [matching(/^(\$LATEST|[1-9]\d*)$/), "a version number or '$LATEST'"],
+  description: [text, 'a string'],
+  weights: [weights, 'an object of weights between 0 and 1', 'optional'],
+  revisionId: [text, 'a string'],
+};
+
+const listOf = (spec: Spec): Check => (v) => Array.isArray(v) && v.every((x) => problemOf(x, spec) === undefined);
+
+const FUNCTION: Spec = {
+  ...SNAPSHOT,
+  tags: [textMap, 'an object of strings', 'optional'],
+  reservedConcurrency: [count, 'a number of invocations', 'optional'],
   state: [oneOf('Pending', 'Active'), "'Pending' or 'Active'"],
   lastUpdateStatus: [oneOf('InProgress', 'Successful'), "'InProgress' or 'Successful'", 'optional'],
+  versions: [listOf(VERSION), 'a list of published versions', 'optional'],
+  lastVersion: [count, 'a version number', 'optional'],
+  aliases: [listOf(ALIAS), 'a list of aliases', 'optional'],
 };
 
 const COUNTER: Spec = { last: [count, 'a version number'] };

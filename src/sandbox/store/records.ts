@@ -49,4 +49,28 @@ export interface FunctionRecord {
   revisionId: string;
   state: 'Pending' | 'Active';
   lastUpdateStatus?: 'InProgress' | 'Successful';
+  /** Published versions, oldest first; each pins the code, configuration and layers $LATEST had then. */
+  versions?: PublishedVersionRecord[];
+  /** Highest version number ever published, deleted ones included: numbers are never reused. */
+  lastVersion?: number;
+  aliases?: AliasRecord[];
+}
+
+/** What a published version keeps of $LATEST: everything that runs or describes it (concurrency is the function's). */
+export type FunctionSnapshot = Omit<FunctionRecord, 'versions' | 'lastVersion' | 'aliases' | 'tags' | 'reservedConcurrency' | 'state' | 'lastUpdateStatus'>;
+
+export interface PublishedVersionRecord extends FunctionSnapshot {
+  version: number;
+  /** Digest of $LATEST's code and configuration when published: publishing it unchanged returns this version. */
+  sourceDigest: string;
+}
+
+export interface AliasRecord {
+  name: string;
+  /** A version number or `$LATEST`. */
+  functionVersion: string;
+  description: string;
+  /** AdditionalVersionWeights: at most one other version and its share of invocations. */
+  weights?: Record<string, number>;
+  revisionId: string;
 }

@@ -5,8 +5,9 @@ import { formatDate, md } from '../format';
 import { stackWarningsFor } from '../stackWarnings';
 import { ExplorerItem, type TreeContext } from './explorerItem';
 import { FunctionLayerItem } from './functionLayerItem';
+import { versionGroups } from './functionVersionItems';
 
-/** A function; children are its attached layers in order. contextValue `function`. */
+/** A function; children are its attached layers in order, then its published versions and aliases. contextValue `function`. */
 export class FunctionItem extends ExplorerItem {
   readonly name: string;
   arn: string;
@@ -26,7 +27,7 @@ export class FunctionItem extends ExplorerItem {
     const outdated = fn.layers.some((l) => l.newerVersion !== undefined);
     const shadowed = stackWarningsFor(fn.name, fn.layers.map((l) => l.arn));
     this.collapsibleState =
-      fn.layers.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+      fn.layers.length + fn.versions.length + fn.aliases.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
     const probe = isProbeFunction(fn.name);
     this.iconPath = probe
       ? new vscode.ThemeIcon('beaker')
@@ -41,7 +42,8 @@ export class FunctionItem extends ExplorerItem {
 
   override getChildren(context: TreeContext): ExplorerItem[] {
     const fn = context.model.getFunction(this.name);
-    return (fn?.layers ?? []).map((layer, index) => new FunctionLayerItem(this, layer, index, fn!.layers.length));
+    if (!fn) return [];
+    return [...fn.layers.map((layer, index) => new FunctionLayerItem(this, layer, index, fn.layers.length)), ...versionGroups(this, fn)];
   }
 }
 
@@ -55,6 +57,7 @@ function tooltip(fn: FunctionNode, outdated: boolean, shadowed: string[]): vscod
     [vscode.l10n.t('Last modified'), fn.lastModified ? formatDate(fn.lastModified) : undefined],
     [vscode.l10n.t('State'), [fn.state, fn.lastUpdateStatus].filter(Boolean).join(' / ') || undefined],
     [vscode.l10n.t('Layers'), String(fn.layers.length)],
+    [vscode.l10n.t('Published versions'), fn.versions.length > 0 ? String(fn.versions.length) : undefined],
   ];
   const text = new vscode.MarkdownString(`**${md(fn.name)}**\n\n`);
   for (const [label, value] of rows) if (value) text.appendMarkdown(`${md(label)}: ${md(value)}  \n`);

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { isProbeFunction } from '../../invoke/probe';
 import { ExplorerItem } from './explorerItem';
 
-/** "Used by (n)" under a layer version; children are the functions, click reveals one in the Functions view. */
+/** "Used by (n)" under a layer version; children are the function versions, click reveals the function in the Functions view. */
 export class UsedByItem extends ExplorerItem {
   constructor(
     parent: ExplorerItem,
@@ -19,23 +19,28 @@ export class UsedByItem extends ExplorerItem {
   }
 }
 
-/** contextValue `usedByFunction`. */
+/** `f1`, or `f1:3` for a published version of f1 (which reveals f1). contextValue `usedByFunction`. */
 export class UsedByFunctionItem extends ExplorerItem {
-  constructor(
-    parent: ExplorerItem,
-    readonly functionName: string,
-  ) {
-    super(functionName, vscode.TreeItemCollapsibleState.None, parent);
-    this.id = `${parent.id}/${functionName}`;
+  readonly functionName: string;
+
+  constructor(parent: ExplorerItem, user: string) {
+    super(user, vscode.TreeItemCollapsibleState.None, parent);
+    const [name, version] = user.split(':');
+    this.functionName = name;
+    this.id = `${parent.id}/${user}`;
     this.contextValue = 'usedByFunction';
-    const probe = isProbeFunction(functionName);
-    this.iconPath = new vscode.ThemeIcon(probe ? 'beaker' : 'symbol-function');
+    const probe = isProbeFunction(name);
+    this.iconPath = new vscode.ThemeIcon(probe ? 'beaker' : version ? 'git-commit' : 'symbol-function');
     if (probe) this.description = vscode.l10n.t('import probe');
-    this.tooltip = probe ? vscode.l10n.t('{0}: the probe function of Check Layer Imports', functionName) : functionName;
+    this.tooltip = probe
+      ? vscode.l10n.t('{0}: the probe function of Check Layer Imports', name)
+      : version
+        ? vscode.l10n.t('Published version {0} of {1}', version, name)
+        : name;
     this.command = {
       command: 'lambdaLayers.revealFunction',
       title: vscode.l10n.t('Reveal Function'),
-      arguments: [functionName],
+      arguments: [name],
     };
   }
 }

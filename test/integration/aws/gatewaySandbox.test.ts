@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateAliasCommand, PublishVersionCommand } from '@aws-sdk/client-lambda';
 import { AwsClientFactory } from '../../../src/aws/clientFactory';
 import { localConnection } from '../../../src/aws/connection';
 import { classifyAwsError } from '../../../src/aws/errors';
@@ -80,4 +81,26 @@ test('invoke returns the payload and the decoded log tail', async () => {
   assert.deepEqual(JSON.parse(Buffer.from(result.payload).toString()), { echo: { a: 1 } });
   assert.match(result.logTail ?? '', /hello from handler/);
   assert.match(result.logTail ?? '', /START RequestId/);
+});
+
+test('versions and aliases: every page of ListVersionsByFunction, ListAliases and the ALL sweep', async () => {
+  const lambda = factory.lambda;
+  await gw.createFunction({ name: 'gw-versions', runtime: 'python3.12', handler: 'handler.handler', role: ROLE, zip });
+  await gw.waitForFunctionUpdated('gw-versions');
+  for (let i = 1; i <= 52; i++) {
+    await gw.updateFunctionCode('gw-versions', await zipToBuffer([{ name: 'handler.py', data: Buffer.from(`def handler(e, c):\n    return ${i}\n`) }]));
+    await gw.waitForFunctionUpdated('gw-versions');
+    await lambda.send(new PublishVersionCommand({ FunctionName: 'gw-versions' }));
+  }
+  for (const name of ['a', 'b']) await lambda.send(new CreateAliasCommand({ FunctionName: 'gw-versions', Name: name, FunctionVersion: '52' }));
+
+  const versions: string[] = [];
+  for await (const v of gw.listVersionsByFunction('gw-versions')) versions.push(v.Version!);
+  assert.deepEqual(versions, ['$LATEST', ...Array.from({ length: 52 }, (_, i) => String(i + 1))], 'past the 50-item page');
+  const aliases: string[] = [];
+  for await (const a of gw.listAliases('gw-versions')) aliases.push(`${a.Name}=${a.FunctionVersion}`);
+  assert.deepEqual(aliases, ['a=52', 'b=52']);
+  let swept = 0;
+  for await (const page of gw.listFunctionPages({ allVersions: true })) swept += page.filter((f) => f.FunctionName === 'gw-versions').length;
+  assert.equal(swept, 53);
 });

@@ -10,6 +10,7 @@ import {
   PublishLayerVersionCommand,
   PublishVersionCommand,
   UpdateFunctionConfigurationCommand,
+  waitUntilFunctionActiveV2,
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
@@ -28,6 +29,31 @@ async function publish(client: LambdaClient, layer: string, count: number): Prom
   for (let i = 0; i < count; i++) {
     await client.send(new PublishLayerVersionCommand({ LayerName: layer, Content: { ZipFile: pythonPackageLayer(layer.replace(/-/g, '_'), `1.${i}`) } }));
   }
+}
+
+/**
+ * A layer version used only by a published function version (the function itself moved on) is kept, with the
+ * version named; the run is repeatable. The same on every endpoint that has PublishVersion.
+ */
+async function prunePinnedByVersion(client: LambdaClient, role: string, endpoint: string[]): Promise<void> {
+  await publish(client, 'pinned', 4);
+  await client.send(new CreateFunctionCommand({ FunctionName: 'pinner', Runtime: 'python3.12', Role: role, Handler: 'app.handler', Code: { ZipFile: handlerZip('') }, Layers: [arnOf('pinned', 1)] }));
+  await waitUntilFunctionActiveV2({ client, maxWaitTime: 10, minDelay: 0.1, maxDelay: 0.5 }, { FunctionName: 'pinner' });
+  const published = await client.send(new PublishVersionCommand({ FunctionName: 'pinner' }));
+  await client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'pinner', Layers: [arnOf('pinned', 2)] }));
+  await waitUntilFunctionUpdatedV2({ client, maxWaitTime: 10, minDelay: 0.1, maxDelay: 0.5 }, { FunctionName: 'pinner' });
+
+  const r = await runCli(['prune', 'pinned', '--keep', '1', ...endpoint]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.stdout.trim().split('\n'), [
+    'us-east-1 4 kept (newest 1)',
+    'us-east-1 3 deleted (not among the newest 1, unused)',
+    'us-east-1 2 kept (used by pinner)',
+    `us-east-1 1 kept (used by pinner:${published.Version})`,
+  ]);
+  const again = await runCli(['prune', 'pinned', '--keep', '1', ...endpoint]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.doesNotMatch(again.stdout, /deleted/);
 }
 
 describe('retention and sharing on the local endpoint', () => {
@@ -76,6 +102,8 @@ describe('retention and sharing on the local endpoint', () => {
     assert.doesNotMatch(again.stdout, /deleted/);
     west.destroy();
   });
+
+  it('prune keeps versions that only a published function version still uses', () => prunePinnedByVersion(client, TEST_ROLE, endpoint()));
 
   it('a version that becomes used between the preview and the delete is kept and reported', async () => {
     await publish(client, 'racy', 3);
@@ -174,25 +202,8 @@ describe('retention and sharing on moto_server', () => {
     await moto?.close();
   });
 
-  it('prune keeps versions that only a published function version still uses', async () => {
-    await publish(client, 'pinned', 4);
-    await client.send(new CreateFunctionCommand({ FunctionName: 'pinner', Runtime: 'python3.12', Role: role, Handler: 'app.handler', Code: { ZipFile: handlerZip('') }, Layers: [arnOf('pinned', 1)] }));
-    const published = await client.send(new PublishVersionCommand({ FunctionName: 'pinner' }));
-    await client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'pinner', Layers: [arnOf('pinned', 2)] }));
-    await waitUntilFunctionUpdatedV2({ client, maxWaitTime: 10, minDelay: 0.1, maxDelay: 0.5 }, { FunctionName: 'pinner' });
-
-    const r = await runCli(['prune', 'pinned', '--keep', '1', '--endpoint', moto.url, '--region', 'us-east-1']);
-    assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(r.stdout.trim().split('\n'), [
-      'us-east-1 4 kept (newest 1)',
-      'us-east-1 3 deleted (not among the newest 1, unused)',
-      'us-east-1 2 kept (used by pinner)',
-      `us-east-1 1 kept (used by pinner:${published.Version})`,
-    ]);
-    const again = await runCli(['prune', 'pinned', '--keep', '1', '--endpoint', moto.url, '--region', 'us-east-1']);
-    assert.equal(again.code, 0, again.stderr);
-    assert.doesNotMatch(again.stdout, /deleted/);
-  });
+  it('prune keeps versions that only a published function version still uses', () =>
+    prunePinnedByVersion(client, role, ['--endpoint', moto.url, '--region', 'us-east-1']));
 
   it('grants and revokes; the AWS CLI reads what the engine wrote', async () => {
     await publish(client, 'moto-shared', 1);

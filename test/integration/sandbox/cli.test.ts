@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { CreateFunctionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { TEST_ROLE, awsCli, handlerZip, pythonPackageLayer, withFrozenSandbox, withSandbox, type CliResult, type TestSandbox } from '../../helpers/sandbox';
+import { TEST_ROLE, awsCli, cliFails, cliJson, handlerZip, pythonPackageLayer, withFrozenSandbox, withSandbox, type TestSandbox } from '../../helpers/sandbox';
 
 const HANDLER = 'import mypkg\ndef handler(event, context):\n    print("cli log line")\n    return {"v": mypkg.__version__, "event": event}\n';
 
@@ -12,15 +12,8 @@ describe('AWS CLI conformance', () => {
   let sb: TestSandbox;
   let dir: string;
   const cli = (...args: string[]) => awsCli(sb.url, args, dir);
-  const ok = (r: CliResult) => {
-    assert.equal(r.code, 0, r.stderr);
-    return r.stdout.trim() ? (JSON.parse(r.stdout) as Record<string, any>) : {}; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
-  const fails = (r: CliResult, code: string, message?: string) => {
-    assert.notEqual(r.code, 0);
-    assert.match(r.stderr, new RegExp(`\\(${code}\\)`));
-    if (message) assert.ok(r.stderr.includes(message), r.stderr);
-  };
+  const ok = cliJson;
+  const fails = cliFails;
 
   before(async () => {
     sb = await withSandbox({ updateDelayMs: 100 });

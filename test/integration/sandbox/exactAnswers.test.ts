@@ -1,6 +1,7 @@
 // The answers that once differed from AWS's (issue 17), through the AWS SDK, the AWS CLI and raw HTTP: another
 // region's ARN, an unknown runtime, a 65-character name, environment variable names, the 50 MiB zip limit,
-// ListFunctions' FunctionVersion, RuntimeVersionConfig, the message field of error bodies and Publish=true.
+// ListFunctions' FunctionVersion, RuntimeVersionConfig, the message field of error bodies and Publish=true (once
+// refused, now publishing).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
@@ -10,6 +11,7 @@ import {
   CreateFunctionCommand,
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
+  ListVersionsByFunctionCommand,
   InvokeCommand,
   ListFunctionsCommand,
   UpdateFunctionCodeCommand,
@@ -137,12 +139,11 @@ describe('answers that match AWS exactly', () => {
     assert.deepEqual(Object.keys(JSON.parse((await get('bad%20name')).body)), ['message']);
   });
 
-  it('Publish=true is refused with a clear message, and nothing is created or changed', async () => {
-    const refused = /does not publish versions yet: leave Publish out/;
-    await rejectsWith(c.send(new CreateFunctionCommand({ ...base, FunctionName: 'published', Publish: true })), 'InvalidParameterValueException', 400, refused);
-    await absent('published');
-    const before = (await c.send(new GetFunctionConfigurationCommand({ FunctionName: 'exact' }))).CodeSha256;
-    await rejectsWith(c.send(new UpdateFunctionCodeCommand({ FunctionName: 'exact', ZipFile: CODE, Publish: true })), 'InvalidParameterValueException', 400, refused);
-    assert.equal((await c.send(new GetFunctionConfigurationCommand({ FunctionName: 'exact' }))).CodeSha256, before);
+  it('Publish=true publishes version 1 and answers with it (its ARN qualified by the number)', async () => {
+    const created = await c.send(new CreateFunctionCommand({ ...base, FunctionName: 'published', Publish: true }));
+    assert.equal(created.Version, '1');
+    assert.match(created.FunctionArn!, /:function:published:1$/);
+    const versions = await c.send(new ListVersionsByFunctionCommand({ FunctionName: 'published' }));
+    assert.deepEqual(versions.Versions?.map((v) => v.Version), ['$LATEST', '1']);
   });
 });

@@ -282,3 +282,33 @@ test('a change rebuilds only the nodes it affects', async () => {
   assert.equal(model.functions.find((f) => f.name === 'mid'), model.getFunction('mid'), 'lists and lookups agree');
   model.dispose();
 });
+
+test('published versions and aliases: listed under their function with the layers they pin, counted in used-by', async () => {
+  const g = account();
+  g.addPublishedVersion('zeta', 1, [versionArn('A', 1)]);
+  g.addPublishedVersion('zeta', 2, [versionArn('A', 2), versionArn('B', 1)]);
+  g.aliases.set('zeta', [
+    { Name: 'live', AliasArn: 'arn:aws:lambda:us-east-1:123456789012:function:zeta:live', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { 2: 0.1 } } },
+    { Name: 'beta', AliasArn: 'arn:aws:lambda:us-east-1:123456789012:function:zeta:beta', FunctionVersion: '2', Description: 'next' },
+  ]);
+  const model = new ExplorerModel(g);
+  await model.refresh();
+  assert.deepEqual(model.functions.map((f) => f.name), ['alpha', 'mid', 'plain', 'zeta'], 'versions are not functions of their own');
+  const zeta = model.getFunction('zeta')!;
+  assert.equal(zeta.arn, 'arn:aws:lambda:us-east-1:123456789012:function:zeta', "$LATEST's ARN without the :$LATEST of the ALL listing");
+  assert.deepEqual(zeta.layers.map((l) => l.arn), [versionArn('A', 3)]);
+  assert.deepEqual(
+    zeta.versions.map((v) => [v.version, v.layers.map((l) => `${l.layerName}:${l.version}${l.newerVersion ? `<${l.newerVersion}` : ''}`)]),
+    [['1', ['A:1<3']], ['2', ['A:2<3', 'B:1<2']]],
+  );
+  assert.deepEqual(zeta.aliases.map((a) => [a.name, a.functionVersion, a.additionalVersion, a.additionalWeight, a.description]), [
+    ['beta', '2', undefined, undefined, 'next'],
+    ['live', '1', '2', 0.1, undefined],
+  ]);
+  assert.deepEqual(g.calls.filter((c) => c.startsWith('listAliases')), ['listAliases zeta'], 'aliases are read only for functions with published versions');
+  // A:2 and B:1 are used only by zeta's version 2: still used.
+  assert.deepEqual(model.getLayer('A')!.versions.map((v) => v.usedBy), [['zeta'], ['zeta:2'], ['alpha', 'mid', 'zeta:1']]);
+  assert.deepEqual(model.getLayer('B')!.versions.map((v) => v.usedBy), [['alpha'], ['zeta:2']]);
+  assert.deepEqual(model.getFunction('plain')!.versions, []);
+  model.dispose();
+});

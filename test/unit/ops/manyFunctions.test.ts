@@ -81,3 +81,12 @@ test('planDelete lists users; delete removes exactly the confirmed version', asy
   assert.deepEqual(gw.calls.filter((c) => c.startsWith('delete')), ['delete deps:1']);
   await assert.rejects(planDelete(gw, 'deps', 1), /does not exist/);
 });
+
+test('planDelete counts published function versions: one that pins the version is a user', async () => {
+  const gw = await gatewayWithLayer(2);
+  const v = (n: number) => `${gw.layerArn('deps')}:${n}`;
+  gw.addFunction('moved-on', { layers: [v(2)] });
+  gw.addPublishedVersion('moved-on', 4, [v(1)]);
+  assert.deepEqual((await planDelete(gw, 'deps', 1)).usedBy, ['moved-on:4']);
+  assert.deepEqual((await planDelete(gw, 'deps', 2)).usedBy, ['moved-on']);
+});

@@ -227,4 +227,14 @@ describe('record shape', () => {
     assert.equal(counterProblem({ last: 3 }), undefined);
     assert.equal(counterProblem({ last: '3' }), "'last' is not a version number");
   });
+
+  it('checks published versions and aliases inside a function record: a damaged one sets the function aside', () => {
+    const fn = fnRecord('f', 'c') as unknown as Record<string, unknown>;
+    const version = { ...fn, version: 1, sourceDigest: 'd' };
+    const alias = { name: 'live', functionVersion: '1', description: '', weights: { 2: 0.5 }, revisionId: 'r' };
+    assert.equal(functionProblem({ ...fn, versions: [version], lastVersion: 1, aliases: [alias] }, 'f'), undefined);
+    assert.equal(functionProblem({ ...fn, versions: [{ ...version, codeBlob: '../x' }] }, 'f'), "'versions' is not a list of published versions");
+    assert.equal(functionProblem({ ...fn, aliases: [{ ...alias, weights: { 2: 3 } }] }, 'f'), "'aliases' is not a list of aliases");
+    assert.equal(functionProblem({ ...fn, aliases: [{ ...alias, functionVersion: '../1' }] }, 'f'), "'aliases' is not a list of aliases");
+  });
 });
