@@ -3,7 +3,7 @@
 // but none has a wheel for the target's platform, glibc or Python; each needs a different fix, so the build looks
 // at the sources' file lists (distributionFiles.ts) and this module classifies and words the answer.
 import * as l10n from '@vscode/l10n';
-import { RUNTIMES, platformTags, resolveTarget, type Runtime, type Target } from './runtimes';
+import { RUNTIMES, platformTags, resolveTarget, type Architecture, type Runtime, type Target } from './runtimes';
 
 /** A wheel's or sdist's file name, split per the wheel spec (PEP 427) and the sdist convention. */
 export interface DistFile {
@@ -29,6 +29,8 @@ export type MissingDiagnosis =
       needsGlibc?: number;
       /** Its CPython versions, when the Python version is what rules them out ("cp312", …). */
       pythons?: string[];
+      /** The other architecture, when its wheels are all for that one. */
+      otherArchitecture?: Architecture;
       /** Another runtime of the same architecture one of its wheels loads on. */
       fitsRuntime?: Runtime;
       hasSdist: boolean;
@@ -58,8 +60,8 @@ export function parseRequirement(requirement: string): { project: string; versio
   return { project: normalizeName(m?.[1] ?? requirement.trim()), version: m?.[2] };
 }
 
-/** Whether pip, resolving for `target` (CPython, manylinux), would take this wheel. */
-export function wheelFits(wheel: NonNullable<DistFile['wheel']>, target: Target): boolean {
+/** Whether the wheel's Python and ABI tags load on the target's CPython, whatever its platform. */
+function pythonFits(wheel: NonNullable<DistFile['wheel']>, target: Target): boolean {
   const minor = Number(target.pythonTag.slice(1));
   const pythonOk = wheel.python.some((tag) => {
     if (tag === 'py3' || tag === `py3${minor}`) return true;
@@ -68,9 +70,18 @@ export function wheelFits(wheel: NonNullable<DistFile['wheel']>, target: Target)
     // cp3X wheels load on 3.X only, unless their ABI is abi3 (stable ABI, 3.X and later) or none.
     return Number(cp[1]) === minor || (Number(cp[1]) < minor && wheel.abi.some((a) => a === 'abi3' || a === 'none'));
   });
-  const abiOk = wheel.abi.some((a) => a === 'none' || a === 'abi3' || a === `cp${target.pythonTag}`);
+  return pythonOk && wheel.abi.some((a) => a === 'none' || a === 'abi3' || a === `cp${target.pythonTag}`);
+}
+
+/** Whether the wheel has a platform tag of the target's machine (or none at all: `any`). */
+function machineFits(wheel: NonNullable<DistFile['wheel']>, target: Target): boolean {
+  return wheel.platform.some((p) => p === 'any' || p.endsWith(`_${target.machine}`));
+}
+
+/** Whether pip, resolving for `target` (CPython, manylinux), would take this wheel. */
+export function wheelFits(wheel: NonNullable<DistFile['wheel']>, target: Target): boolean {
   const platforms = new Set([...platformTags(target), 'any']);
-  return pythonOk && abiOk && wheel.platform.some((p) => platforms.has(p));
+  return pythonFits(wheel, target) && wheel.platform.some((p) => platforms.has(p));
 }
 
 /** glibc minor version a manylinux platform tag needs on `machine`, or undefined for other tags. */
@@ -108,10 +119,14 @@ export function diagnoseMissing(requirement: string, fileNames: readonly string[
   if (ofVersion.length === 0) return { kind: 'no-version', project, version, versions };
   const wheels = ofVersion.flatMap((f) => (f.wheel ? [f.wheel] : []));
   const platforms = [...new Set(wheels.flatMap((w) => w.platform))].sort();
-  const glibcs = wheels.flatMap((w) => w.platform.map((p) => glibcOf(p, target.machine))).filter((g): g is number => g !== undefined);
+  // Ruled out by architecture, else by glibc, else by Python version: the first that explains it is the fix.
+  const ofMachine = wheels.filter((w) => machineFits(w, target));
+  const other: Architecture = target.architecture === 'arm64' ? 'x86_64' : 'arm64';
+  const otherArchitecture = wheels.length > 0 && ofMachine.length === 0 && wheels.some((w) => wheelFits(w, resolveTarget(target.runtime, other))) ? other : undefined;
+  const glibcs = ofMachine.flatMap((w) => w.platform.map((p) => glibcOf(p, target.machine))).filter((g): g is number => g !== undefined);
   const needsGlibc = glibcs.length > 0 && Math.min(...glibcs) > target.glibcMinor ? Math.min(...glibcs) : undefined;
-  const cpythons = [...new Set(wheels.flatMap((w) => w.python).filter((p) => /^cp3\d+$/.test(p)))].sort(compareVersions);
-  const pythonRulesOut = needsGlibc === undefined && cpythons.length > 0 && !cpythons.includes(`cp${target.pythonTag}`);
+  const cpythons = [...new Set(ofMachine.flatMap((w) => w.python).filter((p) => /^cp3\d+$/.test(p)))].sort(compareVersions);
+  const pythonRulesOut = needsGlibc === undefined && cpythons.length > 0 && !ofMachine.some((w) => pythonFits(w, target));
   const fitsRuntime = (Object.keys(RUNTIMES) as Runtime[]).find(
     (runtime) => runtime !== target.runtime && wheels.some((w) => wheelFits(w, resolveTarget(runtime, target.architecture))),
   );
@@ -121,6 +136,7 @@ export function diagnoseMissing(requirement: string, fileNames: readonly string[
     version,
     platforms,
     ...(needsGlibc !== undefined ? { needsGlibc } : {}),
+    ...(otherArchitecture ? { otherArchitecture } : {}),
     ...(pythonRulesOut ? { pythons: cpythons } : {}),
     ...(fitsRuntime ? { fitsRuntime } : {}),
     hasSdist: ofVersion.some((f) => !f.wheel),
@@ -135,13 +151,15 @@ export function missingMessage(d: MissingDiagnosis, target: Target, where: strin
     case 'no-version':
       return l10n.t('{0} has no version {1} in {2}. Versions there: {3}.', d.project, d.version, where, d.versions.slice(-10).join(', '));
     case 'no-wheel-for-target': {
-      const why =
-        d.needsGlibc !== undefined
+      const why = d.otherArchitecture
+        ? l10n.t('its wheels are for the {0} architecture only', d.otherArchitecture)
+        : d.needsGlibc !== undefined
           ? l10n.t('its wheels for {0} need glibc 2.{1} or newer (manylinux_2_{1}), and {2} runs on glibc 2.{3}', target.machine, d.needsGlibc, target.runtime, target.glibcMinor)
           : d.pythons
             ? l10n.t('its wheels are for {0} only', d.pythons.join(', '))
             : l10n.t('it has wheels only for {0}', d.platforms.join(', ') || l10n.t('no platform (source only)'));
       const fixes: string[] = [];
+      if (d.otherArchitecture) fixes.push(l10n.t('build for {0}', d.otherArchitecture));
       if (d.fitsRuntime) fixes.push(l10n.t('build for {0}, where a wheel of it loads', d.fitsRuntime));
       fixes.push(l10n.t('pin a version with a wheel for {0} ({1})', target.runtime, target.architecture));
       if (d.hasSdist) fixes.push(l10n.t('allow source builds (compiled code may then not load on Lambda)'));

@@ -69,6 +69,18 @@ test('a Python version mismatch is named as such, and no runtime is suggested wh
   assert.match(missingMessage(mac, py311, 'x'), /it has wheels only for macosx_11_0_arm64/);
 });
 
+test('the other architecture is named as the reason (not the abi3 wheel\'s cp39 tag), with the build for it as the fix', () => {
+  const d = diagnoseMissing('armonly', ['armonly-1.0-cp39-abi3-manylinux2014_aarch64.whl'], py312);
+  assert.ok(d.kind === 'no-wheel-for-target');
+  assert.equal(d.otherArchitecture, 'arm64');
+  assert.equal(d.pythons, undefined, 'an abi3 wheel from cp39 loads on 3.12: Python is not the reason');
+  assert.match(missingMessage(d, py312, 'x'), /its wheels are for the arm64 architecture only\. To fix it: build for arm64;/);
+  const abi3 = diagnoseMissing('stable==1.0', ['stable-1.0-cp39-abi3-manylinux_2_28_x86_64.whl'], py311);
+  assert.ok(abi3.kind === 'no-wheel-for-target');
+  assert.equal(abi3.needsGlibc, 28);
+  assert.equal(abi3.otherArchitecture, undefined);
+});
+
 test('a find-links folder and an HTML page list their files; an unreadable source counts as unknown', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dist-files-'));
   try {
