@@ -36,7 +36,12 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'vscode', message: 'Pure modules must not import vscode.' }],
-          patterns: [{ regex: '^\\.\\.?/(.*/)?(extension|services|vscode/.*|views/.*|commands/.*)$', message: 'Pure modules must not import the editor shell.' }],
+          patterns: [
+            {
+              regex: '^\\.\\.?/(.*/)?(extension|services|vscode/.*|views/.*|commands/.*)$',
+              message: 'Pure modules must not import the editor shell.',
+            },
+          ],
         },
       ],
     },

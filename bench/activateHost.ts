@@ -12,7 +12,10 @@ import { createFakeVscode } from './fakeVscode';
 
 interface Extension {
   activate(context: unknown): {
-    services: { connection: { settled(): Promise<void>; state: string }; explorer: { model?: { state: { status: string } } } };
+    services: {
+      connection: { settled(): Promise<void>; state: string };
+      explorer: { model?: { state: { status: string } } };
+    };
   };
   deactivate(): Promise<void>;
 }
@@ -25,7 +28,11 @@ async function main(): Promise<void> {
   const Uri = fake.api.Uri as { file(p: string): unknown };
   const memento = () => {
     const values = new Map<string, unknown>();
-    return { keys: () => [...values.keys()], get: (k: string, d?: unknown) => values.get(k) ?? d, update: async (k: string, v: unknown) => void values.set(k, v) };
+    return {
+      keys: () => [...values.keys()],
+      get: (k: string, d?: unknown) => values.get(k) ?? d,
+      update: async (k: string, v: unknown) => void values.set(k, v),
+    };
   };
   const subscriptions: { dispose(): unknown }[] = [];
   const context = {

@@ -45,12 +45,21 @@ export default async function bench(): Promise<string[]> {
   const python = execFileSync('python3', ['-c', 'import sys; print(sys.executable)']).toString().trim();
   const hostRuntime = `python3.${execFileSync(python, ['-c', 'import sys; print(sys.version_info[1])']).toString().trim()}`;
   try {
-    const names = (await readdir(wheelhouse)).filter((f) => f.endsWith('.whl')).map((f) => f.split('-')[0]).sort();
+    const names = (await readdir(wheelhouse))
+      .filter((f) => f.endsWith('.whl'))
+      .map((f) => f.split('-')[0])
+      .sort();
     const requirements = join(work, 'requirements.txt');
     await writeFile(requirements, names.map((n) => `${n}==1.0.0`).join('\n') + '\n');
     const minusOne = join(work, 'minus-one', 'requirements.txt');
     await mkdir(join(work, 'minus-one'));
-    await writeFile(minusOne, names.filter((_, i) => i !== ADDED).map((n) => `${n}==1.0.0`).join('\n') + '\n');
+    await writeFile(
+      minusOne,
+      names
+        .filter((_, i) => i !== ADDED)
+        .map((n) => `${n}==1.0.0`)
+        .join('\n') + '\n',
+    );
     const env = offlinePipEnv(wheelhouse);
     const cacheDirectory = join(work, 'cache');
 
@@ -58,13 +67,22 @@ export default async function bench(): Promise<string[]> {
       const dir = join(work, 'naive');
       await rm(dir, { recursive: true, force: true });
       await mkdir(dir);
-      const pip = await timed(() => run(python, ['-m', 'pip', 'install', '-q', '-r', requirements, '-t', 'python'], { cwd: dir, env }));
+      const pip = await timed(() =>
+        run(python, ['-m', 'pip', 'install', '-q', '-r', requirements, '-t', 'python'], { cwd: dir, env }),
+      );
       const zip = await timed(() => run('zip', ['-q', '-r', 'layer.zip', 'python'], { cwd: dir, env }));
       return { ms: pip.ms + zip.ms, size: (await stat(join(dir, 'layer.zip'))).size, zipPath: join(dir, 'layer.zip') };
     };
     const ours = async (req: string, runtime: string, layerName: string, force = true) => {
       const start = performance.now();
-      const result: BuildResult = await buildLayer({ requirementsPath: req, runtime, architecture: 'x86_64', layerName, outDir: join(work, 'ours'), options: { env, force, cacheDirectory } });
+      const result: BuildResult = await buildLayer({
+        requirementsPath: req,
+        runtime,
+        architecture: 'x86_64',
+        layerName,
+        outDir: join(work, 'ours'),
+        options: { env, force, cacheDirectory },
+      });
       return { ms: performance.now() - start, result };
     };
     const emptyCache = () => rm(cacheDirectory, { recursive: true, force: true });
@@ -102,8 +120,16 @@ export default async function bench(): Promise<string[]> {
     };
     const imports = await importCold(python, work, cold[0].result.zipPath, naiveRuns[0].zipPath, names);
     return [
-      line('build.cold', cold, `runtime=${hostRuntime} bytecode=both packages=${m.packages.length} files=${m.fileCount} installed_mb=${mb(m.unzippedSize)} deterministic=${deterministic ? 'yes' : 'NO'}`),
-      line('build.cold.other', other, 'runtime=python3.12 (ours: no bytecode for another Python; naive: 3.11 bytecode)'),
+      line(
+        'build.cold',
+        cold,
+        `runtime=${hostRuntime} bytecode=both packages=${m.packages.length} files=${m.fileCount} installed_mb=${mb(m.unzippedSize)} deterministic=${deterministic ? 'yes' : 'NO'}`,
+      ),
+      line(
+        'build.cold.other',
+        other,
+        'runtime=python3.12 (ours: no bytecode for another Python; naive: 3.11 bytecode)',
+      ),
       `build.incremental ours/naive time=${ratio(median(incremental), naiveMs)} ours_ms=${median(incremental).toFixed(0)} naive_ms=${naiveMs.toFixed(0)} runs=${RUNS} (one requirement added; naive rebuilds in full)`,
       `build.warm ours/naive time=${ratio(median(warm), naiveMs)} ours_ms=${median(warm).toFixed(1)} naive_ms=${naiveMs.toFixed(0)} runs=${RUNS} (naive has no reuse: its rerun is its cold run)`,
       `import.cold ours/naive time=${ratio(imports.ours, imports.naive)} ours_ms=${imports.ours.toFixed(0)} naive_ms=${imports.naive.toFixed(0)} modules=${imports.modules} runs=${IMPORT_RUNS} (fresh interpreter, read-only copy)`,
@@ -119,7 +145,10 @@ async function importCold(python: string, work: string, oursZip: string, naiveZi
   const modules = names.flatMap((n) => [n, ...(DATA_PACKAGES.has(Number(n.slice(5, 7))) ? [`${n}_extra`] : [])]);
   const script = `import sys\nsys.path.insert(0, sys.argv[1])\n${modules.map((n) => `import ${n}`).join('\n')}\n`;
   const dirs: string[] = [];
-  for (const [name, zip] of [['ours', oursZip], ['naive', naiveZip]] as const) {
+  for (const [name, zip] of [
+    ['ours', oursZip],
+    ['naive', naiveZip],
+  ] as const) {
     const dir = join(work, `import-${name}`);
     await rm(dir, { recursive: true, force: true });
     await run('unzip', ['-q', zip, '-d', dir]);
@@ -140,9 +169,17 @@ async function importCold(python: string, work: string, oursZip: string, naiveZi
 }
 
 async function ensureZipTool(): Promise<void> {
-  if (await run('zip', ['-v']).then(() => true, () => false)) return;
+  if (
+    await run('zip', ['-v']).then(
+      () => true,
+      () => false,
+    )
+  )
+    return;
   await run('apt-get', ['install', '-y', 'zip']).catch((e) => {
-    throw new Error(`the naive flow needs Info-ZIP "zip" (apt-get install -y zip): ${e instanceof Error ? e.message : e}`);
+    throw new Error(
+      `the naive flow needs Info-ZIP "zip" (apt-get install -y zip): ${e instanceof Error ? e.message : e}`,
+    );
   });
 }
 
@@ -171,7 +208,13 @@ const words = (r: Rand, n: number) => Array.from({ length: n }, () => pick(r, WO
 
 /** Valid, varied Python, about `bytes` long. */
 function pySource(r: Rand, bytes: number): string {
-  const out = [`"""${words(r, 12)}.\n\n${words(r, 30)}\n"""`, 'import os', 'import sys', 'from typing import Any, Optional', ''];
+  const out = [
+    `"""${words(r, 12)}.\n\n${words(r, 30)}\n"""`,
+    'import os',
+    'import sys',
+    'from typing import Any, Optional',
+    '',
+  ];
   let len = out.join('\n').length;
   while (len < bytes) {
     const cls = ident(r).replace(/(^|_)(\w)/g, (_, __, c: string) => c.toUpperCase());
@@ -218,10 +261,17 @@ function jsonData(r: Rand, bytes: number): string {
       documentation: `<p>${words(r, 25 + Math.floor(r() * 40))}.</p>`,
     };
     operations[op] = entry;
-    shapes[`${op}Request`] = { type: 'structure', members: { [ident(r)]: { shape: pick(r, WORDS), documentation: `<p>${words(r, 12)}</p>` } } };
+    shapes[`${op}Request`] = {
+      type: 'structure',
+      members: { [ident(r)]: { shape: pick(r, WORDS), documentation: `<p>${words(r, 12)}</p>` } },
+    };
     len += JSON.stringify(entry).length * 2;
   }
-  return JSON.stringify({ version: '2.0', metadata: { apiVersion: '2024-01-01', protocol: 'json' }, operations, shapes }, null, 2);
+  return JSON.stringify(
+    { version: '2.0', metadata: { apiVersion: '2024-01-01', protocol: 'json' }, operations, shapes },
+    null,
+    2,
+  );
 }
 
 /** An ELF shared object (x86_64, glibc 2.17) padded with machine-code-like bytes: repeated motifs among noise. */
@@ -269,16 +319,22 @@ function packageSpecs(): WheelSpec[] {
     for (const [sub, mods] of imports) {
       const imported = sub === '' || ['sub1', 'sub2', 'sub3'].includes(sub) ? mods : [];
       const subs = sub === '' ? ['sub1', 'sub2', 'sub3'].filter((s) => imports.has(s)) : [];
-      files[`${name}/${sub ? `${sub}/` : ''}__init__.py`] = [...imported, ...subs].map((m) => `from . import ${m}\n`).join('');
+      files[`${name}/${sub ? `${sub}/` : ''}__init__.py`] = [...imported, ...subs]
+        .map((m) => `from . import ${m}\n`)
+        .join('');
     }
-    for (let i = 0; i < (p === 0 ? 80 : 12); i++) files[`${name}/${ident(r)}_${i}.pyi`] = `def ${ident(r)}(x: int) -> int: ...\n`.repeat(40);
+    for (let i = 0; i < (p === 0 ? 80 : 12); i++)
+      files[`${name}/${ident(r)}_${i}.pyi`] = `def ${ident(r)}(x: int) -> int: ...\n`.repeat(40);
     files[`${name}/py.typed`] = '';
     if (p === 0) {
-      for (let i = 0; i < 2800; i++) files[`${name}/data/${ident(r)}-${i}/service-2.json`] = jsonData(r, 3000 + Math.floor(r() * 16000));
+      for (let i = 0; i < 2800; i++)
+        files[`${name}/data/${ident(r)}-${i}/service-2.json`] = jsonData(r, 3000 + Math.floor(r() * 16000));
     }
     if (p >= 1 && p <= 7) {
       const libs = p === 1 ? [10e6, 6e6, 3e6, 2e6] : [p % 2 ? 4e6 : 2e6, 1e6];
-      libs.forEach((size, i) => (files[`${name}/${i === 0 ? '_core' : `_ext${i}`}.abi3.so`] = nativeLib(r, Math.floor(size))));
+      libs.forEach(
+        (size, i) => (files[`${name}/${i === 0 ? '_core' : `_ext${i}`}.abi3.so`] = nativeLib(r, Math.floor(size))),
+      );
       files[`${name}.libs/lib${pick(r, WORDS)}-${p}a1b2.so.1`] = nativeLib(r, p === 1 ? 8e6 : 1e6);
     }
     if (p === 1 || p === 9 || p === 14) {

@@ -2,7 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { paginateListFunctions, paginateListLayerVersions, paginateListLayers, type LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  paginateListFunctions,
+  paginateListLayerVersions,
+  paginateListLayers,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
 import { AwsClientFactory } from '../src/aws/clientFactory';
 import { localConnection } from '../src/aws/connection';
 import { SdkLambdaGateway } from '../src/aws/lambdaGateway';
@@ -50,7 +55,8 @@ export async function measureExplorerLoad(endpoint: string, credentials?: Sandbo
       const model = new ExplorerModel(gateway, { concurrency: CONCURRENCY });
       await model.refresh();
       if (model.state.status !== 'ready') throw new Error(`model ended in state ${model.state.status}`);
-      if (model.functions.length !== FUNCTIONS || model.layers.length !== LAYERS) throw new Error('model is missing data');
+      if (model.functions.length !== FUNCTIONS || model.layers.length !== LAYERS)
+        throw new Error('model is missing data');
       model.dispose();
     };
     const raw = () => rawLoad(factory.lambda);
@@ -87,7 +93,8 @@ export async function rawLoad(client: LambdaClient, concurrency = CONCURRENCY): 
       for (const layer of page.Layers ?? []) {
         fetches.push(
           limit(async () => {
-            for await (const v of paginateListLayerVersions({ client, pageSize: 50 }, { LayerName: layer.LayerName })) kept.push(v.LayerVersions);
+            for await (const v of paginateListLayerVersions({ client, pageSize: 50 }, { LayerName: layer.LayerName }))
+              kept.push(v.LayerVersions);
           }),
         );
       }
@@ -98,7 +105,10 @@ export async function rawLoad(client: LambdaClient, concurrency = CONCURRENCY): 
 }
 
 /** Seeds functions using 0–3 layers each, some on older versions; exported for the fleet bench's regions. */
-export async function seed(gateway: SdkLambdaGateway, counts = { functions: FUNCTIONS, layers: LAYERS, versions: VERSIONS }): Promise<number> {
+export async function seed(
+  gateway: SdkLambdaGateway,
+  counts = { functions: FUNCTIONS, layers: LAYERS, versions: VERSIONS },
+): Promise<number> {
   const { functions: FUNCTIONS, layers: LAYERS, versions: VERSIONS } = counts;
   const started = performance.now();
   const limit = concurrencyLimiter(16);
@@ -110,14 +120,20 @@ export async function seed(gateway: SdkLambdaGateway, counts = { functions: FUNC
       limit(async () => {
         const arns: string[] = [];
         for (let v = 0; v < VERSIONS; v++) {
-          const published = await gateway.publishLayerVersion({ layerName: layerName(i), zipFile: zip, compatibleRuntimes: ['python3.12'] });
+          const published = await gateway.publishLayerVersion({
+            layerName: layerName(i),
+            zipFile: zip,
+            compatibleRuntimes: ['python3.12'],
+          });
           arns.push(published.LayerVersionArn!);
         }
         versionArns[i] = arns;
       }),
     ),
   );
-  const code = await zipToBuffer([{ name: 'handler.py', data: Buffer.from('def handler(event, context):\n    return 1\n') }]);
+  const code = await zipToBuffer([
+    { name: 'handler.py', data: Buffer.from('def handler(event, context):\n    return 1\n') },
+  ]);
   await Promise.all(
     Array.from({ length: FUNCTIONS }, (_, i) =>
       limit(() =>

@@ -22,7 +22,11 @@ import { median, run } from './lib';
 
 const RUNS = 9;
 /** Paths that must never ship; the bench fails when the VSIX holds one. */
-const UNNEEDED = [/^extension\/(src|test|bench|scripts|docs|out|node_modules|\.test-output|\.cache|media\/(screenshots|product))\//, /\.map$/, /\.ts$/];
+const UNNEEDED = [
+  /^extension\/(src|test|bench|scripts|docs|out|node_modules|\.test-output|\.cache|media\/(screenshots|product))\//,
+  /\.map$/,
+  /\.ts$/,
+];
 
 export default async function bench(): Promise<string[]> {
   const work = await mkdtemp(join(tmpdir(), 'll-bench-extension-'));
@@ -44,11 +48,15 @@ async function describeVsix(vsix: string): Promise<string[]> {
   const entries = await listZip(vsix);
   const unpacked = entries.reduce((sum, e) => sum + e.size, 0);
   process.stderr.write(`VSIX ${bytes} bytes, ${entries.length} files:\n`);
-  for (const e of [...entries].sort((a, b) => b.size - a.size)) process.stderr.write(`  ${String(e.size).padStart(9)}  ${e.name}\n`);
+  for (const e of [...entries].sort((a, b) => b.size - a.size))
+    process.stderr.write(`  ${String(e.size).padStart(9)}  ${e.name}\n`);
   const unneeded = entries.filter((e) => UNNEEDED.some((re) => re.test(e.name)));
-  if (unneeded.length) throw new Error(`the VSIX ships files it does not need: ${unneeded.map((e) => e.name).join(', ')}`);
+  if (unneeded.length)
+    throw new Error(`the VSIX ships files it does not need: ${unneeded.map((e) => e.name).join(', ')}`);
   const size = (name: string) => entries.find((e) => e.name === `extension/dist/${name}`)?.size ?? 0;
-  return [`vsix bytes=${bytes} files=${entries.length} unpacked_bytes=${unpacked} extension_js_bytes=${size('extension.js')} aws_sdk_js_bytes=${size('aws-sdk.js')}`];
+  return [
+    `vsix bytes=${bytes} files=${entries.length} unpacked_bytes=${unpacked} extension_js_bytes=${size('extension.js')} aws_sdk_js_bytes=${size('aws-sdk.js')}`,
+  ];
 }
 
 function listZip(file: string): Promise<{ name: string; size: number }[]> {
@@ -82,15 +90,28 @@ interface Activation {
 
 async function measureActivation(extensionJs: string, work: string): Promise<string> {
   const host = join(work, 'activate-host.cjs');
-  await esbuild.build({ entryPoints: [join(__dirname, 'activateHost.ts')], outfile: host, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+  await esbuild.build({
+    entryPoints: [join(__dirname, 'activateHost.ts')],
+    outfile: host,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
   const once = async (i: number): Promise<Activation> => {
     const storage = join(work, `storage-${i}`);
     const out = await run(process.execPath, [host, extensionJs, storage]);
     await rm(storage, { recursive: true, force: true });
     const result = JSON.parse(out.trim().split('\n').pop()!) as Activation;
-    if (result.missing.length) throw new Error(`activation used vscode API the fake lacks: ${[...new Set(result.missing)].join(', ')}`);
-    if (result.state !== 'ready') throw new Error(`the connection ended in state ${result.state}: ${result.log.join('\n')}`);
-    if (result.explorer !== 'ready') throw new Error(`the explorer ended in state ${result.explorer} after the first refresh: ${result.log.join('\n')}`);
+    if (result.missing.length)
+      throw new Error(`activation used vscode API the fake lacks: ${[...new Set(result.missing)].join(', ')}`);
+    if (result.state !== 'ready')
+      throw new Error(`the connection ended in state ${result.state}: ${result.log.join('\n')}`);
+    if (result.explorer !== 'ready')
+      throw new Error(
+        `the explorer ended in state ${result.explorer} after the first refresh: ${result.log.join('\n')}`,
+      );
     return result;
   };
   await once(-1); // warm-up: the OS file cache

@@ -26,7 +26,8 @@ export function createFakeVscode(settings: Record<string, unknown>): FakeVscode 
   const strict = <T extends object>(name: string, target: T): T =>
     new Proxy(target, {
       get(t, key, receiver) {
-        if (typeof key === 'symbol' || key in t || key === 'then' || key === 'toJSON' || key === '__esModule') return Reflect.get(t, key, receiver);
+        if (typeof key === 'symbol' || key in t || key === 'then' || key === 'toJSON' || key === '__esModule')
+          return Reflect.get(t, key, receiver);
         missing.push(`${name}.${key}`);
         throw new Error(`fake vscode: ${name}.${key} is not implemented`);
       },
@@ -80,7 +81,10 @@ export function createFakeVscode(settings: Record<string, unknown>): FakeVscode 
   }
 
   const logChannel = (name: string) => {
-    const write = (level: string) => (message: unknown, ...rest: unknown[]) => logLines.push(`[${name}] ${level} ${String(message)}${rest.length ? ` ${rest.map(String).join(' ')}` : ''}`);
+    const write =
+      (level: string) =>
+      (message: unknown, ...rest: unknown[]) =>
+        logLines.push(`[${name}] ${level} ${String(message)}${rest.length ? ` ${rest.map(String).join(' ')}` : ''}`);
     return strict('LogOutputChannel', {
       name,
       logLevel: 2,
@@ -154,7 +158,12 @@ export function createFakeVscode(settings: Record<string, unknown>): FakeVscode 
     getConfiguration: (section: string) => config(section),
     onDidChangeConfiguration: noEvent(),
     createFileSystemWatcher: () =>
-      strict('FileSystemWatcher', { onDidCreate: noEvent(), onDidChange: noEvent(), onDidDelete: noEvent(), dispose: () => undefined }),
+      strict('FileSystemWatcher', {
+        onDidCreate: noEvent(),
+        onDidChange: noEvent(),
+        onDidDelete: noEvent(),
+        dispose: () => undefined,
+      }),
     registerFileSystemProvider: () => new Disposable(() => undefined),
     workspaceFolders: undefined,
     isTrusted: true,
@@ -197,7 +206,8 @@ export function createFakeVscode(settings: Record<string, unknown>): FakeVscode 
     l10n: strict('l10n', {
       bundle: undefined,
       uri: undefined,
-      t: (message: string, ...args: unknown[]) => message.replace(/\{(\d+)\}/g, (m, i: string) => (i in args ? String(args[Number(i)]) : m)),
+      t: (message: string, ...args: unknown[]) =>
+        message.replace(/\{(\d+)\}/g, (m, i: string) => (i in args ? String(args[Number(i)]) : m)),
     }),
     commands: strict('commands', {
       registerCommand: (id: string, handler: (...args: unknown[]) => unknown) => {

@@ -32,7 +32,10 @@ export default async function bench(): Promise<string[]> {
   const dataDir = await mkdtemp(join(tmpdir(), 'll-bench-fleet-'));
   const sandbox = await startSandbox({ dataDir, updateDelayMs: 0 });
   const { credentials } = sandbox;
-  const fleet = openFleet(scopePairs(REGIONS), ({ region }) => localConnection(sandbox.url, region), { perTarget: CONCURRENCY, factory: { credentials } });
+  const fleet = openFleet(scopePairs(REGIONS), ({ region }) => localConnection(sandbox.url, region), {
+    perTarget: CONCURRENCY,
+    factory: { credentials },
+  });
   // The baselines' own clients, made the same way (one factory per region).
   const bare = REGIONS.map((region) => new AwsClientFactory(localConnection(sandbox.url, region), { credentials }));
   try {
@@ -46,11 +49,14 @@ export default async function bench(): Promise<string[]> {
 }
 
 async function measureLoad(fleet: Fleet, bare: AwsClientFactory[]): Promise<string> {
-  const seeded = await timed(() => Promise.all(fleet.targets.map((t) => seed(t.session.gateway as SdkLambdaGateway, LOAD))));
+  const seeded = await timed(() =>
+    Promise.all(fleet.targets.map((t) => seed(t.session.gateway as SdkLambdaGateway, LOAD))),
+  );
   const ours = async () => {
     const inventories = await loadInventory(fleet);
     for (const i of inventories) {
-      if (i.status !== 'ok' || i.functionCount !== LOAD.functions || i.layers.size !== LOAD.layers) throw new Error('the inventory is missing data');
+      if (i.status !== 'ok' || i.functionCount !== LOAD.functions || i.layers.size !== LOAD.layers)
+        throw new Error('the inventory is missing data');
     }
   };
   const raw = () => Promise.all(bare.map((f) => rawLoad(f.lambda, CONCURRENCY))).then(() => {});
@@ -68,20 +74,35 @@ async function measureRollout(fleet: Fleet, bareFactory: AwsClientFactory): Prom
   const zip = await zipToBuffer([{ name: 'python/rollout_pkg/__init__.py', data: Buffer.from('V = 1\n') }]);
   const publish = async () => (await gateway.publishLayerVersion({ layerName, zipFile: zip })).LayerVersionArn!;
   const first = await publish();
-  const code = await zipToBuffer([{ name: 'handler.py', data: Buffer.from('def handler(event, context):\n    return 1\n') }]);
+  const code = await zipToBuffer([
+    { name: 'handler.py', data: Buffer.from('def handler(event, context):\n    return 1\n') },
+  ]);
   const names = Array.from({ length: ROLLOUT_FUNCTIONS }, (_, i) => `bench-roll-${String(i).padStart(3, '0')}`);
   const limit = concurrencyLimiter(16);
   await Promise.all(
     names.map((name) =>
-      limit(() => gateway.createFunction({ name, runtime: 'python3.12', handler: 'handler.handler', role: 'arn:aws:iam::123456789012:role/bench', zip: code, layers: [first] })),
+      limit(() =>
+        gateway.createFunction({
+          name,
+          runtime: 'python3.12',
+          handler: 'handler.handler',
+          role: 'arn:aws:iam::123456789012:role/bench',
+          zip: code,
+          layers: [first],
+        }),
+      ),
     ),
   );
   // Both sides move every function to a freshly published version, so each run does the same work.
-  const single = openFleet(scopePairs([target.region]), () => target.session.settings, { perTarget: CONCURRENCY, openSession: () => ({ ...target.session, dispose() {} }) });
+  const single = openFleet(scopePairs([target.region]), () => target.session.settings, {
+    perTarget: CONCURRENCY,
+    openSession: () => ({ ...target.session, dispose() {} }),
+  });
   const ours = async () => {
     await publish();
     const rows = await runRollout(single, await planRollout(single, layerName), { canary: 1 });
-    if (rows.length !== ROLLOUT_FUNCTIONS || rows.some((r) => r.result !== 'updated')) throw new Error('the rollout did not move every function');
+    if (rows.length !== ROLLOUT_FUNCTIONS || rows.some((r) => r.result !== 'updated'))
+      throw new Error('the rollout did not move every function');
   };
   const client = bareFactory.lambda;
   const bare = async () => {

@@ -29,7 +29,12 @@ export default async function bench(): Promise<string[]> {
       Handler: 'lambda_function.handler',
       Code: { ZipFile: handlerZip('def handler(event, context):\n    return {}\n') },
     });
-    const invoke: RawRequest = { method: 'POST', path: '/2015-03-31/functions/empty/invocations', body: '{}', headers: { 'content-length': '2' } };
+    const invoke: RawRequest = {
+      method: 'POST',
+      path: '/2015-03-31/functions/empty/invocations',
+      body: '{}',
+      headers: { 'content-length': '2' },
+    };
     const bare: RawRequest = { method: 'GET', path: '/2019-09-30/functions/empty/concurrency' };
     const send = async (r: RawRequest) => {
       const body = await roundTrip(sandbox.url, r);
@@ -44,7 +49,9 @@ export default async function bench(): Promise<string[]> {
     }
     const oursMs = median(ours);
     const bareMs = median(bareRuns);
-    return [`invoke.warm ours/bare time=${ratio(oursMs, bareMs)} ours_ms=${oursMs.toFixed(2)} bare_ms=${bareMs.toFixed(2)} goal_ms=20 runs=${RUNS}`];
+    return [
+      `invoke.warm ours/bare time=${ratio(oursMs, bareMs)} ours_ms=${oursMs.toFixed(2)} bare_ms=${bareMs.toFixed(2)} goal_ms=20 runs=${RUNS}`,
+    ];
   } finally {
     client.destroy();
     await sandbox.close();
@@ -60,7 +67,11 @@ async function roundTrip(endpoint: string, r: RawRequest): Promise<string> {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));
-      res.on('end', () => ((res.statusCode ?? 500) < 300 ? resolve(body) : reject(new Error(`${r.method} ${r.path}: ${res.statusCode} ${body}`))));
+      res.on('end', () =>
+        (res.statusCode ?? 500) < 300
+          ? resolve(body)
+          : reject(new Error(`${r.method} ${r.path}: ${res.statusCode} ${body}`)),
+      );
     });
     req.setNoDelay(true);
     req.on('error', reject);

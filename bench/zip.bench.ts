@@ -27,7 +27,11 @@ export default async function bench(): Promise<string[]> {
   try {
     const wheels = (await readdir(wheelhouse)).filter((f) => f.endsWith('.whl')).map((f) => join(wheelhouse, f));
     const env = { ...process.env, ...offlinePipEnv(wheelhouse) };
-    await run('python3', ['-m', 'pip', 'install', '-q', '--no-deps', '--no-compile', '-t', join(work, 'python'), ...wheels], { env });
+    await run(
+      'python3',
+      ['-m', 'pip', 'install', '-q', '--no-deps', '--no-compile', '-t', join(work, 'python'), ...wheels],
+      { env },
+    );
     const inputs = layerZipInputs(diskContent('python', await walkTree(join(work, 'python'))));
     const oursRuns: number[] = [];
     const archiverRuns: number[] = [];

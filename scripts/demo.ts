@@ -79,7 +79,10 @@ function connectionSettings(useLocal: boolean, endpoint: string): Settings {
 function applySettings(file: string, settings: Settings): void {
   if (updateSettingsFile(file, settings)) return;
   const wanted = Object.entries(settings).filter(([, v]) => v !== undefined);
-  console.warn(`${file} is not plain JSON, so the demo left it alone.` + (wanted.length ? ` Set there: ${JSON.stringify(Object.fromEntries(wanted))}` : ''));
+  console.warn(
+    `${file} is not plain JSON, so the demo left it alone.` +
+      (wanted.length ? ` Set there: ${JSON.stringify(Object.fromEntries(wanted))}` : ''),
+  );
 }
 
 /** Stops everything on Ctrl+C (or SIGTERM); until then the endpoint serves the open window. */
@@ -94,7 +97,11 @@ function withoutUndefined(env: Record<string, string | undefined>): NodeJS.Proce
   return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
 }
 
-async function openInCodeServer(workspace: string, settings: Settings, env: Record<string, string | undefined>): Promise<{ stop(): Promise<void> }> {
+async function openInCodeServer(
+  workspace: string,
+  settings: Settings,
+  env: Record<string, string | undefined>,
+): Promise<{ stop(): Promise<void> }> {
   const userDataDir = path.join(PROFILE, 'user-data');
   const settingsFile = path.join(userDataDir, 'User', 'settings.json');
   // First run only: open the workspace's README instead of VS Code's walkthrough; later the user's settings win.
@@ -126,11 +133,15 @@ async function openInCodeServer(workspace: string, settings: Settings, env: Reco
 function openInDesktop(workspace: string, settings: Settings, env: Record<string, string | undefined>): void {
   applySettings(path.join(workspace, '.vscode', 'settings.json'), settings);
   // --locale takes effect when that language pack is installed (e.g. "Chinese (Simplified) Language Pack").
-  const child = spawn('code', [`--extensionDevelopmentPath=${REPO_ROOT}`, ...(LOCALE ? [`--locale=${LOCALE}`] : []), workspace], {
-    stdio: 'inherit',
-    detached: true,
-    env: withoutUndefined({ ...process.env, ...env }),
-  });
+  const child = spawn(
+    'code',
+    [`--extensionDevelopmentPath=${REPO_ROOT}`, ...(LOCALE ? [`--locale=${LOCALE}`] : []), workspace],
+    {
+      stdio: 'inherit',
+      detached: true,
+      env: withoutUndefined({ ...process.env, ...env }),
+    },
+  );
   child.unref();
   console.log('\nOpened an Extension Development Host window in VS Code.');
 }
@@ -143,24 +154,44 @@ async function main(): Promise<void> {
   const workspace = prepareWorkspace();
   console.log(`demo workspace: ${workspace} (kept between runs; \`npm start -- --reset\` starts over)`);
 
-  const endpoint = await startLocalEndpoint(SANDBOX_DATA, await pickPort(PREFERRED_SANDBOX_PORT), path.join(PROFILE, 'sandbox.log'));
+  const endpoint = await startLocalEndpoint(
+    SANDBOX_DATA,
+    await pickPort(PREFERRED_SANDBOX_PORT),
+    path.join(PROFILE, 'sandbox.log'),
+  );
   const seeded = await seedDemoFunction(endpoint, path.join(workspace, 'handler.py'));
-  console.log(`local endpoint: ${endpoint.url} (data in ${SANDBOX_DATA}; ${DEMO_FUNCTION} ${seeded === 'created' ? 'created' : 'already there, kept as it is'})`);
+  console.log(
+    `local endpoint: ${endpoint.url} (data in ${SANDBOX_DATA}; ${DEMO_FUNCTION} ${seeded === 'created' ? 'created' : 'already there, kept as it is'})`,
+  );
   const useLocal = !(await hasAnyCredentials());
   if (useLocal) console.log('No AWS credentials found: the extension uses this local endpoint.');
   else {
     console.log('AWS credentials found: the extension connects to AWS (lambdaLayers.connection "auto").');
-    console.log(`To try the tutorial on the local endpoint with ${DEMO_FUNCTION}, set "lambdaLayers.connection": "local" and`);
-    console.log(`"lambdaLayers.endpoint": "${endpoint.url}" (plain "Use Local Endpoint" starts the extension's own, empty one),`);
-    console.log(`and give VS Code this endpoint's keys (or a "lambdaLayers.profile" holding them), which change with each run:`);
-    console.log(`  export AWS_ACCESS_KEY_ID=${endpoint.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${endpoint.credentials.secretAccessKey}`);
+    console.log(
+      `To try the tutorial on the local endpoint with ${DEMO_FUNCTION}, set "lambdaLayers.connection": "local" and`,
+    );
+    console.log(
+      `"lambdaLayers.endpoint": "${endpoint.url}" (plain "Use Local Endpoint" starts the extension's own, empty one),`,
+    );
+    console.log(
+      `and give VS Code this endpoint's keys (or a "lambdaLayers.profile" holding them), which change with each run:`,
+    );
+    console.log(
+      `  export AWS_ACCESS_KEY_ID=${endpoint.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${endpoint.credentials.secretAccessKey}`,
+    );
   }
   const pip = await demoPipEnvironment(path.join(CACHE_DIR, 'demo-pip'));
   if (pip.notice) console.log(pip.notice);
 
   const settings = connectionSettings(useLocal, endpoint.url);
   // The extension signs for an external local endpoint with the AWS_* keys of its environment.
-  const env = useLocal ? { ...pip.env, AWS_ACCESS_KEY_ID: endpoint.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: endpoint.credentials.secretAccessKey } : pip.env;
+  const env = useLocal
+    ? {
+        ...pip.env,
+        AWS_ACCESS_KEY_ID: endpoint.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: endpoint.credentials.secretAccessKey,
+      }
+    : pip.env;
   const stops: (() => Promise<void> | void)[] = [() => endpoint.close()];
   try {
     if (onPath('code') && !process.env.LAMBDA_LAYERS_DEMO_CODE_SERVER) openInDesktop(workspace, settings, env);

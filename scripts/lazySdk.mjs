@@ -11,7 +11,9 @@ const NAMESPACE = 'lazy-sdk';
 const BUNDLE = './aws-sdk.js';
 
 /** The SDK packages the extension may import: those package.json lists as dependencies. */
-export const sdkPackages = Object.keys(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).dependencies).filter((p) => SDK.test(p));
+export const sdkPackages = Object.keys(
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).dependencies,
+).filter((p) => SDK.test(p));
 
 /** For the extension's build: SDK imports from our sources resolve to getter stand-ins. */
 export const lazySdkPlugin = {
@@ -20,9 +22,14 @@ export const lazySdkPlugin = {
     build.onResolve({ filter: /^\.\/aws-sdk\.js$/, namespace: NAMESPACE }, () => ({ path: BUNDLE, external: true }));
     build.onResolve({ filter: SDK }, (args) => {
       if (args.importer.includes('node_modules')) return undefined;
-      if (!sdkPackages.includes(args.path)) return { errors: [{ text: `${args.path} is not a dependency in package.json` }] };
+      if (!sdkPackages.includes(args.path))
+        return { errors: [{ text: `${args.path} is not a dependency in package.json` }] };
       // One stand-in per importing file, with just the names that file imports.
-      return { path: `${args.path}:${args.importer}`, namespace: NAMESPACE, pluginData: { pkg: args.path, importer: args.importer } };
+      return {
+        path: `${args.path}:${args.importer}`,
+        namespace: NAMESPACE,
+        pluginData: { pkg: args.path, importer: args.importer },
+      };
     });
     build.onLoad({ filter: /.*/, namespace: NAMESPACE }, ({ pluginData: { pkg, importer } }) => {
       const names = importedNames(readFileSync(importer, 'utf8'), pkg);

@@ -11,14 +11,21 @@ import * as path from 'node:path';
 const ROOT = path.resolve(__dirname, '..');
 export const PACKAGE_README = path.join(ROOT, 'docs', 'README.package.md');
 
-const IMAGE_TYPES: Record<string, string> = { '.png': 'image/png', '.webp': 'image/webp', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg' };
+const IMAGE_TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+};
 
 /** Markdown links and images: `[text](target)` / `![alt](target)`. */
 const LINK = /(!?)\[([^\]]*)\]\(([^)\s]+)\)/g;
 
 /** Relative image targets of a markdown document, in order. */
 export function relativeImages(markdown: string): string[] {
-  return [...markdown.matchAll(LINK)].filter(([, bang, , target]) => bang && !isAbsolute(target)).map(([, , , target]) => target);
+  return [...markdown.matchAll(LINK)]
+    .filter(([, bang, , target]) => bang && !isAbsolute(target))
+    .map(([, , , target]) => target);
 }
 
 /**
@@ -29,7 +36,10 @@ export function relativeImages(markdown: string): string[] {
 export function inlineImages(markdown: string, baseDir: string): string {
   return markdown.replace(LINK, (whole, bang: string, text: string, target: string) => {
     if (isAbsolute(target)) return whole;
-    if (!bang) throw new Error(`relative link "${target}" in the package README: an installed extension cannot open it; use an https:// URL`);
+    if (!bang)
+      throw new Error(
+        `relative link "${target}" in the package README: an installed extension cannot open it; use an https:// URL`,
+      );
     const type = IMAGE_TYPES[path.extname(target).toLowerCase()];
     if (!type) throw new Error(`image "${target}": only ${Object.keys(IMAGE_TYPES).join(', ')} can be inlined`);
     const data = fs.readFileSync(path.resolve(baseDir, target)).toString('base64');

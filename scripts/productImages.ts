@@ -24,18 +24,23 @@ const TO_WEBP = `(async () => {
 })()`;
 
 async function main(): Promise<void> {
-  const targets = relativeImages(fs.readFileSync(PACKAGE_README, 'utf8')).map((target) => path.resolve(path.dirname(PACKAGE_README), target));
+  const targets = relativeImages(fs.readFileSync(PACKAGE_README, 'utf8')).map((target) =>
+    path.resolve(path.dirname(PACKAGE_README), target),
+  );
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage();
     for (const target of targets) {
       const source = path.join(ROOT, 'media', 'screenshots', `${path.basename(target, '.webp')}.png`);
-      if (path.extname(target) !== '.webp' || !fs.existsSync(source)) throw new Error(`${target}: expected a .webp made from ${source}`);
+      if (path.extname(target) !== '.webp' || !fs.existsSync(source))
+        throw new Error(`${target}: expected a .webp made from ${source}`);
       const png = `data:image/png;base64,${fs.readFileSync(source).toString('base64')}`;
       const webp = await page.evaluate<string>(TO_WEBP.replace('SRC', JSON.stringify(png)));
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.writeFileSync(target, Buffer.from(webp.slice(webp.indexOf(',') + 1), 'base64'));
-      console.log(`${path.relative(ROOT, target)}: ${fs.statSync(target).size} bytes (PNG ${fs.statSync(source).size})`);
+      console.log(
+        `${path.relative(ROOT, target)}: ${fs.statSync(target).size} bytes (PNG ${fs.statSync(source).size})`,
+      );
     }
   } finally {
     await browser.close();

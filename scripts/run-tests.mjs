@@ -6,7 +6,10 @@ import { join } from 'node:path';
 
 const tier = process.argv[2];
 const filter = process.argv[3];
-if (!tier) { console.error('usage: run-tests.mjs unit|integration [filter]'); process.exit(2); }
+if (!tier) {
+  console.error('usage: run-tests.mjs unit|integration [filter]');
+  process.exit(2);
+}
 
 function collect(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -15,8 +18,13 @@ function collect(dir) {
   });
 }
 
-const files = collect(join('test', tier)).filter((f) => !filter || f.includes(filter)).sort();
-if (files.length === 0) { console.error(`no ${tier} tests found`); process.exit(1); }
+const files = collect(join('test', tier))
+  .filter((f) => !filter || f.includes(filter))
+  .sort();
+if (files.length === 0) {
+  console.error(`no ${tier} tests found`);
+  process.exit(1);
+}
 const args = ['--import', 'tsx', '--test', '--test-concurrency=2', ...files];
 const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
 process.exit(r.status ?? 1);

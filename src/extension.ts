@@ -27,7 +27,10 @@ export function activate(context: vscode.ExtensionContext): LambdaLayersApi {
     statusBar,
     watchConnectionInputs(services.connection),
     tickConnectStepWhenReady(context, services.connection),
-    vscode.workspace.registerFileSystemProvider(LAYER_SCHEME, new LayerFileSystem(sharedZipCache()), { isReadonly: true, isCaseSensitive: true }),
+    vscode.workspace.registerFileSystemProvider(LAYER_SCHEME, new LayerFileSystem(sharedZipCache()), {
+      isReadonly: true,
+      isCaseSensitive: true,
+    }),
   );
   publishDeployedFolders(services);
   // Connecting may start the local endpoint; the views show "Connecting…" meanwhile.

@@ -59,6 +59,31 @@ export function createServices(context: vscode.ExtensionContext): Services {
   const fleetLoader = fleetTree.loadWhileVisible(fleetView, () => connection.state === 'ready');
   const fleetPanels = new FleetPanels(scope);
   // Disposed in this order: the result pages, views, then the model, then the connection (clients, local endpoint), then the log.
-  context.subscriptions.push(invokeResults, probeResults, stackPanels, fleetPanels, fleetLoader, fleetView, fleetTree, views, explorer, scope, connection, log);
-  return { context, log, connection, explorer, views, invokeResults, probeResults, stackPanels, scope, fleetTree, fleetPanels };
+  context.subscriptions.push(
+    invokeResults,
+    probeResults,
+    stackPanels,
+    fleetPanels,
+    fleetLoader,
+    fleetView,
+    fleetTree,
+    views,
+    explorer,
+    scope,
+    connection,
+    log,
+  );
+  return {
+    context,
+    log,
+    connection,
+    explorer,
+    views,
+    invokeResults,
+    probeResults,
+    stackPanels,
+    scope,
+    fleetTree,
+    fleetPanels,
+  };
 }

@@ -15,7 +15,8 @@ export const DEMO_FUNCTION = 'demo-fn';
  */
 export async function startLocalEndpoint(dataDir: string, port: number, logFile: string): Promise<Sandbox> {
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
-  const write = (level: string) => (m: unknown) => fs.appendFileSync(logFile, `${new Date().toISOString()} ${level} ${m instanceof Error ? m.message : String(m)}\n`);
+  const write = (level: string) => (m: unknown) =>
+    fs.appendFileSync(logFile, `${new Date().toISOString()} ${level} ${m instanceof Error ? m.message : String(m)}\n`);
   const log: Log = { trace() {}, debug() {}, info: write('info'), warn: write('warn'), error: write('error') };
   return startSandbox({ dataDir, port, log });
 }
@@ -29,7 +30,13 @@ export async function seedDemoFunction(endpoint: Sandbox, handlerFile: string): 
   try {
     if (await exists(lambda, DEMO_FUNCTION)) return 'kept';
     const code = makeZip([{ name: 'handler.py', data: fs.readFileSync(handlerFile) }]);
-    await createActiveFunction(lambda, { FunctionName: DEMO_FUNCTION, Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'handler.handler', Code: { ZipFile: code } });
+    await createActiveFunction(lambda, {
+      FunctionName: DEMO_FUNCTION,
+      Runtime: 'python3.12',
+      Role: TEST_ROLE,
+      Handler: 'handler.handler',
+      Code: { ZipFile: code },
+    });
     return 'created';
   } finally {
     lambda.destroy();

@@ -104,7 +104,10 @@ export class AwsClientFactory {
  * with --endpoint-url would use, else placeholder keys. Never the instance-metadata lookups of the full
  * chain, which would stall every local call on a machine without them.
  */
-export function localCredentials(settings: ConnectionSettings, env: NodeJS.ProcessEnv = process.env): CredentialsProvider {
+export function localCredentials(
+  settings: ConnectionSettings,
+  env: NodeJS.ProcessEnv = process.env,
+): CredentialsProvider {
   if (settings.profile) return fromNodeProviderChain({ profile: settings.profile, ignoreCache: true });
   if (!hasEnvCredentials(env)) return PLACEHOLDER_CREDENTIALS;
   return {

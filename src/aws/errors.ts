@@ -51,8 +51,21 @@ const CREDENTIALS = new Set([
 ]);
 // Errors only the SSO credential path throws: the bearer-token provider, the SSO portal, the OIDC refresh.
 const SSO_SESSION = new Set(['TokenProviderError', 'UnauthorizedException', 'InvalidGrantException']);
-const ACCESS_DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'AuthorizationError', 'UnauthorizedOperation', 'Forbidden']);
-const NOT_FOUND = new Set(['ResourceNotFoundException', 'NoSuchEntity', 'NoSuchEntityException', 'NoSuchBucket', 'NoSuchKey', 'NotFound']);
+const ACCESS_DENIED = new Set([
+  'AccessDeniedException',
+  'AccessDenied',
+  'AuthorizationError',
+  'UnauthorizedOperation',
+  'Forbidden',
+]);
+const NOT_FOUND = new Set([
+  'ResourceNotFoundException',
+  'NoSuchEntity',
+  'NoSuchEntityException',
+  'NoSuchBucket',
+  'NoSuchKey',
+  'NotFound',
+]);
 const THROTTLED = new Set([
   'TooManyRequestsException',
   'ThrottlingException',
@@ -62,7 +75,12 @@ const THROTTLED = new Set([
   'SlowDown',
   'EC2ThrottledException',
 ]);
-const CONFLICT = new Set(['ResourceConflictException', 'ResourceInUseException', 'ConflictException', 'OperationAbortedException']);
+const CONFLICT = new Set([
+  'ResourceConflictException',
+  'ResourceInUseException',
+  'ConflictException',
+  'OperationAbortedException',
+]);
 const PRECONDITION = new Set(['PreconditionFailedException', 'PreconditionFailed']);
 const INVALID = new Set([
   'InvalidParameterValueException',
@@ -73,7 +91,13 @@ const INVALID = new Set([
   'MalformedPolicyDocument',
 ]);
 const TOO_LARGE = new Set(['RequestEntityTooLargeException', 'RequestTooLargeException', 'EntityTooLarge']);
-const SERVICE = new Set(['ServiceException', 'InternalFailure', 'ServiceUnavailable', 'ServiceUnavailableException', 'InternalError']);
+const SERVICE = new Set([
+  'ServiceException',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'InternalError',
+]);
 // Node system error codes (e.code) and the SDK's own timeout error name.
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -168,18 +192,33 @@ function userMessage(kind: Exclude<AwsErrorKind, 'cancelled'>, e: unknown, ctx: 
     case 'expired':
       if (ctx.profileKind === 'sso' || isSsoSessionError(e)) {
         return profile
-          ? l10n.t('The AWS SSO session of profile "{0}" has expired or was never started. Run "aws sso login --profile {0}" in a terminal, then try again.', profile)
-          : l10n.t('The AWS SSO session has expired or was never started. Run "aws sso login" in a terminal, then try again.');
+          ? l10n.t(
+              'The AWS SSO session of profile "{0}" has expired or was never started. Run "aws sso login --profile {0}" in a terminal, then try again.',
+              profile,
+            )
+          : l10n.t(
+              'The AWS SSO session has expired or was never started. Run "aws sso login" in a terminal, then try again.',
+            );
       }
       if (kind === 'expired') {
-        return l10n.t('Your AWS credentials have expired. Refresh them (for example "aws sso login" or a new session token) and try again.');
+        return l10n.t(
+          'Your AWS credentials have expired. Refresh them (for example "aws sso login" or a new session token) and try again.',
+        );
       }
       if (profile) {
-        return l10n.t('AWS did not accept the credentials of profile "{0}". Check its keys with "aws configure --profile {0}" or choose another profile.', profile);
+        return l10n.t(
+          'AWS did not accept the credentials of profile "{0}". Check its keys with "aws configure --profile {0}" or choose another profile.',
+          profile,
+        );
       }
-      return l10n.t('No valid AWS credentials were found. Set up a profile with "aws configure" or "aws configure sso", or switch to the local endpoint.');
+      return l10n.t(
+        'No valid AWS credentials were found. Set up a profile with "aws configure" or "aws configure sso", or switch to the local endpoint.',
+      );
     case 'accessDenied':
-      return l10n.t('AWS denied access: {0} Choose a profile with the needed Lambda permissions or ask your administrator to grant them.', original);
+      return l10n.t(
+        'AWS denied access: {0} Choose a profile with the needed Lambda permissions or ask your administrator to grant them.',
+        original,
+      );
     case 'notFound':
       return l10n.t('Not found: {0} It may have been deleted meanwhile; refresh the explorer.', original);
     case 'throttled':
@@ -191,16 +230,28 @@ function userMessage(kind: Exclude<AwsErrorKind, 'cancelled'>, e: unknown, ctx: 
     case 'invalidRequest':
       return l10n.t('Lambda rejected the request: {0}', original);
     case 'tooLarge':
-      return l10n.t('The request is too large for Lambda (at most 50 MB zipped when uploaded directly). Make the layer smaller or upload it through S3.');
+      return l10n.t(
+        'The request is too large for Lambda (at most 50 MB zipped when uploaded directly). Make the layer smaller or upload it through S3.',
+      );
     case 'unsupported': {
       const { operation, endpoint: where } = e as UnsupportedOperationError;
-      return l10n.t('{0} is not supported by {1}. Use AWS or the built-in local endpoint for this action.', operation, where ?? endpoint ?? 'this endpoint');
+      return l10n.t(
+        '{0} is not supported by {1}. Use AWS or the built-in local endpoint for this action.',
+        operation,
+        where ?? endpoint ?? 'this endpoint',
+      );
     }
     case 'network':
       if (ctx.connection?.kind === 'local' && endpoint) {
-        return l10n.t('Could not reach the local endpoint at {0}. Start it (or check its port) and try again.', endpoint);
+        return l10n.t(
+          'Could not reach the local endpoint at {0}. Start it (or check its port) and try again.',
+          endpoint,
+        );
       }
-      return l10n.t('Could not reach {0}. Check your network connection and proxy settings, then try again.', endpoint ?? 'AWS');
+      return l10n.t(
+        'Could not reach {0}. Check your network connection and proxy settings, then try again.',
+        endpoint ?? 'AWS',
+      );
     case 'service':
       return l10n.t('AWS Lambda reported an internal error ({0}). Try again in a few minutes.', original);
     case 'unknown':

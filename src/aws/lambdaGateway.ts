@@ -34,7 +34,15 @@ import * as l10n from '@vscode/l10n';
 import { CancelledError, UserError } from '../util/errors';
 import { UnsupportedOperationError, classifyAwsError } from './errors';
 import { parseLayerArn } from './arn';
-import type { CreateFunctionInput, InvokeOptions, InvokeResult, LambdaGateway, LayerPermissionInput, LayerPolicy, PublishInput } from './types';
+import type {
+  CreateFunctionInput,
+  InvokeOptions,
+  InvokeResult,
+  LambdaGateway,
+  LayerPermissionInput,
+  LayerPolicy,
+  PublishInput,
+} from './types';
 
 /** Lambda returns at most 50 items per list page. */
 const PAGE_SIZE = 50;
@@ -66,7 +74,10 @@ export class SdkLambdaGateway implements LambdaGateway {
     for await (const page of pages) yield* page.Layers ?? [];
   }
 
-  async *listLayerVersions(layerName: string, options: { signal?: AbortSignal } = {}): AsyncIterable<LayerVersionsListItem> {
+  async *listLayerVersions(
+    layerName: string,
+    options: { signal?: AbortSignal } = {},
+  ): AsyncIterable<LayerVersionsListItem> {
     const pages = paginateListLayerVersions(
       { client: this.client, pageSize: PAGE_SIZE },
       { LayerName: layerName },
@@ -75,7 +86,9 @@ export class SdkLambdaGateway implements LambdaGateway {
     for await (const page of pages) yield* page.LayerVersions ?? [];
   }
 
-  async *listFunctionPages(options: { signal?: AbortSignal; pageSize?: number; allVersions?: boolean } = {}): AsyncIterable<FunctionConfiguration[]> {
+  async *listFunctionPages(
+    options: { signal?: AbortSignal; pageSize?: number; allVersions?: boolean } = {},
+  ): AsyncIterable<FunctionConfiguration[]> {
     const pages = paginateListFunctions(
       { client: this.client, pageSize: options.pageSize ?? PAGE_SIZE },
       options.allVersions ? { FunctionVersion: 'ALL' } : {},
@@ -89,7 +102,11 @@ export class SdkLambdaGateway implements LambdaGateway {
   }
 
   async *listFunctionVersions(options: { signal?: AbortSignal } = {}): AsyncIterable<FunctionConfiguration> {
-    const pages = paginateListFunctions({ client: this.client, pageSize: PAGE_SIZE }, { FunctionVersion: 'ALL' }, { abortSignal: options.signal });
+    const pages = paginateListFunctions(
+      { client: this.client, pageSize: PAGE_SIZE },
+      { FunctionVersion: 'ALL' },
+      { abortSignal: options.signal },
+    );
     // Some endpoints (moto) answer ALL with unqualified ARNs for $LATEST, or ignore ALL: those functions are
     // asked one by one, and an entry seen both ways is given once.
     const seen = new Set<string>();
@@ -110,13 +127,24 @@ export class SdkLambdaGateway implements LambdaGateway {
     }
   }
 
-  async *listVersionsByFunction(name: string, options: { signal?: AbortSignal } = {}): AsyncIterable<FunctionConfiguration> {
-    const pages = paginateListVersionsByFunction({ client: this.client, pageSize: PAGE_SIZE }, { FunctionName: name }, { abortSignal: options.signal });
+  async *listVersionsByFunction(
+    name: string,
+    options: { signal?: AbortSignal } = {},
+  ): AsyncIterable<FunctionConfiguration> {
+    const pages = paginateListVersionsByFunction(
+      { client: this.client, pageSize: PAGE_SIZE },
+      { FunctionName: name },
+      { abortSignal: options.signal },
+    );
     for await (const page of pages) yield* page.Versions ?? [];
   }
 
   async *listAliases(name: string, options: { signal?: AbortSignal } = {}): AsyncIterable<AliasConfiguration> {
-    const pages = paginateListAliases({ client: this.client, pageSize: PAGE_SIZE }, { FunctionName: name }, { abortSignal: options.signal });
+    const pages = paginateListAliases(
+      { client: this.client, pageSize: PAGE_SIZE },
+      { FunctionName: name },
+      { abortSignal: options.signal },
+    );
     for await (const page of pages) yield* page.Aliases ?? [];
   }
 
@@ -138,8 +166,12 @@ export class SdkLambdaGateway implements LambdaGateway {
     return this.getLayerVersion(ref.layerArn, ref.version);
   }
 
-  async publishLayerVersion(input: PublishInput, options: { signal?: AbortSignal } = {}): Promise<GetLayerVersionResponse> {
-    if (Boolean(input.zipFile) === Boolean(input.s3)) throw new Error('publishLayerVersion needs exactly one of zipFile or s3');
+  async publishLayerVersion(
+    input: PublishInput,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<GetLayerVersionResponse> {
+    if (Boolean(input.zipFile) === Boolean(input.s3))
+      throw new Error('publishLayerVersion needs exactly one of zipFile or s3');
     const content = input.zipFile
       ? { ZipFile: input.zipFile }
       : { S3Bucket: input.s3!.bucket, S3Key: input.s3!.key, S3ObjectVersion: input.s3!.objectVersion };
@@ -159,7 +191,9 @@ export class SdkLambdaGateway implements LambdaGateway {
   }
 
   async getLayerVersionPolicy(layerName: string, version: number): Promise<LayerPolicy> {
-    const out = await this.client.send(new GetLayerVersionPolicyCommand({ LayerName: layerName, VersionNumber: version }));
+    const out = await this.client.send(
+      new GetLayerVersionPolicyCommand({ LayerName: layerName, VersionNumber: version }),
+    );
     return { policy: out.Policy ?? '', ...(out.RevisionId && { revisionId: out.RevisionId }) };
   }
 
@@ -178,9 +212,19 @@ export class SdkLambdaGateway implements LambdaGateway {
     return { statement: out.Statement, revisionId: out.RevisionId };
   }
 
-  async removeLayerVersionPermission(layerName: string, version: number, statementId: string, revisionId?: string): Promise<void> {
+  async removeLayerVersionPermission(
+    layerName: string,
+    version: number,
+    statementId: string,
+    revisionId?: string,
+  ): Promise<void> {
     await this.client.send(
-      new RemoveLayerVersionPermissionCommand({ LayerName: layerName, VersionNumber: version, StatementId: statementId, RevisionId: revisionId }),
+      new RemoveLayerVersionPermissionCommand({
+        LayerName: layerName,
+        VersionNumber: version,
+        StatementId: statementId,
+        RevisionId: revisionId,
+      }),
     );
   }
 
@@ -193,14 +237,22 @@ export class SdkLambdaGateway implements LambdaGateway {
   }
 
   updateFunctionLayers(name: string, layerArns: string[], revisionId?: string): Promise<FunctionConfiguration> {
-    return this.client.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Layers: layerArns, RevisionId: revisionId }));
+    return this.client.send(
+      new UpdateFunctionConfigurationCommand({ FunctionName: name, Layers: layerArns, RevisionId: revisionId }),
+    );
   }
 
   async waitForFunctionUpdated(
     name: string,
     options: { signal?: AbortSignal; maxWaitSeconds?: number } = {},
   ): Promise<FunctionConfiguration> {
-    const waiter = { client: this.client, maxWaitTime: options.maxWaitSeconds ?? 300, minDelay: 1, maxDelay: 5, abortSignal: options.signal };
+    const waiter = {
+      client: this.client,
+      maxWaitTime: options.maxWaitSeconds ?? 300,
+      minDelay: 1,
+      maxDelay: 5,
+      abortSignal: options.signal,
+    };
     try {
       const updated = await waitUntilFunctionUpdatedV2(waiter, { FunctionName: name });
       const config = (updated.reason as { Configuration?: FunctionConfiguration } | undefined)?.Configuration;
@@ -216,11 +268,18 @@ export class SdkLambdaGateway implements LambdaGateway {
       const config = await this.getFunctionConfiguration(name);
       if (config.LastUpdateStatus === 'Failed' || config.State === 'Failed') {
         const reason = config.LastUpdateStatusReason ?? config.StateReason ?? '';
-        throw new UserError(l10n.t('The update of function "{0}" failed: {1}', name, reason), config.LastUpdateStatusReasonCode ?? config.StateReasonCode);
+        throw new UserError(
+          l10n.t('The update of function "{0}" failed: {1}', name, reason),
+          config.LastUpdateStatusReasonCode ?? config.StateReasonCode,
+        );
       }
       if (waiterName === 'TimeoutError') {
         throw new UserError(
-          l10n.t('Function "{0}" is still updating after {1} seconds. Check it in the Lambda console and refresh later.', name, waiter.maxWaitTime),
+          l10n.t(
+            'Function "{0}" is still updating after {1} seconds. Check it in the Lambda console and refresh later.',
+            name,
+            waiter.maxWaitTime,
+          ),
         );
       }
       throw e;
@@ -245,9 +304,12 @@ export class SdkLambdaGateway implements LambdaGateway {
   }
 
   updateFunctionCode(name: string, zip: Uint8Array, revisionId?: string): Promise<FunctionConfiguration> {
-    return this.client.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: zip, RevisionId: revisionId }), {
-      requestTimeout: UPLOAD_TIMEOUT_MS,
-    });
+    return this.client.send(
+      new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: zip, RevisionId: revisionId }),
+      {
+        requestTimeout: UPLOAD_TIMEOUT_MS,
+      },
+    );
   }
 
   async deleteFunction(name: string): Promise<void> {

@@ -48,7 +48,9 @@ export async function listProfiles(env: NodeJS.ProcessEnv = process.env): Promis
   for (const key of [...Object.keys(configFile), ...Object.keys(credentialsFile)]) {
     if (!key.startsWith(SSO_SESSION_PREFIX) && !key.startsWith(SERVICES_PREFIX)) names.add(key);
   }
-  const profiles = [...names].map((name) => describeProfile(name, { ...configFile[name], ...credentialsFile[name] }, configFile));
+  const profiles = [...names].map((name) =>
+    describeProfile(name, { ...configFile[name], ...credentialsFile[name] }, configFile),
+  );
   return profiles.sort((a, b) => (a.name === 'default' ? -1 : b.name === 'default' ? 1 : a.name.localeCompare(b.name)));
 }
 
@@ -58,7 +60,8 @@ function describeProfile(name: string, section: Section, configFile: Record<stri
   if (section.endpoint_url) info.endpointUrl = section.endpoint_url;
   const services = section.services ? configFile[`${SERVICES_PREFIX}${section.services}`] : undefined;
   if (services?.['lambda.endpoint_url']) info.lambdaEndpointUrl = services['lambda.endpoint_url'];
-  if (section.ignore_configured_endpoint_urls) info.ignoreConfiguredEndpointUrls = section.ignore_configured_endpoint_urls;
+  if (section.ignore_configured_endpoint_urls)
+    info.ignoreConfiguredEndpointUrls = section.ignore_configured_endpoint_urls;
   if (info.kind === 'sso') {
     if (section.sso_session) info.ssoSession = section.sso_session;
     const session = section.sso_session ? configFile[`${SSO_SESSION_PREFIX}${section.sso_session}`] : undefined;

@@ -85,7 +85,11 @@ export function unknownRegionProblem(name: string, flag?: string): string | unde
   const closest = closestRegions(name).join(', ');
   return flag
     ? l10n.t('{0} {1} is not an AWS region. Did you mean {2}?', flag, name, closest)
-    : l10n.t('The configured region "{0}" (from the profile or AWS_REGION) is not an AWS region. Did you mean {1}?', name, closest);
+    : l10n.t(
+        'The configured region "{0}" (from the profile or AWS_REGION) is not an AWS region. Did you mean {1}?',
+        name,
+        closest,
+      );
 }
 
 function editDistance(a: string, b: string): number {

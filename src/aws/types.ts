@@ -24,7 +24,11 @@ export interface LambdaGateway {
    * Pages of functions, so callers can render progressively. `allVersions` (FunctionVersion=ALL): each function's
    * `$LATEST` (ARN ending `:$LATEST`) followed by its published versions; endpoints without versions list `$LATEST` only.
    */
-  listFunctionPages(options?: { signal?: AbortSignal; pageSize?: number; allVersions?: boolean }): AsyncIterable<FunctionConfiguration[]>;
+  listFunctionPages(options?: {
+    signal?: AbortSignal;
+    pageSize?: number;
+    allVersions?: boolean;
+  }): AsyncIterable<FunctionConfiguration[]>;
   listFunctions(options?: { signal?: AbortSignal }): AsyncIterable<FunctionConfiguration>;
   /**
    * Every function version: `$LATEST` (FunctionArn ending in `:$LATEST`) and each published version
@@ -44,7 +48,12 @@ export interface LambdaGateway {
   getLayerVersionPolicy(layerName: string, version: number): Promise<LayerPolicy>;
   /** With `revisionId` Lambda answers 412 when the policy changed since it was read. */
   addLayerVersionPermission(input: LayerPermissionInput): Promise<{ statement?: string; revisionId?: string }>;
-  removeLayerVersionPermission(layerName: string, version: number, statementId: string, revisionId?: string): Promise<void>;
+  removeLayerVersionPermission(
+    layerName: string,
+    version: number,
+    statementId: string,
+    revisionId?: string,
+  ): Promise<void>;
 
   getFunctionConfiguration(name: string): Promise<FunctionConfiguration>;
   /** Configuration plus `Code.Location`, a short-lived download URL of the function's zip. */
@@ -52,7 +61,10 @@ export interface LambdaGateway {
   /** Sets the function's layer list; with `revisionId` AWS answers 412 when someone else changed it meanwhile. */
   updateFunctionLayers(name: string, layerArns: string[], revisionId?: string): Promise<FunctionConfiguration>;
   /** Waits (SDK waiter) until LastUpdateStatus is Successful; throws with the reason when it is Failed. */
-  waitForFunctionUpdated(name: string, options?: { signal?: AbortSignal; maxWaitSeconds?: number }): Promise<FunctionConfiguration>;
+  waitForFunctionUpdated(
+    name: string,
+    options?: { signal?: AbortSignal; maxWaitSeconds?: number },
+  ): Promise<FunctionConfiguration>;
   createFunction(input: CreateFunctionInput): Promise<FunctionConfiguration>;
   /** Replaces the function's code; with `revisionId` AWS answers 412 when someone else changed it meanwhile. */
   updateFunctionCode(name: string, zip: Uint8Array, revisionId?: string): Promise<FunctionConfiguration>;

@@ -33,12 +33,19 @@ export function countFlag(value: string | undefined): number | undefined {
 
 /** `--regions r1,r2`: the listed regions, trimmed, without repeats; `fallback` when the flag is absent. */
 export function regionsFlag(value: string | undefined, fallback: string): string[] {
-  const regions = (value ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+  const regions = (value ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   return regions.length > 0 ? [...new Set(regions)] : [fallback];
 }
 
 /** A fleet command's line for a target that failed: `<target> - failed` on stdout, the reason on stderr. */
-export function reportTargetFailure(fleet: Fleet, r: { target: string; reason: string; error?: unknown }, status: string): void {
+export function reportTargetFailure(
+  fleet: Fleet,
+  r: { target: string; reason: string; error?: unknown },
+  status: string,
+): void {
   process.stdout.write(`${r.target} - ${status}\n`);
   const settings = fleet.targets.find((t) => t.key === r.target)?.session.settings;
   const reason = r.error === undefined ? r.reason : toUserError(r.error, { connection: settings }).message;

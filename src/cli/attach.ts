@@ -12,7 +12,8 @@ import { consoleLog } from '../util/log';
 import { parseCommandLine, usageError } from './args';
 import { CANCELLED_UNCHANGED, printLayerList } from './layerList';
 
-export const USAGE = 'usage: attach FUNCTION LAYER_VERSION_ARN [LAYER_VERSION_ARN...] [--endpoint URL] [--region R] [--profile P]';
+export const USAGE =
+  'usage: attach FUNCTION LAYER_VERSION_ARN [LAYER_VERSION_ARN...] [--endpoint URL] [--region R] [--profile P]';
 
 /**
  * `attach FUNCTION ARN...`: attaches the versions in one update (each replaces another version of its
@@ -24,21 +25,41 @@ export async function run(argv: string[]): Promise<number> {
   if (!args) return 2;
   const [fn, ...arns] = args.positionals;
   if (!fn || arns.length === 0) return usageError(USAGE);
-  return runHeadless(args.values, async ({ gateway }, signal) => {
-    await warnAboutSize(gateway, fn, arns, signal);
-    const result = await mutateFunctionLayers(gateway, fn, (current) => arns.reduce(attachLayer, [...current]), { signal, log: consoleLog });
-    if (result.kind === 'unchanged') process.stderr.write(`${l10n.t('{0} already uses these layer versions.', fn)}\n`);
-    for (const arn of arns) {
-      for (const w of compatibilityWarnings(await describe(gateway, arn), result.configuration)) consoleLog.warn(w);
-    }
-    printLayerList(fn, result);
-  }, CANCELLED_UNCHANGED());
+  return runHeadless(
+    args.values,
+    async ({ gateway }, signal) => {
+      await warnAboutSize(gateway, fn, arns, signal);
+      const result = await mutateFunctionLayers(gateway, fn, (current) => arns.reduce(attachLayer, [...current]), {
+        signal,
+        log: consoleLog,
+      });
+      if (result.kind === 'unchanged')
+        process.stderr.write(`${l10n.t('{0} already uses these layer versions.', fn)}\n`);
+      for (const arn of arns) {
+        for (const w of compatibilityWarnings(await describe(gateway, arn), result.configuration)) consoleLog.warn(w);
+      }
+      printLayerList(fn, result);
+    },
+    CANCELLED_UNCHANGED(),
+  );
 }
 
 /** The shared size check (exact, from the zips) of the function with these versions attached, before attaching. */
-async function warnAboutSize(gateway: LambdaGateway, fn: string, arns: readonly string[], signal: AbortSignal): Promise<void> {
-  const change = attachChange(fn, arns.map((arn) => ({ arn })));
-  const check = await checkStackSize(gateway, change, { cache: new ZipCache(zipCacheDir()), signal, log: consoleLog }).catch((e: unknown) => {
+async function warnAboutSize(
+  gateway: LambdaGateway,
+  fn: string,
+  arns: readonly string[],
+  signal: AbortSignal,
+): Promise<void> {
+  const change = attachChange(
+    fn,
+    arns.map((arn) => ({ arn })),
+  );
+  const check = await checkStackSize(gateway, change, {
+    cache: new ZipCache(zipCacheDir()),
+    signal,
+    log: consoleLog,
+  }).catch((e: unknown) => {
     // A missing function or a malformed ARN: the attach itself says so, in its own words.
     if (isCancellation(e)) throw e;
     return undefined;

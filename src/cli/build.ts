@@ -32,7 +32,13 @@ export async function run(args: string[]): Promise<number> {
   if (!parsed) return 2;
   const { values, positionals } = parsed;
   const installer = values.installer ?? 'auto';
-  if (positionals.length !== 1 || !values.runtime || !values.arch || !values.out || !['auto', 'pip', 'uv'].includes(installer)) {
+  if (
+    positionals.length !== 1 ||
+    !values.runtime ||
+    !values.arch ||
+    !values.out ||
+    !['auto', 'pip', 'uv'].includes(installer)
+  ) {
     return usageError(USAGE);
   }
   const fileBase = basename(values.out).replace(/\.zip$/i, '');

@@ -46,13 +46,20 @@ export async function run(argv: string[]): Promise<number> {
         architecture: target.architecture,
         handler: values.handler!,
         role,
-        layers: values.layers ? values.layers.split(',').map((a) => a.trim()).filter(Boolean) : undefined,
+        layers: values.layers
+          ? values.layers
+              .split(',')
+              .map((a) => a.trim())
+              .filter(Boolean)
+          : undefined,
         memorySize: integer(values.memory, '--memory') ?? DEFAULT_MEMORY_MB,
         timeout: integer(values.timeout, '--timeout') ?? DEFAULT_TIMEOUT_SECONDS,
       },
       { signal, log: consoleLog },
     );
-    process.stderr.write(`${l10n.t('Created {0} ({1}, handler {2}).', positionals[0], target.runtime, values.handler!)}\n`);
+    process.stderr.write(
+      `${l10n.t('Created {0} ({1}, handler {2}).', positionals[0], target.runtime, values.handler!)}\n`,
+    );
     process.stdout.write(`${configuration.FunctionArn}\n`);
   });
 }

@@ -8,7 +8,7 @@ import { parseCommandLine, usageError } from './args';
 
 export const USAGE =
   'usage: deploy FUNCTION --from DIR [--endpoint URL] [--region R] [--profile P]\n' +
-  '  Replaces the function\'s code with DIR zipped (as create-function does); identical code is not uploaded.\n' +
+  "  Replaces the function's code with DIR zipped (as create-function does); identical code is not uploaded.\n" +
   '  When someone else changes the code during the deploy, nothing is overwritten and the exit code is 1.';
 
 /** `deploy FUNCTION --from DIR`: prints the function's CodeSha256 afterwards; says on stderr whether it changed. */

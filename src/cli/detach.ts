@@ -13,8 +13,15 @@ export async function run(argv: string[]): Promise<number> {
   if (!args) return 2;
   const [fn, layer, ...extra] = args.positionals;
   if (!fn || !layer || extra.length > 0) return usageError(USAGE);
-  return runHeadless(args.values, async ({ gateway }, signal) => {
-    const result = await mutateFunctionLayers(gateway, fn, (current) => detachLayer(current, layer), { signal, log: consoleLog });
-    printLayerList(fn, result);
-  }, CANCELLED_UNCHANGED());
+  return runHeadless(
+    args.values,
+    async ({ gateway }, signal) => {
+      const result = await mutateFunctionLayers(gateway, fn, (current) => detachLayer(current, layer), {
+        signal,
+        log: consoleLog,
+      });
+      printLayerList(fn, result);
+    },
+    CANCELLED_UNCHANGED(),
+  );
 }

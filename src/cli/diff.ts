@@ -6,7 +6,8 @@ import { ZipCache } from '../stack/zipCache';
 import { errorMessage } from '../util/errors';
 import { parseCommandLine, usageError } from './args';
 
-export const USAGE = 'usage: diff LAYER_VERSION_ARN_OR_ZIP LAYER_VERSION_ARN_OR_ZIP [--json] [--endpoint URL] [--region R] [--profile P]';
+export const USAGE =
+  'usage: diff LAYER_VERSION_ARN_OR_ZIP LAYER_VERSION_ARN_OR_ZIP [--json] [--endpoint URL] [--region R] [--profile P]';
 
 /** `diff A B`: packages added, removed, upgraded or downgraded from A to B, and the size change of each. */
 export async function run(argv: string[]): Promise<number> {
@@ -34,5 +35,7 @@ export async function run(argv: string[]): Promise<number> {
       return 1;
     }
   }
-  return runHeadless(args.values, async ({ gateway }, signal) => print(await compareOperands(operands[0], operands[1], () => gateway, { cache, signal })));
+  return runHeadless(args.values, async ({ gateway }, signal) =>
+    print(await compareOperands(operands[0], operands[1], () => gateway, { cache, signal })),
+  );
 }

@@ -24,7 +24,10 @@ export async function run(argv: string[]): Promise<number> {
   const [layerName, ...extra] = args.positionals;
   const keep = countFlag(args.values.keep);
   if (!layerName || extra.length > 0 || keep === undefined) return usageError(USAGE);
-  const rules = { keep, ...(args.values['min-age-days'] !== undefined && { minAgeDays: countFlag(args.values['min-age-days']) }) };
+  const rules = {
+    keep,
+    ...(args.values['min-age-days'] !== undefined && { minAgeDays: countFlag(args.values['min-age-days']) }),
+  };
   let failed = false;
   const regions = regionsFlag(args.values.regions, '').filter(Boolean);
   const code = await runHeadlessFleet({ ...args.values, regions }, async (fleet, signal) => {

@@ -14,7 +14,7 @@ export const USAGE =
   'usage: publish ZIP --name NAME [--description D] [--license L] [--runtime R]... [--architecture A]...\n' +
   '               [--s3-bucket BUCKET] [--force] [--function F]... [--endpoint URL] [--region R | --regions R1,R2,... [--align [--dry-run]]] [--profile P]\n' +
   'With --function: before publishing, warns when F with this zip in place of its version of the layer would be\n' +
-  'near or past Lambda\'s unzipped size limit (262,144,000 bytes for code and layers).\n' +
+  "near or past Lambda's unzipped size limit (262,144,000 bytes for code and layers).\n" +
   'With --regions: one line per region, "<region> <LayerVersionArn> published|unchanged" (or "<region> - failed"),\n' +
   'exit 1 if any region failed; running it again publishes only where it failed.\n' +
   '--align: every region ends with the zip at the same version number (regions behind publish copies of it first);\n' +
@@ -46,7 +46,12 @@ export async function run(argv: string[]): Promise<number> {
   if (!args) return 2;
   const { values, positionals } = args;
   const functions = values.function ?? [];
-  if (positionals.length !== 1 || !values.name || (values.regions !== undefined && (values.region !== undefined || functions.length > 0))) return usageError(USAGE);
+  if (
+    positionals.length !== 1 ||
+    !values.name ||
+    (values.regions !== undefined && (values.region !== undefined || functions.length > 0))
+  )
+    return usageError(USAGE);
   if ((values.align && values.regions === undefined) || (values['dry-run'] && !values.align)) return usageError(USAGE);
   const request: PublishRequest = {
     zipPath: positionals[0],
@@ -71,7 +76,8 @@ export async function run(argv: string[]): Promise<number> {
         const plan = await planAlignment(fleet, request, { signal });
         if (values['dry-run']) {
           for (const s of plan.steps) {
-            if (s.status === 'ok') process.stdout.write(`${s.target} ${s.latest} -> ${plan.version} (${s.publishes} to publish)\n`);
+            if (s.status === 'ok')
+              process.stdout.write(`${s.target} ${s.latest} -> ${plan.version} (${s.publishes} to publish)\n`);
             else reportTargetFailure(fleet, s, 'failed');
           }
           return plan.steps.some((s) => s.status === 'error') ? 1 : 0;
@@ -86,12 +92,18 @@ export async function run(argv: string[]): Promise<number> {
   }
   return runHeadless(values, async ({ gateway, s3 }, signal) => {
     for (const fn of functions) {
-      const check = await checkStackSize(gateway, publishChange(fn, request.name, request.zipPath), { cache: new ZipCache(zipCacheDir()), signal, log: consoleLog });
+      const check = await checkStackSize(gateway, publishChange(fn, request.name, request.zipPath), {
+        cache: new ZipCache(zipCacheDir()),
+        signal,
+        log: consoleLog,
+      });
       if (check.message) consoleLog.warn(l10n.t('{0}: {1}', fn, check.message));
     }
     const result = await publishLayer(gateway, request, { s3, signal, log: consoleLog, onProgress: progressPrinter() });
     if (result.kind === 'unchanged') {
-      process.stderr.write(`${l10n.t('Version {0} already holds this zip and metadata; nothing published (use --force to publish anyway).', result.existing.Version ?? '?')}\n`);
+      process.stderr.write(
+        `${l10n.t('Version {0} already holds this zip and metadata; nothing published (use --force to publish anyway).', result.existing.Version ?? '?')}\n`,
+      );
       process.stdout.write(`${result.existing.LayerVersionArn}\n`);
     } else {
       process.stdout.write(`${result.layerVersion.LayerVersionArn}\n`);
@@ -107,6 +119,8 @@ function progressPrinter(): (p: PublishProgress) => void {
     const tenth = Math.floor((p.loadedBytes / p.totalBytes) * 10);
     if (tenth === lastTenth) return;
     lastTenth = tenth;
-    process.stderr.write(`${l10n.t('Uploading to S3: {0} of {1}', formatBytes(p.loadedBytes), formatBytes(p.totalBytes))}\n`);
+    process.stderr.write(
+      `${l10n.t('Uploading to S3: {0} of {1}', formatBytes(p.loadedBytes), formatBytes(p.totalBytes))}\n`,
+    );
   };
 }

@@ -1,6 +1,13 @@
 import * as l10n from '@vscode/l10n';
 import { probeSmokeTest } from '../fleet/probeSmoke';
-import { invokeSmokeTest, planRollout, runRollout, type RolloutItem, type RolloutRow, type SmokeTest } from '../fleet/rollout';
+import {
+  invokeSmokeTest,
+  planRollout,
+  runRollout,
+  type RolloutItem,
+  type RolloutRow,
+  type SmokeTest,
+} from '../fleet/rollout';
 import type { Fleet } from '../fleet/scope';
 import { LOCAL_ROLE_ARN } from '../invoke/roles';
 import { rolloutLine, rolloutTable } from '../fleet/table';
@@ -20,7 +27,7 @@ export const USAGE =
   '               [--dry-run] [--output FILE.json|FILE.csv] [--endpoint URL] [--profile P]\n' +
   'A smoke test checks each canary: --smoke-payload invokes it with that event, --smoke-probe imports every package\n' +
   'of the new version on its runtime with the probe function (role: --probe-role; any on a local endpoint).\n' +
-  'Moves every function on an older version of the layer to its region\'s newest, canaries first (default 1),\n' +
+  "Moves every function on an older version of the layer to its region's newest, canaries first (default 1),\n" +
   'one line per function: "<region> <function> <from> -> <to> updated|rolled-back|unchanged|failed"\n' +
   '("planned" with --dry-run, followed on stderr by what each version change brings, as `diff` prints it).\n' +
   'A failing canary puts the canaries back and stops; exit 1 if anything failed.';
@@ -49,7 +56,9 @@ export async function run(argv: string[]): Promise<number> {
   if (canary === undefined) return usageError(USAGE);
   const payload = values['smoke-payload'];
   if (payload !== undefined && !tryParseJson(payload).ok) {
-    process.stderr.write(`${l10n.t('--smoke-payload is not valid JSON. Pass the event as JSON text, e.g. \'{"key": "value"}\'.')}\n`);
+    process.stderr.write(
+      `${l10n.t('--smoke-payload is not valid JSON. Pass the event as JSON text, e.g. \'{"key": "value"}\'.')}\n`,
+    );
     return 2;
   }
   if (payload !== undefined && values['smoke-probe']) return usageError(USAGE);
@@ -60,7 +69,8 @@ export async function run(argv: string[]): Promise<number> {
     for (const e of plan.errors) reportTargetFailure(fleet, e, 'failed');
     if (values['dry-run']) {
       for (const item of plan.items) process.stdout.write(`${rolloutLine(item, 'planned')}\n`);
-      if (plan.items.length === 0) process.stderr.write(`${l10n.t('Every function using {0} is on its region\'s newest version.', layer)}\n`);
+      if (plan.items.length === 0)
+        process.stderr.write(`${l10n.t("Every function using {0} is on its region's newest version.", layer)}\n`);
       await printVersionChanges(fleet, plan.items, signal);
       return plan.errors.length ? 1 : 0;
     }
@@ -74,7 +84,11 @@ export async function run(argv: string[]): Promise<number> {
         if (row.reason && row.result !== 'updated') process.stderr.write(`  ${row.function}: ${row.reason}\n`);
       },
     });
-    if (values.output) await writeFileAtomic(values.output, rolloutTable(rows, values.output.toLowerCase().endsWith('.csv') ? 'csv' : 'json'));
+    if (values.output)
+      await writeFileAtomic(
+        values.output,
+        rolloutTable(rows, values.output.toLowerCase().endsWith('.csv') ? 'csv' : 'json'),
+      );
     process.stderr.write(`${summary(rows)}\n`);
     if (signal.aborted) return 130;
     return plan.errors.length || rows.some((r) => r.result === 'failed' || r.result === 'rolled-back') ? 1 : 0;
@@ -87,7 +101,9 @@ async function printVersionChanges(fleet: Fleet, items: readonly RolloutItem[], 
   for (const target of fleet.targets) {
     for (const change of distinctVersionChanges(items.filter((i) => i.target === target.key))) {
       try {
-        const comparison = await target.run(() => compareVersionChange(change, () => target.session.gateway, { cache, signal }));
+        const comparison = await target.run(() =>
+          compareVersionChange(change, () => target.session.gateway, { cache, signal }),
+        );
         process.stderr.write(`\n${comparisonText(comparison)}`);
       } catch (e) {
         if (isCancellation(e)) throw e;
@@ -98,12 +114,18 @@ async function printVersionChanges(fleet: Fleet, items: readonly RolloutItem[], 
 }
 
 /** The canaries' smoke test from the flags; the probe needs a role on AWS (a local endpoint runs functions without IAM). */
-function smokeTest(fleet: Fleet, values: { 'smoke-payload'?: string; 'smoke-probe'?: boolean; 'probe-role'?: string }): SmokeTest | undefined {
+function smokeTest(
+  fleet: Fleet,
+  values: { 'smoke-payload'?: string; 'smoke-probe'?: boolean; 'probe-role'?: string },
+): SmokeTest | undefined {
   if (values['smoke-payload'] !== undefined) return invokeSmokeTest(values['smoke-payload']);
   if (!values['smoke-probe']) return undefined;
   const local = fleet.targets.every((t) => t.session.settings.kind === 'local');
   const role = values['probe-role'] ?? (local ? LOCAL_ROLE_ARN : undefined);
-  if (!role) throw new UserError(l10n.t('--smoke-probe needs the probe function\'s execution role on AWS: pass --probe-role ARN.'));
+  if (!role)
+    throw new UserError(
+      l10n.t("--smoke-probe needs the probe function's execution role on AWS: pass --probe-role ARN."),
+    );
   return probeSmokeTest(role, consoleLog);
 }
 
@@ -111,11 +133,20 @@ function smokeTest(fleet: Fleet, values: { 'smoke-payload'?: string; 'smoke-prob
 function parseCanary(flag: string | undefined): number | string[] | undefined {
   if (flag === undefined) return 1;
   if (/^\d+$/.test(flag.trim())) return Number(flag.trim());
-  const names = flag.split(',').map((n) => n.trim()).filter(Boolean);
+  const names = flag
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   return names.length ? names : undefined;
 }
 
 function summary(rows: readonly RolloutRow[]): string {
   const count = (result: RolloutRow['result']) => rows.filter((r) => r.result === result).length;
-  return l10n.t('{0} updated, {1} rolled back, {2} unchanged, {3} failed.', count('updated'), count('rolled-back'), count('unchanged'), count('failed'));
+  return l10n.t(
+    '{0} updated, {1} rolled back, {2} unchanged, {3} failed.',
+    count('updated'),
+    count('rolled-back'),
+    count('unchanged'),
+    count('failed'),
+  );
 }

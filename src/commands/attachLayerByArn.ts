@@ -38,7 +38,12 @@ export async function attachLayerByArn(services: Services, node?: unknown): Prom
   const region = target.arn.split(':')[3] || lambda.region;
   const recent = services.context.globalState.get<string[]>(RECENT_KEY, []);
 
-  const picked = await pickLayerVersion(lambda, vscode.l10n.t('Attach Layer by ARN to {0}', target.name), region, recent);
+  const picked = await pickLayerVersion(
+    lambda,
+    vscode.l10n.t('Attach Layer by ARN to {0}', target.name),
+    region,
+    recent,
+  );
   const config = await lambda.getFunctionConfiguration(target.name);
   const current = layerArnsOf(config);
   if (current.includes(picked.arn)) {
@@ -54,12 +59,20 @@ export async function attachLayerByArn(services: Services, node?: unknown): Prom
   };
   await confirm(target.name, picked, config, layer);
 
-  await withCancellableProgress(vscode.l10n.t('Attaching {0} to {1}…', shortLayerName(picked.arn), target.name), (_report, signal) =>
-    mutateFunctionLayers(lambda, target.name, (layers) => attachLayer(layers, picked.arn), { signal, log: services.log }),
+  await withCancellableProgress(
+    vscode.l10n.t('Attaching {0} to {1}…', shortLayerName(picked.arn), target.name),
+    (_report, signal) =>
+      mutateFunctionLayers(lambda, target.name, (layers) => attachLayer(layers, picked.arn), {
+        signal,
+        log: services.log,
+      }),
   );
   await remember(services, picked.arn);
   await services.explorer.refreshFunction(target.name);
-  notifyDone(vscode.l10n.t('Attached {0} to {1}.', shortLayerName(picked.arn), target.name), testInvokeStep(target.name));
+  notifyDone(
+    vscode.l10n.t('Attached {0} to {1}.', shortLayerName(picked.arn), target.name),
+    testInvokeStep(target.name),
+  );
 }
 
 type ArnItem = vscode.QuickPickItem & { arn?: string };
@@ -68,7 +81,12 @@ type ArnItem = vscode.QuickPickItem & { arn?: string };
  * A quick pick that takes a pasted ARN or offers the recently used ones of this region. An ARN that fails
  * the checks or the lookup keeps the pick open with the reason on its row; other failures end the command.
  */
-function pickLayerVersion(lambda: LambdaGateway, title: string, region: string, recent: readonly string[]): Promise<LookedUp> {
+function pickLayerVersion(
+  lambda: LambdaGateway,
+  title: string,
+  region: string,
+  recent: readonly string[],
+): Promise<LookedUp> {
   const pick = vscode.window.createQuickPick<ArnItem>();
   pick.title = title;
   pick.placeholder = vscode.l10n.t('Paste a layer version ARN (arn:aws:lambda:{0}:ACCOUNT:layer:NAME:VERSION)', region);
@@ -156,7 +174,10 @@ function lookupProblem(e: unknown, arn: string): string | 'unsupported' | undefi
         arn,
       );
     case 'notFound':
-      return vscode.l10n.t('This layer version does not exist: {0}. Check the account, the layer name and the version; deleted versions cannot be attached.', arn);
+      return vscode.l10n.t(
+        'This layer version does not exist: {0}. Check the account, the layer name and the version; deleted versions cannot be attached.',
+        arn,
+      );
     case 'invalidRequest':
       return vscode.l10n.t('Lambda does not accept {0} as a layer version ARN.', arn);
     case 'unsupported':
@@ -176,26 +197,40 @@ function lookupProblem(e: unknown, arn: string): string | 'unsupported' | undefi
 }
 
 /** A modal with what the lookup told about the version; resolves when the user chose to attach. */
-async function confirm(functionName: string, picked: LookedUp, config: FunctionConfiguration, layer: LayerCompatibility): Promise<void> {
+async function confirm(
+  functionName: string,
+  picked: LookedUp,
+  config: FunctionConfiguration,
+  layer: LayerCompatibility,
+): Promise<void> {
   const ref = parseLayerArn(picked.arn)!;
   const own = config.FunctionArn?.split(':')[4];
   const v = picked.version;
   const lines = [
-    ref.account === own ? vscode.l10n.t('Account: {0} (this account)', ref.account) : vscode.l10n.t('Account: {0} (external)', ref.account),
+    ref.account === own
+      ? vscode.l10n.t('Account: {0} (this account)', ref.account)
+      : vscode.l10n.t('Account: {0} (external)', ref.account),
   ];
   if (v) {
     if (v.Description) lines.push(vscode.l10n.t('Description: {0}', v.Description));
     lines.push(vscode.l10n.t('Runtimes: {0}', listOrAny(v.CompatibleRuntimes ?? [])));
     lines.push(vscode.l10n.t('Architectures: {0}', listOrAny(v.CompatibleArchitectures ?? [])));
-    if (v.Content?.CodeSize !== undefined) lines.push(vscode.l10n.t('Size: {0} zipped', formatBytes(v.Content.CodeSize)));
+    if (v.Content?.CodeSize !== undefined)
+      lines.push(vscode.l10n.t('Size: {0} zipped', formatBytes(v.Content.CodeSize)));
     if (v.LicenseInfo) lines.push(vscode.l10n.t('License: {0}', v.LicenseInfo));
   } else {
-    lines.push(vscode.l10n.t('This endpoint cannot look layers up by ARN, so runtimes, architectures and size are unknown.'));
+    lines.push(
+      vscode.l10n.t('This endpoint cannot look layers up by ARN, so runtimes, architectures and size are unknown.'),
+    );
   }
   const replaced = layerArnsOf(config).find((a) => parseLayerArn(a)?.layerArn === ref.layerArn);
-  if (replaced) lines.push(vscode.l10n.t('Replaces {0}, another version of this layer, in place.', shortLayerName(replaced)));
+  if (replaced)
+    lines.push(vscode.l10n.t('Replaces {0}, another version of this layer, in place.', shortLayerName(replaced)));
   // Mismatches and the size estimate as the function would be after attaching.
-  const after = [...(config.Layers ?? []).filter((l) => l.Arn !== replaced), { Arn: picked.arn, CodeSize: v?.Content?.CodeSize }];
+  const after = [
+    ...(config.Layers ?? []).filter((l) => l.Arn !== replaced),
+    { Arn: picked.arn, CodeSize: v?.Content?.CodeSize },
+  ];
   lines.push(...functionWarnings(layer, { ...config, Layers: after }));
 
   const attach = vscode.l10n.t('Attach');

@@ -21,10 +21,16 @@ const EXCLUDED_FOLDERS = '**/{node_modules,.venv,venv,.tox,.git,.lambda-layers}/
 export function rememberedChoices(services: Services, requirements: vscode.Uri): BuildChoices | undefined {
   const all = services.context.workspaceState.get<Record<string, BuildChoices>>(CHOICES_KEY, {});
   const saved = all[requirements.toString()];
-  return saved && isRuntime(saved.runtime) && isArchitecture(saved.architecture) && LAYER_NAME.test(saved.name) ? saved : undefined;
+  return saved && isRuntime(saved.runtime) && isArchitecture(saved.architecture) && LAYER_NAME.test(saved.name)
+    ? saved
+    : undefined;
 }
 
-export async function rememberChoices(services: Services, requirements: vscode.Uri, choices: BuildChoices): Promise<void> {
+export async function rememberChoices(
+  services: Services,
+  requirements: vscode.Uri,
+  choices: BuildChoices,
+): Promise<void> {
   const state = services.context.workspaceState;
   const all = state.get<Record<string, BuildChoices>>(CHOICES_KEY, {});
   await state.update(CHOICES_KEY, { ...all, [requirements.toString()]: choices });
@@ -34,7 +40,9 @@ export async function rememberChoices(services: Services, requirements: vscode.U
 export async function pickRequirementsFile(services: Services, title: string): Promise<vscode.Uri> {
   const found = await vscode.workspace.findFiles(REQUIREMENTS_GLOB, EXCLUDED_FOLDERS);
   if (found.length === 0) {
-    throw new UserError(vscode.l10n.t('No requirements*.txt file in this workspace. Create one that lists the packages of the layer.'));
+    throw new UserError(
+      vscode.l10n.t('No requirements*.txt file in this workspace. Create one that lists the packages of the layer.'),
+    );
   }
   if (found.length === 1) return found[0];
   const items = found
@@ -47,7 +55,11 @@ export async function pickRequirementsFile(services: Services, title: string): P
       };
     })
     .sort((a, b) => a.label.localeCompare(b.label));
-  const picked = await pickOne({ title, placeholder: vscode.l10n.t('Select the requirements file of the layer'), items });
+  const picked = await pickOne({
+    title,
+    placeholder: vscode.l10n.t('Select the requirements file of the layer'),
+    items,
+  });
   return picked.uri;
 }
 
@@ -89,7 +101,9 @@ export async function askChoices(
 }
 
 export function validateLayerName(value: string): string | undefined {
-  return LAYER_NAME.test(value.trim()) ? undefined : vscode.l10n.t('Use 1 to 140 letters, digits, hyphens or underscores.');
+  return LAYER_NAME.test(value.trim())
+    ? undefined
+    : vscode.l10n.t('Use 1 to 140 letters, digits, hyphens or underscores.');
 }
 
 /** "orders/requirements-prod.txt" → "orders-prod": the folder's name plus the file's suffix, cleaned up. */
@@ -158,7 +172,14 @@ async function pickFunction(services: Services, title: string): Promise<Function
       (explorer.model?.functions ?? []).flatMap((fn) => {
         const architecture = fn.architecture || 'x86_64';
         if (!fn.runtime || !isRuntime(fn.runtime) || !isArchitecture(architecture)) return [];
-        return [{ label: `$(symbol-function) ${fn.name}`, description: `${fn.runtime} · ${architecture}`, runtime: fn.runtime, architecture }];
+        return [
+          {
+            label: `$(symbol-function) ${fn.name}`,
+            description: `${fn.runtime} · ${architecture}`,
+            runtime: fn.runtime,
+            architecture,
+          },
+        ];
       }),
   });
 }

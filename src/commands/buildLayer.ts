@@ -11,7 +11,13 @@ import { formatBytes } from '../util/format';
 import { readBuildSettings } from '../vscode/buildSettings';
 import { isReportOpen, updateReportIfOpen } from '../views/reportPanel';
 import { showLayerImports } from './showBuildReport';
-import { askChoices, pickRequirementsFile, rememberChoices, rememberedChoices, type BuildChoices } from './buildChoices';
+import {
+  askChoices,
+  pickRequirementsFile,
+  rememberChoices,
+  rememberedChoices,
+  type BuildChoices,
+} from './buildChoices';
 import { packageCount } from './builtZips';
 import { callWithErrorHandling } from './commandWrapper';
 
@@ -55,16 +61,25 @@ async function run(services: Services, options: BuildCommandOptions, rebuild: bo
       ? vscode.Uri.file(options.requirementsUri)
       : options.requirementsUri
     : await pickRequirementsFile(services, title);
-  if (requirements.scheme !== 'file') throw new UserError(vscode.l10n.t('Layers can only be built from files on this machine.'));
+  if (requirements.scheme !== 'file')
+    throw new UserError(vscode.l10n.t('Layers can only be built from files on this machine.'));
   await requirePackages(requirements);
   const given = { runtime: options.runtime, architecture: options.architecture, name: options.name };
-  const choices = await askChoices(services, requirements, rebuild ? { ...rememberedChoices(services, requirements), ...defined(given) } : given, title);
+  const choices = await askChoices(
+    services,
+    requirements,
+    rebuild ? { ...rememberedChoices(services, requirements), ...defined(given) } : given,
+    title,
+  );
   await rememberChoices(services, requirements, choices);
 
   let allowIncompatible = options.allowIncompatible ?? false;
   for (;;) {
     try {
-      const result = await buildWithProgress(services, requirements, choices, { force: options.force, allowIncompatible });
+      const result = await buildWithProgress(services, requirements, choices, {
+        force: options.force,
+        allowIncompatible,
+      });
       if (isReportOpen(result.manifestPath)) {
         updateReportIfOpen(result.manifestPath, result.manifest);
         void showLayerImports(services, result.manifestPath, result.manifest);
@@ -72,7 +87,8 @@ async function run(services: Services, options: BuildCommandOptions, rebuild: bo
       return result;
     } catch (e) {
       // Asked once: "Build Anyway" repeats the build keeping the flagged files.
-      if (!(e instanceof IncompatibleFilesError) || options.allowIncompatible !== undefined || allowIncompatible) throw e;
+      if (!(e instanceof IncompatibleFilesError) || options.allowIncompatible !== undefined || allowIncompatible)
+        throw e;
       if (!(await confirmBuildAnyway(e))) throw new CancelledError();
       allowIncompatible = true;
     }
@@ -83,9 +99,11 @@ async function run(services: Services, options: BuildCommandOptions, rebuild: bo
 async function requirePackages(requirements: vscode.Uri): Promise<void> {
   const loaded = await loadRequirements(requirements.fsPath).catch(() => undefined); // unreadable: the build says why
   if (loaded && loaded.requirements.length === 0) {
-    throw new UserError(vscode.l10n.t('The requirements file lists no packages: {0}', vscode.workspace.asRelativePath(requirements)), undefined, [
-      { title: vscode.l10n.t('Open File'), command: 'vscode.open', args: [requirements] },
-    ]);
+    throw new UserError(
+      vscode.l10n.t('The requirements file lists no packages: {0}', vscode.workspace.asRelativePath(requirements)),
+      undefined,
+      [{ title: vscode.l10n.t('Open File'), command: 'vscode.open', args: [requirements] }],
+    );
   }
 }
 
@@ -95,7 +113,9 @@ function requireTrust(): void {
   const manage = vscode.l10n.t('Manage Workspace Trust');
   void vscode.window
     .showWarningMessage(
-      vscode.l10n.t('Building layers is disabled in Restricted Mode: a build runs pip on the requirements of this workspace. Trust the workspace to build layers.'),
+      vscode.l10n.t(
+        'Building layers is disabled in Restricted Mode: a build runs pip on the requirements of this workspace. Trust the workspace to build layers.',
+      ),
       manage,
     )
     .then((choice) => choice === manage && vscode.commands.executeCommand('workbench.trust.manage'));
@@ -112,25 +132,27 @@ async function buildWithProgress(
   const settings = await readBuildSettings(requirements, log);
   await ignoreInGit(settings.outputDirectory);
   const started = Date.now();
-  log.info(`Building layer ${choices.name} from ${requirements.fsPath} for ${choices.runtime} (${choices.architecture}) into ${settings.outputDirectory}`);
+  log.info(
+    `Building layer ${choices.name} from ${requirements.fsPath} for ${choices.runtime} (${choices.architecture}) into ${settings.outputDirectory}`,
+  );
   const result = await withCancellableProgress(vscode.l10n.t('Building layer {0}', choices.name), (report, signal) =>
     buildLayer(
-        {
-          requirementsPath: requirements.fsPath,
-          runtime: choices.runtime,
-          architecture: choices.architecture,
-          layerName: choices.name,
-          outDir: settings.outputDirectory,
-          fileBase: `${choices.name}-${choices.runtime}-${choices.architecture}`,
-          options: {
-            installer: settings.installer,
-            pythonPath: settings.pythonPath,
-            allowSourceBuilds: settings.allowSourceBuilds,
-            cacheDirectory: settings.cacheDirectory,
-            allowIncompatible: flags.allowIncompatible,
-            force: flags.force,
-          },
+      {
+        requirementsPath: requirements.fsPath,
+        runtime: choices.runtime,
+        architecture: choices.architecture,
+        layerName: choices.name,
+        outDir: settings.outputDirectory,
+        fileBase: `${choices.name}-${choices.runtime}-${choices.architecture}`,
+        options: {
+          installer: settings.installer,
+          pythonPath: settings.pythonPath,
+          allowSourceBuilds: settings.allowSourceBuilds,
+          cacheDirectory: settings.cacheDirectory,
+          allowIncompatible: flags.allowIncompatible,
+          force: flags.force,
         },
+      },
       { signal, log, progress: (p) => report(p.message, p.increment) },
     ),
   );
@@ -142,29 +164,61 @@ async function buildWithProgress(
 async function ignoreInGit(outputDirectory: string): Promise<void> {
   if (existsSync(outputDirectory)) return;
   await fs.mkdir(outputDirectory, { recursive: true });
-  await fs.writeFile(path.join(outputDirectory, '.gitignore'), '# Layer zips and manifests built by Lambda Layers\n*\n');
+  await fs.writeFile(
+    path.join(outputDirectory, '.gitignore'),
+    '# Layer zips and manifests built by Lambda Layers\n*\n',
+  );
 }
 
 async function confirmBuildAnyway(error: IncompatibleFilesError): Promise<boolean> {
   const [summary, ...details] = error.message.split('\n');
   const buildAnyway = vscode.l10n.t('Build Anyway');
-  const choice = await vscode.window.showWarningMessage(summary, { modal: true, detail: details.join('\n') }, buildAnyway);
+  const choice = await vscode.window.showWarningMessage(
+    summary,
+    { modal: true, detail: details.join('\n') },
+    buildAnyway,
+  );
   return choice === buildAnyway;
 }
 
 /** The outcome in one notification with the next steps; not awaited, so the command finishes. */
-async function showSummary(services: Services, requirements: vscode.Uri, choices: BuildChoices, result: BuildResult, elapsedMs: number): Promise<void> {
+async function showSummary(
+  services: Services,
+  requirements: vscode.Uri,
+  choices: BuildChoices,
+  result: BuildResult,
+  elapsedMs: number,
+): Promise<void> {
   const { manifest } = result;
   const packages = packageCount(manifest);
   const unzipped = formatBytes(manifest.unzippedSize);
   const zipped = formatBytes(manifest.zippedSize);
   let message = result.reused
-    ? vscode.l10n.t('Layer {0} reused from cache (nothing changed): {1}, {2} unzipped, {3} zipped.', manifest.layerName, packages, unzipped, zipped)
-    : vscode.l10n.t('Built layer {0}: {1}, {2} unzipped, {3} zipped, in {4} s.', manifest.layerName, packages, unzipped, zipped, (elapsedMs / 1000).toFixed(1));
+    ? vscode.l10n.t(
+        'Layer {0} reused from cache (nothing changed): {1}, {2} unzipped, {3} zipped.',
+        manifest.layerName,
+        packages,
+        unzipped,
+        zipped,
+      )
+    : vscode.l10n.t(
+        'Built layer {0}: {1}, {2} unzipped, {3} zipped, in {4} s.',
+        manifest.layerName,
+        packages,
+        unzipped,
+        zipped,
+        (elapsedMs / 1000).toFixed(1),
+      );
   const standIn = standInWheels((manifest.packageSources ?? []).map((s) => s.url));
-  if (standIn) message += ' ' + vscode.l10n.t("Packages came from the demo's stand-in wheels ({0}), not PyPI.", standIn);
+  if (standIn)
+    message += ' ' + vscode.l10n.t("Packages came from the demo's stand-in wheels ({0}), not PyPI.", standIn);
   const warnings = manifest.warnings.length;
-  if (warnings > 0) message += ' ' + (warnings === 1 ? vscode.l10n.t('1 warning: see the report.') : vscode.l10n.t('{0} warnings: see the report.', warnings));
+  if (warnings > 0)
+    message +=
+      ' ' +
+      (warnings === 1
+        ? vscode.l10n.t('1 warning: see the report.')
+        : vscode.l10n.t('{0} warnings: see the report.', warnings));
   const publish = vscode.l10n.t('Publish');
   const report = vscode.l10n.t('Show Report');
   const reveal = vscode.l10n.t('Reveal Zip');
@@ -177,9 +231,11 @@ async function showSummary(services: Services, requirements: vscode.Uri, choices
   const zipUri = vscode.Uri.file(result.zipPath);
   await callWithErrorHandling(services, 'build summary', async () => {
     if (choice === publish) await vscode.commands.executeCommand('lambdaLayers.publishLayer', zipUri);
-    else if (choice === report) await vscode.commands.executeCommand('lambdaLayers.showBuildReport', vscode.Uri.file(result.manifestPath));
+    else if (choice === report)
+      await vscode.commands.executeCommand('lambdaLayers.showBuildReport', vscode.Uri.file(result.manifestPath));
     else if (choice === reveal) await revealZip(zipUri);
-    else if (choice === rebuild) await vscode.commands.executeCommand('lambdaLayers.rebuildLayer', { requirementsUri: requirements, ...choices });
+    else if (choice === rebuild)
+      await vscode.commands.executeCommand('lambdaLayers.rebuildLayer', { requirementsUri: requirements, ...choices });
   });
 }
 

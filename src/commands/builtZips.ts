@@ -54,15 +54,26 @@ export async function pickBuiltZip(title: string): Promise<BuiltZip> {
     return {
       label: `$(package) ${path.basename(b.zipPath)}`,
       description: `${m.layerName} · ${m.runtime} · ${m.architecture} · ${formatBytes(m.zippedSize)}`,
-      detail: [packageCount(m), vscode.l10n.t('built {0}', formatDate(m.builtAt)), vscode.workspace.asRelativePath(b.zipPath)].join(' · '),
+      detail: [
+        packageCount(m),
+        vscode.l10n.t('built {0}', formatDate(m.builtAt)),
+        vscode.workspace.asRelativePath(b.zipPath),
+      ].join(' · '),
       built: b,
     };
   });
   if (items.length > 0) items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
-  items.push({ label: vscode.l10n.t('$(folder-opened) Browse…'), description: vscode.l10n.t('any layer zip on this machine'), browse: true });
+  items.push({
+    label: vscode.l10n.t('$(folder-opened) Browse…'),
+    description: vscode.l10n.t('any layer zip on this machine'),
+    browse: true,
+  });
   const picked = await pickOne({
     title,
-    placeholder: built.length > 0 ? vscode.l10n.t('Select a built layer zip') : vscode.l10n.t('No layer has been built in this workspace yet'),
+    placeholder:
+      built.length > 0
+        ? vscode.l10n.t('Select a built layer zip')
+        : vscode.l10n.t('No layer has been built in this workspace yet'),
     items,
   });
   if (picked.built) return picked.built;

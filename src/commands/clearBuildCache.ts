@@ -9,5 +9,7 @@ export async function clearBuildCache(services: Services): Promise<void> {
   const cache = new BuildCache(buildCacheDirectorySetting() ?? defaultBuildCacheDir());
   const freed = await cache.clear();
   services.log.info(`Cleared the build cache ${cache.dir} (${freed} bytes).`);
-  void vscode.window.showInformationMessage(vscode.l10n.t('Build cache cleared: {0} freed in {1}.', formatBytes(freed), cache.dir));
+  void vscode.window.showInformationMessage(
+    vscode.l10n.t('Build cache cleared: {0} freed in {1}.', formatBytes(freed), cache.dir),
+  );
 }

@@ -44,7 +44,8 @@ export async function callWithErrorHandling<T>(
     }
     // Expired or missing credentials also switch the views to their sign-in welcome.
     connection.reportFailure(e);
-    const error = e instanceof UserError || classifyAwsError(e) === 'unknown' ? e : toUserError(e, connection.errorContext());
+    const error =
+      e instanceof UserError || classifyAwsError(e) === 'unknown' ? e : toUserError(e, connection.errorContext());
     if (error instanceof UserError) {
       log.warn(`${id}: ${error.message}${error.detail ? `\n${error.detail}` : ''}`);
       void showErrorWithActions(error);

@@ -49,25 +49,27 @@ async function pickRole(services: Services, live: Connection, purpose: RolePurpo
   pick.items = fixed;
   pick.busy = true;
   const controller = new AbortController();
-  listLambdaRoles(live.clients.iam, controller.signal).then(
-    (roles) => {
-      const items: Item[] = roles
-        .sort((a, b) => Number(b.arn === last) - Number(a.arn === last))
-        .map((role) => ({
-          label: `$(shield) ${role.name}`,
-          description: role.arn === last ? vscode.l10n.t('last used') : undefined,
-          detail: role.arn,
-          run: () => Promise.resolve(role.arn),
-        }));
-      pick.items = [...items, { label: '', kind: vscode.QuickPickItemKind.Separator }, ...fixed];
-    },
-    (e: unknown) => {
-      const reason = toUserError(e).message;
-      services.log.warn(`Listing IAM roles failed: ${reason}`);
-      const problem = { label: `$(warning) ${vscode.l10n.t('Could not list the IAM roles: {0}', reason)}` };
-      pick.items = [problem, ...fixed];
-    },
-  ).finally(() => (pick.busy = false));
+  listLambdaRoles(live.clients.iam, controller.signal)
+    .then(
+      (roles) => {
+        const items: Item[] = roles
+          .sort((a, b) => Number(b.arn === last) - Number(a.arn === last))
+          .map((role) => ({
+            label: `$(shield) ${role.name}`,
+            description: role.arn === last ? vscode.l10n.t('last used') : undefined,
+            detail: role.arn,
+            run: () => Promise.resolve(role.arn),
+          }));
+        pick.items = [...items, { label: '', kind: vscode.QuickPickItemKind.Separator }, ...fixed];
+      },
+      (e: unknown) => {
+        const reason = toUserError(e).message;
+        services.log.warn(`Listing IAM roles failed: ${reason}`);
+        const problem = { label: `$(warning) ${vscode.l10n.t('Could not list the IAM roles: {0}', reason)}` };
+        pick.items = [problem, ...fixed];
+      },
+    )
+    .finally(() => (pick.busy = false));
   try {
     const item = await new Promise<Item>((resolve, reject) => {
       pick.onDidAccept(() => pick.selectedItems[0]?.run && resolve(pick.selectedItems[0]));
@@ -85,7 +87,9 @@ async function pickRole(services: Services, live: Connection, purpose: RolePurpo
 async function createRole(live: Connection, name: string): Promise<string> {
   await confirmModal(
     vscode.l10n.t('Create the IAM role {0}?', name),
-    vscode.l10n.t('Lambda can assume it, and it allows only writing logs (AWSLambdaBasicExecutionRole). An existing role of that name that Lambda can assume is used as it is.'),
+    vscode.l10n.t(
+      'Lambda can assume it, and it allows only writing logs (AWSLambdaBasicExecutionRole). An existing role of that name that Lambda can assume is used as it is.',
+    ),
     vscode.l10n.t('Create Role'),
   );
   const role = await vscode.window.withProgress(
@@ -100,6 +104,7 @@ function enterRoleArn(title: string): Promise<string> {
     title,
     prompt: vscode.l10n.t('ARN of a role Lambda can assume'),
     placeHolder: 'arn:aws:iam::123456789012:role/my-lambda-role',
-    validateInput: (v) => (ROLE_ARN.test(v.trim()) ? undefined : vscode.l10n.t('Not a role ARN like arn:aws:iam::123456789012:role/NAME')),
+    validateInput: (v) =>
+      ROLE_ARN.test(v.trim()) ? undefined : vscode.l10n.t('Not a role ARN like arn:aws:iam::123456789012:role/NAME'),
   });
 }

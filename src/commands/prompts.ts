@@ -39,7 +39,10 @@ export async function askText(options: vscode.InputBoxOptions): Promise<string> 
   return value.trim();
 }
 
-async function runPick<T extends vscode.QuickPickItem, R>(pick: vscode.QuickPick<T>, result: () => R | undefined): Promise<R> {
+async function runPick<T extends vscode.QuickPickItem, R>(
+  pick: vscode.QuickPick<T>,
+  result: () => R | undefined,
+): Promise<R> {
   try {
     return await new Promise<R>((resolve, reject) => {
       pick.onDidAccept(() => {

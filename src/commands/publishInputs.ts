@@ -65,7 +65,8 @@ export async function askPublishInputs(
       title: step(),
       prompt: vscode.l10n.t('Description of the version (optional, at most 256 characters)'),
       value: manifest ? packageSummary(manifest) : '',
-      validateInput: (v) => (v.trim().length > 256 ? vscode.l10n.t('At most 256 characters ({0} now).', v.trim().length) : undefined),
+      validateInput: (v) =>
+        v.trim().length > 256 ? vscode.l10n.t('At most 256 characters ({0} now).', v.trim().length) : undefined,
     }));
   const license =
     given.license ??
@@ -73,29 +74,54 @@ export async function askPublishInputs(
       title: step(),
       prompt: vscode.l10n.t('License (optional): an SPDX identifier such as MIT, or a URL'),
       placeHolder: vscode.l10n.t('Leave empty for none'),
-      validateInput: (v) => (v.trim().length > 512 ? vscode.l10n.t('At most 512 characters ({0} now).', v.trim().length) : undefined),
+      validateInput: (v) =>
+        v.trim().length > 512 ? vscode.l10n.t('At most 512 characters ({0} now).', v.trim().length) : undefined,
     }));
-  const runtimes = given.runtimes ?? (await pickList(step(), vscode.l10n.t('Compatible runtimes (none selected: any)'), Object.keys(RUNTIMES), manifest?.runtime));
+  const runtimes =
+    given.runtimes ??
+    (await pickList(
+      step(),
+      vscode.l10n.t('Compatible runtimes (none selected: any)'),
+      Object.keys(RUNTIMES),
+      manifest?.runtime,
+    ));
   const architectures =
-    given.architectures ?? (await pickList(step(), vscode.l10n.t('Compatible architectures (none selected: any)'), ARCHITECTURES, manifest?.architecture));
+    given.architectures ??
+    (await pickList(
+      step(),
+      vscode.l10n.t('Compatible architectures (none selected: any)'),
+      ARCHITECTURES,
+      manifest?.architecture,
+    ));
   return { name, description, license, runtimes, architectures };
 }
 
 /** "Publish Layer (2/5)" for the prompts actually shown. */
 function stepTitles(title: string, given: Partial<PublishInputs>): () => string {
-  const total = (['name', 'description', 'license', 'runtimes', 'architectures'] as const).filter((k) => given[k] === undefined).length;
+  const total = (['name', 'description', 'license', 'runtimes', 'architectures'] as const).filter(
+    (k) => given[k] === undefined,
+  ).length;
   let current = 0;
   return () => `${title} (${++current}/${total})`;
 }
 
-async function pickList(title: string, placeholder: string, values: readonly string[], preselected: string | undefined): Promise<string[]> {
+async function pickList(
+  title: string,
+  placeholder: string,
+  values: readonly string[],
+  preselected: string | undefined,
+): Promise<string[]> {
   const items = values.map((label) => ({ label }));
   const picked = await pickMany({ title, placeholder, items, selected: items.filter((i) => i.label === preselected) });
   return picked.map((i) => i.label);
 }
 
 function defaultName(zipPath: string): string {
-  const base = path.basename(zipPath).replace(/\.zip$/i, '').replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 140);
+  const base = path
+    .basename(zipPath)
+    .replace(/\.zip$/i, '')
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .slice(0, 140);
   return LAYER_NAME.test(base) ? base : 'layer';
 }
 
@@ -109,12 +135,19 @@ export async function askS3Bucket(services: Services, title: string, sizeText: s
       ...buckets.map((bucket) => ({ label: `$(database) ${bucket}`, bucket })),
       { label: vscode.l10n.t('$(edit) Enter a bucket name…') },
     ];
-    const picked = await pickOne({ title, placeholder: vscode.l10n.t('The zip is {0}: choose an S3 bucket to upload it through', sizeText), items });
+    const picked = await pickOne({
+      title,
+      placeholder: vscode.l10n.t('The zip is {0}: choose an S3 bucket to upload it through', sizeText),
+      items,
+    });
     if (picked.bucket) return picked.bucket;
   }
   return askText({
     title,
-    prompt: vscode.l10n.t('The zip is {0}: layers over 50 MB are uploaded through an S3 bucket in the same region. Bucket name:', sizeText),
+    prompt: vscode.l10n.t(
+      'The zip is {0}: layers over 50 MB are uploaded through an S3 bucket in the same region. Bucket name:',
+      sizeText,
+    ),
     validateInput: (v) => (BUCKET_NAME.test(v.trim()) ? undefined : vscode.l10n.t('Not a valid S3 bucket name.')),
   });
 }

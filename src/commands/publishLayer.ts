@@ -45,25 +45,36 @@ export async function publishLayerCommand(services: Services, arg?: unknown): Pr
   const zipArg = zipFromArgument(options.zipUri);
   const { zipPath, manifest } = zipArg ? await loadBuiltZip(zipArg) : await pickBuiltZip(title);
   const size = (await fs.stat(zipPath).catch(() => undefined))?.size;
-  if (size === undefined) throw new UserError(vscode.l10n.t('The layer zip does not exist: {0}. Build the layer first.', zipPath));
+  if (size === undefined)
+    throw new UserError(vscode.l10n.t('The layer zip does not exist: {0}. Build the layer first.', zipPath));
   const inputs = await askPublishInputs(zipPath, manifest, options, title);
   const zipUri = vscode.Uri.file(zipPath);
   const s3Bucket =
-    size > DIRECT_UPLOAD_LIMIT ? (options.s3Bucket ?? s3BucketSetting(zipUri) ?? (await askS3Bucket(services, title, formatBytes(size)))) : undefined;
+    size > DIRECT_UPLOAD_LIMIT
+      ? (options.s3Bucket ?? s3BucketSetting(zipUri) ?? (await askS3Bucket(services, title, formatBytes(size))))
+      : undefined;
 
   await checkBeforePublish(services, inputs.name, zipPath, options);
 
   const publish = (force: boolean) =>
     withCancellableProgress(vscode.l10n.t('Publishing layer {0}', inputs.name), (report, signal) =>
       publishLayer(
-          connection.lambda,
-          { ...publishRequest(zipPath, inputs, s3Bucket), force },
-        { s3: s3Bucket ? connection.clients.s3 : undefined, signal, log: services.log, onProgress: progressReporter(report) },
+        connection.lambda,
+        { ...publishRequest(zipPath, inputs, s3Bucket), force },
+        {
+          s3: s3Bucket ? connection.clients.s3 : undefined,
+          signal,
+          log: services.log,
+          onProgress: progressReporter(report),
+        },
       ),
     );
 
   let result: PublishResult = await publish(options.ifUnchanged === 'publishAnyway');
-  if (result.kind === 'unchanged' && (options.ifUnchanged ?? (await askIfUnchanged(result.existing, inputs.name))) === 'publishAnyway') {
+  if (
+    result.kind === 'unchanged' &&
+    (options.ifUnchanged ?? (await askIfUnchanged(result.existing, inputs.name))) === 'publishAnyway'
+  ) {
     result = await publish(true);
   }
   const version = result.kind === 'published' ? result.layerVersion : result.existing;
@@ -87,10 +98,18 @@ export async function publishLayerCommand(services: Services, arg?: unknown): Pr
  * The shared size check of each target function with this zip in place of its version of the layer; a stack
  * past 90 % of the limit asks first (given `functions`, automation: the warnings go to the log).
  */
-async function checkBeforePublish(services: Services, layerName: string, zipPath: string, options: PublishCommandOptions): Promise<void> {
+async function checkBeforePublish(
+  services: Services,
+  layerName: string,
+  zipPath: string,
+  options: PublishCommandOptions,
+): Promise<void> {
   const targets = options.functions ?? usersOfLayer(services, layerName);
   if (targets.length === 0) return;
-  const checks = await checkStacks(services, targets.map((fn) => publishChange(fn, layerName, zipPath)));
+  const checks = await checkStacks(
+    services,
+    targets.map((fn) => publishChange(fn, layerName, zipPath)),
+  );
   if (options.functions) return logWarnings(services, checks);
   const warnings = stackWarnings(checks);
   if (warnings.length === 0) return;
@@ -129,11 +148,18 @@ function progressReporter(report: ReportProgress): (p: PublishProgress) => void 
   };
 }
 
-async function askIfUnchanged(existing: GetLayerVersionResponse, name: string): Promise<'useExisting' | 'publishAnyway'> {
+async function askIfUnchanged(
+  existing: GetLayerVersionResponse,
+  name: string,
+): Promise<'useExisting' | 'publishAnyway'> {
   const useExisting = vscode.l10n.t('Use Existing');
   const publishAnyway = vscode.l10n.t('Publish Anyway');
   const choice = await vscode.window.showInformationMessage(
-    vscode.l10n.t('Version {0} of {1} already holds this zip with the same description, license, runtimes and architectures.', existing.Version ?? '?', name),
+    vscode.l10n.t(
+      'Version {0} of {1} already holds this zip with the same description, license, runtimes and architectures.',
+      existing.Version ?? '?',
+      name,
+    ),
     useExisting,
     publishAnyway,
   );

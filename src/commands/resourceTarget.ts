@@ -27,7 +27,13 @@ export function targetOfNode(node: unknown, services: Services): ResourceTarget 
     return { kind: 'layerVersion', name: node.layerName, version: node.version, arn: node.arn, external: false };
   }
   if (node instanceof FunctionLayerItem) {
-    return { kind: 'layerVersion', name: node.layerName, version: node.version, arn: node.arn, external: node.external };
+    return {
+      kind: 'layerVersion',
+      name: node.layerName,
+      version: node.version,
+      arn: node.arn,
+      external: node.external,
+    };
   }
   if (node instanceof FunctionItem) return { kind: 'function', name: node.name, arn: node.arn };
   if (node instanceof UsedByFunctionItem) {
@@ -46,7 +52,8 @@ export async function resolveTarget<K extends ResourceKind = ResourceKind>(
 ): Promise<TargetOf<K>> {
   const fromNode = targetOfNode(node, services);
   if (fromNode && isOfKind(fromNode, kinds)) return fromNode;
-  if (node !== undefined && fromNode) throw new UserError(vscode.l10n.t('This command does not apply to the selected item.'));
+  if (node !== undefined && fromNode)
+    throw new UserError(vscode.l10n.t('This command does not apply to the selected item.'));
   // The picks offer only targets of the wanted kinds.
   return (await pickResource(services, title, kinds)) as TargetOf<K>;
 }
@@ -57,7 +64,11 @@ function isOfKind<K extends ResourceKind>(target: ResourceTarget, kinds: readonl
 
 type Item = vscode.QuickPickItem & { target?: ResourceTarget; layerName?: string };
 
-async function pickResource(services: Services, title: string, kinds: readonly ResourceKind[]): Promise<ResourceTarget> {
+async function pickResource(
+  services: Services,
+  title: string,
+  kinds: readonly ResourceKind[],
+): Promise<ResourceTarget> {
   services.connection.require();
   const explorer = services.explorer;
   explorer.ensureLoaded();
@@ -77,7 +88,8 @@ async function pickResource(services: Services, title: string, kinds: readonly R
         for (const layer of m.layers) {
           items.push({
             label: `$(layers) ${layer.name}`,
-            description: layer.latestVersion !== undefined ? vscode.l10n.t('latest v{0}', layer.latestVersion) : undefined,
+            description:
+              layer.latestVersion !== undefined ? vscode.l10n.t('latest v{0}', layer.latestVersion) : undefined,
             layerName: layer.name,
           });
         }
@@ -99,7 +111,12 @@ async function pickResource(services: Services, title: string, kinds: readonly R
   return pickVersion(services, title, picked.layerName!, kinds.includes('layer'));
 }
 
-async function pickVersion(services: Services, title: string, layerName: string, allowLayer: boolean): Promise<ResourceTarget> {
+async function pickVersion(
+  services: Services,
+  title: string,
+  layerName: string,
+  allowLayer: boolean,
+): Promise<ResourceTarget> {
   const explorer = services.explorer;
   const layer = () => explorer.model?.getLayer(layerName);
   const picked = await pickLive<Item>({
@@ -112,12 +129,18 @@ async function pickVersion(services: Services, title: string, layerName: string,
       if (!l) return [];
       const items: Item[] = [];
       if (allowLayer) {
-        items.push({ label: vscode.l10n.t('$(layers) All versions'), description: l.arn, target: { kind: 'layer', name: l.name, arn: l.arn } });
+        items.push({
+          label: vscode.l10n.t('$(layers) All versions'),
+          description: l.arn,
+          target: { kind: 'layer', name: l.name, arn: l.arn },
+        });
       }
       for (const v of l.versions) {
         items.push({
           label: `$(versions) ${vscode.l10n.t('Version {0}', v.version)}`,
-          description: [v.created ? formatDate(v.created) : undefined, listOrAny(v.runtimes)].filter(Boolean).join(' · '),
+          description: [v.created ? formatDate(v.created) : undefined, listOrAny(v.runtimes)]
+            .filter(Boolean)
+            .join(' · '),
           target: { kind: 'layerVersion', name: l.name, version: v.version, arn: v.arn, external: false },
         });
       }

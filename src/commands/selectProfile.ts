@@ -9,7 +9,9 @@ export async function selectProfile(services: Services): Promise<void> {
   if (items.length === 0) {
     const open = vscode.l10n.t('Open AWS Config File');
     const answer = await vscode.window.showInformationMessage(
-      vscode.l10n.t('No AWS profiles were found. Create one with "aws configure" or "aws configure sso", or add it to the AWS config file.'),
+      vscode.l10n.t(
+        'No AWS profiles were found. Create one with "aws configure" or "aws configure sso", or add it to the AWS config file.',
+      ),
       open,
     );
     if (answer === open) await vscode.commands.executeCommand('lambdaLayers.openAwsConfigFile');

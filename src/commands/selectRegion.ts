@@ -8,7 +8,10 @@ export async function selectRegion(services: Services): Promise<void> {
   const current = services.connection.current?.settings.region;
   const other = vscode.l10n.t('Other region…');
   const items: vscode.QuickPickItem[] = [
-    ...LAMBDA_REGIONS.map((region) => ({ label: region, description: region === current ? vscode.l10n.t('current') : undefined })),
+    ...LAMBDA_REGIONS.map((region) => ({
+      label: region,
+      description: region === current ? vscode.l10n.t('current') : undefined,
+    })),
     { label: '', kind: vscode.QuickPickItemKind.Separator },
     { label: other },
   ];
@@ -26,7 +29,8 @@ async function askRegion(current: string | undefined): Promise<string> {
     title: vscode.l10n.t('Select Region'),
     prompt: vscode.l10n.t('Region code, for example eu-central-1'),
     value: current,
-    validateInput: (v) => (REGION_PATTERN.test(v.trim()) ? undefined : vscode.l10n.t('Not a region code like eu-central-1')),
+    validateInput: (v) =>
+      REGION_PATTERN.test(v.trim()) ? undefined : vscode.l10n.t('Not a region code like eu-central-1'),
   });
   if (region === undefined) throw new CancelledError();
   return region.trim();

@@ -19,7 +19,12 @@ export async function showBuildReport(services: Services, arg?: unknown): Promis
     : manifestPathFor((await pickBuiltZip(vscode.l10n.t('Show Layer Build Report'))).zipPath);
   const manifest = await readManifest(manifestPath);
   if (!manifest) {
-    throw new UserError(vscode.l10n.t('{0} is not a layer build manifest of this version of the extension. Build the layer again.', manifestPath));
+    throw new UserError(
+      vscode.l10n.t(
+        '{0} is not a layer build manifest of this version of the extension. Build the layer again.',
+        manifestPath,
+      ),
+    );
   }
   showReport(manifestPath, manifest);
   await showLayerImports(services, manifestPath, manifest);
@@ -29,13 +34,18 @@ export async function showBuildReport(services: Services, arg?: unknown): Promis
  * Measures the layer's own import times (once per zip content, kept next to it) and shows them in its open
  * report. Without a local Python the report simply has no ranking; the log says why.
  */
-export async function showLayerImports(services: Services, manifestPath: string, manifest: LayerManifest): Promise<void> {
+export async function showLayerImports(
+  services: Services,
+  manifestPath: string,
+  manifest: LayerManifest,
+): Promise<void> {
   // Importing runs the layer's code on this machine: its packages came from this workspace's requirements.
   if (!vscode.workspace.isTrusted) return;
   const zipPath = path.join(path.dirname(manifestPath), manifest.zipFile);
   try {
-    const imports = await withCancellableProgress(vscode.l10n.t('Measuring the import time of {0}', manifest.layerName), (_report, signal) =>
-      layerImports(zipPath, manifest.runtime, manifest.codeSha256, signal),
+    const imports = await withCancellableProgress(
+      vscode.l10n.t('Measuring the import time of {0}', manifest.layerName),
+      (_report, signal) => layerImports(zipPath, manifest.runtime, manifest.codeSha256, signal),
     );
     updateReportIfOpen(manifestPath, manifest, imports);
   } catch (e) {

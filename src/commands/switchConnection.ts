@@ -9,15 +9,22 @@ type Item = vscode.QuickPickItem & { run?: () => Thenable<unknown> };
 /** The status bar's picker: every profile, the local endpoint, and a region change in one list. */
 export async function switchConnection(services: Services): Promise<void> {
   const live = services.connection.current;
-  const profiles: (ProfileItem & Item)[] = (await profileItems(live && !live.isLocal ? live.profile : undefined)).map((item) => ({
-    ...item,
-    run: () => useProfile(item.profile.name),
-  }));
+  const profiles: (ProfileItem & Item)[] = (await profileItems(live && !live.isLocal ? live.profile : undefined)).map(
+    (item) => ({
+      ...item,
+      run: () => useProfile(item.profile.name),
+    }),
+  );
   const items: Item[] = [
     { label: vscode.l10n.t('AWS profiles'), kind: vscode.QuickPickItemKind.Separator },
     ...profiles,
     ...(profiles.length === 0
-      ? [{ label: vscode.l10n.t('$(info) No profiles found: open the AWS config file'), run: () => vscode.commands.executeCommand('lambdaLayers.openAwsConfigFile') }]
+      ? [
+          {
+            label: vscode.l10n.t('$(info) No profiles found: open the AWS config file'),
+            run: () => vscode.commands.executeCommand('lambdaLayers.openAwsConfigFile'),
+          },
+        ]
       : []),
     { label: '', kind: vscode.QuickPickItemKind.Separator },
     {

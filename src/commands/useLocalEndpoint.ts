@@ -10,7 +10,9 @@ export async function useLocalEndpoint(services: Services): Promise<void> {
   const { connection } = services;
   const live = connection.current;
   if (connection.state === 'ready' && live?.isLocal) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Already using the local endpoint ({0}).', live.settings.endpoint ?? ''));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Already using the local endpoint ({0}).', live.settings.endpoint ?? ''),
+    );
   } else if (readConnectionSettings().mode === 'local') {
     await connection.connect();
   } else {

@@ -57,7 +57,12 @@ export interface CodeZipOptions {
 }
 
 /** Whether an entry of the code folder stays out of the function's zip. */
-export function isExcluded(rel: string, kind: 'dir' | 'file', names: readonly string[], extra: readonly string[] = []): boolean {
+export function isExcluded(
+  rel: string,
+  kind: 'dir' | 'file',
+  names: readonly string[],
+  extra: readonly string[] = [],
+): boolean {
   const base = posix.basename(rel);
   if (extra.includes(rel)) return true;
   if (kind === 'file') return EXCLUDED_FILES.test(base);
@@ -77,7 +82,12 @@ export async function buildCodeZip(folder: string, options: CodeZipOptions = {})
     return skip;
   });
   if (tree.files.length === 0) {
-    throw new UserError(l10n.t('There are no files to deploy in {0} (after leaving out virtualenvs, caches and version control).', folder));
+    throw new UserError(
+      l10n.t(
+        'There are no files to deploy in {0} (after leaving out virtualenvs, caches and version control).',
+        folder,
+      ),
+    );
   }
   const zip = await zipToBuffer(codeZipInputs(tree.dirs, tree.files), { signal: options.signal });
   if (zip.length > DIRECT_UPLOAD_LIMIT) {
@@ -101,7 +111,10 @@ export async function buildCodeZip(folder: string, options: CodeZipOptions = {})
 
 /** Every folder as an explicit entry (so it gets 0755 when extracted), then every file, at the zip's root. */
 function codeZipInputs(dirs: readonly string[], files: readonly StagedFile[]): ZipInput[] {
-  return [...dirs.map((d) => ({ name: `${d}/` })), ...files.map((f) => ({ name: f.path, file: { path: f.abs, size: f.size } }))];
+  return [
+    ...dirs.map((d) => ({ name: `${d}/` })),
+    ...files.map((f) => ({ name: f.path, file: { path: f.abs, size: f.size } })),
+  ];
 }
 
 /** The file a Python handler (`pkg/mod.func` or `pkg.mod.func`) imports, as a path inside the zip. */

@@ -50,16 +50,24 @@ export async function createFunctionFromFolder(
   if (invalid) throw new UserError(invalid);
   const log = options.log ?? silentLog;
   options.onProgress?.('zipping');
-  const code = options.code ?? (await buildCodeZip(input.folder, { excludePaths: options.excludePaths, signal: options.signal }));
+  const code =
+    options.code ?? (await buildCodeZip(input.folder, { excludePaths: options.excludePaths, signal: options.signal }));
   assertHandlerInCode(input.handler, code);
   const { folder, ...create } = input;
-  log.info(`Creating function ${input.name} (${input.runtime}, ${input.handler}) from ${folder}: ${code.files.length} files`);
+  log.info(
+    `Creating function ${input.name} (${input.runtime}, ${input.handler}) from ${folder}: ${code.files.length} files`,
+  );
   options.onProgress?.('uploading');
   try {
     await createWithRoleRetry(gateway, { ...create, zip: code.zip }, options.signal);
   } catch (e) {
     if (classifyAwsError(e) === 'conflict') {
-      throw new UserError(l10n.t('A function named {0} already exists. Choose another name, or use Deploy Code to update its code.', input.name));
+      throw new UserError(
+        l10n.t(
+          'A function named {0} already exists. Choose another name, or use Deploy Code to update its code.',
+          input.name,
+        ),
+      );
     }
     throw e;
   }
@@ -71,14 +79,26 @@ export async function createFunctionFromFolder(
 /** A handler whose module is not in the zip fails every invoke with Runtime.ImportModuleError: say so now. */
 function assertHandlerInCode(handler: string, code: CodeZip): void {
   const file = handlerModuleFile(handler);
-  if (!file) throw new UserError(l10n.t('"{0}" is not a handler: write it as module.function, for example lambda_function.lambda_handler.', handler));
+  if (!file)
+    throw new UserError(
+      l10n.t(
+        '"{0}" is not a handler: write it as module.function, for example lambda_function.lambda_handler.',
+        handler,
+      ),
+    );
   if (!code.files.some((f) => f.path === file)) {
-    throw new UserError(l10n.t('The handler {0} needs {1} in the function code, and the folder has no such file.', handler, file));
+    throw new UserError(
+      l10n.t('The handler {0} needs {1} in the function code, and the folder has no such file.', handler, file),
+    );
   }
 }
 
 /** CreateFunction, retried while Lambda cannot assume a role that was created moments ago. */
-export async function createWithRoleRetry(gateway: LambdaGateway, input: CreateFunctionInput, signal?: AbortSignal): Promise<FunctionConfiguration> {
+export async function createWithRoleRetry(
+  gateway: LambdaGateway,
+  input: CreateFunctionInput,
+  signal?: AbortSignal,
+): Promise<FunctionConfiguration> {
   const deadline = Date.now() + ROLE_PROPAGATION_WAIT_MS;
   for (;;) {
     throwIfAborted(signal);
@@ -86,7 +106,8 @@ export async function createWithRoleRetry(gateway: LambdaGateway, input: CreateF
       return await gateway.createFunction(input);
     } catch (e) {
       // Lambda reports the not-yet-assumable role only in the message; nothing else tells it apart.
-      const roleNotReady = (e as Error).name === 'InvalidParameterValueException' && /cannot be assumed/i.test((e as Error).message);
+      const roleNotReady =
+        (e as Error).name === 'InvalidParameterValueException' && /cannot be assumed/i.test((e as Error).message);
       if (!roleNotReady || Date.now() > deadline) throw e;
       await sleep(ROLE_RETRY_MS, undefined, { signal }).catch((err: unknown) => {
         throw isCancellation(err) ? new CancelledError() : err;

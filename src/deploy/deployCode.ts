@@ -40,10 +40,16 @@ const MAX_ATTEMPTS = 5;
  * configuration only (layers, memory) is safe to deploy over, new code from someone else is not — that stops
  * with a `CodeChangedError` and the other code stays.
  */
-export async function deployCode(gateway: LambdaGateway, name: string, folder: string, options: DeployCodeOptions = {}): Promise<DeployResult> {
+export async function deployCode(
+  gateway: LambdaGateway,
+  name: string,
+  folder: string,
+  options: DeployCodeOptions = {},
+): Promise<DeployResult> {
   const log = options.log ?? silentLog;
   options.onProgress?.('zipping');
-  const code = options.code ?? (await buildCodeZip(folder, { excludePaths: options.excludePaths, signal: options.signal }));
+  const code =
+    options.code ?? (await buildCodeZip(folder, { excludePaths: options.excludePaths, signal: options.signal }));
   let seen = options.expectedCodeSha256;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     throwIfAborted(options.signal);
@@ -52,8 +58,14 @@ export async function deployCode(gateway: LambdaGateway, name: string, folder: s
     if (seen !== undefined && config.CodeSha256 !== seen) {
       throw new CodeChangedError(
         attempt === 1
-          ? l10n.t('The code of {0} was changed by someone else since you last deployed it from this folder. Nothing was uploaded.', name)
-          : l10n.t('{0} received other code while this deploy was running. Nothing was overwritten: look at the change, then deploy again.', name),
+          ? l10n.t(
+              'The code of {0} was changed by someone else since you last deployed it from this folder. Nothing was uploaded.',
+              name,
+            )
+          : l10n.t(
+              '{0} received other code while this deploy was running. Nothing was overwritten: look at the change, then deploy again.',
+              name,
+            ),
         name,
         config.CodeSha256,
       );
@@ -76,7 +88,11 @@ export async function deployCode(gateway: LambdaGateway, name: string, folder: s
 }
 
 /** The configuration once no update is running (an update in progress makes ours fail with 409). */
-async function settledConfiguration(gateway: LambdaGateway, name: string, signal?: AbortSignal): Promise<FunctionConfiguration> {
+async function settledConfiguration(
+  gateway: LambdaGateway,
+  name: string,
+  signal?: AbortSignal,
+): Promise<FunctionConfiguration> {
   const config = await gateway.getFunctionConfiguration(name);
   if (config.State !== 'Pending' && config.LastUpdateStatus !== 'InProgress') return config;
   return gateway.waitForFunctionUpdated(name, { signal });

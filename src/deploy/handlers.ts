@@ -3,7 +3,8 @@ import * as l10n from '@vscode/l10n';
 /** Lambda's function name rule (a plain name; ARNs are for existing functions). */
 const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 /** A top-level `def name(event, context)`: two parameters, annotations and defaults allowed, nothing after them. */
-const HANDLER_DEF = /^(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(\s*[A-Za-z_]\w*\s*(?::[^,=)]+)?(?:=[^,)]+)?,\s*[A-Za-z_]\w*\s*(?::[^,=)]+)?(?:=[^,)]+)?,?\s*\)/gm;
+const HANDLER_DEF =
+  /^(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(\s*[A-Za-z_]\w*\s*(?::[^,=)]+)?(?:=[^,)]+)?,\s*[A-Za-z_]\w*\s*(?::[^,=)]+)?(?:=[^,)]+)?,?\s*\)/gm;
 /** Names people give Lambda handlers, most likely first. */
 const USUAL_NAMES = ['lambda_handler', 'handler', 'main'];
 
@@ -15,7 +16,10 @@ export function validateFunctionName(name: string): string | undefined {
 
 /** A valid function name from a folder name: other characters become "-", at most 64 characters. */
 export function functionNameFrom(folderName: string): string {
-  const name = folderName.replace(/[^a-zA-Z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
+  const name = folderName
+    .replace(/[^a-zA-Z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64);
   return name || 'my-function';
 }
 

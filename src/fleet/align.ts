@@ -48,14 +48,24 @@ export interface AlignOptions {
  * version number, the highest a plain publish would reach anywhere. Regions below it publish copies of the
  * zip to catch up (Lambda numbers versions per region and has no way to choose one). Nothing changes here.
  */
-export async function planAlignment(fleet: Fleet, request: Pick<PublishRequest, 'zipPath' | 'name'>, options: { signal?: AbortSignal } = {}): Promise<AlignmentPlan> {
+export async function planAlignment(
+  fleet: Fleet,
+  request: Pick<PublishRequest, 'zipPath' | 'name'>,
+  options: { signal?: AbortSignal } = {},
+): Promise<AlignmentPlan> {
   const sha = Buffer.from(await sha256File(request.zipPath, options.signal), 'hex').toString('base64');
   const steps = await Promise.all(
     fleet.targets.map(async (t): Promise<AlignmentStep> => {
       const at = { target: t.key, region: t.region };
       try {
         const newest = await t.run(() => newestVersion(t.session.gateway, request.name, options.signal));
-        return { ...at, status: 'ok', latest: newest?.Version ?? 0, holdsZip: newest?.Content?.CodeSha256 === sha, publishes: 0 };
+        return {
+          ...at,
+          status: 'ok',
+          latest: newest?.Version ?? 0,
+          holdsZip: newest?.Content?.CodeSha256 === sha,
+          publishes: 0,
+        };
       } catch (error) {
         if (isCancellation(error)) throw error;
         return { ...at, status: 'error', reason: errorMessage(error), error };
@@ -64,7 +74,8 @@ export async function planAlignment(fleet: Fleet, request: Pick<PublishRequest, 
   );
   const reached = steps.map((s) => (s.status === 'ok' ? (s.holdsZip ? s.latest : s.latest + 1) : 0));
   const version = Math.max(1, ...reached);
-  for (const s of steps) if (s.status === 'ok') s.publishes = s.holdsZip && s.latest === version ? 0 : version - s.latest;
+  for (const s of steps)
+    if (s.status === 'ok') s.publishes = s.holdsZip && s.latest === version ? 0 : version - s.latest;
   return { layer: request.name, version, steps };
 }
 
@@ -74,14 +85,34 @@ export async function planAlignment(fleet: Fleet, request: Pick<PublishRequest, 
  * skipped) raises the goal and the others catch up, within `maxExtra` more publishes each. A rerun after a
  * failure plans again from where each region is, so it only publishes what is still missing.
  */
-export async function alignVersions(fleet: Fleet, request: PublishRequest, plan: AlignmentPlan, options: AlignOptions = {}): Promise<RegionPublishResult[]> {
-  const marked: PublishRequest = { ...request, force: true, markDescription: (d, sha) => withMarker(request.markDescription?.(d, sha) ?? d, sha) };
+export async function alignVersions(
+  fleet: Fleet,
+  request: PublishRequest,
+  plan: AlignmentPlan,
+  options: AlignOptions = {},
+): Promise<RegionPublishResult[]> {
+  const marked: PublishRequest = {
+    ...request,
+    force: true,
+    markDescription: (d, sha) => withMarker(request.markDescription?.(d, sha) ?? d, sha),
+  };
   const maxExtra = options.maxExtra ?? 10;
   let goal = plan.version;
-  const state = new Map<string, { reached?: GetLayerVersionResponse; published: number; failure?: RegionPublishResult }>();
+  const state = new Map<
+    string,
+    { reached?: GetLayerVersionResponse; published: number; failure?: RegionPublishResult }
+  >();
   const runnable = plan.steps.filter((s) => s.status === 'ok');
   for (const s of plan.steps) state.set(s.target, { published: 0 });
-  for (const s of plan.steps) if (s.status === 'error') state.get(s.target)!.failure = { target: s.target, region: s.region, status: 'failed', reason: s.reason, error: s.error };
+  for (const s of plan.steps)
+    if (s.status === 'error')
+      state.get(s.target)!.failure = {
+        target: s.target,
+        region: s.region,
+        status: 'failed',
+        reason: s.reason,
+        error: s.error,
+      };
 
   const reach = async (step: Extract<AlignmentStep, { status: 'ok' }>) => {
     const own = state.get(step.target)!;
@@ -89,10 +120,17 @@ export async function alignVersions(fleet: Fleet, request: PublishRequest, plan:
     const report = options.onProgress ?? (() => {});
     try {
       let current = own.reached?.Version ?? step.latest;
-      if (!own.reached && step.holdsZip && current === goal) own.reached = await t.run(() => t.session.gateway.getLayerVersion(request.name, current));
+      if (!own.reached && step.holdsZip && current === goal)
+        own.reached = await t.run(() => t.session.gateway.getLayerVersion(request.name, current));
       while (current < goal) {
         if (own.published >= step.publishes + maxExtra) {
-          throw new UserError(l10n.t('Stopped after {0} publishes without reaching version {1}; this region skips deleted version numbers.', own.published, goal));
+          throw new UserError(
+            l10n.t(
+              'Stopped after {0} publishes without reaching version {1}; this region skips deleted version numbers.',
+              own.published,
+              goal,
+            ),
+          );
         }
         const out = await t.run(
           () => publishLayer(t.session.gateway, marked, { s3: t.session.s3, signal: options.signal, log: options.log }),
@@ -113,10 +151,14 @@ export async function alignVersions(fleet: Fleet, request: PublishRequest, plan:
   };
   // Rounds until no region that is still working is below the goal (a round may raise it).
   for (;;) {
-    const behind = runnable.filter((s) => !state.get(s.target)!.failure && (state.get(s.target)!.reached?.Version ?? s.latest) < goal);
+    const behind = runnable.filter(
+      (s) => !state.get(s.target)!.failure && (state.get(s.target)!.reached?.Version ?? s.latest) < goal,
+    );
     const unread = runnable.filter((s) => !state.get(s.target)!.failure && !state.get(s.target)!.reached);
     if (behind.length === 0 && unread.length === 0) break;
-    await Promise.all([...new Set([...behind, ...unread])].map((s) => reach(s as Extract<AlignmentStep, { status: 'ok' }>)));
+    await Promise.all(
+      [...new Set([...behind, ...unread])].map((s) => reach(s as Extract<AlignmentStep, { status: 'ok' }>)),
+    );
   }
 
   return plan.steps.map((s) => {
@@ -136,5 +178,12 @@ export async function alignVersions(fleet: Fleet, request: PublishRequest, plan:
 export function alignmentLine(step: AlignmentStep, version: number): string {
   if (step.status === 'error') return l10n.t('{0}: cannot be read: {1}', step.target, step.reason);
   if (step.publishes === 0) return l10n.t('{0}: already at {1}', step.target, version);
-  return l10n.t('{0}: {1} → {2} ({3} to publish, {4} of them copies)', step.target, step.latest, version, step.publishes, step.publishes - 1);
+  return l10n.t(
+    '{0}: {1} → {2} ({3} to publish, {4} of them copies)',
+    step.target,
+    step.latest,
+    version,
+    step.publishes,
+    step.publishes - 1,
+  );
 }

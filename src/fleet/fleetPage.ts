@@ -34,8 +34,12 @@ export function renderFleetPage(layer: string, rows: readonly FleetPageRow[], fr
         ? `<span class="badge ok" id="same-content">${e(l10n.t('Same content everywhere'))}</span>`
         : `<span class="badge warn" id="same-content">${e(l10n.t('The newest versions differ between regions'))}</span>`;
   const notices = [
-    ...failed.map((r) => `<div class="notice error">${e(l10n.t('{0} could not be read: {1}', r.target, r.reason))}</div>`),
-    missing.length ? `<div class="notice warn" id="missing">${e(l10n.t('{0} is missing in {1}.', layer, missing.map((r) => r.target).join(', ')))}</div>` : '',
+    ...failed.map(
+      (r) => `<div class="notice error">${e(l10n.t('{0} could not be read: {1}', r.target, r.reason))}</div>`,
+    ),
+    missing.length
+      ? `<div class="notice warn" id="missing">${e(l10n.t('{0} is missing in {1}.', layer, missing.map((r) => r.target).join(', ')))}</div>`
+      : '',
   ].join('');
   const body = `<div class="section-head"><h1>${e(l10n.t('Fleet: {0}', layer))}</h1>
 <button data-action="rollOut" class="primary">${e(l10n.t('Roll Out…'))}</button><button data-action="refresh">${e(l10n.t('Refresh'))}</button></div>
@@ -49,14 +53,21 @@ ${notices}
 
 function regionRows(row: FleetPageRow): string {
   const region = `<td><strong>${e(row.target)}</strong></td>`;
-  if (row.status === 'loading') return `<tr data-region="${e(row.target)}">${region}<td colspan="5" class="muted">${e(l10n.t('Loading…'))}</td></tr>`;
-  if (row.status === 'missing') return `<tr data-region="${e(row.target)}">${region}<td colspan="5" class="muted">${e(l10n.t('Not published here'))}</td></tr>`;
-  if (row.status === 'error') return `<tr data-region="${e(row.target)}">${region}<td colspan="5" class="err">${e(row.reason)}</td></tr>`;
+  if (row.status === 'loading')
+    return `<tr data-region="${e(row.target)}">${region}<td colspan="5" class="muted">${e(l10n.t('Loading…'))}</td></tr>`;
+  if (row.status === 'missing')
+    return `<tr data-region="${e(row.target)}">${region}<td colspan="5" class="muted">${e(l10n.t('Not published here'))}</td></tr>`;
+  if (row.status === 'error')
+    return `<tr data-region="${e(row.target)}">${region}<td colspan="5" class="err">${e(row.reason)}</td></tr>`;
   return row.versions
     .map((v, i) => {
       const shown = v.functions.slice(0, NAMES_SHOWN).map(e).join(', ');
-      const more = v.functions.length > NAMES_SHOWN ? ` <span class="muted">${e(l10n.t('and {0} more', v.functions.length - NAMES_SHOWN))}</span>` : '';
-      const lag = v.behindBy === 0 ? `<span class="badge ok">${e(l10n.t('newest'))}</span>` : e(l10n.t('{0} behind', v.behindBy));
+      const more =
+        v.functions.length > NAMES_SHOWN
+          ? ` <span class="muted">${e(l10n.t('and {0} more', v.functions.length - NAMES_SHOWN))}</span>`
+          : '';
+      const lag =
+        v.behindBy === 0 ? `<span class="badge ok">${e(l10n.t('newest'))}</span>` : e(l10n.t('{0} behind', v.behindBy));
       return `<tr data-region="${e(row.target)}" data-version="${v.version}">${i === 0 ? region : '<td></td>'}<td>${v.version}</td><td><code>${e(v.sha256 ?? '—')}</code></td><td>${lag}</td><td class="num">${v.functions.length}</td><td>${shown}${more}</td></tr>`;
     })
     .join('\n');
@@ -69,11 +80,21 @@ function card(label: string, value: string, note: string): string {
 export type RolloutPageRow = RolloutItem & Partial<Pick<RolloutRow, 'result' | 'canary' | 'reason'>>;
 
 /** The rollout's result (or a dry run's plan, rows without a result): region, function, from → to, result, with a Save button. */
-export function renderRolloutPage(layer: string, rows: readonly RolloutPageRow[], frame: PageFrame, planned: boolean): string {
+export function renderRolloutPage(
+  layer: string,
+  rows: readonly RolloutPageRow[],
+  frame: PageFrame,
+  planned: boolean,
+): string {
   const label = (r: { result?: string }) => (planned ? l10n.t('planned') : resultLabel(r.result ?? ''));
-  const badge = (r: { result?: string }) => (r.result === 'updated' ? 'ok' : r.result === 'failed' || r.result === 'rolled-back' ? 'fail' : 'info');
+  const badge = (r: { result?: string }) =>
+    r.result === 'updated' ? 'ok' : r.result === 'failed' || r.result === 'rolled-back' ? 'fail' : 'info';
   const version = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);
-  const counts = planned ? [] : ['updated', 'rolled-back', 'unchanged', 'failed'].map((k) => card(resultLabel(k), String(rows.filter((r) => r.result === k).length), ''));
+  const counts = planned
+    ? []
+    : ['updated', 'rolled-back', 'unchanged', 'failed'].map((k) =>
+        card(resultLabel(k), String(rows.filter((r) => r.result === k).length), ''),
+      );
   const body = `<div class="section-head"><h1>${e(planned ? l10n.t('Rollout plan: {0}', layer) : l10n.t('Rollout: {0}', layer))}</h1>
 <button data-action="save">${e(l10n.t('Save Table…'))}</button></div>
 ${counts.length ? `<div class="cards">${counts.join('')}</div>` : ''}

@@ -78,7 +78,10 @@ async function loadTarget(t: FleetTarget, options: InventoryOptions): Promise<Ta
           async () => {
             const list: LayerVersionsListItem[] = [];
             for await (const v of gateway.listLayerVersions(name, { signal })) list.push(v);
-            layers.set(name, list.sort((a, b) => (b.Version ?? 0) - (a.Version ?? 0)));
+            layers.set(
+              name,
+              list.sort((a, b) => (b.Version ?? 0) - (a.Version ?? 0)),
+            );
           },
           () => report({ target: t.key, subject: name, state: 'queued', why: 'concurrency-limit' }),
         ),

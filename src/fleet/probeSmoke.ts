@@ -16,19 +16,30 @@ export function probeSmokeTest(role: string, log?: Log): SmokeTest {
     const config = await target.session.gateway.getFunctionConfiguration(item.function);
     const runtime = config.Runtime;
     if (!runtime?.startsWith('python')) {
-      throw new UserError(l10n.t('The import probe checks Python layers; {0} runs {1}. Use a test event as the smoke test instead.', item.function, runtime ?? '?'));
+      throw new UserError(
+        l10n.t(
+          'The import probe checks Python layers; {0} runs {1}. Use a test event as the smoke test instead.',
+          item.function,
+          runtime ?? '?',
+        ),
+      );
     }
     const architecture = config.Architectures?.[0] ?? 'x86_64';
     const key = `${target.key} ${item.to} ${runtime} ${architecture}`;
     let run = runs.get(key);
     if (!run) {
-      run = probeLayerImports({ layerVersionArn: item.to, runtime, architecture }, { gateway: target.session.gateway, role, signal, log });
+      run = probeLayerImports(
+        { layerVersionArn: item.to, runtime, architecture },
+        { gateway: target.session.gateway, role, signal, log },
+      );
       runs.set(key, run);
     }
     const report = await run;
     const broken = report.rows.filter((r) => r.status === 'importFailed' || r.status === 'notInstalled');
     if (broken.length > 0) {
-      throw new UserError(l10n.t('The import probe failed: {0}', broken.map((r) => `${r.package}: ${r.error ?? r.status}`).join('; ')));
+      throw new UserError(
+        l10n.t('The import probe failed: {0}', broken.map((r) => `${r.package}: ${r.error ?? r.status}`).join('; ')),
+      );
     }
   };
 }

@@ -5,7 +5,12 @@
 export type FleetProgress =
   | { target: string; subject: string; state: 'queued'; why: 'concurrency-limit' }
   | { target: string; subject: string; state: 'running'; step: string }
-  | { target: string; subject: string; state: 'waiting'; why: 'update-in-progress' | 'revision-changed' | 'update-settling' }
+  | {
+      target: string;
+      subject: string;
+      state: 'waiting';
+      why: 'update-in-progress' | 'revision-changed' | 'update-settling';
+    }
   | { target: string; subject: string; state: 'done' | 'failed' };
 
 export type ProgressSink = (p: FleetProgress) => void;

@@ -26,12 +26,23 @@ export interface FleetPublishOptions {
  * description records the zip's hash and this tool's version (`withMarker`) so other tools recognise it.
  * One region failing never stops the others; its error is its result.
  */
-export async function publishToFleet(fleet: Fleet, request: PublishRequest, options: FleetPublishOptions = {}): Promise<RegionPublishResult[]> {
-  const marked: PublishRequest = { ...request, markDescription: (d, sha) => withMarker(request.markDescription?.(d, sha) ?? d, sha) };
+export async function publishToFleet(
+  fleet: Fleet,
+  request: PublishRequest,
+  options: FleetPublishOptions = {},
+): Promise<RegionPublishResult[]> {
+  const marked: PublishRequest = {
+    ...request,
+    markDescription: (d, sha) => withMarker(request.markDescription?.(d, sha) ?? d, sha),
+  };
   return Promise.all(fleet.targets.map((t) => publishToTarget(t, marked, options)));
 }
 
-async function publishToTarget(target: FleetTarget, request: PublishRequest, options: FleetPublishOptions): Promise<RegionPublishResult> {
+async function publishToTarget(
+  target: FleetTarget,
+  request: PublishRequest,
+  options: FleetPublishOptions,
+): Promise<RegionPublishResult> {
   const report = options.onProgress ?? (() => {});
   const base = { target: target.key, region: target.region };
   const subject = request.name;

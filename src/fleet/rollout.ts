@@ -51,7 +51,11 @@ export interface RolloutOptions {
 }
 
 /** Which functions of the scope (not the import probe's) use an older version of `layerName` than their region's newest. */
-export async function planRollout(fleet: Fleet, layerName: string, options: { signal?: AbortSignal } = {}): Promise<RolloutPlan> {
+export async function planRollout(
+  fleet: Fleet,
+  layerName: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<RolloutPlan> {
   const plan: RolloutPlan = { layer: layerName, items: [], errors: [] };
   const perTarget = await Promise.all(
     fleet.targets.map(async (t) => {
@@ -170,7 +174,9 @@ export function invokeSmokeTest(payload: string): SmokeTest {
     const out = await target.session.gateway.invoke(functionName, bytes, { signal });
     if (out.functionError || out.statusCode >= 300) {
       const answer = new TextDecoder().decode(out.payload).slice(0, 300);
-      throw new UserError(l10n.t('The smoke test failed ({0}): {1}', out.functionError ?? String(out.statusCode), answer));
+      throw new UserError(
+        l10n.t('The smoke test failed ({0}): {1}', out.functionError ?? String(out.statusCode), answer),
+      );
     }
   };
 }
@@ -180,7 +186,9 @@ export function pickCanaries(items: readonly RolloutItem[], canary: number | str
   if (Array.isArray(canary)) {
     return new Set(
       canary.map((name) => {
-        const found = items.find((i) => i.function === name || `${i.target}/${i.function}` === name || `${i.region}/${i.function}` === name);
+        const found = items.find(
+          (i) => i.function === name || `${i.target}/${i.function}` === name || `${i.region}/${i.function}` === name,
+        );
         if (!found) throw new UserError(l10n.t('The canary {0} is not among the functions to roll out.', name));
         return found;
       }),
@@ -196,21 +204,39 @@ export function pickCanaries(items: readonly RolloutItem[], canary: number | str
 }
 
 /** One RevisionId-guarded move of a function from one version to another: 'updated' or 'unchanged'. */
-async function move(target: FleetTarget, item: RolloutItem, from: string, to: string, options: RolloutOptions): Promise<RolloutResult> {
+async function move(
+  target: FleetTarget,
+  item: RolloutItem,
+  from: string,
+  to: string,
+  options: RolloutOptions,
+): Promise<RolloutResult> {
   const report = options.onProgress ?? (() => {});
   // No signal: an update that started finishes and is waited for, so cancellation never leaves it half seen.
-  const result = await mutateFunctionLayers(target.session.gateway, item.function, (current) => replaceVersion(current, from, to), {
-    log: options.log ?? silentLog,
-    maxWaitSeconds: options.maxWaitSeconds,
-    onProgress: (p) => report(toProgress(item, p)),
-  });
+  const result = await mutateFunctionLayers(
+    target.session.gateway,
+    item.function,
+    (current) => replaceVersion(current, from, to),
+    {
+      log: options.log ?? silentLog,
+      maxWaitSeconds: options.maxWaitSeconds,
+      onProgress: (p) => report(toProgress(item, p)),
+    },
+  );
   return result.kind;
 }
 
 /** Runs `work` in the target's bound, saying when it has to wait for a slot. */
-async function queued(target: FleetTarget, item: RolloutItem, options: RolloutOptions, work: () => Promise<unknown>): Promise<void> {
+async function queued(
+  target: FleetTarget,
+  item: RolloutItem,
+  options: RolloutOptions,
+  work: () => Promise<unknown>,
+): Promise<void> {
   const report = options.onProgress ?? (() => {});
-  await target.run(work, () => report({ target: item.target, subject: item.function, state: 'queued', why: 'concurrency-limit' }));
+  await target.run(work, () =>
+    report({ target: item.target, subject: item.function, state: 'queued', why: 'concurrency-limit' }),
+  );
 }
 
 function toProgress(item: RolloutItem, p: MutateProgress): FleetProgress {

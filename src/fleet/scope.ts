@@ -67,7 +67,10 @@ export function openFleet(
 }
 
 /** Every profile × region pair, regions deduplicated in the order given. */
-export function scopePairs(regions: readonly string[], profiles: ReadonlyArray<string | undefined> = [undefined]): Array<{ region: string; profile?: string }> {
+export function scopePairs(
+  regions: readonly string[],
+  profiles: ReadonlyArray<string | undefined> = [undefined],
+): Array<{ region: string; profile?: string }> {
   const unique = [...new Set(regions.map((r) => r.trim()).filter(Boolean))];
   return profiles.flatMap((profile) => unique.map((region) => (profile ? { region, profile } : { region })));
 }

@@ -5,7 +5,10 @@ const COLUMNS = ['region', 'target', 'function', 'from', 'to', 'result', 'canary
 /** The rollout's result table, to save: JSON (an array of rows) or CSV (RFC 4180, a header line). */
 export function rolloutTable(rows: readonly RolloutRow[], format: 'json' | 'csv'): string {
   if (format === 'json') return `${JSON.stringify(rows.map(pick), null, 2)}\n`;
-  const lines = [COLUMNS.join(','), ...rows.map((r) => COLUMNS.map((c) => csvField(String(pick(r)[c] ?? ''))).join(','))];
+  const lines = [
+    COLUMNS.join(','),
+    ...rows.map((r) => COLUMNS.map((c) => csvField(String(pick(r)[c] ?? ''))).join(',')),
+  ];
   return `${lines.join('\r\n')}\r\n`;
 }
 
@@ -15,7 +18,16 @@ export function rolloutLine(row: Pick<RolloutRow, 'target' | 'function' | 'from'
 }
 
 function pick(r: RolloutRow): Record<(typeof COLUMNS)[number], string | boolean | undefined> {
-  return { region: r.region, target: r.target, function: r.function, from: r.from, to: r.to, result: r.result, canary: r.canary, reason: r.reason };
+  return {
+    region: r.region,
+    target: r.target,
+    function: r.function,
+    from: r.from,
+    to: r.to,
+    result: r.result,
+    canary: r.canary,
+    reason: r.reason,
+  };
 }
 
 function csvField(v: string): string {

@@ -9,7 +9,8 @@ export interface LayerPackage {
 }
 
 /** Where Lambda's Python looks inside a layer: `python/` and `python/lib/python3.X/site-packages/`. */
-const DIST_INFO = /^(python(?:\/lib\/python3\.\d+\/site-packages)?)\/([^/]+)\.dist-info\/(METADATA|top_level\.txt|RECORD)$/;
+const DIST_INFO =
+  /^(python(?:\/lib\/python3\.\d+\/site-packages)?)\/([^/]+)\.dist-info\/(METADATA|top_level\.txt|RECORD)$/;
 const SITE_ROOT = /^(python(?:\/lib\/python3\.\d+\/site-packages)?)\/([^/]+)(\/)?/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

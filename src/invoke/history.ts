@@ -89,7 +89,8 @@ export function clearHistory(history: InvokeHistory, functionName: string): Invo
 export function restoreHistory(stored: unknown): InvokeHistory {
   if (!stored || typeof stored !== 'object') return emptyHistory();
   const s = stored as Partial<InvokeHistory>;
-  if (s.version !== 1 || !s.functions || typeof s.functions !== 'object' || !Array.isArray(s.order)) return emptyHistory();
+  if (s.version !== 1 || !s.functions || typeof s.functions !== 'object' || !Array.isArray(s.order))
+    return emptyHistory();
   const result = emptyHistory();
   for (const f of s.order.filter((x): x is string => typeof x === 'string').slice(0, MAX_FUNCTIONS)) {
     const entries = (s.functions as Record<string, unknown>)[f];
@@ -108,5 +109,10 @@ export function restoreHistory(stored: unknown): InvokeHistory {
 function isEntry(e: unknown): e is HistoryEntry {
   if (!e || typeof e !== 'object') return false;
   const x = e as Record<string, unknown>;
-  return typeof x.at === 'string' && typeof x.statusCode === 'number' && typeof x.ok === 'boolean' && typeof x.payload === 'string';
+  return (
+    typeof x.at === 'string' &&
+    typeof x.statusCode === 'number' &&
+    typeof x.ok === 'boolean' &&
+    typeof x.payload === 'string'
+  );
 }

@@ -2,8 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { parse, ParseErrorCode, type ParseError } from 'jsonc-parser';
 
 export type JsonCheck =
-  | { ok: true; value: unknown }
-  | { ok: false; message: string; offset: number; line: number; column: number };
+  { ok: true; value: unknown } | { ok: false; message: string; offset: number; line: number; column: number };
 
 /**
  * Parses JSON text and, when it is invalid, says where (1-based line and column) and what was expected.
@@ -41,7 +40,10 @@ function locateJsonError(text: string): { offset: number; message: string } {
   // The parser accepted what JSON.parse rejected; should not happen, but never hide the error.
   if (!first) return { offset: 0, message: l10n.t('Invalid JSON') };
   const found = text.slice(first.offset, first.offset + Math.max(first.length, 1));
-  return { offset: first.offset, message: describe(first.error, found, first.offset >= text.length, next && expected(next.error)) };
+  return {
+    offset: first.offset,
+    message: describe(first.error, found, first.offset >= text.length, next && expected(next.error)),
+  };
 }
 
 /** What the parser wanted instead, for errors about the structure; undefined for errors inside a token. */
@@ -77,14 +79,18 @@ function expected(code: ParseErrorCode): string | undefined {
 /** The message for the first error; `then` is what the parser expected at the error after it, if any. */
 function describe(code: ParseErrorCode, found: string, atEnd: boolean, then: string | undefined): string {
   const unexpected = (wanted: string) =>
-    atEnd ? l10n.t('Unexpected end of JSON; expected {0}', wanted) : l10n.t('Unexpected {0}; expected {1}', JSON.stringify(found), wanted);
+    atEnd
+      ? l10n.t('Unexpected end of JSON; expected {0}', wanted)
+      : l10n.t('Unexpected {0}; expected {1}', JSON.stringify(found), wanted);
   switch (code) {
     case ParseErrorCode.InvalidSymbol:
       // A word or character that is no JSON token: what was expected shows in the next error, if any;
       // without one the text goes on after a complete value.
       return unexpected(then ?? l10n.t('the end of the JSON text'));
     case ParseErrorCode.UnexpectedEndOfString:
-      return l10n.t('Unterminated string: close it with a double quote; line breaks and control characters in strings must be escaped');
+      return l10n.t(
+        'Unterminated string: close it with a double quote; line breaks and control characters in strings must be escaped',
+      );
     case ParseErrorCode.InvalidCharacter:
       return unexpected(l10n.t('a character (control characters must be escaped)'));
     case ParseErrorCode.InvalidEscapeCharacter:

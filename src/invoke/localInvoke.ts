@@ -72,7 +72,12 @@ export async function invokeLocally(req: LocalInvokeRequest): Promise<LocalInvok
       region: req.region,
       signal: req.signal,
     });
-    const result: InvokeResult = { statusCode: 200, payload: run.payload, logTail: run.log, executedVersion: '$LATEST' };
+    const result: InvokeResult = {
+      statusCode: 200,
+      payload: run.payload,
+      logTail: run.log,
+      executedVersion: '$LATEST',
+    };
     if (run.functionError) result.functionError = run.functionError;
     return {
       result,
@@ -97,19 +102,28 @@ async function buildOpt(optDir: string, layers: LocalLayer[], signal?: AbortSign
   let budget = MAX_UNZIPPED_BYTES;
   for (const layer of layers) {
     if ('zip' in layer) {
-      const { bytes } = await extractZip(layer.zip, optDir, { maxUnzippedBytes: budget, signal }).catch((e: unknown) => {
-        throw (e as NodeJS.ErrnoException).code === 'ENOENT' ? new UserError(l10n.t('The layer zip does not exist: {0}. Build the layer first.', layer.zip)) : e;
-      });
+      const { bytes } = await extractZip(layer.zip, optDir, { maxUnzippedBytes: budget, signal }).catch(
+        (e: unknown) => {
+          throw (e as NodeJS.ErrnoException).code === 'ENOENT'
+            ? new UserError(l10n.t('The layer zip does not exist: {0}. Build the layer first.', layer.zip))
+            : e;
+        },
+      );
       budget -= bytes;
     } else {
-      await fs.cp(await existingDir(layer.stagingDir), join(optDir, 'python'), { recursive: true, force: true, verbatimSymlinks: true });
+      await fs.cp(await existingDir(layer.stagingDir), join(optDir, 'python'), {
+        recursive: true,
+        force: true,
+        verbatimSymlinks: true,
+      });
     }
   }
 }
 
 async function existingDir(dir: string): Promise<string> {
   const st = await fs.stat(dir).catch(() => undefined);
-  if (!st?.isDirectory()) throw new UserError(l10n.t('The layer folder does not exist: {0}. Build the layer first.', dir));
+  if (!st?.isDirectory())
+    throw new UserError(l10n.t('The layer folder does not exist: {0}. Build the layer first.', dir));
   return dir;
 }
 

@@ -17,7 +17,14 @@ import { createWithRoleRetry } from '../deploy/createFunction';
 import { UserError } from '../util/errors';
 import { silentLog, type Log } from '../util/log';
 import { normalizeName, readLayerPackages, type LayerPackage } from './distInfo';
-import { PROBE_HANDLER, PROBE_MODULE, parseProbeResponse, probeHandlerSource, type ProbeModuleResult, type ProbeRequest } from './probeHandler';
+import {
+  PROBE_HANDLER,
+  PROBE_MODULE,
+  parseProbeResponse,
+  probeHandlerSource,
+  type ProbeModuleResult,
+  type ProbeRequest,
+} from './probeHandler';
 import { toInvokeView } from './result';
 
 /** What a package is expected to be, from our build manifest or a requirements file. */
@@ -148,11 +155,19 @@ export async function probeLayerImports(target: ProbeTarget, options: ProbeOptio
 
   const functionName = probeFunctionName(runtime, architecture);
   progress(l10n.t('Preparing probe function {0}…', functionName));
-  await deployProbe(gateway, { functionName, runtime, architecture, role: options.role, layerArn: target.layerVersionArn }, signal, log);
+  await deployProbe(
+    gateway,
+    { functionName, runtime, architecture, role: options.role, layerArn: target.layerVersionArn },
+    signal,
+    log,
+  );
 
   progress(l10n.t('Importing {0} packages on {1} ({2})…', packages.length, runtime, architecture));
   const request: ProbeRequest = { packages: packages.map((p) => ({ name: p.name, modules: p.modules })) };
-  const result = await gateway.invoke(functionName, new TextEncoder().encode(JSON.stringify(request)), { tail: true, signal });
+  const result = await gateway.invoke(functionName, new TextEncoder().encode(JSON.stringify(request)), {
+    tail: true,
+    signal,
+  });
   const view = toInvokeView(result);
   if (view.functionError) {
     const fe = view.functionError;
@@ -169,13 +184,28 @@ export async function probeLayerImports(target: ProbeTarget, options: ProbeOptio
     const r = byName.get(p.name);
     const failed = r?.modules.find((m) => !m.ok);
     const expected = expectedVersion(p);
-    const row: ProbeRow = { package: p.name, expectedVersion: expected, importedVersion: r?.version, status: 'ok', modules: r?.modules ?? [] };
+    const row: ProbeRow = {
+      package: p.name,
+      expectedVersion: expected,
+      importedVersion: r?.version,
+      status: 'ok',
+      modules: r?.modules ?? [],
+    };
     if (failed) return { ...row, status: 'importFailed', error: `${failed.name}: ${failed.error ?? ''}`.trim() };
     if (!r?.version) return { ...row, status: 'notInstalled', error: r?.versionError };
-    if (expected && normalizeVersion(expected) !== normalizeVersion(r.version)) return { ...row, status: 'versionMismatch' };
+    if (expected && normalizeVersion(expected) !== normalizeVersion(r.version))
+      return { ...row, status: 'versionMismatch' };
     return row;
   });
-  return { functionName, runtime, architecture, python: response.python, machine: response.machine, rows, log: view.log };
+  return {
+    functionName,
+    runtime,
+    architecture,
+    python: response.python,
+    machine: response.machine,
+    rows,
+    log: view.log,
+  };
 }
 
 /** Deletes a probe function; the shell offers this after showing the table. Gone already is fine. */
@@ -225,7 +255,9 @@ async function resolvePackages(
   if (expected.length > 0 && expected.every((p) => p.modules)) {
     return expected.map((p) => ({ name: p.name, version: p.version, modules: p.modules! }));
   }
-  const fromZip = target.zipPath ? await readLayerPackages(target.zipPath, ctx.signal) : await downloadAndRead(location, ctx);
+  const fromZip = target.zipPath
+    ? await readLayerPackages(target.zipPath, ctx.signal)
+    : await downloadAndRead(location, ctx);
   // Manifest versions are what the build installed; prefer them over whatever the zip says.
   const manifestVersions = new Map(expected.map((p) => [normalizeName(p.name), p.version]));
   return fromZip.map((p) => ({ ...p, version: manifestVersions.get(normalizeName(p.name)) ?? p.version }));
@@ -242,9 +274,13 @@ async function downloadAndRead(
     const zipPath = join(dir, 'layer.zip');
     const response = await fetch(location, { signal: ctx.signal });
     if (!response.ok || !response.body) {
-      throw new UserError(l10n.t('Downloading the layer failed (HTTP {0}). Try again, or build the layer here.', response.status));
+      throw new UserError(
+        l10n.t('Downloading the layer failed (HTTP {0}). Try again, or build the layer here.', response.status),
+      );
     }
-    await pipeline(Readable.fromWeb(response.body as WebReadableStream), createWriteStream(zipPath), { signal: ctx.signal });
+    await pipeline(Readable.fromWeb(response.body as WebReadableStream), createWriteStream(zipPath), {
+      signal: ctx.signal,
+    });
     const packages = await readLayerPackages(zipPath, ctx.signal);
     if (packages.length === 0) {
       throw new UserError(l10n.t('The layer holds no Python packages (no python/**/*.dist-info folders).'));
@@ -264,7 +300,12 @@ interface ProbeDeployment {
 }
 
 /** Creates the probe function, or brings an existing one to the current code and this layer. */
-async function deployProbe(gateway: LambdaGateway, d: ProbeDeployment, signal: AbortSignal | undefined, log: Log): Promise<void> {
+async function deployProbe(
+  gateway: LambdaGateway,
+  d: ProbeDeployment,
+  signal: AbortSignal | undefined,
+  log: Log,
+): Promise<void> {
   const zip = await probeCodeZip();
   const codeSha256 = createHash('sha256').update(zip).digest('base64');
   const existing = await getConfiguration(gateway, d.functionName);
@@ -275,7 +316,8 @@ async function deployProbe(gateway: LambdaGateway, d: ProbeDeployment, signal: A
     return;
   }
   // An update still running (someone else's, or an earlier probe's) would make ours fail with 409.
-  if (existing.State === 'Pending' || existing.LastUpdateStatus === 'InProgress') await waitUntilReady(gateway, d.functionName, signal);
+  if (existing.State === 'Pending' || existing.LastUpdateStatus === 'InProgress')
+    await waitUntilReady(gateway, d.functionName, signal);
   if (existing.CodeSha256 !== codeSha256) {
     log.info(`Updating probe function code of ${d.functionName}`);
     await gateway.updateFunctionCode(d.functionName, zip);
@@ -289,7 +331,12 @@ async function deployProbe(gateway: LambdaGateway, d: ProbeDeployment, signal: A
   }
 }
 
-function createProbe(gateway: LambdaGateway, d: ProbeDeployment, zip: Uint8Array, signal?: AbortSignal): Promise<unknown> {
+function createProbe(
+  gateway: LambdaGateway,
+  d: ProbeDeployment,
+  zip: Uint8Array,
+  signal?: AbortSignal,
+): Promise<unknown> {
   return createWithRoleRetry(
     gateway,
     {
@@ -324,7 +371,11 @@ async function getConfiguration(gateway: LambdaGateway, name: string): Promise<F
 
 /** "2.0" and "2.0.0" are the same version (PEP 440 pads with zeros); case and a leading "v" do not matter. */
 function normalizeVersion(v: string): string {
-  return v.trim().toLowerCase().replace(/^v/, '').replace(/(\.0)+$/, '');
+  return v
+    .trim()
+    .toLowerCase()
+    .replace(/^v/, '')
+    .replace(/(\.0)+$/, '');
 }
 
 function safeJson(text: string): unknown {

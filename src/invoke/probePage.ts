@@ -29,14 +29,17 @@ export function renderProbePage(model: ProbePageModel, frame: PageFrame): string
     `<h1>${escapeHtml(l10n.t('Layer Imports: {0}', model.subject))}</h1>`,
     `<p class="sub">${escapeHtml(
       model.local
-        ? l10n.t("Each package of the layer was imported by a probe function on the local endpoint: this machine's Python, not Lambda's runtime.")
+        ? l10n.t(
+            "Each package of the layer was imported by a probe function on the local endpoint: this machine's Python, not Lambda's runtime.",
+          )
         : l10n.t('Each package of the layer was imported by a probe function on the real runtime.'),
     )}</p>`,
     ...model.sections.map(section),
     ...model.probeFunctions.map(
-      (name) => `<div class="notice info row"><span>${escapeHtml(
-        l10n.t('The probe function {0} stays deployed, so the next check starts faster.', name),
-      )}</span><span class="push"><button data-action="deleteProbe" data-value="${escapeHtml(name)}">${escapeHtml(l10n.t('Delete Probe Function'))}</button></span></div>`,
+      (name) =>
+        `<div class="notice info row"><span>${escapeHtml(
+          l10n.t('The probe function {0} stays deployed, so the next check starts faster.', name),
+        )}</span><span class="push"><button data-action="deleteProbe" data-value="${escapeHtml(name)}">${escapeHtml(l10n.t('Delete Probe Function'))}</button></span></div>`,
     ),
   ];
   return htmlDocument(frame, body.join('\n'), ACTION_SCRIPT);
@@ -58,7 +61,9 @@ function section(s: ProbeSection): string {
         ? `<span class="badge ok">✓ ${escapeHtml(r.rows.length === 1 ? l10n.t('The package imports') : l10n.t('All {0} packages import', r.rows.length))}</span>`
         : `<span class="badge fail">✗ ${escapeHtml(l10n.t('{0} of {1} packages have problems', failed, r.rows.length))}</span>`;
   const ran = [r.python ? `Python ${r.python}` : undefined, r.machine].filter(Boolean).join(', ');
-  const where = ran ? l10n.t('{0} on {1} (ran on {2})', r.runtime, r.architecture, ran) : l10n.t('{0} on {1}', r.runtime, r.architecture);
+  const where = ran
+    ? l10n.t('{0} on {1} (ran on {2})', r.runtime, r.architecture, ran)
+    : l10n.t('{0} on {1}', r.runtime, r.architecture);
   // Probe v2 times each import in a fresh interpreter on the runtime: a column when any row has it.
   const timed = r.rows.some((row) => importMs(row) !== undefined);
   const rows = r.rows.map(
@@ -70,7 +75,14 @@ function section(s: ProbeSection): string {
 ${timed ? `<td class="num">${escapeHtml(importMs(row) !== undefined ? `${importMs(row)!.toFixed(1)} ms` : '—')}</td>\n` : ''}<td class="err">${escapeHtml(row.error ?? '')}</td>
 </tr>`,
   );
-  const headers = [l10n.t('Package'), l10n.t('Expected'), l10n.t('Imported'), l10n.t('Status'), ...(timed ? [l10n.t('Import time')] : []), l10n.t('Error')];
+  const headers = [
+    l10n.t('Package'),
+    l10n.t('Expected'),
+    l10n.t('Imported'),
+    l10n.t('Status'),
+    ...(timed ? [l10n.t('Import time')] : []),
+    l10n.t('Error'),
+  ];
   return `${head(badge)}
 <p class="muted">${escapeHtml(where)}</p>
 <table><thead><tr>${headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>

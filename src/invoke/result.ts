@@ -42,7 +42,7 @@ export interface InvokeView {
 const TAIL_LIMIT = 4096;
 
 const REPORT_FIELDS: Record<string, keyof Omit<ReportFigures, 'requestId'>> = {
-  'Duration': 'durationMs',
+  Duration: 'durationMs',
   'Billed Duration': 'billedDurationMs',
   'Memory Size': 'memorySizeMb',
   'Max Memory Used': 'maxMemoryUsedMb',
@@ -54,7 +54,10 @@ export function parseReport(log: string): ReportFigures | undefined {
   const lines = log.split(/\r?\n/).filter((l) => l.startsWith('REPORT RequestId:'));
   const line = lines[lines.length - 1];
   if (!line) return undefined;
-  const parts = line.split('\t').map((p) => p.trim()).filter(Boolean);
+  const parts = line
+    .split('\t')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const requestId = parts[0].slice('REPORT RequestId:'.length).trim();
   const figures: ReportFigures = { requestId };
   for (const part of parts.slice(1)) {
@@ -70,7 +73,11 @@ export function parseFunctionError(payloadText: string, kind: string): FunctionE
   const parsed = tryParseJson(payloadText);
   if (parsed.ok && parsed.value && typeof parsed.value === 'object' && !Array.isArray(parsed.value)) {
     const v = parsed.value as Record<string, unknown>;
-    const stack = Array.isArray(v.stackTrace) ? v.stackTrace.map(String) : typeof v.stack === 'string' ? v.stack.split('\n') : [];
+    const stack = Array.isArray(v.stackTrace)
+      ? v.stackTrace.map(String)
+      : typeof v.stack === 'string'
+        ? v.stack.split('\n')
+        : [];
     return {
       kind,
       type: typeof v.errorType === 'string' ? v.errorType : undefined,

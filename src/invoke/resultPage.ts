@@ -50,7 +50,12 @@ export type InvokePageMessage = { type: 'select'; value: string } | { type: 'cop
 /** Longer payloads are cut in the page (a sync response may be 6 MB); Copy gives the whole text. */
 const MAX_SHOWN_PAYLOAD_CHARS = 256 * 1024;
 
-export function displayFromView(view: InvokeView, at: Date, eventName?: string, warnings: string[] = []): ResultDisplay {
+export function displayFromView(
+  view: InvokeView,
+  at: Date,
+  eventName?: string,
+  warnings: string[] = [],
+): ResultDisplay {
   const fe = view.functionError;
   return {
     at: at.toISOString(),
@@ -90,7 +95,11 @@ export function displayFromHistory(entry: HistoryEntry): ResultDisplay {
     payloadIsJson: tryParseJson(entry.payload).ok,
     payloadTruncated: entry.payloadTruncated,
     logTruncated: false,
-    report: { durationMs: entry.durationMs, billedDurationMs: entry.billedDurationMs, maxMemoryUsedMb: entry.maxMemoryUsedMb },
+    report: {
+      durationMs: entry.durationMs,
+      billedDurationMs: entry.billedDurationMs,
+      maxMemoryUsedMb: entry.maxMemoryUsedMb,
+    },
     coldStart: entry.coldStart,
     requestId: entry.requestId,
     warnings: [],
@@ -170,20 +179,25 @@ function figures(r: ResultDisplay, fmt: Formatters): string {
     const size = f.memorySizeMb !== undefined ? l10n.t('of {0} MB', fmt.number(f.memorySizeMb)) : undefined;
     cards.push(card(l10n.t('Memory used'), `${fmt.number(f.maxMemoryUsedMb)} MB`, size));
   }
-  if (f.initDurationMs !== undefined) cards.push(card(l10n.t('Init duration'), ms(f.initDurationMs), l10n.t('cold start')));
+  if (f.initDurationMs !== undefined)
+    cards.push(card(l10n.t('Init duration'), ms(f.initDurationMs), l10n.t('cold start')));
   return `<div class="cards">${cards.join('')}</div>`;
 }
 
 function errorSection(error: NonNullable<ResultDisplay['error']>): string {
   const title = error.type ? `${error.type}: ${error.message}` : error.message;
-  const stack = error.stack.length > 0 ? `<pre>${escapeHtml(error.stack.map((l) => l.replace(/\n$/, '')).join('\n'))}</pre>` : '';
+  const stack =
+    error.stack.length > 0 ? `<pre>${escapeHtml(error.stack.map((l) => l.replace(/\n$/, '')).join('\n'))}</pre>` : '';
   return `<h2>${escapeHtml(l10n.t('Error'))}</h2>
 <div class="notice error"><div class="error-title">${escapeHtml(title)}</div></div>
 ${stack}`;
 }
 
 function payloadSection(r: ResultDisplay): string {
-  const facts = [r.payloadIsJson ? 'JSON' : l10n.t('text'), r.payloadBytes !== undefined ? formatBytes(r.payloadBytes) : undefined];
+  const facts = [
+    r.payloadIsJson ? 'JSON' : l10n.t('text'),
+    r.payloadBytes !== undefined ? formatBytes(r.payloadBytes) : undefined,
+  ];
   const shown = r.payload.length > MAX_SHOWN_PAYLOAD_CHARS ? r.payload.slice(0, MAX_SHOWN_PAYLOAD_CHARS) : r.payload;
   const cut = r.payloadTruncated || shown.length < r.payload.length;
   const body =
@@ -191,7 +205,8 @@ function payloadSection(r: ResultDisplay): string {
       ? `<p class="muted">${escapeHtml(l10n.t('(empty response)'))}</p>`
       : `<pre id="payload">${r.payloadIsJson && !cut ? highlightJson(shown) : escapeHtml(shown)}${cut ? '\n…' : ''}</pre>`;
   const note = cut ? `<p class="muted">${escapeHtml(l10n.t('Only the start of the response is shown.'))}</p>` : '';
-  const copy = r.stored || r.payload.length === 0 ? '' : `<button data-action="copy">${escapeHtml(l10n.t('Copy'))}</button>`;
+  const copy =
+    r.stored || r.payload.length === 0 ? '' : `<button data-action="copy">${escapeHtml(l10n.t('Copy'))}</button>`;
   const factText = escapeHtml(facts.filter(Boolean).join(' · '));
   if (r.error) {
     // The error section above already says what it holds: the raw error document stays folded.
@@ -208,10 +223,13 @@ const PLATFORM_LINE = /^(START|END|REPORT|INIT_START|INIT_REPORT|EXTENSION|TELEM
 const ERROR_LINE = /^(\[ERROR\]|Traceback |\s+File ".*", line \d+|\w+(Error|Exception):)/;
 
 function logSection(log: string, truncated: boolean): string {
-  const lines = log.replace(/\n$/, '').split('\n').map((line) => {
-    const cls = PLATFORM_LINE.test(line) ? 'muted' : ERROR_LINE.test(line) ? 'log-error' : '';
-    return cls ? `<span class="${cls}">${escapeHtml(line)}</span>` : escapeHtml(line);
-  });
+  const lines = log
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line) => {
+      const cls = PLATFORM_LINE.test(line) ? 'muted' : ERROR_LINE.test(line) ? 'log-error' : '';
+      return cls ? `<span class="${cls}">${escapeHtml(line)}</span>` : escapeHtml(line);
+    });
   const note = truncated ? l10n.t('The last 4 KB of the log (Lambda returns only its end).') : '';
   return `<div class="section-head"><h2>${escapeHtml(l10n.t('Log'))}</h2><span class="muted">${escapeHtml(note)}</span></div>
 <pre id="log">${log.length > 0 ? lines.join('\n') : `<span class="muted">${escapeHtml(l10n.t('(no output)'))}</span>`}</pre>`;
@@ -246,7 +264,10 @@ export function highlightJson(text: string): string {
   for (let m = token.exec(text); m; m = token.exec(text)) {
     out += escapeHtml(text.slice(last, m.index));
     if (m[1] !== undefined) {
-      out += m[2] !== undefined ? `<span class="j-key">${escapeHtml(m[1])}</span>${m[2]}` : `<span class="j-str">${escapeHtml(m[1])}</span>`;
+      out +=
+        m[2] !== undefined
+          ? `<span class="j-key">${escapeHtml(m[1])}</span>${m[2]}`
+          : `<span class="j-str">${escapeHtml(m[1])}</span>`;
     } else if (m[3] !== undefined) out += `<span class="j-lit">${m[3]}</span>`;
     else out += `<span class="j-num">${m[4]}</span>`;
     last = token.lastIndex;

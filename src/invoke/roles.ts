@@ -95,7 +95,12 @@ export async function createLambdaRole(iam: IAMClient, name: string = DEFAULT_RO
   );
   const partition = created.Role?.Arn?.split(':')[1] ?? 'aws';
   try {
-    await iam.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: `arn:${partition}:iam::aws:policy/${BASIC_EXECUTION_POLICY}` }));
+    await iam.send(
+      new AttachRolePolicyCommand({
+        RoleName: name,
+        PolicyArn: `arn:${partition}:iam::aws:policy/${BASIC_EXECUTION_POLICY}`,
+      }),
+    );
   } catch (e) {
     // Leave no half-made role behind: a retry would find it and reuse it without the policy.
     await iam.send(new DeleteRoleCommand({ RoleName: name })).catch(() => undefined);

@@ -69,7 +69,9 @@ export async function createTestEvent(
     await fs.writeFile(path, content, { flag: 'wx' });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new UserError(l10n.t('A test event named "{0}" already exists for {1}. Choose another name.', name, functionName));
+      throw new UserError(
+        l10n.t('A test event named "{0}" already exists for {1}. Choose another name.', name, functionName),
+      );
     }
     throw e;
   }

@@ -52,9 +52,11 @@ export class ZipArchive {
     // One read usually covers the local header and the data: its extra field rarely outgrows the central one.
     const guess = 30 + Buffer.byteLength(entry.name) + 256 + entry.compressedSize;
     let buf = await this.readAt(entry.headerOffset, guess);
-    if (buf.length < 30 || buf.readUInt32LE(0) !== LOCAL) throw new ArchiveError(`${this.path}: bad local header for ${entry.name}`);
+    if (buf.length < 30 || buf.readUInt32LE(0) !== LOCAL)
+      throw new ArchiveError(`${this.path}: bad local header for ${entry.name}`);
     const start = 30 + buf.readUInt16LE(26) + buf.readUInt16LE(28);
-    if (start + entry.compressedSize > buf.length) buf = await this.readAt(entry.headerOffset, start + entry.compressedSize);
+    if (start + entry.compressedSize > buf.length)
+      buf = await this.readAt(entry.headerOffset, start + entry.compressedSize);
     if (start + entry.compressedSize > buf.length) throw new ArchiveError(`${this.path}: ${entry.name} is truncated`);
     return buf.subarray(start, start + entry.compressedSize);
   }
@@ -63,7 +65,8 @@ export class ZipArchive {
   async read(entry: ArchiveEntry): Promise<Buffer> {
     const raw = await this.raw(entry);
     const data = entry.method === 8 ? await inflateRaw(raw) : raw;
-    if (data.length !== entry.size || zlib.crc32(data) !== entry.crc) throw new ArchiveError(`${this.path}: ${entry.name} is damaged (size or CRC-32 mismatch)`);
+    if (data.length !== entry.size || zlib.crc32(data) !== entry.crc)
+      throw new ArchiveError(`${this.path}: ${entry.name} is damaged (size or CRC-32 mismatch)`);
     return data;
   }
 
@@ -136,7 +139,8 @@ async function readCentralDirectory(handle: fs.FileHandle, fileSize: number): Pr
     };
     readZip64Extra(cd.subarray(off + 46 + nameLength, off + 46 + nameLength + extraLength), entry);
     if (flags & 1) throw new ArchiveError(`${name} is encrypted`);
-    if (method !== 0 && method !== 8) throw new ArchiveError(`${name} uses compression method ${method} (only stored and deflated are supported)`);
+    if (method !== 0 && method !== 8)
+      throw new ArchiveError(`${name} uses compression method ${method} (only stored and deflated are supported)`);
     entries.push(entry);
     off += 46 + nameLength + extraLength + commentLength;
   }
@@ -145,7 +149,7 @@ async function readCentralDirectory(handle: fs.FileHandle, fileSize: number): Pr
 
 /** Zip64 extra field: 8-byte values for each 32-bit field that reads 0xFFFFFFFF, in a fixed order. */
 function readZip64Extra(extra: Buffer, entry: { size: number; compressedSize: number; headerOffset: number }): void {
-  for (let i = 0; i + 4 <= extra.length; ) {
+  for (let i = 0; i + 4 <= extra.length;) {
     const id = extra.readUInt16LE(i);
     const len = extra.readUInt16LE(i + 2);
     if (id === 0x0001) {

@@ -12,10 +12,25 @@ import { bytecodeTag, compileBytecode } from './bytecode';
 import { cacheKey, reusableBuild } from './cache';
 import { diskContent, layerZipInputs, totalSize, type StagedLayer } from './content';
 import { ownerMap, ownerOf, readDistInfos } from './distInfo';
-import { chooseInstaller, pipInstallArgs, uvEnv, uvInstallArgs, untranslatablePipSettings, type InstallerChoice } from './installer';
+import {
+  chooseInstaller,
+  pipInstallArgs,
+  uvEnv,
+  uvInstallArgs,
+  untranslatablePipSettings,
+  type InstallerChoice,
+} from './installer';
 import { runInstaller, type InstallerRun } from './installerRun';
 import { packageSources } from './indexes';
-import { limitWarnings, manifestPathFor, summarizePackages, unzippedLimitMessage, UNZIPPED_LIMIT, MANIFEST_VERSION, type LayerManifest } from './manifest';
+import {
+  limitWarnings,
+  manifestPathFor,
+  summarizePackages,
+  unzippedLimitMessage,
+  UNZIPPED_LIMIT,
+  MANIFEST_VERSION,
+  type LayerManifest,
+} from './manifest';
 import { checkOutputDir } from './outputDir';
 import { readPipConfig, type PipConfig } from './pipConfig';
 import { findOnPath } from './processes';
@@ -152,7 +167,11 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
     const previous = await reusableBuild(manifestPath, zipPath, key);
     if (previous) {
       log.info(
-        l10n.t('Reusing {0}: requirements, runtime, architecture and settings are unchanged since {1}. Rebuild to pick up newer releases of unpinned packages.', zipPath, previous.builtAt),
+        l10n.t(
+          'Reusing {0}: requirements, runtime, architecture and settings are unchanged since {1}. Rebuild to pick up newer releases of unpinned packages.',
+          zipPath,
+          previous.builtAt,
+        ),
       );
       progress({ message: l10n.t('Up to date'), increment: 100 });
       return { zipPath, manifestPath, manifest: previous, reused: true };
@@ -166,7 +185,8 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
   progress({ message: l10n.t('Preparing'), increment: SHARE.prepare });
 
   const stagingRoot = options.stagingRoot ?? tmpdir();
-  for (const dir of await sweepAbandonedStaging(stagingRoot, { log })) log.info(l10n.t('Removed the staging folder of a build that did not finish: {0}', dir));
+  for (const dir of await sweepAbandonedStaging(stagingRoot, { log }))
+    log.info(l10n.t('Removed the staging folder of a build that did not finish: {0}', dir));
   const staging = await createStaging(stagingRoot, fileBase);
   const tmpZip = join(outDir, `.${fileBase}.zip.${randomBytes(6).toString('hex')}.tmp`);
   const cache = new BuildCache(options.cacheDirectory ?? defaultBuildCacheDir(env));
@@ -174,24 +194,41 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
   try {
     const lines = installProgress(progress);
     const run: InstallerRun = {
-      installer, python, target, staging, env, signal, log,
+      installer,
+      python,
+      target,
+      staging,
+      env,
+      signal,
+      log,
       requirementsPath: requirements.files[0].path,
       sources,
       layerName: request.layerName,
       onInstallerSpawn: context.onInstallerSpawn,
       onProgressLine: lines.onLine,
     };
-    progress({ message: l10n.t('Installing packages for {0} ({1}) with {2}', target.runtime, target.architecture, installer) });
+    progress({
+      message: l10n.t('Installing packages for {0} ({1}) with {2}', target.runtime, target.architecture, installer),
+    });
     // Wheels stream into the zip; source builds, uv (no installation report) and pip before 23.0 (whose report
     // format was not yet stable) install to a folder.
     const streamed = installer === 'pip' && !options.allowSourceBuilds && hasStableReport(python.pipVersion);
-    if (installer === 'pip' && !streamed && !options.allowSourceBuilds) log.info(l10n.t('pip {0} has no stable installation report (pip 23.0 or later): installing to a folder instead.', python.pipVersion ?? '?'));
+    if (installer === 'pip' && !streamed && !options.allowSourceBuilds)
+      log.info(
+        l10n.t(
+          'pip {0} has no stable installation report (pip 23.0 or later): installing to a folder instead.',
+          python.pipVersion ?? '?',
+        ),
+      );
     staged = streamed
       ? await stageFromWheels(run, cache, options, progress, lines.rest)
       : await stageFromFolder(run, uvPath, pipConfig, options, progress, lines.rest);
     const warnings = [...staged.warnings];
     if (options.allowSourceBuilds) warnings.push(sourceBuildWarning(process.platform));
-    if (!staged.bytecode) log.info(l10n.t('No bytecode: this Python is {0}.{1}, the runtime is {2}.', python.major, python.minor, target.runtime));
+    if (!staged.bytecode)
+      log.info(
+        l10n.t('No bytecode: this Python is {0}.{1}, the runtime is {2}.', python.major, python.minor, target.runtime),
+      );
     progress({ message: l10n.t('Checking compatibility'), increment: SHARE.bytecode });
 
     const { content, packages } = staged;
@@ -203,7 +240,13 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
       const text = describeIncompatibilities(incompatibilities, target);
       if (!options.allowIncompatible) {
         throw new IncompatibleFilesError(
-          text + '\n' + l10n.t('Pin versions that publish wheels for {0} ({1}), choose another runtime or architecture, or allow incompatible files to build anyway.', target.runtime, target.architecture),
+          text +
+            '\n' +
+            l10n.t(
+              'Pin versions that publish wheels for {0} ({1}), choose another runtime or architecture, or allow incompatible files to build anyway.',
+              target.runtime,
+              target.architecture,
+            ),
           incompatibilities,
         );
       }
@@ -245,7 +288,9 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
     await fs.rm(manifestPath, { force: true });
     await renameAtomic(tmpZip, zipPath);
     await writeFileAtomic(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
-    await cache.evict(staged.cacheFiles).catch((e: unknown) => log.debug(`Could not trim the build cache ${cache.dir}: ${errorMessage(e)}`));
+    await cache
+      .evict(staged.cacheFiles)
+      .catch((e: unknown) => log.debug(`Could not trim the build cache ${cache.dir}: ${errorMessage(e)}`));
     progress({ message: l10n.t('Built {0}', zipPath), increment: SHARE.finish });
     return { zipPath, manifestPath, manifest, reused: false };
   } finally {
@@ -280,10 +325,19 @@ function installerNetwork(options: BuildOptions) {
 }
 
 /** pip resolves for the target; the wheels are then laid out straight into the zip, bytecode from the cache. */
-async function stageFromWheels(run: InstallerRun, cache: BuildCache, options: BuildOptions, progress: (p: BuildProgress) => void, installRest: () => number): Promise<StagedLayer> {
+async function stageFromWheels(
+  run: InstallerRun,
+  cache: BuildCache,
+  options: BuildOptions,
+  progress: (p: BuildProgress) => void,
+  installRest: () => number,
+): Promise<StagedLayer> {
   const wheels = await resolveWheels(run, cache, installerNetwork(options));
   progress({ message: l10n.t('Resolved {0} packages', wheels.length), increment: installRest() });
-  const compiler = `3.${run.python.minor}` === run.target.pythonVersion ? { python: run.python.executable, ...(await bytecodeTag(run.python.executable, run.env, run.signal)) } : undefined;
+  const compiler =
+    `3.${run.python.minor}` === run.target.pythonVersion
+      ? { python: run.python.executable, ...(await bytecodeTag(run.python.executable, run.env, run.signal)) }
+      : undefined;
   if (compiler) progress({ message: l10n.t('Compiling bytecode') });
   return stageWheels(wheels, { cache, compiler, env: run.env, signal: run.signal });
 }
@@ -298,10 +352,20 @@ async function stageFromFolder(
   installRest: () => number,
 ): Promise<StagedLayer> {
   const root = join(run.staging.dir, 'python');
-  const argsInput = { target: run.target, targetDir: root, requirementsPath: run.requirementsPath, allowSourceBuilds: !!options.allowSourceBuilds, ...installerNetwork(options) };
+  const argsInput = {
+    target: run.target,
+    targetDir: root,
+    requirementsPath: run.requirementsPath,
+    allowSourceBuilds: !!options.allowSourceBuilds,
+    ...installerNetwork(options),
+  };
   const baseEnv = { ...run.env, PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' };
   if (run.installer === 'pip') await runInstaller(run, pipInstallArgs(argsInput));
-  else await runInstaller(run, uvInstallArgs({ ...argsInput, pythonPath: run.python.executable, pipConfig }), { path: uvPath!, env: uvEnv(baseEnv, argsInput.timeoutSeconds, argsInput.retries) });
+  else
+    await runInstaller(run, uvInstallArgs({ ...argsInput, pythonPath: run.python.executable, pipConfig }), {
+      path: uvPath!,
+      env: uvEnv(baseEnv, argsInput.timeoutSeconds, argsInput.retries),
+    });
   progress({ message: l10n.t('Installed'), increment: installRest() });
   const bytecode = `3.${run.python.minor}` === run.target.pythonVersion; // probePython accepts only Python 3
   if (bytecode) {
@@ -310,7 +374,11 @@ async function stageFromFolder(
   }
   const [tree, dists] = await Promise.all([walkTree(root, run.signal), readDistInfos(root)]);
   const owners = ownerMap(dists);
-  const ownersByPath = new Map(tree.files.map((f) => [f.path, ownerOf(f.path, owners)] as const).filter((e): e is [string, string] => e[1] !== undefined));
+  const ownersByPath = new Map(
+    tree.files
+      .map((f) => [f.path, ownerOf(f.path, owners)] as const)
+      .filter((e): e is [string, string] => e[1] !== undefined),
+  );
   return {
     content: diskContent('python', tree),
     packages: summarizePackages(tree, dists, owners),
@@ -326,7 +394,9 @@ async function pickInstaller(requested: InstallerChoice, pipConfig: PipConfig, e
   const uvPath = requested === 'pip' ? undefined : await findOnPath('uv', env);
   const choice = chooseInstaller(requested, uvPath, pipConfig);
   if (choice.installer === 'uv' && !uvPath) {
-    throw new UserError(l10n.t('uv was chosen as the installer but is not on PATH. Install uv or choose pip (or auto).'));
+    throw new UserError(
+      l10n.t('uv was chosen as the installer but is not on PATH. Install uv or choose pip (or auto).'),
+    );
   }
   if (choice.installer === 'uv') {
     const ignored = untranslatablePipSettings(pipConfig);

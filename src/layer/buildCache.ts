@@ -14,7 +14,10 @@ export const DEFAULT_BUILD_CACHE_BYTES = 4 * 1024 * 1024 * 1024;
 const ABANDONED_PART_MS = 60 * 60 * 1000;
 
 /** The build cache's default folder, in the user's cache folder (`env` so the CLI and tests can redirect it). */
-export function defaultBuildCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function defaultBuildCacheDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   return join(userCacheDir(platform, env, env.HOME || env.USERPROFILE || homedir()), 'build');
 }
 

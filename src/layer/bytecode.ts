@@ -18,7 +18,20 @@ export async function compileBytecode(
   log: Log,
   signal?: AbortSignal,
 ): Promise<void> {
-  const args = ['-m', 'compileall', '-q', '-j', '0', '--invalidation-mode', 'unchecked-hash', '-s', root, '-p', RUNTIME_ROOT, root];
+  const args = [
+    '-m',
+    'compileall',
+    '-q',
+    '-j',
+    '0',
+    '--invalidation-mode',
+    'unchecked-hash',
+    '-s',
+    root,
+    '-p',
+    RUNTIME_ROOT,
+    root,
+  ];
   const result = await runProcess(pythonPath, args, {
     env: { ...env, PYTHONHASHSEED: '0' },
     signal,
@@ -29,11 +42,16 @@ export async function compileBytecode(
 }
 
 /** The interpreter's bytecode identity: its cache tag and magic number ("cpython-311-a70d0d0a"). */
-export async function bytecodeTag(pythonPath: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<{ cacheTag: string; key: string }> {
+export async function bytecodeTag(
+  pythonPath: string,
+  env: NodeJS.ProcessEnv,
+  signal?: AbortSignal,
+): Promise<{ cacheTag: string; key: string }> {
   const script = 'import sys, importlib.util; print(sys.implementation.cache_tag, importlib.util.MAGIC_NUMBER.hex())';
   const result = await runProcess(pythonPath, ['-I', '-c', script], { env, signal });
   const m = /^(\S+) ([0-9a-f]+)\s*$/.exec(result.output.trim());
-  if (result.code !== 0 || !m) throw new Error(`could not read the bytecode tag of ${pythonPath}: ${result.output.trim()}`);
+  if (result.code !== 0 || !m)
+    throw new Error(`could not read the bytecode tag of ${pythonPath}: ${result.output.trim()}`);
   return { cacheTag: m[1], key: `${m[1]}-${m[2]}` };
 }
 
@@ -78,8 +96,16 @@ const WORKER = [
 ].join('\n');
 
 /** Runs the jobs on one worker process per core (at most one per job), the largest jobs first. */
-export async function compileWheels(pythonPath: string, jobs: WheelCompileJob[], env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<void> {
-  const workers = Array.from({ length: Math.min(jobs.length, Math.max(1, cpus().length)) }, () => ({ bytes: 0, jobs: [] as WheelCompileJob[] }));
+export async function compileWheels(
+  pythonPath: string,
+  jobs: WheelCompileJob[],
+  env: NodeJS.ProcessEnv,
+  signal?: AbortSignal,
+): Promise<void> {
+  const workers = Array.from({ length: Math.min(jobs.length, Math.max(1, cpus().length)) }, () => ({
+    bytes: 0,
+    jobs: [] as WheelCompileJob[],
+  }));
   for (const job of [...jobs].sort((a, b) => b.bytes - a.bytes)) {
     const least = workers.reduce((a, b) => (b.bytes < a.bytes ? b : a));
     least.jobs.push(job);
@@ -87,8 +113,15 @@ export async function compileWheels(pythonPath: string, jobs: WheelCompileJob[],
   }
   await Promise.all(
     workers.map(async (w) => {
-      const input = JSON.stringify({ root: RUNTIME_ROOT, jobs: w.jobs.map(({ wheel, out, files }) => ({ wheel, out, files })) });
-      const result = await runProcess(pythonPath, ['-s', '-c', WORKER], { env: { ...env, PYTHONHASHSEED: '0', PYTHONDONTWRITEBYTECODE: '1' }, signal, stdin: input });
+      const input = JSON.stringify({
+        root: RUNTIME_ROOT,
+        jobs: w.jobs.map(({ wheel, out, files }) => ({ wheel, out, files })),
+      });
+      const result = await runProcess(pythonPath, ['-s', '-c', WORKER], {
+        env: { ...env, PYTHONHASHSEED: '0', PYTHONDONTWRITEBYTECODE: '1' },
+        signal,
+        stdin: input,
+      });
       if (result.code !== 0) throw new Error(`compiling bytecode failed: ${result.output.slice(-2000)}`);
     }),
   );

@@ -56,7 +56,11 @@ export function cacheKey(input: CacheKeyInput): string {
  * The previous build's manifest when its key matches and its zip is still exactly the bytes it describes
  * (hashing the zip costs well under a second and catches a replaced or truncated file).
  */
-export async function reusableBuild(manifestPath: string, zipPath: string, key: string): Promise<LayerManifest | undefined> {
+export async function reusableBuild(
+  manifestPath: string,
+  zipPath: string,
+  key: string,
+): Promise<LayerManifest | undefined> {
   const manifest = await readManifest(manifestPath);
   if (!manifest || manifest.cacheKey !== key) return undefined;
   const st = await fs.stat(zipPath).catch(() => undefined);

@@ -83,7 +83,17 @@ function fileInput(name: string, f: LayerFile): ZipInput {
   if ('disk' in s) return { name, executable, file: { path: s.disk, size: f.size } };
   if ('data' in s) return { name, executable, data: s.data };
   const { archive, entry } = s;
-  return { name, executable, raw: { method: entry.method, crc: entry.crc, size: entry.size, compressedSize: entry.compressedSize, read: () => archive.raw(entry) } };
+  return {
+    name,
+    executable,
+    raw: {
+      method: entry.method,
+      crc: entry.crc,
+      size: entry.size,
+      compressedSize: entry.compressedSize,
+      read: () => archive.raw(entry),
+    },
+  };
 }
 
 /** What a language's stager hands the build: the layer's files, its packages and who owns each file. */

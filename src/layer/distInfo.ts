@@ -69,7 +69,8 @@ export function topLevelFromRecord(files: string[]): string[] {
   const names = new Set<string>();
   for (const f of files) {
     const first = f.split('/')[0];
-    if (!first || first.endsWith('.dist-info') || first.endsWith('.data') || first === '__pycache__' || first === 'bin') continue;
+    if (!first || first.endsWith('.dist-info') || first.endsWith('.data') || first === '__pycache__' || first === 'bin')
+      continue;
     if (f.includes('/')) names.add(first);
     else if (/\.(py|so|pyd)$/.test(first)) names.add(first.replace(/\..*$/, ''));
   }
@@ -94,7 +95,14 @@ async function readDistInfo(root: string, dirName: string): Promise<DistInfo> {
     name: meta.name ?? fallback?.[1] ?? dirName,
     version: meta.version ?? fallback?.[2] ?? '',
     files,
-    topLevel: topLevel !== undefined ? topLevel.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).sort() : topLevelFromRecord(files),
+    topLevel:
+      topLevel !== undefined
+        ? topLevel
+            .split(/\r?\n/)
+            .map((l) => l.trim())
+            .filter(Boolean)
+            .sort()
+        : topLevelFromRecord(files),
   };
 }
 

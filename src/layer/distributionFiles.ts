@@ -10,7 +10,11 @@ import { normalizeName, parseDistFilename } from './resolveErrors';
 const LOOKUP_TIMEOUT_MS = 5000;
 
 /** Every file of `project` the sources list, or undefined when no source could be read. */
-export async function listDistributionFiles(sources: readonly PackageSource[], project: string, signal?: AbortSignal): Promise<string[] | undefined> {
+export async function listDistributionFiles(
+  sources: readonly PackageSource[],
+  project: string,
+  signal?: AbortSignal,
+): Promise<string[] | undefined> {
   const wanted = normalizeName(project);
   const lists = await Promise.all(sources.map((source) => filesOf(source, wanted, signal).catch(() => undefined)));
   const read = lists.filter((l): l is string[] => l !== undefined);
@@ -33,7 +37,9 @@ async function filesOf(source: PackageSource, project: string, signal?: AbortSig
   if (!response.ok) throw new Error(`${page}: HTTP ${response.status}`);
   const body = await response.text();
   if (/json/.test(response.headers.get('content-type') ?? '')) {
-    return ((JSON.parse(body) as { files?: { filename?: string }[] }).files ?? []).flatMap((f) => (f.filename ? [f.filename] : []));
+    return ((JSON.parse(body) as { files?: { filename?: string }[] }).files ?? []).flatMap((f) =>
+      f.filename ? [f.filename] : [],
+    );
   }
   return linksOf(body);
 }

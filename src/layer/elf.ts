@@ -18,7 +18,15 @@ export interface ElfInfo {
 export class ElfError extends Error {}
 
 const MACHINES: Record<number, string> = {
-  3: 'i386', 8: 'mips', 20: 'ppc', 21: 'ppc64', 22: 's390', 40: 'arm', 62: 'x86_64', 183: 'aarch64', 243: 'riscv',
+  3: 'i386',
+  8: 'mips',
+  20: 'ppc',
+  21: 'ppc64',
+  22: 's390',
+  40: 'arm',
+  62: 'x86_64',
+  183: 'aarch64',
+  243: 'riscv',
 };
 export const EM_X86_64 = 62;
 export const EM_AARCH64 = 183;
@@ -41,7 +49,11 @@ function machineName(machine: number): string {
 }
 
 class Reader {
-  constructor(readonly buf: Buffer, readonly le: boolean, readonly bits: 32 | 64) {}
+  constructor(
+    readonly buf: Buffer,
+    readonly le: boolean,
+    readonly bits: 32 | 64,
+  ) {}
   private check(off: number, len: number): void {
     if (off < 0 || off + len > this.buf.length) throw new ElfError('truncated ELF file');
   }

@@ -33,8 +33,14 @@ export function packageSources(pipConfig: PipConfig, requirements: LoadedRequire
   let indexes: PackageSource[] = v['index-url']
     ? [{ kind: 'index', url: v['index-url'], from: setIn('index-url') }]
     : [{ kind: 'index', url: DEFAULT_INDEX, from: 'default' }];
-  indexes.push(...listValue(v['extra-index-url']).map((url) => ({ kind: 'index' as const, url, from: setIn('extra-index-url') })));
-  const findLinks: PackageSource[] = listValue(v['find-links']).map((url) => ({ kind: 'find-links', url, from: setIn('find-links') }));
+  indexes.push(
+    ...listValue(v['extra-index-url']).map((url) => ({ kind: 'index' as const, url, from: setIn('extra-index-url') })),
+  );
+  const findLinks: PackageSource[] = listValue(v['find-links']).map((url) => ({
+    kind: 'find-links',
+    url,
+    from: setIn('find-links'),
+  }));
   let noIndex = boolValue(v['no-index']);
   const root = dirname(requirements.files[0]?.path ?? '.');
   for (const entry of requirements.indexes) {

@@ -27,7 +27,11 @@ export async function installFailure(failed: FailedInstall): Promise<UserError> 
   const failure = classifyInstallerOutput(failed.output);
   const showLog: ErrorAction = { title: l10n.t('Show Log'), command: 'lambdaLayers.showLog' };
   if (failure.kind === 'no-distribution' && failed.sources.length > 0) {
-    const files = await listDistributionFiles(failed.sources, parseRequirement(failure.requirement).project, failed.signal);
+    const files = await listDistributionFiles(
+      failed.sources,
+      parseRequirement(failure.requirement).project,
+      failed.signal,
+    );
     if (files) {
       const diagnosis = diagnoseMissing(failure.requirement, files, failed.target);
       const message = missingMessage(diagnosis, failed.target, failed.sources.map((s) => s.url).join(', '));
@@ -45,11 +49,22 @@ function fixes(diagnosis: MissingDiagnosis, failed: FailedInstall): ErrorAction[
     actions.push({
       title: l10n.t('Build for {0}', diagnosis.fitsRuntime),
       command: 'lambdaLayers.buildLayer',
-      args: [{ requirementsUri: failed.requirementsPath, runtime: diagnosis.fitsRuntime, architecture: failed.target.architecture, name: failed.layerName }],
+      args: [
+        {
+          requirementsUri: failed.requirementsPath,
+          runtime: diagnosis.fitsRuntime,
+          architecture: failed.target.architecture,
+          name: failed.layerName,
+        },
+      ],
     });
   }
   if (diagnosis.hasSdist) {
-    actions.push({ title: l10n.t('Allow Source Builds'), command: 'workbench.action.openSettings', args: ['lambdaLayers.build.allowSourceBuilds'] });
+    actions.push({
+      title: l10n.t('Allow Source Builds'),
+      command: 'workbench.action.openSettings',
+      args: ['lambdaLayers.build.allowSourceBuilds'],
+    });
   }
   return actions;
 }

@@ -34,8 +34,22 @@ export function pipInstallArgs(input: InstallArgsInput & { report?: string }): s
 }
 
 /** `pip download` of wheels the resolve named by URL, for the same target, into `dir`. */
-export function pipDownloadArgs(input: { target: Target; dir: string; timeoutSeconds: number; retries: number; urls: string[] }): string[] {
-  return ['download', '--no-deps', '--dest', input.dir, ...pipTargetArgs(input.target), ...pipQuietArgs(input), ...input.urls];
+export function pipDownloadArgs(input: {
+  target: Target;
+  dir: string;
+  timeoutSeconds: number;
+  retries: number;
+  urls: string[];
+}): string[] {
+  return [
+    'download',
+    '--no-deps',
+    '--dest',
+    input.dir,
+    ...pipTargetArgs(input.target),
+    ...pipQuietArgs(input),
+    ...input.urls,
+  ];
 }
 
 function pipTargetArgs(target: Target): string[] {
@@ -45,16 +59,41 @@ function pipTargetArgs(target: Target): string[] {
 }
 
 function pipQuietArgs(input: { timeoutSeconds: number; retries: number }): string[] {
-  return ['--timeout', String(input.timeoutSeconds), '--retries', String(input.retries), '--disable-pip-version-check', '--no-input', '--progress-bar', 'off'];
+  return [
+    '--timeout',
+    String(input.timeoutSeconds),
+    '--retries',
+    String(input.retries),
+    '--disable-pip-version-check',
+    '--no-input',
+    '--progress-bar',
+    'off',
+  ];
 }
 
 /** pip settings uv understands under another name; the rest of a pip configuration is pip-only. */
 const TRANSLATED = new Set(['index-url', 'extra-index-url', 'find-links', 'no-index', 'trusted-host']);
 /** pip settings that do not change what gets installed. */
 const IRRELEVANT = new Set([
-  'config-file', 'disable-pip-version-check', 'default-timeout', 'timeout', 'retries', 'no-input', 'progress-bar',
-  'quiet', 'verbose', 'no-color', 'cache-dir', 'no-cache-dir', 'root-user-action', 'break-system-packages',
-  'require-virtualenv', 'log', 'no-warn-script-location', 'no-compile', 'yes',
+  'config-file',
+  'disable-pip-version-check',
+  'default-timeout',
+  'timeout',
+  'retries',
+  'no-input',
+  'progress-bar',
+  'quiet',
+  'verbose',
+  'no-color',
+  'cache-dir',
+  'no-cache-dir',
+  'root-user-action',
+  'break-system-packages',
+  'require-virtualenv',
+  'log',
+  'no-warn-script-location',
+  'no-compile',
+  'yes',
 ]);
 
 /** pip settings in effect that uv would silently ignore (e.g. cert, proxy, only-binary). */
@@ -67,11 +106,16 @@ export function untranslatablePipSettings(config: PipConfig): string[] {
 /** Arguments after `uv`: the same target as pip, with the user's pip index settings spelled the uv way. */
 export function uvInstallArgs(input: InstallArgsInput & { pythonPath: string; pipConfig: PipConfig }): string[] {
   const args = [
-    'pip', 'install',
-    '--target', input.targetDir,
-    '--python', input.pythonPath,
-    '--python-version', input.target.pythonVersion,
-    '--python-platform', uvPythonPlatform(input.target),
+    'pip',
+    'install',
+    '--target',
+    input.targetDir,
+    '--python',
+    input.pythonPath,
+    '--python-version',
+    input.target.pythonVersion,
+    '--python-platform',
+    uvPythonPlatform(input.target),
   ];
   if (!input.allowSourceBuilds) args.push('--only-binary', ':all:');
   // uv hard-links from its cache by default; copies keep the staging folder independent of that cache.

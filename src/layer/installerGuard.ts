@@ -32,7 +32,13 @@ const GUARD = [
  * The command line that runs `command args` under the guard. Windows has no process groups to sweep this
  * way (the build's cancel uses taskkill /T), so there the installer runs as is.
  */
-export function guardedCommand(python: string, command: string, args: string[], platform: NodeJS.Platform, buildPid = process.pid): [string, string[]] {
+export function guardedCommand(
+  python: string,
+  command: string,
+  args: string[],
+  platform: NodeJS.Platform,
+  buildPid = process.pid,
+): [string, string[]] {
   if (platform === 'win32') return [command, args];
   return [python, ['-I', '-c', GUARD, String(buildPid), command, ...args]];
 }

@@ -32,22 +32,45 @@ export function classifyInstallerOutput(output: string): InstallFailure {
     return { kind: 'unreachable', index, detail: network.trim() };
   }
   if (/DO NOT MATCH THE HASHES|Hashes are required in --require-hashes mode|Hash mismatch/i.test(output)) {
-    return { kind: 'hashes', detail: tail(lines.filter((l) => /hash|Expected|Got|sha256/i.test(l)), 8) };
+    return {
+      kind: 'hashes',
+      detail: tail(
+        lines.filter((l) => /hash|Expected|Got|sha256/i.test(l)),
+        8,
+      ),
+    };
   }
-  const pipMissing = /Could not find a version that satisfies the requirement (.+?) \(from versions: ([^)]*)\)/.exec(output);
+  const pipMissing = /Could not find a version that satisfies the requirement (.+?) \(from versions: ([^)]*)\)/.exec(
+    output,
+  );
   if (pipMissing) {
     const requirement = pipMissing[1].split(' (from ')[0].trim();
-    const versions = pipMissing[2].split(',').map((v) => v.trim()).filter((v) => v && v !== 'none');
+    const versions = pipMissing[2]
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v && v !== 'none');
     return { kind: 'no-distribution', requirement, versions };
   }
   const uvMissing = uvNoDistribution(output);
   if (uvMissing) return uvMissing;
   if (/ResolutionImpossible|conflicting dependencies|No solution found when resolving/i.test(output)) {
-    return { kind: 'conflict', detail: tail(lines.filter((l) => l.trim()), 12) };
+    return {
+      kind: 'conflict',
+      detail: tail(
+        lines.filter((l) => l.trim()),
+        12,
+      ),
+    };
   }
   const build = /Failed (?:building wheel|to build) (?:for )?`?([A-Za-z0-9._-]+)/.exec(output);
   if (build || /subprocess-exited-with-error/.test(output)) return { kind: 'source-build', packageName: build?.[1] };
-  return { kind: 'other', detail: tail(lines.filter((l) => l.trim()), 12) };
+  return {
+    kind: 'other',
+    detail: tail(
+      lines.filter((l) => l.trim()),
+      12,
+    ),
+  };
 }
 
 /** uv: "Because foo was not found…" / "Because only foo<1 is available…", plus its platform hint. */
@@ -65,7 +88,12 @@ function tail(lines: string[], n: number): string {
 }
 
 /** The message the user reads, saying what to change. `log` is the full installer output for the detail pane. */
-export function installFailureError(failure: InstallFailure, target: Target, installer: Installer, log: string): UserError {
+export function installFailureError(
+  failure: InstallFailure,
+  target: Target,
+  installer: Installer,
+  log: string,
+): UserError {
   switch (failure.kind) {
     case 'unreachable':
       return new UserError(
@@ -77,10 +105,17 @@ export function installFailureError(failure: InstallFailure, target: Target, ins
         log,
       );
     case 'no-distribution':
-      return new UserError(noDistributionMessage(failure.requirement, failure.versions, failure.platforms, target), log);
+      return new UserError(
+        noDistributionMessage(failure.requirement, failure.versions, failure.platforms, target),
+        log,
+      );
     case 'hashes':
       return new UserError(
-        l10n.t('{0} refused a download whose hash does not match the requirements file:\n{1}', installer, failure.detail),
+        l10n.t(
+          '{0} refused a download whose hash does not match the requirements file:\n{1}',
+          installer,
+          failure.detail,
+        ),
         log,
       );
     case 'conflict':
@@ -100,7 +135,12 @@ export function installFailureError(failure: InstallFailure, target: Target, ins
   }
 }
 
-function noDistributionMessage(requirement: string, versions: string[], platforms: string[] | undefined, target: Target): string {
+function noDistributionMessage(
+  requirement: string,
+  versions: string[],
+  platforms: string[] | undefined,
+  target: Target,
+): string {
   const hints: string[] = [];
   if (versions.length > 0) {
     hints.push(l10n.t('versions with a matching wheel: {0}', versions.slice(-8).join(', ')));

@@ -34,7 +34,11 @@ export interface InstallerRun {
  * Runs pip (`python -m pip args`) or uv (`uvPath args`) under the guard that ends it with the build, logging
  * its output; a failure becomes the UserError that says why (unreachable index, no matching wheel, …).
  */
-export async function runInstaller(run: InstallerRun, args: string[], uv?: { path: string; env: NodeJS.ProcessEnv }): Promise<string> {
+export async function runInstaller(
+  run: InstallerRun,
+  args: string[],
+  uv?: { path: string; env: NodeJS.ProcessEnv },
+): Promise<string> {
   const { log } = run;
   const env = uv?.env ?? { ...run.env, PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' };
   const [command, fullArgs] = uv ? [uv.path, args] : [run.python.executable, ['-m', 'pip', ...args]];
@@ -45,11 +49,18 @@ export async function runInstaller(run: InstallerRun, args: string[], uv?: { pat
     signal: run.signal,
     onSpawn: (pid) => {
       run.onInstallerSpawn?.(pid);
-      run.staging.recordInstaller(pid).catch((e: unknown) => log.debug(`Could not record the installer in ${run.staging.dir}: ${errorMessage(e)}`));
+      run.staging
+        .recordInstaller(pid)
+        .catch((e: unknown) => log.debug(`Could not record the installer in ${run.staging.dir}: ${errorMessage(e)}`));
     },
     onLine: (line) => {
       log.info(line);
-      if (/^\s*(Collecting|Processing|Downloading|Installing collected|Resolved|Prepared|Installed|Would install|Saved)/.test(line)) run.onProgressLine?.(line.trim());
+      if (
+        /^\s*(Collecting|Processing|Downloading|Installing collected|Resolved|Prepared|Installed|Would install|Saved)/.test(
+          line,
+        )
+      )
+        run.onProgressLine?.(line.trim());
     },
   }).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') throw new UserError(l10n.t('Could not start {0} ({1}).', run.installer, command));

@@ -64,7 +64,8 @@ export interface LayerManifest {
 /** Per-distribution sizes from the staged tree; files no RECORD claims are grouped under "(other files)". */
 export function summarizePackages(tree: StagedTree, dists: DistInfo[], owners: Map<string, string>): PackageEntry[] {
   const byName = new Map<string, PackageEntry>();
-  for (const d of dists) byName.set(d.name, { name: d.name, version: d.version, size: 0, files: 0, topLevel: d.topLevel });
+  for (const d of dists)
+    byName.set(d.name, { name: d.name, version: d.version, size: 0, files: 0, topLevel: d.topLevel });
   let other: PackageEntry | undefined;
   for (const f of tree.files) {
     const owner = ownerOf(f.path, owners);
@@ -92,9 +93,21 @@ export function limitWarnings(unzipped: number, zipped: number): { warnings: str
   }
   const publishViaS3 = zipped > DIRECT_UPLOAD_LIMIT;
   if (publishViaS3) {
-    warnings.push(l10n.t('The zip is {0}, over the {1} of a direct upload: publish it via S3.', formatBytes(zipped), formatBytes(DIRECT_UPLOAD_LIMIT)));
+    warnings.push(
+      l10n.t(
+        'The zip is {0}, over the {1} of a direct upload: publish it via S3.',
+        formatBytes(zipped),
+        formatBytes(DIRECT_UPLOAD_LIMIT),
+      ),
+    );
   } else if (zipped >= DIRECT_UPLOAD_LIMIT * WARN_RATIO) {
-    warnings.push(l10n.t('The zip is {0}, close to the {1} of a direct upload.', formatBytes(zipped), formatBytes(DIRECT_UPLOAD_LIMIT)));
+    warnings.push(
+      l10n.t(
+        'The zip is {0}, close to the {1} of a direct upload.',
+        formatBytes(zipped),
+        formatBytes(DIRECT_UPLOAD_LIMIT),
+      ),
+    );
   }
   return { warnings, publishViaS3 };
 }

@@ -39,15 +39,21 @@ const PROBE_TIMEOUT_MS = 10_000;
  * Makes sure `dir` can receive the zip before anything is installed: creates it if needed, then requires a
  * directory on a real file system where a probe file can be created and removed within a time limit.
  */
-export async function checkOutputDir(dir: string, platform: NodeJS.Platform = process.platform, timeoutMs = PROBE_TIMEOUT_MS): Promise<void> {
-  const refuse = (reason: string) => new UserError(l10n.t('The output folder cannot hold the layer zip ({0}). Choose another folder: {1}', reason, dir));
+export async function checkOutputDir(
+  dir: string,
+  platform: NodeJS.Platform = process.platform,
+  timeoutMs = PROBE_TIMEOUT_MS,
+): Promise<void> {
+  const refuse = (reason: string) =>
+    new UserError(l10n.t('The output folder cannot hold the layer zip ({0}). Choose another folder: {1}', reason, dir));
   await withTimeout(
     (async () => {
       try {
         await fs.mkdir(dir, { recursive: true });
       } catch (e) {
         // EEXIST: something that is not a folder is in the way (said below).
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw refuse((e as NodeJS.ErrnoException).code ?? String(e));
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+          throw refuse((e as NodeJS.ErrnoException).code ?? String(e));
       }
       const st = await fs.stat(dir);
       if (!st.isDirectory()) throw refuse(l10n.t('not a folder'));

@@ -111,7 +111,11 @@ export function pathCandidates(name: string, env: NodeJS.ProcessEnv, platform: N
 }
 
 /** The first executable named `name` on PATH (PATHEXT-aware on Windows), or undefined. */
-export async function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): Promise<string | undefined> {
+export async function findOnPath(
+  name: string,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): Promise<string | undefined> {
   for (const candidate of pathCandidates(name, env, platform)) {
     try {
       await fs.access(candidate, fsConstants.X_OK);

@@ -30,7 +30,11 @@ const PROBE = [
  * The first of `commands` that starts Python 3, with its version and whether pip is there (one short
  * process each). A command that is missing or not Python 3 passes to the next; none: a `UserError`.
  */
-export async function probePython(commands: readonly PythonCommand[], env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<PythonInfo> {
+export async function probePython(
+  commands: readonly PythonCommand[],
+  env: NodeJS.ProcessEnv,
+  signal?: AbortSignal,
+): Promise<PythonInfo> {
   const shown = commands.map(showCommand).join('", "');
   let detail: string | undefined;
   for (const command of commands) {
@@ -42,7 +46,11 @@ export async function probePython(commands: readonly PythonCommand[], env: NodeJ
 }
 
 /** The interpreter's answer, or why it is not a usable Python 3 ('' when the command does not exist). */
-async function probeOne(command: PythonCommand, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<PythonInfo | string> {
+async function probeOne(
+  command: PythonCommand,
+  env: NodeJS.ProcessEnv,
+  signal?: AbortSignal,
+): Promise<PythonInfo | string> {
   const [program, ...leading] = command;
   let result;
   try {

@@ -55,12 +55,16 @@ function defaultReportLabels(): ReportLabels {
     incompatible: l10n.t('Files that will not load on the target'),
     sources: l10n.t('Package sources'),
     mark: l10n.t('The mark at {0} is where builds start to warn ({1} of the limit).'),
-    zipLarger: l10n.t("The zip is larger than its content: in a layer this small, the zip's own entries (a header per file and folder) outweigh what compression saves."),
+    zipLarger: l10n.t(
+      "The zip is larger than its content: in a layer this small, the zip's own entries (a header per file and folder) outweigh what compression saves.",
+    ),
     ...importLabels(),
   };
 }
 
-function importLabels(): Required<Pick<ReportLabels, 'imports' | 'importModule' | 'importTime' | 'importShare' | 'withBytecode' | 'budgetShare'>> {
+function importLabels(): Required<
+  Pick<ReportLabels, 'imports' | 'importModule' | 'importTime' | 'importShare' | 'withBytecode' | 'budgetShare'>
+> {
   return {
     imports: l10n.t('Import time, measured locally (Python {0})'),
     importModule: l10n.t('Module'),

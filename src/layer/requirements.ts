@@ -211,7 +211,11 @@ function parseRequirementLine(line: string, file: string, lineNo: number): Requi
     }
     if (flag === '--hash') {
       if (!/^(sha256|sha384|sha512|md5|sha1|sha224):[0-9a-fA-F]+$/.test(value)) {
-        throw new RequirementsSyntaxError(file, lineNo, l10n.t('invalid hash "{0}": expected --hash=sha256:<hex>.', value));
+        throw new RequirementsSyntaxError(
+          file,
+          lineNo,
+          l10n.t('invalid hash "{0}": expected --hash=sha256:<hex>.', value),
+        );
       }
       hashes.push(value);
     }
@@ -259,20 +263,34 @@ function refuseLocalPath(spec: string, file: string, lineNo: number): void {
 function parsePep508(spec: string, file: string, lineNo: number): Omit<Requirement, 'hashes' | 'file' | 'line'> {
   if (URL_SCHEME.test(spec)) {
     const egg = /#egg=([A-Za-z0-9._-]+)/.exec(spec);
-    if (!egg) throw new RequirementsSyntaxError(file, lineNo, l10n.t('a URL requirement needs a name: write "name @ {0}".', spec));
+    if (!egg)
+      throw new RequirementsSyntaxError(
+        file,
+        lineNo,
+        l10n.t('a URL requirement needs a name: write "name @ {0}".', spec),
+      );
     return { name: egg[1], extras: [], specifier: '', url: spec };
   }
   const nameMatch = NAME.exec(spec);
   if (!nameMatch) {
-    throw new RequirementsSyntaxError(file, lineNo, l10n.t('invalid requirement "{0}": expected a package name.', spec));
+    throw new RequirementsSyntaxError(
+      file,
+      lineNo,
+      l10n.t('invalid requirement "{0}": expected a package name.', spec),
+    );
   }
   const name = nameMatch[0];
   let rest = spec.slice(name.length).trim();
   let extras: string[] = [];
   if (rest.startsWith('[')) {
     const close = rest.indexOf(']');
-    if (close < 0) throw new RequirementsSyntaxError(file, lineNo, l10n.t('invalid requirement "{0}": missing "]".', spec));
-    extras = rest.slice(1, close).split(',').map((e) => e.trim()).filter(Boolean);
+    if (close < 0)
+      throw new RequirementsSyntaxError(file, lineNo, l10n.t('invalid requirement "{0}": missing "]".', spec));
+    extras = rest
+      .slice(1, close)
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean);
     if (extras.some((e) => !NAME.test(e) || NAME.exec(e)?.[0] !== e)) {
       throw new RequirementsSyntaxError(file, lineNo, l10n.t('invalid extras in "{0}".', spec));
     }
@@ -361,7 +379,10 @@ function splitArgs(line: string, file: string, lineNo: number): string[] {
  * without the cache noticing. An include loop is refused with its chain: pip would recurse until Python's
  * RecursionError. A file included twice along different paths is read once.
  */
-export async function loadRequirements(path: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedRequirements> {
+export async function loadRequirements(
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<LoadedRequirements> {
   const loaded: LoadedRequirements = { requirements: [], envRefs: [], files: [], indexes: [] };
   const root = resolve(path);
   const seen = new Set<string>();
@@ -389,7 +410,11 @@ export async function loadRequirements(path: string, env: NodeJS.ProcessEnv = pr
     for (const inc of [...parsed.includes, ...parsed.constraints]) {
       if (URL_SCHEME.test(inc)) {
         throw new UserError(
-          l10n.t('{0} includes the remote file "{1}". Download it next to the requirements file and include it by path.', abs, inc),
+          l10n.t(
+            '{0} includes the remote file "{1}". Download it next to the requirements file and include it by path.',
+            abs,
+            inc,
+          ),
         );
       }
       await visit(resolve(dirname(abs), inc), [...chain, abs], { file: abs, line: inc });
@@ -402,5 +427,7 @@ export async function loadRequirements(path: string, env: NodeJS.ProcessEnv = pr
 /** "a.txt → b.txt → a.txt", paths relative to the root file's folder. */
 function includeLoop(chain: string[], root: string): UserError {
   const shown = chain.map((p) => relative(dirname(root), p) || p).join(' → ');
-  return new UserError(l10n.t('The requirements files include each other in a loop: {0}. Remove one of these -r / -c lines.', shown));
+  return new UserError(
+    l10n.t('The requirements files include each other in a loop: {0}. Remove one of these -r / -c lines.', shown),
+  );
 }

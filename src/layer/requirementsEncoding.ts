@@ -19,9 +19,15 @@ const BOMS: { bom: number[]; encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'utf-
 export function decodeRequirementsFile(bytes: Uint8Array, file: string): string {
   const found = BOMS.find(({ bom }) => bom.every((b, i) => bytes[i] === b));
   const encoding = found?.encoding ?? 'utf-8';
-  if (encoding === 'utf-32') throw new UserError(l10n.t('{0} is saved as UTF-32, which pip cannot read. Save it as UTF-8.', file));
+  if (encoding === 'utf-32')
+    throw new UserError(l10n.t('{0} is saved as UTF-32, which pip cannot read. Save it as UTF-8.', file));
   const notText = () =>
-    new UserError(l10n.t('{0} is not UTF-8 text (nor UTF-16 with a byte order mark), so pip cannot read it. Save it as UTF-8.', file));
+    new UserError(
+      l10n.t(
+        '{0} is not UTF-8 text (nor UTF-16 with a byte order mark), so pip cannot read it. Save it as UTF-8.',
+        file,
+      ),
+    );
   let text: string;
   try {
     text = new TextDecoder(encoding, { fatal: true }).decode(bytes.subarray(found?.bom.length ?? 0));

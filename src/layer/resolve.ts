@@ -33,16 +33,37 @@ interface ReportItem {
 /** The `install` list of pip's installation report (format version 1), in pip's install order. */
 export function parseInstallReport(text: string): ResolvedWheel[] {
   const report = JSON.parse(text) as { version?: string; install?: ReportItem[] };
-  if (report.version !== '1' || !Array.isArray(report.install)) throw new Error(`unexpected pip installation report version ${String(report.version)}`);
+  if (report.version !== '1' || !Array.isArray(report.install))
+    throw new Error(`unexpected pip installation report version ${String(report.version)}`);
   return report.install.map((item) => {
     const url = item.download_info?.url ?? '';
     const name = item.metadata?.name ?? '';
-    const sha256 = item.download_info?.archive_info?.hashes?.sha256 ?? /^sha256=([0-9a-f]{64})$/.exec(item.download_info?.archive_info?.hash ?? '')?.[1];
+    const sha256 =
+      item.download_info?.archive_info?.hashes?.sha256 ??
+      /^sha256=([0-9a-f]{64})$/.exec(item.download_info?.archive_info?.hash ?? '')?.[1];
     if (!/\.whl$/i.test(new URL(url, 'file:///').pathname)) {
-      throw new UserError(l10n.t('{0} resolved to {1}, which is not a wheel. Allow source builds to build it on this machine.', name || url, redactUrl(url)));
+      throw new UserError(
+        l10n.t(
+          '{0} resolved to {1}, which is not a wheel. Allow source builds to build it on this machine.',
+          name || url,
+          redactUrl(url),
+        ),
+      );
     }
-    if (!sha256) throw new UserError(l10n.t('pip reported no SHA-256 for {0}; the build cannot tell whether its cached copy is the same file.', redactUrl(url)));
-    return { name, version: item.metadata?.version ?? '', url, sha256: sha256.toLowerCase(), requested: item.requested === true };
+    if (!sha256)
+      throw new UserError(
+        l10n.t(
+          'pip reported no SHA-256 for {0}; the build cannot tell whether its cached copy is the same file.',
+          redactUrl(url),
+        ),
+      );
+    return {
+      name,
+      version: item.metadata?.version ?? '',
+      url,
+      sha256: sha256.toLowerCase(),
+      requested: item.requested === true,
+    };
   });
 }
 
@@ -52,16 +73,28 @@ export function parseInstallReport(text: string): ResolvedWheel[] {
  * it is; a wheel the cache holds by its SHA-256 is not fetched again; the rest are fetched with one
  * `pip download` (so proxies, certificates and credentials work as for any pip command) and cached.
  */
-export async function resolveWheels(run: InstallerRun, cache: BuildCache, network: { timeoutSeconds: number; retries: number }): Promise<LocatedWheel[]> {
+export async function resolveWheels(
+  run: InstallerRun,
+  cache: BuildCache,
+  network: { timeoutSeconds: number; retries: number },
+): Promise<LocatedWheel[]> {
   const report = join(run.staging.dir, 'report.json');
-  const args = pipInstallArgs({ target: run.target, targetDir: join(run.staging.dir, 'python'), requirementsPath: run.requirementsPath, allowSourceBuilds: false, report, ...network });
+  const args = pipInstallArgs({
+    target: run.target,
+    targetDir: join(run.staging.dir, 'python'),
+    requirementsPath: run.requirementsPath,
+    allowSourceBuilds: false,
+    report,
+    ...network,
+  });
   await runInstaller(run, args);
   const resolved = parseInstallReport(await fs.readFile(report, 'utf8'));
   const located: LocatedWheel[] = [];
   const missing: ResolvedWheel[] = [];
   for (const wheel of resolved) {
     if (wheel.url.startsWith('file:')) located.push({ ...wheel, path: fileURLToPath(wheel.url) });
-    else if (await cache.has(cache.wheelPath(wheel.sha256))) located.push({ ...wheel, path: cache.wheelPath(wheel.sha256) });
+    else if (await cache.has(cache.wheelPath(wheel.sha256)))
+      located.push({ ...wheel, path: cache.wheelPath(wheel.sha256) });
     else missing.push(wheel);
   }
   if (missing.length > 0) located.push(...(await fetchWheels(run, cache, network, missing)));
@@ -69,7 +102,12 @@ export async function resolveWheels(run: InstallerRun, cache: BuildCache, networ
   return located.sort((a, b) => order.get(a.sha256)! - order.get(b.sha256)!);
 }
 
-async function fetchWheels(run: InstallerRun, cache: BuildCache, network: { timeoutSeconds: number; retries: number }, wheels: ResolvedWheel[]): Promise<LocatedWheel[]> {
+async function fetchWheels(
+  run: InstallerRun,
+  cache: BuildCache,
+  network: { timeoutSeconds: number; retries: number },
+  wheels: ResolvedWheel[],
+): Promise<LocatedWheel[]> {
   const dir = join(run.staging.dir, 'downloads');
   await fs.mkdir(dir, { recursive: true });
   await runInstaller(run, pipDownloadArgs({ target: run.target, dir, urls: wheels.map((w) => w.url), ...network }));
@@ -77,7 +115,13 @@ async function fetchWheels(run: InstallerRun, cache: BuildCache, network: { time
   for (const wheel of wheels) {
     const file = join(dir, decodeURIComponent(new URL(wheel.url).pathname.split('/').pop() ?? ''));
     if (!(await cache.putWheel(file, wheel.sha256).catch(() => false))) {
-      throw new UserError(l10n.t('The downloaded {0} does not match the SHA-256 pip resolved ({1}); nothing was built. Try again.', redactUrl(wheel.url), wheel.sha256));
+      throw new UserError(
+        l10n.t(
+          'The downloaded {0} does not match the SHA-256 pip resolved ({1}); nothing was built. Try again.',
+          redactUrl(wheel.url),
+          wheel.sha256,
+        ),
+      );
     }
     located.push({ ...wheel, path: cache.wheelPath(wheel.sha256) });
   }

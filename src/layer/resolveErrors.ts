@@ -122,13 +122,24 @@ export function diagnoseMissing(requirement: string, fileNames: readonly string[
   // Ruled out by architecture, else by glibc, else by Python version: the first that explains it is the fix.
   const ofMachine = wheels.filter((w) => machineFits(w, target));
   const other: Architecture = target.architecture === 'arm64' ? 'x86_64' : 'arm64';
-  const otherArchitecture = wheels.length > 0 && ofMachine.length === 0 && wheels.some((w) => wheelFits(w, resolveTarget(target.runtime, other))) ? other : undefined;
-  const glibcs = ofMachine.flatMap((w) => w.platform.map((p) => glibcOf(p, target.machine))).filter((g): g is number => g !== undefined);
+  const otherArchitecture =
+    wheels.length > 0 &&
+    ofMachine.length === 0 &&
+    wheels.some((w) => wheelFits(w, resolveTarget(target.runtime, other)))
+      ? other
+      : undefined;
+  const glibcs = ofMachine
+    .flatMap((w) => w.platform.map((p) => glibcOf(p, target.machine)))
+    .filter((g): g is number => g !== undefined);
   const needsGlibc = glibcs.length > 0 && Math.min(...glibcs) > target.glibcMinor ? Math.min(...glibcs) : undefined;
-  const cpythons = [...new Set(ofMachine.flatMap((w) => w.python).filter((p) => /^cp3\d+$/.test(p)))].sort(compareVersions);
-  const pythonRulesOut = needsGlibc === undefined && cpythons.length > 0 && !ofMachine.some((w) => pythonFits(w, target));
+  const cpythons = [...new Set(ofMachine.flatMap((w) => w.python).filter((p) => /^cp3\d+$/.test(p)))].sort(
+    compareVersions,
+  );
+  const pythonRulesOut =
+    needsGlibc === undefined && cpythons.length > 0 && !ofMachine.some((w) => pythonFits(w, target));
   const fitsRuntime = (Object.keys(RUNTIMES) as Runtime[]).find(
-    (runtime) => runtime !== target.runtime && wheels.some((w) => wheelFits(w, resolveTarget(runtime, target.architecture))),
+    (runtime) =>
+      runtime !== target.runtime && wheels.some((w) => wheelFits(w, resolveTarget(runtime, target.architecture))),
   );
   return {
     kind: 'no-wheel-for-target',
@@ -149,12 +160,24 @@ export function missingMessage(d: MissingDiagnosis, target: Target, where: strin
     case 'no-project':
       return l10n.t('No package named "{0}" in {1}. Check its name in the requirements file.', d.project, where);
     case 'no-version':
-      return l10n.t('{0} has no version {1} in {2}. Versions there: {3}.', d.project, d.version, where, d.versions.slice(-10).join(', '));
+      return l10n.t(
+        '{0} has no version {1} in {2}. Versions there: {3}.',
+        d.project,
+        d.version,
+        where,
+        d.versions.slice(-10).join(', '),
+      );
     case 'no-wheel-for-target': {
       const why = d.otherArchitecture
         ? l10n.t('its wheels are for the {0} architecture only', d.otherArchitecture)
         : d.needsGlibc !== undefined
-          ? l10n.t('its wheels for {0} need glibc 2.{1} or newer (manylinux_2_{1}), and {2} runs on glibc 2.{3}', target.machine, d.needsGlibc, target.runtime, target.glibcMinor)
+          ? l10n.t(
+              'its wheels for {0} need glibc 2.{1} or newer (manylinux_2_{1}), and {2} runs on glibc 2.{3}',
+              target.machine,
+              d.needsGlibc,
+              target.runtime,
+              target.glibcMinor,
+            )
           : d.pythons
             ? l10n.t('its wheels are for {0} only', d.pythons.join(', '))
             : l10n.t('it has wheels only for {0}', d.platforms.join(', ') || l10n.t('no platform (source only)'));
@@ -163,7 +186,15 @@ export function missingMessage(d: MissingDiagnosis, target: Target, where: strin
       if (d.fitsRuntime) fixes.push(l10n.t('build for {0}, where a wheel of it loads', d.fitsRuntime));
       fixes.push(l10n.t('pin a version with a wheel for {0} ({1})', target.runtime, target.architecture));
       if (d.hasSdist) fixes.push(l10n.t('allow source builds (compiled code may then not load on Lambda)'));
-      return l10n.t('{0} {1} has no wheel that loads on {2} ({3}): {4}. To fix it: {5}.', d.project, d.version, target.runtime, target.architecture, why, fixes.join('; '));
+      return l10n.t(
+        '{0} {1} has no wheel that loads on {2} ({3}): {4}. To fix it: {5}.',
+        d.project,
+        d.version,
+        target.runtime,
+        target.architecture,
+        why,
+        fixes.join('; '),
+      );
     }
   }
 }

@@ -60,7 +60,14 @@ export async function walkTree(root: string, signal?: AbortSignal, skip?: WalkSk
     throwIfAborted(signal);
     const entries = await fs.readdir(join(root, rel), { withFileTypes: true });
     if (rel) {
-      if (skip?.(rel, 'dir', entries.map((e) => e.name))) return;
+      if (
+        skip?.(
+          rel,
+          'dir',
+          entries.map((e) => e.name),
+        )
+      )
+        return;
       tree.dirs.push(rel);
     }
     await Promise.all(
@@ -74,14 +81,23 @@ export async function walkTree(root: string, signal?: AbortSignal, skip?: WalkSk
           const target = await fs.readlink(abs);
           if (!linkStaysInside(childRel, target)) {
             throw new UserError(
-              l10n.t('A symbolic link in the installed packages points outside the layer, so it cannot be zipped: {0} → {1}', childRel, target),
+              l10n.t(
+                'A symbolic link in the installed packages points outside the layer, so it cannot be zipped: {0} → {1}',
+                childRel,
+                target,
+              ),
             );
           }
           tree.links.push({ path: childRel, target });
         } else if (e.isFile()) {
           const st = await fs.stat(abs);
           if (skip?.(childRel, 'file', [])) return;
-          tree.files.push({ path: childRel, abs, size: st.size, ...((st.mode & 0o111) !== 0 ? { executable: true } : {}) });
+          tree.files.push({
+            path: childRel,
+            abs,
+            size: st.size,
+            ...((st.mode & 0o111) !== 0 ? { executable: true } : {}),
+          });
           tree.totalSize += st.size;
         }
       }),
@@ -104,11 +120,15 @@ export function linkStaysInside(linkPath: string, target: string): boolean {
 }
 
 /** Extensions that are never native code; everything else is checked for the ELF magic. */
-const NEVER_NATIVE = /\.(py|pyi|pyc|pyx|pxd|txt|md|rst|json|toml|cfg|ini|yaml|yml|csv|html?|css|js|map|typed|h|hpp|c|cc|cpp|pem|crt|xml|svg|png|jpe?g|gif|ico|mo|po|dat|npz|npy|tmpl|jinja2?|sh|bat|pyd\.typed)$/i;
+const NEVER_NATIVE =
+  /\.(py|pyi|pyc|pyx|pxd|txt|md|rst|json|toml|cfg|ini|yaml|yml|csv|html?|css|js|map|typed|h|hpp|c|cc|cpp|pem|crt|xml|svg|png|jpe?g|gif|ico|mo|po|dat|npz|npy|tmpl|jinja2?|sh|bat|pyd\.typed)$/i;
 const EXTENSION_SUFFIX = /\.cpython-(\d+)([a-z]*)-([A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*)\.so$/;
 
 /** Python extension modules built for another Python or another OS, judged by the file name alone. */
-export function extensionProblem(path: string, target: Target): { reason: IncompatibilityReason; detail: string } | undefined {
+export function extensionProblem(
+  path: string,
+  target: Target,
+): { reason: IncompatibilityReason; detail: string } | undefined {
   const base = posix.basename(path);
   if (/\.pyd$/i.test(base)) return { reason: 'platform', detail: l10n.t('Windows extension module (.pyd)') };
   const m = EXTENSION_SUFFIX.exec(base);
@@ -117,11 +137,20 @@ export function extensionProblem(path: string, target: Target): { reason: Incomp
   if (version !== target.pythonTag || flags.includes('t')) {
     return {
       reason: 'python-abi',
-      detail: l10n.t('extension for CPython {0} (cpython-{1}{2}), the runtime is {3}', versionLabel(version), version, flags, target.runtime),
+      detail: l10n.t(
+        'extension for CPython {0} (cpython-{1}{2}), the runtime is {3}',
+        versionLabel(version),
+        version,
+        flags,
+        target.runtime,
+      ),
     };
   }
   if (platform !== `${target.machine}-linux-gnu`) {
-    return { reason: 'platform', detail: l10n.t('extension for {0}, the layer needs {1}-linux-gnu', platform, target.machine) };
+    return {
+      reason: 'platform',
+      detail: l10n.t('extension for {0}, the layer needs {1}-linux-gnu', platform, target.machine),
+    };
   }
   return undefined;
 }
@@ -156,14 +185,23 @@ export function elfProblems(info: ElfInfo, target: Target): { reason: Incompatib
  * in a `$ORIGIN` run path such as auditwheel's `<pkg>.libs`, or anywhere else in it, since a library another
  * module loaded first is matched by its name) nor in the runtime's base image.
  */
-export function missingLibraries(info: ElfInfo, inLayer: ReadonlySet<string>, target: Target): { reason: IncompatibilityReason; detail: string }[] {
+export function missingLibraries(
+  info: ElfInfo,
+  inLayer: ReadonlySet<string>,
+  target: Target,
+): { reason: IncompatibilityReason; detail: string }[] {
   if (info.type !== 2 && info.type !== 3) return [];
   const system = baseImageLibraries(target);
   return info.needed
     .filter((lib) => !lib.includes('/') && !inLayer.has(lib) && !system.has(lib))
     .map((lib) => ({
       reason: 'missing-library' as const,
-      detail: l10n.t('needs {0}, which is neither in the layer nor in the {1} image of {2}', lib, baseImageName(target), target.runtime),
+      detail: l10n.t(
+        'needs {0}, which is neither in the layer nor in the {1} image of {2}',
+        lib,
+        baseImageName(target),
+        target.runtime,
+      ),
     }));
 }
 

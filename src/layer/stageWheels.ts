@@ -73,12 +73,18 @@ export async function stageWheels(
       const name = plan.wheel.name;
       const add = (file: LayerFile) => {
         const previous = owners.get(file.path);
-        if (previous !== undefined && previous !== name) warnings.push(l10n.t('{0} replaces {1} installed by {2}.', name, file.path, previous));
+        if (previous !== undefined && previous !== name)
+          warnings.push(l10n.t('{0} replaces {1} installed by {2}.', name, file.path, previous));
         files.set(file.path, file);
         owners.set(file.path, name);
       };
       for (const { entry, path } of plan.placed) {
-        add({ path, size: entry.size, executable: (entry.mode & 0o111) !== 0, source: { archive: plan.archive, entry } });
+        add({
+          path,
+          size: entry.size,
+          executable: (entry.mode & 0o111) !== 0,
+          source: { archive: plan.archive, entry },
+        });
       }
       const pycs = plan.bytecode?.entries.filter((e) => !e.name.endsWith('/')) ?? [];
       for (const entry of pycs) add({ path: entry.name, size: entry.size, source: { archive: plan.bytecode!, entry } });
@@ -96,8 +102,20 @@ export async function stageWheels(
       for (const g of generated) add({ path: g.path, size: g.data.length, source: { data: g.data } });
       topLevels.set(name, await topLevelOf(plan));
     }
-    const content: LayerContent = { root: 'python', files: [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)), links: [] };
-    return { content, packages: packageEntries(plans, content.files, owners, topLevels), owners, bytecode: !!compiler, cacheFiles, warnings, close };
+    const content: LayerContent = {
+      root: 'python',
+      files: [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+      links: [],
+    };
+    return {
+      content,
+      packages: packageEntries(plans, content.files, owners, topLevels),
+      owners,
+      bytecode: !!compiler,
+      cacheFiles,
+      warnings,
+      close,
+    };
   } catch (e) {
     await close();
     if (e instanceof ArchiveError) throw new UserError(l10n.t('A wheel could not be read: {0}', e.message));
@@ -109,7 +127,10 @@ async function planWheel(wheel: LocatedWheel, archives: ZipArchive[]): Promise<W
   const archive = await ZipArchive.open(wheel.path);
   archives.push(archive);
   const fileName = wheel.path.split(/[\\/]/).pop() ?? wheel.path;
-  const distInfo = distInfoDir(archive.entries.map((e) => e.name), fileName);
+  const distInfo = distInfoDir(
+    archive.entries.map((e) => e.name),
+    fileName,
+  );
   const plan: WheelPlan = { wheel, archive, distInfo, placed: [], sources: [], sourceBytes: 0 };
   for (const entry of archive.entries) {
     const path = installPath(entry.name, distInfo, fileName);
@@ -136,12 +157,28 @@ async function topLevelOf(plan: WheelPlan): Promise<string[]> {
   const entry = plan.archive.entries.find((e) => e.name === `${plan.distInfo}/top_level.txt`);
   if (!entry) return topLevelFromRecord(plan.placed.map((p) => p.path));
   const text = (await plan.archive.read(entry)).toString('utf8');
-  return text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).sort();
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .sort();
 }
 
-function packageEntries(plans: WheelPlan[], files: LayerFile[], owners: Map<string, string>, topLevels: Map<string, string[]>): PackageEntry[] {
+function packageEntries(
+  plans: WheelPlan[],
+  files: LayerFile[],
+  owners: Map<string, string>,
+  topLevels: Map<string, string[]>,
+): PackageEntry[] {
   const byName = new Map<string, PackageEntry>();
-  for (const p of plans) byName.set(p.wheel.name, { name: p.wheel.name, version: p.wheel.version, size: 0, files: 0, topLevel: topLevels.get(p.wheel.name) ?? [] });
+  for (const p of plans)
+    byName.set(p.wheel.name, {
+      name: p.wheel.name,
+      version: p.wheel.version,
+      size: 0,
+      files: 0,
+      topLevel: topLevels.get(p.wheel.name) ?? [],
+    });
   for (const f of files) {
     const entry = byName.get(owners.get(f.path) ?? '');
     if (!entry) continue;

@@ -35,7 +35,11 @@ export async function createStaging(root: string, fileBase: string): Promise<Sta
 export type Verdict = 'in-use' | 'too-recent' | 'remove';
 
 /** What a sweep does with one folder: a live owner keeps it; otherwise it goes once it is a day old. */
-export function stagingVerdict(owner: StagingOwner | undefined, ageMs: number, isAlive: (pid: number) => boolean): Verdict {
+export function stagingVerdict(
+  owner: StagingOwner | undefined,
+  ageMs: number,
+  isAlive: (pid: number) => boolean,
+): Verdict {
   if (owner && isAlive(owner.pid)) return 'in-use';
   return ageMs >= ABANDONED_AFTER_MS ? 'remove' : 'too-recent';
 }

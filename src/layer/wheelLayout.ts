@@ -37,7 +37,9 @@ export function installPath(name: string, distInfo: string, wheel: string): stri
   }
   const normal = posix.normalize(path.replace(/\\/g, '/'));
   if (normal !== path || path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.split('/').includes('..')) {
-    throw new UserError(l10n.t('{0} is not a valid wheel: it holds a file outside its install folder ({1}).', wheel, name));
+    throw new UserError(
+      l10n.t('{0} is not a valid wheel: it holds a file outside its install folder ({1}).', wheel, name),
+    );
   }
   return path;
 }
@@ -64,7 +66,8 @@ export function rewriteRecord(input: RecordInput): string {
     const path = input.place(name);
     if (path !== undefined) rows.push([path, hash, size]);
   }
-  for (const g of input.generated) rows.push([g.path, `sha256=${createHash('sha256').update(g.data).digest('base64url')}`, String(g.data.length)]);
+  for (const g of input.generated)
+    rows.push([g.path, `sha256=${createHash('sha256').update(g.data).digest('base64url')}`, String(g.data.length)]);
   for (const p of input.bytecode) rows.push([p, '', '']);
   rows.push([`${input.distInfo}/RECORD`, '', '']);
   rows.sort((a, b) => compareRows(a, b));

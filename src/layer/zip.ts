@@ -89,7 +89,10 @@ async function prepare(input: ZipInput, level: number): Promise<Prepared> {
   const mode = input.executable ? EXEC_MODE : FILE_MODE;
   if (input.raw) {
     const body = await input.raw.read();
-    if (body.length !== input.raw.compressedSize) throw new Error(`zip entry ${input.name}: expected ${input.raw.compressedSize} stored bytes, read ${body.length}`);
+    if (body.length !== input.raw.compressedSize)
+      throw new Error(
+        `zip entry ${input.name}: expected ${input.raw.compressedSize} stored bytes, read ${body.length}`,
+      );
     return { name, mode, crc: input.raw.crc, method: input.raw.method, size: input.raw.size, body };
   }
   const data = input.data ?? (input.file ? await fs.readFile(input.file.path) : new Uint8Array(0));
@@ -115,7 +118,12 @@ export async function writeZip(
   // character to Lambda's unzip, so the same zip would unpack differently. (Only a Unix file name can hold one.)
   const backslashed = entries.find((e) => e.name.includes('\\'));
   if (backslashed) {
-    throw new UserError(l10n.t('The file name "{0}" contains a backslash, which zip tools read differently on Windows and on Lambda. Rename the file.', backslashed.name));
+    throw new UserError(
+      l10n.t(
+        'The file name "{0}" contains a backslash, which zip tools read differently on Windows and on Lambda. Rename the file.',
+        backslashed.name,
+      ),
+    );
   }
   const central: CentralRecord[] = [];
   let offset = 0;
@@ -262,7 +270,7 @@ export async function writeZipFile(inputs: ZipInput[], path: string, options: Zi
       const chunk = pending.length === 1 ? pending[0] : Buffer.concat(pending);
       pending = [];
       pendingBytes = 0;
-      for (let written = 0; written < chunk.length; ) {
+      for (let written = 0; written < chunk.length;) {
         written += (await handle.write(chunk, written, chunk.length - written)).bytesWritten;
       }
     };

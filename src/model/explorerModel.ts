@@ -6,7 +6,15 @@ import type { LambdaGateway } from '../aws/types';
 import { errorMessage, isCancellation, throwIfAborted } from '../util/errors';
 import { silentLog, type Log } from '../util/log';
 import { Emitter, type Event } from './emitter';
-import type { AliasNode, AttachedLayer, FunctionNode, LayerNode, ModelChange, ModelProgress, ModelState } from './nodes';
+import type {
+  AliasNode,
+  AttachedLayer,
+  FunctionNode,
+  LayerNode,
+  ModelChange,
+  ModelProgress,
+  ModelState,
+} from './nodes';
 import { concurrencyLimiter } from '../util/pool';
 import {
   isPublishedVersion,
@@ -234,10 +242,17 @@ export class ExplorerModel {
   /** One sweep of every function version: $LATEST entries become functions, the others their published versions. */
   private async loadFunctions(signal: AbortSignal, live: () => boolean): Promise<void> {
     const withVersions = new Set<string>();
-    for await (const page of this.gateway.listFunctionPages({ signal, pageSize: this.options.pageSize, allVersions: true })) {
+    for await (const page of this.gateway.listFunctionPages({
+      signal,
+      pageSize: this.options.pageSize,
+      allVersions: true,
+    })) {
       if (!live()) return;
       const versions = page.filter(isPublishedVersion);
-      this.putFunctions(page.filter((c) => !isPublishedVersion(c)), true);
+      this.putFunctions(
+        page.filter((c) => !isPublishedVersion(c)),
+        true,
+      );
       for (const v of versions) withVersions.add(v.FunctionName ?? '');
       this.putVersions(versions.map(toPublishedRecord));
     }
@@ -254,11 +269,15 @@ export class ExplorerModel {
       const aliases: AliasNode[] = [];
       for await (const a of this.gateway.listAliases(name, { signal })) aliases.push(toAliasNode(name, a));
       if (!live()) return;
-      this.aliases.set(name, aliases.sort((a, b) => (a.name < b.name ? -1 : 1)));
+      this.aliases.set(
+        name,
+        aliases.sort((a, b) => (a.name < b.name ? -1 : 1)),
+      );
       this.functionChanged(name, false);
       this.changed({ kind: 'function', name });
     } catch (e) {
-      if (!isCancellation(e) && !signal.aborted) this.options.log?.warn(`Could not list the aliases of ${name}: ${errorMessage(e)}`);
+      if (!isCancellation(e) && !signal.aborted)
+        this.options.log?.warn(`Could not list the aliases of ${name}: ${errorMessage(e)}`);
     }
   }
 
@@ -291,7 +310,8 @@ export class ExplorerModel {
       const versions: VersionRecord[] = [];
       for await (const v of this.gateway.listLayerVersions(name, { signal })) versions.push(toVersionRecord(name, v));
       if (!live()) return;
-      if (versions.length === 0) this.removeLayer(name); // deleted between the two listings
+      if (versions.length === 0)
+        this.removeLayer(name); // deleted between the two listings
       else this.setVersions(name, versions);
     } catch (e) {
       // Never rejects: a cancelled run notices through its signal, and a failed sibling sweep may
@@ -364,7 +384,10 @@ export class ExplorerModel {
       const label = `${v.functionName}:${v.version}`;
       const list = this.published.get(v.functionName) ?? [];
       this.unindex(label, list.find((x) => x.version === v.version)?.layers, touchedLayers);
-      this.published.set(v.functionName, [...list.filter((x) => x.version !== v.version), v].sort((a, b) => Number(a.version) - Number(b.version)));
+      this.published.set(
+        v.functionName,
+        [...list.filter((x) => x.version !== v.version), v].sort((a, b) => Number(a.version) - Number(b.version)),
+      );
       this.index(label, v.layers, touchedLayers);
       this.functionChanged(v.functionName, false);
     }
@@ -455,7 +478,12 @@ export class ExplorerModel {
       ...r,
       versions: r.versions.map((v) => {
         const d = this.details.get(v.arn);
-        return { ...v, codeSize: d?.codeSize ?? this.sizes.get(v.arn), codeSha256: d?.codeSha256, usedBy: this.userNames(v.arn) };
+        return {
+          ...v,
+          codeSize: d?.codeSize ?? this.sizes.get(v.arn),
+          codeSha256: d?.codeSha256,
+          usedBy: this.userNames(v.arn),
+        };
       }),
     };
   }

@@ -91,10 +91,7 @@ export interface AttachedLayer {
 }
 
 export type ModelState =
-  | { status: 'idle' }
-  | { status: 'loading' }
-  | { status: 'ready' }
-  | { status: 'error'; error: unknown };
+  { status: 'idle' } | { status: 'loading' } | { status: 'ready' } | { status: 'error'; error: unknown };
 
 export interface ModelProgress {
   functions: number;

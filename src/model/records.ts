@@ -17,7 +17,9 @@ export const isPublishedVersion = (c: FunctionConfiguration) => c.Version !== un
 
 /** $LATEST's configuration; FunctionVersion=ALL qualifies its ARN with `:$LATEST`, the model keeps it plain. */
 export function toFunctionRecord(c: FunctionConfiguration): FunctionRecord {
-  return latestRecord(c.FunctionArn?.endsWith(':$LATEST') ? { ...c, FunctionArn: c.FunctionArn.slice(0, -':$LATEST'.length) } : c);
+  return latestRecord(
+    c.FunctionArn?.endsWith(':$LATEST') ? { ...c, FunctionArn: c.FunctionArn.slice(0, -':$LATEST'.length) } : c,
+  );
 }
 
 export function toPublishedRecord(c: FunctionConfiguration): PublishedRecord {
@@ -33,7 +35,8 @@ export function toPublishedRecord(c: FunctionConfiguration): PublishedRecord {
 }
 
 export function toAliasNode(functionName: string, a: AliasConfiguration): AliasNode {
-  const [additionalVersion, additionalWeight] = Object.entries(a.RoutingConfig?.AdditionalVersionWeights ?? {})[0] ?? [];
+  const [additionalVersion, additionalWeight] =
+    Object.entries(a.RoutingConfig?.AdditionalVersionWeights ?? {})[0] ?? [];
   return {
     functionName,
     name: a.Name ?? '',

@@ -42,7 +42,11 @@ export async function attachToFunctions(
 }
 
 /** Mismatch and size warnings for a function that uses (or is about to use) `layer`. */
-export function functionWarnings(layer: LayerCompatibility, fn: FunctionConfiguration, knownSizes?: KnownSizes): string[] {
+export function functionWarnings(
+  layer: LayerCompatibility,
+  fn: FunctionConfiguration,
+  knownSizes?: KnownSizes,
+): string[] {
   const size = quickSizeWarning(fn, knownSizes);
   return [...compatibilityWarnings(layer, fn), ...(size ? [size] : [])];
 }

@@ -22,14 +22,20 @@ export interface BulkUpdatePreview {
  * Which functions use an older version of the layer, and what they would move to.
  * `layer` is a layer name or ARN (target: its newest version) or a layer version ARN (target: that version).
  */
-export async function previewBulkUpdate(gateway: LambdaGateway, layer: string, options: ScanOptions = {}): Promise<BulkUpdatePreview> {
-  const to = parseLayerArn(layer)?.version !== undefined ? layer : await newestVersionArn(gateway, layer, options.signal);
+export async function previewBulkUpdate(
+  gateway: LambdaGateway,
+  layer: string,
+  options: ScanOptions = {},
+): Promise<BulkUpdatePreview> {
+  const to =
+    parseLayerArn(layer)?.version !== undefined ? layer : await newestVersionArn(gateway, layer, options.signal);
   const target = parseLayerArn(to)?.version ?? 0;
   const items: BulkUpdateItem[] = [];
   for await (const fn of functionsToScan(gateway, options.functions, options.signal)) {
     throwIfAborted(options.signal);
     const from = layerArnsOf(fn).find((a) => isSameLayer(a, to));
-    if (from && fn.FunctionName && (parseLayerArn(from)?.version ?? target) < target) items.push({ function: fn.FunctionName, from, to });
+    if (from && fn.FunctionName && (parseLayerArn(from)?.version ?? target) < target)
+      items.push({ function: fn.FunctionName, from, to });
   }
   return { to, items };
 }
@@ -52,10 +58,15 @@ export async function applyBulkUpdate(
     items.map((i) => i.function),
     async (name, i) => {
       const item = items[i];
-      const result = await mutateFunctionLayers(gateway, name, (current) => replaceVersion(current, item.from, item.to), {
-        ...mutate,
-        onProgress: onProgress && ((p) => onProgress(item, i, items.length, p)),
-      });
+      const result = await mutateFunctionLayers(
+        gateway,
+        name,
+        (current) => replaceVersion(current, item.from, item.to),
+        {
+          ...mutate,
+          onProgress: onProgress && ((p) => onProgress(item, i, items.length, p)),
+        },
+      );
       return result.kind === 'updated'
         ? { function: name, status: 'ok', before: result.before, after: result.after, warnings: [] }
         : { function: name, status: 'skipped', reason: l10n.t('Already uses {0}.', item.to), warnings: [] };
@@ -69,7 +80,8 @@ async function newestVersionArn(gateway: LambdaGateway, layer: string, signal?: 
   let newest: { arn: string; version: number } | undefined;
   // Versions come newest first; take the maximum anyway, it costs nothing on one page.
   for await (const v of gateway.listLayerVersions(name, { signal })) {
-    if (v.LayerVersionArn && v.Version !== undefined && (!newest || v.Version > newest.version)) newest = { arn: v.LayerVersionArn, version: v.Version };
+    if (v.LayerVersionArn && v.Version !== undefined && (!newest || v.Version > newest.version))
+      newest = { arn: v.LayerVersionArn, version: v.Version };
   }
   if (!newest) throw new UserError(l10n.t('The layer {0} has no versions.', name));
   return newest.arn;

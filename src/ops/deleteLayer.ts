@@ -16,7 +16,12 @@ export interface DeletePlan {
 }
 
 /** `layer` is a layer name or layer ARN. Throws a UserError when the version does not exist. */
-export async function planDelete(gateway: LambdaGateway, layer: string, version: number, options: ScanOptions = {}): Promise<DeletePlan> {
+export async function planDelete(
+  gateway: LambdaGateway,
+  layer: string,
+  version: number,
+  options: ScanOptions = {},
+): Promise<DeletePlan> {
   const layerName = parseLayerArn(layer)?.name ?? layer;
   let layerVersionArn: string | undefined;
   try {
@@ -24,7 +29,8 @@ export async function planDelete(gateway: LambdaGateway, layer: string, version:
   } catch (e) {
     if (classifyAwsError(e) !== 'notFound') throw e;
   }
-  if (!layerVersionArn) throw new UserError(l10n.t('Version {0} of layer {1} does not exist (any more).', version, layerName));
+  if (!layerVersionArn)
+    throw new UserError(l10n.t('Version {0} of layer {1} does not exist (any more).', version, layerName));
   const usedBy: string[] = [];
   // Published versions count: they keep using the version as long as they exist.
   for await (const fn of options.functions ?? gateway.listFunctionVersions({ signal: options.signal })) {
@@ -35,6 +41,9 @@ export async function planDelete(gateway: LambdaGateway, layer: string, version:
 }
 
 /** Deletes exactly the confirmed version, nothing else. Functions using it keep working (Lambda keeps a copy). */
-export async function deleteLayerVersion(gateway: LambdaGateway, confirmed: Pick<DeletePlan, 'layerName' | 'version'>): Promise<void> {
+export async function deleteLayerVersion(
+  gateway: LambdaGateway,
+  confirmed: Pick<DeletePlan, 'layerName' | 'version'>,
+): Promise<void> {
   await gateway.deleteLayerVersion(confirmed.layerName, confirmed.version);
 }

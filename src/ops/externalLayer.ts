@@ -18,20 +18,29 @@ export function checkLayerVersionArn(input: string, functionRegion: string): Arn
   if (parts[0] === 'arn' && parts[2] === 'lambda' && parts[5] === 'function') {
     return { ok: false, message: l10n.t('This is a function ARN. Paste the ARN of a layer version ({0}).', EXAMPLE) };
   }
-  if (parts[0] === 'arn' && parts[2] === 'lambda' && parts[5] === 'layer' && parts[4] !== undefined && !/^\d{12}$/.test(parts[4])) {
+  if (
+    parts[0] === 'arn' &&
+    parts[2] === 'lambda' &&
+    parts[5] === 'layer' &&
+    parts[4] !== undefined &&
+    !/^\d{12}$/.test(parts[4])
+  ) {
     return { ok: false, message: l10n.t('The account ID in the ARN must be 12 digits, not "{0}".', parts[4]) };
   }
   const ref = parseLayerArn(arn);
   if (!ref) return { ok: false, message: l10n.t('Not a layer version ARN. Expected {0}.', EXAMPLE) };
   if (ref.version === undefined) {
-    return { ok: false, message: l10n.t('This layer ARN has no version. Add the version number at the end, e.g. {0}:1.', arn) };
+    return {
+      ok: false,
+      message: l10n.t('This layer ARN has no version. Add the version number at the end, e.g. {0}:1.', arn),
+    };
   }
   if (ref.version < 1) return { ok: false, message: l10n.t('Layer versions start at 1.') };
   if (ref.region !== functionRegion) {
     return {
       ok: false,
       message: l10n.t(
-        'The layer is in {0}, but the function is in {1}. Lambda only attaches layers of the function\'s region: use the layer\'s ARN for {1}.',
+        "The layer is in {0}, but the function is in {1}. Lambda only attaches layers of the function's region: use the layer's ARN for {1}.",
         ref.region,
         functionRegion,
       ),

@@ -22,7 +22,11 @@ export class NotApplicableError extends UserError {
 export function assertLayerLimit(layers: readonly string[]): void {
   if (layers.length > MAX_LAYERS) {
     throw new UserError(
-      l10n.t('A function can use at most {0} layers; this change would give it {1}. Detach a layer first.', MAX_LAYERS, layers.length),
+      l10n.t(
+        'A function can use at most {0} layers; this change would give it {1}. Detach a layer first.',
+        MAX_LAYERS,
+        layers.length,
+      ),
     );
   }
 }
@@ -52,7 +56,8 @@ export function detachLayer(current: readonly string[], target: string): string[
     }
     matches = (a) => named.includes(a);
   }
-  if (!current.some(matches)) throw new NotApplicableError(l10n.t('The layer {0} is not attached to this function.', target));
+  if (!current.some(matches))
+    throw new NotApplicableError(l10n.t('The layer {0} is not attached to this function.', target));
   return current.filter((a) => !matches(a));
 }
 
@@ -95,7 +100,9 @@ export function sameLayerList(a: readonly string[], b: readonly string[]): boole
 export function requireLayerVersionArn(arn: string): LayerRef & { version: number } {
   const ref = parseLayerArn(arn);
   if (ref?.version === undefined) {
-    throw new UserError(l10n.t('{0} is not a layer version ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION).', arn));
+    throw new UserError(
+      l10n.t('{0} is not a layer version ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION).', arn),
+    );
   }
   return { ...ref, version: ref.version };
 }

@@ -105,22 +105,38 @@ export async function mutateFunctionLayers(
       const kind = classifyAwsError(e);
       if (kind === 'preconditionFailed' && revisionRetries < o.maxRevisionRetries) {
         revisionRetries++;
-        log.info(`${functionName}: changed by someone else since our read; re-applying our change (${revisionRetries}/${o.maxRevisionRetries})`);
+        log.info(
+          `${functionName}: changed by someone else since our read; re-applying our change (${revisionRetries}/${o.maxRevisionRetries})`,
+        );
         report({ phase: 'retrying', reason: 'revision-changed', attempt });
         continue;
       }
       if (kind === 'preconditionFailed') {
-        throw new UserError(l10n.t('{0} kept changing while we tried to update its layers. Try again.', functionName), errorMessage(e));
+        throw new UserError(
+          l10n.t('{0} kept changing while we tried to update its layers. Try again.', functionName),
+          errorMessage(e),
+        );
       }
       if (kind === 'conflict' && Date.now() < conflictDeadline) {
         conflicts++;
         log.info(`${functionName}: another update is in progress; waiting before retrying (${conflicts})`);
         report({ phase: 'retrying', reason: 'update-in-progress', attempt });
-        await waitOutOtherUpdate(gateway, functionName, conflicts, conflictDeadline, o.conflictBackoffMs, log, o.signal);
+        await waitOutOtherUpdate(
+          gateway,
+          functionName,
+          conflicts,
+          conflictDeadline,
+          o.conflictBackoffMs,
+          log,
+          o.signal,
+        );
         continue;
       }
       if (kind === 'conflict') {
-        throw new UserError(l10n.t('{0} is still being updated by something else. Try again in a minute.', functionName), errorMessage(e));
+        throw new UserError(
+          l10n.t('{0} is still being updated by something else. Try again in a minute.', functionName),
+          errorMessage(e),
+        );
       }
       throw e;
     }

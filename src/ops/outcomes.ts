@@ -28,8 +28,10 @@ export async function forEachFunction(
     try {
       outcomes.push(await work(name, i));
     } catch (e) {
-      if (e instanceof NotApplicableError) outcomes.push({ function: name, status: 'skipped', reason: e.message, warnings: [] });
-      else if (isCancellation(e)) outcomes.push({ function: name, status: 'skipped', reason: l10n.t('Cancelled.'), warnings: [] });
+      if (e instanceof NotApplicableError)
+        outcomes.push({ function: name, status: 'skipped', reason: e.message, warnings: [] });
+      else if (isCancellation(e))
+        outcomes.push({ function: name, status: 'skipped', reason: l10n.t('Cancelled.'), warnings: [] });
       else outcomes.push({ function: name, status: 'failed', reason: errorMessage(e), warnings: [] });
     }
   }

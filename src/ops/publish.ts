@@ -14,7 +14,6 @@ import { DIRECT_UPLOAD_LIMIT, manifestPathFor, readManifest, type LayerManifest 
 import { isArchitecture } from '../layer/runtimes';
 import { packageSummary } from './manifest';
 
-
 export interface PublishRequest {
   zipPath: string;
   name: string;
@@ -50,7 +49,13 @@ export interface PublishOptions {
 }
 
 export type PublishResult =
-  | { kind: 'published'; layerVersion: GetLayerVersionResponse; via: 'request' | 's3'; uploadedBytes: number; s3Key?: string }
+  | {
+      kind: 'published';
+      layerVersion: GetLayerVersionResponse;
+      via: 'request' | 's3';
+      uploadedBytes: number;
+      s3Key?: string;
+    }
   | { kind: 'unchanged'; existing: GetLayerVersionResponse };
 
 interface Metadata {
@@ -60,7 +65,11 @@ interface Metadata {
   architectures: string[];
 }
 
-export async function publishLayer(gateway: LambdaGateway, request: PublishRequest, options: PublishOptions = {}): Promise<PublishResult> {
+export async function publishLayer(
+  gateway: LambdaGateway,
+  request: PublishRequest,
+  options: PublishOptions = {},
+): Promise<PublishResult> {
   const { signal } = options;
   const report = options.onProgress ?? (() => {});
   const log = options.log ?? silentLog;
@@ -72,7 +81,9 @@ export async function publishLayer(gateway: LambdaGateway, request: PublishReque
   // The build's reader: undefined when missing, unreadable or of another manifest version.
   const manifest = await readManifest(request.manifestPath ?? manifestPathFor(request.zipPath));
   if (manifest && !manifestMatches(manifest, sha)) {
-    throw new UserError(l10n.t('The build manifest does not belong to {0} (different checksum). Rebuild the layer.', request.zipPath));
+    throw new UserError(
+      l10n.t('The build manifest does not belong to {0} (different checksum). Rebuild the layer.', request.zipPath),
+    );
   }
   const meta = resolveMetadata(request, manifest);
   if (request.markDescription) meta.description = request.markDescription(meta.description, sha.hex);
@@ -101,7 +112,11 @@ export async function publishLayer(gateway: LambdaGateway, request: PublishReque
     via = 's3';
     if (!request.s3Bucket || !options.s3) {
       throw new UserError(
-        l10n.t('{0} is {1}; layers over 50 MB are published through an S3 bucket. Set an S3 bucket for uploads and try again.', request.zipPath, formatBytes(size)),
+        l10n.t(
+          '{0} is {1}; layers over 50 MB are published through an S3 bucket. Set an S3 bucket for uploads and try again.',
+          request.zipPath,
+          formatBytes(size),
+        ),
       );
     }
     s3Key = `lambda-layers/${request.name}/${sha.hex}.zip`;
@@ -113,7 +128,9 @@ export async function publishLayer(gateway: LambdaGateway, request: PublishReque
   report({ phase: 'publishing' });
   const layerVersion = await gateway.publishLayerVersion(input, { signal });
   if (layerVersion.Content?.CodeSha256 && layerVersion.Content.CodeSha256 !== sha.base64) {
-    log.warn(`${request.name}: Lambda reports CodeSha256 ${layerVersion.Content.CodeSha256}, the local zip has ${sha.base64}`);
+    log.warn(
+      `${request.name}: Lambda reports CodeSha256 ${layerVersion.Content.CodeSha256}, the local zip has ${sha.base64}`,
+    );
   }
   return { kind: 'published', layerVersion, via, uploadedBytes: size, s3Key };
 }
@@ -131,7 +148,9 @@ async function hashFile(path: string, signal?: AbortSignal): Promise<{ hex: stri
 }
 
 function manifestMatches(m: LayerManifest, sha: { hex: string; base64: string }): boolean {
-  return (m.sha256 === undefined || m.sha256 === sha.hex) && (m.codeSha256 === undefined || m.codeSha256 === sha.base64);
+  return (
+    (m.sha256 === undefined || m.sha256 === sha.hex) && (m.codeSha256 === undefined || m.codeSha256 === sha.base64)
+  );
 }
 
 function resolveMetadata(r: PublishRequest, m: LayerManifest | undefined): Metadata {
@@ -141,16 +160,25 @@ function resolveMetadata(r: PublishRequest, m: LayerManifest | undefined): Metad
     runtimes: r.compatibleRuntimes ?? (m?.runtime ? [m.runtime] : []),
     architectures: r.compatibleArchitectures ?? (m?.architecture ? [m.architecture] : []),
   };
-  if (meta.description.length > 256) throw new UserError(l10n.t('The description is {0} characters; Lambda allows at most 256.', meta.description.length));
-  if (meta.licenseInfo.length > 512) throw new UserError(l10n.t('The license is {0} characters; Lambda allows at most 512.', meta.licenseInfo.length));
+  if (meta.description.length > 256)
+    throw new UserError(
+      l10n.t('The description is {0} characters; Lambda allows at most 256.', meta.description.length),
+    );
+  if (meta.licenseInfo.length > 512)
+    throw new UserError(l10n.t('The license is {0} characters; Lambda allows at most 512.', meta.licenseInfo.length));
   if (meta.runtimes.length > 15) throw new UserError(l10n.t('A layer can list at most 15 compatible runtimes.'));
   const badArch = meta.architectures.find((a) => !isArchitecture(a));
-  if (badArch !== undefined) throw new UserError(l10n.t('"{0}" is not a Lambda architecture; use x86_64 or arm64.', badArch));
+  if (badArch !== undefined)
+    throw new UserError(l10n.t('"{0}" is not a Lambda architecture; use x86_64 or arm64.', badArch));
   return meta;
 }
 
 /** The newest version with its content checksum (ListLayerVersions items have no CodeSha256); undefined when there is none. */
-export async function newestVersion(gateway: LambdaGateway, name: string, signal?: AbortSignal): Promise<GetLayerVersionResponse | undefined> {
+export async function newestVersion(
+  gateway: LambdaGateway,
+  name: string,
+  signal?: AbortSignal,
+): Promise<GetLayerVersionResponse | undefined> {
   let newest: number | undefined;
   try {
     // Lambda lists versions newest first, so the first item is all we need.
@@ -191,7 +219,10 @@ async function uploadToS3(
   signal?: AbortSignal,
 ): Promise<void> {
   throwIfAborted(signal);
-  const upload = new Upload({ client: s3, params: { Bucket: bucket, Key: key, Body: createReadStream(path), ContentLength: size } });
+  const upload = new Upload({
+    client: s3,
+    params: { Bucket: bucket, Key: key, Body: createReadStream(path), ContentLength: size },
+  });
   upload.on('httpUploadProgress', (p) => report({ phase: 'uploading', loadedBytes: p.loaded ?? 0, totalBytes: size }));
   const onAbort = () => void upload.abort();
   signal?.addEventListener('abort', onAbort, { once: true });

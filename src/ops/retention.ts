@@ -5,7 +5,8 @@ import { layerArnsOf } from './mutateLayers';
 import { functionVersionLabel } from './outcomes';
 
 /** Why a version stays. A version with no reason is a candidate for deletion. */
-export type KeepReason = { kind: 'newest'; keep: number } | { kind: 'used'; by: string[] } | { kind: 'young'; days: number };
+export type KeepReason =
+  { kind: 'newest'; keep: number } | { kind: 'used'; by: string[] } | { kind: 'young'; days: number };
 
 export interface VersionVerdict {
   region: string;
@@ -46,10 +47,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Checks the rules the way a user typed them; throws a UserError that says what is allowed. */
 export function checkRetentionRules(rules: RetentionRules): void {
   if (!Number.isInteger(rules.keep) || rules.keep < 0) {
-    throw new UserError(l10n.t('The number of versions to keep must be a whole number of 0 or more (got {0}).', String(rules.keep)));
+    throw new UserError(
+      l10n.t('The number of versions to keep must be a whole number of 0 or more (got {0}).', String(rules.keep)),
+    );
   }
   if (rules.minAgeDays !== undefined && (!Number.isFinite(rules.minAgeDays) || rules.minAgeDays < 0)) {
-    throw new UserError(l10n.t('The minimum age must be a number of days of 0 or more (got {0}).', String(rules.minAgeDays)));
+    throw new UserError(
+      l10n.t('The minimum age must be a number of days of 0 or more (got {0}).', String(rules.minAgeDays)),
+    );
   }
 }
 
@@ -87,12 +92,25 @@ export async function planRetention(
       if (index < rules.keep) keep.push({ kind: 'newest', keep: rules.keep });
       const by = usage.get(arn);
       if (by) keep.push({ kind: 'used', by: [...by].sort() });
-      if (rules.minAgeDays !== undefined && isYounger(v.CreatedDate, rules.minAgeDays, now)) keep.push({ kind: 'young', days: rules.minAgeDays });
-      return { region: gateway.region, layerName, version: v.Version ?? 0, arn, ...(v.CreatedDate && { createdDate: v.CreatedDate }), keep };
+      if (rules.minAgeDays !== undefined && isYounger(v.CreatedDate, rules.minAgeDays, now))
+        keep.push({ kind: 'young', days: rules.minAgeDays });
+      return {
+        region: gateway.region,
+        layerName,
+        version: v.Version ?? 0,
+        arn,
+        ...(v.CreatedDate && { createdDate: v.CreatedDate }),
+        keep,
+      };
     });
     regions.push({ region: gateway.region, verdicts });
   }
-  return { layerName, keep: rules.keep, ...(rules.minAgeDays !== undefined && { minAgeDays: rules.minAgeDays }), regions };
+  return {
+    layerName,
+    keep: rules.keep,
+    ...(rules.minAgeDays !== undefined && { minAgeDays: rules.minAgeDays }),
+    regions,
+  };
 }
 
 /** An unreadable date counts as young: when in doubt, keep. */
@@ -123,7 +141,16 @@ function verdictText(verdict: VersionVerdict, rules: RetentionRules): string {
 /** The plan as outcomes without deleting anything (`--dry-run`, the preview). */
 export function planOutcomes(plan: RetentionPlan): PruneOutcome[] {
   return plan.regions.flatMap(({ verdicts }) =>
-    verdicts.map((v) => ({ region: v.region, version: v.version, arn: v.arn, status: v.keep.length > 0 ? 'kept' : 'deleted', reason: verdictText(v, plan) }) as PruneOutcome),
+    verdicts.map(
+      (v) =>
+        ({
+          region: v.region,
+          version: v.version,
+          arn: v.arn,
+          status: v.keep.length > 0 ? 'kept' : 'deleted',
+          reason: verdictText(v, plan),
+        }) as PruneOutcome,
+    ),
   );
 }
 
@@ -151,7 +178,11 @@ export async function applyRetention(
       if (v.keep.length > 0) {
         record({ ...base, status: 'kept', reason: verdictText(v, plan) });
       } else if (options.signal?.aborted || !gateway) {
-        record({ ...base, status: 'skipped', reason: gateway ? l10n.t('Cancelled.') : l10n.t('No connection to region {0}.', region) });
+        record({
+          ...base,
+          status: 'skipped',
+          reason: gateway ? l10n.t('Cancelled.') : l10n.t('No connection to region {0}.', region),
+        });
       } else {
         record(await deleteIfStillUnused(gateway, v, verdictText(v, plan), options.signal));
       }
@@ -160,7 +191,12 @@ export async function applyRetention(
   return outcomes;
 }
 
-async function deleteIfStillUnused(gateway: LambdaGateway, v: VersionVerdict, reason: string, signal?: AbortSignal): Promise<PruneOutcome> {
+async function deleteIfStillUnused(
+  gateway: LambdaGateway,
+  v: VersionVerdict,
+  reason: string,
+  signal?: AbortSignal,
+): Promise<PruneOutcome> {
   const base = { region: v.region, version: v.version, arn: v.arn };
   try {
     const users = (await layerUsage(gateway, signal)).get(v.arn);

@@ -46,7 +46,12 @@ async function settingsFromFlags(
   // Checked before any call: a mistyped region must not silently act on another one.
   const problem = unknownRegionProblem(region, resolved.regionSource === 'setting' ? '--region' : undefined);
   if (problem) throw new UserError(problem);
-  return { kind: local ? 'local' : 'aws', region, ...(resolved.profile ? { profile: resolved.profile } : {}), ...(endpoint ? { endpoint } : {}) };
+  return {
+    kind: local ? 'local' : 'aws',
+    region,
+    ...(resolved.profile ? { profile: resolved.profile } : {}),
+    ...(endpoint ? { endpoint } : {}),
+  };
 }
 
 /** The flags every ops subcommand takes, in `util.parseArgs` form. */
@@ -66,7 +71,12 @@ export function runHeadless(
   work: (session: OpsSession, signal: AbortSignal) => Promise<void>,
   cancelledMessage = l10n.t('Cancelled.'),
 ): Promise<number> {
-  return runWith(async () => openSession(await settingsFromFlags(flags)), (s) => s.settings, work, cancelledMessage);
+  return runWith(
+    async () => openSession(await settingsFromFlags(flags)),
+    (s) => s.settings,
+    work,
+    cancelledMessage,
+  );
 }
 
 /**
@@ -85,7 +95,10 @@ export function runHeadlessFleet(
       if (problem) throw new UserError(problem);
     }
     // No --regions: the one region the flags, the profile or the environment name.
-    const settings = flags.regions.length > 0 ? await Promise.all(flags.regions.map((region) => settingsFromFlags({ ...flags, region }))) : [await settingsFromFlags(flags)];
+    const settings =
+      flags.regions.length > 0
+        ? await Promise.all(flags.regions.map((region) => settingsFromFlags({ ...flags, region })))
+        : [await settingsFromFlags(flags)];
     return openFleet(
       settings.map(({ region }) => ({ region })),
       ({ region }) => settings.find((s) => s.region === region)!,
@@ -121,4 +134,3 @@ async function runWith<R extends { dispose(): void }>(
     resource?.dispose();
   }
 }
-

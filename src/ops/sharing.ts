@@ -4,7 +4,8 @@ import type { LambdaGateway } from '../aws/types';
 import { UserError, errorMessage, isCancellation, throwIfAborted } from '../util/errors';
 
 /** Who a layer version is shared with. */
-export type ShareTarget = { kind: 'account'; accountId: string } | { kind: 'organization'; organizationId: string } | { kind: 'public' };
+export type ShareTarget =
+  { kind: 'account'; accountId: string } | { kind: 'organization'; organizationId: string } | { kind: 'public' };
 
 /** One statement of a layer version's policy; `other` is a statement we do not recognise (shown, never changed). */
 export type Grant = (ShareTarget | { kind: 'other'; principal: string }) & { statementId: string };
@@ -28,10 +29,17 @@ const ROOT_ARN = /^arn:aws[a-zA-Z-]*:iam::(\d{12}):root$/;
 /** Checks an account or organization id as typed; throws a UserError that shows the expected form. */
 export function checkShareTarget(target: ShareTarget): ShareTarget {
   if (target.kind === 'account' && !ACCOUNT_ID.test(target.accountId)) {
-    throw new UserError(l10n.t('"{0}" is not an AWS account id: it has exactly 12 digits, for example 123456789012.', target.accountId));
+    throw new UserError(
+      l10n.t('"{0}" is not an AWS account id: it has exactly 12 digits, for example 123456789012.', target.accountId),
+    );
   }
   if (target.kind === 'organization' && !ORGANIZATION_ID.test(target.organizationId)) {
-    throw new UserError(l10n.t('"{0}" is not an organization id: it looks like o-a1b2c3d4e5 ("o-" then 10 to 32 lowercase letters or digits).', target.organizationId));
+    throw new UserError(
+      l10n.t(
+        '"{0}" is not an organization id: it looks like o-a1b2c3d4e5 ("o-" then 10 to 32 lowercase letters or digits).',
+        target.organizationId,
+      ),
+    );
   }
   return target;
 }
@@ -74,9 +82,12 @@ function grantOf(s: Statement): Grant {
   const statementId = s.Sid ?? '';
   const raw = typeof s.Principal === 'string' ? s.Principal : [s.Principal?.AWS ?? ''].flat()[0];
   const org = s.OrganizationId ?? conditionValue(s.Condition, 'aws:principalorgid');
-  if (raw === '*') return org ? { kind: 'organization', organizationId: org, statementId } : { kind: 'public', statementId };
+  if (raw === '*')
+    return org ? { kind: 'organization', organizationId: org, statementId } : { kind: 'public', statementId };
   const account = ACCOUNT_ID.test(raw) ? raw : ROOT_ARN.exec(raw)?.[1];
-  return account ? { kind: 'account', accountId: account, statementId } : { kind: 'other', principal: raw, statementId };
+  return account
+    ? { kind: 'account', accountId: account, statementId }
+    : { kind: 'other', principal: raw, statementId };
 }
 
 function conditionValue(condition: Statement['Condition'], key: string): string | undefined {
@@ -89,7 +100,8 @@ function conditionValue(condition: Statement['Condition'], key: string): string 
 function sameTarget(grant: Grant, target: ShareTarget): boolean {
   if (grant.kind !== target.kind) return false;
   if (grant.kind === 'account') return grant.accountId === (target as { accountId: string }).accountId;
-  if (grant.kind === 'organization') return grant.organizationId === (target as { organizationId: string }).organizationId;
+  if (grant.kind === 'organization')
+    return grant.organizationId === (target as { organizationId: string }).organizationId;
   return true;
 }
 
@@ -107,7 +119,8 @@ export function targetText(grant: Grant | ShareTarget): string {
   }
 }
 
-const noSuchVersion = (id: LayerVersionId) => new UserError(l10n.t('Version {0} of layer {1} does not exist (any more).', id.version, id.layerName));
+const noSuchVersion = (id: LayerVersionId) =>
+  new UserError(l10n.t('Version {0} of layer {1} does not exist (any more).', id.version, id.layerName));
 
 /** The version's grants; a version without a policy has none. Throws a UserError when the version does not exist. */
 export async function readPolicy(gateway: LambdaGateway, id: LayerVersionId): Promise<VersionPolicy> {
@@ -167,7 +180,14 @@ export async function revokeAccess(gateway: LambdaGateway, id: LayerVersionId, s
   for (let attempt = 1; ; attempt++) {
     const current = await readPolicy(gateway, id);
     if (!current.grants.some((g) => g.statementId === statementId)) {
-      throw new UserError(l10n.t('Version {0} of layer {1} has no statement "{2}". Refresh the explorer to see its current policy.', id.version, id.layerName, statementId));
+      throw new UserError(
+        l10n.t(
+          'Version {0} of layer {1} has no statement "{2}". Refresh the explorer to see its current policy.',
+          id.version,
+          id.layerName,
+          statementId,
+        ),
+      );
     }
     try {
       await gateway.removeLayerVersionPermission(id.layerName, id.version, statementId, current.revisionId);
@@ -180,13 +200,22 @@ export async function revokeAccess(gateway: LambdaGateway, id: LayerVersionId, s
 }
 
 const duplicateStatement = (statementId: string) =>
-  new UserError(l10n.t('The policy already has a statement with id "{0}". Choose another statement id, or revoke that statement first.', statementId));
+  new UserError(
+    l10n.t(
+      'The policy already has a statement with id "{0}". Choose another statement id, or revoke that statement first.',
+      statementId,
+    ),
+  );
 
 /** Lambda's answers to a permission change, as messages that say what to do. */
 function permissionError(e: unknown, id: LayerVersionId, statementId: string): unknown {
   if ((e as Error)?.name === 'PolicyLengthExceededException') {
     return new UserError(
-      l10n.t('The policy of version {0} of {1} is too large for another statement. Revoke statements that are no longer needed, or share with an organization instead of single accounts.', id.version, id.layerName),
+      l10n.t(
+        'The policy of version {0} of {1} is too large for another statement. Revoke statements that are no longer needed, or share with an organization instead of single accounts.',
+        id.version,
+        id.layerName,
+      ),
       errorMessage(e),
     );
   }
@@ -197,7 +226,11 @@ function permissionError(e: unknown, id: LayerVersionId, statementId: string): u
       return noSuchVersion(id);
     case 'preconditionFailed':
       return new UserError(
-        l10n.t('The policy of version {0} of {1} keeps changing while we update it (someone else is changing it). Refresh and try again.', id.version, id.layerName),
+        l10n.t(
+          'The policy of version {0} of {1} keeps changing while we update it (someone else is changing it). Refresh and try again.',
+          id.version,
+          id.layerName,
+        ),
         errorMessage(e),
       );
     case 'accessDenied':
@@ -234,7 +267,12 @@ export async function planShareAll(
     for await (const v of gateway.listLayerVersions(layerName, { signal })) {
       throwIfAborted(signal);
       const { grants } = await readPolicy(gateway, { layerName, version: v.Version ?? 0 });
-      items.push({ region: gateway.region, version: v.Version ?? 0, arn: v.LayerVersionArn ?? '', already: grants.some((g) => sameTarget(g, target)) });
+      items.push({
+        region: gateway.region,
+        version: v.Version ?? 0,
+        arn: v.LayerVersionArn ?? '',
+        already: grants.some((g) => sameTarget(g, target)),
+      });
     }
   }
   return { layerName, target, items };
@@ -260,12 +298,22 @@ export async function applyShareAll(
     const base = { region: item.region, version: item.version, arn: item.arn };
     let outcome: ShareOutcome;
     if (options.signal?.aborted || !gateway) {
-      outcome = { ...base, status: 'skipped', reason: gateway ? l10n.t('Cancelled.') : l10n.t('No connection to region {0}.', item.region) };
+      outcome = {
+        ...base,
+        status: 'skipped',
+        reason: gateway ? l10n.t('Cancelled.') : l10n.t('No connection to region {0}.', item.region),
+      };
     } else {
       try {
-        outcome = { ...base, status: (await grantAccess(gateway, { layerName: plan.layerName, version: item.version }, plan.target)).status };
+        outcome = {
+          ...base,
+          status: (await grantAccess(gateway, { layerName: plan.layerName, version: item.version }, plan.target))
+            .status,
+        };
       } catch (e) {
-        outcome = isCancellation(e) ? { ...base, status: 'skipped', reason: l10n.t('Cancelled.') } : { ...base, status: 'failed', reason: errorMessage(e) };
+        outcome = isCancellation(e)
+          ? { ...base, status: 'skipped', reason: l10n.t('Cancelled.') }
+          : { ...base, status: 'failed', reason: errorMessage(e) };
       }
     }
     outcomes.push(outcome);

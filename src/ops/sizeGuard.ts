@@ -93,7 +93,11 @@ function sizeMessage(e: SizeEstimate): string {
   const percent = Math.round(e.ratio * 100);
   if (e.level === 'over') {
     return e.lowerBound
-      ? l10n.t('Function code and layers unzipped are at least {0}, over the {1} limit; Lambda will refuse it.', total, limit)
+      ? l10n.t(
+          'Function code and layers unzipped are at least {0}, over the {1} limit; Lambda will refuse it.',
+          total,
+          limit,
+        )
       : l10n.t('Function code and layers unzipped are {0}, over the {1} limit; Lambda will refuse it.', total, limit);
   }
   return e.lowerBound

@@ -3,8 +3,10 @@ import { Problems } from './validate';
 import { invalidParameter, notFound, validationError } from './wire';
 
 export const functionArn = (region: string, name: string) => `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${name}`;
-export const functionNotFound = (region: string, name: string) => notFound(`Function not found: ${functionArn(region, name)}`);
-export const layerArn = (region: string, name: string, account: string) => `arn:aws:lambda:${region}:${account}:layer:${name}`;
+export const functionNotFound = (region: string, name: string) =>
+  notFound(`Function not found: ${functionArn(region, name)}`);
+export const layerArn = (region: string, name: string, account: string) =>
+  `arn:aws:lambda:${region}:${account}:layer:${name}`;
 export const layerVersionArn = (region: string, name: string, version: number, account: string) =>
   `${layerArn(region, name, account)}:${version}`;
 
@@ -12,7 +14,8 @@ export const FUNCTION_NAME_PATTERN =
   '(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?';
 const FUNCTION_NAME_RE = new RegExp(`^${FUNCTION_NAME_PATTERN}$`);
 const QUALIFIER_PATTERN = '\\$(LATEST(\\.PUBLISHED)?)|[a-zA-Z0-9-_$]+';
-export const LAYER_NAME_PATTERN = '(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+';
+export const LAYER_NAME_PATTERN =
+  '(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+';
 const LAYER_NAME_RE = new RegExp(`^(?:${LAYER_NAME_PATTERN})$`);
 export const LAYER_VERSION_ARN_PATTERN = 'arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+';
 const LAYER_VERSION_ARN_RE = /^arn:([a-zA-Z0-9-]+):lambda:([a-zA-Z0-9-]+):(\d{12}):layer:([a-zA-Z0-9-_]+):([0-9]+)$/;

@@ -48,7 +48,9 @@ export class CodeCache {
   private async prepare(final: string, zips: string[]): Promise<string> {
     if (await exists(final)) {
       if (await this.intact(final)) return final;
-      this.log.warn(`Extracted code in ${final} does not match what was extracted (changed, added or removed files); extracting it again.`);
+      this.log.warn(
+        `Extracted code in ${final} does not match what was extracted (changed, added or removed files); extracting it again.`,
+      );
       this.snapshots.delete(final);
       await removeTree(final);
     }
@@ -103,5 +105,10 @@ export class CodeCache {
   }
 }
 
-const exists = (path: string) => fs.stat(path).then(() => true, () => false);
-const optKey = (layerBlobHexes: string[]) => createHash('sha256').update(layerBlobHexes.join(',')).digest('hex').slice(0, 32);
+const exists = (path: string) =>
+  fs.stat(path).then(
+    () => true,
+    () => false,
+  );
+const optKey = (layerBlobHexes: string[]) =>
+  createHash('sha256').update(layerBlobHexes.join(',')).digest('hex').slice(0, 32);

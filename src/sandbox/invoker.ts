@@ -53,18 +53,29 @@ export class Invoker {
   async run(r: InvokeRequest): Promise<RunPythonResult> {
     const { fn } = r;
     if (!fn.runtime || !runtimePythonVersion(fn.runtime)) {
-      throw new ApiError(502, 'InvalidRuntimeException', `The runtime parameter of ${fn.runtime} is not supported by this local sandbox: it runs python3.x functions only.`);
+      throw new ApiError(
+        502,
+        'InvalidRuntimeException',
+        `The runtime parameter of ${fn.runtime} is not supported by this local sandbox: it runs python3.x functions only.`,
+      );
     }
     const id = `${r.region}/${fn.name}`;
     const running = this.inFlight.get(id) ?? 0;
     // Reserved concurrency is the function's, shared by all its versions: read from the function, not the snapshot.
     const reserved = this.store.region(r.region).functions.get(fn.name)?.reservedConcurrency;
-    if (reserved !== undefined && running >= reserved) throw throttled('ReservedFunctionConcurrentInvocationLimitExceeded');
+    if (reserved !== undefined && running >= reserved)
+      throw throttled('ReservedFunctionConcurrentInvocationLimitExceeded');
     this.inFlight.set(id, running + 1);
     const blobs = [fn.codeBlob, ...fn.layers.map((l) => l.blob)];
     blobs.forEach((b) => this.store.blobs.pin(b));
     try {
-      const input = { event: r.event, requestId: r.requestId, clientContext: r.clientContext, functionArn: r.invokedArn, signal: this.controller.signal };
+      const input = {
+        event: r.event,
+        requestId: r.requestId,
+        clientContext: r.clientContext,
+        functionArn: r.invokedArn,
+        signal: this.controller.signal,
+      };
       // A change retires the environments of that version only: $LATEST's and a published version's never mix.
       return await this.pool.invoke(`${id}:${r.version ?? '$LATEST'}`, environmentKey(r), () => this.spec(r), input);
     } catch (e) {
@@ -83,9 +94,17 @@ export class Invoker {
     const { fn } = r;
     const [codeDir, optDir] = await Promise.all([
       this.cache.taskDir(fn.codeBlob, this.store.blobs.pathOf(fn.codeBlob)),
-      this.cache.optDir(fn.layers.map((l) => l.blob), fn.layers.map((l) => this.store.blobs.pathOf(l.blob))),
+      this.cache.optDir(
+        fn.layers.map((l) => l.blob),
+        fn.layers.map((l) => this.store.blobs.pathOf(l.blob)),
+      ),
     ]).catch((e: unknown) => {
-      if (e instanceof UnsafeZipError) throw new ApiError(502, 'InvalidZipFileException', `Lambda was unable to unzip the deployment package: ${e.message}`);
+      if (e instanceof UnsafeZipError)
+        throw new ApiError(
+          502,
+          'InvalidZipFileException',
+          `Lambda was unable to unzip the deployment package: ${e.message}`,
+        );
       throw e;
     });
     return {

@@ -10,7 +10,10 @@ export class Lifecycle {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<unknown>>();
 
-  constructor(private readonly delayMs: number, private readonly log: Log) {}
+  constructor(
+    private readonly delayMs: number,
+    private readonly log: Log,
+  ) {}
 
   /** Settles `name` later unless it changed meanwhile (its RevisionId moved on). */
   schedule(functions: FunctionStore, name: string, revisionId: string): void {
@@ -19,7 +22,15 @@ export class Lifecycle {
       const work = functions
         .modify(name, (current) => {
           if (!current || current.revisionId !== revisionId) return { next: undefined, result: undefined };
-          return { next: { ...current, state: 'Active' as const, lastUpdateStatus: 'Successful' as const, revisionId: randomUUID() }, result: undefined };
+          return {
+            next: {
+              ...current,
+              state: 'Active' as const,
+              lastUpdateStatus: 'Successful' as const,
+              revisionId: randomUUID(),
+            },
+            result: undefined,
+          };
         })
         .catch((e: unknown) => this.log.error(e instanceof Error ? e : String(e)));
       this.running.add(work);

@@ -19,7 +19,9 @@ async function main(): Promise<void> {
     },
   });
   if (!values.data) {
-    process.stderr.write('usage: sandbox --data DIR [--port N] [--update-delay-ms N] [--secret-access-key SECRET] [--environment-idle-ms N] [--max-environments N]\n');
+    process.stderr.write(
+      'usage: sandbox --data DIR [--port N] [--update-delay-ms N] [--secret-access-key SECRET] [--environment-idle-ms N] [--max-environments N]\n',
+    );
     process.exit(2);
   }
   const secret = values['secret-access-key'];
@@ -35,12 +37,27 @@ async function main(): Promise<void> {
   }
   const idleMs = values['environment-idle-ms'] === undefined ? undefined : Number(values['environment-idle-ms']);
   const maxEnvironments = values['max-environments'] === undefined ? undefined : Number(values['max-environments']);
-  if ((idleMs !== undefined && !(idleMs >= 0)) || (maxEnvironments !== undefined && !(Number.isInteger(maxEnvironments) && maxEnvironments >= 1))) {
-    process.stderr.write('error: --environment-idle-ms must be a number of milliseconds and --max-environments a whole number of 1 or more\n');
+  if (
+    (idleMs !== undefined && !(idleMs >= 0)) ||
+    (maxEnvironments !== undefined && !(Number.isInteger(maxEnvironments) && maxEnvironments >= 1))
+  ) {
+    process.stderr.write(
+      'error: --environment-idle-ms must be a number of milliseconds and --max-environments a whole number of 1 or more\n',
+    );
     process.exit(2);
   }
-  const environments = { ...(idleMs !== undefined && { idleMs }), ...(maxEnvironments !== undefined && { maxEnvironments }) };
-  const starting = startSandbox({ dataDir: resolve(values.data), port, updateDelayMs: delay, secretAccessKey: secret, environments, log: consoleLog });
+  const environments = {
+    ...(idleMs !== undefined && { idleMs }),
+    ...(maxEnvironments !== undefined && { maxEnvironments }),
+  };
+  const starting = startSandbox({
+    dataDir: resolve(values.data),
+    port,
+    updateDelayMs: delay,
+    secretAccessKey: secret,
+    environments,
+    log: consoleLog,
+  });
   // Handlers go in before the URL is printed: a supervisor may signal as soon as it reads it.
   let stopping = false;
   const stop = () => {
@@ -61,8 +78,12 @@ async function main(): Promise<void> {
   const { url, credentials } = await starting;
   process.stdout.write(`${url}\n`);
   if (secret === undefined) {
-    process.stdout.write(`export AWS_ACCESS_KEY_ID=${credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${credentials.secretAccessKey}\n`);
-    consoleLog.info(`Requests must be signed with that secret (any access key id), e.g. after the export: aws --endpoint-url ${url} lambda list-functions`);
+    process.stdout.write(
+      `export AWS_ACCESS_KEY_ID=${credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${credentials.secretAccessKey}\n`,
+    );
+    consoleLog.info(
+      `Requests must be signed with that secret (any access key id), e.g. after the export: aws --endpoint-url ${url} lambda list-functions`,
+    );
   }
 }
 

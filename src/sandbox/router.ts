@@ -58,7 +58,10 @@ export interface RouterEndpoint {
 export class Router {
   private readonly routes: Route[] = [];
 
-  constructor(private readonly log: Log, private readonly endpoint: () => RouterEndpoint) {}
+  constructor(
+    private readonly log: Log,
+    private readonly endpoint: () => RouterEndpoint,
+  ) {}
 
   add(method: string, template: string, handler: Handler, access: Access = 'signed'): this {
     this.routes.push({ method, segments: template.split('/'), handler, access });
@@ -89,7 +92,8 @@ export class Router {
         const read = await readBody(req);
         verifySignature(received, claim, secretAccessKey, read.sha256);
         authorized = true;
-        if (!match) throw new ApiError(404, 'UnknownOperationException', `No operation for ${req.method} ${url.pathname}`);
+        if (!match)
+          throw new ApiError(404, 'UnknownOperationException', `No operation for ${req.method} ${url.pathname}`);
         ({ region } = claim);
         account = /^\d{12}$/.test(claim.accessKeyId) ? claim.accessKeyId : ACCOUNT_ID;
         body = read;
@@ -116,7 +120,8 @@ export class Router {
       // A refused request's body is not read: the connection closes after the answer instead of waiting for it.
       if (!bodyRead && !res.headersSent) res.setHeader('Connection', 'close');
       // Said in the log: a client with the wrong keys, or a web page trying its luck.
-      if (!authorized && e instanceof ApiError) this.log.info(`Refused ${req.method} ${url.pathname}: ${e.code}: ${e.message.split('\n')[0]}`);
+      if (!authorized && e instanceof ApiError)
+        this.log.info(`Refused ${req.method} ${url.pathname}: ${e.code}: ${e.message.split('\n')[0]}`);
       if (res.headersSent) {
         res.destroy();
       } else if (e instanceof ApiError) {

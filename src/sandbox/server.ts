@@ -57,12 +57,16 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   // What a previous run left Pending/InProgress settles as if that run had finished its work.
   const functions = await store.load();
   for (const { region, fn } of functions) {
-    if (fn.state === 'Pending' || fn.lastUpdateStatus === 'InProgress') lifecycle.schedule(store.region(region).functions, fn.name, fn.revisionId);
+    if (fn.state === 'Pending' || fn.lastUpdateStatus === 'InProgress')
+      lifecycle.schedule(store.region(region).functions, fn.name, fn.revisionId);
   }
   await cache.prune(functions.map((f) => f.fn));
 
   const generated = generateCredentials();
-  const credentials = { accessKeyId: generated.accessKeyId, secretAccessKey: options.secretAccessKey ?? generated.secretAccessKey };
+  const credentials = {
+    accessKeyId: generated.accessKeyId,
+    secretAccessKey: options.secretAccessKey ?? generated.secretAccessKey,
+  };
   let url = '';
   let port = 0;
   const router = new Router(log, () => ({ url, port, secretAccessKey: credentials.secretAccessKey }));
@@ -89,7 +93,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   });
   port = (server.address() as AddressInfo).port;
   url = `http://${host}:${port}`;
-  log.info(`Lambda sandbox listening on ${url} (data in ${options.dataDir}); it answers only requests signed with its secret access key`);
+  log.info(
+    `Lambda sandbox listening on ${url} (data in ${options.dataDir}); it answers only requests signed with its secret access key`,
+  );
 
   let closing: Promise<void> | undefined;
   return {

@@ -46,7 +46,8 @@ async function walk(root: string): Promise<Entry[]> {
   return entries.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 }
 
-const snapshotOf = (entries: Entry[]) => entries.map(({ rel, st }) => `${rel}\0${st.ino}\0${st.size}\0${st.mode}\0${st.ctimeNs}`).join('\n');
+const snapshotOf = (entries: Entry[]) =>
+  entries.map(({ rel, st }) => `${rel}\0${st.ino}\0${st.size}\0${st.mode}\0${st.ctimeNs}`).join('\n');
 
 const READ_ONLY = 0o7555;
 
@@ -67,7 +68,11 @@ async function digestOf(root: string, entries: Entry[], mask = 0o7777): Promise<
 export async function sealTree(root: string): Promise<string> {
   const entries = await walk(root);
   // chmod needs ownership, not a writable parent, so the order does not matter.
-  await Promise.all(entries.filter((e) => !e.st.isSymbolicLink()).map(({ rel, st }) => fs.chmod(join(root, rel), Number(st.mode) & READ_ONLY)));
+  await Promise.all(
+    entries
+      .filter((e) => !e.st.isSymbolicLink())
+      .map(({ rel, st }) => fs.chmod(join(root, rel), Number(st.mode) & READ_ONLY)),
+  );
   return digestOf(root, entries, READ_ONLY);
 }
 

@@ -3,11 +3,52 @@ import { validationError, invalidParameter, tooLarge } from './wire';
 
 /** The service model's Runtime enum (test/integration/sandbox/conformance.test.ts holds it to the model). */
 export const RUNTIMES = [
-  'nodejs', 'nodejs4.3', 'nodejs6.10', 'nodejs8.10', 'nodejs10.x', 'nodejs12.x', 'nodejs14.x', 'nodejs16.x', 'java8', 'java8.al2',
-  'java11', 'python2.7', 'python3.6', 'python3.7', 'python3.8', 'python3.9', 'dotnetcore1.0', 'dotnetcore2.0', 'dotnetcore2.1',
-  'dotnetcore3.1', 'dotnet6', 'dotnet8', 'nodejs4.3-edge', 'go1.x', 'ruby2.5', 'ruby2.7', 'provided', 'provided.al2', 'nodejs18.x',
-  'python3.10', 'java17', 'ruby3.2', 'ruby3.3', 'ruby3.4', 'python3.11', 'nodejs20.x', 'provided.al2023', 'python3.12', 'java21',
-  'python3.13', 'nodejs22.x', 'nodejs24.x', 'python3.14', 'java25', 'dotnet10', 'ruby4.0',
+  'nodejs',
+  'nodejs4.3',
+  'nodejs6.10',
+  'nodejs8.10',
+  'nodejs10.x',
+  'nodejs12.x',
+  'nodejs14.x',
+  'nodejs16.x',
+  'java8',
+  'java8.al2',
+  'java11',
+  'python2.7',
+  'python3.6',
+  'python3.7',
+  'python3.8',
+  'python3.9',
+  'dotnetcore1.0',
+  'dotnetcore2.0',
+  'dotnetcore2.1',
+  'dotnetcore3.1',
+  'dotnet6',
+  'dotnet8',
+  'nodejs4.3-edge',
+  'go1.x',
+  'ruby2.5',
+  'ruby2.7',
+  'provided',
+  'provided.al2',
+  'nodejs18.x',
+  'python3.10',
+  'java17',
+  'ruby3.2',
+  'ruby3.3',
+  'ruby3.4',
+  'python3.11',
+  'nodejs20.x',
+  'provided.al2023',
+  'python3.12',
+  'java21',
+  'python3.13',
+  'nodejs22.x',
+  'nodejs24.x',
+  'python3.14',
+  'java25',
+  'dotnet10',
+  'ruby4.0',
 ];
 export const ARCHITECTURES = ['x86_64', 'arm64'];
 
@@ -17,7 +58,9 @@ export class Problems {
 
   enumValue(value: unknown, field: string, allowed: string[]): void {
     if (value !== undefined && !allowed.includes(value as string)) {
-      this.list.push(`Value '${String(value)}' at '${field}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`);
+      this.list.push(
+        `Value '${String(value)}' at '${field}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`,
+      );
     }
   }
 
@@ -25,29 +68,43 @@ export class Problems {
     if (values === undefined) return;
     const arr = Array.isArray(values) ? values : [values];
     if (arr.some((v) => !allowed.includes(v as string))) {
-      this.list.push(`Value '[${arr.join(', ')}]' at '${field}' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [${allowed.join(', ')}]]`);
+      this.list.push(
+        `Value '[${arr.join(', ')}]' at '${field}' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [${allowed.join(', ')}]]`,
+      );
     }
     if (arr.length > maxLength) {
-      this.list.push(`Value '[${arr.join(', ')}]' at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${maxLength}`);
+      this.list.push(
+        `Value '[${arr.join(', ')}]' at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${maxLength}`,
+      );
     }
   }
 
   maxLength(value: unknown, field: string, max: number): void {
     if (typeof value === 'string' && value.length > max) {
-      this.list.push(`Value '${value}' at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${max}`);
+      this.list.push(
+        `Value '${value}' at '${field}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
+      );
     }
   }
 
   range(value: unknown, field: string, min?: number, max?: number): void {
     if (value === undefined) return;
     const n = Number(value);
-    if (min !== undefined && n < min) this.list.push(`Value '${String(value)}' at '${field}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`);
-    if (max !== undefined && n > max) this.list.push(`Value '${String(value)}' at '${field}' failed to satisfy constraint: Member must have value less than or equal to ${max}`);
+    if (min !== undefined && n < min)
+      this.list.push(
+        `Value '${String(value)}' at '${field}' failed to satisfy constraint: Member must have value greater than or equal to ${min}`,
+      );
+    if (max !== undefined && n > max)
+      this.list.push(
+        `Value '${String(value)}' at '${field}' failed to satisfy constraint: Member must have value less than or equal to ${max}`,
+      );
   }
 
   pattern(value: unknown, field: string, pattern: string): void {
     if (typeof value === 'string' && !new RegExp(`^(?:${pattern})$`).test(value)) {
-      this.list.push(`Value '${value}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${pattern}`);
+      this.list.push(
+        `Value '${value}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${pattern}`,
+      );
     }
   }
 
@@ -55,12 +112,15 @@ export class Problems {
   mapKeysPattern(map: Record<string, unknown> | undefined, field: string, pattern: string): void {
     const re = new RegExp(`^(?:${pattern})$`);
     if (map && Object.keys(map).some((k) => !re.test(k))) {
-      this.list.push(`Value at '${field}' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: ${pattern}]`);
+      this.list.push(
+        `Value at '${field}' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: ${pattern}]`,
+      );
     }
   }
 
   required(value: unknown, field: string): void {
-    if (value === undefined || value === null) this.list.push(`Value null at '${field}' failed to satisfy constraint: Member must not be null`);
+    if (value === undefined || value === null)
+      this.list.push(`Value null at '${field}' failed to satisfy constraint: Member must not be null`);
   }
 
   throwIfAny(): void {
@@ -82,7 +142,9 @@ export function maxItemsParam(raw: string | null, max: number): number | undefin
 /** Lambda's answer to a Runtime outside the enum: InvalidParameterValueException listing the runtimes. */
 export function checkRuntime(runtime: string | undefined): void {
   if (runtime !== undefined && !RUNTIMES.includes(runtime)) {
-    throw invalidParameter(`Value ${runtime} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [${RUNTIMES.join(', ')}] or be a valid ARN`);
+    throw invalidParameter(
+      `Value ${runtime} at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [${RUNTIMES.join(', ')}] or be a valid ARN`,
+    );
   }
 }
 

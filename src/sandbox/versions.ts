@@ -17,11 +17,14 @@ function omit<T extends object, K extends keyof T>(record: T, keys: K[]): Omit<T
 }
 
 /** The part of $LATEST a version pins (everything but the function's own bookkeeping). */
-const snapshotOf = (f: FunctionRecord): FunctionSnapshot => omit(f, ['versions', 'lastVersion', 'aliases', 'tags', 'reservedConcurrency', 'state', 'lastUpdateStatus']);
+const snapshotOf = (f: FunctionRecord): FunctionSnapshot =>
+  omit(f, ['versions', 'lastVersion', 'aliases', 'tags', 'reservedConcurrency', 'state', 'lastUpdateStatus']);
 
 /** What decides whether $LATEST changed since a version was published: code and configuration, not bookkeeping. */
 function sourceDigest(f: FunctionRecord): string {
-  const config = Object.entries(omit(snapshotOf(f), ['revisionId', 'lastModified'])).sort(([a], [b]) => (a < b ? -1 : 1));
+  const config = Object.entries(omit(snapshotOf(f), ['revisionId', 'lastModified'])).sort(([a], [b]) =>
+    a < b ? -1 : 1,
+  );
   return createHash('sha256').update(JSON.stringify(config)).digest('hex');
 }
 
@@ -29,7 +32,10 @@ function sourceDigest(f: FunctionRecord): string {
  * Publishes $LATEST as the next version, or returns the newest version when $LATEST has not changed since it
  * was published (as AWS does). `next` is the record to store (undefined when nothing changed).
  */
-export function publishVersion(f: FunctionRecord, description: string | undefined): { next?: FunctionRecord; version: PublishedVersionRecord } {
+export function publishVersion(
+  f: FunctionRecord,
+  description: string | undefined,
+): { next?: FunctionRecord; version: PublishedVersionRecord } {
   const digest = sourceDigest(f);
   const newest = f.versions?.at(-1);
   if (newest && newest.sourceDigest === digest) return { version: newest };
@@ -43,7 +49,12 @@ export function publishVersion(f: FunctionRecord, description: string | undefine
     revisionId: randomUUID(),
   };
   // $LATEST gets a new RevisionId too: AWS moves it on every publish.
-  const next: FunctionRecord = { ...f, versions: [...(f.versions ?? []), version], lastVersion: number, revisionId: randomUUID() };
+  const next: FunctionRecord = {
+    ...f,
+    versions: [...(f.versions ?? []), version],
+    lastVersion: number,
+    revisionId: randomUUID(),
+  };
   return { next, version };
 }
 
@@ -76,15 +87,25 @@ export function routeAlias(alias: AliasRecord, random = Math.random()): string {
 }
 
 /** Resolves a function and qualifier to what answers; unknown versions and aliases are AWS's 404. */
-export function resolveTarget(region: string, functions: RegionStore['functions'], name: string, qualifier: string | undefined, route = false): Target {
+export function resolveTarget(
+  region: string,
+  functions: RegionStore['functions'],
+  name: string,
+  qualifier: string | undefined,
+  route = false,
+): Target {
   const fn = functions.get(name);
-  if (!fn) throw qualifier === undefined ? functionNotFound(region, name) : notFound(`Function not found: ${functionArn(region, name)}:${qualifier}`);
+  if (!fn)
+    throw qualifier === undefined
+      ? functionNotFound(region, name)
+      : notFound(`Function not found: ${functionArn(region, name)}:${qualifier}`);
   if (qualifier === undefined || qualifier === LATEST) return { fn, version: LATEST, config: fn, qualifier };
   const alias = isVersionNumber(qualifier) ? undefined : fn.aliases?.find((a) => a.name === qualifier);
   const version = alias ? (route ? routeAlias(alias) : alias.functionVersion) : qualifier;
   if (version === LATEST) return { fn, version, config: fn, qualifier, alias };
   const published = findVersion(fn, version);
-  if (!published || (!alias && !isVersionNumber(qualifier))) throw notFound(`Function not found: ${functionArn(region, name)}:${qualifier}`);
+  if (!published || (!alias && !isVersionNumber(qualifier)))
+    throw notFound(`Function not found: ${functionArn(region, name)}:${qualifier}`);
   return { fn, version, config: versionAsFunction(published), qualifier, alias };
 }
 

@@ -39,10 +39,19 @@ export function tooLarge(limit: number, operation: string): ApiError {
 /** Coral's unmodelled input validation error, e.g. a name that does not match its pattern. */
 export function validationError(problems: string[]): ApiError {
   const n = problems.length;
-  return new ApiError(400, 'ValidationException', `${n} validation error${n === 1 ? '' : 's'} detected: ${problems.join('; ')}`);
+  return new ApiError(
+    400,
+    'ValidationException',
+    `${n} validation error${n === 1 ? '' : 's'} detected: ${problems.join('; ')}`,
+  );
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'Content-Type': 'application/json',
@@ -64,16 +73,34 @@ export function sendEmpty(res: ServerResponse, status: number, headers: Record<s
  * a download URL's refusal (S3's AccessDenied) `{message}`.
  */
 const LOWERCASE_MESSAGE = new Set([
-  'CodeStorageExceededException', 'InvalidParameterValueException', 'InvalidRequestContentException', 'PolicyLengthExceededException',
-  'PreconditionFailedException', 'RequestTooLargeException', 'ResourceConflictException', 'ResourceNotReadyException',
-  'TooManyRequestsException', 'UnsupportedMediaTypeException',
-  'ValidationException', 'RequestEntityTooLargeException', 'MissingAuthenticationTokenException', 'IncompleteSignatureException',
-  'InvalidSignatureException', 'UnknownOperationException', 'AccessDenied',
+  'CodeStorageExceededException',
+  'InvalidParameterValueException',
+  'InvalidRequestContentException',
+  'PolicyLengthExceededException',
+  'PreconditionFailedException',
+  'RequestTooLargeException',
+  'ResourceConflictException',
+  'ResourceNotReadyException',
+  'TooManyRequestsException',
+  'UnsupportedMediaTypeException',
+  'ValidationException',
+  'RequestEntityTooLargeException',
+  'MissingAuthenticationTokenException',
+  'IncompleteSignatureException',
+  'InvalidSignatureException',
+  'UnknownOperationException',
+  'AccessDenied',
 ]);
 /** Unmodelled errors carry no `Type`. */
 const UNMODELLED = new Set([
-  'ValidationException', 'RequestEntityTooLargeException', 'MissingAuthenticationTokenException', 'IncompleteSignatureException',
-  'InvalidSignatureException', 'UnknownOperationException', 'AccessDeniedException', 'AccessDenied',
+  'ValidationException',
+  'RequestEntityTooLargeException',
+  'MissingAuthenticationTokenException',
+  'IncompleteSignatureException',
+  'InvalidSignatureException',
+  'UnknownOperationException',
+  'AccessDeniedException',
+  'AccessDenied',
 ]);
 
 /** The JSON body of an error: `Type` (Service for a 500 the service caused, else User) and its message field. */
@@ -83,7 +110,12 @@ export function errorBody(error: ApiError): Record<string, string> {
 }
 
 export function sendError(res: ServerResponse, error: ApiError): void {
-  sendJson(res, error.status, { ...errorBody(error), ...error.extraBody }, { 'x-amzn-ErrorType': error.code, ...error.extraHeaders });
+  sendJson(
+    res,
+    error.status,
+    { ...errorBody(error), ...error.extraBody },
+    { 'x-amzn-ErrorType': error.code, ...error.extraHeaders },
+  );
 }
 
 /** Lambda's timestamp format: `2018-11-14T23:03:52.894+0000`. */

@@ -32,15 +32,22 @@ export interface StackOptions {
  * Reads a function's code and every attached layer version (each zip downloaded once, cached by CodeSha256)
  * and works out the stack's unzipped budget and which modules more than one source provides.
  */
-export async function analyzeFunction(gateway: LambdaGateway, functionName: string, options: StackOptions): Promise<StackReport> {
+export async function analyzeFunction(
+  gateway: LambdaGateway,
+  functionName: string,
+  options: StackOptions,
+): Promise<StackReport> {
   const progress = options.onProgress ?? (() => undefined);
   progress(l10n.t('Reading function {0}…', functionName));
   const fn = await gateway.getFunction(functionName);
   const config = fn.Configuration ?? {};
   if (config.PackageType === 'Image') {
-    throw new UserError(l10n.t('{0} is a container image function: it has no zip code and no layers to analyse.', functionName));
+    throw new UserError(
+      l10n.t('{0} is a container image function: it has no zip code and no layers to analyse.', functionName),
+    );
   }
-  if (!config.CodeSha256) throw new UserError(l10n.t('Lambda did not report the code of {0} (no CodeSha256).', functionName));
+  if (!config.CodeSha256)
+    throw new UserError(l10n.t('Lambda did not report the code of {0} (no CodeSha256).', functionName));
   const code = await readFunctionCode(options.cache, config.CodeSha256, fn.Code?.Location, options.signal);
   const layers: ReadSource[] = [];
   for (const layer of config.Layers ?? []) {
@@ -60,14 +67,24 @@ export async function analyzeFunction(gateway: LambdaGateway, functionName: stri
 }
 
 /** One layer version, by ARN (so other accounts' shared and public layers work too). */
-export async function readLayerVersion(gateway: LambdaGateway, arn: string, options: StackOptions): Promise<ReadSource> {
+export async function readLayerVersion(
+  gateway: LambdaGateway,
+  arn: string,
+  options: StackOptions,
+): Promise<ReadSource> {
   const v = await gateway.getLayerVersionByArn(arn);
-  if (!v.Content?.CodeSha256) throw new UserError(l10n.t('Lambda did not report the content of {0} (no CodeSha256).', arn));
+  if (!v.Content?.CodeSha256)
+    throw new UserError(l10n.t('Lambda did not report the content of {0} (no CodeSha256).', arn));
   return readSource(options.cache, 'layer', arn, v.Content.CodeSha256, v.Content.Location, options.signal);
 }
 
 /** The function's code zip (by its CodeSha256 and GetFunction's download location). */
-export function readFunctionCode(cache: ZipCache, codeSha256: string, location: string | undefined, signal?: AbortSignal): Promise<ReadSource> {
+export function readFunctionCode(
+  cache: ZipCache,
+  codeSha256: string,
+  location: string | undefined,
+  signal?: AbortSignal,
+): Promise<ReadSource> {
   return readSource(cache, 'function', 'function', codeSha256, location, signal);
 }
 

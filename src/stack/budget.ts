@@ -34,7 +34,12 @@ export function stackBudget(sources: readonly StackSource[]): Budget {
       .map((p) => ({ name: p.name, version: p.version, size: p.size }))
       .sort((a, b) => b.size - a.size || a.name.localeCompare(b.name));
     const claimed = packages.reduce((sum, p) => sum + p.size, 0);
-    return { source: s.source, unzipped: s.contents.unzippedBytes, packages, otherBytes: Math.max(0, s.contents.unzippedBytes - claimed) };
+    return {
+      source: s.source,
+      unzipped: s.contents.unzippedBytes,
+      packages,
+      otherBytes: Math.max(0, s.contents.unzippedBytes - claimed),
+    };
   });
   const total = parts.reduce((sum, p) => sum + p.unzipped, 0);
   return { limit: UNZIPPED_LIMIT, total, parts, ratio: total / UNZIPPED_LIMIT, level: stackLevel(total) };

@@ -14,9 +14,20 @@ export type CompareOperand = { kind: 'arn'; arn: string } | { kind: 'zip'; path:
 
 /** An existing file is a zip; otherwise it must be a layer version ARN. */
 export async function parseOperand(text: string): Promise<CompareOperand> {
-  if (await fs.stat(text).then((s) => s.isFile(), () => false)) return { kind: 'zip', path: text };
+  if (
+    await fs.stat(text).then(
+      (s) => s.isFile(),
+      () => false,
+    )
+  )
+    return { kind: 'zip', path: text };
   if (parseLayerArn(text)?.version !== undefined) return { kind: 'arn', arn: text };
-  throw new UserError(l10n.t('"{0}" is neither a zip file nor a layer version ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION).', text));
+  throw new UserError(
+    l10n.t(
+      '"{0}" is neither a zip file nor a layer version ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION).',
+      text,
+    ),
+  );
 }
 
 async function operandContents(
@@ -69,18 +80,34 @@ export function distinctVersionChanges(moves: readonly { from?: string; to: stri
 }
 
 /** What a version change brings: the two published versions compared (each zip downloaded once into the cache). */
-export function compareVersionChange(change: VersionChange, gateway: () => LambdaGateway, options: StackOptions): Promise<Comparison> {
+export function compareVersionChange(
+  change: VersionChange,
+  gateway: () => LambdaGateway,
+  options: StackOptions,
+): Promise<Comparison> {
   return compareOperands({ kind: 'arn', arn: change.from }, { kind: 'arn', arn: change.to }, gateway, options);
 }
 
-const MARK: Record<PackageChange['kind'], string> = { added: '+', removed: '-', upgraded: '↑', downgraded: '↓', changed: '~', unchanged: ' ' };
+const MARK: Record<PackageChange['kind'], string> = {
+  added: '+',
+  removed: '-',
+  upgraded: '↑',
+  downgraded: '↓',
+  changed: '~',
+  unchanged: ' ',
+};
 
 /** A comparison as text: the two sides, the unzipped size change, then one line per changed package. */
 export function comparisonText(c: Comparison): string {
   const delta = (n: number) => `${n >= 0 ? '+' : '-'}${formatBytes(Math.abs(n))}`;
   const lines = [
     `${c.before} → ${c.after}`,
-    l10n.t('Unzipped: {0} → {1} ({2})', formatBytes(c.unzippedBefore), formatBytes(c.unzippedAfter), delta(c.unzippedAfter - c.unzippedBefore)),
+    l10n.t(
+      'Unzipped: {0} → {1} ({2})',
+      formatBytes(c.unzippedBefore),
+      formatBytes(c.unzippedAfter),
+      delta(c.unzippedAfter - c.unzippedBefore),
+    ),
   ];
   const changed = c.changes.filter((x) => x.kind !== 'unchanged');
   if (changed.length === 0) lines.push(l10n.t('No package changed.'));

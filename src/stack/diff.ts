@@ -83,6 +83,7 @@ function parseVersion(v: string): { release: number[]; phase: number; rest: stri
   const m = /^v?(\d+(?:\.\d+)*)(.*)$/i.exec(v.trim());
   if (!m) return { release: [], phase: 0, rest: v };
   const rest = m[2].toLowerCase().replace(/^[-._+]/, '');
-  const phase = rest === '' ? 1 : /^(a|b|c|rc|alpha|beta|pre|preview|dev)/.test(rest) ? 0 : /^(post|rev|r)/.test(rest) ? 2 : 1;
+  const phase =
+    rest === '' ? 1 : /^(a|b|c|rc|alpha|beta|pre|preview|dev)/.test(rest) ? 0 : /^(post|rev|r)/.test(rest) ? 2 : 1;
   return { release: m[1].split('.').map(Number), phase, rest };
 }

@@ -43,7 +43,11 @@ export function cumulativeMicros(stderr: string, module: string): number | undef
  * copies are measured as shipped; for sources without bytecode a second run reads bytecode compiled into
  * a separate cache folder (`-X pycache_prefix`).
  */
-export async function measureImports(runtime: string | undefined, sources: readonly ReadSource[], signal?: AbortSignal): Promise<ImportMeasurement> {
+export async function measureImports(
+  runtime: string | undefined,
+  sources: readonly ReadSource[],
+  signal?: AbortSignal,
+): Promise<ImportMeasurement> {
   const minor = runtimePythonVersion(runtime ?? '');
   if (!minor) return { python: '', timings: [] };
   const winners = packagedModules(runtime, sources);
@@ -53,14 +57,22 @@ export async function measureImports(runtime: string | undefined, sources: reado
     const task = join(root, 'task');
     const opt = join(root, 'opt');
     let budget = UNZIPPED_LIMIT;
-    for (const s of sources) budget -= (await extractZip(s.zipPath, s.kind === 'function' ? task : opt, { maxUnzippedBytes: budget, signal })).bytes;
+    for (const s of sources)
+      budget -= (await extractZip(s.zipPath, s.kind === 'function' ? task : opt, { maxUnzippedBytes: budget, signal }))
+        .bytes;
     const paths = [task, join(opt, 'python', 'lib', `python${minor}`, 'site-packages'), join(opt, 'python')];
     const prefix = join(root, 'pycache');
     const timings: ImportTiming[] = [];
     for (const [module, source] of [...winners].sort(([a], [b]) => a.localeCompare(b))) {
       throwIfAborted(signal);
       const shipped = await timeImport(python.executable, paths, module, [], signal);
-      const timing: ImportTiming = { module, source, ms: shipped.ms ?? 0, share: 0, ...(shipped.error ? { error: shipped.error } : {}) };
+      const timing: ImportTiming = {
+        module,
+        source,
+        ms: shipped.ms ?? 0,
+        share: 0,
+        ...(shipped.error ? { error: shipped.error } : {}),
+      };
       const bytecodeShipped = sources.find((s) => s.source === source)?.contents.hasBytecode;
       if (!shipped.error && !bytecodeShipped) {
         await timeImport(python.executable, paths, module, ['-X', `pycache_prefix=${prefix}`], signal, false);
@@ -79,7 +91,9 @@ export async function measureImports(runtime: string | undefined, sources: reado
 
 /** Python modules a package in the code or a layer provides, with the source each is imported from (the runtime's are not here). */
 function packagedModules(runtime: string | undefined, sources: readonly ReadSource[]): Map<string, string> {
-  const modules = resolveModules(runtime, sources).filter((m) => m.ecosystem === 'python' && m.winner !== RUNTIME_SOURCE && m.providers[0].version !== undefined);
+  const modules = resolveModules(runtime, sources).filter(
+    (m) => m.ecosystem === 'python' && m.winner !== RUNTIME_SOURCE && m.providers[0].version !== undefined,
+  );
   return new Map(modules.map((m) => [m.module, m.winner]));
 }
 
@@ -96,13 +110,21 @@ function timeImport(
   const script = `import sys; sys.path[0:0] = ${JSON.stringify(paths)}; import ${module}`;
   const args = ['-S', '-I', ...(readOnly ? ['-B'] : []), '-X', 'importtime', ...flags, '-c', script];
   return new Promise((resolve) => {
-    execFile(python, args, { timeout: IMPORT_TIMEOUT_MS, signal, maxBuffer: 16 * 1024 * 1024 }, (err, _stdout, stderr) => {
-      const micros = cumulativeMicros(stderr, module);
-      if (err || micros === undefined) {
-        const last = stderr.split(/\r?\n/).filter((l) => l && !l.startsWith('import time:')).pop();
-        return resolve({ error: last ?? (err ? err.message : 'no timing') });
-      }
-      resolve({ ms: micros / 1000 });
-    });
+    execFile(
+      python,
+      args,
+      { timeout: IMPORT_TIMEOUT_MS, signal, maxBuffer: 16 * 1024 * 1024 },
+      (err, _stdout, stderr) => {
+        const micros = cumulativeMicros(stderr, module);
+        if (err || micros === undefined) {
+          const last = stderr
+            .split(/\r?\n/)
+            .filter((l) => l && !l.startsWith('import time:'))
+            .pop();
+          return resolve({ error: last ?? (err ? err.message : 'no timing') });
+        }
+        resolve({ ms: micros / 1000 });
+      },
+    );
   });
 }

@@ -23,11 +23,20 @@ export function importsPathFor(zipPath: string): string {
  * function's stack (fresh interpreter per package, read-only copy laid out as in /opt), once per zip content: the
  * result is kept next to the zip and reused while its CodeSha256 matches.
  */
-export async function layerImports(zipPath: string, runtime: string, codeSha256: string, signal?: AbortSignal): Promise<LayerImports> {
+export async function layerImports(
+  zipPath: string,
+  runtime: string,
+  codeSha256: string,
+  signal?: AbortSignal,
+): Promise<LayerImports> {
   const kept = await readLayerImports(zipPath, codeSha256);
   if (kept) return kept;
   const contents = zipContents('layer', await readZipIndex(zipPath, signal));
-  const measured = await measureImports(runtime, [{ source: 'layer', kind: 'layer', contents, codeSha256, zipPath }], signal);
+  const measured = await measureImports(
+    runtime,
+    [{ source: 'layer', kind: 'layer', contents, codeSha256, zipPath }],
+    signal,
+  );
   const result: LayerImports = { codeSha256, python: measured.python, timings: measured.timings };
   await writeFileAtomic(importsPathFor(zipPath), JSON.stringify(result, null, 2));
   return result;
@@ -37,7 +46,9 @@ export async function layerImports(zipPath: string, runtime: string, codeSha256:
 export async function readLayerImports(zipPath: string, codeSha256: string): Promise<LayerImports | undefined> {
   try {
     const kept = JSON.parse(await fs.readFile(importsPathFor(zipPath), 'utf8')) as Partial<LayerImports>;
-    return kept.codeSha256 === codeSha256 && typeof kept.python === 'string' && Array.isArray(kept.timings) ? (kept as LayerImports) : undefined;
+    return kept.codeSha256 === codeSha256 && typeof kept.python === 'string' && Array.isArray(kept.timings)
+      ? (kept as LayerImports)
+      : undefined;
   } catch {
     return undefined;
   }

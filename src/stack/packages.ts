@@ -51,7 +51,11 @@ const SITE_PACKAGES = /^python\/lib\/python(3\.\d+)\/site-packages$/;
 
 /** The folders Lambda searches in a function's code or in a layer (see searchOrder.ts for their order). */
 export function searchRoots(kind: SourceKind, index: ZipIndex): SearchRoot[] {
-  if (kind === 'function') return [{ ecosystem: 'python', dir: '' }, { ecosystem: 'node', dir: 'node_modules' }];
+  if (kind === 'function')
+    return [
+      { ecosystem: 'python', dir: '' },
+      { ecosystem: 'node', dir: 'node_modules' },
+    ];
   const dirs = new Set<string>();
   for (const f of index.files) {
     const site = /^(python\/lib\/python3\.\d+\/site-packages)\//.exec(f.path);
@@ -75,7 +79,8 @@ export function zipContents(kind: SourceKind, index: ZipIndex): ZipContents {
     const files = index.files
       .filter((f) => isUnder(f.path, root.dir) && !nested.some((n) => isUnder(f.path, n)))
       .map((f) => ({ path: root.dir ? f.path.slice(root.dir.length + 1) : f.path, size: f.size }));
-    const found = root.ecosystem === 'python' ? pythonRoot(root, files, index.texts) : nodeRoot(root, files, index.texts);
+    const found =
+      root.ecosystem === 'python' ? pythonRoot(root, files, index.texts) : nodeRoot(root, files, index.texts);
     contents.packages.push(...found.packages);
     contents.modules.push(...found.modules);
   }
@@ -107,10 +112,19 @@ function pythonRoot(root: SearchRoot, files: RootFile[], texts: Map<string, stri
   }
   // A layer's python/ folder holds the lib/python3.X/site-packages path itself: not a module.
   if (root.dir === 'python') moduleOwner.delete('lib');
-  const modules: StackModule[] = [...moduleOwner].sort(([a], [b]) => a.localeCompare(b)).map(([name, owner]) => {
-    const pkg = owner ? byName.get(owner) : undefined;
-    return { ecosystem: 'python', name, dir: root.dir, pythonMinor: root.pythonMinor, package: pkg?.name, version: pkg?.version };
-  });
+  const modules: StackModule[] = [...moduleOwner]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, owner]) => {
+      const pkg = owner ? byName.get(owner) : undefined;
+      return {
+        ecosystem: 'python',
+        name,
+        dir: root.dir,
+        pythonMinor: root.pythonMinor,
+        package: pkg?.name,
+        version: pkg?.version,
+      };
+    });
   for (const m of modules) if (m.package) byName.get(m.package)!.modules.push(m.name);
   return { packages: [...byName.values()], modules };
 }
@@ -121,7 +135,9 @@ function packageOf(root: SearchRoot, d: DistInfo): StackPackage {
 
 function distInfos(dir: string, files: RootFile[], texts: Map<string, string>): DistInfo[] {
   const prefix = dir ? `${dir}/` : '';
-  const distDirs = new Set(files.map((f) => /^([^/]+\.dist-info)\//.exec(f.path)?.[1]).filter((d): d is string => Boolean(d)));
+  const distDirs = new Set(
+    files.map((f) => /^([^/]+\.dist-info)\//.exec(f.path)?.[1]).filter((d): d is string => Boolean(d)),
+  );
   return [...distDirs].sort().map((distDir) => {
     const text = (f: string) => texts.get(`${prefix}${distDir}/${f}`);
     const meta = parseMetadata(text('METADATA') ?? '');
@@ -166,14 +182,28 @@ function nodeRoot(root: SearchRoot, files: RootFile[], texts: Map<string, string
     let pkg = byName.get(m[1]);
     if (!pkg) {
       const version = readPackageJsonVersion(texts.get(`${prefix}${m[1]}/package.json`));
-      pkg = { ecosystem: 'node', name: m[1], version: version ?? '', dir: root.dir, files: 0, size: 0, modules: [m[1]] };
+      pkg = {
+        ecosystem: 'node',
+        name: m[1],
+        version: version ?? '',
+        dir: root.dir,
+        files: 0,
+        size: 0,
+        modules: [m[1]],
+      };
       byName.set(m[1], pkg);
     }
     pkg.files++;
     pkg.size += f.size;
   }
   const packages = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
-  const modules: StackModule[] = packages.map((p) => ({ ecosystem: 'node', name: p.name, dir: root.dir, package: p.name, version: p.version }));
+  const modules: StackModule[] = packages.map((p) => ({
+    ecosystem: 'node',
+    name: p.name,
+    dir: root.dir,
+    package: p.name,
+    version: p.version,
+  }));
   return { packages, modules };
 }
 

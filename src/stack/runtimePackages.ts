@@ -51,7 +51,12 @@ const PYTHON_SDK: readonly (Omit<RuntimePackage, 'ecosystem' | 'version'> & { ve
 ];
 
 function pythonSdk(withVersions: boolean): RuntimePackage[] {
-  return PYTHON_SDK.map(({ name, modules, version2024 }) => ({ ecosystem: 'python', name, modules, ...(withVersions ? { version: version2024 } : {}) }));
+  return PYTHON_SDK.map(({ name, modules, version2024 }) => ({
+    ecosystem: 'python',
+    name,
+    modules,
+    ...(withVersions ? { version: version2024 } : {}),
+  }));
 }
 
 const SDK_2024_11 = pythonSdk(true);

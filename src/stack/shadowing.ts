@@ -61,12 +61,20 @@ export function resolveModules(runtime: string | undefined, sources: readonly St
       if (tier === undefined) continue;
       // Within one /opt folder the last layer's copy is the one left on disk.
       const rank = tier * 100 + (s.kind === 'layer' ? layerCount - order : 0);
-      candidates.push({ ecosystem: m.ecosystem, module: m.name, source: s.source, path: pathOf(s.kind, m.dir), version: m.version, rank });
+      candidates.push({
+        ecosystem: m.ecosystem,
+        module: m.name,
+        source: s.source,
+        path: pathOf(s.kind, m.dir),
+        version: m.version,
+        rank,
+      });
     }
   }
   for (const p of runtimePackages(runtime)) {
     const path = runtimePackagesPath(p.ecosystem);
-    for (const module of p.modules) candidates.push({ ecosystem: p.ecosystem, module, source: RUNTIME_SOURCE, path, version: p.version, rank: 900 });
+    for (const module of p.modules)
+      candidates.push({ ecosystem: p.ecosystem, module, source: RUNTIME_SOURCE, path, version: p.version, rank: 900 });
   }
 
   const byModule = new Map<string, Candidate[]>();
@@ -79,7 +87,13 @@ export function resolveModules(runtime: string | undefined, sources: readonly St
     list.sort((a, b) => a.rank - b.rank);
     const providers = list.map(({ source, path, version }) => ({ source, path, ...(version ? { version } : {}) }));
     const versions = new Set(list.map((c) => c.version ?? ''));
-    resolved.push({ module: list[0].module, ecosystem: list[0].ecosystem, providers, winner: list[0].source, conflict: versions.size > 1 });
+    resolved.push({
+      module: list[0].module,
+      ecosystem: list[0].ecosystem,
+      providers,
+      winner: list[0].source,
+      conflict: versions.size > 1,
+    });
   }
   return resolved.sort((a, b) => a.module.localeCompare(b.module));
 }
@@ -107,7 +121,15 @@ export function shadowingWarnings(shadowed: readonly ShadowedModule[], label: (s
     .filter((s) => s.conflict)
     .map((s) => {
       const [winner, ...losers] = s.providers;
-      const lost = losers.filter((p) => p.version !== winner.version).map((p) => `${label(p.source)} ${p.version ?? '?'}`);
-      return l10n.t('{0}: {1} {2} is imported, not {3}.', s.module, label(winner.source), winner.version ?? '?', lost.join(', '));
+      const lost = losers
+        .filter((p) => p.version !== winner.version)
+        .map((p) => `${label(p.source)} ${p.version ?? '?'}`);
+      return l10n.t(
+        '{0}: {1} {2} is imported, not {3}.',
+        s.module,
+        label(winner.source),
+        winner.version ?? '?',
+        lost.join(', '),
+      );
     });
 }

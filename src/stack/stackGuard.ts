@@ -34,13 +34,22 @@ export interface StackCheck extends SizeEstimate {
  * once into the cache, by CodeSha256); a part that cannot be read counts with its zipped size and the total is
  * marked as a lower bound.
  */
-export async function checkStackSize(gateway: LambdaGateway, change: StackChange, options: GuardOptions): Promise<StackCheck> {
+export async function checkStackSize(
+  gateway: LambdaGateway,
+  change: StackChange,
+  options: GuardOptions,
+): Promise<StackCheck> {
   const fn = await gateway.getFunction(change.functionName);
   const config = fn.Configuration ?? {};
   const current = (config.Layers ?? []).flatMap((l) => (l.Arn ? [l.Arn] : []));
   const zipped = new Map((config.Layers ?? []).map((l) => [l.Arn, l.CodeSize]));
   const code = config.CodeSha256
-    ? await exactly(options, `code of ${change.functionName}`, async (signal) => (await readFunctionCode(options.cache, config.CodeSha256!, fn.Code?.Location, signal)).contents.unzippedBytes)
+    ? await exactly(
+        options,
+        `code of ${change.functionName}`,
+        async (signal) =>
+          (await readFunctionCode(options.cache, config.CodeSha256!, fn.Code?.Location, signal)).contents.unzippedBytes,
+      )
     : undefined;
   const layers: (SizedPart & { unzipped?: number })[] = [];
   for (const layer of change.layersAfter(current)) {
@@ -48,10 +57,18 @@ export async function checkStackSize(gateway: LambdaGateway, change: StackChange
       layers.push({ arn: layer.label, unzipped: (await readZipIndex(layer.zipPath, options.signal)).unzippedBytes });
       continue;
     }
-    const read = await exactly(options, layer.arn, (signal) => readLayerVersion(gateway, layer.arn, { cache: options.cache, signal }));
-    layers.push({ arn: layer.arn, codeSize: layer.codeSize ?? zipped.get(layer.arn), unzipped: read?.contents.unzippedBytes });
+    const read = await exactly(options, layer.arn, (signal) =>
+      readLayerVersion(gateway, layer.arn, { cache: options.cache, signal }),
+    );
+    layers.push({
+      arn: layer.arn,
+      codeSize: layer.codeSize ?? zipped.get(layer.arn),
+      unzipped: read?.contents.unzippedBytes,
+    });
   }
-  const byArn = new Map(layers.flatMap((l) => (l.arn !== undefined && l.unzipped !== undefined ? [[l.arn, l.unzipped] as const] : [])));
+  const byArn = new Map(
+    layers.flatMap((l) => (l.arn !== undefined && l.unzipped !== undefined ? [[l.arn, l.unzipped] as const] : [])),
+  );
   const estimate = estimateUnzippedSize(
     code !== undefined ? { unzippedSize: code } : { codeSize: config.CodeSize },
     layers.map(({ arn, codeSize }) => ({ arn, codeSize })),
@@ -61,7 +78,11 @@ export async function checkStackSize(gateway: LambdaGateway, change: StackChange
 }
 
 /** The value, or undefined (logged) when the zip cannot be read: no download location, access denied, a broken zip. */
-async function exactly<T>(options: GuardOptions, what: string, read: (signal?: AbortSignal) => Promise<T>): Promise<T | undefined> {
+async function exactly<T>(
+  options: GuardOptions,
+  what: string,
+  read: (signal?: AbortSignal) => Promise<T>,
+): Promise<T | undefined> {
   try {
     return await read(options.signal);
   } catch (e) {
@@ -72,7 +93,10 @@ async function exactly<T>(options: GuardOptions, what: string, read: (signal?: A
 }
 
 /** Attaching layer versions: each replaces another version of the same layer in place, else comes last. */
-export function attachChange(functionName: string, versions: readonly { arn: string; codeSize?: number }[]): StackChange {
+export function attachChange(
+  functionName: string,
+  versions: readonly { arn: string; codeSize?: number }[],
+): StackChange {
   return {
     functionName,
     layersAfter: (current) => {

@@ -53,8 +53,16 @@ export function renderStackPage(model: StackPageModel, frame: PageFrame): string
   const notice = level
     ? `<div class="notice ${level}" id="budget-notice">${e(
         b.level === 'over'
-          ? l10n.t('Function code and layers unzip to {0}, over the {1} limit: Lambda refuses this combination.', formatBytes(b.total), formatBytes(b.limit))
-          : l10n.t('Function code and layers unzip to {0}, more than 90% of the {1} limit.', formatBytes(b.total), formatBytes(b.limit)),
+          ? l10n.t(
+              'Function code and layers unzip to {0}, over the {1} limit: Lambda refuses this combination.',
+              formatBytes(b.total),
+              formatBytes(b.limit),
+            )
+          : l10n.t(
+              'Function code and layers unzip to {0}, more than 90% of the {1} limit.',
+              formatBytes(b.total),
+              formatBytes(b.limit),
+            ),
       )}</div>`
     : '';
   const body = `<h1>${e(l10n.t('Stack of {0}', report.functionName))}</h1>
@@ -91,7 +99,10 @@ function budgetBar(report: StackReport): string {
   const limit = x(b.limit);
   const warn = x(b.limit * STACK_WARN_RATIO);
   const legend = b.parts
-    .map((p, i) => `<span><span class="dot seg${i % SEGMENTS}"></span>${e(sourceLabel(p.source))} ${e(formatBytes(p.unzipped))}</span>`)
+    .map(
+      (p, i) =>
+        `<span><span class="dot seg${i % SEGMENTS}"></span>${e(sourceLabel(p.source))} ${e(formatBytes(p.unzipped))}</span>`,
+    )
     .join('');
   return `<svg class="stack" viewBox="0 0 1000 26" preserveAspectRatio="none" role="img" aria-label="${e(`${(b.ratio * 100).toFixed(1)}%`)}">
 <rect class="track" width="1000" height="26"/>${segs.join('')}
@@ -104,10 +115,17 @@ function budgetRows(report: StackReport): string {
   const rows: string[] = [];
   for (const part of report.budget.parts) {
     const label = e(sourceLabel(part.source));
-    rows.push(`<tr><td title="${e(part.source)}"><strong>${label}</strong></td><td></td><td></td><td class="num"><strong>${e(formatBytes(part.unzipped))}</strong></td></tr>`);
-    for (const p of part.packages) rows.push(`<tr><td></td><td>${e(p.name)}</td><td>${e(p.version)}</td><td class="num">${e(formatBytes(p.size))}</td></tr>`);
+    rows.push(
+      `<tr><td title="${e(part.source)}"><strong>${label}</strong></td><td></td><td></td><td class="num"><strong>${e(formatBytes(part.unzipped))}</strong></td></tr>`,
+    );
+    for (const p of part.packages)
+      rows.push(
+        `<tr><td></td><td>${e(p.name)}</td><td>${e(p.version)}</td><td class="num">${e(formatBytes(p.size))}</td></tr>`,
+      );
     if (part.otherBytes > 0 && part.packages.length > 0) {
-      rows.push(`<tr><td></td><td class="muted">${e(l10n.t('(other files)'))}</td><td></td><td class="num">${e(formatBytes(part.otherBytes))}</td></tr>`);
+      rows.push(
+        `<tr><td></td><td class="muted">${e(l10n.t('(other files)'))}</td><td></td><td class="num">${e(formatBytes(part.otherBytes))}</td></tr>`,
+      );
     }
   }
   return rows.join('\n');
@@ -117,7 +135,10 @@ function shadowTable(report: StackReport): string {
   if (report.shadowed.length === 0) return `<p class="muted">${e(l10n.t('No module is provided more than once.'))}</p>`;
   const rows = report.shadowed.map((s) => {
     const providers = s.providers
-      .map((p, i) => `<span class="${i === 0 ? 'badge ok' : 'muted'}" title="${e(p.path)}">${e(sourceLabel(p.source))}${p.version ? ` ${e(p.version)}` : ''}</span>`)
+      .map(
+        (p, i) =>
+          `<span class="${i === 0 ? 'badge ok' : 'muted'}" title="${e(p.path)}">${e(sourceLabel(p.source))}${p.version ? ` ${e(p.version)}` : ''}</span>`,
+      )
       .join(' › ');
     return `<tr class="${s.conflict ? 'conflict' : ''}"><td>${e(s.module)}${s.conflict ? ' ⚠' : ''}</td><td class="winner">${e(sourceLabel(s.winner))}${s.providers[0].version ? ` ${e(s.providers[0].version)}` : ''}</td><td>${providers}</td></tr>`;
   });
@@ -127,11 +148,16 @@ function shadowTable(report: StackReport): string {
 }
 
 function importTable(model: StackPageModel): string {
-  if (model.imports.length === 0) return `<p class="muted">${e(model.importsNote ?? l10n.t('No package to import.'))}</p>`;
+  if (model.imports.length === 0)
+    return `<p class="muted">${e(model.importsNote ?? l10n.t('No package to import.'))}</p>`;
   const rows = model.imports.map((t) => {
-    if (t.error) return `<tr><td>${e(t.module)}</td><td>${e(sourceLabel(t.source))}</td><td colspan="3" class="err">${e(t.error)}</td></tr>`;
+    if (t.error)
+      return `<tr><td>${e(t.module)}</td><td>${e(sourceLabel(t.source))}</td><td colspan="3" class="err">${e(t.error)}</td></tr>`;
     const w = Math.round(t.share * 120);
-    const saved = t.msWithBytecode !== undefined ? e(l10n.t('{0} ms (−{1} ms)', t.msWithBytecode.toFixed(1), Math.max(0, t.ms - t.msWithBytecode).toFixed(1))) : '';
+    const saved =
+      t.msWithBytecode !== undefined
+        ? e(l10n.t('{0} ms (−{1} ms)', t.msWithBytecode.toFixed(1), Math.max(0, t.ms - t.msWithBytecode).toFixed(1)))
+        : '';
     return `<tr><td>${e(t.module)}</td><td>${e(sourceLabel(t.source))}</td><td class="num">${e(t.ms.toFixed(1))} ms</td><td><svg class="share" viewBox="0 0 120 10"><rect class="track" width="120" height="10"/><rect class="fill" width="${w}" height="10"/></svg> ${e((t.share * 100).toFixed(0))}%</td><td class="num">${saved}</td></tr>`;
   });
   return `<p class="muted">${e(model.importsNote ?? l10n.t('Measured locally, each package in a fresh interpreter, bytecode as shipped.'))}</p>
@@ -153,7 +179,12 @@ export function renderComparePage(c: Comparison, frame: PageFrame): string {
   const labels = KIND_LABEL();
   const delta = (n: number) => `${n > 0 ? '+' : n < 0 ? '−' : '±'}${formatBytes(Math.abs(n))}`;
   const rows = c.changes.map((x) => {
-    const cls = x.kind === 'added' || x.kind === 'upgraded' ? 'ok' : x.kind === 'removed' || x.kind === 'downgraded' ? 'warn' : 'info';
+    const cls =
+      x.kind === 'added' || x.kind === 'upgraded'
+        ? 'ok'
+        : x.kind === 'removed' || x.kind === 'downgraded'
+          ? 'warn'
+          : 'info';
     return `<tr class="${x.kind}"><td>${e(x.name)}</td><td><span class="badge ${cls}">${e(labels[x.kind])}</span></td><td>${e(x.before?.version ?? '—')}</td><td>${e(x.after?.version ?? '—')}</td><td class="num">${e(delta(x.sizeDelta))}</td></tr>`;
   });
   const body = `<h1>${e(l10n.t('{0} → {1}', sourceLabel(c.before), sourceLabel(c.after)))}</h1>

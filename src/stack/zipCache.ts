@@ -64,7 +64,9 @@ export class ZipCache {
     const names = await fs.readdir(this.dir).catch(() => [] as string[]);
     for (const name of names.filter((n) => /^[0-9a-f]{64}\.json$/.test(n))) {
       try {
-        const { codeSha256, unzippedBytes, arn } = JSON.parse(await fs.readFile(join(this.dir, name), 'utf8')) as Record<string, unknown>;
+        const { codeSha256, unzippedBytes, arn } = JSON.parse(
+          await fs.readFile(join(this.dir, name), 'utf8'),
+        ) as Record<string, unknown>;
         if (typeof codeSha256 !== 'string' || typeof unzippedBytes !== 'number') continue;
         bySha256.set(codeSha256, unzippedBytes);
         if (typeof arn === 'string') byArn.set(arn, unzippedBytes);
@@ -77,18 +79,34 @@ export class ZipCache {
 
   pathOf(codeSha256: string): string {
     const digest = Buffer.from(codeSha256, 'base64');
-    if (digest.length !== 32 || digest.toString('base64') !== codeSha256) throw new Error(`not a CodeSha256: ${codeSha256}`);
+    if (digest.length !== 32 || digest.toString('base64') !== codeSha256)
+      throw new Error(`not a CodeSha256: ${codeSha256}`);
     return join(this.dir, `${digest.toString('hex')}.zip`);
   }
 
-  private async download(codeSha256: string, location: string | undefined, path: string, signal?: AbortSignal): Promise<string> {
-    if (!location) throw new UserError(l10n.t('Lambda gave no download location for this code; check that your credentials may call GetFunction / GetLayerVersion.'));
+  private async download(
+    codeSha256: string,
+    location: string | undefined,
+    path: string,
+    signal?: AbortSignal,
+  ): Promise<string> {
+    if (!location)
+      throw new UserError(
+        l10n.t(
+          'Lambda gave no download location for this code; check that your credentials may call GetFunction / GetLayerVersion.',
+        ),
+      );
     await fs.mkdir(this.dir, { recursive: true });
     const part = join(this.dir, `.${randomBytes(6).toString('hex')}.part`);
     try {
       const response = await this.fetch(location, { signal });
       if (!response.ok || !response.body) {
-        throw new UserError(l10n.t('Downloading the code failed (HTTP {0}). The download link expires after a few minutes: try again.', response.status));
+        throw new UserError(
+          l10n.t(
+            'Downloading the code failed (HTTP {0}). The download link expires after a few minutes: try again.',
+            response.status,
+          ),
+        );
       }
       this.downloads++;
       const hash = createHash('sha256');
@@ -98,10 +116,18 @@ export class ZipCache {
           done(null, chunk);
         },
       });
-      await pipeline(Readable.fromWeb(response.body as WebReadableStream), hashing, createWriteStream(part), { signal });
+      await pipeline(Readable.fromWeb(response.body as WebReadableStream), hashing, createWriteStream(part), {
+        signal,
+      });
       const got = hash.digest('base64');
       if (got !== codeSha256) {
-        throw new UserError(l10n.t('The downloaded zip does not match its CodeSha256 ({0} instead of {1}); it was not kept. Try again.', got, codeSha256));
+        throw new UserError(
+          l10n.t(
+            'The downloaded zip does not match its CodeSha256 ({0} instead of {1}); it was not kept. Try again.',
+            got,
+            codeSha256,
+          ),
+        );
       }
       await renameAtomic(part, path);
     } finally {
@@ -113,7 +139,12 @@ export class ZipCache {
 
   /** Removes the least recently used zips until the cache fits its size again; `keep` stays. */
   private async evict(keep: string): Promise<void> {
-    await evictLeastRecentlyUsed([this.dir], (n) => n.endsWith('.zip'), this.maxBytes, new Set([keep]), (path) => fs.rm(path.replace(/\.zip$/, '.json'), { force: true }));
+    await evictLeastRecentlyUsed(
+      [this.dir],
+      (n) => n.endsWith('.zip'),
+      this.maxBytes,
+      new Set([keep]),
+      (path) => fs.rm(path.replace(/\.zip$/, '.json'), { force: true }),
+    );
   }
 }
-

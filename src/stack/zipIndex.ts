@@ -22,7 +22,10 @@ const MAX_TEXT_BYTES = 16 * 1024 * 1024;
 
 /** `*.dist-info/{METADATA,RECORD,top_level.txt}` (Python) and `node_modules/[@scope/]name/package.json` (Node.js). */
 function isMetadataFile(path: string): boolean {
-  return /\.dist-info\/(METADATA|RECORD|top_level\.txt)$/.test(path) || /(^|\/)node_modules\/(@[^/]+\/)?[^/@]+\/package\.json$/.test(path);
+  return (
+    /\.dist-info\/(METADATA|RECORD|top_level\.txt)$/.test(path) ||
+    /(^|\/)node_modules\/(@[^/]+\/)?[^/@]+\/package\.json$/.test(path)
+  );
 }
 
 /**
@@ -30,7 +33,12 @@ function isMetadataFile(path: string): boolean {
  * described by. The zip may be anyone's (a public layer): names are taken as plain strings, never as paths.
  */
 export async function readZipIndex(zipPath: string, signal?: AbortSignal): Promise<ZipIndex> {
-  const zip = await yauzl.openPromise(zipPath, { lazyEntries: true, autoClose: false, strictFileNames: false, validateEntrySizes: true });
+  const zip = await yauzl.openPromise(zipPath, {
+    lazyEntries: true,
+    autoClose: false,
+    strictFileNames: false,
+    validateEntrySizes: true,
+  });
   const index: ZipIndex = { files: [], unzippedBytes: 0, texts: new Map() };
   try {
     for await (const entry of zip.eachEntry()) {
@@ -39,7 +47,8 @@ export async function readZipIndex(zipPath: string, signal?: AbortSignal): Promi
       const path = entry.fileName.replace(/\\/g, '/');
       if (path.endsWith('/')) continue;
       index.files.push({ path, size: entry.uncompressedSize });
-      if (isMetadataFile(path) && entry.uncompressedSize <= MAX_TEXT_BYTES) index.texts.set(path, await readEntryText(zip, entry));
+      if (isMetadataFile(path) && entry.uncompressedSize <= MAX_TEXT_BYTES)
+        index.texts.set(path, await readEntryText(zip, entry));
     }
   } finally {
     zip.close();
@@ -49,11 +58,17 @@ export async function readZipIndex(zipPath: string, signal?: AbortSignal): Promi
 
 /** The bytes of one file of a zip (for the read-only layer file system); undefined when the zip has no such file. */
 export async function readZipFile(zipPath: string, path: string, maxBytes: number): Promise<Buffer | undefined> {
-  const zip = await yauzl.openPromise(zipPath, { lazyEntries: true, autoClose: false, strictFileNames: false, validateEntrySizes: true });
+  const zip = await yauzl.openPromise(zipPath, {
+    lazyEntries: true,
+    autoClose: false,
+    strictFileNames: false,
+    validateEntrySizes: true,
+  });
   try {
     for await (const entry of zip.eachEntry()) {
       if (entry.fileName.replace(/\\/g, '/') !== path) continue;
-      if (entry.uncompressedSize > maxBytes) throw new RangeError(`${path} is ${entry.uncompressedSize} bytes, more than ${maxBytes}`);
+      if (entry.uncompressedSize > maxBytes)
+        throw new RangeError(`${path} is ${entry.uncompressedSize} bytes, more than ${maxBytes}`);
       return await readEntry(zip, entry);
     }
     return undefined;

@@ -14,7 +14,11 @@ export function isAtomicTempFile(name: string): boolean {
  * write a sibling temp file, fsync it, rename over the target, fsync the folder.
  * A failed write (a full disk, say) removes its temp file, so it leaves nothing behind.
  */
-export async function writeFileAtomic(target: string, data: string | Uint8Array, platform: NodeJS.Platform = process.platform): Promise<void> {
+export async function writeFileAtomic(
+  target: string,
+  data: string | Uint8Array,
+  platform: NodeJS.Platform = process.platform,
+): Promise<void> {
   const dir = dirname(target);
   await fs.mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
@@ -35,7 +39,11 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
 }
 
 /** Moves a finished temp file into place atomically (same file system) and makes the rename durable. */
-export async function renameAtomic(from: string, to: string, platform: NodeJS.Platform = process.platform): Promise<void> {
+export async function renameAtomic(
+  from: string,
+  to: string,
+  platform: NodeJS.Platform = process.platform,
+): Promise<void> {
   await fs.mkdir(dirname(to), { recursive: true });
   await fs.rename(from, to);
   await syncDir(dirname(to), platform);

@@ -5,7 +5,8 @@ import { execFile } from 'node:child_process';
  * process group) everywhere but Windows, where `taskkill /T` walks the parent links instead (Node has no
  * job objects, and a detached Windows child would get its own console).
  */
-export type KillPlan = { kind: 'taskkill'; command: 'taskkill'; args: string[] } | { kind: 'group'; pgid: number; signal: NodeJS.Signals };
+export type KillPlan =
+  { kind: 'taskkill'; command: 'taskkill'; args: string[] } | { kind: 'group'; pgid: number; signal: NodeJS.Signals };
 
 export function killPlan(platform: NodeJS.Platform, pid: number, signal: NodeJS.Signals): KillPlan {
   if (platform === 'win32') return { kind: 'taskkill', command: 'taskkill', args: ['/pid', String(pid), '/T', '/F'] };
@@ -16,7 +17,11 @@ export function killPlan(platform: NodeJS.Platform, pid: number, signal: NodeJS.
 export const spawnDetached = (platform: NodeJS.Platform = process.platform) => platform !== 'win32';
 
 /** Stops a child spawned with `detached: spawnDetached()` and its process group (its tree on Windows). */
-export function killTree(pid: number | undefined, signal: NodeJS.Signals = 'SIGKILL', platform: NodeJS.Platform = process.platform): void {
+export function killTree(
+  pid: number | undefined,
+  signal: NodeJS.Signals = 'SIGKILL',
+  platform: NodeJS.Platform = process.platform,
+): void {
   if (pid === undefined) return;
   const plan = killPlan(platform, pid, signal);
   if (plan.kind === 'taskkill') {

@@ -5,7 +5,11 @@ import type { FleetScope } from '../vscode/fleetScope';
 
 /** `profile @ region` (or `Local @ region`, `prod @ 3 regions` for a scope of several) in the status bar; a click switches the connection. */
 export class ConnectionStatusBar implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('lambdaLayers.connection', vscode.StatusBarAlignment.Left, 50);
+  private readonly item = vscode.window.createStatusBarItem(
+    'lambdaLayers.connection',
+    vscode.StatusBarAlignment.Left,
+    50,
+  );
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
@@ -39,7 +43,9 @@ export class ConnectionStatusBar implements vscode.Disposable {
       this.item.tooltip = [
         live.isLocal ? vscode.l10n.t('Lambda Layers: local endpoint') : vscode.l10n.t('Lambda Layers: AWS'),
         endpoint ?? '',
-        regions.length > 1 || profiles.length > 1 ? vscode.l10n.t('Fleet scope: {0}', [...profiles, ...regions].join(', ')) : '',
+        regions.length > 1 || profiles.length > 1
+          ? vscode.l10n.t('Fleet scope: {0}', [...profiles, ...regions].join(', '))
+          : '',
         vscode.l10n.t('Click to switch the connection'),
       ]
         .filter(Boolean)

@@ -202,7 +202,9 @@ export abstract class ExplorerTreeProvider<
         const key = `${layerName}:${version}`;
         if (this.detailsRequested.has(key)) return;
         this.detailsRequested.add(key);
-        model.loadVersionDetails(layerName, version).catch((e: unknown) => this.log.warn(`Details of ${key}: ${errorMessage(e)}`));
+        model
+          .loadVersionDetails(layerName, version)
+          .catch((e: unknown) => this.log.warn(`Details of ${key}: ${errorMessage(e)}`));
       },
       policy: (row) => this.policies.get(row),
       describeError: (error) => toUserError(error, this.connection.errorContext()).message,

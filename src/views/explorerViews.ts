@@ -20,8 +20,14 @@ export class ExplorerViews implements vscode.Disposable {
   constructor(connection: ConnectionController, explorer: ExplorerHost, log: Log) {
     this.layers = new LayersTreeProvider(LAYERS_VIEW, connection, explorer, log);
     this.functions = new FunctionsTreeProvider(FUNCTIONS_VIEW, connection, explorer, log);
-    this.layersView = vscode.window.createTreeView(LAYERS_VIEW, { treeDataProvider: this.layers, showCollapseAll: true });
-    this.functionsView = vscode.window.createTreeView(FUNCTIONS_VIEW, { treeDataProvider: this.functions, showCollapseAll: true });
+    this.layersView = vscode.window.createTreeView(LAYERS_VIEW, {
+      treeDataProvider: this.layers,
+      showCollapseAll: true,
+    });
+    this.functionsView = vscode.window.createTreeView(FUNCTIONS_VIEW, {
+      treeDataProvider: this.functions,
+      showCollapseAll: true,
+    });
   }
 
   provider(viewId: string): LayersTreeProvider | FunctionsTreeProvider | undefined {
@@ -44,7 +50,8 @@ export class ExplorerViews implements vscode.Disposable {
   async revealLayerVersion(name: string, version: number): Promise<boolean> {
     for (let attempt = 0; attempt < 10; attempt++) {
       const layer = this.layers.findRootItem(name);
-      const item = layer && this.layers.getChildren(layer).find((i) => i instanceof LayerVersionItem && i.version === version);
+      const item =
+        layer && this.layers.getChildren(layer).find((i) => i instanceof LayerVersionItem && i.version === version);
       if (!item) return false;
       await this.layersView.reveal(item, { select: true, focus: true });
       if (this.layersView.selection.some((selected) => selected.id === item.id)) return true;

@@ -60,13 +60,20 @@ export class FleetPanels implements vscode.Disposable {
         filters: { CSV: ['csv'], JSON: ['json'] },
       }));
     if (!uri) return undefined;
-    const rows = shown.rows.map((r) => ({ ...r, result: r.result ?? 'unchanged', canary: r.canary ?? false, reason: r.reason ?? (shown.planned ? 'planned' : undefined) }));
+    const rows = shown.rows.map((r) => ({
+      ...r,
+      result: r.result ?? 'unchanged',
+      canary: r.canary ?? false,
+      reason: r.reason ?? (shown.planned ? 'planned' : undefined),
+    }));
     await writeFileAtomic(uri.fsPath, rolloutTable(rows, uri.fsPath.toLowerCase().endsWith('.json') ? 'json' : 'csv'));
     return uri;
   }
 
   private drawFleet(layer: string): void {
-    const rows = this.scope.inventory.map((s): FleetPageRow => (s.status === 'loading' ? s : layerFleet([s], layer)[0]));
+    const rows = this.scope.inventory.map((s): FleetPageRow =>
+      s.status === 'loading' ? s : layerFleet([s], layer)[0],
+    );
     this.fleet = { layer, rows };
     const panel = this.fleetPanel;
     if (!panel) return;
@@ -80,7 +87,10 @@ export class FleetPanels implements vscode.Disposable {
   }
 
   private create(viewType: string, wire: (panel: vscode.WebviewPanel) => void): vscode.WebviewPanel {
-    const panel = vscode.window.createWebviewPanel(viewType, '', vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [] });
+    const panel = vscode.window.createWebviewPanel(viewType, '', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [],
+    });
     wire(panel);
     return panel;
   }

@@ -17,7 +17,14 @@ export class FleetRegionItem extends vscode.TreeItem {
     readonly state: TargetState,
     expanded = false,
   ) {
-    super(state.target, state.status !== 'ok' ? vscode.TreeItemCollapsibleState.None : expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    super(
+      state.target,
+      state.status !== 'ok'
+        ? vscode.TreeItemCollapsibleState.None
+        : expanded
+          ? vscode.TreeItemCollapsibleState.Expanded
+          : vscode.TreeItemCollapsibleState.Collapsed,
+    );
     this.id = `fleet/${state.target}/${state.status}`;
     if (state.status === 'loading') {
       this.iconPath = new vscode.ThemeIcon('loading~spin');
@@ -74,7 +81,8 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<vscode.TreeIte
 
   /** Loads the scope's inventory whenever the view is visible and the scope (or connection) changed. */
   loadWhileVisible(view: vscode.TreeView<vscode.TreeItem>, isConnected: () => boolean): vscode.Disposable {
-    const load = () => view.visible && isConnected() && this.scope.inventory.length === 0 && void this.scope.loadInventory();
+    const load = () =>
+      view.visible && isConnected() && this.scope.inventory.length === 0 && void this.scope.loadInventory();
     const subscriptions = [view.onDidChangeVisibility(load), this.scope.onDidChange(load)];
     load();
     return new vscode.Disposable(() => subscriptions.forEach((s) => s.dispose()));
@@ -87,7 +95,9 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<vscode.TreeIte
   getChildren(item?: vscode.TreeItem): vscode.TreeItem[] {
     if (!item) {
       const expanded = this.scope.inventory.length <= EXPANDED_UP_TO;
-      this.regionItems = new Map(this.scope.inventory.map((s) => [s, this.regionItems.get(s) ?? new FleetRegionItem(s, expanded)]));
+      this.regionItems = new Map(
+        this.scope.inventory.map((s) => [s, this.regionItems.get(s) ?? new FleetRegionItem(s, expanded)]),
+      );
       return [...this.regionItems.values()];
     }
     if (!(item instanceof FleetRegionItem) || item.state.status !== 'ok') return [];
@@ -100,9 +110,12 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<vscode.TreeIte
     const names = [...inv.layers.keys()].sort((a, b) => a.localeCompare(b));
     const items: vscode.TreeItem[] = names.slice(0, LAYERS_SHOWN).map((name) => {
       const row = layerFleet([inv], name)[0];
-      return row.status === 'ok' ? new FleetLayerItem(inv.target, name, row.latest, row.behind) : new FleetLayerItem(inv.target, name, 0, 0);
+      return row.status === 'ok'
+        ? new FleetLayerItem(inv.target, name, row.latest, row.behind)
+        : new FleetLayerItem(inv.target, name, 0, 0);
     });
-    if (names.length > LAYERS_SHOWN) items.push(new vscode.TreeItem(vscode.l10n.t('and {0} more', names.length - LAYERS_SHOWN)));
+    if (names.length > LAYERS_SHOWN)
+      items.push(new vscode.TreeItem(vscode.l10n.t('and {0} more', names.length - LAYERS_SHOWN)));
     return items;
   }
 

@@ -58,13 +58,23 @@ export class InvokeResultPanel implements vscode.Disposable {
     const display = displayFromView(result.view, result.at, result.eventName, result.warnings);
     const full = [display, ...(this.session.get(result.key) ?? [])].slice(0, SESSION_RESULTS);
     this.session.set(result.key, full);
-    const history = addToHistory(restoreHistory(this.storage.get(HISTORY_KEY)), result.key, historyEntry(result.view, result.at, result.eventName));
+    const history = addToHistory(
+      restoreHistory(this.storage.get(HISTORY_KEY)),
+      result.key,
+      historyEntry(result.view, result.at, result.eventName),
+    );
     await this.storage.update(HISTORY_KEY, history);
 
     const byTime = new Map(full.map((d) => [d.at, d]));
     const results = historyFor(history, result.key).map((entry) => byTime.get(entry.at) ?? displayFromHistory(entry));
     this.current = {
-      model: { functionName: result.functionName, target: result.target, results, selected: 0, canRerun: result.rerun !== undefined },
+      model: {
+        functionName: result.functionName,
+        target: result.target,
+        results,
+        selected: 0,
+        canRerun: result.rerun !== undefined,
+      },
       rerun: result.rerun,
     };
     this.render();
@@ -87,7 +97,12 @@ export class InvokeResultPanel implements vscode.Disposable {
       this.panel.reveal(undefined, false);
     }
     this.panel.title = title;
-    this.panel.webview.html = renderInvokePage(model, { nonce: makeNonce(), cspSource: this.panel.webview.cspSource, title, locale: vscode.env.language });
+    this.panel.webview.html = renderInvokePage(model, {
+      nonce: makeNonce(),
+      cspSource: this.panel.webview.cspSource,
+      title,
+      locale: vscode.env.language,
+    });
   }
 
   private onMessage(message: InvokePageMessage): void {

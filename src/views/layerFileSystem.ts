@@ -26,9 +26,22 @@ export class LayerFileSystem implements vscode.FileSystemProvider {
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
     const { index, path } = await this.locate(uri);
     const file = index.files.find((f) => f.path === path);
-    if (file) return { type: vscode.FileType.File, ctime: 0, mtime: 0, size: file.size, permissions: vscode.FilePermission.Readonly };
+    if (file)
+      return {
+        type: vscode.FileType.File,
+        ctime: 0,
+        mtime: 0,
+        size: file.size,
+        permissions: vscode.FilePermission.Readonly,
+      };
     if (path === '' || index.files.some((f) => f.path.startsWith(`${path}/`))) {
-      return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0, permissions: vscode.FilePermission.Readonly };
+      return {
+        type: vscode.FileType.Directory,
+        ctime: 0,
+        mtime: 0,
+        size: 0,
+        permissions: vscode.FilePermission.Readonly,
+      };
     }
     throw vscode.FileSystemError.FileNotFound(uri);
   }
@@ -41,7 +54,10 @@ export class LayerFileSystem implements vscode.FileSystemProvider {
       if (!f.path.startsWith(prefix)) continue;
       const rest = f.path.slice(prefix.length);
       const slash = rest.indexOf('/');
-      children.set(slash < 0 ? rest : rest.slice(0, slash), slash < 0 ? vscode.FileType.File : vscode.FileType.Directory);
+      children.set(
+        slash < 0 ? rest : rest.slice(0, slash),
+        slash < 0 ? vscode.FileType.File : vscode.FileType.Directory,
+      );
     }
     return [...children];
   }
@@ -53,7 +69,8 @@ export class LayerFileSystem implements vscode.FileSystemProvider {
       if (!data) throw vscode.FileSystemError.FileNotFound(uri);
       return data;
     } catch (e) {
-      if (e instanceof RangeError) throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('{0} is too large to open.', path));
+      if (e instanceof RangeError)
+        throw vscode.FileSystemError.NoPermissions(vscode.l10n.t('{0} is too large to open.', path));
       throw e;
     }
   }

@@ -1,6 +1,7 @@
 import type { Grant, VersionPolicy } from '../ops/sharing';
 
-export type PolicyState = { status: 'loading' } | { status: 'loaded'; grants: Grant[] } | { status: 'error'; message: string };
+export type PolicyState =
+  { status: 'loading' } | { status: 'loaded'; grants: Grant[] } | { status: 'error'; message: string };
 
 /** What the cache needs to know about the row that shows a policy: the version, and the row to refresh. */
 export interface PolicyRow {

@@ -30,7 +30,12 @@ export class ProbeResultPanel implements vscode.Disposable {
       this.panel.reveal(undefined, false);
     }
     this.panel.title = title;
-    this.panel.webview.html = renderProbePage(model, { nonce: makeNonce(), cspSource: this.panel.webview.cspSource, title, locale: vscode.env.language });
+    this.panel.webview.html = renderProbePage(model, {
+      nonce: makeNonce(),
+      cspSource: this.panel.webview.cspSource,
+      title,
+      locale: vscode.env.language,
+    });
   }
 
   /** After a probe function was deleted: the page stops offering it. */

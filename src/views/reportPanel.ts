@@ -13,7 +13,11 @@ const open = new Map<string, vscode.WebviewPanel>();
  * The build report of one manifest in a webview: the pure HTML from `renderReport` (no scripts, a CSP
  * that allows only its nonce'd style element, colours from the theme's CSS variables).
  */
-export function showReport(manifestPath: string, manifest: LayerManifest, imports?: ReportImports): vscode.WebviewPanel {
+export function showReport(
+  manifestPath: string,
+  manifest: LayerManifest,
+  imports?: ReportImports,
+): vscode.WebviewPanel {
   const key = path.resolve(manifestPath);
   let panel = open.get(key);
   if (panel) {
@@ -72,6 +76,8 @@ function reportLabels(): ReportLabels {
     withBytecode: vscode.l10n.t('With bytecode'),
     budgetShare: vscode.l10n.t('{0}% of the budget'),
     mark: vscode.l10n.t('The mark at {0} is where builds start to warn ({1} of the limit).'),
-    zipLarger: vscode.l10n.t("The zip is larger than its content: in a layer this small, the zip's own entries (a header per file and folder) outweigh what compression saves."),
+    zipLarger: vscode.l10n.t(
+      "The zip is larger than its content: in a layer this small, the zip's own entries (a header per file and folder) outweigh what compression saves.",
+    ),
   };
 }

@@ -13,23 +13,44 @@ export class StackPanels implements vscode.Disposable {
   showAnalysis(model: StackPageModel): void {
     this.analysis = model;
     const title = vscode.l10n.t('Stack: {0}', model.report.functionName);
-    const panel = (this.analysisPanel ??= this.create('lambdaLayers.stack', title, () => (this.analysisPanel = undefined)));
+    const panel = (this.analysisPanel ??= this.create(
+      'lambdaLayers.stack',
+      title,
+      () => (this.analysisPanel = undefined),
+    ));
     panel.title = title;
-    panel.webview.html = renderStackPage(model, { nonce: makeNonce(), cspSource: panel.webview.cspSource, title, locale: vscode.env.language });
+    panel.webview.html = renderStackPage(model, {
+      nonce: makeNonce(),
+      cspSource: panel.webview.cspSource,
+      title,
+      locale: vscode.env.language,
+    });
     panel.reveal(undefined, false);
   }
 
   showComparison(c: Comparison): void {
     this.comparison = c;
     const title = vscode.l10n.t('Compare: {0} → {1}', sourceLabel(c.before), sourceLabel(c.after));
-    const panel = (this.comparePanel ??= this.create('lambdaLayers.compare', title, () => (this.comparePanel = undefined)));
+    const panel = (this.comparePanel ??= this.create(
+      'lambdaLayers.compare',
+      title,
+      () => (this.comparePanel = undefined),
+    ));
     panel.title = title;
-    panel.webview.html = renderComparePage(c, { nonce: makeNonce(), cspSource: panel.webview.cspSource, title, locale: vscode.env.language });
+    panel.webview.html = renderComparePage(c, {
+      nonce: makeNonce(),
+      cspSource: panel.webview.cspSource,
+      title,
+      locale: vscode.env.language,
+    });
     panel.reveal(undefined, false);
   }
 
   private create(viewType: string, title: string, onDispose: () => void): vscode.WebviewPanel {
-    const panel = vscode.window.createWebviewPanel(viewType, title, vscode.ViewColumn.Active, { enableScripts: false, localResourceRoots: [] });
+    const panel = vscode.window.createWebviewPanel(viewType, title, vscode.ViewColumn.Active, {
+      enableScripts: false,
+      localResourceRoots: [],
+    });
     panel.onDidDispose(onDispose);
     return panel;
   }

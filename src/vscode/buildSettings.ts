@@ -34,7 +34,9 @@ export async function readBuildSettings(requirements: vscode.Uri, log: Log): Pro
 
 /** `lambdaLayers.build.cacheDirectory`, when set (a path starting with "~" is under the home folder). */
 export function buildCacheDirectorySetting(resource?: vscode.Uri): string | undefined {
-  const value = nonEmpty(vscode.workspace.getConfiguration('lambdaLayers.build', resource).get<string>('cacheDirectory'));
+  const value = nonEmpty(
+    vscode.workspace.getConfiguration('lambdaLayers.build', resource).get<string>('cacheDirectory'),
+  );
   return value && /^~[\\/]/.test(value) ? path.join(os.homedir(), value.slice(2)) : value;
 }
 
@@ -48,7 +50,9 @@ function outputDirectoryFor(resource: vscode.Uri): string {
 /** The output folder of every workspace folder (publish lists the zips found there). */
 export function allOutputDirectories(): string[] {
   const folders = vscode.workspace.workspaceFolders ?? [];
-  const dirs = folders.map((f) => resolveOutputDirectory(f.uri.fsPath, vscode.workspace.getConfiguration('lambdaLayers.build', f.uri)));
+  const dirs = folders.map((f) =>
+    resolveOutputDirectory(f.uri.fsPath, vscode.workspace.getConfiguration('lambdaLayers.build', f.uri)),
+  );
   return [...new Set(dirs)];
 }
 
@@ -69,7 +73,9 @@ interface PythonEnvironmentPath {
 interface PythonExtensionApi {
   readonly environments?: {
     getActiveEnvironmentPath(resource?: vscode.Uri): PythonEnvironmentPath;
-    resolveEnvironment(environment: PythonEnvironmentPath): Promise<{ readonly executable: { readonly uri?: vscode.Uri } } | undefined>;
+    resolveEnvironment(
+      environment: PythonEnvironmentPath,
+    ): Promise<{ readonly executable: { readonly uri?: vscode.Uri } } | undefined>;
   };
 }
 

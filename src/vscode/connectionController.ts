@@ -1,6 +1,12 @@
 import * as vscode from 'vscode';
 import { AwsClientFactory, type ClientFactoryOptions, type CredentialsProvider } from '../aws/clientFactory';
-import { hasAnyCredentials, localConnection, resolveConnection, type ConnectionSettings, type ProfileKind } from '../aws/connection';
+import {
+  hasAnyCredentials,
+  localConnection,
+  resolveConnection,
+  type ConnectionSettings,
+  type ProfileKind,
+} from '../aws/connection';
 import { classifyAwsError, toUserError, type ErrorContext } from '../aws/errors';
 import { SdkLambdaGateway } from '../aws/lambdaGateway';
 import type { LambdaGateway } from '../aws/types';
@@ -79,7 +85,9 @@ export class ConnectionController implements vscode.Disposable {
       case 'connecting':
         throw new UserError(vscode.l10n.t('Still connecting. Try again in a moment.'));
       case 'noCredentials':
-        throw new UserError(vscode.l10n.t('No AWS credentials were found. Select a profile, or use the local endpoint.'));
+        throw new UserError(
+          vscode.l10n.t('No AWS credentials were found. Select a profile, or use the local endpoint.'),
+        );
       case 'ready': // not reached: `active` is set whenever the state is ready
       case 'expired':
       case 'failed':
@@ -111,7 +119,8 @@ export class ConnectionController implements vscode.Disposable {
     if (!this.active || this.active.isLocal) return;
     const kind = classifyAwsError(error);
     if (kind !== 'credentials' && kind !== 'expired') return;
-    const noneFound = (error as { name?: string })?.name === 'CredentialsProviderError' && this.active.profileKind !== 'sso';
+    const noneFound =
+      (error as { name?: string })?.name === 'CredentialsProviderError' && this.active.profileKind !== 'sso';
     this.setState(noneFound ? 'noCredentials' : 'expired', toUserError(error, this.errorContext()).message);
   }
 
@@ -137,13 +146,19 @@ export class ConnectionController implements vscode.Disposable {
   }
 
   private async resolve(values: ConnectionSettingValues): Promise<Connection | undefined> {
-    const local = values.mode === 'local' || (values.mode === 'auto' && !values.profile && !(await hasAnyCredentials()));
+    const local =
+      values.mode === 'local' || (values.mode === 'auto' && !values.profile && !(await hasAnyCredentials()));
     if (local) return this.resolveLocal(values);
     await this.stopSandbox();
-    const resolved = await resolveConnection({ profile: values.profile, region: values.region, endpoint: values.endpoint });
+    const resolved = await resolveConnection({
+      profile: values.profile,
+      region: values.region,
+      endpoint: values.endpoint,
+    });
     const hasCredentials = resolved.profile ? resolved.profileInfo?.kind !== 'none' : await hasAnyCredentials();
     if (!hasCredentials) return undefined;
-    if (!resolved.region) this.log.warn(`No region configured (setting, profile or AWS_REGION); using ${DEFAULT_REGION}.`);
+    if (!resolved.region)
+      this.log.warn(`No region configured (setting, profile or AWS_REGION); using ${DEFAULT_REGION}.`);
     const settings: ConnectionSettings = { kind: 'aws', region: resolved.region ?? DEFAULT_REGION };
     if (resolved.profile) settings.profile = resolved.profile;
     if (resolved.endpoint) settings.endpoint = resolved.endpoint;
@@ -158,13 +173,20 @@ export class ConnectionController implements vscode.Disposable {
     const region = values.region ?? DEFAULT_REGION;
     if (values.endpoint) {
       await this.stopSandbox();
-      return this.makeConnection({ ...localConnection(values.endpoint, region), ...(values.profile ? { profile: values.profile } : {}) });
+      return this.makeConnection({
+        ...localConnection(values.endpoint, region),
+        ...(values.profile ? { profile: values.profile } : {}),
+      });
     }
     const own = await this.ensureSandbox(values.localPort);
     return this.makeConnection(localConnection(own.url, region), undefined, own.credentials);
   }
 
-  private makeConnection(settings: ConnectionSettings, profileKind?: ProfileKind, credentials?: CredentialsProvider): Connection {
+  private makeConnection(
+    settings: ConnectionSettings,
+    profileKind?: ProfileKind,
+    credentials?: CredentialsProvider,
+  ): Connection {
     const clientOptions: ClientFactoryOptions = { userAgent: this.userAgent, ...(credentials ? { credentials } : {}) };
     const clients = new AwsClientFactory(settings, clientOptions);
     return {
@@ -186,7 +208,12 @@ export class ConnectionController implements vscode.Disposable {
       // Loaded here, not at activation: most sessions never start the local endpoint.
       const { startSandbox } = await import('../sandbox/server');
       const handle = await startSandbox({ dataDir: this.sandboxDataDir, port, log: this.log });
-      this.sandbox = { url: handle.url, requestedPort: port, credentials: handle.credentials, close: () => handle.close() };
+      this.sandbox = {
+        url: handle.url,
+        requestedPort: port,
+        credentials: handle.credentials,
+        close: () => handle.close(),
+      };
       this.warnAboutQuarantine(handle);
       return this.sandbox;
     } catch (e) {
@@ -203,14 +230,18 @@ export class ConnectionController implements vscode.Disposable {
     if (!notice) return;
     const open = vscode.l10n.t('Open Folder');
     void vscode.window.showWarningMessage(notice, open).then((choice) => {
-      if (choice === open) void vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(sandbox.quarantineDir), { forceNewWindow: true });
+      if (choice === open)
+        void vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(sandbox.quarantineDir), {
+          forceNewWindow: true,
+        });
     });
   }
 
   private async stopSandbox(): Promise<void> {
     const running = this.sandbox;
     this.sandbox = undefined;
-    if (running) await running.close().catch((e: unknown) => this.log.warn(`Stopping the local endpoint: ${errorMessage(e)}`));
+    if (running)
+      await running.close().catch((e: unknown) => this.log.warn(`Stopping the local endpoint: ${errorMessage(e)}`));
   }
 
   private replace(next: Connection | undefined): void {

@@ -22,12 +22,18 @@ export function watchConnectionInputs(connection: ConnectionController): vscode.
   };
   const files = [...new Set(Object.values(sharedFilePaths()))];
   const watchers = files.map((file) =>
-    vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file))),
+    vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)),
+    ),
   );
   const subscriptions: vscode.Disposable[] = [
     vscode.workspace.onDidChangeConfiguration((e) => affectsConnection(e) && reconnect()),
     ...watchers,
-    ...watchers.flatMap((w) => [w.onDidCreate(onAwsFileChange), w.onDidChange(onAwsFileChange), w.onDidDelete(onAwsFileChange)]),
+    ...watchers.flatMap((w) => [
+      w.onDidCreate(onAwsFileChange),
+      w.onDidChange(onAwsFileChange),
+      w.onDidDelete(onAwsFileChange),
+    ]),
   ];
   return new vscode.Disposable(() => {
     clearTimeout(timer);

@@ -38,7 +38,9 @@ export class FleetScope implements vscode.Disposable {
   ) {
     this.subscriptions = [
       connection.onDidChange(() => this.resetIfChanged()),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${SECTION}.scope`) && this.resetIfChanged()),
+      vscode.workspace.onDidChangeConfiguration(
+        (e) => e.affectsConfiguration(`${SECTION}.scope`) && this.resetIfChanged(),
+      ),
     ];
   }
 
@@ -68,7 +70,9 @@ export class FleetScope implements vscode.Disposable {
     });
     // Another profile signs with its own keys, not the connection's.
     const sameKeys = profiles.length === 0;
-    const fleet = openFleet(pairs, settingsFor, { factory: sameKeys ? live.clientOptions : { userAgent: live.clientOptions.userAgent } });
+    const fleet = openFleet(pairs, settingsFor, {
+      factory: sameKeys ? live.clientOptions : { userAgent: live.clientOptions.userAgent },
+    });
     this.open?.fleet.dispose();
     this.open = { connection: live, fleet };
     return fleet;
@@ -116,7 +120,16 @@ export class FleetScope implements vscode.Disposable {
 
   private configured(key: string): string[] {
     const value = vscode.workspace.getConfiguration(SECTION).get<unknown>(key);
-    return Array.isArray(value) ? [...new Set(value.filter((v): v is string => typeof v === 'string').map((v) => v.trim()).filter(Boolean))] : [];
+    return Array.isArray(value)
+      ? [
+          ...new Set(
+            value
+              .filter((v): v is string => typeof v === 'string')
+              .map((v) => v.trim())
+              .filter(Boolean),
+          ),
+        ]
+      : [];
   }
 
   /** Starts over only when the connection or the scope really changed (the connection reports every state change). */

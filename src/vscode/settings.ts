@@ -38,7 +38,11 @@ export function affectsConnection(e: vscode.ConfigurationChangeEvent): boolean {
 export async function updateSetting(key: string, value: unknown): Promise<void> {
   const config = vscode.workspace.getConfiguration(SECTION);
   const overridden = config.inspect(key)?.workspaceValue !== undefined;
-  await config.update(key, value, overridden ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+  await config.update(
+    key,
+    value,
+    overridden ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global,
+  );
 }
 
 function nonEmpty(v: string | undefined): string | undefined {

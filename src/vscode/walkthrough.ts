@@ -38,14 +38,18 @@ const OFFERED_KEY = 'lambdaLayers.walkthroughOffered';
  */
 export async function offerWalkthroughOnce(context: vscode.ExtensionContext): Promise<void> {
   if (context.globalState.get<boolean>(OFFERED_KEY) || process.env.LAMBDA_LAYERS_NO_WALKTHROUGH_OFFER) return;
-  if (!vscode.workspace.getConfiguration('workbench.welcomePage').get<boolean>('walkthroughs.openOnInstall', true)) return;
+  if (!vscode.workspace.getConfiguration('workbench.welcomePage').get<boolean>('walkthroughs.openOnInstall', true))
+    return;
   await context.globalState.update(OFFERED_KEY, true);
   const open = vscode.l10n.t('Open Walkthrough');
   const choice = await vscode.window.showInformationMessage(
-    vscode.l10n.t('New to Lambda Layers? The walkthrough builds a layer from requirements.txt, publishes, attaches and test-invokes it in a few minutes, offline too.'),
+    vscode.l10n.t(
+      'New to Lambda Layers? The walkthrough builds a layer from requirements.txt, publishes, attaches and test-invokes it in a few minutes, offline too.',
+    ),
     open,
   );
-  if (choice === open) await vscode.commands.executeCommand('workbench.action.openWalkthrough', walkthroughId(context), false);
+  if (choice === open)
+    await vscode.commands.executeCommand('workbench.action.openWalkthrough', walkthroughId(context), false);
 }
 
 /**
@@ -54,12 +58,17 @@ export async function offerWalkthroughOnce(context: vscode.ExtensionContext): Pr
  * holds then is recorded as seen without ticking the step (VS Code 1.100). Marking the step stores its
  * progress even before the walkthrough is registered (VS Code then reports the unknown step, which is ignored).
  */
-export function tickConnectStepWhenReady(context: vscode.ExtensionContext, connection: { readonly state: string; readonly onDidChange: vscode.Event<void> }): vscode.Disposable {
+export function tickConnectStepWhenReady(
+  context: vscode.ExtensionContext,
+  connection: { readonly state: string; readonly onDidChange: vscode.Event<void> },
+): vscode.Disposable {
   let ticked = false;
   const tick = () => {
     if (ticked || connection.state !== 'ready') return;
     ticked = true;
-    void Promise.resolve(vscode.commands.executeCommand('welcome.markStepComplete', `${walkthroughId(context)}#connect`)).catch(() => undefined);
+    void Promise.resolve(
+      vscode.commands.executeCommand('welcome.markStepComplete', `${walkthroughId(context)}#connect`),
+    ).catch(() => undefined);
   };
   tick();
   return connection.onDidChange(tick);

@@ -10,7 +10,18 @@ export interface ShapeRef {
 }
 
 export interface Shape {
-  type: 'structure' | 'list' | 'map' | 'string' | 'integer' | 'long' | 'double' | 'float' | 'boolean' | 'timestamp' | 'blob';
+  type:
+    | 'structure'
+    | 'list'
+    | 'map'
+    | 'string'
+    | 'integer'
+    | 'long'
+    | 'double'
+    | 'float'
+    | 'boolean'
+    | 'timestamp'
+    | 'blob';
   members?: Record<string, ShapeRef>;
   required?: string[];
   member?: ShapeRef;
@@ -78,7 +89,14 @@ function checkOutput(model: ServiceModel, op: Operation, answer: Answer): string
   for (const [name, ref] of Object.entries(members)) {
     if (ref.location !== 'header') continue;
     const value = header(answer, ref.locationName ?? name);
-    if (value !== undefined) checkValue(model, ref.shape, headerValue(model.shapes[ref.shape], value), `header ${ref.locationName ?? name}`, problems);
+    if (value !== undefined)
+      checkValue(
+        model,
+        ref.shape,
+        headerValue(model.shapes[ref.shape], value),
+        `header ${ref.locationName ?? name}`,
+        problems,
+      );
   }
   if (output?.payload) {
     const ref = members[output.payload];
@@ -96,7 +114,11 @@ function checkOutput(model: ServiceModel, op: Operation, answer: Answer): string
 }
 
 function headerValue(shape: Shape, raw: string): unknown {
-  return ['integer', 'long', 'double', 'float'].includes(shape.type) ? Number(raw) : shape.type === 'boolean' ? raw === 'true' : raw;
+  return ['integer', 'long', 'double', 'float'].includes(shape.type)
+    ? Number(raw)
+    : shape.type === 'boolean'
+      ? raw === 'true'
+      : raw;
 }
 
 /** Parses a JSON body and checks it against a shape (by name, or given for the body members of an output). */
@@ -123,14 +145,22 @@ function checkError(model: ServiceModel, op: Operation, answer: Answer): string[
     const status = shape.error?.httpStatusCode ?? 400;
     if (answer.status !== status) problems.push(`${code} with status ${answer.status}, the model says ${status}`);
     checkBody(model, code, answer.body, problems);
-    requireMessage(answer.body, Object.keys(shape.members ?? {}).find((m) => m.toLowerCase() === 'message'), code, problems);
+    requireMessage(
+      answer.body,
+      Object.keys(shape.members ?? {}).find((m) => m.toLowerCase() === 'message'),
+      code,
+      problems,
+    );
   } else if (unmodelled) {
-    if (answer.status !== unmodelled.status) problems.push(`${code} with status ${answer.status}, AWS answers ${unmodelled.status}`);
+    if (answer.status !== unmodelled.status)
+      problems.push(`${code} with status ${answer.status}, AWS answers ${unmodelled.status}`);
     const extra = Object.keys(parseObject(answer.body)).filter((k) => k !== unmodelled.messageKey);
     if (extra.length > 0) problems.push(`${code} body has ${extra.join(', ')} besides ${unmodelled.messageKey}`);
     requireMessage(answer.body, unmodelled.messageKey, code, problems);
   } else {
-    problems.push(`${code} is not an error ${op.name} answers (model: ${(op.errors ?? []).map((e) => e.shape).join(', ')})`);
+    problems.push(
+      `${code} is not an error ${op.name} answers (model: ${(op.errors ?? []).map((e) => e.shape).join(', ')})`,
+    );
   }
   return problems;
 }
@@ -160,7 +190,14 @@ function patternOf(source: string): RegExp {
 }
 
 /** Checks `value` against a shape, adding `path: what` lines to problems. */
-export function checkValue(model: ServiceModel, shapeOrName: string | Shape, value: unknown, path: string, problems: string[], shapeName?: string): void {
+export function checkValue(
+  model: ServiceModel,
+  shapeOrName: string | Shape,
+  value: unknown,
+  path: string,
+  problems: string[],
+  shapeName?: string,
+): void {
   const shape = typeof shapeOrName === 'string' ? model.shapes[shapeOrName] : shapeOrName;
   const name = typeof shapeOrName === 'string' ? shapeOrName : (shapeName ?? 'the output');
   if (!shape) {
@@ -178,7 +215,8 @@ export function checkValue(model: ServiceModel, shapeOrName: string | Shape, val
         if (value[key] === undefined || value[key] === null) fail(`required member ${key} of ${name} is missing`);
       }
       for (const [key, ref] of Object.entries(shape.members ?? {})) {
-        if (value[key] !== undefined && value[key] !== null) checkValue(model, ref.shape, value[key], `${path}.${key}`, problems);
+        if (value[key] !== undefined && value[key] !== null)
+          checkValue(model, ref.shape, value[key], `${path}.${key}`, problems);
       }
       return;
     }
@@ -198,18 +236,23 @@ export function checkValue(model: ServiceModel, shapeOrName: string | Shape, val
     case 'string':
       if (typeof value !== 'string') return void fail(`expected a string (${name}), got ${describe(value)}`);
       if (shape.enum && !shape.enum.includes(value)) fail(`${JSON.stringify(value)} is not one of ${name}'s values`);
-      if (shape.pattern && !patternOf(shape.pattern).test(value)) fail(`${JSON.stringify(value)} does not match ${name}'s pattern ${shape.pattern}`);
-      if (shape.min !== undefined && [...value].length < shape.min) fail(`${JSON.stringify(value)} is shorter than ${name}'s minimum ${shape.min}`);
-      if (shape.max !== undefined && [...value].length > shape.max) fail(`${JSON.stringify(value)} is longer than ${name}'s maximum ${shape.max}`);
+      if (shape.pattern && !patternOf(shape.pattern).test(value))
+        fail(`${JSON.stringify(value)} does not match ${name}'s pattern ${shape.pattern}`);
+      if (shape.min !== undefined && [...value].length < shape.min)
+        fail(`${JSON.stringify(value)} is shorter than ${name}'s minimum ${shape.min}`);
+      if (shape.max !== undefined && [...value].length > shape.max)
+        fail(`${JSON.stringify(value)} is longer than ${name}'s maximum ${shape.max}`);
       return;
     case 'integer':
     case 'long':
-      if (typeof value !== 'number' || !Number.isInteger(value)) return void fail(`expected an integer (${name}), got ${describe(value)}`);
+      if (typeof value !== 'number' || !Number.isInteger(value))
+        return void fail(`expected an integer (${name}), got ${describe(value)}`);
       checkRange(shape, value, name, fail);
       return;
     case 'double':
     case 'float':
-      if (typeof value !== 'number' || !Number.isFinite(value)) return void fail(`expected a number (${name}), got ${describe(value)}`);
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        return void fail(`expected a number (${name}), got ${describe(value)}`);
       checkRange(shape, value, name, fail);
       return;
     case 'boolean':
@@ -217,12 +260,17 @@ export function checkValue(model: ServiceModel, shapeOrName: string | Shape, val
       return;
     case 'timestamp':
       // restJson1 bodies carry epoch seconds unless the shape says otherwise.
-      if ((shape.timestampFormat ?? 'unixTimestamp') === 'unixTimestamp' ? typeof value !== 'number' : typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
+      if (
+        (shape.timestampFormat ?? 'unixTimestamp') === 'unixTimestamp'
+          ? typeof value !== 'number'
+          : typeof value !== 'string' || Number.isNaN(Date.parse(value))
+      ) {
         fail(`expected a ${shape.timestampFormat ?? 'unixTimestamp'} timestamp (${name}), got ${describe(value)}`);
       }
       return;
     case 'blob':
-      if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) fail(`expected base64 (${name}), got ${describe(value)}`);
+      if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value))
+        fail(`expected base64 (${name}), got ${describe(value)}`);
       return;
     default:
       fail(`shape ${name} has a type this checker does not know: ${String(shape.type)}`);

@@ -1,12 +1,29 @@
-import type { AliasConfiguration, Architecture, FunctionConfiguration, GetLayerVersionResponse, LayerVersionsListItem, LayersListItem, Runtime } from '@aws-sdk/client-lambda';
+import type {
+  AliasConfiguration,
+  Architecture,
+  FunctionConfiguration,
+  GetLayerVersionResponse,
+  LayerVersionsListItem,
+  LayersListItem,
+  Runtime,
+} from '@aws-sdk/client-lambda';
 import { createHash, randomUUID } from 'node:crypto';
-import type { CreateFunctionInput, InvokeOptions, InvokeResult, LambdaGateway, LayerPermissionInput, LayerPolicy, PublishInput } from '../../src/aws/types';
+import type {
+  CreateFunctionInput,
+  InvokeOptions,
+  InvokeResult,
+  LambdaGateway,
+  LayerPermissionInput,
+  LayerPolicy,
+  PublishInput,
+} from '../../src/aws/types';
 import { parseLayerArn } from '../../src/aws/arn';
 import { CancelledError, UserError } from '../../src/util/errors';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
-export const layerArn = (name: string, account = ACCOUNT, region = REGION) => `arn:aws:lambda:${region}:${account}:layer:${name}`;
+export const layerArn = (name: string, account = ACCOUNT, region = REGION) =>
+  `arn:aws:lambda:${region}:${account}:layer:${name}`;
 export const versionArn = (name: string, v: number, account = ACCOUNT) => `${layerArn(name, account)}:${v}`;
 
 /** An error shaped like the SDK's service exceptions (name + $metadata.httpStatusCode). */
@@ -15,11 +32,16 @@ export function sdkError(name: string, status: number, message = name): Error {
 }
 
 const notFound = (message: string) => sdkError('ResourceNotFoundException', 404, message);
-const staleRevision = () => sdkError('PreconditionFailedException', 412, 'The Revision Id provided does not match the latest Revision Id.');
+const staleRevision = () =>
+  sdkError('PreconditionFailedException', 412, 'The Revision Id provided does not match the latest Revision Id.');
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('base64');
 
 /** A function configuration as ListFunctions returns it, for tests that put functions in directly. */
-export function fn(name: string, layers: string[] = [], extra: Partial<FunctionConfiguration> = {}): FunctionConfiguration {
+export function fn(
+  name: string,
+  layers: string[] = [],
+  extra: Partial<FunctionConfiguration> = {},
+): FunctionConfiguration {
   return {
     FunctionName: name,
     FunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`,
@@ -100,7 +122,10 @@ export class FakeGateway implements LambdaGateway {
     return layerArn(name, ACCOUNT, this.region);
   }
 
-  addFunction(name: string, init: { runtime?: string; architectures?: string[]; layers?: string[]; codeSize?: number } = {}): void {
+  addFunction(
+    name: string,
+    init: { runtime?: string; architectures?: string[]; layers?: string[]; codeSize?: number } = {},
+  ): void {
     const config: FunctionConfiguration = {
       FunctionName: name,
       FunctionArn: `arn:aws:lambda:${this.region}:${ACCOUNT}:function:${name}`,
@@ -122,14 +147,16 @@ export class FakeGateway implements LambdaGateway {
 
   /** Versions of a layer as ListLayerVersions lists them (`extra` on each), replacing any it had. */
   addLayer(name: string, versions: number[], extra: Partial<LayerVersionsListItem> = {}): void {
-    const list = [...versions].sort((a, b) => a - b).map((v) => ({
-      LayerArn: this.layerArn(name),
-      LayerVersionArn: `${this.layerArn(name)}:${v}`,
-      Version: v,
-      CreatedDate: `2024-01-0${v}T00:00:00.000+0000`,
-      Content: { CodeSize: 4242, CodeSha256: 'c2hh' },
-      ...extra,
-    }));
+    const list = [...versions]
+      .sort((a, b) => a - b)
+      .map((v) => ({
+        LayerArn: this.layerArn(name),
+        LayerVersionArn: `${this.layerArn(name)}:${v}`,
+        Version: v,
+        CreatedDate: `2024-01-0${v}T00:00:00.000+0000`,
+        Content: { CodeSize: 4242, CodeSha256: 'c2hh' },
+        ...extra,
+      }));
     this.layerVersions.set(name, list);
   }
 
@@ -139,7 +166,10 @@ export class FakeGateway implements LambdaGateway {
     if (!ref?.version) throw new Error(`not a layer version ARN: ${version.LayerVersionArn}`);
     const versions = (this.layerVersions.get(ref.name) ?? []).filter((v) => v.Version !== ref.version);
     versions.push({ Version: ref.version, ...version });
-    this.layerVersions.set(ref.name, versions.sort((a, b) => a.Version! - b.Version!));
+    this.layerVersions.set(
+      ref.name,
+      versions.sort((a, b) => a.Version! - b.Version!),
+    );
   }
 
   /** A change made by someone else, directly; `inProgress` leaves the function mid-update. */
@@ -187,7 +217,10 @@ export class FakeGateway implements LambdaGateway {
     }
   }
 
-  async *listLayerVersions(layerName: string, options: { signal?: AbortSignal } = {}): AsyncIterable<LayerVersionsListItem> {
+  async *listLayerVersions(
+    layerName: string,
+    options: { signal?: AbortSignal } = {},
+  ): AsyncIterable<LayerVersionsListItem> {
     this.calls.push(`listVersions ${layerName}`);
     this.inFlightVersions++;
     this.maxInFlightVersions = Math.max(this.maxInFlightVersions, this.inFlightVersions);
@@ -202,7 +235,9 @@ export class FakeGateway implements LambdaGateway {
   }
 
   /** With `allVersions` (FunctionVersion=ALL): each function's `$LATEST`, then its published versions. */
-  async *listFunctionPages(options: { signal?: AbortSignal; allVersions?: boolean } = {}): AsyncIterable<FunctionConfiguration[]> {
+  async *listFunctionPages(
+    options: { signal?: AbortSignal; allVersions?: boolean } = {},
+  ): AsyncIterable<FunctionConfiguration[]> {
     const all = [...this.functions.values()].flatMap((f) => (options.allVersions ? this.versionsOf(f) : [f]));
     for (let i = 0, page = 0; i < all.length || page === 0; i += this.pageSize, page++) {
       this.calls.push('listFunctionPages');
@@ -221,7 +256,8 @@ export class FakeGateway implements LambdaGateway {
   async *listFunctionVersions(): AsyncIterable<FunctionConfiguration> {
     this.calls.push('listFunctionVersions');
     this.beforeListVersions?.(++this.listVersionCalls);
-    for (const f of this.functions.values()) yield { ...structuredClone(f), Version: '$LATEST', FunctionArn: `${f.FunctionArn}:$LATEST` };
+    for (const f of this.functions.values())
+      yield { ...structuredClone(f), Version: '$LATEST', FunctionArn: `${f.FunctionArn}:$LATEST` };
     for (const v of this.publishedVersions) yield structuredClone(v);
   }
 
@@ -274,7 +310,10 @@ export class FakeGateway implements LambdaGateway {
   async deleteLayerVersion(layerName: string, version: number): Promise<void> {
     this.calls.push(`delete ${layerName}:${version}`);
     const versions = this.layerVersions.get(layerName) ?? [];
-    this.layerVersions.set(layerName, versions.filter((v) => v.Version !== version));
+    this.layerVersions.set(
+      layerName,
+      versions.filter((v) => v.Version !== version),
+    );
   }
 
   async getLayerVersionPolicy(layerName: string, version: number): Promise<LayerPolicy> {
@@ -282,7 +321,10 @@ export class FakeGateway implements LambdaGateway {
     await this.getLayerVersion(layerName, version);
     const p = this.policies.get(`${layerName}:${version}`);
     if (!p || p.statements.length === 0) throw notFound('No policy is associated with the given resource.');
-    return { policy: JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: p.statements }), revisionId: p.revisionId };
+    return {
+      policy: JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: p.statements }),
+      revisionId: p.revisionId,
+    };
   }
 
   async addLayerVersionPermission(input: LayerPermissionInput): Promise<{ statement?: string; revisionId?: string }> {
@@ -292,8 +334,14 @@ export class FakeGateway implements LambdaGateway {
     const key = `${input.layerName}:${input.version}`;
     const p = this.policies.get(key) ?? { statements: [], revisionId: randomUUID() };
     if (input.revisionId && input.revisionId !== p.revisionId) throw staleRevision();
-    if (p.statements.some((s) => s.Sid === input.statementId)) throw sdkError('ResourceConflictException', 409, `The statement id (${input.statementId}) provided already exists.`);
-    if (p.statements.length >= this.maxStatements) throw sdkError('PolicyLengthExceededException', 400, 'The final policy size is bigger than the limit.');
+    if (p.statements.some((s) => s.Sid === input.statementId))
+      throw sdkError(
+        'ResourceConflictException',
+        409,
+        `The statement id (${input.statementId}) provided already exists.`,
+      );
+    if (p.statements.length >= this.maxStatements)
+      throw sdkError('PolicyLengthExceededException', 400, 'The final policy size is bigger than the limit.');
     const statement: Record<string, unknown> = {
       Sid: input.statementId,
       Effect: 'Allow',
@@ -308,12 +356,18 @@ export class FakeGateway implements LambdaGateway {
     return { statement: JSON.stringify(statement), revisionId: p.revisionId };
   }
 
-  async removeLayerVersionPermission(layerName: string, version: number, statementId: string, revisionId?: string): Promise<void> {
+  async removeLayerVersionPermission(
+    layerName: string,
+    version: number,
+    statementId: string,
+    revisionId?: string,
+  ): Promise<void> {
     this.calls.push(`removePermission ${layerName}:${version} ${statementId}`);
     this.beforePolicyWrite?.(++this.policyWrites);
     const p = this.policies.get(`${layerName}:${version}`);
     if (revisionId && p && revisionId !== p.revisionId) throw staleRevision();
-    if (!p?.statements.some((s) => s.Sid === statementId)) throw notFound(`Statement ${statementId} is not found in resource policy.`);
+    if (!p?.statements.some((s) => s.Sid === statementId))
+      throw notFound(`Statement ${statementId} is not found in resource policy.`);
     p.statements = p.statements.filter((s) => s.Sid !== statementId);
     p.revisionId = randomUUID();
   }
@@ -333,14 +387,19 @@ export class FakeGateway implements LambdaGateway {
     this.calls.push(`update ${name}`);
     this.beforeUpdate?.(name, ++this.updateCalls);
     const config = this.startUpdate(name, revisionId);
-    if (layerArns.length > 5) throw sdkError('InvalidParameterValueException', 400, 'Cannot reference more than 5 layers.');
+    if (layerArns.length > 5)
+      throw sdkError('InvalidParameterValueException', 400, 'Cannot reference more than 5 layers.');
     const seen = new Set(layerArns.map((a) => parseLayerArn(a)?.layerArn));
-    if (seen.size !== layerArns.length) throw sdkError('InvalidParameterValueException', 400, 'Two different versions of the same layer are not allowed');
+    if (seen.size !== layerArns.length)
+      throw sdkError('InvalidParameterValueException', 400, 'Two different versions of the same layer are not allowed');
     this.setLayers(config, layerArns);
     return this.updated(config);
   }
 
-  async waitForFunctionUpdated(name: string, options: { signal?: AbortSignal; maxWaitSeconds?: number } = {}): Promise<FunctionConfiguration> {
+  async waitForFunctionUpdated(
+    name: string,
+    options: { signal?: AbortSignal; maxWaitSeconds?: number } = {},
+  ): Promise<FunctionConfiguration> {
     this.calls.push(`wait ${name}`);
     // Like SdkLambdaGateway: an aborted waiter ends in a cancellation.
     if (options.signal?.aborted) throw new CancelledError();
@@ -351,13 +410,15 @@ export class FakeGateway implements LambdaGateway {
       throw new Error('Waiter timed out');
     }
     // Like SdkLambdaGateway: a Failed update becomes a UserError carrying the reason.
-    if (config.LastUpdateStatus === 'Failed') throw new UserError(`The update of function "${name}" failed: ${config.LastUpdateStatusReason}`);
+    if (config.LastUpdateStatus === 'Failed')
+      throw new UserError(`The update of function "${name}" failed: ${config.LastUpdateStatusReason}`);
     return structuredClone(config);
   }
 
   async createFunction(input: CreateFunctionInput): Promise<FunctionConfiguration> {
     this.calls.push(`create ${input.name}`);
-    if (this.functions.has(input.name)) throw sdkError('ResourceConflictException', 409, `Function already exist: ${input.name}`);
+    if (this.functions.has(input.name))
+      throw sdkError('ResourceConflictException', 409, `Function already exist: ${input.name}`);
     const config: FunctionConfiguration = {
       FunctionName: input.name,
       FunctionArn: `arn:aws:lambda:${this.region}:${ACCOUNT}:function:${input.name}`,
@@ -399,7 +460,9 @@ export class FakeGateway implements LambdaGateway {
   /** A function's `$LATEST` and its published versions, oldest first, as ListVersionsByFunction lists them. */
   private versionsOf(f: FunctionConfiguration): FunctionConfiguration[] {
     const published = this.publishedVersions.filter((v) => v.FunctionName === f.FunctionName);
-    return [{ ...f, Version: '$LATEST', FunctionArn: `${f.FunctionArn}:$LATEST` }, ...published].map((v) => structuredClone(v));
+    return [{ ...f, Version: '$LATEST', FunctionArn: `${f.FunctionArn}:$LATEST` }, ...published].map((v) =>
+      structuredClone(v),
+    );
   }
 
   private fn(name: string): FunctionConfiguration {
@@ -412,7 +475,11 @@ export class FakeGateway implements LambdaGateway {
   private startUpdate(name: string, revisionId: string | undefined): FunctionConfiguration {
     const config = this.fn(name);
     if (config.LastUpdateStatus === 'InProgress') {
-      throw sdkError('ResourceConflictException', 409, `The operation cannot be performed at this time. An update is in progress for resource: ${config.FunctionArn}`);
+      throw sdkError(
+        'ResourceConflictException',
+        409,
+        `The operation cannot be performed at this time. An update is in progress for resource: ${config.FunctionArn}`,
+      );
     }
     if (revisionId && revisionId !== config.RevisionId) throw staleRevision();
     return config;
@@ -431,6 +498,22 @@ export class FakeGateway implements LambdaGateway {
 }
 
 function listItem(v: GetLayerVersionResponse): LayerVersionsListItem {
-  const { LayerVersionArn, Version, Description, CreatedDate, CompatibleRuntimes, CompatibleArchitectures, LicenseInfo } = v;
-  return structuredClone({ LayerVersionArn, Version, Description, CreatedDate, CompatibleRuntimes, CompatibleArchitectures, LicenseInfo });
+  const {
+    LayerVersionArn,
+    Version,
+    Description,
+    CreatedDate,
+    CompatibleRuntimes,
+    CompatibleArchitectures,
+    LicenseInfo,
+  } = v;
+  return structuredClone({
+    LayerVersionArn,
+    Version,
+    Description,
+    CreatedDate,
+    CompatibleRuntimes,
+    CompatibleArchitectures,
+    LicenseInfo,
+  });
 }

@@ -30,7 +30,10 @@ export interface LocalServerSpec {
 export async function startLocalServer(spec: LocalServerSpec): Promise<LocalServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(spec.command, spec.args(port), { stdio: ['ignore', 'ignore', 'pipe'], env: spec.env ?? process.env });
+  const child = spawn(spec.command, spec.args(port), {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: spec.env ?? process.env,
+  });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
@@ -42,7 +45,9 @@ export async function startLocalServer(spec: LocalServerSpec): Promise<LocalServ
     child.once('error', (e: NodeJS.ErrnoException) =>
       reject(new Error(e.code === 'ENOENT' ? spec.installHint : `${spec.name} failed to start: ${e.message}`)),
     );
-    child.once('exit', (code) => reject(new Error(`${spec.name} exited with code ${code} before answering. ${spec.installHint}\n${stderr}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`${spec.name} exited with code ${code} before answering. ${spec.installHint}\n${stderr}`)),
+    );
   });
   exited.catch(() => {}); // observed below; avoid an unhandled rejection when it exits after close()
 

@@ -86,7 +86,8 @@ async function addUser(url: string): Promise<string> {
     body: JSON.stringify({ name: 'tester', password: 'tester-password', type: 'user', roles: [] }),
   });
   const body = (await r.json()) as { token?: string };
-  if (!r.ok || !body.token) throw new Error(`verdaccio refused the test user: HTTP ${r.status} ${JSON.stringify(body)}`);
+  if (!r.ok || !body.token)
+    throw new Error(`verdaccio refused the test user: HTTP ${r.status} ${JSON.stringify(body)}`);
   return body.token;
 }
 
@@ -109,7 +110,9 @@ async function publishOne(url: string, token: string, pkg: NpmPackage): Promise<
     name: pkg.name,
     'dist-tags': { latest: pkg.version },
     versions: { [pkg.version]: manifest },
-    _attachments: { [file]: { content_type: 'application/octet-stream', data: tarball.toString('base64'), length: tarball.length } },
+    _attachments: {
+      [file]: { content_type: 'application/octet-stream', data: tarball.toString('base64'), length: tarball.length },
+    },
   };
   const r = await fetch(`${url}/${pkg.name.replace('/', '%2f')}`, {
     method: 'PUT',

@@ -26,7 +26,10 @@ import type { Log } from '../../src/util/log';
  * What test sandboxes (withSandbox, the VS Code runner's) are started with, so clients made from just a URL
  * sign correctly. A sandbox started another way has its own: pass it (or `{ url, credentials }`) instead.
  */
-export const TEST_CREDENTIALS: SandboxCredentials = { accessKeyId: 'test', secretAccessKey: 'lambda-layers-test-secret' };
+export const TEST_CREDENTIALS: SandboxCredentials = {
+  accessKeyId: 'test',
+  secretAccessKey: 'lambda-layers-test-secret',
+};
 
 /** A sandbox URL (signed with TEST_CREDENTIALS) or something that knows its own credentials (a Sandbox). */
 export type SandboxEndpoint = string | { url: string; credentials: SandboxCredentials };
@@ -48,10 +51,18 @@ export interface TestSandbox {
  * Starts a sandbox on a fresh temp data dir. `close()` stops it and deletes the dir.
  * Use a short updateDelayMs in tests that wait for Active/Successful.
  */
-export async function withSandbox(options: { updateDelayMs?: number; dataDir?: string; log?: Log; environments?: SandboxOptions['environments'] } = {}): Promise<TestSandbox> {
+export async function withSandbox(
+  options: { updateDelayMs?: number; dataDir?: string; log?: Log; environments?: SandboxOptions['environments'] } = {},
+): Promise<TestSandbox> {
   const owned = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await fs.mkdtemp(join(tmpdir(), 'sandbox-test-')));
-  const sandbox = await startSandbox({ dataDir, updateDelayMs: options.updateDelayMs ?? 50, secretAccessKey: TEST_CREDENTIALS.secretAccessKey, log: options.log, environments: options.environments });
+  const sandbox = await startSandbox({
+    dataDir,
+    updateDelayMs: options.updateDelayMs ?? 50,
+    secretAccessKey: TEST_CREDENTIALS.secretAccessKey,
+    log: options.log,
+    environments: options.environments,
+  });
   const clients: LambdaClient[] = [];
   return {
     url: sandbox.url,
@@ -82,8 +93,17 @@ export async function withFrozenSandbox(activeFunctions: string[] = []): Promise
   const client = quick.client();
   const code = handlerZip('def handler(event, context):\n    return event\n');
   for (const name of activeFunctions) {
-    await client.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'lambda_function.handler', Code: { ZipFile: code } }));
-    while ((await client.send(new GetFunctionConfigurationCommand({ FunctionName: name }))).State !== 'Active') await new Promise((r) => setTimeout(r, 5));
+    await client.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: 'python3.12',
+        Role: TEST_ROLE,
+        Handler: 'lambda_function.handler',
+        Code: { ZipFile: code },
+      }),
+    );
+    while ((await client.send(new GetFunctionConfigurationCommand({ FunctionName: name }))).State !== 'Active')
+      await new Promise((r) => setTimeout(r, 5));
   }
   await quick.close();
   const frozen = await withSandbox({ dataDir, updateDelayMs: 600_000 });
@@ -102,7 +122,11 @@ export async function withFrozenSandbox(activeFunctions: string[] = []): Promise
  */
 export function lambdaClient(endpoint: SandboxEndpoint, region = 'us-east-1', accessKeyId?: string): LambdaClient {
   const { url, credentials } = endpointOf(endpoint);
-  return new LambdaClient({ endpoint: url, region, credentials: { ...credentials, ...(accessKeyId ? { accessKeyId } : {}) } });
+  return new LambdaClient({
+    endpoint: url,
+    region,
+    credentials: { ...credentials, ...(accessKeyId ? { accessKeyId } : {}) },
+  });
 }
 
 /** The engines' session (gateway, S3) on the sandbox, signing with its secret. */
@@ -114,7 +138,12 @@ export function sandboxSession(sandbox: { url: string; credentials: SandboxCrede
  * Publishes a layer version as another `account` and grants it to everyone (statement id `public`), the way
  * public layers (AWS SDK for pandas, Powertools, Klayers) are shared on AWS. Returns the version's ARN.
  */
-export async function publishPublicLayer(endpoint: SandboxEndpoint, account: string, input: PublishLayerVersionCommandInput, region = 'us-east-1'): Promise<string> {
+export async function publishPublicLayer(
+  endpoint: SandboxEndpoint,
+  account: string,
+  input: PublishLayerVersionCommandInput,
+  region = 'us-east-1',
+): Promise<string> {
   const lambda = lambdaClient(endpoint, region, account);
   try {
     const v = await lambda.send(new PublishLayerVersionCommand(input));
@@ -134,7 +163,12 @@ export async function publishPublicLayer(endpoint: SandboxEndpoint, account: str
 }
 
 /** Asserts that `p` fails with the Lambda error `name`, HTTP `status` and, when given, that message (exact or matching). */
-export async function rejectsWith(p: Promise<unknown>, name: string, status: number, message?: string | RegExp): Promise<void> {
+export async function rejectsWith(
+  p: Promise<unknown>,
+  name: string,
+  status: number,
+  message?: string | RegExp,
+): Promise<void> {
   await assert.rejects(p, (e: LambdaServiceException) => {
     assert.equal(e.name, name, e.message);
     assert.equal(e.$metadata.httpStatusCode, status);
@@ -147,7 +181,10 @@ export async function rejectsWith(p: Promise<unknown>, name: string, status: num
 /** Creates a function and waits until it is Active (the sandbox's Pending → Active delay). */
 export async function createActiveFunction(client: LambdaClient, input: CreateFunctionCommandInput): Promise<void> {
   await client.send(new CreateFunctionCommand(input));
-  await waitUntilFunctionActiveV2({ client, maxWaitTime: 30, minDelay: 0.2, maxDelay: 1 }, { FunctionName: input.FunctionName });
+  await waitUntilFunctionActiveV2(
+    { client, maxWaitTime: 30, minDelay: 0.2, maxDelay: 1 },
+    { FunctionName: input.FunctionName },
+  );
 }
 
 export interface CliResult {
@@ -157,7 +194,8 @@ export interface CliResult {
 }
 
 /** A successful AWS CLI run's JSON output (`{}` when it printed nothing). */
-export function cliJson(r: CliResult): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function cliJson(r: CliResult): Record<string, any> {
   assert.equal(r.code, 0, r.stderr);
   return r.stdout.trim() ? (JSON.parse(r.stdout) as Record<string, any>) : {}; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
@@ -189,7 +227,8 @@ export function awsCli(endpoint: SandboxEndpoint, args: string[], cwd?: string):
           AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
         },
       },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }

@@ -12,7 +12,10 @@ function candidateRoots(): string[] {
   const roots: string[] = [];
   for (const python of ['python3', 'python']) {
     try {
-      const out = execFileSync(python, ['-c', 'import botocore, os; print(os.path.dirname(botocore.__file__))'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const out = execFileSync(python, ['-c', 'import botocore, os; print(os.path.dirname(botocore.__file__))'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
       roots.push(out.trim());
       break;
     } catch {
@@ -22,7 +25,10 @@ function candidateRoots(): string[] {
   try {
     const aws = execFileSync('sh', ['-c', 'command -v aws'], { encoding: 'utf8' }).trim();
     // AWS CLI v2: <install>/v2/<version>/bin/aws -> <install>/v2/<version>/dist/aws, models in dist/awscli/botocore.
-    roots.push(join(dirname(realpathSync(aws)), 'awscli', 'botocore'), join(dirname(realpathSync(aws)), '..', 'dist', 'awscli', 'botocore'));
+    roots.push(
+      join(dirname(realpathSync(aws)), 'awscli', 'botocore'),
+      join(dirname(realpathSync(aws)), '..', 'dist', 'awscli', 'botocore'),
+    );
   } catch {
     // no aws on PATH
   }

@@ -25,7 +25,11 @@ export class NodeSha256 {
 }
 
 const bytes = (d: string | ArrayBuffer | ArrayBufferView) =>
-  typeof d === 'string' ? d : ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d);
+  typeof d === 'string'
+    ? d
+    : ArrayBuffer.isView(d)
+      ? Buffer.from(d.buffer, d.byteOffset, d.byteLength)
+      : Buffer.from(d);
 
 export interface RawRequest {
   method: string;
@@ -64,7 +68,9 @@ export async function signedHeaders(
   credentials: SigningCredentials,
   options: { region?: string; signingDate?: Date } = {},
 ): Promise<Record<string, string>> {
-  const signed = await signer(credentials, options.region).sign(toSmithy(endpoint, r), { signingDate: options.signingDate });
+  const signed = await signer(credentials, options.region).sign(toSmithy(endpoint, r), {
+    signingDate: options.signingDate,
+  });
   return signed.headers;
 }
 
@@ -75,9 +81,14 @@ export async function presignedUrl(
   credentials: SigningCredentials,
   options: { region?: string; signingDate?: Date; expiresIn?: number } = {},
 ): Promise<string> {
-  const signed = await signer(credentials, options.region).presign(toSmithy(endpoint, r), { signingDate: options.signingDate, expiresIn: options.expiresIn ?? 300 });
+  const signed = await signer(credentials, options.region).presign(toSmithy(endpoint, r), {
+    signingDate: options.signingDate,
+    expiresIn: options.expiresIn ?? 300,
+  });
   const query = Object.entries(signed.query ?? {})
-    .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${encodeURIComponent(k)}=${encodeURIComponent(String(x))}`))
+    .flatMap(([k, v]) =>
+      (Array.isArray(v) ? v : [v]).map((x) => `${encodeURIComponent(k)}=${encodeURIComponent(String(x))}`),
+    )
     .join('&');
   return `${endpoint}${signed.path}?${query}`;
 }
@@ -90,9 +101,17 @@ export interface SignedAnswer {
 }
 
 /** Sends `r` signed with `credentials` (a JSON or raw body, the query in `r.query`) and reads the whole answer. */
-export async function sendSigned(endpoint: string, r: RawRequest, credentials: SigningCredentials, region = 'us-east-1'): Promise<SignedAnswer> {
+export async function sendSigned(
+  endpoint: string,
+  r: RawRequest,
+  credentials: SigningCredentials,
+  region = 'us-east-1',
+): Promise<SignedAnswer> {
   const body = r.body === 'UNSIGNED-PAYLOAD' ? undefined : r.body;
-  const sized: RawRequest = { ...r, headers: { ...(body !== undefined && { 'content-length': String(Buffer.byteLength(body)) }), ...r.headers } };
+  const sized: RawRequest = {
+    ...r,
+    headers: { ...(body !== undefined && { 'content-length': String(Buffer.byteLength(body)) }), ...r.headers },
+  };
   const headers = await signedHeaders(endpoint, sized, credentials, { region });
   const query = Object.entries(r.query ?? {})
     .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${encodeURIComponent(k)}=${encodeURIComponent(x)}`))
@@ -101,7 +120,9 @@ export async function sendSigned(endpoint: string, r: RawRequest, credentials: S
     const req = request(`${endpoint}${r.path}${query && `?${query}`}`, { method: r.method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);

@@ -70,7 +70,13 @@ export interface VsCodeTestResult {
 }
 
 /** AWS variables that could make the extension reach a real account from a test run. */
-const AWS_ENV_TO_CLEAR = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE'];
+const AWS_ENV_TO_CLEAR = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
+  'AWS_DEFAULT_PROFILE',
+];
 
 function copyWorkspace(source: string, target: string): string {
   if (!fs.existsSync(source)) throw new Error(`workspace folder ${source} does not exist`);
@@ -82,7 +88,13 @@ function copyWorkspace(source: string, target: string): string {
 async function bounded(step: Promise<unknown> | void | undefined, what: string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise((resolve) => (timer = setTimeout(() => resolve(`${what} took over 10 s`), 10_000)));
-  const outcome = await Promise.race([Promise.resolve(step).then(() => undefined, (err) => `${what} failed: ${err}`), limit]);
+  const outcome = await Promise.race([
+    Promise.resolve(step).then(
+      () => undefined,
+      (err) => `${what} failed: ${err}`,
+    ),
+    limit,
+  ]);
   clearTimeout(timer);
   if (outcome) console.log(`warning: ${outcome}`);
 }
@@ -91,7 +103,8 @@ async function bounded(step: Promise<unknown> | void | undefined, what: string):
 function removeFailureScreenshots(): void {
   fs.rmSync(FAILURE_DIR, { recursive: true, force: true });
   if (!fs.existsSync(SCREENSHOT_DIR)) return;
-  for (const f of fs.readdirSync(SCREENSHOT_DIR)) if (/-failure(\.[\w-]+)?\.png$/.test(f)) fs.rmSync(path.join(SCREENSHOT_DIR, f), { force: true });
+  for (const f of fs.readdirSync(SCREENSHOT_DIR))
+    if (/-failure(\.[\w-]+)?\.png$/.test(f)) fs.rmSync(path.join(SCREENSHOT_DIR, f), { force: true });
 }
 
 interface Instance {
@@ -114,7 +127,10 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
     console.log(`✗ ${what}\n${message.replace(/^/gm, '    ')}`);
   };
 
-  for (const required of [path.join(extensionPath, 'package.json'), ...(options.suite === false ? [] : [SUITE_ENTRY])]) {
+  for (const required of [
+    path.join(extensionPath, 'package.json'),
+    ...(options.suite === false ? [] : [SUITE_ENTRY]),
+  ]) {
     if (!fs.existsSync(required)) throw new Error(`${required} is missing: run \`npm run compile\` first.`);
   }
 
@@ -164,7 +180,11 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
       // The extension signs for an external local endpoint with these, as a user would export them for a
       // standalone sandbox; suites' own clients (lambdaClient) use the same TEST_CREDENTIALS.
       ...(endpoint
-        ? { LAMBDA_LAYERS_TEST_ENDPOINT: endpoint, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey }
+        ? {
+            LAMBDA_LAYERS_TEST_ENDPOINT: endpoint,
+            AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+          }
         : {}),
       // The extension offers its walkthrough once per profile, which the flows of one locale share; only the
       // packaged flows (a user's first start) get the offer.
@@ -200,7 +220,15 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
         ...profile,
         workspace: copyWorkspace(workspaceSource, path.join(dir, 'workspace')),
         locale: locale === 'en' ? undefined : locale,
-        env: packaged ? { ...env, LAMBDA_LAYERS_NO_WALKTHROUGH_OFFER: undefined, LAMBDA_LAYERS_TEST_ENDPOINT: undefined, AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined } : env,
+        env: packaged
+          ? {
+              ...env,
+              LAMBDA_LAYERS_NO_WALKTHROUGH_OFFER: undefined,
+              LAMBDA_LAYERS_TEST_ENDPOINT: undefined,
+              AWS_ACCESS_KEY_ID: undefined,
+              AWS_SECRET_ACCESS_KEY: undefined,
+            }
+          : env,
         logFile,
       });
       console.log(`code-server (${name}): ${server.url} in ${Date.now() - started} ms, log ${logFile}`);
@@ -237,7 +265,9 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
       result.failed += suite.failed;
       result.skipped += suite.skipped;
       if (suite.error) fail('suite', suite.error);
-      console.log(`suite: ${suite.passed} passed, ${suite.failed} failed, ${suite.skipped} skipped in ${Date.now() - started} ms`);
+      console.log(
+        `suite: ${suite.passed} passed, ${suite.failed} failed, ${suite.skipped} skipped in ${Date.now() - started} ms`,
+      );
     }
 
     if (options.ui !== false) {
@@ -251,7 +281,10 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
         const error = await runUiFlow(flow, {
           browser: (browser ??= await launchBrowser()),
           serverUrl: server.url,
-          workspace: copyWorkspace(flow.workspace ?? workspaceSource, path.join(root, 'ui', flow.name, path.basename(flow.workspace ?? workspaceSource))),
+          workspace: copyWorkspace(
+            flow.workspace ?? workspaceSource,
+            path.join(root, 'ui', flow.name, path.basename(flow.workspace ?? workspaceSource)),
+          ),
           extensionPath: packaged ? undefined : extensionPath,
           endpoint: packaged ? undefined : endpoint,
           locale,
@@ -281,7 +314,11 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
 
 function parseArgs(argv: string[]): VsCodeTestOptions {
   const options: VsCodeTestOptions = {};
-  const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (value: string) =>
+    value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -290,22 +327,54 @@ function parseArgs(argv: string[]): VsCodeTestOptions {
       return v;
     };
     switch (arg) {
-      case '--locale': options.locale = value(); break;
-      case '--grep': options.grep = value(); break;
-      case '--files': options.suiteFiles = list(value()); break;
-      case '--ui': options.ui = list(value()); break;
-      case '--no-ui': options.ui = false; break;
-      case '--no-suite': options.suite = false; break;
-      case '--desktop': options.desktop = true; break;
-      case '--workspace': options.workspace = value(); break;
-      case '--extension': options.extensionPath = value(); break;
-      case '--endpoint': options.endpoint = value(); break;
-      case '--vsix': options.vsix = value(); break;
-      case '--no-sandbox': options.sandbox = false; break;
-      case '--suite-timeout': options.suiteTimeoutMs = Number(value()); break;
-      case '--flow-timeout': options.flowTimeoutMs = Number(value()); break;
-      case '--verbose': options.verbose = true; break;
-      case '--keep-temp': options.keepTemp = true; break;
+      case '--locale':
+        options.locale = value();
+        break;
+      case '--grep':
+        options.grep = value();
+        break;
+      case '--files':
+        options.suiteFiles = list(value());
+        break;
+      case '--ui':
+        options.ui = list(value());
+        break;
+      case '--no-ui':
+        options.ui = false;
+        break;
+      case '--no-suite':
+        options.suite = false;
+        break;
+      case '--desktop':
+        options.desktop = true;
+        break;
+      case '--workspace':
+        options.workspace = value();
+        break;
+      case '--extension':
+        options.extensionPath = value();
+        break;
+      case '--endpoint':
+        options.endpoint = value();
+        break;
+      case '--vsix':
+        options.vsix = value();
+        break;
+      case '--no-sandbox':
+        options.sandbox = false;
+        break;
+      case '--suite-timeout':
+        options.suiteTimeoutMs = Number(value());
+        break;
+      case '--flow-timeout':
+        options.flowTimeoutMs = Number(value());
+        break;
+      case '--verbose':
+        options.verbose = true;
+        break;
+      case '--keep-temp':
+        options.keepTemp = true;
+        break;
       default:
         throw new Error(
           `unknown argument ${arg}\nusage: runner.ts [--locale zh-cn] [--grep re] [--files a,b] [--ui a,b | --no-ui] [--no-suite] [--desktop]\n` +

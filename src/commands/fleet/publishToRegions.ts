@@ -23,7 +23,10 @@ export interface PublishToRegionsOptions extends Partial<PublishInputs> {
  * failed. Optionally aligns version numbers (regions behind publish copies first), after a preview.
  */
 export async function publishToRegions(services: Services, arg?: unknown): Promise<RegionPublishResult[]> {
-  const options: PublishToRegionsOptions = typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri) ? (arg as PublishToRegionsOptions) : { zipUri: zipFromArgument(arg) };
+  const options: PublishToRegionsOptions =
+    typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri)
+      ? (arg as PublishToRegionsOptions)
+      : { zipUri: zipFromArgument(arg) };
   const title = vscode.l10n.t('Publish to Regions');
   const zipArg = zipFromArgument(options.zipUri);
   const { zipPath, manifest } = zipArg ? await loadBuiltZip(zipArg) : await pickBuiltZip(title);
@@ -36,7 +39,10 @@ export async function publishToRegions(services: Services, arg?: unknown): Promi
   const { publishToFleet } = await import('../../fleet/publish');
 
   const plan = align
-    ? await withCancellableProgress(vscode.l10n.t('Reading the versions of {0} in {1}', inputs.name, where), (_report, signal) => planAlignment(fleet, request, { signal }))
+    ? await withCancellableProgress(
+        vscode.l10n.t('Reading the versions of {0} in {1}', inputs.name, where),
+        (_report, signal) => planAlignment(fleet, request, { signal }),
+      )
     : undefined;
   if (plan && !options.confirmed) {
     await confirmModal(
@@ -46,27 +52,42 @@ export async function publishToRegions(services: Services, arg?: unknown): Promi
       'info',
     );
   }
-  const results = await withCancellableProgress(vscode.l10n.t('Publishing {0} to {1}', inputs.name, where), (report, signal) => {
-    const onResult = (r: RegionPublishResult) => {
-      services.log.info(`${r.target} ${'layerVersion' in r ? r.layerVersion.LayerVersionArn : '-'} ${r.status}${'reason' in r ? ` (${r.reason})` : ''}`);
-      report(vscode.l10n.t('{0}: {1}', r.target, statusText(r)), 100 / fleet.targets.length);
-    };
-    const engineOptions = { signal, log: services.log, onResult };
-    return plan ? alignVersions(fleet, request, plan, engineOptions) : publishToFleet(fleet, request, engineOptions);
-  });
+  const results = await withCancellableProgress(
+    vscode.l10n.t('Publishing {0} to {1}', inputs.name, where),
+    (report, signal) => {
+      const onResult = (r: RegionPublishResult) => {
+        services.log.info(
+          `${r.target} ${'layerVersion' in r ? r.layerVersion.LayerVersionArn : '-'} ${r.status}${'reason' in r ? ` (${r.reason})` : ''}`,
+        );
+        report(vscode.l10n.t('{0}: {1}', r.target, statusText(r)), 100 / fleet.targets.length);
+      };
+      const engineOptions = { signal, log: services.log, onResult };
+      return plan ? alignVersions(fleet, request, plan, engineOptions) : publishToFleet(fleet, request, engineOptions);
+    },
+  );
   showSummary(services, inputs.name, results);
   void services.scope.loadInventory(true);
   // The explorer shows the connection's region: its layer row gains the version published there.
   if (fleet.targets.some((t) => t.region === services.connection.current?.settings.region)) {
-    void services.explorer.refreshLayer(inputs.name).catch((e: unknown) => services.log.warn(`Refreshing ${inputs.name}: ${String(e)}`));
+    void services.explorer
+      .refreshLayer(inputs.name)
+      .catch((e: unknown) => services.log.warn(`Refreshing ${inputs.name}: ${String(e)}`));
   }
   services.fleetPanels.showLayer(inputs.name);
   return results;
 }
 
 async function askAlign(title: string): Promise<boolean> {
-  const plain = { label: vscode.l10n.t('Publish where the zip is not yet the newest version'), detail: vscode.l10n.t('Version numbers may differ between regions.'), align: false };
-  const aligned = { label: vscode.l10n.t('Align version numbers across the regions'), detail: vscode.l10n.t('Regions behind publish copies first; a preview shows what.'), align: true };
+  const plain = {
+    label: vscode.l10n.t('Publish where the zip is not yet the newest version'),
+    detail: vscode.l10n.t('Version numbers may differ between regions.'),
+    align: false,
+  };
+  const aligned = {
+    label: vscode.l10n.t('Align version numbers across the regions'),
+    detail: vscode.l10n.t('Regions behind publish copies first; a preview shows what.'),
+    align: true,
+  };
   return (await pickOne({ title, placeholder: vscode.l10n.t('How to publish'), items: [plain, aligned] })).align;
 }
 
@@ -93,6 +114,14 @@ function showSummary(services: Services, name: string, results: RegionPublishRes
   }
   const showLog = vscode.l10n.t('Show Log');
   void vscode.window
-    .showWarningMessage(vscode.l10n.t('{0} of {1} regions did not finish ({2}). Run Publish to Regions again to finish: regions already done are kept.', failed.length, results.length, lines), showLog)
+    .showWarningMessage(
+      vscode.l10n.t(
+        '{0} of {1} regions did not finish ({2}). Run Publish to Regions again to finish: regions already done are kept.',
+        failed.length,
+        results.length,
+        lines,
+      ),
+      showLog,
+    )
     .then((answer) => answer === showLog && services.log.show());
 }

@@ -21,7 +21,10 @@ export async function selectScope(services: Services, answers: ScopeAnswers = {}
   const title = vscode.l10n.t('Fleet Scope');
   const own = live.settings.region;
   const current = new Set(services.scope.regions);
-  const regionItems = partitionRegions(own).map((label) => ({ label, description: label === own ? vscode.l10n.t('connection') : undefined }));
+  const regionItems = partitionRegions(own).map((label) => ({
+    label,
+    description: label === own ? vscode.l10n.t('connection') : undefined,
+  }));
   const regions =
     answers.regions ??
     (
@@ -49,7 +52,7 @@ async function pickProfiles(services: Services, title: string): Promise<string[]
   const current = new Set(services.scope.profiles);
   const picked = await pickMany({
     title,
-    placeholder: vscode.l10n.t('Profiles (accounts) the scope spans; none selected: the connection\'s profile'),
+    placeholder: vscode.l10n.t("Profiles (accounts) the scope spans; none selected: the connection's profile"),
     items,
     selected: items.filter((i) => current.has(i.profile.name)),
   });

@@ -15,12 +15,20 @@ const MAX_FILES = 500;
  * out. Only the first row (`action`) continues; Escape cancels.
  */
 export async function confirmCodePreview(title: string, action: string, code: CodeZip): Promise<void> {
-  const files: Item[] = code.files.slice(0, MAX_FILES).map((f) => ({ label: `$(file) ${f.path}`, description: formatBytes(f.size) }));
-  if (code.files.length > MAX_FILES) files.push({ label: vscode.l10n.t('…and {0} more', code.files.length - MAX_FILES) });
+  const files: Item[] = code.files
+    .slice(0, MAX_FILES)
+    .map((f) => ({ label: `$(file) ${f.path}`, description: formatBytes(f.size) }));
+  if (code.files.length > MAX_FILES)
+    files.push({ label: vscode.l10n.t('…and {0} more', code.files.length - MAX_FILES) });
   const items: Item[] = [
     {
       label: `$(cloud-upload) ${action}`,
-      description: vscode.l10n.t('Files: {0}, {1} ({2} zipped)', code.files.length, formatBytes(code.totalSize), formatBytes(code.zip.length)),
+      description: vscode.l10n.t(
+        'Files: {0}, {1} ({2} zipped)',
+        code.files.length,
+        formatBytes(code.totalSize),
+        formatBytes(code.zip.length),
+      ),
       confirm: true,
     },
     { label: vscode.l10n.t('In the zip'), kind: vscode.QuickPickItemKind.Separator },
@@ -52,8 +60,9 @@ export function zipFolder(folder: string): Promise<CodeZip> {
     .map((dir) => path.relative(folder, dir))
     .filter((rel) => rel && !rel.startsWith('..') && !path.isAbsolute(rel));
   return Promise.resolve(
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Zipping {0}…', path.basename(folder)) }, () =>
-      buildCodeZip(folder, { excludePaths }),
+    vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Zipping {0}…', path.basename(folder)) },
+      () => buildCodeZip(folder, { excludePaths }),
     ),
   );
 }

@@ -4,7 +4,17 @@ import type { Services } from '../../services';
 import { withCancellableProgress } from '../cancellableProgress';
 import { refreshFunctions } from '../layers/outcomes';
 import { confirmCodePreview, zipFolder } from './codePreview';
-import { askHandler, askLayers, askLimits, askName, askRole, askTarget, defaultTarget, resolveSource, type CreateFunctionOptions } from './createInputs';
+import {
+  askHandler,
+  askLayers,
+  askLimits,
+  askName,
+  askRole,
+  askTarget,
+  defaultTarget,
+  resolveSource,
+  type CreateFunctionOptions,
+} from './createInputs';
 import { rememberDeployment } from './functionFolders';
 
 export interface CreatedFunctionSummary {
@@ -21,7 +31,11 @@ export interface CreatedFunctionSummary {
  * the execution role; then a preview of the zip. Waits until Active, remembers the folder for Deploy Code,
  * reveals the function and offers Invoke. `options` answers any of the questions (see `CreateFunctionOptions`).
  */
-export async function createFunction(services: Services, arg?: unknown, options: CreateFunctionOptions = {}): Promise<CreatedFunctionSummary> {
+export async function createFunction(
+  services: Services,
+  arg?: unknown,
+  options: CreateFunctionOptions = {},
+): Promise<CreatedFunctionSummary> {
   const live = services.connection.require();
   const source = await resolveSource(arg, options);
   const name = await askName(source.folder, options);
@@ -32,7 +46,8 @@ export async function createFunction(services: Services, arg?: unknown, options:
   const layers = await askLayers(live, target.runtime, options, built.layerName);
   const role = await askRole(services, live, options);
   const code = await zipFolder(source.folder);
-  if (!options.confirmed) await confirmCodePreview(vscode.l10n.t('Create {0} ({1})', name, handler), vscode.l10n.t('Create {0}', name), code);
+  if (!options.confirmed)
+    await confirmCodePreview(vscode.l10n.t('Create {0} ({1})', name, handler), vscode.l10n.t('Create {0}', name), code);
   const created = await withCancellableProgress(vscode.l10n.t('Creating {0}', name), (report, signal) =>
     createFunctionFromFolder(
       live.lambda,
@@ -40,14 +55,26 @@ export async function createFunction(services: Services, arg?: unknown, options:
       { code, signal, log: services.log, onProgress: (p) => report(phaseText(p)) },
     ),
   );
-  await rememberDeployment(services, live, { folder: source.folder, functionName: name, codeSha256: created.configuration.CodeSha256 ?? code.codeSha256 });
+  await rememberDeployment(services, live, {
+    folder: source.folder,
+    functionName: name,
+    codeSha256: created.configuration.CodeSha256 ?? code.codeSha256,
+  });
   await refreshFunctions(services, [name]);
   await services.views.revealFunction(name);
   const invoke = vscode.l10n.t('Invoke');
-  void Promise.resolve(vscode.window.showInformationMessage(vscode.l10n.t('Created {0} ({1}, handler {2}).', name, target.runtime, handler), invoke)).then(
-    (answer) => answer === invoke && vscode.commands.executeCommand('lambdaLayers.invokeFunction', name),
-  );
-  return { functionName: name, functionArn: created.configuration.FunctionArn, codeSha256: code.codeSha256, files: code.files.map((f) => f.path) };
+  void Promise.resolve(
+    vscode.window.showInformationMessage(
+      vscode.l10n.t('Created {0} ({1}, handler {2}).', name, target.runtime, handler),
+      invoke,
+    ),
+  ).then((answer) => answer === invoke && vscode.commands.executeCommand('lambdaLayers.invokeFunction', name));
+  return {
+    functionName: name,
+    functionArn: created.configuration.FunctionArn,
+    codeSha256: code.codeSha256,
+    files: code.files.map((f) => f.path),
+  };
 }
 
 /** One phase of a create or deploy, as the progress notification says it. */

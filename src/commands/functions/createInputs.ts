@@ -4,7 +4,14 @@ import * as vscode from 'vscode';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS } from '../../deploy/createFunction';
 import { findHandlerFunctions, functionNameFrom, handlerString, validateFunctionName } from '../../deploy/handlers';
 import { FUNCTION_ROLE_NAME, LOCAL_ROLE_ARN } from '../../invoke/roles';
-import { ARCHITECTURES, RUNTIMES, isArchitecture, isRuntime, type Architecture, type Runtime } from '../../layer/runtimes';
+import {
+  ARCHITECTURES,
+  RUNTIMES,
+  isArchitecture,
+  isRuntime,
+  type Architecture,
+  type Runtime,
+} from '../../layer/runtimes';
 import { assertLayerLimit } from '../../ops/layerList';
 import type { Services } from '../../services';
 import { CancelledError, UserError } from '../../util/errors';
@@ -42,7 +49,10 @@ const HANDLER_FILES = ['lambda_function.py', 'handler.py', 'app.py', 'main.py'];
 const FALLBACK_TARGET = { runtime: 'python3.12' as Runtime, architecture: 'x86_64' as Architecture };
 
 /** The code folder and handler file: from the options, a file or folder Uri (Explorer), the active Python editor, or a folder dialog. */
-export async function resolveSource(arg: unknown, options: CreateFunctionOptions): Promise<{ folder: string; handlerFile?: string }> {
+export async function resolveSource(
+  arg: unknown,
+  options: CreateFunctionOptions,
+): Promise<{ folder: string; handlerFile?: string }> {
   if (options.folder) return { folder: options.folder, handlerFile: options.handlerFile };
   const uri = arg instanceof vscode.Uri ? arg : activePythonFile();
   if (uri) {
@@ -83,7 +93,11 @@ export async function askName(folder: string, options: CreateFunctionOptions): P
 }
 
 /** `module.function` from the handler file's (event, context) functions; asked when there is a choice or none. */
-export async function askHandler(folder: string, handlerFile: string | undefined, options: CreateFunctionOptions): Promise<string> {
+export async function askHandler(
+  folder: string,
+  handlerFile: string | undefined,
+  options: CreateFunctionOptions,
+): Promise<string> {
   if (options.handler) return options.handler;
   const file = handlerFile ?? (await likelyHandlerFile(folder));
   const rel = file ? path.relative(folder, file) : 'lambda_function.py';
@@ -104,14 +118,20 @@ export async function askHandler(folder: string, handlerFile: string | undefined
     title: vscode.l10n.t('Create Function'),
     prompt: vscode.l10n.t('No function taking (event, context) was found in {0}. Handler (module.function):', rel),
     value: fallback,
-    validateInput: (v) => (/^[\w./-]+\.\w+$/.test(v.trim()) ? undefined : vscode.l10n.t('Write it as module.function, for example lambda_function.lambda_handler.')),
+    validateInput: (v) =>
+      /^[\w./-]+\.\w+$/.test(v.trim())
+        ? undefined
+        : vscode.l10n.t('Write it as module.function, for example lambda_function.lambda_handler.'),
   });
 }
 
 /** The usual handler file names first, else the first top-level .py file that has a handler function. */
 async function likelyHandlerFile(folder: string): Promise<string | undefined> {
   const names = (await fs.readdir(folder)).filter((n) => n.endsWith('.py')).sort();
-  const ordered = [...HANDLER_FILES.filter((n) => names.includes(n)), ...names.filter((n) => !HANDLER_FILES.includes(n))];
+  const ordered = [
+    ...HANDLER_FILES.filter((n) => names.includes(n)),
+    ...names.filter((n) => !HANDLER_FILES.includes(n)),
+  ];
   for (const name of ordered) {
     const file = path.join(folder, name);
     if (findHandlerFunctions(await fs.readFile(file, 'utf8')).length > 0) return file;
@@ -122,7 +142,9 @@ async function likelyHandlerFile(folder: string): Promise<string | undefined> {
 /** The runtime and architecture of the layer built last in the workspace, else python3.12 on x86_64. */
 export async function defaultTarget(): Promise<{ runtime: Runtime; architecture: Architecture; layerName?: string }> {
   const newest = (await listBuiltZips())[0]?.manifest;
-  return newest ? { runtime: newest.runtime, architecture: newest.architecture, layerName: newest.layerName } : FALLBACK_TARGET;
+  return newest
+    ? { runtime: newest.runtime, architecture: newest.architecture, layerName: newest.layerName }
+    : FALLBACK_TARGET;
 }
 
 export async function askTarget(
@@ -132,8 +154,12 @@ export async function askTarget(
   const runtime = options.runtime ?? (options.useDefaults ? fallback.runtime : undefined);
   const architecture = options.architecture ?? (options.useDefaults ? fallback.architecture : undefined);
   if (runtime !== undefined && architecture !== undefined) {
-    if (!isRuntime(runtime)) throw new UserError(vscode.l10n.t('Unsupported runtime "{0}". Choose one of: {1}.', runtime, Object.keys(RUNTIMES).join(', ')));
-    if (!isArchitecture(architecture)) throw new UserError(vscode.l10n.t('Unsupported architecture "{0}". Choose x86_64 or arm64.', architecture));
+    if (!isRuntime(runtime))
+      throw new UserError(
+        vscode.l10n.t('Unsupported runtime "{0}". Choose one of: {1}.', runtime, Object.keys(RUNTIMES).join(', ')),
+      );
+    if (!isArchitecture(architecture))
+      throw new UserError(vscode.l10n.t('Unsupported architecture "{0}". Choose x86_64 or arm64.', architecture));
     return { runtime, architecture };
   }
   const items = (Object.keys(RUNTIMES) as Runtime[])
@@ -154,7 +180,10 @@ export async function askTarget(
 }
 
 export async function askLimits(options: CreateFunctionOptions): Promise<{ memorySize: number; timeout: number }> {
-  const given = { memorySize: options.memorySize ?? DEFAULT_MEMORY_MB, timeout: options.timeout ?? DEFAULT_TIMEOUT_SECONDS };
+  const given = {
+    memorySize: options.memorySize ?? DEFAULT_MEMORY_MB,
+    timeout: options.timeout ?? DEFAULT_TIMEOUT_SECONDS,
+  };
   if (options.useDefaults || (options.memorySize !== undefined && options.timeout !== undefined)) return given;
   const keep = vscode.l10n.t('Keep {0} MB and {1} s', given.memorySize, given.timeout);
   const picked = await pickOne({
@@ -175,7 +204,9 @@ async function askNumber(prompt: string, value: number, min: number, max: number
     value: String(value),
     validateInput: (v) => {
       const n = Number(v.trim());
-      return Number.isInteger(n) && n >= min && n <= max ? undefined : vscode.l10n.t('A whole number from {0} to {1}.', min, max);
+      return Number.isInteger(n) && n >= min && n <= max
+        ? undefined
+        : vscode.l10n.t('A whole number from {0} to {1}.', min, max);
     },
   });
   return Number(text);
@@ -184,7 +215,12 @@ async function askNumber(prompt: string, value: number, min: number, max: number
 type LayerItem = vscode.QuickPickItem & { arn: string; layerName: string };
 
 /** Layer versions to attach now: the latest version of each layer in the account, the one of the layer built last preselected. */
-export async function askLayers(live: Connection, runtime: string, options: CreateFunctionOptions, preferred?: string): Promise<string[]> {
+export async function askLayers(
+  live: Connection,
+  runtime: string,
+  options: CreateFunctionOptions,
+  preferred?: string,
+): Promise<string[]> {
   if (options.layers) {
     assertLayerLimit(options.layers);
     return options.layers;

@@ -21,10 +21,14 @@ def lambda_handler(event, context):
  * kept as it is), opens it, and creates `testFlaskLayer` from it with the runtime of the layer built last,
  * offering that layer to attach. `options` as for Create Function (e.g. `{ layers: [...] }` to skip the pick).
  */
-export async function createTutorialFunction(services: Services, options: CreateFunctionOptions = {}): Promise<CreatedFunctionSummary> {
+export async function createTutorialFunction(
+  services: Services,
+  options: CreateFunctionOptions = {},
+): Promise<CreatedFunctionSummary> {
   services.connection.require();
   const root = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file')?.uri.fsPath;
-  if (!root) throw new UserError(vscode.l10n.t('Open a folder first: the tutorial function\'s code is written into it.'));
+  if (!root)
+    throw new UserError(vscode.l10n.t("Open a folder first: the tutorial function's code is written into it."));
   const folder = path.join(root, TUTORIAL_FUNCTION);
   const file = path.join(folder, HANDLER_FILE);
   await fs.mkdir(folder, { recursive: true });

@@ -38,33 +38,60 @@ export interface DeploySummary {
  * picked), from a file or folder in the Explorer or the editor title (its remembered function, or one picked),
  * or from the palette. The first deploy of a pair shows what goes in; later ones are one click.
  */
-export async function deployCode(services: Services, arg?: unknown, options: DeployCodeOptions = {}): Promise<DeploySummary> {
+export async function deployCode(
+  services: Services,
+  arg?: unknown,
+  options: DeployCodeOptions = {},
+): Promise<DeploySummary> {
   const live = services.connection.require();
   const { functionName, folder, known } = await resolvePair(services, live, arg, options);
   const code = await zipFolder(folder);
   if (!known && !options.confirmed) {
-    await confirmCodePreview(vscode.l10n.t('Deploy {0} to {1}', path.basename(folder), functionName), vscode.l10n.t('Deploy to {0}', functionName), code);
+    await confirmCodePreview(
+      vscode.l10n.t('Deploy {0} to {1}', path.basename(folder), functionName),
+      vscode.l10n.t('Deploy to {0}', functionName),
+      code,
+    );
   }
   const remembered = deploymentOfFolder(services, live, folder);
   let expected = options.replace || remembered?.functionName !== functionName ? undefined : remembered.codeSha256;
   for (;;) {
     try {
       const result = await withCancellableProgress(vscode.l10n.t('Deploying {0}', functionName), (report, signal) =>
-        deployEngine(live.lambda, functionName, folder, { code, expectedCodeSha256: expected, signal, log: services.log, onProgress: (p) => report(phaseText(p)) }),
+        deployEngine(live.lambda, functionName, folder, {
+          code,
+          expectedCodeSha256: expected,
+          signal,
+          log: services.log,
+          onProgress: (p) => report(phaseText(p)),
+        }),
       );
-      await rememberDeployment(services, live, { folder, functionName, codeSha256: result.configuration.CodeSha256 ?? code.codeSha256 });
+      await rememberDeployment(services, live, {
+        folder,
+        functionName,
+        codeSha256: result.configuration.CodeSha256 ?? code.codeSha256,
+      });
       await refreshFunctions(services, [functionName]);
       const message =
         result.kind === 'unchanged'
           ? vscode.l10n.t('{0} already runs this code: unchanged, nothing uploaded.', functionName)
-          : vscode.l10n.t('Deployed {0} to {1} ({2} zipped).', path.basename(folder), functionName, formatBytes(code.zip.length));
+          : vscode.l10n.t(
+              'Deployed {0} to {1} ({2} zipped).',
+              path.basename(folder),
+              functionName,
+              formatBytes(code.zip.length),
+            );
       void vscode.window.setStatusBarMessage(`$(check) ${message}`, 8000);
       services.log.info(message);
       return { functionName, kind: result.kind, codeSha256: code.codeSha256 };
     } catch (e) {
       if (!(e instanceof CodeChangedError) || options.replace) throw e;
       // Someone else's code is there now: replacing it is the user's decision, asked with what happened.
-      await confirmModal(e.message, vscode.l10n.t('Replace it with the code of {0}?', folder), vscode.l10n.t('Replace'));
+      await confirmModal(
+        e.message,
+        vscode.l10n.t('Replace it with the code of {0}?', folder),
+        vscode.l10n.t('Replace'),
+      );
       expected = undefined;
     }
   }
@@ -77,7 +104,11 @@ export async function deployAndInvoke(
   options: DeployCodeOptions & { event?: EventOptions } = {},
 ): Promise<{ deploy: DeploySummary; invoke: InvokeView }> {
   const deploy = await deployCode(services, arg, options);
-  const invoke = await invokeFunction(services, deploy.functionName, options.event ?? lastEventOptions(services, deploy.functionName));
+  const invoke = await invokeFunction(
+    services,
+    deploy.functionName,
+    options.event ?? lastEventOptions(services, deploy.functionName),
+  );
   return { deploy, invoke };
 }
 
@@ -90,7 +121,8 @@ async function resolvePair(
 ): Promise<{ functionName: string; folder: string; known: boolean }> {
   const node = targetOfNode(arg, services);
   const named = typeof arg === 'string' ? arg : node?.kind === 'function' ? node.name : undefined;
-  const pickFunction = async () => (await resolveTarget(services, undefined, vscode.l10n.t('Deploy Code'), ['function'])).name;
+  const pickFunction = async () =>
+    (await resolveTarget(services, undefined, vscode.l10n.t('Deploy Code'), ['function'])).name;
   const folder = options.folder ?? (arg instanceof vscode.Uri ? await folderOf(arg) : undefined);
   if (folder) {
     const remembered = deploymentOfFolder(services, live, folder);

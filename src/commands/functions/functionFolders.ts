@@ -29,13 +29,23 @@ export function deploymentOfFolder(services: Services, live: Connection, folder:
 }
 
 /** The folder a function was last created or deployed from, on this connection. */
-export function deploymentOfFunction(services: Services, live: Connection, functionName: string): FolderDeployment | undefined {
+export function deploymentOfFunction(
+  services: Services,
+  live: Connection,
+  functionName: string,
+): FolderDeployment | undefined {
   const prefix = `${scope(live)}|`;
-  return Object.entries(store(services)).find(([key, d]) => key.startsWith(prefix) && d.functionName === functionName)?.[1];
+  return Object.entries(store(services)).find(
+    ([key, d]) => key.startsWith(prefix) && d.functionName === functionName,
+  )?.[1];
 }
 
 /** Remembers the folder ↔ function pair (a folder deploys to one function, a function from one folder). */
-export async function rememberDeployment(services: Services, live: Connection, deployment: FolderDeployment): Promise<void> {
+export async function rememberDeployment(
+  services: Services,
+  live: Connection,
+  deployment: FolderDeployment,
+): Promise<void> {
   const prefix = `${scope(live)}|`;
   const folder = path.resolve(deployment.folder);
   const next: Store = {};

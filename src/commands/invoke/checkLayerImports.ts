@@ -20,7 +20,11 @@ import { probeRole } from './probeRole';
  * a probe function, and shows the table. Layers built in this workspace are checked against their
  * manifest; others are downloaded to read their packages. `roleArn` (automation) skips the role question.
  */
-export async function checkLayerImports(services: Services, node?: unknown, options?: { roleArn?: string }): Promise<ProbePageModel> {
+export async function checkLayerImports(
+  services: Services,
+  node?: unknown,
+  options?: { roleArn?: string },
+): Promise<ProbePageModel> {
   const { subject, arns } = await layersToCheck(services, node);
   const live = services.connection.require();
   const role = options?.roleArn ?? (await probeRole(services, live));
@@ -33,7 +37,13 @@ export async function checkLayerImports(services: Services, node?: unknown, opti
       const prefix = arns.length > 1 ? `${label} (${i + 1}/${arns.length}): ` : '';
       try {
         const target = await probeTarget(live.lambda, arn, builds);
-        const result = await probeLayerImports(target, { gateway: live.lambda, role, signal, log: services.log, onProgress: (m) => report(prefix + m) });
+        const result = await probeLayerImports(target, {
+          gateway: live.lambda,
+          role,
+          signal,
+          log: services.log,
+          onProgress: (m) => report(prefix + m),
+        });
         if (result.log) services.log.info(`Import probe of ${arn} (${result.functionName}):\n${result.log}`);
         sections.push({ layerVersionArn: arn, label, report: result });
         probes.add(result.functionName);
@@ -58,7 +68,10 @@ async function layersToCheck(services: Services, node: unknown): Promise<{ subje
     requireLayerVersionArn(arn);
     return { subject: shortLayerName(arn), arns: [arn] };
   }
-  const target = await resolveTarget(services, node, vscode.l10n.t('Check Layer Imports'), ['layerVersion', 'function']);
+  const target = await resolveTarget(services, node, vscode.l10n.t('Check Layer Imports'), [
+    'layerVersion',
+    'function',
+  ]);
   if (target.kind === 'layerVersion') return { subject: shortLayerName(target.arn), arns: [target.arn] };
   // Fresh from Lambda: the check must cover the layers the function has now.
   const arns = layerArnsOf(await services.connection.require().lambda.getFunctionConfiguration(target.name));
@@ -74,17 +87,34 @@ async function probeTarget(gateway: LambdaGateway, arn: string, builds: readonly
 
 function notify(model: ProbePageModel): void {
   const failedChecks = model.sections.filter((s) => !s.report).length;
-  const problems = model.sections.reduce((n, s) => n + (s.report?.rows.filter((r) => r.status !== 'ok').length ?? 0), 0);
+  const problems = model.sections.reduce(
+    (n, s) => n + (s.report?.rows.filter((r) => r.status !== 'ok').length ?? 0),
+    0,
+  );
   const deleteProbe = vscode.l10n.t('Delete Probe Function');
   const buttons = model.probeFunctions.length > 0 ? [deleteProbe] : [];
   const shown =
     failedChecks > 0
-      ? vscode.window.showErrorMessage(vscode.l10n.t('The import check of {0} could not run for every layer; see the table.', model.subject), ...buttons)
+      ? vscode.window.showErrorMessage(
+          vscode.l10n.t('The import check of {0} could not run for every layer; see the table.', model.subject),
+          ...buttons,
+        )
       : problems > 0
-        ? vscode.window.showWarningMessage(vscode.l10n.t('Packages of {0} that do not import as expected: {1}. See the table.', model.subject, problems), ...buttons)
-        : vscode.window.showInformationMessage(vscode.l10n.t('{0}: every package imports on the runtime.', model.subject), ...buttons);
+        ? vscode.window.showWarningMessage(
+            vscode.l10n.t(
+              'Packages of {0} that do not import as expected: {1}. See the table.',
+              model.subject,
+              problems,
+            ),
+            ...buttons,
+          )
+        : vscode.window.showInformationMessage(
+            vscode.l10n.t('{0}: every package imports on the runtime.', model.subject),
+            ...buttons,
+          );
   void Promise.resolve(shown).then(async (answer) => {
     if (answer !== deleteProbe) return;
-    for (const name of model.probeFunctions) await vscode.commands.executeCommand('lambdaLayers.deleteProbeFunction', name);
+    for (const name of model.probeFunctions)
+      await vscode.commands.executeCommand('lambdaLayers.deleteProbeFunction', name);
   });
 }

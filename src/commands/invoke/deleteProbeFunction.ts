@@ -11,19 +11,26 @@ import { refreshFunctions } from '../layers/outcomes';
  * Deletes a probe function left by "Check Layer Imports" (by name, from its node, or picked), after a
  * confirmation; `confirmed` (automation, tests) skips it. Only probe functions.
  */
-export async function deleteProbeFunction(services: Services, arg?: unknown, options?: { confirmed?: boolean }): Promise<string> {
+export async function deleteProbeFunction(
+  services: Services,
+  arg?: unknown,
+  options?: { confirmed?: boolean },
+): Promise<string> {
   const name = typeof arg === 'string' ? arg : arg instanceof FunctionItem ? arg.name : await pickProbe(services);
   if (!isProbeFunction(name)) throw new UserError(vscode.l10n.t('{0} is not a probe function of Lambda Layers.', name));
   if (!options?.confirmed) {
     await confirmDestructive(
       vscode.l10n.t('Delete the probe function {0}?', name),
-      vscode.l10n.t('Check Layer Imports created it in your account to import layers on the runtime; the next check creates it again.'),
+      vscode.l10n.t(
+        'Check Layer Imports created it in your account to import layers on the runtime; the next check creates it again.',
+      ),
       vscode.l10n.t('Delete'),
     );
   }
   const live = services.connection.require();
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deleting {0}…', name) }, () =>
-    deleteProbe(live.lambda, name),
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deleting {0}…', name) },
+    () => deleteProbe(live.lambda, name),
   );
   await refreshFunctions(services, [name]);
   services.probeResults.probeDeleted(name);

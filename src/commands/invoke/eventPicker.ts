@@ -1,7 +1,13 @@
 import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import { checkJson } from '../../invoke/jsonCheck';
-import { createTestEvent, listTestEvents, payloadFromText, validateEventName, type TestEventRef } from '../../invoke/testEvents';
+import {
+  createTestEvent,
+  listTestEvents,
+  payloadFromText,
+  validateEventName,
+  type TestEventRef,
+} from '../../invoke/testEvents';
 import type { Services } from '../../services';
 import { CancelledError, UserError } from '../../util/errors';
 import { askText } from '../prompts';
@@ -24,15 +30,24 @@ const EMPTY = '{}';
 const NEW_EVENT_TEMPLATE = '{\n  "key": "value"\n}\n';
 
 /** The event to send: from the options, else picked (empty, saved, or a new one created and opened). */
-export async function chooseEvent(services: Services, functionName: string, options: EventOptions = {}): Promise<ChosenEvent> {
+export async function chooseEvent(
+  services: Services,
+  functionName: string,
+  options: EventOptions = {},
+): Promise<ChosenEvent> {
   if (options.payload !== undefined) {
     const text = typeof options.payload === 'string' ? options.payload : JSON.stringify(options.payload);
     return { text, payload: payloadFromText(text, vscode.l10n.t('The payload')) };
   }
   const root = workspaceRoot();
   if (options.eventName !== undefined) {
-    const event = root ? (await listTestEvents(root, functionName)).find((e) => e.name === options.eventName) : undefined;
-    if (!event) throw new UserError(vscode.l10n.t('There is no saved test event "{0}" for {1}.', options.eventName, functionName));
+    const event = root
+      ? (await listTestEvents(root, functionName)).find((e) => e.name === options.eventName)
+      : undefined;
+    if (!event)
+      throw new UserError(
+        vscode.l10n.t('There is no saved test event "{0}" for {1}.', options.eventName, functionName),
+      );
     return readEvent(event);
   }
   const picked = await pickEvent(services, functionName, root);
@@ -49,7 +64,11 @@ export function lastEventOptions(services: Services, functionName: string): Even
 type Item = vscode.QuickPickItem & { event?: TestEventRef; action?: 'empty' | 'new' };
 
 /** Resolves with the saved event picked, or undefined for the empty event. */
-async function pickEvent(services: Services, functionName: string, root: string | undefined): Promise<TestEventRef | undefined> {
+async function pickEvent(
+  services: Services,
+  functionName: string,
+  root: string | undefined,
+): Promise<TestEventRef | undefined> {
   const events = root ? await listTestEvents(root, functionName) : [];
   const last = services.context.workspaceState.get<Record<string, string>>(LAST_EVENT_KEY)?.[functionName];
   const edit: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('edit'), tooltip: vscode.l10n.t('Edit') };
@@ -64,7 +83,9 @@ async function pickEvent(services: Services, functionName: string, root: string 
   );
   const items: Item[] = [
     { label: vscode.l10n.t('$(json) Empty event'), description: EMPTY, action: 'empty' },
-    ...(saved.length > 0 ? [{ label: vscode.l10n.t('Saved test events'), kind: vscode.QuickPickItemKind.Separator }, ...saved] : []),
+    ...(saved.length > 0
+      ? [{ label: vscode.l10n.t('Saved test events'), kind: vscode.QuickPickItemKind.Separator }, ...saved]
+      : []),
     { label: '', kind: vscode.QuickPickItemKind.Separator },
     {
       label: vscode.l10n.t('$(add) New Test Event…'),
@@ -133,13 +154,21 @@ async function readEvent(event: TestEventRef): Promise<ChosenEvent> {
     const openEvent = vscode.l10n.t('Open Event');
     void Promise.resolve(
       vscode.window.showErrorMessage(
-        vscode.l10n.t('{0} is not valid JSON (line {1}, column {2}): {3}', `${event.name}.json`, check.line, check.column, check.message),
+        vscode.l10n.t(
+          '{0} is not valid JSON (line {1}, column {2}): {3}',
+          `${event.name}.json`,
+          check.line,
+          check.column,
+          check.message,
+        ),
         openEvent,
       ),
     ).then(async (answer) => {
       if (answer !== openEvent) return;
       const position = new vscode.Position(check.line - 1, check.column - 1);
-      await vscode.window.showTextDocument(vscode.Uri.file(event.path), { selection: new vscode.Range(position, position) });
+      await vscode.window.showTextDocument(vscode.Uri.file(event.path), {
+        selection: new vscode.Range(position, position),
+      });
     });
     throw new CancelledError(); // the message above is the report
   }

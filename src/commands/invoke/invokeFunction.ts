@@ -14,7 +14,9 @@ import { chooseEvent, type EventOptions } from './eventPicker';
  */
 export async function invokeFunction(services: Services, node?: unknown, options?: EventOptions): Promise<InvokeView> {
   const functionName =
-    typeof node === 'string' ? node : (await resolveTarget(services, node, vscode.l10n.t('Invoke Function'), ['function'])).name;
+    typeof node === 'string'
+      ? node
+      : (await resolveTarget(services, node, vscode.l10n.t('Invoke Function'), ['function'])).name;
   const event = await chooseEvent(services, functionName, options);
   const live = services.connection.require();
   const at = new Date();

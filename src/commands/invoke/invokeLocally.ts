@@ -32,10 +32,15 @@ const PREFERRED_FUNCTIONS = ['lambda_handler', 'handler'];
  * local endpoint) and shows the result page, with a warning when the local Python is another version.
  * From a .py file, a function node (its handler and runtime), or the palette; `options` skip the questions.
  */
-export async function invokeLocally(services: Services, arg?: unknown, options: LocalInvokeOptions = {}): Promise<InvokeView> {
+export async function invokeLocally(
+  services: Services,
+  arg?: unknown,
+  options: LocalInvokeOptions = {},
+): Promise<InvokeView> {
   const fn = arg instanceof FunctionItem ? services.explorer.model?.getFunction(arg.name) : undefined;
   const fromHandler = fn ? await fileOfHandler(fn) : undefined;
-  const file = options.file ?? (arg instanceof vscode.Uri ? arg.fsPath : (fromHandler?.file ?? (await pickHandlerFile())));
+  const file =
+    options.file ?? (arg instanceof vscode.Uri ? arg.fsPath : (fromHandler?.file ?? (await pickHandlerFile())));
   const handlerFunction = options.handlerFunction ?? fromHandler?.function ?? (await pickHandlerFunction(file));
   const layer = options.layerZips ? { zips: options.layerZips } : await pickLayerZip();
   const runtime = options.runtime ?? fn?.runtime ?? layer.runtime ?? (await pickRuntime());
@@ -88,12 +93,23 @@ async function pickHandlerFile(): Promise<string> {
   const active = vscode.window.activeTextEditor?.document;
   const activePath = active?.languageId === 'python' && active.uri.scheme === 'file' ? active.uri.fsPath : undefined;
   const files = (await vscode.workspace.findFiles('**/*.py', PYTHON_EXCLUDE, 500)).map((u) => u.fsPath);
-  if (files.length === 0 && !activePath) throw new UserError(vscode.l10n.t('There is no Python file in the workspace to run.'));
+  if (files.length === 0 && !activePath)
+    throw new UserError(vscode.l10n.t('There is no Python file in the workspace to run.'));
   const rank = (f: string) => (f === activePath ? 0 : PREFERRED_FILES.includes(path.basename(f)) ? 1 : 2);
-  const ordered = [...new Set([...(activePath ? [activePath] : []), ...files])].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  const ordered = [...new Set([...(activePath ? [activePath] : []), ...files])].sort(
+    (a, b) => rank(a) - rank(b) || a.localeCompare(b),
+  );
   const picked = await vscode.window.showQuickPick(
-    ordered.map((f) => ({ label: `$(file-code) ${path.basename(f)}`, description: vscode.workspace.asRelativePath(path.dirname(f)), file: f })),
-    { title: vscode.l10n.t('Invoke Locally'), placeHolder: vscode.l10n.t('Select the file with the handler'), matchOnDescription: true },
+    ordered.map((f) => ({
+      label: `$(file-code) ${path.basename(f)}`,
+      description: vscode.workspace.asRelativePath(path.dirname(f)),
+      file: f,
+    })),
+    {
+      title: vscode.l10n.t('Invoke Locally'),
+      placeHolder: vscode.l10n.t('Select the file with the handler'),
+      matchOnDescription: true,
+    },
   );
   if (!picked) throw new CancelledError();
   return picked.file;
@@ -104,7 +120,9 @@ async function pickHandlerFunction(file: string): Promise<string> {
   const source = await fs.readFile(file, 'utf8').catch(() => {
     throw new UserError(vscode.l10n.t('Cannot read {0}.', file));
   });
-  const candidates = [...source.matchAll(/^(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(\s*[A-Za-z_]\w*[^,()]*,\s*[A-Za-z_]\w*[^,()]*\)/gm)].map((m) => m[1]);
+  const candidates = [
+    ...source.matchAll(/^(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(\s*[A-Za-z_]\w*[^,()]*,\s*[A-Za-z_]\w*[^,()]*\)/gm),
+  ].map((m) => m[1]);
   const preferred = PREFERRED_FUNCTIONS.filter((f) => candidates.includes(f));
   if (candidates.length === 1) return candidates[0];
   if (preferred.length === 1) return preferred[0];
@@ -118,7 +136,11 @@ async function pickHandlerFunction(file: string): Promise<string> {
   }
   const ordered = [...preferred, ...candidates.filter((c) => !preferred.includes(c))];
   const picked = await vscode.window.showQuickPick(
-    ordered.map((c) => ({ label: `$(symbol-method) ${c}`, description: `${path.basename(file, '.py')}.${c}`, name: c })),
+    ordered.map((c) => ({
+      label: `$(symbol-method) ${c}`,
+      description: `${path.basename(file, '.py')}.${c}`,
+      name: c,
+    })),
     { title: vscode.l10n.t('Invoke Locally'), placeHolder: vscode.l10n.t('Select the handler function') },
   );
   if (!picked) throw new CancelledError();

@@ -2,7 +2,12 @@ import * as vscode from 'vscode';
 import { CancelledError } from '../../util/errors';
 
 /** A modal question; returns when the user chose `action`, else throws `CancelledError` (silent). */
-export async function confirmModal(message: string, detail: string, action: string, severity: 'info' | 'warning' = 'warning'): Promise<void> {
+export async function confirmModal(
+  message: string,
+  detail: string,
+  action: string,
+  severity: 'info' | 'warning' = 'warning',
+): Promise<void> {
   const show = severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   const answer = await show(message, { modal: true, detail }, action);
   if (answer !== action) throw new CancelledError();
@@ -13,7 +18,12 @@ export async function confirmModal(message: string, detail: string, action: stri
  * hasty click on the highlighted button, keeps everything). Throws `CancelledError` unless `action` was chosen.
  */
 export async function confirmDestructive(message: string, detail: string, action: string): Promise<void> {
-  const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, vscode.l10n.t("Don't Delete"), action);
+  const answer = await vscode.window.showWarningMessage(
+    message,
+    { modal: true, detail },
+    vscode.l10n.t("Don't Delete"),
+    action,
+  );
   if (answer !== action) throw new CancelledError();
 }
 

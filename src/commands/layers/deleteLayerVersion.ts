@@ -12,11 +12,16 @@ import { bulletList, confirmDestructive } from './confirm';
  * Deletes one layer version (a version node, its ARN, or picked) after a modal that names every
  * function still using it. Deletes exactly the confirmed version; returns the plan that was carried out.
  */
-export async function deleteLayerVersion(services: Services, node?: unknown, options?: { confirmed?: boolean }): Promise<DeletePlan> {
+export async function deleteLayerVersion(
+  services: Services,
+  node?: unknown,
+  options?: { confirmed?: boolean },
+): Promise<DeletePlan> {
   const { name, version } = await resolveVersion(services, node);
   const live = services.connection.require();
-  const plan = await withCancellableProgress(vscode.l10n.t('Checking which functions use {0}:{1}', name, version), (_report, signal) =>
-    planDelete(live.lambda, name, version, { signal }),
+  const plan = await withCancellableProgress(
+    vscode.l10n.t('Checking which functions use {0}:{1}', name, version),
+    (_report, signal) => planDelete(live.lambda, name, version, { signal }),
   );
   if (!options?.confirmed) {
     const detail =
@@ -25,10 +30,16 @@ export async function deleteLayerVersion(services: Services, node?: unknown, opt
         : `${vscode.l10n.t(
             'Still used by the functions below. They keep working (Lambda keeps a copy for them), but the version cannot be attached anywhere else, and deleting it cannot be undone.',
           )}\n\n${bulletList(plan.usedBy.map(markProbe))}`;
-    await confirmDestructive(vscode.l10n.t('Delete version {0} of {1}?', version, name), detail, vscode.l10n.t('Delete Version {0}', version));
+    await confirmDestructive(
+      vscode.l10n.t('Delete version {0} of {1}?', version, name),
+      detail,
+      vscode.l10n.t('Delete Version {0}', version),
+    );
   }
   await deleteVersion(live.lambda, plan);
-  await services.explorer.refreshLayer(plan.layerName).catch((e: unknown) => services.log.warn(`Refreshing ${plan.layerName} failed: ${errorMessage(e)}`));
+  await services.explorer
+    .refreshLayer(plan.layerName)
+    .catch((e: unknown) => services.log.warn(`Refreshing ${plan.layerName} failed: ${errorMessage(e)}`));
   void vscode.window.setStatusBarMessage(vscode.l10n.t('Deleted version {0} of {1}', version, name), 5000);
   return plan;
 }
@@ -41,6 +52,7 @@ function markProbe(name: string): string {
 async function resolveVersion(services: Services, node: unknown): Promise<{ name: string; version: number }> {
   if (typeof node === 'string') return requireLayerVersionArn(node.trim());
   const target = await resolveTarget(services, node, vscode.l10n.t('Delete Layer Version'), ['layerVersion']);
-  if (target.external) throw new UserError(vscode.l10n.t('{0} belongs to another account; only that account can delete it.', target.arn));
+  if (target.external)
+    throw new UserError(vscode.l10n.t('{0} belongs to another account; only that account can delete it.', target.arn));
   return { name: target.name, version: target.version };
 }

@@ -17,11 +17,20 @@ export function requireFunctionLayer(node: unknown): FunctionLayerItem {
  * Applies one change to one function's layer list with a cancellable progress notification showing
  * the engine's phases, then re-reads the function so its node shows the result (also after a failure).
  */
-export async function changeFunctionLayers(services: Services, functionName: string, title: string, change: LayerChange): Promise<MutateResult> {
+export async function changeFunctionLayers(
+  services: Services,
+  functionName: string,
+  title: string,
+  change: LayerChange,
+): Promise<MutateResult> {
   const live = services.connection.require();
   try {
     const result = await withCancellableProgress(title, (report, signal) =>
-      mutateFunctionLayers(live.lambda, functionName, change, { signal, log: services.log, onProgress: (p) => report(phaseText(p)) }),
+      mutateFunctionLayers(live.lambda, functionName, change, {
+        signal,
+        log: services.log,
+        onProgress: (p) => report(phaseText(p)),
+      }),
     );
     if (result.kind === 'updated' && result.cancelledWhileApplying) {
       void vscode.window.showInformationMessage(

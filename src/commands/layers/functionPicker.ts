@@ -25,22 +25,39 @@ export interface AttachPreview {
 
 export function attachPreview(fn: FunctionNode, layer: LayerVersionTarget, knownSizes?: KnownSizes): AttachPreview {
   const same = fn.layers.find((l) => l.layerArn === layer.layerArn);
-  const note = same?.arn === layer.arn ? vscode.l10n.t('already attached') : same ? vscode.l10n.t('replaces v{0}', same.version) : undefined;
+  const note =
+    same?.arn === layer.arn
+      ? vscode.l10n.t('already attached')
+      : same
+        ? vscode.l10n.t('replaces v{0}', same.version)
+        : undefined;
   const added = { arn: layer.arn, codeSize: layer.codeSize };
   const after = same ? fn.layers.map((l) => (l === same ? added : l)) : [...fn.layers, added];
   const warnings: string[] = [];
-  if (after.length > MAX_LAYERS) warnings.push(vscode.l10n.t('{0} already has {1} layers, the most a function can use.', fn.name, MAX_LAYERS));
+  if (after.length > MAX_LAYERS)
+    warnings.push(vscode.l10n.t('{0} already has {1} layers, the most a function can use.', fn.name, MAX_LAYERS));
   const config = {
     FunctionName: fn.name,
     Runtime: fn.runtime as Runtime | undefined,
     Architectures: [fn.architecture as Architecture],
     Layers: after.map((l) => ({ Arn: l.arn, CodeSize: l.codeSize })),
   };
-  warnings.push(...compatibilityWarnings({ arn: layer.arn, compatibleRuntimes: layer.runtimes, compatibleArchitectures: layer.architectures }, config));
+  warnings.push(
+    ...compatibilityWarnings(
+      { arn: layer.arn, compatibleRuntimes: layer.runtimes, compatibleArchitectures: layer.architectures },
+      config,
+    ),
+  );
   const sizeWarning = quickSizeWarning(config, knownSizes);
   if (sizeWarning) warnings.push(sizeWarning);
   const replaces = same && same.arn !== layer.arn ? same.arn : undefined;
-  return { functionName: fn.name, note, warnings, ...(sizeWarning ? { sizeWarning } : {}), ...(replaces ? { replaces } : {}) };
+  return {
+    functionName: fn.name,
+    note,
+    warnings,
+    ...(sizeWarning ? { sizeWarning } : {}),
+    ...(replaces ? { replaces } : {}),
+  };
 }
 
 /** Functions a layer can go on: zip-packaged ones (container images take no layers), not our probe functions. */
@@ -54,7 +71,11 @@ type Item = vscode.QuickPickItem & { preview: AttachPreview };
  * Multi-select quick pick of the explorer's functions, filled while the model loads. Mismatching
  * functions stay selectable, marked with a warning icon and the reason below their name.
  */
-export async function pickFunctionsForLayer(services: Services, layer: LayerVersionTarget, knownSizes?: KnownSizes): Promise<AttachPreview[]> {
+export async function pickFunctionsForLayer(
+  services: Services,
+  layer: LayerVersionTarget,
+  knownSizes?: KnownSizes,
+): Promise<AttachPreview[]> {
   const explorer = services.explorer;
   explorer.ensureLoaded();
   const pick = vscode.window.createQuickPick<Item>();
@@ -66,7 +87,9 @@ export async function pickFunctionsForLayer(services: Services, layer: LayerVers
   const update = () => {
     const keep = new Set(pick.selectedItems.map((i) => i.preview.functionName));
     const model = explorer.model;
-    const items = (model?.functions ?? []).filter(canTakeLayers).map((fn) => toItem(fn, attachPreview(fn, layer, knownSizes)));
+    const items = (model?.functions ?? [])
+      .filter(canTakeLayers)
+      .map((fn) => toItem(fn, attachPreview(fn, layer, knownSizes)));
     pick.items = items;
     pick.selectedItems = items.filter((i) => keep.has(i.preview.functionName));
     pick.busy = model?.state.status === 'loading';

@@ -20,7 +20,11 @@ export interface LayerVersionTarget {
 }
 
 /** From a layer version node (Layers view or a function's layer), a layer version ARN, or picked from the palette. */
-export async function resolveLayerVersion(services: Services, arg: unknown, title: string): Promise<LayerVersionTarget> {
+export async function resolveLayerVersion(
+  services: Services,
+  arg: unknown,
+  title: string,
+): Promise<LayerVersionTarget> {
   const arn = typeof arg === 'string' ? arg.trim() : (await resolveTarget(services, arg, title, ['layerVersion'])).arn;
   const ref = requireLayerVersionArn(arn);
   const live = services.connection.require();
@@ -29,7 +33,9 @@ export async function resolveLayerVersion(services: Services, arg: unknown, titl
     found = await live.lambda.getLayerVersionByArn(arn);
   } catch (e) {
     if (classifyAwsError(e) === 'notFound') {
-      throw new UserError(vscode.l10n.t('This layer version does not exist (any more): {0}. Refresh the explorer.', arn));
+      throw new UserError(
+        vscode.l10n.t('This layer version does not exist (any more): {0}. Refresh the explorer.', arn),
+      );
     }
     throw e;
   }

@@ -16,8 +16,11 @@ export function moveLayerDown(services: Services, node?: unknown): Promise<Mutat
 async function moveLayer(services: Services, node: unknown, direction: 'up' | 'down'): Promise<MutateResult> {
   const item = requireFunctionLayer(node);
   const label = String(item.label);
-  const result = await changeFunctionLayers(services, item.functionName, vscode.l10n.t('Moving {0} in {1}', label, item.functionName), (current) =>
-    move(current, item.arn, direction),
+  const result = await changeFunctionLayers(
+    services,
+    item.functionName,
+    vscode.l10n.t('Moving {0} in {1}', label, item.functionName),
+    (current) => move(current, item.arn, direction),
   );
   if (result.kind === 'unchanged') {
     const message =

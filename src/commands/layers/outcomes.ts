@@ -10,7 +10,9 @@ import { shortLayerName } from './layerVersionTarget';
 export function phaseText(p: MutateProgress): string {
   switch (p.phase) {
     case 'reading':
-      return p.attempt > 1 ? vscode.l10n.t('reading the configuration again (attempt {0})', p.attempt) : vscode.l10n.t('reading the configuration');
+      return p.attempt > 1
+        ? vscode.l10n.t('reading the configuration again (attempt {0})', p.attempt)
+        : vscode.l10n.t('reading the configuration');
     case 'updating':
       return vscode.l10n.t('updating the layers');
     case 'retrying':
@@ -27,7 +29,9 @@ export function phaseText(p: MutateProgress): string {
 }
 
 /** Progress of a many-function engine: "fn (2/5): phase"; the bar moves as each function is finished. */
-export function perFunctionProgress(report: ReportProgress): (name: string, index: number, total: number, p: MutateProgress) => void {
+export function perFunctionProgress(
+  report: ReportProgress,
+): (name: string, index: number, total: number, p: MutateProgress) => void {
   let finished = 0;
   return (name, index, total, p) => {
     const nowFinished = p.phase === 'done' ? index + 1 : index;
@@ -45,12 +49,17 @@ export interface NextStep {
 
 /** "Test Invoke" on `functionName`: the usual next step after its layers changed. */
 export function testInvokeStep(functionName: string): NextStep {
-  return { title: vscode.l10n.t('Test Invoke'), run: () => vscode.commands.executeCommand('lambdaLayers.invokeFunction', functionName) };
+  return {
+    title: vscode.l10n.t('Test Invoke'),
+    run: () => vscode.commands.executeCommand('lambdaLayers.invokeFunction', functionName),
+  };
 }
 
 /** A success notification (not awaited) with the next step as its button. */
 export function notifyDone(message: string, next: NextStep): void {
-  void Promise.resolve(vscode.window.showInformationMessage(message, next.title)).then((answer) => answer === next.title && next.run());
+  void Promise.resolve(vscode.window.showInformationMessage(message, next.title)).then(
+    (answer) => answer === next.title && next.run(),
+  );
 }
 
 /**
@@ -79,7 +88,12 @@ export function reportOutcomes(
   if (failed > 0) parts.push(vscode.l10n.t('Failed: {0}.', failed));
   if (warned > 0) parts.push(vscode.l10n.t('With warnings: {0}.', warned));
   const details = vscode.l10n.t('Show Details');
-  const show = failed > 0 ? vscode.window.showErrorMessage : skipped + warned > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  const show =
+    failed > 0
+      ? vscode.window.showErrorMessage
+      : skipped + warned > 0
+        ? vscode.window.showWarningMessage
+        : vscode.window.showInformationMessage;
   const buttons = next && ok > 0 ? [next.title, details] : [details];
   void Promise.resolve(show(parts.join(' '), ...buttons)).then((answer) => {
     if (answer === details) return showOutcomeList(services, outcomes, title);
@@ -89,11 +103,27 @@ export function reportOutcomes(
 
 async function showOutcomeList(services: Services, outcomes: readonly FunctionOutcome[], title: string): Promise<void> {
   const items = outcomes.map((o) => {
-    const icon = o.status === 'failed' ? '$(error)' : o.status === 'skipped' ? '$(circle-slash)' : o.warnings.length > 0 ? '$(warning)' : '$(pass)';
+    const icon =
+      o.status === 'failed'
+        ? '$(error)'
+        : o.status === 'skipped'
+          ? '$(circle-slash)'
+          : o.warnings.length > 0
+            ? '$(warning)'
+            : '$(pass)';
     const status =
-      o.status === 'ok' ? describeChange(o.before, o.after) : o.status === 'skipped' ? vscode.l10n.t('skipped') : vscode.l10n.t('failed');
+      o.status === 'ok'
+        ? describeChange(o.before, o.after)
+        : o.status === 'skipped'
+          ? vscode.l10n.t('skipped')
+          : vscode.l10n.t('failed');
     const detail = [o.status !== 'ok' ? o.reason : undefined, ...o.warnings].filter(Boolean).join(' ');
-    return { label: `${icon} ${o.function}`, description: status, detail: detail || undefined, functionName: o.function };
+    return {
+      label: `${icon} ${o.function}`,
+      description: status,
+      detail: detail || undefined,
+      functionName: o.function,
+    };
   });
   const picked = await vscode.window.showQuickPick(items, {
     title,
@@ -117,7 +147,9 @@ function describeChange(before: readonly string[], after: readonly string[]): st
 export async function refreshFunctions(services: Services, names: readonly string[]): Promise<void> {
   await Promise.all(
     [...new Set(names)].map((name) =>
-      services.explorer.refreshFunction(name).catch((e: unknown) => services.log.warn(`Refreshing ${name} failed: ${errorMessage(e)}`)),
+      services.explorer
+        .refreshFunction(name)
+        .catch((e: unknown) => services.log.warn(`Refreshing ${name} failed: ${errorMessage(e)}`)),
     ),
   );
 }

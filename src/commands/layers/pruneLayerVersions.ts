@@ -1,5 +1,12 @@
 import * as vscode from 'vscode';
-import { applyRetention, checkRetentionRules, planOutcomes, planRetention, type PruneOutcome, type RetentionRules } from '../../ops/retention';
+import {
+  applyRetention,
+  checkRetentionRules,
+  planOutcomes,
+  planRetention,
+  type PruneOutcome,
+  type RetentionRules,
+} from '../../ops/retention';
 import type { Services } from '../../services';
 import { errorMessage } from '../../util/errors';
 import { withCancellableProgress } from '../cancellableProgress';
@@ -26,21 +33,28 @@ export interface PruneAnswers {
  * with go/stay and why, then deletes with cancellable progress, checking each version again just before.
  * Returns the outcome per version.
  */
-export async function pruneLayerVersions(services: Services, node?: unknown, answers: PruneAnswers = {}): Promise<PruneOutcome[]> {
+export async function pruneLayerVersions(
+  services: Services,
+  node?: unknown,
+  answers: PruneAnswers = {},
+): Promise<PruneOutcome[]> {
   const title = vscode.l10n.t('Prune Old Versions');
   const layer = await resolveTarget(services, node, title, ['layer']);
   const rules = await askRules(title, answers);
   // Every region of the fleet scope (the connection's alone unless several are selected).
   const gateways = await services.scope.gateways();
-  const plan = await withCancellableProgress(vscode.l10n.t('Checking which functions use the versions of {0}', layer.name), (_report, signal) =>
-    planRetention(gateways, layer.name, rules, { signal }),
+  const plan = await withCancellableProgress(
+    vscode.l10n.t('Checking which functions use the versions of {0}', layer.name),
+    (_report, signal) => planRetention(gateways, layer.name, rules, { signal }),
   );
   const preview = planOutcomes(plan);
   const going = preview.filter((o) => o.status === 'deleted');
   const where = (o: PruneOutcome) => (gateways.length > 1 ? `${o.region} ` : '');
   const line = (o: PruneOutcome) => where(o) + vscode.l10n.t('Version {0}: {1}', o.version, o.reason);
   if (going.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to prune in {0}: every version stays.', layer.name));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Nothing to prune in {0}: every version stays.', layer.name),
+    );
     return preview;
   }
   if (!answers.confirmed) {
@@ -52,15 +66,25 @@ export async function pruneLayerVersions(services: Services, node?: unknown, ans
       '',
       vscode.l10n.t('Each version is checked again just before it is deleted. Deleting cannot be undone.'),
     ].join('\n');
-    await confirmDestructive(vscode.l10n.t('Delete {0} of the {1} versions of {2}?', going.length, preview.length, layer.name), detail, vscode.l10n.t('Delete {0} Versions', going.length));
+    await confirmDestructive(
+      vscode.l10n.t('Delete {0} of the {1} versions of {2}?', going.length, preview.length, layer.name),
+      detail,
+      vscode.l10n.t('Delete {0} Versions', going.length),
+    );
   }
   const outcomes = await withCancellableProgress(vscode.l10n.t('Pruning {0}', layer.name), (report, signal) =>
     applyRetention(gateways, plan, {
       signal,
-      onOutcome: (o, done, total) => report(vscode.l10n.t('Version {0}: {1} ({2}/{3})', o.version, STATUS_TEXT[o.status](), done, total), 100 / total),
+      onOutcome: (o, done, total) =>
+        report(
+          vscode.l10n.t('Version {0}: {1} ({2}/{3})', o.version, STATUS_TEXT[o.status](), done, total),
+          100 / total,
+        ),
     }),
   );
-  await services.explorer.refreshLayer(layer.name).catch((e: unknown) => services.log.warn(`Refreshing ${layer.name} failed: ${errorMessage(e)}`));
+  await services.explorer
+    .refreshLayer(layer.name)
+    .catch((e: unknown) => services.log.warn(`Refreshing ${layer.name} failed: ${errorMessage(e)}`));
   report(services, layer.name, outcomes);
   return outcomes;
 }
@@ -77,8 +101,16 @@ async function askRules(title: string, answers: PruneAnswers): Promise<Retention
   };
   const keep =
     answers.keep ??
-    count(await askText({ title, prompt: vscode.l10n.t('How many of the newest versions to keep (versions in use always stay)'), value: '3', validateInput: (v) => check({ keep: count(v) }) }));
-  if (answers.minAgeDays !== undefined) return { keep, ...(answers.minAgeDays !== null && { minAgeDays: answers.minAgeDays }) };
+    count(
+      await askText({
+        title,
+        prompt: vscode.l10n.t('How many of the newest versions to keep (versions in use always stay)'),
+        value: '3',
+        validateInput: (v) => check({ keep: count(v) }),
+      }),
+    );
+  if (answers.minAgeDays !== undefined)
+    return { keep, ...(answers.minAgeDays !== null && { minAgeDays: answers.minAgeDays }) };
   const age = await askText({
     title,
     prompt: vscode.l10n.t('Also keep versions younger than this many days (leave empty for no age rule)'),
@@ -89,16 +121,26 @@ async function askRules(title: string, answers: PruneAnswers): Promise<Retention
 
 /** One line per version in the log; a short summary as a notification (a warning when something stayed unexpectedly or failed). */
 function report(services: Services, layerName: string, outcomes: PruneOutcome[]): void {
-  services.log.info(`Prune ${layerName}:\n${outcomes.map((o) => `${o.region} ${o.version} ${o.status} (${o.reason})`).join('\n')}`);
+  services.log.info(
+    `Prune ${layerName}:\n${outcomes.map((o) => `${o.region} ${o.version} ${o.status} (${o.reason})`).join('\n')}`,
+  );
   const deleted = outcomes.filter((o) => o.status === 'deleted').map((o) => o.version);
   const problems = outcomes.filter((o) => o.status === 'failed' || o.status === 'skipped' || o.nowUsedBy);
-  const summary = vscode.l10n.t('Deleted {0} versions of {1}: {2}.', deleted.length, layerName, deleted.join(', ') || '–');
+  const summary = vscode.l10n.t(
+    'Deleted {0} versions of {1}: {2}.',
+    deleted.length,
+    layerName,
+    deleted.join(', ') || '–',
+  );
   if (problems.length === 0) {
     void vscode.window.showInformationMessage(summary);
     return;
   }
   const showLog = vscode.l10n.t('Show Log');
   void vscode.window
-    .showWarningMessage(`${summary} ${vscode.l10n.t('Not deleted: {0}', problems.map((o) => `${o.version} (${o.reason})`).join('; '))}`, showLog)
+    .showWarningMessage(
+      `${summary} ${vscode.l10n.t('Not deleted: {0}', problems.map((o) => `${o.version} (${o.reason})`).join('; '))}`,
+      showLog,
+    )
     .then((answer) => answer === showLog && services.log.show());
 }

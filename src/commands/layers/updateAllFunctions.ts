@@ -19,15 +19,22 @@ import { perFunctionProgress, refreshFunctions, reportOutcomes } from './outcome
  * list (from → to, each can be left out) and moves exactly those, one by one.
  * `confirmed` (automation, tests) updates every function of the preview without asking.
  */
-export async function updateAllFunctions(services: Services, node?: unknown, options?: { confirmed?: boolean }): Promise<FunctionOutcome[]> {
+export async function updateAllFunctions(
+  services: Services,
+  node?: unknown,
+  options?: { confirmed?: boolean },
+): Promise<FunctionOutcome[]> {
   const layer = node instanceof LayerItem ? node.arn : typeof node === 'string' ? node : await pickLayer(services);
   const live = services.connection.require();
-  const preview = await withCancellableProgress(vscode.l10n.t('Looking for functions on older versions of {0}', shortLayerName(layer)), (_report, signal) =>
-    previewBulkUpdate(live.lambda, layer, { signal }),
+  const preview = await withCancellableProgress(
+    vscode.l10n.t('Looking for functions on older versions of {0}', shortLayerName(layer)),
+    (_report, signal) => previewBulkUpdate(live.lambda, layer, { signal }),
   );
   const to = shortLayerName(preview.to);
   if (preview.items.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No function uses an older version of the layer; the latest is {0}.', to));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('No function uses an older version of the layer; the latest is {0}.', to),
+    );
     return [];
   }
   const items = options?.confirmed ? preview.items : await confirmItems(preview);
@@ -36,10 +43,17 @@ export async function updateAllFunctions(services: Services, node?: unknown, opt
   try {
     outcomes = await withCancellableProgress(vscode.l10n.t('Updating functions to {0}', to), (report, signal) => {
       const progress = perFunctionProgress(report);
-      return applyBulkUpdate(live.lambda, items, { signal, log: services.log, onProgress: (item, i, total, p) => progress(item.function, i, total, p) });
+      return applyBulkUpdate(live.lambda, items, {
+        signal,
+        log: services.log,
+        onProgress: (item, i, total, p) => progress(item.function, i, total, p),
+      });
     });
   } finally {
-    await refreshFunctions(services, items.map((i) => i.function));
+    await refreshFunctions(
+      services,
+      items.map((i) => i.function),
+    );
   }
   reportOutcomes(services, outcomes, vscode.l10n.t('Update to {0}', to), (ok, total) =>
     ok === total
@@ -55,14 +69,25 @@ export async function updateAllFunctions(services: Services, node?: unknown, opt
  * The shared size check of every function's stack after its move, then (unless confirmed up front, when the
  * warnings go to the log) a last question that offers to compare the versions first.
  */
-async function checkBeforeUpdate(services: Services, toArn: string, items: readonly BulkUpdateItem[], confirmed: boolean): Promise<void> {
-  const checks = await checkStacks(services, items.map((i) => replaceChange(i.function, i.from, i.to)));
+async function checkBeforeUpdate(
+  services: Services,
+  toArn: string,
+  items: readonly BulkUpdateItem[],
+  confirmed: boolean,
+): Promise<void> {
+  const checks = await checkStacks(
+    services,
+    items.map((i) => replaceChange(i.function, i.from, i.to)),
+  );
   if (confirmed) return logWarnings(services, checks);
   const to = shortLayerName(toArn);
   const warnings = stackWarnings(checks);
   const lines = items.map((i) => `${i.function}: ${shortLayerName(i.from)} → ${to}`);
   await confirmChange(services, {
-    message: items.length === 1 ? vscode.l10n.t('Update {0} to {1}?', items[0].function, to) : vscode.l10n.t('Update {0} functions to {1}?', items.length, to),
+    message:
+      items.length === 1
+        ? vscode.l10n.t('Update {0} to {1}?', items[0].function, to)
+        : vscode.l10n.t('Update {0} functions to {1}?', items.length, to),
     detail: bulletList([...warnings.map((w) => `⚠ ${w}`), ...lines]),
     action: vscode.l10n.t('Update'),
     severity: warnings.length > 0 ? 'warning' : 'info',
@@ -85,7 +110,10 @@ async function confirmItems(preview: BulkUpdatePreview): Promise<BulkUpdateItem[
       placeHolder:
         preview.items.length === 1
           ? vscode.l10n.t('1 function uses an older version. Press Enter to update it.')
-          : vscode.l10n.t('{0} functions use an older version. Clear the ones to leave as they are, then press Enter.', preview.items.length),
+          : vscode.l10n.t(
+              '{0} functions use an older version. Clear the ones to leave as they are, then press Enter.',
+              preview.items.length,
+            ),
       canPickMany: true,
       matchOnDescription: true,
     },

@@ -19,13 +19,18 @@ export async function updateLayerToLatest(services: Services, node?: unknown): P
   const own = layer !== undefined && layer.arn === ref?.layerArn;
   const latest = item.newerVersion ?? (own ? layer.latestVersion : undefined);
   if (!ref || latest === undefined || latest <= item.version) {
-    throw new UserError(vscode.l10n.t('{0} already uses the latest version of {1}.', item.functionName, item.layerName));
+    throw new UserError(
+      vscode.l10n.t('{0} already uses the latest version of {1}.', item.functionName, item.layerName),
+    );
   }
   const target = `${ref.layerArn}:${latest}`;
   const short = `${item.layerName}:${latest}`;
   await checkBeforeUpdate(services, item.functionName, item.arn, target);
-  const result = await changeFunctionLayers(services, item.functionName, vscode.l10n.t('Updating {0} to {1}', item.functionName, short), (current) =>
-    updateToVersion(current, target),
+  const result = await changeFunctionLayers(
+    services,
+    item.functionName,
+    vscode.l10n.t('Updating {0} to {1}', item.functionName, short),
+    (current) => updateToVersion(current, target),
   );
   if (result.kind === 'updated') {
     const version = own ? layer.versions.find((v) => v.version === latest) : undefined;
@@ -33,7 +38,10 @@ export async function updateLayerToLatest(services: Services, node?: unknown): P
       { arn: target, compatibleRuntimes: version?.runtimes, compatibleArchitectures: version?.architectures },
       result.configuration,
     );
-    if (warnings.length > 0) void vscode.window.showWarningMessage(vscode.l10n.t('Updated {0} to {1}. {2}', item.functionName, short, warnings.join(' ')));
+    if (warnings.length > 0)
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('Updated {0} to {1}. {2}', item.functionName, short, warnings.join(' ')),
+      );
     else void vscode.window.setStatusBarMessage(vscode.l10n.t('Updated {0} to {1}', item.functionName, short), 5000);
   }
   return result;

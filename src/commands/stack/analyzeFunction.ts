@@ -21,7 +21,11 @@ export async function analyzeFunctionCommand(services: Services, node?: unknown)
   const target = await resolveTarget(services, node, vscode.l10n.t('Analyze Function'), ['function']);
   const live = services.connection.require();
   const model = await withCancellableProgress(vscode.l10n.t('Analyzing {0}', target.name), async (report, signal) => {
-    const result = await analyzeFunction(live.lambda, target.name, { cache: sharedZipCache(), signal, onProgress: report });
+    const result = await analyzeFunction(live.lambda, target.name, {
+      cache: sharedZipCache(),
+      signal,
+      onProgress: report,
+    });
     report(vscode.l10n.t('Measuring import times…'));
     return { report: result, ...(await importTimes(services, result, signal)) };
   });
@@ -33,14 +37,27 @@ export async function analyzeFunctionCommand(services: Services, node?: unknown)
 }
 
 /** Importing runs the layers' code on this machine: only in a trusted workspace, and only code of this account unless the user agrees. */
-async function importTimes(services: Services, report: StackReport, signal: AbortSignal): Promise<{ imports: ImportTiming[]; importsNote?: string }> {
-  if (!vscode.workspace.isTrusted) return { imports: [], importsNote: vscode.l10n.t('Import times are measured only in a trusted workspace: importing runs the layers\' code.') };
+async function importTimes(
+  services: Services,
+  report: StackReport,
+  signal: AbortSignal,
+): Promise<{ imports: ImportTiming[]; importsNote?: string }> {
+  if (!vscode.workspace.isTrusted)
+    return {
+      imports: [],
+      importsNote: vscode.l10n.t(
+        "Import times are measured only in a trusted workspace: importing runs the layers' code.",
+      ),
+    };
   const own = arnAccount(services.explorer.model?.getFunction(report.functionName)?.arn ?? '');
   const foreign = report.sources.slice(1).filter((s) => arnAccount(s.source) !== own);
   if (foreign.length > 0) {
     const run = vscode.l10n.t('Measure');
     const answer = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Measuring import times runs the code of {0} on this machine. It comes from another account.', foreign.map((s) => sourceLabel(s.source)).join(', ')),
+      vscode.l10n.t(
+        'Measuring import times runs the code of {0} on this machine. It comes from another account.',
+        foreign.map((s) => sourceLabel(s.source)).join(', '),
+      ),
       { modal: true },
       run,
     );
@@ -48,7 +65,15 @@ async function importTimes(services: Services, report: StackReport, signal: Abor
   }
   try {
     const m = await measureImports(report.runtime, report.sources, signal);
-    return { imports: m.timings, importsNote: m.python ? vscode.l10n.t('Measured with the local Python {0}, each package in a fresh interpreter, bytecode as shipped.', m.python) : undefined };
+    return {
+      imports: m.timings,
+      importsNote: m.python
+        ? vscode.l10n.t(
+            'Measured with the local Python {0}, each package in a fresh interpreter, bytecode as shipped.',
+            m.python,
+          )
+        : undefined,
+    };
   } catch (e) {
     if (isCancellation(e)) throw e;
     services.log.warn(`Import times of ${report.functionName} not measured: ${errorMessage(e)}`);

@@ -17,7 +17,10 @@ type Item = vscode.QuickPickItem & { file?: ZipFile; pkg?: StackPackage };
  * and files in a picker; the chosen file opens read-only from the `lambda-layer:` file system. Returns the opened URI.
  */
 export async function browseLayerFiles(services: Services, node?: unknown, path?: string): Promise<vscode.Uri> {
-  const arn = typeof node === 'string' ? node.trim() : (await resolveTarget(services, node, vscode.l10n.t('Browse Layer Files'), ['layerVersion'])).arn;
+  const arn =
+    typeof node === 'string'
+      ? node.trim()
+      : (await resolveTarget(services, node, vscode.l10n.t('Browse Layer Files'), ['layerVersion'])).arn;
   const live = services.connection.require();
   const { source, files } = await withCancellableProgress(vscode.l10n.t('Reading {0}', arn), async (report, signal) => {
     const read = await readLayerVersion(live.lambda, arn, { cache: sharedZipCache(), signal, onProgress: report });
@@ -33,7 +36,13 @@ async function pickFile(arn: string, packages: StackPackage[], files: ZipFile[])
   const title = vscode.l10n.t('Files of {0}', arn);
   const items: Item[] = [];
   if (packages.length > 0) items.push({ label: vscode.l10n.t('Packages'), kind: vscode.QuickPickItemKind.Separator });
-  for (const pkg of packages) items.push({ label: `$(package) ${pkg.name}`, description: `${pkg.version} · ${formatBytes(pkg.size)}`, detail: pkg.dir, pkg });
+  for (const pkg of packages)
+    items.push({
+      label: `$(package) ${pkg.name}`,
+      description: `${pkg.version} · ${formatBytes(pkg.size)}`,
+      detail: pkg.dir,
+      pkg,
+    });
   items.push({ label: vscode.l10n.t('Files'), kind: vscode.QuickPickItemKind.Separator });
   for (const f of files) items.push({ label: f.path, description: formatBytes(f.size), file: f });
   const picked = await pickOne({ title, placeholder: vscode.l10n.t('Type to find a file or package'), items });
@@ -43,7 +52,11 @@ async function pickFile(arn: string, packages: StackPackage[], files: ZipFile[])
   const chosen = await pickOne({
     title: `${pkg.name} ${pkg.version}`,
     placeholder: vscode.l10n.t('Select a file to open'),
-    items: own.map((f): Item => ({ label: f.path.slice(pkg.dir.length + 1), description: formatBytes(f.size), file: f })),
+    items: own.map((f): Item => ({
+      label: f.path.slice(pkg.dir.length + 1),
+      description: formatBytes(f.size),
+      file: f,
+    })),
   });
   return chosen.file!.path;
 }
@@ -54,5 +67,8 @@ function belongsTo(path: string, pkg: StackPackage): boolean {
   if (pkg.dir && !path.startsWith(`${pkg.dir}/`)) return false;
   const first = rest.split('/')[0];
   const distPrefix = pkg.name.replace(/[-.]/g, '_').toLowerCase();
-  return pkg.modules.some((m) => first === m || first.startsWith(`${m}.`)) || (first.endsWith('.dist-info') && first.replace(/[-.]/g, '_').toLowerCase().startsWith(`${distPrefix}_`));
+  return (
+    pkg.modules.some((m) => first === m || first.startsWith(`${m}.`)) ||
+    (first.endsWith('.dist-info') && first.replace(/[-.]/g, '_').toLowerCase().startsWith(`${distPrefix}_`))
+  );
 }

@@ -9,16 +9,23 @@ import { sharedZipCache } from './sharedZipCache';
  * The shared size guard (src/stack/stackGuard.ts) for each change, under one cancellable progress notification.
  * Zips are read through the editor's zip cache, so a function checked before is not downloaded again.
  */
-export function checkStacks(services: Services, changes: readonly StackChange[], gateway?: LambdaGateway): Promise<StackCheck[]> {
+export function checkStacks(
+  services: Services,
+  changes: readonly StackChange[],
+  gateway?: LambdaGateway,
+): Promise<StackCheck[]> {
   const lambda = gateway ?? services.connection.require().lambda;
-  return withCancellableProgress(vscode.l10n.t('Checking the size of function code and layers'), async (report, signal) => {
-    const checks: StackCheck[] = [];
-    for (const change of changes) {
-      report(change.functionName);
-      checks.push(await checkStackSize(lambda, change, { cache: sharedZipCache(), signal, log: services.log }));
-    }
-    return checks;
-  });
+  return withCancellableProgress(
+    vscode.l10n.t('Checking the size of function code and layers'),
+    async (report, signal) => {
+      const checks: StackCheck[] = [];
+      for (const change of changes) {
+        report(change.functionName);
+        checks.push(await checkStackSize(lambda, change, { cache: sharedZipCache(), signal, log: services.log }));
+      }
+      return checks;
+    },
+  );
 }
 
 /** "function: message" for every check past 90 % of the limit (past the limit: Lambda would refuse it). */

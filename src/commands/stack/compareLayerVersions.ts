@@ -16,7 +16,10 @@ type Item = vscode.QuickPickItem & { operand?: CompareOperand; enterArn?: boolea
  * layer version ARN; the older version (or the published one) is "before". `other` (an ARN or zip path) skips the pick.
  */
 export async function compareLayerVersions(services: Services, node?: unknown, other?: string): Promise<Comparison> {
-  const arn = typeof node === 'string' ? node.trim() : (await resolveTarget(services, node, vscode.l10n.t('Compare Layer Versions'), ['layerVersion'])).arn;
+  const arn =
+    typeof node === 'string'
+      ? node.trim()
+      : (await resolveTarget(services, node, vscode.l10n.t('Compare Layer Versions'), ['layerVersion'])).arn;
   const base: CompareOperand = { kind: 'arn', arn };
   const otherOperand = other !== undefined ? await parseOperand(other) : await pickOther(services, arn);
   const [before, after] = isOlder(otherOperand, arn) ? [otherOperand, base] : [base, otherOperand];
@@ -40,15 +43,35 @@ async function pickOther(services: Services, arn: string): Promise<CompareOperan
   const layer = ref ? services.explorer.model?.getLayer(ref.name) : undefined;
   const items: Item[] = [];
   const versions = (layer?.versions ?? []).filter((v) => v.arn !== arn);
-  if (versions.length > 0) items.push({ label: vscode.l10n.t('Versions of {0}', ref!.name), kind: vscode.QuickPickItemKind.Separator });
-  for (const v of versions) items.push({ label: `$(versions) ${vscode.l10n.t('Version {0}', v.version)}`, description: v.description, operand: { kind: 'arn', arn: v.arn } });
+  if (versions.length > 0)
+    items.push({ label: vscode.l10n.t('Versions of {0}', ref!.name), kind: vscode.QuickPickItemKind.Separator });
+  for (const v of versions)
+    items.push({
+      label: `$(versions) ${vscode.l10n.t('Version {0}', v.version)}`,
+      description: v.description,
+      operand: { kind: 'arn', arn: v.arn },
+    });
   const built = await listBuiltZips();
   if (built.length > 0) items.push({ label: vscode.l10n.t('Built zips'), kind: vscode.QuickPickItemKind.Separator });
-  for (const b of built) items.push({ label: `$(file-zip) ${vscode.workspace.asRelativePath(b.zipPath)}`, operand: { kind: 'zip', path: b.zipPath } });
-  items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: vscode.l10n.t('$(edit) Enter a layer version ARN…'), enterArn: true });
-  const picked = await pickOne({ title: vscode.l10n.t('Compare {0} with…', ref ? `${ref.name}:${ref.version}` : arn), placeholder: vscode.l10n.t('Select what to compare with'), items });
+  for (const b of built)
+    items.push({
+      label: `$(file-zip) ${vscode.workspace.asRelativePath(b.zipPath)}`,
+      operand: { kind: 'zip', path: b.zipPath },
+    });
+  items.push(
+    { label: '', kind: vscode.QuickPickItemKind.Separator },
+    { label: vscode.l10n.t('$(edit) Enter a layer version ARN…'), enterArn: true },
+  );
+  const picked = await pickOne({
+    title: vscode.l10n.t('Compare {0} with…', ref ? `${ref.name}:${ref.version}` : arn),
+    placeholder: vscode.l10n.t('Select what to compare with'),
+    items,
+  });
   if (picked.operand) return picked.operand;
   if (!picked.enterArn) throw new CancelledError();
-  const entered = await askText({ prompt: vscode.l10n.t('Layer version ARN'), placeHolder: 'arn:aws:lambda:us-east-1:123456789012:layer:name:1' });
+  const entered = await askText({
+    prompt: vscode.l10n.t('Layer version ARN'),
+    placeHolder: 'arn:aws:lambda:us-east-1:123456789012:layer:name:1',
+  });
   return parseOperand(entered);
 }

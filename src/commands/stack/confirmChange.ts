@@ -39,7 +39,11 @@ export async function confirmChange(services: Services, c: ChangeConfirmation): 
 }
 
 /** Compares the two versions of a change and shows the comparison panel. */
-export async function showVersionChange(services: Services, change: VersionChange, gateway?: LambdaGateway): Promise<void> {
+export async function showVersionChange(
+  services: Services,
+  change: VersionChange,
+  gateway?: LambdaGateway,
+): Promise<void> {
   const lambda = gateway ?? services.connection.require().lambda;
   const comparison = await withCancellableProgress(vscode.l10n.t('Comparing layer versions'), (report, signal) =>
     compareVersionChange(change, () => lambda, { cache: sharedZipCache(), signal, onProgress: report }),
@@ -54,7 +58,10 @@ async function pickChange(changes: readonly VersionChange[]): Promise<VersionCha
     const picked = await pickOne({
       title: vscode.l10n.t('Compare Versions…'),
       placeholder: vscode.l10n.t('Select the version change to compare'),
-      items: changes.map((change) => ({ label: `${shortLayerName(change.from)} → ${shortLayerName(change.to)}`, change })),
+      items: changes.map((change) => ({
+        label: `${shortLayerName(change.from)} → ${shortLayerName(change.to)}`,
+        change,
+      })),
     });
     return picked.change;
   } catch (e) {

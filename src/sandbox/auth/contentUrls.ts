@@ -22,7 +22,9 @@ export function checkPresignedPath(secret: string, path: string, query: URLSearc
   const expires = query.get('X-Amz-Expires') ?? '';
   const signature = query.get('X-Amz-Signature') ?? '';
   if (!/^\d{8}T\d{6}Z$/.test(date) || !/^\d{1,6}$/.test(expires) || !/^[0-9a-f]{64}$/.test(signature)) {
-    throw accessDenied('Query-string authentication requires the X-Amz-Date, X-Amz-Expires and X-Amz-Signature parameters');
+    throw accessDenied(
+      'Query-string authentication requires the X-Amz-Date, X-Amz-Expires and X-Amz-Signature parameters',
+    );
   }
   const expected = Buffer.from(mac(secret, path, date, Number(expires)), 'hex');
   if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) {

@@ -10,6 +10,8 @@ export interface SandboxCredentials {
 export function generateCredentials(): SandboxCredentials {
   return {
     accessKeyId: `LOCAL${randomBytes(10).toString('hex').toUpperCase().slice(0, 15)}`,
-    secretAccessKey: randomBytes(30).toString('base64').replace(/[+/]/g, (c) => (c === '+' ? 'x' : 'y')),
+    secretAccessKey: randomBytes(30)
+      .toString('base64')
+      .replace(/[+/]/g, (c) => (c === '+' ? 'x' : 'y')),
   };
 }

@@ -19,9 +19,11 @@ export function checkNotFromBrowser(req: ReceivedRequest, port: number): void {
   if (hosts.length !== 1 || !allowed.includes(hosts[0].toLowerCase())) {
     throw refused(`This endpoint answers requests for ${allowed.join(' or ')} only, not Host '${hosts.join(', ')}'.`);
   }
-  if (req.method === 'OPTIONS') throw refused('This endpoint does not answer CORS preflight requests: web pages cannot call it.');
+  if (req.method === 'OPTIONS')
+    throw refused('This endpoint does not answer CORS preflight requests: web pages cannot call it.');
   const origin = headerValues(req.rawHeaders, 'origin');
-  if (origin.length > 0) throw refused(`This endpoint does not answer requests from web pages (Origin: ${origin.join(', ')}).`);
+  if (origin.length > 0)
+    throw refused(`This endpoint does not answer requests from web pages (Origin: ${origin.join(', ')}).`);
   const site = headerValues(req.rawHeaders, 'sec-fetch-site');
   if (site.some((s) => s.trim().toLowerCase() !== 'none')) {
     throw refused(`This endpoint does not answer requests from web pages (Sec-Fetch-Site: ${site.join(', ')}).`);

@@ -48,16 +48,21 @@ export function readSignature(req: ReceivedRequest, service: string): SignatureC
   const query = new URLSearchParams(queryOf(req.url));
   const presigned = query.has('X-Amz-Algorithm');
   if (authorization.length > 0 && presigned) {
-    throw incomplete('Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header should be specified');
+    throw incomplete(
+      'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header should be specified',
+    );
   }
   let claim: SignatureClaim;
   if (presigned) claim = fromQuery(query);
   else if (authorization.length > 0) claim = fromHeader(authorization.join(','), req.rawHeaders);
   else throw missingToken();
-  if (!claim.signedHeaders.includes('host')) throw incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+  if (!claim.signedHeaders.includes('host'))
+    throw incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   if (claim.service !== service) throw incomplete(`Credential should be scoped to correct service: '${service}'. `);
   if (!isKnownRegion(claim.region)) {
-    throw invalid(`Credential should be scoped to a valid region, not '${claim.region}'. Did you mean ${closestRegions(claim.region).join(', ')}?`);
+    throw invalid(
+      `Credential should be scoped to a valid region, not '${claim.region}'. Did you mean ${closestRegions(claim.region).join(', ')}?`,
+    );
   }
   return claim;
 }
@@ -65,34 +70,58 @@ export function readSignature(req: ReceivedRequest, service: string): SignatureC
 function fromHeader(authorization: string, rawHeaders: readonly string[]): SignatureClaim {
   const space = authorization.indexOf(' ');
   const algorithm = space < 0 ? authorization : authorization.slice(0, space);
-  if (algorithm !== ALGORITHM) throw incomplete(`Unsupported AWS 'algorithm': '${algorithm}'. Sign requests with ${ALGORITHM} (Signature Version 4).`);
+  if (algorithm !== ALGORITHM)
+    throw incomplete(
+      `Unsupported AWS 'algorithm': '${algorithm}'. Sign requests with ${ALGORITHM} (Signature Version 4).`,
+    );
   const fields: Record<string, string> = {};
-  for (const part of authorization.slice(space + 1).split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of authorization
+    .slice(space + 1)
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
-    if (eq < 0) throw incomplete(`'${part}' not a valid key=value pair (missing equal-sign) in Authorization header: '${authorization}'.`);
+    if (eq < 0)
+      throw incomplete(
+        `'${part}' not a valid key=value pair (missing equal-sign) in Authorization header: '${authorization}'.`,
+      );
     fields[part.slice(0, eq)] = part.slice(eq + 1);
   }
   const amzDate = headerValues(rawHeaders, 'x-amz-date')[0] ?? httpDateToAmz(headerValues(rawHeaders, 'date')[0]);
   const missing = [
-    ...['Credential', 'Signature', 'SignedHeaders'].filter((k) => !fields[k]).map((k) => `Authorization header requires '${k}' parameter.`),
+    ...['Credential', 'Signature', 'SignedHeaders']
+      .filter((k) => !fields[k])
+      .map((k) => `Authorization header requires '${k}' parameter.`),
     ...(amzDate ? [] : ["Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."]),
   ];
   if (missing.length > 0) throw incomplete(`${missing.join(' ')} Authorization=${authorization}`);
-  return { form: 'header', ...scopeOf(fields.Credential, amzDate!), signedHeaders: fields.SignedHeaders.split(';'), signature: fields.Signature };
+  return {
+    form: 'header',
+    ...scopeOf(fields.Credential, amzDate!),
+    signedHeaders: fields.SignedHeaders.split(';'),
+    signature: fields.Signature,
+  };
 }
 
 function fromQuery(query: URLSearchParams): SignatureClaim {
   const names = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-SignedHeaders', 'X-Amz-Date'];
   const missing = names.filter((n) => !query.get(n));
   if (missing.length > 0) {
-    throw incomplete(`${missing.map((n) => `AWS query-string parameters must include '${n}'.`).join(' ')} Re-examine the query-string parameters.`);
+    throw incomplete(
+      `${missing.map((n) => `AWS query-string parameters must include '${n}'.`).join(' ')} Re-examine the query-string parameters.`,
+    );
   }
   const algorithm = query.get('X-Amz-Algorithm')!;
-  if (algorithm !== ALGORITHM) throw incomplete(`Unsupported AWS 'algorithm': '${algorithm}'. Sign requests with ${ALGORITHM} (Signature Version 4).`);
+  if (algorithm !== ALGORITHM)
+    throw incomplete(
+      `Unsupported AWS 'algorithm': '${algorithm}'. Sign requests with ${ALGORITHM} (Signature Version 4).`,
+    );
   const expires = query.get('X-Amz-Expires');
   const expiresSeconds = expires === null ? MAX_PRESIGN_SECONDS : Number(expires);
   if (!/^\d+$/.test(expires ?? '0') || expiresSeconds > MAX_PRESIGN_SECONDS) {
-    throw incomplete(`X-Amz-Expires must be a whole number of seconds less than a week (${MAX_PRESIGN_SECONDS}), not '${expires}'.`);
+    throw incomplete(
+      `X-Amz-Expires must be a whole number of seconds less than a week (${MAX_PRESIGN_SECONDS}), not '${expires}'.`,
+    );
   }
   return {
     form: 'query',
@@ -105,14 +134,20 @@ function fromQuery(query: URLSearchParams): SignatureClaim {
 
 function scopeOf(credential: string, amzDate: string) {
   if (!/^\d{8}T\d{6}Z$/.test(amzDate)) {
-    throw incomplete(`Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+    throw incomplete(
+      `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`,
+    );
   }
   const parts = credential.split('/');
-  if (parts.length < 5) throw incomplete(`Credential should have at least 5 slash-separated parts, not ${parts.length}.`);
+  if (parts.length < 5)
+    throw incomplete(`Credential should have at least 5 slash-separated parts, not ${parts.length}.`);
   const [date, region, service, terminator] = parts.slice(-4);
-  if (terminator !== TERMINATOR) throw incomplete(`Credential should be scoped with a valid terminator: '${TERMINATOR}', not '${terminator}'.`);
+  if (terminator !== TERMINATOR)
+    throw incomplete(`Credential should be scoped with a valid terminator: '${TERMINATOR}', not '${terminator}'.`);
   if (date !== amzDate.slice(0, 8)) {
-    throw invalid(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${date}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`);
+    throw invalid(
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${date}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,
+    );
   }
   return { accessKeyId: parts.slice(0, -4).join('/'), amzDate, region, service };
 }
@@ -123,11 +158,16 @@ export function checkSignatureTime(claim: SignatureClaim, now: Date): void {
   const early = new Date(now.getTime() - MAX_CLOCK_SKEW_MS);
   const late = new Date(now.getTime() + MAX_CLOCK_SKEW_MS);
   if (signed > late.getTime()) {
-    throw invalid(`Signature not yet current: ${claim.amzDate} is still later than ${toAmz(late)} (${toAmz(now)} + 15 min.)`);
+    throw invalid(
+      `Signature not yet current: ${claim.amzDate} is still later than ${toAmz(late)} (${toAmz(now)} + 15 min.)`,
+    );
   }
   if (claim.form === 'query') {
     const until = new Date(signed + claim.expiresSeconds! * 1000);
-    if (until.getTime() < now.getTime()) throw invalid(`Signature expired: ${toAmz(until)} is now earlier than ${toAmz(now)} (${claim.amzDate} + ${claim.expiresSeconds} s.)`);
+    if (until.getTime() < now.getTime())
+      throw invalid(
+        `Signature expired: ${toAmz(until)} is now earlier than ${toAmz(now)} (${claim.amzDate} + ${claim.expiresSeconds} s.)`,
+      );
   } else if (signed < early.getTime()) {
     throw invalid(`Signature expired: ${claim.amzDate} is now earlier than ${toAmz(early)} (${toAmz(now)} - 15 min.)`);
   }
@@ -139,12 +179,18 @@ export function checkSignatureTime(claim: SignatureClaim, now: Date): void {
  * sign UNSIGNED-PAYLOAD instead). Throws `InvalidSignatureException` with the canonical request and
  * string to sign the endpoint expected, as AWS does.
  */
-export function verifySignature(req: ReceivedRequest, claim: SignatureClaim, secretAccessKey: string, bodySha256: string): void {
+export function verifySignature(
+  req: ReceivedRequest,
+  claim: SignatureClaim,
+  secretAccessKey: string,
+  bodySha256: string,
+): void {
   const declared = headerValues(req.rawHeaders, 'x-amz-content-sha256')[0];
   if (declared !== undefined && declared !== UNSIGNED_PAYLOAD && declared !== bodySha256) {
     throw invalid("The provided 'x-amz-content-sha256' header does not match what was computed.");
   }
-  const payloadHashes = declared !== undefined ? [declared] : claim.form === 'query' ? [UNSIGNED_PAYLOAD, bodySha256] : [bodySha256];
+  const payloadHashes =
+    declared !== undefined ? [declared] : claim.form === 'query' ? [UNSIGNED_PAYLOAD, bodySha256] : [bodySha256];
   const provided = /^[0-9a-f]{64}$/.test(claim.signature) ? Buffer.from(claim.signature, 'hex') : undefined;
   const key = signingKey(secretAccessKey, claim.amzDate.slice(0, 8), claim.region, claim.service);
   let first: { canonical: string; toSign: string } | undefined;
@@ -163,7 +209,9 @@ export function verifySignature(req: ReceivedRequest, claim: SignatureClaim, sec
 }
 
 function canonicalRequest(req: ReceivedRequest, claim: SignatureClaim, payloadHash: string): string {
-  const headers = claim.signedHeaders.map((name) => `${name}:${headerValues(req.rawHeaders, name).map(canonicalHeaderValue).join(',')}\n`);
+  const headers = claim.signedHeaders.map(
+    (name) => `${name}:${headerValues(req.rawHeaders, name).map(canonicalHeaderValue).join(',')}\n`,
+  );
   return [
     req.method.toUpperCase(),
     canonicalPath(pathOf(req.url)),
@@ -180,7 +228,10 @@ function stringToSign(claim: SignatureClaim, canonical: string): string {
 }
 
 function signingKey(secret: string, date: string, region: string, service: string): Buffer {
-  return [date, region, service, TERMINATOR].reduce<Buffer>((key, part) => createHmac('sha256', key).update(part).digest(), Buffer.from(`AWS4${secret}`));
+  return [date, region, service, TERMINATOR].reduce<Buffer>(
+    (key, part) => createHmac('sha256', key).update(part).digest(),
+    Buffer.from(`AWS4${secret}`),
+  );
 }
 
 /**
@@ -233,7 +284,8 @@ const canonicalHeaderValue = (v: string) => v.trim().replace(/\s+/g, ' ');
 /** Every value of a header (case-insensitive name), in the order received. */
 export function headerValues(rawHeaders: readonly string[], name: string): string[] {
   const values: string[] = [];
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) if (rawHeaders[i].toLowerCase() === name) values.push(rawHeaders[i + 1]);
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2)
+    if (rawHeaders[i].toLowerCase() === name) values.push(rawHeaders[i + 1]);
   return values;
 }
 
@@ -248,11 +300,17 @@ const queryOf = (url: string) => {
 };
 
 /** `20260101T120000Z` for a date (SigV4's "basic format"). */
-export const toAmz = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+export const toAmz = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 /** The date of a `20260101T120000Z` stamp (Invalid Date when it is not one). */
 export function amzToDate(amz: string): Date {
-  return new Date(`${amz.slice(0, 4)}-${amz.slice(4, 6)}-${amz.slice(6, 8)}T${amz.slice(9, 11)}:${amz.slice(11, 13)}:${amz.slice(13, 15)}Z`);
+  return new Date(
+    `${amz.slice(0, 4)}-${amz.slice(4, 6)}-${amz.slice(6, 8)}T${amz.slice(9, 11)}:${amz.slice(11, 13)}:${amz.slice(13, 15)}Z`,
+  );
 }
 
 function httpDateToAmz(date: string | undefined): string | undefined {

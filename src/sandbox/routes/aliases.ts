@@ -8,7 +8,15 @@ import type { RequestContext, Router } from '../router';
 import type { AliasRecord, FunctionRecord } from '../store/records';
 import { Problems, maxItemsParam } from '../validate';
 import { LATEST, aliasArn, aliasConfiguration, findVersion } from '../versions';
-import { conflict, invalidParameter, notFound, preconditionFailed, sendEmpty, sendJson, validationError } from '../wire';
+import {
+  conflict,
+  invalidParameter,
+  notFound,
+  preconditionFailed,
+  sendEmpty,
+  sendJson,
+  validationError,
+} from '../wire';
 
 interface AliasBody {
   Name?: string;
@@ -42,7 +50,8 @@ function checkFields(body: AliasBody, name: string | undefined): void {
   p.throwIfAny();
 }
 
-const versionNotFound = (region: string, fn: string, version: string) => notFound(`Function not found: ${functionArn(region, fn)}:${version}`);
+const versionNotFound = (region: string, fn: string, version: string) =>
+  notFound(`Function not found: ${functionArn(region, fn)}:${version}`);
 
 /** The version an alias may point at: `$LATEST` or a published version of the function. */
 function requireVersion(region: string, fn: FunctionRecord, version: string): void {
@@ -53,11 +62,20 @@ function requireVersion(region: string, fn: FunctionRecord, version: string): vo
  * AdditionalVersionWeights as AWS checks it: one extra version at most, weights 0..1, a published version other
  * than the alias's own, and never with an alias on $LATEST. An empty map removes the routing.
  */
-function checkWeights(region: string, fn: FunctionRecord, primary: string, raw: Record<string, unknown> | undefined): Record<string, number> | undefined {
+function checkWeights(
+  region: string,
+  fn: FunctionRecord,
+  primary: string,
+  raw: Record<string, unknown> | undefined,
+): Record<string, number> | undefined {
   if (raw === undefined || raw === null) return undefined;
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw validationError([`Value '${JSON.stringify(raw)}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Member must be a map`]);
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw validationError([
+      `Value '${JSON.stringify(raw)}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Member must be a map`,
+    ]);
   const entries = Object.entries(raw);
-  if (entries.length > 1) throw invalidParameter('Number of items in AdditionalVersionWeights cannot be greater than 1');
+  if (entries.length > 1)
+    throw invalidParameter('Number of items in AdditionalVersionWeights cannot be greater than 1');
   for (const [key, value] of entries) {
     const weight = Number(value);
     if (typeof value !== 'number' || !(weight >= 0 && weight <= 1)) {
@@ -70,8 +88,12 @@ function checkWeights(region: string, fn: FunctionRecord, primary: string, raw: 
         `Value '{${key}=${weight}}' at 'routingConfig.additionalVersionWeights' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [0-9]+, Member must not be null]`,
       ]);
     }
-    if (key === primary) throw invalidParameter(`Invalid function version ${key}. Function version ${key} is already included in routing configuration.`);
-    if (primary === LATEST) throw invalidParameter('$LATEST is not supported for an alias pointing to more than 1 version');
+    if (key === primary)
+      throw invalidParameter(
+        `Invalid function version ${key}. Function version ${key} is already included in routing configuration.`,
+      );
+    if (primary === LATEST)
+      throw invalidParameter('$LATEST is not supported for an alias pointing to more than 1 version');
     requireVersion(region, fn, key);
   }
   return Object.fromEntries(entries.map(([k, v]) => [k, Number(v)]));
@@ -89,7 +111,8 @@ function aliasParam(ctx: RequestContext): string {
   return ctx.params.Name;
 }
 
-const aliasNotFound = (region: string, fn: string, alias: string) => notFound(`Cannot find alias arn: ${aliasArn(region, fn, alias)}`);
+const aliasNotFound = (region: string, fn: string, alias: string) =>
+  notFound(`Cannot find alias arn: ${aliasArn(region, fn, alias)}`);
 
 async function create(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const name = functionName(ctx);
@@ -102,7 +125,8 @@ async function create(ctx: RequestContext, sb: SandboxContext): Promise<void> {
     if (!fn) throw functionNotFound(ctx.region, name);
     const version = body.FunctionVersion!;
     requireVersion(ctx.region, fn, version);
-    if (fn.aliases?.some((a) => a.name === body.Name)) throw conflict(`Alias already exists: ${aliasArn(ctx.region, name, body.Name!)}`);
+    if (fn.aliases?.some((a) => a.name === body.Name))
+      throw conflict(`Alias already exists: ${aliasArn(ctx.region, name, body.Name!)}`);
     const weights = checkWeights(ctx.region, fn, version, body.RoutingConfig?.AdditionalVersionWeights);
     const created: AliasRecord = {
       name: body.Name!,
@@ -140,7 +164,10 @@ async function update(ctx: RequestContext, sb: SandboxContext): Promise<void> {
     const version = body.FunctionVersion ?? current.functionVersion;
     if (body.FunctionVersion !== undefined) requireVersion(ctx.region, fn, version);
     // Routing stays unless RoutingConfig is sent; a new version is checked against the routing it keeps.
-    const weights = body.RoutingConfig !== undefined ? checkWeights(ctx.region, fn, version, body.RoutingConfig.AdditionalVersionWeights ?? {}) : current.weights;
+    const weights =
+      body.RoutingConfig !== undefined
+        ? checkWeights(ctx.region, fn, version, body.RoutingConfig.AdditionalVersionWeights ?? {})
+        : current.weights;
     if (body.RoutingConfig === undefined && weights) checkWeights(ctx.region, fn, version, weights);
     const updated: AliasRecord = {
       name: current.name,
@@ -175,7 +202,18 @@ async function list(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const limit = Math.min(maxItemsParam(ctx.query.get('MaxItems'), 10_000) ?? MAX_FUNCTION_PAGE, MAX_FUNCTION_PAGE);
   const fn = sb.store.region(ctx.region).functions.get(name);
   if (!fn) throw functionNotFound(ctx.region, name);
-  const aliases = (fn.aliases ?? []).filter((a) => version === undefined || a.functionVersion === version).sort((a, b) => (a.name < b.name ? -1 : 1));
-  const { page, nextMarker } = paginate(aliases, ctx.query.get('Marker'), limit, (a) => a.name, (a, key) => a.name > key);
-  sendJson(ctx.res, 200, { ...(nextMarker && { NextMarker: nextMarker }), Aliases: page.map((a) => aliasConfiguration(ctx.region, name, a)) });
+  const aliases = (fn.aliases ?? [])
+    .filter((a) => version === undefined || a.functionVersion === version)
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+  const { page, nextMarker } = paginate(
+    aliases,
+    ctx.query.get('Marker'),
+    limit,
+    (a) => a.name,
+    (a, key) => a.name > key,
+  );
+  sendJson(ctx.res, 200, {
+    ...(nextMarker && { NextMarker: nextMarker }),
+    Aliases: page.map((a) => aliasConfiguration(ctx.region, name, a)),
+  });
 }

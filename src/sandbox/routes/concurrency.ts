@@ -19,14 +19,24 @@ export function concurrencyRoutes(router: Router, sb: SandboxContext): void {
 
 async function put(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const name = latestName(ctx);
-  const body = await ctx.json<{ ReservedConcurrentExecutions?: unknown }>(MAX_CONTROL_REQUEST_BYTES, 'PutFunctionConcurrency');
+  const body = await ctx.json<{ ReservedConcurrentExecutions?: unknown }>(
+    MAX_CONTROL_REQUEST_BYTES,
+    'PutFunctionConcurrency',
+  );
   const value = body.ReservedConcurrentExecutions;
-  if (value === undefined) throw validationError(['Value null at \'reservedConcurrentExecutions\' failed to satisfy constraint: Member must not be null']);
+  if (value === undefined)
+    throw validationError([
+      "Value null at 'reservedConcurrentExecutions' failed to satisfy constraint: Member must not be null",
+    ]);
   if (!Number.isSafeInteger(value) || (value as number) < 0) {
-    throw validationError([`Value ${JSON.stringify(value)} at 'reservedConcurrentExecutions' failed to satisfy constraint: Member must have value greater than or equal to 0`]);
+    throw validationError([
+      `Value ${JSON.stringify(value)} at 'reservedConcurrentExecutions' failed to satisfy constraint: Member must have value greater than or equal to 0`,
+    ]);
   }
   const functions = sb.store.region(ctx.region).functions;
-  const reservedElsewhere = functions.list().reduce((sum, f) => sum + (f.name === name ? 0 : (f.reservedConcurrency ?? 0)), 0);
+  const reservedElsewhere = functions
+    .list()
+    .reduce((sum, f) => sum + (f.name === name ? 0 : (f.reservedConcurrency ?? 0)), 0);
   if (reservedElsewhere + (value as number) > ACCOUNT_CONCURRENCY - MIN_UNRESERVED) {
     throw invalidParameter(
       `Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${MIN_UNRESERVED}].`,
@@ -43,7 +53,11 @@ async function get(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const name = latestName(ctx);
   const fn = sb.store.region(ctx.region).functions.get(name);
   if (!fn) throw functionNotFound(ctx.region, name);
-  sendJson(ctx.res, 200, fn.reservedConcurrency === undefined ? {} : { ReservedConcurrentExecutions: fn.reservedConcurrency });
+  sendJson(
+    ctx.res,
+    200,
+    fn.reservedConcurrency === undefined ? {} : { ReservedConcurrentExecutions: fn.reservedConcurrency },
+  );
 }
 
 async function remove(ctx: RequestContext, sb: SandboxContext): Promise<void> {

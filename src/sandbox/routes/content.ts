@@ -10,14 +10,22 @@ import { notFound } from '../wire';
  * are presigned S3 URLs: a plain GET of the presigned URL (the router checks it) returns the bytes.
  */
 export function contentRoutes(router: Router, sb: SandboxContext): void {
-  router.add('GET', '/_sandbox/blobs/:file', async (ctx) => {
-    const hex = ctx.params.file.replace(/\.zip$/, '');
-    const path = sb.store.blobs.pathOf(hex);
-    if (!BlobStore.isHex(hex)) throw notFound('The specified key does not exist.');
-    const st = await fs.stat(path).catch(() => undefined);
-    // A record can outlive its zip (lost, or deleted by hand): say so rather than look like a bad URL.
-    if (!st) throw notFound(`${hex}.zip is missing from the endpoint's data folder: the record that points at it was kept, its code was not. Upload the code again.`);
-    ctx.res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': st.size });
-    await pipeline(createReadStream(path), ctx.res);
-  }, 'presignedUrl');
+  router.add(
+    'GET',
+    '/_sandbox/blobs/:file',
+    async (ctx) => {
+      const hex = ctx.params.file.replace(/\.zip$/, '');
+      const path = sb.store.blobs.pathOf(hex);
+      if (!BlobStore.isHex(hex)) throw notFound('The specified key does not exist.');
+      const st = await fs.stat(path).catch(() => undefined);
+      // A record can outlive its zip (lost, or deleted by hand): say so rather than look like a bad URL.
+      if (!st)
+        throw notFound(
+          `${hex}.zip is missing from the endpoint's data folder: the record that points at it was kept, its code was not. Upload the code again.`,
+        );
+      ctx.res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': st.size });
+      await pipeline(createReadStream(path), ctx.res);
+    },
+    'presignedUrl',
+  );
 }

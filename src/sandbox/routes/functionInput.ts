@@ -1,6 +1,13 @@
 // Validation of the configuration fields CreateFunction and UpdateFunctionConfiguration share.
 import { parseLayerVersionArn, LAYER_VERSION_ARN_PATTERN } from '../arn';
-import { MAX_DESCRIPTION, MAX_LAYERS_PER_FUNCTION, MAX_MEMORY_MB, MAX_TIMEOUT_SECONDS, MAX_UNZIPPED_BYTES, MIN_MEMORY_MB } from '../limits';
+import {
+  MAX_DESCRIPTION,
+  MAX_LAYERS_PER_FUNCTION,
+  MAX_MEMORY_MB,
+  MAX_TIMEOUT_SECONDS,
+  MAX_UNZIPPED_BYTES,
+  MIN_MEMORY_MB,
+} from '../limits';
 import type { FunctionLayerRecord } from '../store/records';
 import type { Store } from '../store/store';
 import { ARCHITECTURES, Problems, checkRuntime } from '../validate';
@@ -24,10 +31,24 @@ export interface ConfigFields {
 const ROLE_PATTERN = 'arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+';
 const ENV_NAME_PATTERN = '[a-zA-Z]([a-zA-Z0-9_])+';
 const RESERVED_ENV = [
-  '_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME',
-  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME',
-  'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
-  'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
+  '_HANDLER',
+  '_X_AMZN_TRACE_ID',
+  'AWS_DEFAULT_REGION',
+  'AWS_REGION',
+  'AWS_EXECUTION_ENV',
+  'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+  'AWS_LAMBDA_FUNCTION_VERSION',
+  'AWS_LAMBDA_INITIALIZATION_TYPE',
+  'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME',
+  'AWS_ACCESS_KEY',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_LAMBDA_RUNTIME_API',
+  'LAMBDA_TASK_ROOT',
+  'LAMBDA_RUNTIME_DIR',
 ];
 
 /** Model constraints first (ValidationException), then Lambda's own rules (InvalidParameterValueException). */
@@ -49,10 +70,14 @@ export function checkConfigFields(body: ConfigFields): void {
 
   checkRuntime(body.Runtime);
   if (body.Timeout !== undefined && body.Timeout > MAX_TIMEOUT_SECONDS) {
-    throw invalidParameter(`'Timeout' value failed to satisfy constraint: Member must have value less than or equal to ${MAX_TIMEOUT_SECONDS}`);
+    throw invalidParameter(
+      `'Timeout' value failed to satisfy constraint: Member must have value less than or equal to ${MAX_TIMEOUT_SECONDS}`,
+    );
   }
   if (body.MemorySize !== undefined && body.MemorySize > MAX_MEMORY_MB) {
-    throw invalidParameter(`'MemorySize' value failed to satisfy constraint: Member must have value less than or equal to ${MAX_MEMORY_MB}`);
+    throw invalidParameter(
+      `'MemorySize' value failed to satisfy constraint: Member must have value less than or equal to ${MAX_MEMORY_MB}`,
+    );
   }
   const vars = body.Environment?.Variables ?? {};
   const reserved = Object.keys(vars).filter((k) => RESERVED_ENV.includes(k));
@@ -63,7 +88,9 @@ export function checkConfigFields(body: ConfigFields): void {
     );
   }
   if (Buffer.byteLength(JSON.stringify(vars)) > 4096) {
-    throw invalidParameter('Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit.');
+    throw invalidParameter(
+      'Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit.',
+    );
   }
 }
 
@@ -72,7 +99,8 @@ export function checkConfigFields(body: ConfigFields): void {
  * may be used only when its policy grants it to `caller` (AccessDeniedException otherwise, as on AWS).
  */
 export function resolveLayers(region: string, arns: string[], store: Store, caller: string): FunctionLayerRecord[] {
-  if (arns.length > MAX_LAYERS_PER_FUNCTION) throw invalidParameter(`Cannot reference more than ${MAX_LAYERS_PER_FUNCTION} layers.`);
+  if (arns.length > MAX_LAYERS_PER_FUNCTION)
+    throw invalidParameter(`Cannot reference more than ${MAX_LAYERS_PER_FUNCTION} layers.`);
   const refs = arns.map((arn) => parseLayerVersionArn(arn)!);
   const seen = new Map<string, string>();
   for (const ref of refs) {
@@ -87,13 +115,22 @@ export function resolveLayers(region: string, arns: string[], store: Store, call
   }
   const foreign = refs.find((r) => r.region !== region);
   if (foreign) {
-    throw invalidParameter(`Layers are not in the same region as the function. Layers are expected to be in region ${region}.`);
+    throw invalidParameter(
+      `Layers are not in the same region as the function. Layers are expected to be in region ${region}.`,
+    );
   }
   return refs.map((ref) => {
     const record = store.layers(region, ref.account).get(ref.name, ref.version);
-    if (ref.account !== caller && !(record && mayGetLayerVersion(store.policies, caller, ref))) throw layerAccessDenied(caller, ref.arn);
+    if (ref.account !== caller && !(record && mayGetLayerVersion(store.policies, caller, ref)))
+      throw layerAccessDenied(caller, ref.arn);
     if (!record) throw invalidParameter(`Layer version ${ref.arn} does not exist.`);
-    return { arn: ref.arn, codeSize: record.codeSize, codeSha256: record.codeSha256, blob: record.blob, unzippedSize: record.unzippedSize };
+    return {
+      arn: ref.arn,
+      codeSize: record.codeSize,
+      codeSha256: record.codeSha256,
+      blob: record.blob,
+      unzippedSize: record.unzippedSize,
+    };
   });
 }
 

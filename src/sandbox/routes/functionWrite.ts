@@ -6,8 +6,22 @@ import type { RequestContext } from '../router';
 import { functionConfiguration } from '../shapes';
 import type { FunctionRecord, PublishedVersionRecord } from '../store/records';
 import { ARCHITECTURES, Problems, decodeZipFile } from '../validate';
-import { awsDate, conflict, functionPending, invalidParameter, preconditionFailed, sendJson, hexToBase64 } from '../wire';
-import { checkConfigFields, checkTotalSize, requireLayerContent, resolveLayers, type ConfigFields } from './functionInput';
+import {
+  awsDate,
+  conflict,
+  functionPending,
+  invalidParameter,
+  preconditionFailed,
+  sendJson,
+  hexToBase64,
+} from '../wire';
+import {
+  checkConfigFields,
+  checkTotalSize,
+  requireLayerContent,
+  resolveLayers,
+  type ConfigFields,
+} from './functionInput';
 import { checkUploadedZip } from './upload';
 import { publishIfAsked, writtenConfiguration } from './versions';
 
@@ -41,7 +55,12 @@ async function storeCode(sb: SandboxContext, zipFile: string | undefined, s3: bo
   if (!zip) throw invalidParameter('Please provide a source for function code: ZipFile.');
   const info = await checkUploadedZip(zip);
   const blob = await sb.store.blobs.put(zip);
-  return { codeSha256: hexToBase64(blob), codeSize: zip.length, codeBlob: blob, codeUnzippedSize: info.declaredUnzippedBytes };
+  return {
+    codeSha256: hexToBase64(blob),
+    codeSize: zip.length,
+    codeBlob: blob,
+    codeUnzippedSize: info.declaredUnzippedBytes,
+  };
 }
 
 export async function createFunction(ctx: RequestContext, sb: SandboxContext): Promise<void> {
@@ -53,12 +72,17 @@ export async function createFunction(ctx: RequestContext, sb: SandboxContext): P
   p.throwIfAny();
   const name = parseFunctionName(body.FunctionName!, ctx.region).name;
   if (name.length > 64) {
-    throw invalidParameter(`1 validation error detected: Value '${body.FunctionName}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64`);
+    throw invalidParameter(
+      `1 validation error detected: Value '${body.FunctionName}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64`,
+    );
   }
   checkConfigFields(body);
-  if (body.PackageType === 'Image' || body.Code?.ImageUri) throw invalidParameter('This local sandbox runs only Zip functions.');
+  if (body.PackageType === 'Image' || body.Code?.ImageUri)
+    throw invalidParameter('This local sandbox runs only Zip functions.');
   if (!body.Runtime || !body.Handler) {
-    throw invalidParameter('Runtime and Handler are mandatory parameters for functions created with deployment packages.');
+    throw invalidParameter(
+      'Runtime and Handler are mandatory parameters for functions created with deployment packages.',
+    );
   }
   const region = sb.store.region(ctx.region);
   const layers = resolveLayers(ctx.region, body.Layers ?? [], sb.store, ctx.account);
@@ -66,7 +90,12 @@ export async function createFunction(ctx: RequestContext, sb: SandboxContext): P
   let code: Awaited<ReturnType<typeof storeCode>> | undefined;
   try {
     await requireLayerContent(sb.store, layers);
-    const stored = await storeCode(sb, body.Code?.ZipFile, Boolean(body.Code?.S3Bucket || body.Code?.S3Key), 'CreateFunction');
+    const stored = await storeCode(
+      sb,
+      body.Code?.ZipFile,
+      Boolean(body.Code?.S3Bucket || body.Code?.S3Key),
+      'CreateFunction',
+    );
     code = stored;
     checkTotalSize(stored.codeUnzippedSize, layers);
     const record = await region.functions.modify(name, (current) => {
@@ -103,12 +132,19 @@ export async function createFunction(ctx: RequestContext, sb: SandboxContext): P
 }
 
 /** Lambda refuses a change while the function is Pending or an update is InProgress, and on a stale RevisionId. */
-export function checkUpdatable(ctx: RequestContext, current: FunctionRecord | undefined, name: string, revisionId: string | undefined): FunctionRecord {
+export function checkUpdatable(
+  ctx: RequestContext,
+  current: FunctionRecord | undefined,
+  name: string,
+  revisionId: string | undefined,
+): FunctionRecord {
   if (!current) throw functionNotFound(ctx.region, name);
   if (revisionId !== undefined && revisionId !== current.revisionId) throw preconditionFailed();
   if (current.state === 'Pending') throw functionPending();
   if (current.lastUpdateStatus === 'InProgress') {
-    throw conflict(`The operation cannot be performed at this time. An update is in progress for resource: ${functionArn(ctx.region, name)}`);
+    throw conflict(
+      `The operation cannot be performed at this time. An update is in progress for resource: ${functionArn(ctx.region, name)}`,
+    );
   }
   return current;
 }
@@ -130,7 +166,11 @@ export async function updateFunctionCode(ctx: RequestContext, sb: SandboxContext
   if (!region.functions.get(name)) throw functionNotFound(ctx.region, name);
   const code = await storeCode(sb, body.ZipFile, Boolean(body.S3Bucket || body.S3Key), 'UpdateFunctionCode');
   try {
-    const { record, version, replaced } = await region.functions.modify<{ record: FunctionRecord; version?: PublishedVersionRecord; replaced?: string }>(name, (current) => {
+    const { record, version, replaced } = await region.functions.modify<{
+      record: FunctionRecord;
+      version?: PublishedVersionRecord;
+      replaced?: string;
+    }>(name, (current) => {
       const f = checkUpdatable(ctx, current, name, body.RevisionId);
       checkTotalSize(code.codeUnzippedSize, f.layers);
       if (body.DryRun) return { next: undefined, result: { record: f } };

@@ -43,7 +43,11 @@ async function list(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const keyOf = (e: (typeof all)[number]) => `${e.fn.name}\u0000${String(e.v?.version ?? 0).padStart(10, '0')}`;
   const { page, nextMarker } = paginate(all, ctx.query.get('Marker'), limit, keyOf, (e, key) => keyOf(e) > key);
   const entry = ({ fn, v }: (typeof all)[number]) =>
-    v ? versionConfiguration(ctx.region, fn, v, true) : versions === 'ALL' ? targetConfiguration(ctx.region, { fn, version: LATEST, config: fn, qualifier: LATEST }, true) : functionConfiguration(ctx.region, fn, true);
+    v
+      ? versionConfiguration(ctx.region, fn, v, true)
+      : versions === 'ALL'
+        ? targetConfiguration(ctx.region, { fn, version: LATEST, config: fn, qualifier: LATEST }, true)
+        : functionConfiguration(ctx.region, fn, true);
   sendJson(ctx.res, 200, { ...(nextMarker && { NextMarker: nextMarker }), Functions: page.map(entry) });
 }
 
@@ -54,7 +58,9 @@ async function get(ctx: RequestContext, sb: SandboxContext): Promise<void> {
     Configuration: targetConfiguration(ctx.region, t),
     Code: { RepositoryType: 'S3', Location: ctx.blobUrl(t.config.codeBlob) },
     ...(tags && Object.keys(tags).length > 0 && { Tags: tags }),
-    ...(t.fn.reservedConcurrency !== undefined && { Concurrency: { ReservedConcurrentExecutions: t.fn.reservedConcurrency } }),
+    ...(t.fn.reservedConcurrency !== undefined && {
+      Concurrency: { ReservedConcurrentExecutions: t.fn.reservedConcurrency },
+    }),
   });
 }
 
@@ -72,14 +78,18 @@ async function remove(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const qualifier = qualifierOf(ref, ctx.query.get('Qualifier'));
   const functions = sb.store.region(ctx.region).functions;
   if (qualifier !== undefined) {
-    if (qualifier === '$LATEST') throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
+    if (qualifier === '$LATEST')
+      throw invalidParameter('$LATEST version cannot be deleted without deleting the function.');
     if (!/^\d+$/.test(qualifier)) throw invalidParameter('Deletion of aliases is not currently supported.');
     const gone = await functions.modify(ref.name, (current) => {
       if (!current) throw functionNotFound(ctx.region, ref.name);
       const version = findVersion(current, qualifier);
       if (!version) return { next: undefined, result: [] };
-      const users = (current.aliases ?? []).filter((a) => a.functionVersion === qualifier || a.weights?.[qualifier] !== undefined).map((a) => a.name);
-      if (users.length > 0) throw conflict(`Unable to delete version because the following aliases reference it: [${users.join(', ')}]`);
+      const users = (current.aliases ?? [])
+        .filter((a) => a.functionVersion === qualifier || a.weights?.[qualifier] !== undefined)
+        .map((a) => a.name);
+      if (users.length > 0)
+        throw conflict(`Unable to delete version because the following aliases reference it: [${users.join(', ')}]`);
       return { next: { ...current, versions: current.versions!.filter((v) => v !== version) }, result: [version] };
     });
     await releaseBlobs(sb, gone);
@@ -108,6 +118,10 @@ export async function requireCode(sb: SandboxContext, region: string, fn: Functi
   if (missing === undefined) return;
   const layer = fn.layers.find((l) => l.blob === missing);
   const what = layer ? `the content of its layer ${layer.arn}` : 'its code';
-  const fix = layer ? 'Publish the layer again and attach the new version.' : 'Upload the code again with UpdateFunctionCode.';
-  throw conflict(`${functionArn(region, fn.name)} cannot run: ${what} (${missing}.zip) is missing from the endpoint's data folder. ${fix}`);
+  const fix = layer
+    ? 'Publish the layer again and attach the new version.'
+    : 'Upload the code again with UpdateFunctionCode.';
+  throw conflict(
+    `${functionArn(region, fn.name)} cannot run: ${what} (${missing}.zip) is missing from the endpoint's data folder. ${fix}`,
+  );
 }

@@ -26,7 +26,13 @@ async function invoke(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const given = qualifierOf(ref, ctx.query.get('Qualifier'));
   const payload = await ctx.body(type === 'Event' ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES, 'InvokeFunction');
   // A version runs what it pinned; an alias picks its version (or the additional one, by weight) per invocation.
-  const { config: fn, version } = resolveTarget(ctx.region, sb.store.region(ctx.region).functions, ref.name, given ?? LATEST, true);
+  const { config: fn, version } = resolveTarget(
+    ctx.region,
+    sb.store.region(ctx.region).functions,
+    ref.name,
+    given ?? LATEST,
+    true,
+  );
   const event = checkPayload(payload);
   const clientContext = decodeClientContext(header(ctx, 'x-amz-client-context'));
   if (fn.state === 'Pending') throw functionPending();
@@ -49,7 +55,9 @@ async function invoke(ctx: RequestContext, sb: SandboxContext): Promise<void> {
     'Content-Length': body.length,
     'X-Amz-Executed-Version': version,
     ...(result.functionError && { 'X-Amz-Function-Error': result.functionError }),
-    ...(logType === 'Tail' && { 'X-Amz-Log-Result': log.subarray(Math.max(0, log.length - LOG_TAIL_BYTES)).toString('base64') }),
+    ...(logType === 'Tail' && {
+      'X-Amz-Log-Result': log.subarray(Math.max(0, log.length - LOG_TAIL_BYTES)).toString('base64'),
+    }),
   });
   ctx.res.end(body);
 }
@@ -65,7 +73,9 @@ function checkPayload(payload: Buffer): Buffer {
   try {
     JSON.parse(payload.toString('utf8'));
   } catch (e) {
-    throw invalidContent(`Could not parse request body into json: Could not parse payload into json: ${errorMessage(e)}`);
+    throw invalidContent(
+      `Could not parse request body into json: Could not parse payload into json: ${errorMessage(e)}`,
+    );
   }
   return payload;
 }

@@ -75,21 +75,32 @@ async function add(ctx: RequestContext, sb: SandboxContext, key: LayerVersionKey
   const statement: PolicyStatement = {
     Sid: body.StatementId!,
     Effect: 'Allow',
-    Principal: body.Principal === '*' ? '*' : { AWS: body.Principal!.startsWith('arn:') ? body.Principal! : `arn:aws:iam::${body.Principal}:root` },
+    Principal:
+      body.Principal === '*'
+        ? '*'
+        : { AWS: body.Principal!.startsWith('arn:') ? body.Principal! : `arn:aws:iam::${body.Principal}:root` },
     Action: 'lambda:GetLayerVersion',
     Resource: arn,
-    ...(body.OrganizationId !== undefined && { Condition: { StringEquals: { 'aws:PrincipalOrgID': body.OrganizationId } } }),
+    ...(body.OrganizationId !== undefined && {
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': body.OrganizationId } },
+    }),
   };
   const revision = ctx.query.get('RevisionId');
   const record = await sb.store.policies.modify(key, (current) => {
     if (revision !== null && revision !== (current?.revisionId ?? '')) throw staleRevision();
     const statements = current?.statements ?? [];
     if (statements.some((s) => s.Sid === statement.Sid)) {
-      throw conflict(`The statement id (${statement.Sid}) provided already exists. Please provide a new statement id, or remove the existing statement.`);
+      throw conflict(
+        `The statement id (${statement.Sid}) provided already exists. Please provide a new statement id, or remove the existing statement.`,
+      );
     }
     const size = Buffer.byteLength(policyDocument([...statements, statement]));
     if (size > MAX_POLICY_BYTES) {
-      throw new ApiError(400, 'PolicyLengthExceededException', `The final policy size (${size}) is bigger than the limit (${MAX_POLICY_BYTES}).`);
+      throw new ApiError(
+        400,
+        'PolicyLengthExceededException',
+        `The final policy size (${size}) is bigger than the limit (${MAX_POLICY_BYTES}).`,
+      );
     }
     return [...statements, statement];
   });

@@ -1,5 +1,11 @@
 import { layerVersionArn, parseLayerName, parseLayerVersionArn, LAYER_VERSION_ARN_PATTERN } from '../arn';
-import { MAX_COMPATIBLE_RUNTIMES, MAX_DESCRIPTION, MAX_LAYER_PAGE, MAX_LICENSE_INFO, UPLOAD_BODY_LIMIT } from '../limits';
+import {
+  MAX_COMPATIBLE_RUNTIMES,
+  MAX_DESCRIPTION,
+  MAX_LAYER_PAGE,
+  MAX_LICENSE_INFO,
+  UPLOAD_BODY_LIMIT,
+} from '../limits';
 import { paginate } from '../paging';
 import type { Router, RequestContext } from '../router';
 import type { SandboxContext } from '../context';
@@ -22,7 +28,9 @@ interface PublishBody {
 export function layerRoutes(router: Router, sb: SandboxContext): void {
   router
     .add('POST', '/2018-10-31/layers/:LayerName/versions', (ctx) => publish(ctx, sb))
-    .add('GET', '/2018-10-31/layers', (ctx) => (ctx.query.get('find') === 'LayerVersion' ? getByArn(ctx, sb) : listLayers(ctx, sb)))
+    .add('GET', '/2018-10-31/layers', (ctx) =>
+      ctx.query.get('find') === 'LayerVersion' ? getByArn(ctx, sb) : listLayers(ctx, sb),
+    )
     .add('GET', '/2018-10-31/layers/:LayerName/versions', (ctx) => listVersions(ctx, sb))
     .add('GET', '/2018-10-31/layers/:LayerName/versions/:VersionNumber', (ctx) => getVersion(ctx, sb))
     .add('DELETE', '/2018-10-31/layers/:LayerName/versions/:VersionNumber', (ctx) => deleteVersion(ctx, sb));
@@ -76,7 +84,8 @@ function filters(ctx: RequestContext): (r: LayerVersionRecord) => boolean {
   p.enumValue(arch, 'compatibleArchitecture', ARCHITECTURES);
   p.throwIfAny();
   return (r) =>
-    (!runtime || (r.compatibleRuntimes ?? []).includes(runtime)) && (!arch || (r.compatibleArchitectures ?? []).includes(arch));
+    (!runtime || (r.compatibleRuntimes ?? []).includes(runtime)) &&
+    (!arch || (r.compatibleArchitectures ?? []).includes(arch));
 }
 
 async function listLayers(ctx: RequestContext, sb: SandboxContext): Promise<void> {
@@ -87,8 +96,17 @@ async function listLayers(ctx: RequestContext, sb: SandboxContext): Promise<void
     .names()
     .map((n) => layers.versionsOf(n).find(matches))
     .filter((r): r is LayerVersionRecord => r !== undefined);
-  const { page, nextMarker } = paginate(latest, ctx.query.get('Marker'), limit, (r) => r.name, (r, key) => r.name > key);
-  sendJson(ctx.res, 200, { ...(nextMarker && { NextMarker: nextMarker }), Layers: page.map((r) => layersListItem(ctx.region, r, ctx.account)) });
+  const { page, nextMarker } = paginate(
+    latest,
+    ctx.query.get('Marker'),
+    limit,
+    (r) => r.name,
+    (r, key) => r.name > key,
+  );
+  sendJson(ctx.res, 200, {
+    ...(nextMarker && { NextMarker: nextMarker }),
+    Layers: page.map((r) => layersListItem(ctx.region, r, ctx.account)),
+  });
 }
 
 async function listVersions(ctx: RequestContext, sb: SandboxContext): Promise<void> {
@@ -96,8 +114,17 @@ async function listVersions(ctx: RequestContext, sb: SandboxContext): Promise<vo
   const matches = filters(ctx);
   const limit = maxItemsParam(ctx.query.get('MaxItems'), MAX_LAYER_PAGE) ?? MAX_LAYER_PAGE;
   const versions = sb.store.layers(ctx.region, ctx.account).versionsOf(name).filter(matches);
-  const { page, nextMarker } = paginate(versions, ctx.query.get('Marker'), limit, (r) => String(r.version), (r, key) => r.version < Number(key));
-  sendJson(ctx.res, 200, { ...(nextMarker && { NextMarker: nextMarker }), LayerVersions: page.map((r) => layerVersionListItem(ctx.region, r, ctx.account)) });
+  const { page, nextMarker } = paginate(
+    versions,
+    ctx.query.get('Marker'),
+    limit,
+    (r) => String(r.version),
+    (r, key) => r.version < Number(key),
+  );
+  sendJson(ctx.res, 200, {
+    ...(nextMarker && { NextMarker: nextMarker }),
+    LayerVersions: page.map((r) => layerVersionListItem(ctx.region, r, ctx.account)),
+  });
 }
 
 function versionParam(raw: string): number {
@@ -119,7 +146,13 @@ async function getVersion(ctx: RequestContext, sb: SandboxContext): Promise<void
   // LayerName may be another account's layer ARN: then, as by ARN, only a grant lets the caller see it.
   const owner = LAYER_ARN_OWNER.exec(ctx.params.LayerName)?.[1] ?? ctx.account;
   const record = sb.store.layers(ctx.region, owner).get(name, version);
-  if (owner !== ctx.account && !(record && mayGetLayerVersion(sb.store.policies, ctx.account, { account: owner, region: ctx.region, name, version }))) {
+  if (
+    owner !== ctx.account &&
+    !(
+      record &&
+      mayGetLayerVersion(sb.store.policies, ctx.account, { account: owner, region: ctx.region, name, version })
+    )
+  ) {
     throw layerAccessDenied(ctx.account, layerVersionArn(ctx.region, name, version, owner));
   }
   if (!record) throw noSuchVersion();
@@ -138,9 +171,14 @@ async function getByArn(ctx: RequestContext, sb: SandboxContext): Promise<void> 
     p.throwIfAny();
     throw invalidParameter(`Invalid layer version ARN: ${arn}`);
   }
-  const record = ref.region === ctx.region ? sb.store.layers(ctx.region, ref.account).get(ref.name, ref.version) : undefined;
+  const record =
+    ref.region === ctx.region ? sb.store.layers(ctx.region, ref.account).get(ref.name, ref.version) : undefined;
   // Another account's version is visible only when its policy grants it to the caller (missing looks the same).
-  if (ref.account !== ctx.account && ref.region === ctx.region && !(record && mayGetLayerVersion(sb.store.policies, ctx.account, ref))) {
+  if (
+    ref.account !== ctx.account &&
+    ref.region === ctx.region &&
+    !(record && mayGetLayerVersion(sb.store.policies, ctx.account, ref))
+  ) {
     throw layerAccessDenied(ctx.account, arn);
   }
   if (!record) throw noSuchVersion();

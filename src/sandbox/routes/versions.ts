@@ -56,9 +56,17 @@ async function list(ctx: RequestContext, sb: SandboxContext): Promise<void> {
 function versionsPage(ctx: RequestContext, fn: FunctionRecord, limit: number) {
   const all: (PublishedVersionRecord | undefined)[] = [undefined, ...(fn.versions ?? [])];
   const order = (v: PublishedVersionRecord | undefined) => v?.version ?? 0;
-  const { page, nextMarker } = paginate(all, ctx.query.get('Marker'), limit, (v) => String(order(v)), (v, key) => order(v) > Number(key));
+  const { page, nextMarker } = paginate(
+    all,
+    ctx.query.get('Marker'),
+    limit,
+    (v) => String(order(v)),
+    (v, key) => order(v) > Number(key),
+  );
   const entry = (v: PublishedVersionRecord | undefined) =>
-    v ? versionConfiguration(ctx.region, fn, v, true) : targetConfiguration(ctx.region, { fn, version: LATEST, config: fn, qualifier: LATEST }, true);
+    v
+      ? versionConfiguration(ctx.region, fn, v, true)
+      : targetConfiguration(ctx.region, { fn, version: LATEST, config: fn, qualifier: LATEST }, true);
   return { ...(nextMarker && { NextMarker: nextMarker }), Versions: page.map(entry) };
 }
 
@@ -66,13 +74,22 @@ function versionsPage(ctx: RequestContext, fn: FunctionRecord, limit: number) {
  * `Publish: true` on CreateFunction and UpdateFunctionCode: the record to store also holds a new version of what
  * it now is, and the answer describes that version.
  */
-export function publishIfAsked(record: FunctionRecord, publish: unknown): { record: FunctionRecord; version?: PublishedVersionRecord } {
+export function publishIfAsked(
+  record: FunctionRecord,
+  publish: unknown,
+): { record: FunctionRecord; version?: PublishedVersionRecord } {
   if (publish !== true) return { record };
   const { next, version } = publishVersion(record, undefined);
   return { record: next ?? record, version };
 }
 
 /** The answer of a write that may have published: the version's configuration, else $LATEST's. */
-export function writtenConfiguration(region: string, record: FunctionRecord, version: PublishedVersionRecord | undefined) {
-  return version ? versionConfiguration(region, record, version) : targetConfiguration(region, { fn: record, version: LATEST, config: record });
+export function writtenConfiguration(
+  region: string,
+  record: FunctionRecord,
+  version: PublishedVersionRecord | undefined,
+) {
+  return version
+    ? versionConfiguration(region, record, version)
+    : targetConfiguration(region, { fn: record, version: LATEST, config: record });
 }

@@ -11,8 +11,25 @@ export type HostRoot = Record<string, { symlink: string } | 'dir'>;
 const ROOT_ENTRIES = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
 /** What libc, Python and TLS clients read from /etc (names, DNS, certificates, time zone); nothing else of the host's /etc. */
 const ETC_ENTRIES = [
-  'resolv.conf', 'hosts', 'host.conf', 'nsswitch.conf', 'gai.conf', 'services', 'protocols', 'localtime', 'passwd', 'group',
-  'ld.so.cache', 'ld.so.conf', 'ld.so.conf.d', 'ssl', 'ca-certificates', 'pki', 'crypto-policies', 'alternatives', 'mime.types',
+  'resolv.conf',
+  'hosts',
+  'host.conf',
+  'nsswitch.conf',
+  'gai.conf',
+  'services',
+  'protocols',
+  'localtime',
+  'passwd',
+  'group',
+  'ld.so.cache',
+  'ld.so.conf',
+  'ld.so.conf.d',
+  'ssl',
+  'ca-certificates',
+  'pki',
+  'crypto-policies',
+  'alternatives',
+  'mime.types',
 ];
 /**
  * Namespaces and privileges. The network stays shared (Lambda handlers have network); capabilities are
@@ -77,11 +94,30 @@ export async function probeHostRoot(): Promise<HostRoot> {
 /** A trial run with the flags every invocation uses: bwrap may be installed and still fail in a container without user namespaces. */
 export function probeBwrap(): Promise<{ ok: true } | { ok: false; why: string }> {
   // Not process.execPath: inside VS Code that is the editor itself.
-  const trial = [...FLAGS, '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--', '/bin/sh', '-c', 'exit 0'];
+  const trial = [
+    ...FLAGS,
+    '--ro-bind',
+    '/',
+    '/',
+    '--proc',
+    '/proc',
+    '--dev',
+    '/dev',
+    '--tmpfs',
+    '/tmp',
+    '--',
+    '/bin/sh',
+    '-c',
+    'exit 0',
+  ];
   return new Promise((resolve) => {
     execFile('bwrap', trial, { timeout: 10_000 }, (err, _stdout, stderr) => {
       if (!err) return resolve({ ok: true });
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return resolve({ ok: false, why: 'bubblewrap (bwrap) is not installed; on Debian or Ubuntu: apt-get install bubblewrap' });
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        return resolve({
+          ok: false,
+          why: 'bubblewrap (bwrap) is not installed; on Debian or Ubuntu: apt-get install bubblewrap',
+        });
       const detail = String(stderr).trim().split('\n')[0] || err.message;
       resolve({ ok: false, why: `bubblewrap is installed but cannot create its sandbox here (${detail})` });
     });

@@ -37,7 +37,9 @@ export async function probeCgroup(): Promise<{ dir: string } | { why: string }> 
     await fs.access(join(dir, 'cgroup.kill')); // Linux 5.14+
     const trial = await EnvironmentCgroup.create(dir);
     await new Promise<void>((resolve, reject) =>
-      execFile('/bin/sh', ['-c', 'echo $$ > "$0"', trial.procsFile], { timeout: 5000 }, (err) => (err ? reject(err) : resolve())),
+      execFile('/bin/sh', ['-c', 'echo $$ > "$0"', trial.procsFile], { timeout: 5000 }, (err) =>
+        err ? reject(err) : resolve(),
+      ),
     );
     const unreached = await trial.stop();
     if (unreached.length > 0) return { why: unreached.join('; ') };
@@ -98,7 +100,10 @@ export class EnvironmentCgroup {
       throw e;
     }
     const deadline = Date.now() + STOP_WAIT_MS;
-    while (/populated 1/.test(await fs.readFile(join(this.dir, 'cgroup.events'), 'utf8').catch(() => '')) && Date.now() < deadline) {
+    while (
+      /populated 1/.test(await fs.readFile(join(this.dir, 'cgroup.events'), 'utf8').catch(() => '')) &&
+      Date.now() < deadline
+    ) {
       await new Promise((r) => setTimeout(r, 10));
     }
     try {

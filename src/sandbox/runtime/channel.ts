@@ -87,7 +87,8 @@ export class ChannelReader {
   /** The pipe closed: a record cut short is a protocol error. */
   end(): void {
     if (this.failed) return;
-    if (this.header || this.size > 0) this.fail(`truncated record (${this.size} bytes after the last complete message)`);
+    if (this.header || this.size > 0)
+      this.fail(`truncated record (${this.size} bytes after the last complete message)`);
   }
 
   /** Consumes one message if it is complete; false when more bytes are needed. */
@@ -106,7 +107,8 @@ export class ChannelReader {
       if (order) return this.fail(order);
       this.header = parsed;
       if (parsed.type === 'result' && parsed.len > MAX_RESULT_BYTES) this.skipping = parsed.len;
-      else if (parsed.type === 'error' && parsed.len > MAX_ERROR_BYTES) return this.fail(`error record of ${parsed.len} bytes exceeds ${MAX_ERROR_BYTES}`);
+      else if (parsed.type === 'error' && parsed.len > MAX_ERROR_BYTES)
+        return this.fail(`error record of ${parsed.len} bytes exceeds ${MAX_ERROR_BYTES}`);
       else if (parsed.type === 'start' && parsed.len > 0) return this.fail('start record with a payload');
     }
     const h = this.header;
@@ -140,7 +142,8 @@ export class ChannelReader {
     }
     if (!this.seenStart) return `${type} record before start`;
     if (this.pending === undefined) return `${type} record with no invocation waiting for one`;
-    if (seq !== this.pending) return `${type} record for invocation ${seq ?? '(none)'} while invocation ${this.pending} is running`;
+    if (seq !== this.pending)
+      return `${type} record for invocation ${seq ?? '(none)'} while invocation ${this.pending} is running`;
     this.pending = undefined;
     return undefined;
   }
@@ -181,8 +184,10 @@ function parseHeader(line: string): Header | string {
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'header is not a JSON object';
   const h = raw as Record<string, unknown>;
-  if (typeof h.type !== 'string' || !TYPES.has(h.type)) return `unknown record type ${JSON.stringify(h.type)?.slice(0, 40)}`;
-  if (typeof h.len !== 'number' || !Number.isSafeInteger(h.len) || h.len < 0) return `invalid payload length ${JSON.stringify(h.len)?.slice(0, 40)}`;
+  if (typeof h.type !== 'string' || !TYPES.has(h.type))
+    return `unknown record type ${JSON.stringify(h.type)?.slice(0, 40)}`;
+  if (typeof h.len !== 'number' || !Number.isSafeInteger(h.len) || h.len < 0)
+    return `invalid payload length ${JSON.stringify(h.len)?.slice(0, 40)}`;
   const fields: Record<string, number> = {};
   for (const k of NUMBER_FIELDS) {
     if (h[k] === undefined) continue;
@@ -195,7 +200,9 @@ function parseHeader(line: string): Header | string {
 function parseErrorDocument(payload: Buffer): Record<string, unknown> | undefined {
   try {
     const doc: unknown = JSON.parse(payload.toString('utf8'));
-    return typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined;
+    return typeof doc === 'object' && doc !== null && !Array.isArray(doc)
+      ? (doc as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

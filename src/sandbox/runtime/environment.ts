@@ -157,14 +157,31 @@ export class Environment {
   }
 
   /** Starts the process and its init (the handler's import), which overlaps the first invocation's request. */
-  static async start(spec: EnvironmentSpec, onRetired: (env: Environment) => void = () => undefined): Promise<Environment> {
+  static async start(
+    spec: EnvironmentSpec,
+    onRetired: (env: Environment) => void = () => undefined,
+  ): Promise<Environment> {
     const python = await resolvePython(spec.runtime);
     const isolation = spec.isolation ?? (await hostIsolation());
     const bootstrap = await bootstrapFile();
-    const launch = await prepareLaunch({ isolation, python, bootstrapFile: bootstrap, codeDir: spec.codeDir, optDir: spec.optDir, memoryMb: spec.memoryMb });
+    const launch = await prepareLaunch({
+      isolation,
+      python,
+      bootstrapFile: bootstrap,
+      codeDir: spec.codeDir,
+      optDir: spec.optDir,
+      memoryMb: spec.memoryMb,
+    });
     const region = spec.region ?? DEFAULT_REGION;
     const env = {
-      ...lambdaEnv({ ...spec, paths: launch.paths, region, userEnv: spec.env, platform: isolation.platform, hostEnv: process.env }),
+      ...lambdaEnv({
+        ...spec,
+        paths: launch.paths,
+        region,
+        userEnv: spec.env,
+        platform: isolation.platform,
+        hostEnv: process.env,
+      }),
       ...launch.env,
     };
     const child = spawn(launch.command, launch.args, {
@@ -178,7 +195,12 @@ export class Environment {
     // Parameters go over stdin: the environment variables are the handler's to read and log.
     const initMarker = newMarker();
     environment.markers.expect(initMarker, () => environment.onInitLogged());
-    environment.send({ type: 'init', optDir: launch.paths.opt, runtimePython: runtimePythonVersion(spec.runtime) ?? python.minor, marker: initMarker });
+    environment.send({
+      type: 'init',
+      optDir: launch.paths.opt,
+      runtimePython: runtimePythonVersion(spec.runtime) ?? python.minor,
+      marker: initMarker,
+    });
     return environment;
   }
 
@@ -193,7 +215,8 @@ export class Environment {
 
   /** Runs one invocation; the environment must be idle and not retired. */
   invoke(input: InvocationInput): Promise<RunPythonResult> {
-    if (this.current || this.retiredFlag) return Promise.reject(new Error('internal: the environment is busy or retired'));
+    if (this.current || this.retiredFlag)
+      return Promise.reject(new Error('internal: the environment is busy or retired'));
     if (input.signal?.aborted) return Promise.reject(new CancelledError());
     return new Promise<RunPythonResult>((resolve, reject) => {
       const seq = ++this.seq;
@@ -284,7 +307,7 @@ export class Environment {
   }
 
   private noOutcome(): void {
-    this.protocolError ??= 'no outcome followed the end of the invocation\'s log';
+    this.protocolError ??= "no outcome followed the end of the invocation's log";
     void this.die('protocol');
   }
 
@@ -305,7 +328,13 @@ export class Environment {
       if (cause === 'abort') return this.reject(run, new CancelledError());
       if (this.spawnError) return this.reject(run, this.spawnError);
       // An outcome that came before the process died (or without its log marker) still stands, unless memory ran out.
-      const failure = outOfMemory ? 'outOfMemory' : run.outcome && (cause === 'exit' || cause === 'marker') ? undefined : cause === 'marker' ? 'exit' : cause;
+      const failure = outOfMemory
+        ? 'outOfMemory'
+        : run.outcome && (cause === 'exit' || cause === 'marker')
+          ? undefined
+          : cause === 'marker'
+            ? 'exit'
+            : cause;
       this.finish(run, failure);
     })();
     return this.dying;

@@ -35,7 +35,11 @@ const MAX_LINK_TARGET = 4096;
  * refuses `..`/absolute names, never writes through a symlink out of `destDir`, and keeps only
  * relative symlinks that resolve inside it (layers often carry `libfoo.so -> libfoo.so.1`).
  */
-export async function extractZip(zip: string | Uint8Array, destDir: string, options: ExtractOptions): Promise<ExtractResult> {
+export async function extractZip(
+  zip: string | Uint8Array,
+  destDir: string,
+  options: ExtractOptions,
+): Promise<ExtractResult> {
   await fs.mkdir(destDir, { recursive: true });
   const root = await fs.realpath(destDir);
   const zipfile = await openZip(zip);
@@ -45,10 +49,13 @@ export async function extractZip(zip: string | Uint8Array, destDir: string, opti
       zipfile.on('error', fail);
       zipfile.on('end', () => done());
       zipfile.on('entry', (entry: yauzl.Entry) => {
-        state.entry(zipfile, entry).then(() => zipfile.readEntry(), (e: unknown) => {
-          zipfile.close();
-          fail(e);
-        });
+        state.entry(zipfile, entry).then(
+          () => zipfile.readEntry(),
+          (e: unknown) => {
+            zipfile.close();
+            fail(e);
+          },
+        );
       });
       zipfile.readEntry();
     });
@@ -59,9 +66,15 @@ export async function extractZip(zip: string | Uint8Array, destDir: string, opti
 }
 
 function openZip(zip: string | Uint8Array): Promise<yauzl.ZipFile> {
-  const options: yauzl.Options = { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false };
+  const options: yauzl.Options = {
+    lazyEntries: true,
+    autoClose: false,
+    validateEntrySizes: true,
+    strictFileNames: false,
+  };
   return new Promise((done, fail) => {
-    const cb = (err: Error | null, z?: yauzl.ZipFile) => (err || !z ? fail(err ?? new Error('cannot open zip')) : done(z));
+    const cb = (err: Error | null, z?: yauzl.ZipFile) =>
+      err || !z ? fail(err ?? new Error('cannot open zip')) : done(z);
     if (typeof zip === 'string') yauzl.open(zip, options, cb);
     else yauzl.fromBuffer(Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength), options, cb);
   });
@@ -73,7 +86,10 @@ class Extraction {
   /** Real paths of directories already checked to lie inside the root. */
   private readonly checkedDirs = new Set<string>();
 
-  constructor(private readonly root: string, private readonly options: ExtractOptions) {}
+  constructor(
+    private readonly root: string,
+    private readonly options: ExtractOptions,
+  ) {}
 
   async entry(zipfile: yauzl.ZipFile, entry: yauzl.Entry): Promise<void> {
     throwIfAborted(this.options.signal);
@@ -120,7 +136,10 @@ class Extraction {
     if (this.checkedDirs.has(dir)) return;
     await fs.mkdir(dir, { recursive: true });
     const real = await fs.realpath(dir);
-    if (!this.inside(real)) throw new UnsafeZipError(`zip entry under '${relative(this.root, dir)}' would be written outside the destination`);
+    if (!this.inside(real))
+      throw new UnsafeZipError(
+        `zip entry under '${relative(this.root, dir)}' would be written outside the destination`,
+      );
     this.checkedDirs.add(dir);
   }
 
@@ -140,7 +159,8 @@ class Extraction {
   }
 
   private async symlink(zipfile: yauzl.ZipFile, entry: yauzl.Entry, target: string): Promise<void> {
-    if (entry.uncompressedSize > MAX_LINK_TARGET) throw new UnsafeZipError(`symlink '${entry.fileName}' has an oversized target`);
+    if (entry.uncompressedSize > MAX_LINK_TARGET)
+      throw new UnsafeZipError(`symlink '${entry.fileName}' has an oversized target`);
     const chunks: Buffer[] = [];
     const collect = new Writable({
       write(chunk: Buffer, _enc, cb) {
@@ -156,7 +176,10 @@ class Extraction {
     const firstDown = parts.findIndex((p) => p !== '..');
     const downward = firstDown === -1 ? [] : parts.slice(firstDown);
     const escapes =
-      link === '' || isAbsolute(link) || link.includes('\0') || downward.includes('..') ||
+      link === '' ||
+      isAbsolute(link) ||
+      link.includes('\0') ||
+      downward.includes('..') ||
       !this.inside(resolve(await fs.realpath(dirname(target)), link));
     if (escapes) throw new UnsafeZipError(`symlink '${entry.fileName}' -> '${link}' points outside the destination`);
     await this.replaceWith(target, 'link');
@@ -165,5 +188,7 @@ class Extraction {
 }
 
 function openStream(zipfile: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
-  return new Promise((done, fail) => zipfile.openReadStream(entry, (err, stream) => (err || !stream ? fail(err) : done(stream))));
+  return new Promise((done, fail) =>
+    zipfile.openReadStream(entry, (err, stream) => (err || !stream ? fail(err) : done(stream))),
+  );
 }

@@ -51,8 +51,8 @@ function planCleanup(p: HostProbe): Omit<Isolation, 'platform' | 'memory'> {
       bwrap: false,
       cleanup: 'taskkill',
       notices: [
-        'Local handlers are not isolated from each other or from this machine (no sandbox for Windows): a handler can read other functions\' code and the endpoint\'s data folder.',
-        'A handler\'s processes are stopped by their parent links (taskkill /T); a process whose parent has already exited is not reached.',
+        "Local handlers are not isolated from each other or from this machine (no sandbox for Windows): a handler can read other functions' code and the endpoint's data folder.",
+        "A handler's processes are stopped by their parent links (taskkill /T); a process whose parent has already exited is not reached.",
       ],
     };
   }
@@ -61,8 +61,8 @@ function planCleanup(p: HostProbe): Omit<Isolation, 'platform' | 'memory'> {
       bwrap: false,
       cleanup: 'process-group',
       notices: [
-        'Local handlers are not isolated from each other or from this machine (bubblewrap is Linux-only): a handler can read other functions\' code and the endpoint\'s data folder.',
-        'A handler\'s processes are stopped with its process group; one that starts its own session (setsid) can outlive the invocation.',
+        "Local handlers are not isolated from each other or from this machine (bubblewrap is Linux-only): a handler can read other functions' code and the endpoint's data folder.",
+        "A handler's processes are stopped with its process group; one that starts its own session (setsid) can outlive the invocation.",
       ],
     };
   }
@@ -73,10 +73,14 @@ function planCleanup(p: HostProbe): Omit<Isolation, 'platform' | 'memory'> {
       cleanup: 'pid-namespace',
       cgroupDir,
       hostRoot: p.hostRoot,
-      notices: ['Handlers run in bubblewrap: each sees only its /var/task, /opt, a private /tmp and the Python installation, and all its processes end with its execution environment.'],
+      notices: [
+        'Handlers run in bubblewrap: each sees only its /var/task, /opt, a private /tmp and the Python installation, and all its processes end with its execution environment.',
+      ],
     };
   }
-  const notices = [`Local handlers are not isolated from each other: ${p.bwrap.why}. A handler can read other functions' code and the endpoint's data folder.`];
+  const notices = [
+    `Local handlers are not isolated from each other: ${p.bwrap.why}. A handler can read other functions' code and the endpoint's data folder.`,
+  ];
   if ('dir' in p.cgroup) return { bwrap: false, cleanup: 'cgroup', cgroupDir: p.cgroup.dir, notices };
   notices.push(
     `A handler's processes are found by a marker in their environment (no usable cgroup v2: ${p.cgroup.why}); one that clears its environment and leaves its process group can outlive the invocation.`,
@@ -94,7 +98,8 @@ export function hostIsolation(): Promise<Isolation> {
 
 async function probeIsolation(): Promise<HostProbe> {
   const platform = process.platform;
-  if (platform !== 'linux') return { platform, bwrap: { ok: false, why: 'bubblewrap is Linux-only' }, cgroup: { why: 'not Linux' } };
+  if (platform !== 'linux')
+    return { platform, bwrap: { ok: false, why: 'bubblewrap is Linux-only' }, cgroup: { why: 'not Linux' } };
   const [bwrap, cgroup, hostRoot] = await Promise.all([probeBwrap(), probeCgroup(), probeHostRoot()]);
   const memory = await probeMemoryCgroup('dir' in cgroup ? cgroup.dir : undefined);
   return { platform, bwrap, cgroup, hostRoot, memory };

@@ -45,7 +45,11 @@ export interface Launch {
 }
 
 /** How the interpreter ended, with bubblewrap's 128 + n turned back into the signal it stands for. */
-export function interpreterExit(code: number | null, signal: NodeJS.Signals | null, signalAsStatus: boolean): { code: number | null; signal: NodeJS.Signals | null } {
+export function interpreterExit(
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  signalAsStatus: boolean,
+): { code: number | null; signal: NodeJS.Signals | null } {
   if (!signalAsStatus || code === null || code <= 128) return { code, signal };
   const name = Object.entries(constants.signals).find(([, n]) => n === code - 128)?.[0] as NodeJS.Signals | undefined;
   return name ? { code: null, signal: name } : { code, signal };
@@ -57,7 +61,8 @@ export function interpreterExit(code: number | null, signal: NodeJS.Signals | nu
  */
 export function joinCgroups(procsFiles: string[], command: string[]): string[] {
   if (procsFiles.length === 0) return command;
-  const script = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 126; shift; n=$((n - 1)); done; exec "$@"';
+  const script =
+    'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 126; shift; n=$((n - 1)); done; exec "$@"';
   return ['/bin/sh', '-c', script, 'sh', String(procsFiles.length), ...procsFiles, ...command];
 }
 
@@ -98,14 +103,20 @@ export async function prepareLaunch(i: LaunchInput): Promise<Launch> {
  */
 async function environmentCgroup(isolation: Isolation, memory: MemoryLimit): Promise<EnvironmentCgroup | undefined> {
   if (!isolation.cgroupDir) return undefined;
-  if (isolation.memory.kind === 'cgroup-v2' && memory.procsFile) return new EnvironmentCgroup(dirname(memory.procsFile));
+  if (isolation.memory.kind === 'cgroup-v2' && memory.procsFile)
+    return new EnvironmentCgroup(dirname(memory.procsFile));
   return EnvironmentCgroup.create(isolation.cgroupDir).catch(() => undefined);
 }
 
 async function launchWithin(i: LaunchInput, inCgroup: boolean): Promise<Omit<Launch, 'memory' | 'freeze'>> {
   const { isolation, python } = i;
   const pythonArgs = (bootstrap: string) => [python.executable, '-I', '-S', '-B', '-u', bootstrap];
-  const host = { task: i.codeDir, opt: i.optDir, runtime: dirname(i.bootstrapFile), systemPath: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin' };
+  const host = {
+    task: i.codeDir,
+    opt: i.optDir,
+    runtime: dirname(i.bootstrapFile),
+    systemPath: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+  };
   // The process group (the tree on Windows); the environment's cgroup, when there is one, takes the rest.
   const groupOnly = async (pid: number | undefined) => {
     killTree(pid, 'SIGKILL', isolation.platform);

@@ -11,7 +11,11 @@ import { treeMemoryMb } from './processTree';
  * the resident memory of the environment's processes and kills them past it (a fast allocation can overshoot
  * between samples), else nothing (Windows: no cgroups, no cheap way to read a process tree's memory from Node).
  */
-export type MemoryEnforcement = { kind: 'cgroup-v2'; dir: string } | { kind: 'cgroup-v1'; dir: string } | { kind: 'watch'; sampler: 'proc' | 'ps' } | { kind: 'none' };
+export type MemoryEnforcement =
+  | { kind: 'cgroup-v2'; dir: string }
+  | { kind: 'cgroup-v1'; dir: string }
+  | { kind: 'watch'; sampler: 'proc' | 'ps' }
+  | { kind: 'none' };
 
 /** What the memory probe found on Linux: a cgroup folder that takes a memory limit, or why there is none. */
 export type MemoryProbe = { v2: string } | { v1: string } | { why: string };
@@ -28,8 +32,10 @@ export function planMemory(platform: NodeJS.Platform, probe: MemoryProbe): Memor
 /** The endpoint's log line about memory, said once (undefined when the kernel enforces it). */
 export function memoryNotice(m: MemoryEnforcement, probe: MemoryProbe): string | undefined {
   const why = 'why' in probe ? ` (no cgroup takes a memory limit here: ${probe.why})` : '';
-  if (m.kind === 'watch') return `Memory size is enforced by sampling each environment's resident memory every ${WATCH_INTERVAL_MS} ms${why}; a fast allocation can overshoot it briefly.`;
-  if (m.kind === 'none') return 'Memory size is not enforced on Windows: a handler can use more memory than its function\'s MemorySize.';
+  if (m.kind === 'watch')
+    return `Memory size is enforced by sampling each environment's resident memory every ${WATCH_INTERVAL_MS} ms${why}; a fast allocation can overshoot it briefly.`;
+  if (m.kind === 'none')
+    return "Memory size is not enforced on Windows: a handler can use more memory than its function's MemorySize.";
   return undefined;
 }
 
@@ -73,7 +79,8 @@ export async function createMemoryLimit(m: MemoryEnforcement, memoryMb: number):
       release: () => removeWhenEmpty(dir),
     };
   }
-  if (m.kind === 'watch') return new MemoryWatcher(memoryMb, m.sampler === 'proc' ? (pid) => treeMemoryMb(pid, 'VmRSS') : psGroupRssMb);
+  if (m.kind === 'watch')
+    return new MemoryWatcher(memoryMb, m.sampler === 'proc' ? (pid) => treeMemoryMb(pid, 'VmRSS') : psGroupRssMb);
   return { watch: () => undefined, exceeded: async () => false, release: async () => undefined };
 }
 
@@ -141,7 +148,9 @@ export function groupRssMb(psOutput: string, pgid: number): number | undefined {
 
 function psGroupRssMb(pgid: number): Promise<number | undefined> {
   return new Promise((resolve) =>
-    execFile('ps', ['-A', '-o', 'pgid=,rss='], { timeout: 5000 }, (err, stdout) => resolve(err ? undefined : groupRssMb(stdout, pgid))),
+    execFile('ps', ['-A', '-o', 'pgid=,rss='], { timeout: 5000 }, (err, stdout) =>
+      resolve(err ? undefined : groupRssMb(stdout, pgid)),
+    ),
   );
 }
 
@@ -155,7 +164,8 @@ export async function probeMemoryCgroup(v2Dir: string | undefined): Promise<Memo
   if (v2Dir) {
     try {
       const controllers = await fs.readFile(join(v2Dir, 'cgroup.controllers'), 'utf8');
-      if (!controllers.split(/\s+/).includes('memory')) throw new Error('the memory controller is not delegated to this cgroup v2 folder');
+      if (!controllers.split(/\s+/).includes('memory'))
+        throw new Error('the memory controller is not delegated to this cgroup v2 folder');
       await fs.writeFile(join(v2Dir, 'cgroup.subtree_control'), '+memory');
       return { v2: v2Dir };
     } catch (e) {
@@ -184,7 +194,8 @@ export async function probeMemoryCgroup(v2Dir: string | undefined): Promise<Memo
 export function cgroup1MemoryMount(mounts: string): string | undefined {
   for (const line of mounts.split('\n')) {
     const [, mountPoint, type, options] = line.split(' ');
-    if (type === 'cgroup' && mountPoint && options?.split(',').includes('memory')) return mountPoint.replace(/\\040/g, ' ');
+    if (type === 'cgroup' && mountPoint && options?.split(',').includes('memory'))
+      return mountPoint.replace(/\\040/g, ' ');
   }
   return undefined;
 }

@@ -46,20 +46,39 @@ export function settle(s: SettleInput): RunPythonResult {
 
   if (s.failure === 'timeout') {
     const message = timeoutMessage(spec.timeoutSeconds);
-    fail('Sandbox.Timedout', `RequestId: ${requestId} Error: ${message}`, `${new Date().toISOString()} ${requestId} ${message}\n`);
+    fail(
+      'Sandbox.Timedout',
+      `RequestId: ${requestId} Error: ${message}`,
+      `${new Date().toISOString()} ${requestId} ${message}\n`,
+    );
     status = 'timeout';
     errorType = undefined;
   } else if (s.failure === 'outOfMemory') {
     // As on Lambda: the kernel's kill, named for what caused it.
     const message = 'Runtime exited with error: signal: killed';
-    fail('Runtime.OutOfMemory', `RequestId: ${requestId} Error: ${message}`, `RequestId: ${requestId} Error: ${message}\n`);
+    fail(
+      'Runtime.OutOfMemory',
+      `RequestId: ${requestId} Error: ${message}`,
+      `RequestId: ${requestId} Error: ${message}\n`,
+    );
   } else if (s.failure === 'protocol') {
     const message = `Runtime exited with error: invalid message on the runtime's control channel: ${s.protocolError ?? 'unknown'}`;
-    fail('Runtime.ExitError', `RequestId: ${requestId} Error: ${message}`, `RequestId: ${requestId} Error: ${message}\n`);
+    fail(
+      'Runtime.ExitError',
+      `RequestId: ${requestId} Error: ${message}`,
+      `RequestId: ${requestId} Error: ${message}\n`,
+    );
   } else if (s.failure === 'exit' || !outcome) {
-    const why = s.exitSignal ? `signal: ${s.exitSignal.replace('SIG', '').toLowerCase()}` : `exit status ${s.exitCode ?? 1}`;
-    const message = s.exitCode === 0 ? 'Runtime exited without providing a reason' : `Runtime exited with error: ${why}`;
-    fail('Runtime.ExitError', `RequestId: ${requestId} Error: ${message}`, `RequestId: ${requestId} Error: ${message}\n`);
+    const why = s.exitSignal
+      ? `signal: ${s.exitSignal.replace('SIG', '').toLowerCase()}`
+      : `exit status ${s.exitCode ?? 1}`;
+    const message =
+      s.exitCode === 0 ? 'Runtime exited without providing a reason' : `Runtime exited with error: ${why}`;
+    fail(
+      'Runtime.ExitError',
+      `RequestId: ${requestId} Error: ${message}`,
+      `RequestId: ${requestId} Error: ${message}\n`,
+    );
   } else if (outcome.type === 'error') {
     payload = outcome.payload;
     functionError = 'Unhandled';
@@ -70,7 +89,10 @@ export function settle(s: SettleInput): RunPythonResult {
       status = 'error';
     }
   } else if (outcome.oversizeBytes !== undefined || outcome.payload.length > MAX_RESPONSE_PAYLOAD_BYTES) {
-    fail('Function.ResponseSizeTooLarge', `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_PAYLOAD_BYTES} bytes).`);
+    fail(
+      'Function.ResponseSizeTooLarge',
+      `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_PAYLOAD_BYTES} bytes).`,
+    );
   } else {
     payload = outcome.payload;
   }

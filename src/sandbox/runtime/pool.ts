@@ -45,7 +45,12 @@ export class EnvironmentPool {
   constructor(private readonly options: PoolOptions = DEFAULT_POOL) {}
 
   /** Runs one invocation in a warm environment of `key`, or a new one made from `spec()` (called only then). */
-  async invoke(fn: string, key: string, spec: () => Promise<EnvironmentSpec>, input: InvocationInput): Promise<RunPythonResult> {
+  async invoke(
+    fn: string,
+    key: string,
+    spec: () => Promise<EnvironmentSpec>,
+    input: InvocationInput,
+  ): Promise<RunPythonResult> {
     if (this.closed) throw new Error('internal: the environment pool is closed');
     if (this.latest.get(fn) !== key) {
       this.latest.set(fn, key);

@@ -24,7 +24,8 @@ function probe(command: PythonCommand): Promise<PythonInterpreter | undefined> {
   let p = probes.get(key);
   if (!p) {
     p = new Promise((resolve) => {
-      const script = 'import sys; print(sys.executable); print("%d.%d.%d" % sys.version_info[:3]); print(sys.base_prefix)';
+      const script =
+        'import sys; print(sys.executable); print("%d.%d.%d" % sys.version_info[:3]); print(sys.base_prefix)';
       const [program, ...leading] = command;
       execFile(program, [...leading, '-I', '-c', script], { timeout: 10_000 }, (err, stdout) => {
         const [executable, version, prefix] = stdout.trim().split(/\r?\n/);
@@ -42,13 +43,21 @@ function probe(command: PythonCommand): Promise<PythonInterpreter | undefined> {
  * `py -3.X`, `python.exe`, `python3.exe`) that is that exact version, else the first Python 3 found (then the
  * caller reports the version mismatch). Throws when no Python 3 is available.
  */
-export async function resolvePython(runtime: string, platform: NodeJS.Platform = process.platform): Promise<PythonInterpreter> {
+export async function resolvePython(
+  runtime: string,
+  platform: NodeJS.Platform = process.platform,
+): Promise<PythonInterpreter> {
   const wanted = runtimePythonVersion(runtime);
   if (!wanted) throw new Error(`${runtime} is not a Python runtime; only python3.x functions can run locally`);
   const commands = pythonCommands(platform, wanted);
-  const found = (await Promise.all(commands.map(probe))).filter((p): p is PythonInterpreter => p?.minor.startsWith('3.') ?? false);
+  const found = (await Promise.all(commands.map(probe))).filter(
+    (p): p is PythonInterpreter => p?.minor.startsWith('3.') ?? false,
+  );
   const python = found.find((p) => p.minor === wanted) ?? found[0];
-  if (!python) throw new Error(`Python 3 was not found (tried ${commands.map(showCommand).join(', ')}); install Python 3 to run functions locally`);
+  if (!python)
+    throw new Error(
+      `Python 3 was not found (tried ${commands.map(showCommand).join(', ')}); install Python 3 to run functions locally`,
+    );
   return python;
 }
 

@@ -12,7 +12,8 @@ export interface ReportFields {
   localPython?: string;
 }
 
-export const startLine = (requestId: string, version = '$LATEST') => `START RequestId: ${requestId} Version: ${version}\n`;
+export const startLine = (requestId: string, version = '$LATEST') =>
+  `START RequestId: ${requestId} Version: ${version}\n`;
 export const endLine = (requestId: string) => `END RequestId: ${requestId}\n`;
 
 /** `REPORT RequestId: …\tDuration: 15.74 ms\tBilled Duration: 16 ms\t…\tInit Duration: 130.49 ms\t` */

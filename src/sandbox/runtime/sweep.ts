@@ -8,7 +8,9 @@ const ROUNDS = 5;
 /** Whether a NUL-separated /proc/<pid>/environ carries the invocation's marker. */
 export function hasMarker(environ: Buffer, marker: string): boolean {
   const needle = Buffer.from(`${INVOCATION_MARKER_VAR}=${marker}\0`);
-  return environ.subarray(0, needle.length).equals(needle) || environ.includes(Buffer.concat([Buffer.from('\0'), needle]));
+  return (
+    environ.subarray(0, needle.length).equals(needle) || environ.includes(Buffer.concat([Buffer.from('\0'), needle]))
+  );
 }
 
 /**
@@ -29,7 +31,8 @@ export async function sweepMarked(marker: string): Promise<string[]> {
       try {
         process.kill(pid, 'SIGKILL');
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ESRCH') unreached.set(pid, `process ${pid} (${(e as NodeJS.ErrnoException).code})`);
+        if ((e as NodeJS.ErrnoException).code !== 'ESRCH')
+          unreached.set(pid, `process ${pid} (${(e as NodeJS.ErrnoException).code})`);
       }
     }
     if (found === 0) break;

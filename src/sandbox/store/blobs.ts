@@ -35,7 +35,13 @@ export class BlobStore {
   /** The first of `hexes` whose zip is not there: its record outlived it (lost or deleted by hand). */
   async firstMissing(hexes: string[]): Promise<string | undefined> {
     for (const hex of hexes) {
-      if (!(await fs.stat(this.pathOf(hex)).then(() => true, () => false))) return hex;
+      if (
+        !(await fs.stat(this.pathOf(hex)).then(
+          () => true,
+          () => false,
+        ))
+      )
+        return hex;
     }
     return undefined;
   }
@@ -56,7 +62,10 @@ export class BlobStore {
     this.pin(hex);
     try {
       await this.mutex.run(hex, async () => {
-        const exists = await fs.stat(this.pathOf(hex)).then(() => true, () => false);
+        const exists = await fs.stat(this.pathOf(hex)).then(
+          () => true,
+          () => false,
+        );
         if (!exists) await this.write(this.pathOf(hex), data);
       });
       return hex;

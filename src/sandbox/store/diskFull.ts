@@ -27,7 +27,9 @@ export function diskAwareWrite(dataDir: string, log: Log, write: WriteFile = wri
       await write(path, data);
     } catch (e) {
       if (!isDiskFull(e)) throw e;
-      log.warn(`No space left on the disk of the data folder ${dataDir} (${(e as NodeJS.ErrnoException).code}); the request was refused, nothing was stored.`);
+      log.warn(
+        `No space left on the disk of the data folder ${dataDir} (${(e as NodeJS.ErrnoException).code}); the request was refused, nothing was stored.`,
+      );
       throw diskFullError();
     }
   };

@@ -12,7 +12,10 @@ export class FunctionStore {
   private readonly functions = new Map<string, FunctionRecord>();
   private readonly mutex = new KeyedMutex();
 
-  constructor(private readonly dir: string, private readonly write: WriteFile) {}
+  constructor(
+    private readonly dir: string,
+    private readonly write: WriteFile,
+  ) {}
 
   /** Loads `<name>.json` files; removes our own temp files, quarantines damaged records, leaves anything else alone. */
   async load(quarantine: Quarantine): Promise<FunctionRecord[]> {
@@ -20,7 +23,8 @@ export class FunctionStore {
       if (!entry.isFile()) continue;
       const path = join(this.dir, entry.name);
       const m = FUNCTION_FILE_NAME.exec(entry.name);
-      if (isAtomicTempFile(entry.name)) await fs.rm(path, { force: true }); // an interrupted write
+      if (isAtomicTempFile(entry.name))
+        await fs.rm(path, { force: true }); // an interrupted write
       else if (m) {
         const record = await quarantine.read<FunctionRecord>(path, (v) => functionProblem(v, m[1]));
         if (record) this.functions.set(record.name, record);
@@ -44,7 +48,11 @@ export class FunctionStore {
    */
   modify<T>(
     name: string,
-    change: (current: FunctionRecord | undefined) => Promise<{ next: FunctionRecord | null | undefined; result: T }> | { next: FunctionRecord | null | undefined; result: T },
+    change: (
+      current: FunctionRecord | undefined,
+    ) =>
+      | Promise<{ next: FunctionRecord | null | undefined; result: T }>
+      | { next: FunctionRecord | null | undefined; result: T },
   ): Promise<T> {
     return this.mutex.run(name, async () => {
       const { next, result } = await change(this.functions.get(name));

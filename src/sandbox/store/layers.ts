@@ -24,7 +24,10 @@ export class LayerStore {
   private readonly layers = new Map<string, LayerEntry>();
   private readonly mutex = new KeyedMutex();
 
-  constructor(private readonly dir: string, private readonly write: WriteFile) {}
+  constructor(
+    private readonly dir: string,
+    private readonly write: WriteFile,
+  ) {}
 
   /**
    * Loads `<name>/<n>.json` and `counter.json`; removes our own temp files, quarantines damaged records and leaves
@@ -90,7 +93,10 @@ export class LayerStore {
 
   /** Names of layers that still have a version, sorted. */
   names(): string[] {
-    return [...this.layers.entries()].filter(([, e]) => e.versions.size > 0).map(([n]) => n).sort();
+    return [...this.layers.entries()]
+      .filter(([, e]) => e.versions.size > 0)
+      .map(([n]) => n)
+      .sort();
   }
 
   /** Removes a version; returns its record, or undefined when there was none. */
@@ -108,6 +114,7 @@ export class LayerStore {
 
   /** Every blob a version points at, with who points at it. */
   *references(): Iterable<{ blob: string; owner: string }> {
-    for (const entry of this.layers.values()) for (const r of entry.versions.values()) yield { blob: r.blob, owner: `layer version ${r.name}:${r.version}` };
+    for (const entry of this.layers.values())
+      for (const r of entry.versions.values()) yield { blob: r.blob, owner: `layer version ${r.name}:${r.version}` };
   }
 }

@@ -80,7 +80,10 @@ export class LayerPolicyStore {
    * Read-modify-write of one version's policy, serialised per version. `change` returns the new statements (the
    * revision changes) or throws to refuse; an empty list removes the policy.
    */
-  modify(key: LayerVersionKey, change: (current: LayerPolicyRecord | undefined) => PolicyStatement[]): Promise<LayerPolicyRecord | undefined> {
+  modify(
+    key: LayerVersionKey,
+    change: (current: LayerPolicyRecord | undefined) => PolicyStatement[],
+  ): Promise<LayerPolicyRecord | undefined> {
     const k = keyOf(key);
     return this.mutex.run(k, async () => {
       const statements = change(this.policies.get(k));
@@ -111,7 +114,8 @@ export class LayerPolicyStore {
     }
     for (const [org, accounts] of Object.entries((parsed ?? {}) as Record<string, unknown>)) {
       if (!Array.isArray(accounts)) continue;
-      for (const account of accounts) if (typeof account === 'string' && DIGITS.test(account)) this.organizationOfAccount.set(account, org);
+      for (const account of accounts)
+        if (typeof account === 'string' && DIGITS.test(account)) this.organizationOfAccount.set(account, org);
     }
   }
 }

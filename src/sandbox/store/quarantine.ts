@@ -25,7 +25,11 @@ export class Quarantine {
   private readonly named = new Set<string>();
   private unknownReferences = false;
 
-  constructor(private readonly dataDir: string, readonly log: Log, now = new Date()) {
+  constructor(
+    private readonly dataDir: string,
+    readonly log: Log,
+    now = new Date(),
+  ) {
     this.dir = join(dataDir, 'quarantine', now.toISOString().replace(/[:.]/g, '-'));
   }
 
@@ -51,12 +55,21 @@ export class Quarantine {
    * Reads one record file and checks it with `problemOf`. A damaged one (unreadable, empty, not JSON, wrong
    * shape) is moved to the quarantine and undefined returned. `namesBlobs`: the record points at blobs.
    */
-  async read<T>(path: string, problemOf: (value: unknown) => string | undefined, namesBlobs = true): Promise<T | undefined> {
+  async read<T>(
+    path: string,
+    problemOf: (value: unknown) => string | undefined,
+    namesBlobs = true,
+  ): Promise<T | undefined> {
     let text: string;
     try {
       text = await fs.readFile(path, 'utf8');
     } catch (e) {
-      await this.move(path, `it cannot be read (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`, undefined, namesBlobs);
+      await this.move(
+        path,
+        `it cannot be read (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`,
+        undefined,
+        namesBlobs,
+      );
       return undefined;
     }
     let value: unknown;
@@ -93,7 +106,9 @@ export class Quarantine {
       await fs.rename(path, to);
       this.log.warn(`Quarantined ${rel}: ${reason}. Moved to ${to}.`);
     } catch (e) {
-      this.log.warn(`Skipped the damaged record ${rel} (${reason}); it could not be moved to ${to}: ${errorMessage(e)}`);
+      this.log.warn(
+        `Skipped the damaged record ${rel} (${reason}); it could not be moved to ${to}: ${errorMessage(e)}`,
+      );
     }
   }
 

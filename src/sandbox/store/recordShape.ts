@@ -12,8 +12,14 @@ const count: Check = (v) => Number.isSafeInteger(v) && (v as number) >= 0;
 const positive: Check = (v) => Number.isSafeInteger(v) && (v as number) >= 1;
 const texts: Check = (v) => Array.isArray(v) && v.every(text);
 const textMap: Check = (v) => isObject(v) && Object.values(v).every(text);
-const matching = (re: RegExp): Check => (v) => typeof v === 'string' && re.test(v);
-const oneOf = (...values: string[]): Check => (v) => values.includes(v as string);
+const matching =
+  (re: RegExp): Check =>
+  (v) =>
+    typeof v === 'string' && re.test(v);
+const oneOf =
+  (...values: string[]): Check =>
+  (v) =>
+    values.includes(v as string);
 
 /** The blob's file name: it becomes a path, so nothing but 64 hex digits. */
 const digest = matching(/^[0-9a-f]{64}$/);
@@ -68,7 +74,11 @@ const SNAPSHOT: Spec = {
   revisionId: [text, 'a string'],
 };
 
-const VERSION: Spec = { ...SNAPSHOT, version: [positive, 'a version number (1 or more)'], sourceDigest: [text, 'a string'] };
+const VERSION: Spec = {
+  ...SNAPSHOT,
+  version: [positive, 'a version number (1 or more)'],
+  sourceDigest: [text, 'a string'],
+};
 
 const ALIAS: Spec = {
   name: [matching(/^[a-zA-Z0-9_-]{1,128}$/), 'an alias name'],
@@ -78,7 +88,10 @@ const ALIAS: Spec = {
   revisionId: [text, 'a string'],
 };
 
-const listOf = (spec: Spec): Check => (v) => Array.isArray(v) && v.every((x) => problemOf(x, spec) === undefined);
+const listOf =
+  (spec: Spec): Check =>
+  (v) =>
+    Array.isArray(v) && v.every((x) => problemOf(x, spec) === undefined);
 
 const FUNCTION: Spec = {
   ...SNAPSHOT,
@@ -94,7 +107,8 @@ const FUNCTION: Spec = {
 const COUNTER: Spec = { last: [count, 'a version number'] };
 
 function problemOf(value: unknown, spec: Spec): string | undefined {
-  if (!isObject(value)) return `it holds ${value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`}, not a JSON object`;
+  if (!isObject(value))
+    return `it holds ${value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`}, not a JSON object`;
   for (const [key, [check, expected, optional]] of Object.entries(spec)) {
     const v = value[key];
     if (v === undefined && optional) continue;

@@ -57,7 +57,10 @@ export interface FunctionRecord {
 }
 
 /** What a published version keeps of $LATEST: everything that runs or describes it (concurrency is the function's). */
-export type FunctionSnapshot = Omit<FunctionRecord, 'versions' | 'lastVersion' | 'aliases' | 'tags' | 'reservedConcurrency' | 'state' | 'lastUpdateStatus'>;
+export type FunctionSnapshot = Omit<
+  FunctionRecord,
+  'versions' | 'lastVersion' | 'aliases' | 'tags' | 'reservedConcurrency' | 'state' | 'lastUpdateStatus'
+>;
 
 export interface PublishedVersionRecord extends FunctionSnapshot {
   version: number;

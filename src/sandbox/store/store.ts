@@ -39,11 +39,18 @@ export class Store {
   /** `<account>/<region>` → that account's layers, for accounts other than ACCOUNT_ID. */
   private readonly otherAccounts = new Map<string, LayerStore>();
 
-  constructor(private readonly dataDir: string, options: StoreOptions = {}) {
+  constructor(
+    private readonly dataDir: string,
+    options: StoreOptions = {},
+  ) {
     this.log = options.log ?? silentLog;
     this.write = diskAwareWrite(dataDir, this.log, options.writeFile);
     this.quarantine = new Quarantine(dataDir, this.log);
-    this.blobs = new BlobStore(join(dataDir, 'blobs'), (hex) => this.isReferenced(hex) || this.quarantine.keeps(hex), this.write);
+    this.blobs = new BlobStore(
+      join(dataDir, 'blobs'),
+      (hex) => this.isReferenced(hex) || this.quarantine.keeps(hex),
+      this.write,
+    );
     this.cacheDir = join(dataDir, 'cache');
     this.policies = new LayerPolicyStore(join(dataDir, 'policies'), join(dataDir, 'organizations.json'), this.write);
   }
@@ -106,7 +113,9 @@ export class Store {
     }
     for (const { blob, owner } of this.references()) {
       if (!present.has(blob)) {
-        this.log.warn(`${owner}: its zip ${blob}.zip is missing from ${this.blobs.dir}. The record is kept; using its code fails until it is uploaded again.`);
+        this.log.warn(
+          `${owner}: its zip ${blob}.zip is missing from ${this.blobs.dir}. The record is kept; using its code fails until it is uploaded again.`,
+        );
       }
     }
   }
@@ -119,7 +128,8 @@ export class Store {
   /** Every record's blob with its owner, repeats included. */
   private *references(): Iterable<{ blob: string; owner: string }> {
     for (const [region, r] of this.regions) {
-      for (const ref of [...r.layers.references(), ...r.functions.references()]) yield { ...ref, owner: `${ref.owner} (${region})` };
+      for (const ref of [...r.layers.references(), ...r.functions.references()])
+        yield { ...ref, owner: `${ref.owner} (${region})` };
     }
     for (const [key, layers] of this.otherAccounts) {
       for (const ref of layers.references()) yield { ...ref, owner: `${ref.owner} (${key})` };
@@ -128,7 +138,10 @@ export class Store {
 
   private create(region: string): RegionStore {
     const base = join(this.dataDir, 'regions', region);
-    const r = { layers: new LayerStore(join(base, 'layers'), this.write), functions: new FunctionStore(join(base, 'functions'), this.write) };
+    const r = {
+      layers: new LayerStore(join(base, 'layers'), this.write),
+      functions: new FunctionStore(join(base, 'functions'), this.write),
+    };
     this.regions.set(region, r);
     return r;
   }

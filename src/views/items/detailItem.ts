@@ -3,7 +3,12 @@ import { ExplorerItem } from './explorerItem';
 
 /** A "label: value" row under a layer version. contextValue `detail`. */
 export class DetailItem extends ExplorerItem {
-  constructor(parent: ExplorerItem, key: string, label: string, readonly value: string) {
+  constructor(
+    parent: ExplorerItem,
+    key: string,
+    label: string,
+    readonly value: string,
+  ) {
     super(label, vscode.TreeItemCollapsibleState.None, parent);
     this.id = `${parent.id}/${key}`;
     this.description = value;

@@ -25,25 +25,39 @@ export class FunctionItem extends ExplorerItem {
   update(fn: FunctionNode): void {
     this.arn = fn.arn;
     const outdated = fn.layers.some((l) => l.newerVersion !== undefined);
-    const shadowed = stackWarningsFor(fn.name, fn.layers.map((l) => l.arn));
+    const shadowed = stackWarningsFor(
+      fn.name,
+      fn.layers.map((l) => l.arn),
+    );
     this.collapsibleState =
-      fn.layers.length + fn.versions.length + fn.aliases.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+      fn.layers.length + fn.versions.length + fn.aliases.length > 0
+        ? vscode.TreeItemCollapsibleState.Collapsed
+        : vscode.TreeItemCollapsibleState.None;
     const probe = isProbeFunction(fn.name);
     this.iconPath = probe
       ? new vscode.ThemeIcon('beaker')
       : shadowed.length > 0
-      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
-      : outdated
-        ? new vscode.ThemeIcon('symbol-function', new vscode.ThemeColor('list.warningForeground'))
-        : new vscode.ThemeIcon('symbol-function');
-    this.description = [probe ? vscode.l10n.t('import probe') : undefined, fn.runtime ?? fn.packageType ?? '?', fn.architecture].filter(Boolean).join(' · ');
+        ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+        : outdated
+          ? new vscode.ThemeIcon('symbol-function', new vscode.ThemeColor('list.warningForeground'))
+          : new vscode.ThemeIcon('symbol-function');
+    this.description = [
+      probe ? vscode.l10n.t('import probe') : undefined,
+      fn.runtime ?? fn.packageType ?? '?',
+      fn.architecture,
+    ]
+      .filter(Boolean)
+      .join(' · ');
     this.tooltip = tooltip(fn, outdated, shadowed);
   }
 
   override getChildren(context: TreeContext): ExplorerItem[] {
     const fn = context.model.getFunction(this.name);
     if (!fn) return [];
-    return [...fn.layers.map((layer, index) => new FunctionLayerItem(this, layer, index, fn.layers.length)), ...versionGroups(this, fn)];
+    return [
+      ...fn.layers.map((layer, index) => new FunctionLayerItem(this, layer, index, fn.layers.length)),
+      ...versionGroups(this, fn),
+    ];
   }
 }
 
@@ -61,7 +75,8 @@ function tooltip(fn: FunctionNode, outdated: boolean, shadowed: string[]): vscod
   ];
   const text = new vscode.MarkdownString(`**${md(fn.name)}**\n\n`);
   for (const [label, value] of rows) if (value) text.appendMarkdown(`${md(label)}: ${md(value)}  \n`);
-  if (outdated) text.appendMarkdown(`\n$(arrow-circle-up) ${md(vscode.l10n.t('A newer version of an attached layer exists.'))}\n`);
+  if (outdated)
+    text.appendMarkdown(`\n$(arrow-circle-up) ${md(vscode.l10n.t('A newer version of an attached layer exists.'))}\n`);
   for (const w of shadowed) text.appendMarkdown(`\n$(warning) ${md(w)}  `);
   text.appendMarkdown('\n');
   text.appendText(fn.arn);

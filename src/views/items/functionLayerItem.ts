@@ -18,7 +18,11 @@ export class FunctionLayerItem extends ExplorerItem {
   readonly external: boolean;
 
   constructor(parent: ExplorerItem & { name: string }, layer: AttachedLayer, index: number, count: number) {
-    super(layer.version > 0 ? `${layer.layerName}:${layer.version}` : layer.arn, vscode.TreeItemCollapsibleState.None, parent);
+    super(
+      layer.version > 0 ? `${layer.layerName}:${layer.version}` : layer.arn,
+      vscode.TreeItemCollapsibleState.None,
+      parent,
+    );
     this.functionName = parent.name;
     this.layerName = layer.layerName;
     this.version = layer.version;
@@ -26,23 +30,37 @@ export class FunctionLayerItem extends ExplorerItem {
     this.newerVersion = layer.newerVersion;
     this.external = layer.external;
     this.id = `${parent.id}/layer:${index}:${layer.arn}`;
-    this.contextValue = ['functionLayer', layer.newerVersion !== undefined ? 'outdated' : '', layer.external ? 'external' : '']
+    this.contextValue = [
+      'functionLayer',
+      layer.newerVersion !== undefined ? 'outdated' : '',
+      layer.external ? 'external' : '',
+    ]
       .filter(Boolean)
       .join('.');
 
     const size = layer.codeSize !== undefined ? formatBytes(layer.codeSize) : undefined;
     const newer = layer.newerVersion !== undefined ? vscode.l10n.t('v{0} available', layer.newerVersion) : undefined;
-    this.description = [size, newer, layer.external ? vscode.l10n.t('external') : undefined].filter(Boolean).join(' · ');
+    this.description = [size, newer, layer.external ? vscode.l10n.t('external') : undefined]
+      .filter(Boolean)
+      .join(' · ');
     this.iconPath =
       layer.newerVersion !== undefined
         ? new vscode.ThemeIcon('arrow-circle-up', new vscode.ThemeColor('list.warningForeground'))
         : new vscode.ThemeIcon(layer.external ? 'link-external' : 'layers');
 
     const tooltip = new vscode.MarkdownString(`**${md(String(this.label))}**\n\n`);
-    tooltip.appendMarkdown(`${md(vscode.l10n.t('Position {0} of {1}: later layers overwrite files of earlier ones in /opt.', index + 1, count))}\n\n`);
+    tooltip.appendMarkdown(
+      `${md(vscode.l10n.t('Position {0} of {1}: later layers overwrite files of earlier ones in /opt.', index + 1, count))}\n\n`,
+    );
     if (size) tooltip.appendMarkdown(`${md(vscode.l10n.t('Size: {0}', size))}\n\n`);
-    if (newer) tooltip.appendMarkdown(`${md(vscode.l10n.t('Version {0} of this layer is newer than the attached one.', layer.newerVersion!))}\n\n`);
-    if (layer.external) tooltip.appendMarkdown(`${md(vscode.l10n.t('External: from another account, or not among this account\'s layers.'))}\n\n`);
+    if (newer)
+      tooltip.appendMarkdown(
+        `${md(vscode.l10n.t('Version {0} of this layer is newer than the attached one.', layer.newerVersion!))}\n\n`,
+      );
+    if (layer.external)
+      tooltip.appendMarkdown(
+        `${md(vscode.l10n.t("External: from another account, or not among this account's layers."))}\n\n`,
+      );
     tooltip.appendText(layer.arn);
     this.tooltip = tooltip;
   }

@@ -11,12 +11,26 @@ export function versionGroups(parent: FunctionParent, fn: FunctionNode): Explore
   return [
     // Versions newest first, as layer versions are.
     ...(fn.versions.length > 0
-      ? [new FunctionGroupItem(parent, vscode.l10n.t('Published versions ({0})', fn.versions.length), 'functionVersions', 'versions', (group, node) =>
-          [...node.versions].reverse().map((v) => new FunctionVersionItem(group, v, node.aliases)))]
+      ? [
+          new FunctionGroupItem(
+            parent,
+            vscode.l10n.t('Published versions ({0})', fn.versions.length),
+            'functionVersions',
+            'versions',
+            (group, node) => [...node.versions].reverse().map((v) => new FunctionVersionItem(group, v, node.aliases)),
+          ),
+        ]
       : []),
     ...(fn.aliases.length > 0
-      ? [new FunctionGroupItem(parent, vscode.l10n.t('Aliases ({0})', fn.aliases.length), 'functionAliases', 'tag', (group, node) =>
-          node.aliases.map((a) => new AliasItem(group, a, node)))]
+      ? [
+          new FunctionGroupItem(
+            parent,
+            vscode.l10n.t('Aliases ({0})', fn.aliases.length),
+            'functionAliases',
+            'tag',
+            (group, node) => node.aliases.map((a) => new AliasItem(group, a, node)),
+          ),
+        ]
       : []),
   ];
 }
@@ -32,7 +46,8 @@ class PinnedLayerItem extends FunctionLayerItem {
   }
 }
 
-const pinned = (parent: FunctionParent, layers: AttachedLayer[]) => layers.map((l, i) => new PinnedLayerItem(parent, l, i, layers.length));
+const pinned = (parent: FunctionParent, layers: AttachedLayer[]) =>
+  layers.map((l, i) => new PinnedLayerItem(parent, l, i, layers.length));
 
 const layerCount = (n: number) => (n === 1 ? vscode.l10n.t('1 layer') : vscode.l10n.t('{0} layers', n));
 
@@ -64,20 +79,33 @@ export class FunctionVersionItem extends ExplorerItem {
   private readonly layers: AttachedLayer[];
 
   constructor(parent: FunctionGroupItem, v: FunctionVersionNode, aliases: AliasNode[]) {
-    super(vscode.l10n.t('Version {0}', v.version), v.layers.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None, parent);
+    super(
+      vscode.l10n.t('Version {0}', v.version),
+      v.layers.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+      parent,
+    );
     this.name = v.functionName;
     this.version = v.version;
     this.id = `${parent.id}/${v.version}`;
     this.contextValue = 'functionVersion';
     this.iconPath = new vscode.ThemeIcon('git-commit');
-    const names = aliases.filter((a) => a.functionVersion === v.version || a.additionalVersion === v.version).map((a) => a.name);
-    this.description = [names.join(', '), layerCount(v.layers.length), v.lastModified ? formatDate(v.lastModified, { dateOnly: true }) : undefined]
+    const names = aliases
+      .filter((a) => a.functionVersion === v.version || a.additionalVersion === v.version)
+      .map((a) => a.name);
+    this.description = [
+      names.join(', '),
+      layerCount(v.layers.length),
+      v.lastModified ? formatDate(v.lastModified, { dateOnly: true }) : undefined,
+    ]
       .filter(Boolean)
       .join(' · ');
     const tooltip = new vscode.MarkdownString(`**${md(`${v.functionName}:${v.version}`)}**\n\n`);
     if (v.description) tooltip.appendMarkdown(`${md(v.description)}\n\n`);
-    if (v.lastModified) tooltip.appendMarkdown(`${md(vscode.l10n.t('Published: {0}', formatDate(v.lastModified)))}\n\n`);
-    tooltip.appendMarkdown(`${md(vscode.l10n.t('A published version keeps the code, configuration and layers it had when it was published.'))}\n\n`);
+    if (v.lastModified)
+      tooltip.appendMarkdown(`${md(vscode.l10n.t('Published: {0}', formatDate(v.lastModified)))}\n\n`);
+    tooltip.appendMarkdown(
+      `${md(vscode.l10n.t('A published version keeps the code, configuration and layers it had when it was published.'))}\n\n`,
+    );
     tooltip.appendText(v.arn);
     this.tooltip = tooltip;
     this.layers = v.layers;
@@ -94,8 +122,15 @@ export class AliasItem extends ExplorerItem {
   private readonly layers: AttachedLayer[];
 
   constructor(parent: FunctionGroupItem, a: AliasNode, fn: FunctionNode) {
-    const target = a.functionVersion === '$LATEST' ? fn.layers : (fn.versions.find((v) => v.version === a.functionVersion)?.layers ?? []);
-    super(a.name, target.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None, parent);
+    const target =
+      a.functionVersion === '$LATEST'
+        ? fn.layers
+        : (fn.versions.find((v) => v.version === a.functionVersion)?.layers ?? []);
+    super(
+      a.name,
+      target.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+      parent,
+    );
     this.name = a.functionName;
     this.layers = target;
     this.id = `${parent.id}/${a.name}`;
@@ -104,7 +139,13 @@ export class AliasItem extends ExplorerItem {
     const weight = a.additionalWeight ?? 0;
     this.description =
       a.additionalVersion !== undefined
-        ? vscode.l10n.t('→ {0} ({1}%), {2} ({3}%)', a.functionVersion, Math.round((1 - weight) * 100), a.additionalVersion, Math.round(weight * 100))
+        ? vscode.l10n.t(
+            '→ {0} ({1}%), {2} ({3}%)',
+            a.functionVersion,
+            Math.round((1 - weight) * 100),
+            a.additionalVersion,
+            Math.round(weight * 100),
+          )
         : vscode.l10n.t('→ {0}', a.functionVersion);
     const tooltip = new vscode.MarkdownString(`**${md(a.name)}** ${md(String(this.description))}\n\n`);
     if (a.description) tooltip.appendMarkdown(`${md(a.description)}\n\n`);

@@ -27,7 +27,8 @@ export class LayerItem extends ExplorerItem {
     const latest = layer.latestVersion;
     const count = layer.versionsState === 'loaded' ? layer.versions.length : undefined;
     const parts = [latest !== undefined ? vscode.l10n.t('latest v{0}', latest) : undefined];
-    if (count !== undefined) parts.push(count === 1 ? vscode.l10n.t('1 version') : vscode.l10n.t('{0} versions', count));
+    if (count !== undefined)
+      parts.push(count === 1 ? vscode.l10n.t('1 version') : vscode.l10n.t('{0} versions', count));
     this.description = parts.filter(Boolean).join(' · ');
     const tooltip = new vscode.MarkdownString(`**${md(layer.name)}**\n\n`);
     tooltip.appendText(layer.arn);

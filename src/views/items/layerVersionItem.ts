@@ -25,7 +25,12 @@ export class LayerVersionItem extends ExplorerItem {
     // Probe functions of Check Layer Imports are counted apart: they are not the layer's users.
     const probes = v.usedBy.filter(isProbeFunction).length;
     const users = v.usedBy.length - probes;
-    const count = users === 0 ? vscode.l10n.t('unused') : users === 1 ? vscode.l10n.t('1 function') : vscode.l10n.t('{0} functions', users);
+    const count =
+      users === 0
+        ? vscode.l10n.t('unused')
+        : users === 1
+          ? vscode.l10n.t('1 function')
+          : vscode.l10n.t('{0} functions', users);
     this.description = [
       probes > 0 ? vscode.l10n.t('{0} (+ import probe)', count) : count,
       v.created ? formatDate(v.created, { dateOnly: true }) : undefined,

@@ -32,7 +32,12 @@ export class SharedWithItem extends ExplorerItem {
   }
 }
 
-const GRANT_ICONS: Record<Grant['kind'], string> = { account: 'account', organization: 'organization', public: 'globe', other: 'question' };
+const GRANT_ICONS: Record<Grant['kind'], string> = {
+  account: 'account',
+  organization: 'organization',
+  public: 'globe',
+  other: 'question',
+};
 
 /** One statement of the policy: who, and its statement id. contextValue `layerGrant`. */
 export class GrantItem extends ExplorerItem {
@@ -43,7 +48,12 @@ export class GrantItem extends ExplorerItem {
     super(targetText(grant), vscode.TreeItemCollapsibleState.None, sharedWith);
     this.id = `${sharedWith.id}/${grant.statementId}`;
     this.description = grant.statementId;
-    this.tooltip = vscode.l10n.t('Statement {0}: {1} may use {2}', grant.statementId, targetText(grant), sharedWith.arn);
+    this.tooltip = vscode.l10n.t(
+      'Statement {0}: {1} may use {2}',
+      grant.statementId,
+      targetText(grant),
+      sharedWith.arn,
+    );
     this.contextValue = 'layerGrant';
     this.iconPath = new vscode.ThemeIcon(GRANT_ICONS[grant.kind]);
   }

@@ -18,9 +18,13 @@ before(async () => {
   moto = await startMoto();
   factory = new AwsClientFactory(localConnection(moto.url));
   gw = new SdkLambdaGateway(factory.lambda, 'us-east-1', moto.url);
-  const created = await factory.iam.send(new CreateRoleCommand({ RoleName: 'gateway-test', AssumeRolePolicyDocument: '{}' }));
+  const created = await factory.iam.send(
+    new CreateRoleCommand({ RoleName: 'gateway-test', AssumeRolePolicyDocument: '{}' }),
+  );
   role = created.Role!.Arn!;
-  zip = await zipToBuffer([{ name: 'handler.py', data: Buffer.from('def handler(event, context):\n    return event\n') }]);
+  zip = await zipToBuffer([
+    { name: 'handler.py', data: Buffer.from('def handler(event, context):\n    return event\n') },
+  ]);
 });
 
 after(async () => {
@@ -29,15 +33,28 @@ after(async () => {
 });
 
 test('publishes, lists and reads layer versions (GetLayerVersionByArn falls back on moto)', async () => {
-  const v1 = await gw.publishLayerVersion({ layerName: 'gw-layer', zipFile: zip, compatibleRuntimes: ['python3.12'], description: 'one' });
-  const v2 = await gw.publishLayerVersion({ layerName: 'gw-layer', zipFile: zip, compatibleArchitectures: ['arm64'], licenseInfo: 'MIT' });
+  const v1 = await gw.publishLayerVersion({
+    layerName: 'gw-layer',
+    zipFile: zip,
+    compatibleRuntimes: ['python3.12'],
+    description: 'one',
+  });
+  const v2 = await gw.publishLayerVersion({
+    layerName: 'gw-layer',
+    zipFile: zip,
+    compatibleArchitectures: ['arm64'],
+    licenseInfo: 'MIT',
+  });
   assert.equal(v1.Version, 1);
   assert.equal(v2.Version, 2);
   assert.equal(v1.Content?.CodeSize, zip.length);
 
   const layers = [];
   for await (const l of gw.listLayers()) layers.push(l);
-  assert.deepEqual(layers.map((l) => [l.LayerName, l.LatestMatchingVersion?.Version]), [['gw-layer', 2]]);
+  assert.deepEqual(
+    layers.map((l) => [l.LayerName, l.LatestMatchingVersion?.Version]),
+    [['gw-layer', 2]],
+  );
 
   const versions = [];
   for await (const v of gw.listLayerVersions('gw-layer')) versions.push(v.Version);
@@ -50,7 +67,10 @@ test('publishes, lists and reads layer versions (GetLayerVersionByArn falls back
   const byArn = await gw.getLayerVersionByArn(v2.LayerVersionArn!);
   assert.equal(byArn.Version, 2);
   assert.equal(byArn.LayerVersionArn, v2.LayerVersionArn);
-  await assert.rejects(gw.getLayerVersionByArn(v2.LayerVersionArn!.replace(/:2$/, ':9')), (e) => classifyAwsError(e) === 'notFound');
+  await assert.rejects(
+    gw.getLayerVersionByArn(v2.LayerVersionArn!.replace(/:2$/, ':9')),
+    (e) => classifyAwsError(e) === 'notFound',
+  );
 
   await gw.deleteLayerVersion('gw-layer', 1);
   await gw.deleteLayerVersion('gw-layer', 1); // idempotent
@@ -61,15 +81,31 @@ test('publishes, lists and reads layer versions (GetLayerVersionByArn falls back
 
 test('creates functions, attaches layers, waits for the update and pages the listing', async () => {
   const layer = await gw.publishLayerVersion({ layerName: 'gw-attach', zipFile: zip });
-  const created = await gw.createFunction({ name: 'gw-fn', runtime: 'python3.12', handler: 'handler.handler', role, zip, architecture: 'arm64', memorySize: 256, timeout: 10, environment: { A: '1' } });
+  const created = await gw.createFunction({
+    name: 'gw-fn',
+    runtime: 'python3.12',
+    handler: 'handler.handler',
+    role,
+    zip,
+    architecture: 'arm64',
+    memorySize: 256,
+    timeout: 10,
+    environment: { A: '1' },
+  });
   assert.equal(created.FunctionName, 'gw-fn');
   assert.deepEqual(created.Architectures, ['arm64']);
 
   const updated = await gw.updateFunctionLayers('gw-fn', [layer.LayerVersionArn!]);
-  assert.deepEqual(updated.Layers?.map((l) => l.Arn), [layer.LayerVersionArn]);
+  assert.deepEqual(
+    updated.Layers?.map((l) => l.Arn),
+    [layer.LayerVersionArn],
+  );
   const settled = await gw.waitForFunctionUpdated('gw-fn', { maxWaitSeconds: 10 });
   assert.equal(settled.LastUpdateStatus, 'Successful');
-  assert.deepEqual(settled.Layers?.map((l) => [l.Arn, l.CodeSize]), [[layer.LayerVersionArn, zip.length]]);
+  assert.deepEqual(
+    settled.Layers?.map((l) => [l.Arn, l.CodeSize]),
+    [[layer.LayerVersionArn, zip.length]],
+  );
   assert.equal((await gw.getFunctionConfiguration('gw-fn')).MemorySize, 256);
 
   const code = await gw.updateFunctionCode('gw-fn', zip);
@@ -81,7 +117,10 @@ test('creates functions, attaches layers, waits for the update and pages the lis
 
   await gw.deleteFunction('gw-fn');
   await assert.rejects(gw.getFunctionConfiguration('gw-fn'), (e) => classifyAwsError(e) === 'notFound');
-  await assert.rejects(gw.invoke('gw-fn', Buffer.from('{}'), { tail: true }), (e) => classifyAwsError(e) === 'notFound');
+  await assert.rejects(
+    gw.invoke('gw-fn', Buffer.from('{}'), { tail: true }),
+    (e) => classifyAwsError(e) === 'notFound',
+  );
 });
 
 test('an aborted listing rejects as a cancellation', async () => {

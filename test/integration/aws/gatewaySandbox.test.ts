@@ -25,7 +25,12 @@ before(async () => {
   sandbox = await startSandbox({ dataDir, updateDelayMs: 150 });
   factory = new AwsClientFactory(localConnection(sandbox.url), { credentials: sandbox.credentials });
   gw = new SdkLambdaGateway(factory.lambda, 'us-east-1', sandbox.url);
-  zip = await zipToBuffer([{ name: 'handler.py', data: Buffer.from('def handler(event, context):\n    print("hello from handler")\n    return {"echo": event}\n') }]);
+  zip = await zipToBuffer([
+    {
+      name: 'handler.py',
+      data: Buffer.from('def handler(event, context):\n    print("hello from handler")\n    return {"echo": event}\n'),
+    },
+  ]);
 });
 
 after(async () => {
@@ -37,11 +42,21 @@ after(async () => {
 test('listings follow NextMarker through every page', async () => {
   const limit = concurrencyLimiter(8);
   await Promise.all(
-    Array.from({ length: 55 }, (_, i) => limit(() => gw.publishLayerVersion({ layerName: `page-layer-${String(i).padStart(2, '0')}`, zipFile: zip }))),
+    Array.from({ length: 55 }, (_, i) =>
+      limit(() => gw.publishLayerVersion({ layerName: `page-layer-${String(i).padStart(2, '0')}`, zipFile: zip })),
+    ),
   );
   await Promise.all(
     Array.from({ length: 120 }, (_, i) =>
-      limit(() => gw.createFunction({ name: `page-fn-${String(i).padStart(3, '0')}`, runtime: 'python3.12', handler: 'handler.handler', role: ROLE, zip })),
+      limit(() =>
+        gw.createFunction({
+          name: `page-fn-${String(i).padStart(3, '0')}`,
+          runtime: 'python3.12',
+          handler: 'handler.handler',
+          role: ROLE,
+          zip,
+        }),
+      ),
     ),
   );
   const sizes: number[] = [];
@@ -54,7 +69,13 @@ test('listings follow NextMarker through every page', async () => {
 
 test('waits through Pending and InProgress; stale RevisionId is 412, an update during an update is 409', async () => {
   const layer = await gw.publishLayerVersion({ layerName: 'state-layer', zipFile: zip });
-  const created = await gw.createFunction({ name: 'state-fn', runtime: 'python3.12', handler: 'handler.handler', role: ROLE, zip });
+  const created = await gw.createFunction({
+    name: 'state-fn',
+    runtime: 'python3.12',
+    handler: 'handler.handler',
+    role: ROLE,
+    zip,
+  });
   assert.equal(created.State, 'Pending');
   const active = await gw.waitForFunctionUpdated('state-fn', { maxWaitSeconds: 20 });
   assert.equal(active.State, 'Active');
@@ -65,9 +86,15 @@ test('waits through Pending and InProgress; stale RevisionId is 412, an update d
   await assert.rejects(gw.updateFunctionLayers('state-fn', []), (e) => classifyAwsError(e) === 'conflict');
   const done = await gw.waitForFunctionUpdated('state-fn', { maxWaitSeconds: 20 });
   assert.equal(done.LastUpdateStatus, 'Successful');
-  assert.deepEqual(done.Layers?.map((l) => l.Arn), [layer.LayerVersionArn]);
+  assert.deepEqual(
+    done.Layers?.map((l) => l.Arn),
+    [layer.LayerVersionArn],
+  );
 
-  await assert.rejects(gw.updateFunctionLayers('state-fn', [], staleRevision), (e) => classifyAwsError(e) === 'preconditionFailed');
+  await assert.rejects(
+    gw.updateFunctionLayers('state-fn', [], staleRevision),
+    (e) => classifyAwsError(e) === 'preconditionFailed',
+  );
   const byArn = await gw.getLayerVersionByArn(layer.LayerVersionArn!);
   assert.equal(byArn.Version, layer.Version);
 });
@@ -88,19 +115,28 @@ test('versions and aliases: every page of ListVersionsByFunction, ListAliases an
   await gw.createFunction({ name: 'gw-versions', runtime: 'python3.12', handler: 'handler.handler', role: ROLE, zip });
   await gw.waitForFunctionUpdated('gw-versions');
   for (let i = 1; i <= 52; i++) {
-    await gw.updateFunctionCode('gw-versions', await zipToBuffer([{ name: 'handler.py', data: Buffer.from(`def handler(e, c):\n    return ${i}\n`) }]));
+    await gw.updateFunctionCode(
+      'gw-versions',
+      await zipToBuffer([{ name: 'handler.py', data: Buffer.from(`def handler(e, c):\n    return ${i}\n`) }]),
+    );
     await gw.waitForFunctionUpdated('gw-versions');
     await lambda.send(new PublishVersionCommand({ FunctionName: 'gw-versions' }));
   }
-  for (const name of ['a', 'b']) await lambda.send(new CreateAliasCommand({ FunctionName: 'gw-versions', Name: name, FunctionVersion: '52' }));
+  for (const name of ['a', 'b'])
+    await lambda.send(new CreateAliasCommand({ FunctionName: 'gw-versions', Name: name, FunctionVersion: '52' }));
 
   const versions: string[] = [];
   for await (const v of gw.listVersionsByFunction('gw-versions')) versions.push(v.Version!);
-  assert.deepEqual(versions, ['$LATEST', ...Array.from({ length: 52 }, (_, i) => String(i + 1))], 'past the 50-item page');
+  assert.deepEqual(
+    versions,
+    ['$LATEST', ...Array.from({ length: 52 }, (_, i) => String(i + 1))],
+    'past the 50-item page',
+  );
   const aliases: string[] = [];
   for await (const a of gw.listAliases('gw-versions')) aliases.push(`${a.Name}=${a.FunctionVersion}`);
   assert.deepEqual(aliases, ['a=52', 'b=52']);
   let swept = 0;
-  for await (const page of gw.listFunctionPages({ allVersions: true })) swept += page.filter((f) => f.FunctionName === 'gw-versions').length;
+  for await (const page of gw.listFunctionPages({ allVersions: true }))
+    swept += page.filter((f) => f.FunctionName === 'gw-versions').length;
   assert.equal(swept, 53);
 });

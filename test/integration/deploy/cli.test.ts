@@ -23,7 +23,19 @@ after(async () => {
 
 test('create-function and deploy from the command line, sharing the engine', { timeout: 120_000 }, async () => {
   const endpoint = ['--endpoint', sandbox.url];
-  const created = await runCli(['create-function', 'cli-fn', '--from', dir, '--runtime', 'python3.12', '--handler', 'lambda_function.lambda_handler', '--arch', 'arm64', ...endpoint]);
+  const created = await runCli([
+    'create-function',
+    'cli-fn',
+    '--from',
+    dir,
+    '--runtime',
+    'python3.12',
+    '--handler',
+    'lambda_function.lambda_handler',
+    '--arch',
+    'arm64',
+    ...endpoint,
+  ]);
   assert.equal(created.code, 0, created.stderr);
   assert.equal(created.stdout.trim(), 'arn:aws:lambda:us-east-1:123456789012:function:cli-fn');
   const config = await session.gateway.getFunctionConfiguration('cli-fn');
@@ -43,7 +55,17 @@ test('create-function and deploy from the command line, sharing the engine', { t
   const out = await session.gateway.invoke('cli-fn', new TextEncoder().encode('{}'));
   assert.equal((JSON.parse(new TextDecoder().decode(out.payload)) as { value: string }).value, 'changed');
 
-  const bad = await runCli(['create-function', 'cli-fn2', '--from', dir, '--runtime', 'nodejs20.x', '--handler', 'lambda_function.lambda_handler', ...endpoint]);
+  const bad = await runCli([
+    'create-function',
+    'cli-fn2',
+    '--from',
+    dir,
+    '--runtime',
+    'nodejs20.x',
+    '--handler',
+    'lambda_function.lambda_handler',
+    ...endpoint,
+  ]);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /Unsupported runtime "nodejs20.x"/);
   assert.equal((await runCli(['deploy', 'cli-fn', ...endpoint])).code, 2, 'missing --from is bad usage');

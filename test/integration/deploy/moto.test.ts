@@ -34,7 +34,10 @@ after(async () => {
 
 test('create with a new basic execution role, deploy changed code, skip unchanged code', async () => {
   const role = await createLambdaRole(factory.iam, 'lambda-layers-function-role');
-  assert.ok((await listLambdaRoles(factory.iam)).some((r) => r.arn === role.arn), 'the new role is one Lambda can assume');
+  assert.ok(
+    (await listLambdaRoles(factory.iam)).some((r) => r.arn === role.arn),
+    'the new role is one Lambda can assume',
+  );
 
   const created = await createFunctionFromFolder(gateway, {
     name: 'moto-fn',

@@ -55,12 +55,24 @@ test('Create Function zips the folder without its exclusions, waits until Active
   const phases: string[] = [];
   const created = await createFunctionFromFolder(
     one.gateway,
-    { name: 'created-fn', folder: dir, runtime: 'python3.12', handler: 'lambda_function.lambda_handler', role: TEST_ROLE, memorySize: 256, timeout: 10, architecture: 'arm64' },
+    {
+      name: 'created-fn',
+      folder: dir,
+      runtime: 'python3.12',
+      handler: 'lambda_function.lambda_handler',
+      role: TEST_ROLE,
+      memorySize: 256,
+      timeout: 10,
+      architecture: 'arm64',
+    },
     { onProgress: (p) => phases.push(p) },
   );
   assert.deepEqual(phases, ['zipping', 'uploading', 'waiting']);
   assert.equal(created.configuration.State, 'Active');
-  assert.deepEqual(created.code.files.map((f) => f.path), ['lambda_function.py']);
+  assert.deepEqual(
+    created.code.files.map((f) => f.path),
+    ['lambda_function.py'],
+  );
   assert.deepEqual(created.code.excluded, ['.venv/', '__pycache__/']);
   const config = await one.gateway.getFunctionConfiguration('created-fn');
   assert.equal(config.CodeSha256, created.code.codeSha256);
@@ -74,15 +86,30 @@ test('Create Function zips the folder without its exclusions, waits until Active
 test('Create Function refuses a taken name and a handler whose module is not in the folder, uploading nothing for the latter', async () => {
   const dir = await folder('x');
   await create('taken-fn', dir);
-  await assert.rejects(create('taken-fn', dir), (e: unknown) => e instanceof UserError && /already exists.*Deploy Code/.test(e.message));
+  await assert.rejects(
+    create('taken-fn', dir),
+    (e: unknown) => e instanceof UserError && /already exists.*Deploy Code/.test(e.message),
+  );
   const spy = spyGateway(one.gateway);
   await assert.rejects(
-    createFunctionFromFolder(spy.gateway, { name: 'nomodule-fn', folder: dir, runtime: 'python3.12', handler: 'app.handler', role: TEST_ROLE }),
+    createFunctionFromFolder(spy.gateway, {
+      name: 'nomodule-fn',
+      folder: dir,
+      runtime: 'python3.12',
+      handler: 'app.handler',
+      role: TEST_ROLE,
+    }),
     (e: unknown) => e instanceof UserError && /needs app\.py/.test(e.message),
   );
   assert.equal(spy.calls.get('createFunction') ?? 0, 0);
   await assert.rejects(
-    createFunctionFromFolder(spy.gateway, { name: 'bad name', folder: dir, runtime: 'python3.12', handler: 'lambda_function.lambda_handler', role: TEST_ROLE }),
+    createFunctionFromFolder(spy.gateway, {
+      name: 'bad name',
+      folder: dir,
+      runtime: 'python3.12',
+      handler: 'lambda_function.lambda_handler',
+      role: TEST_ROLE,
+    }),
     /1-64 letters/,
   );
 });
@@ -165,7 +192,10 @@ test('code changed by someone else since this folder last deployed is not replac
   await two.gateway.waitForFunctionUpdated('expected-fn');
   await writeHandler(dir, 'c');
   const spy = spyGateway(one.gateway);
-  await assert.rejects(deployCode(spy.gateway, 'expected-fn', dir, { expectedCodeSha256: mine.codeSha256 }), CodeChangedError);
+  await assert.rejects(
+    deployCode(spy.gateway, 'expected-fn', dir, { expectedCodeSha256: mine.codeSha256 }),
+    CodeChangedError,
+  );
   assert.equal(spy.calls.get('updateFunctionCode') ?? 0, 0);
   // Asked and confirmed: replacing any code.
   assert.equal((await deployCode(one.gateway, 'expected-fn', dir)).kind, 'deployed');

@@ -19,16 +19,29 @@ test(`activating dist/extension.js on Node ${process.versions.node} writes nothi
   const storage = mkdtempSync(join(tmpdir(), 'll-activation-'));
   t.after(() => rmSync(storage, { recursive: true, force: true }));
 
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'activateHost.ts'), BUNDLE, storage], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 60_000,
-    // Nothing from the environment may hide or add a warning.
-    env: { ...process.env, NODE_OPTIONS: '', NODE_NO_WARNINGS: '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '' },
-  });
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'bench', 'activateHost.ts'), BUNDLE, storage],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+      // Nothing from the environment may hide or add a warning.
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        NODE_NO_WARNINGS: '',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '',
+      },
+    },
+  );
   assert.equal(run.status, 0, `activation failed:\n${run.stderr}`);
   assert.equal(run.stderr, '', 'stderr of the activation');
-  const result = JSON.parse(run.stdout.trim().split('\n').pop()!) as { state: string; missing: string[]; log: string[] };
+  const result = JSON.parse(run.stdout.trim().split('\n').pop()!) as {
+    state: string;
+    missing: string[];
+    log: string[];
+  };
   assert.equal(result.state, 'ready', 'the local connection (and so the Lambda client) was set up');
   assert.deepEqual(result.missing, []);
   assert.deepEqual(result.log, [], 'warn or error lines in the extension log');

@@ -24,7 +24,10 @@ before(async () => {
   // (the child inherits ours; each test file runs in its own process).
   process.env.MOTO_IAM_LOAD_MANAGED_POLICIES = 'true';
   moto = await startMoto();
-  const config = await fetch(`${moto.url}/moto-api/config`, { method: 'POST', body: JSON.stringify({ lambda: { use_docker: false } }) });
+  const config = await fetch(`${moto.url}/moto-api/config`, {
+    method: 'POST',
+    body: JSON.stringify({ lambda: { use_docker: false } }),
+  });
   assert.equal(config.status, 201);
   factory = new AwsClientFactory(localConnection(moto.url));
   gateway = new SdkLambdaGateway(factory.lambda, 'us-east-1', moto.url);
@@ -47,7 +50,10 @@ test('roles: only roles Lambda can assume are listed; creating one is idempotent
   await factory.iam.send(
     new CreateRoleCommand({
       RoleName: 'ec2-only',
-      AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
     }),
   );
   await factory.iam.send(
@@ -55,7 +61,13 @@ test('roles: only roles Lambda can assume are listed; creating one is idempotent
       RoleName: 'multi-service',
       AssumeRolePolicyDocument: JSON.stringify({
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Principal: { Service: ['edgelambda.amazonaws.com', 'lambda.amazonaws.com'] }, Action: ['sts:AssumeRole'] }],
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: ['edgelambda.amazonaws.com', 'lambda.amazonaws.com'] },
+            Action: ['sts:AssumeRole'],
+          },
+        ],
       }),
     }),
   );
@@ -67,9 +79,15 @@ test('roles: only roles Lambda can assume are listed; creating one is idempotent
   assert.deepEqual(names, ['invoke-test-role', 'multi-service']);
 });
 
-test('invoke against moto\'s stub: canned JSON, canned text and the echoed body', async () => {
+test("invoke against moto's stub: canned JSON, canned text and the echoed body", async () => {
   const role = await createLambdaRole(factory.iam, 'stub-role');
-  await gateway.createFunction({ name: 'stubbed', runtime: 'python3.12', handler: PROBE_HANDLER, role: role.arn, zip: await probeCodeZip() });
+  await gateway.createFunction({
+    name: 'stubbed',
+    runtime: 'python3.12',
+    handler: PROBE_HANDLER,
+    role: role.arn,
+    zip: await probeCodeZip(),
+  });
   await queueResults(['{"statusCode": 200, "body": "hi"}', 'not json at all']);
 
   const json = toInvokeView(await gateway.invoke('stubbed', new TextEncoder().encode('{"n":1}'), { tail: true }));
@@ -88,9 +106,19 @@ test('invoke against moto\'s stub: canned JSON, canned text and the echoed body'
   assert.equal(echoed.payloadText, '{\n  "n": 3\n}');
 });
 
-test('the CLI prints moto\'s answer and exits 0; a bad payload is refused before sending', async () => {
+test("the CLI prints moto's answer and exits 0; a bad payload is refused before sending", async () => {
   await queueResults(['{"from": "moto"}']);
-  const ok = await runCli(['invoke', 'stubbed', '--payload', '{"k":"v"}', '--log', '--endpoint', moto.url, '--region', 'us-east-1']);
+  const ok = await runCli([
+    'invoke',
+    'stubbed',
+    '--payload',
+    '{"k":"v"}',
+    '--log',
+    '--endpoint',
+    moto.url,
+    '--region',
+    'us-east-1',
+  ]);
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(ok.stdout, '{"from": "moto"}\n');
 

@@ -62,98 +62,160 @@ async function publish(built: BuildResult): Promise<string> {
   return r.kind === 'published' ? r.layerVersion.LayerVersionArn! : '';
 }
 
-async function createFunction(name: string, source: string, extra: { timeout?: number; layers?: string[] } = {}): Promise<void> {
-  await session.gateway.createFunction({ name, runtime: RUNTIME, handler: 'lambda_function.handler', role: TEST_ROLE, zip: handlerZip(source), ...extra });
+async function createFunction(
+  name: string,
+  source: string,
+  extra: { timeout?: number; layers?: string[] } = {},
+): Promise<void> {
+  await session.gateway.createFunction({
+    name,
+    runtime: RUNTIME,
+    handler: 'lambda_function.handler',
+    role: TEST_ROLE,
+    zip: handlerZip(source),
+    ...extra,
+  });
   await session.gateway.waitForFunctionUpdated(name);
 }
 
-test('generated wheels → build → publish → attach → invoke returns the installed version; CLI and local invoke agree', { timeout: 120_000 }, async () => {
-  const built = await build('greet-deps', [
-    { name: 'greetlib', version: '1.4.2' },
-    { name: 'other-dep', version: '0.3.0' },
-  ]);
-  const arn = await publish(built);
-  await createFunction(
-    'greeter',
-    'import importlib.metadata\nimport greetlib\n\ndef handler(event, context):\n    print("version", greetlib.__version__)\n    return {"module": greetlib.__version__, "dist": importlib.metadata.version("greetlib"), "hello": event.get("name")}\n',
-  );
-  const gw = session.gateway;
-  await mutateFunctionLayers(gw, 'greeter', (current) => attachLayer(current, arn));
-  await gw.waitForFunctionUpdated('greeter');
+test(
+  'generated wheels → build → publish → attach → invoke returns the installed version; CLI and local invoke agree',
+  { timeout: 120_000 },
+  async () => {
+    const built = await build('greet-deps', [
+      { name: 'greetlib', version: '1.4.2' },
+      { name: 'other-dep', version: '0.3.0' },
+    ]);
+    const arn = await publish(built);
+    await createFunction(
+      'greeter',
+      'import importlib.metadata\nimport greetlib\n\ndef handler(event, context):\n    print("version", greetlib.__version__)\n    return {"module": greetlib.__version__, "dist": importlib.metadata.version("greetlib"), "hello": event.get("name")}\n',
+    );
+    const gw = session.gateway;
+    await mutateFunctionLayers(gw, 'greeter', (current) => attachLayer(current, arn));
+    await gw.waitForFunctionUpdated('greeter');
 
-  const view = toInvokeView(await gw.invoke('greeter', enc('{"name":"layers"}'), { tail: true }));
-  assert.equal(view.ok, true, view.log);
-  assert.deepEqual(JSON.parse(view.payloadText), { module: '1.4.2', dist: '1.4.2', hello: 'layers' });
-  assert.equal(view.executedVersion, '$LATEST');
-  assert.match(view.log ?? '', /version 1\.4\.2/);
-  assert.ok(view.report && view.report.durationMs! > 0 && view.report.memorySizeMb === 128, view.log);
-  assert.equal(view.coldStart, true, 'the first invoke after the layer change starts a new environment and reports Init Duration');
-  assert.equal(view.requestId, view.report!.requestId);
+    const view = toInvokeView(await gw.invoke('greeter', enc('{"name":"layers"}'), { tail: true }));
+    assert.equal(view.ok, true, view.log);
+    assert.deepEqual(JSON.parse(view.payloadText), { module: '1.4.2', dist: '1.4.2', hello: 'layers' });
+    assert.equal(view.executedVersion, '$LATEST');
+    assert.match(view.log ?? '', /version 1\.4\.2/);
+    assert.ok(view.report && view.report.durationMs! > 0 && view.report.memorySizeMb === 128, view.log);
+    assert.equal(
+      view.coldStart,
+      true,
+      'the first invoke after the layer change starts a new environment and reports Init Duration',
+    );
+    assert.equal(view.requestId, view.report!.requestId);
 
-  const cli = await runCli(['invoke', 'greeter', '--payload', '{"name":"cli"}', '--log', '--endpoint', sandbox.url]);
-  assert.equal(cli.code, 0, cli.stderr);
-  assert.deepEqual(JSON.parse(cli.stdout), { module: '1.4.2', dist: '1.4.2', hello: 'cli' });
-  assert.match(cli.stderr, /^REPORT RequestId: \S+\tDuration: /m);
+    const cli = await runCli(['invoke', 'greeter', '--payload', '{"name":"cli"}', '--log', '--endpoint', sandbox.url]);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.deepEqual(JSON.parse(cli.stdout), { module: '1.4.2', dist: '1.4.2', hello: 'cli' });
+    assert.match(cli.stderr, /^REPORT RequestId: \S+\tDuration: /m);
 
-  const code = join(dir, 'greeter-code');
-  await fs.mkdir(code, { recursive: true });
-  await fs.writeFile(join(code, 'lambda_function.py'), 'import greetlib\n\ndef handler(event, context):\n    return {"module": greetlib.__version__}\n');
-  const local = await invokeLocally({ codeDir: code, handler: 'lambda_function.handler', runtime: RUNTIME, layers: [{ zip: built.zipPath }], event: enc('{}') });
-  assert.deepEqual(JSON.parse(local.view.payloadText), { module: '1.4.2' });
-  assert.equal(local.pythonWarning, undefined);
+    const code = join(dir, 'greeter-code');
+    await fs.mkdir(code, { recursive: true });
+    await fs.writeFile(
+      join(code, 'lambda_function.py'),
+      'import greetlib\n\ndef handler(event, context):\n    return {"module": greetlib.__version__}\n',
+    );
+    const local = await invokeLocally({
+      codeDir: code,
+      handler: 'lambda_function.handler',
+      runtime: RUNTIME,
+      layers: [{ zip: built.zipPath }],
+      event: enc('{}'),
+    });
+    assert.deepEqual(JSON.parse(local.view.payloadText), { module: '1.4.2' });
+    assert.equal(local.pythonWarning, undefined);
 
-  const probe = await probeLayerImports(probeTargetFromManifest(built.manifest, arn, built.zipPath), { gateway: gw, role: LOCAL_ROLE_ARN });
-  assert.deepEqual(
-    probe.rows.map((r) => [r.package, r.expectedVersion, r.importedVersion, r.status]),
-    [
-      ['greetlib', '1.4.2', '1.4.2', 'ok'],
-      ['other-dep', '0.3.0', '0.3.0', 'ok'],
-    ],
-  );
-  await deleteProbeFunction(gw, probe.functionName);
-});
+    const probe = await probeLayerImports(probeTargetFromManifest(built.manifest, arn, built.zipPath), {
+      gateway: gw,
+      role: LOCAL_ROLE_ARN,
+    });
+    assert.deepEqual(
+      probe.rows.map((r) => [r.package, r.expectedVersion, r.importedVersion, r.status]),
+      [
+        ['greetlib', '1.4.2', '1.4.2', 'ok'],
+        ['other-dep', '0.3.0', '0.3.0', 'ok'],
+      ],
+    );
+    await deleteProbeFunction(gw, probe.functionName);
+  },
+);
 
-test('the probe table marks packages whose native code does not load and keeps the others ok', { timeout: 120_000 }, async () => {
-  const built = await build(
-    'mixed-deps',
-    [
-      { name: 'goodpkg', version: '2.0.0' },
-      // pure-Python tag, but its extension module is an aarch64 ELF: pip takes it, the scan flags it, import fails
-      { name: 'armonly', version: '1.0.0', files: { 'armonly/__init__.py': 'from ._native import hello\n' }, native: { elf: { machine: 'aarch64' } } },
-      // an extension module that is not an ELF file at all
-      { name: 'garbled', version: '0.9.0', files: { 'garbled/__init__.py': 'from . import _speedups\n', 'garbled/_speedups.abi3.so': Buffer.from('definitely not ELF') } },
-    ],
-    true,
-  );
-  assert.ok(built.manifest.incompatibilities.length > 0, 'the build scan saw the aarch64 object');
-  const arn = await publish(built);
-  const gw = session.gateway;
+test(
+  'the probe table marks packages whose native code does not load and keeps the others ok',
+  { timeout: 120_000 },
+  async () => {
+    const built = await build(
+      'mixed-deps',
+      [
+        { name: 'goodpkg', version: '2.0.0' },
+        // pure-Python tag, but its extension module is an aarch64 ELF: pip takes it, the scan flags it, import fails
+        {
+          name: 'armonly',
+          version: '1.0.0',
+          files: { 'armonly/__init__.py': 'from ._native import hello\n' },
+          native: { elf: { machine: 'aarch64' } },
+        },
+        // an extension module that is not an ELF file at all
+        {
+          name: 'garbled',
+          version: '0.9.0',
+          files: {
+            'garbled/__init__.py': 'from . import _speedups\n',
+            'garbled/_speedups.abi3.so': Buffer.from('definitely not ELF'),
+          },
+        },
+      ],
+      true,
+    );
+    assert.ok(built.manifest.incompatibilities.length > 0, 'the build scan saw the aarch64 object');
+    const arn = await publish(built);
+    const gw = session.gateway;
 
-  // As for a layer built elsewhere: packages are read from the downloaded layer's dist-info.
-  const progress: string[] = [];
-  const report = await probeLayerImports({ layerVersionArn: arn }, { gateway: gw, role: LOCAL_ROLE_ARN, onProgress: (m) => progress.push(m) });
-  assert.ok(progress.some((m) => /Downloading/.test(m)), progress.join('\n'));
-  assert.equal(report.functionName, 'lambda-layers-probe-python311-x86_64');
-  const rows = Object.fromEntries(report.rows.map((r) => [r.package, r]));
-  assert.deepEqual(Object.keys(rows).sort(), ['armonly', 'garbled', 'goodpkg']);
-  assert.equal(rows.goodpkg.status, 'ok');
-  assert.equal(rows.goodpkg.importedVersion, '2.0.0');
-  assert.equal(rows.armonly.status, 'importFailed');
-  assert.equal(rows.armonly.importedVersion, '1.0.0', 'metadata is there even though the import fails');
-  assert.match(rows.armonly.error ?? '', /^armonly: ImportError: .*_native/);
-  assert.equal(rows.garbled.status, 'importFailed');
-  assert.match(rows.garbled.error ?? '', /^garbled: ImportError: .*_speedups/);
+    // As for a layer built elsewhere: packages are read from the downloaded layer's dist-info.
+    const progress: string[] = [];
+    const report = await probeLayerImports(
+      { layerVersionArn: arn },
+      { gateway: gw, role: LOCAL_ROLE_ARN, onProgress: (m) => progress.push(m) },
+    );
+    assert.ok(
+      progress.some((m) => /Downloading/.test(m)),
+      progress.join('\n'),
+    );
+    assert.equal(report.functionName, 'lambda-layers-probe-python311-x86_64');
+    const rows = Object.fromEntries(report.rows.map((r) => [r.package, r]));
+    assert.deepEqual(Object.keys(rows).sort(), ['armonly', 'garbled', 'goodpkg']);
+    assert.equal(rows.goodpkg.status, 'ok');
+    assert.equal(rows.goodpkg.importedVersion, '2.0.0');
+    assert.equal(rows.armonly.status, 'importFailed');
+    assert.equal(rows.armonly.importedVersion, '1.0.0', 'metadata is there even though the import fails');
+    assert.match(rows.armonly.error ?? '', /^armonly: ImportError: .*_native/);
+    assert.equal(rows.garbled.status, 'importFailed');
+    assert.match(rows.garbled.error ?? '', /^garbled: ImportError: .*_speedups/);
 
-  // A second probe of the same runtime reuses the function; deleting it is offered afterwards.
-  const again = await probeLayerImports({ layerVersionArn: arn }, { gateway: gw, role: LOCAL_ROLE_ARN });
-  assert.deepEqual(again.rows.map((r) => r.status), report.rows.map((r) => r.status));
-  await deleteProbeFunction(gw, report.functionName);
-  await assert.rejects(gw.getFunctionConfiguration(report.functionName), (e: unknown) => classifyAwsError(e) === 'notFound');
-});
+    // A second probe of the same runtime reuses the function; deleting it is offered afterwards.
+    const again = await probeLayerImports({ layerVersionArn: arn }, { gateway: gw, role: LOCAL_ROLE_ARN });
+    assert.deepEqual(
+      again.rows.map((r) => r.status),
+      report.rows.map((r) => r.status),
+    );
+    await deleteProbeFunction(gw, report.functionName);
+    await assert.rejects(
+      gw.getFunctionConfiguration(report.functionName),
+      (e: unknown) => classifyAwsError(e) === 'notFound',
+    );
+  },
+);
 
 test('error display: handler raises, import error, timeout', { timeout: 60_000 }, async () => {
   const gw = session.gateway;
-  await createFunction('raiser', 'def handler(event, context):\n    raise ValueError("order " + str(event["id"]) + " is invalid")\n');
+  await createFunction(
+    'raiser',
+    'def handler(event, context):\n    raise ValueError("order " + str(event["id"]) + " is invalid")\n',
+  );
   const raised = toInvokeView(await gw.invoke('raiser', enc('{"id":7}'), { tail: true }));
   assert.equal(raised.statusCode, 200);
   assert.equal(raised.ok, false);
@@ -171,7 +233,10 @@ test('error display: handler raises, import error, timeout', { timeout: 60_000 }
   await createFunction('importer', 'import not_installed_anywhere\n\ndef handler(event, context):\n    return 1\n');
   const imported = toInvokeView(await gw.invoke('importer', enc('{}')));
   assert.equal(imported.functionError?.type, 'Runtime.ImportModuleError');
-  assert.match(imported.functionError?.message ?? '', /Unable to import module 'lambda_function': No module named 'not_installed_anywhere'/);
+  assert.match(
+    imported.functionError?.message ?? '',
+    /Unable to import module 'lambda_function': No module named 'not_installed_anywhere'/,
+  );
 
   await createFunction('sleeper', 'import time\n\ndef handler(event, context):\n    time.sleep(5)\n', { timeout: 1 });
   const slept = toInvokeView(await gw.invoke('sleeper', enc('{}'), { tail: true }));
@@ -180,34 +245,44 @@ test('error display: handler raises, import error, timeout', { timeout: 60_000 }
   assert.match(slept.log ?? '', /Task timed out after 1\.00 seconds/);
 });
 
-test('error display: payload too large (413) and unknown function (404) are explained, also by the CLI', { timeout: 60_000 }, async () => {
-  const gw = session.gateway;
-  await createFunction('echo', 'def handler(event, context):\n    return event\n');
-  const big = enc(JSON.stringify({ blob: 'x'.repeat(6_291_456) }));
-  const tooLarge = await gw.invoke('echo', big).then(
-    () => assert.fail('expected 413'),
-    (e: unknown) => e,
-  );
-  assert.equal((tooLarge as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode, 413);
-  assert.equal(classifyAwsError(tooLarge), 'tooLarge');
-  const shown = invokeUserError(tooLarge, 'echo', big.byteLength);
-  assert.ok(shown instanceof UserError);
-  assert.match(shown.message, /The payload \(6\.0 MB\) is larger than Lambda accepts for a synchronous invoke \(6\.0 MB\)/);
+test(
+  'error display: payload too large (413) and unknown function (404) are explained, also by the CLI',
+  { timeout: 60_000 },
+  async () => {
+    const gw = session.gateway;
+    await createFunction('echo', 'def handler(event, context):\n    return event\n');
+    const big = enc(JSON.stringify({ blob: 'x'.repeat(6_291_456) }));
+    const tooLarge = await gw.invoke('echo', big).then(
+      () => assert.fail('expected 413'),
+      (e: unknown) => e,
+    );
+    assert.equal((tooLarge as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode, 413);
+    assert.equal(classifyAwsError(tooLarge), 'tooLarge');
+    const shown = invokeUserError(tooLarge, 'echo', big.byteLength);
+    assert.ok(shown instanceof UserError);
+    assert.match(
+      shown.message,
+      /The payload \(6\.0 MB\) is larger than Lambda accepts for a synchronous invoke \(6\.0 MB\)/,
+    );
 
-  const missing = await gw.invoke('no-such-function', enc('{}')).then(
-    () => assert.fail('expected 404'),
-    (e: unknown) => e,
-  );
-  const missingShown = invokeUserError(missing, 'no-such-function', 2, { connection: localConnection(sandbox.url) });
-  assert.match(missingShown.message, /Function "no-such-function" was not found in us-east-1/);
-  assert.match((missingShown as UserError).detail ?? '', /Function not found: arn:aws:lambda:us-east-1:123456789012:function:no-such-function/);
+    const missing = await gw.invoke('no-such-function', enc('{}')).then(
+      () => assert.fail('expected 404'),
+      (e: unknown) => e,
+    );
+    const missingShown = invokeUserError(missing, 'no-such-function', 2, { connection: localConnection(sandbox.url) });
+    assert.match(missingShown.message, /Function "no-such-function" was not found in us-east-1/);
+    assert.match(
+      (missingShown as UserError).detail ?? '',
+      /Function not found: arn:aws:lambda:us-east-1:123456789012:function:no-such-function/,
+    );
 
-  const bigFile = join(dir, 'big.json');
-  await fs.writeFile(bigFile, big);
-  const cliBig = await runCli(['invoke', 'echo', '--payload', `@${bigFile}`, '--endpoint', sandbox.url]);
-  assert.equal(cliBig.code, 1);
-  assert.match(cliBig.stderr, /larger than Lambda accepts/);
-  const cliMissing = await runCli(['invoke', 'no-such-function', '--endpoint', sandbox.url]);
-  assert.equal(cliMissing.code, 1);
-  assert.match(cliMissing.stderr, /"no-such-function" was not found/);
-});
+    const bigFile = join(dir, 'big.json');
+    await fs.writeFile(bigFile, big);
+    const cliBig = await runCli(['invoke', 'echo', '--payload', `@${bigFile}`, '--endpoint', sandbox.url]);
+    assert.equal(cliBig.code, 1);
+    assert.match(cliBig.stderr, /larger than Lambda accepts/);
+    const cliMissing = await runCli(['invoke', 'no-such-function', '--endpoint', sandbox.url]);
+    assert.equal(cliMissing.code, 1);
+    assert.match(cliMissing.stderr, /"no-such-function" was not found/);
+  },
+);

@@ -44,7 +44,11 @@ test('the cache: unchanged inputs reuse the zip at once; changed inputs or force
   assert.equal(again.manifest.cacheKey, first.manifest.cacheKey);
 
   assert.equal((await ws.build(req, 'python3.12', 'arm64', { name: 'cached', force: true })).reused, false, 'force');
-  assert.equal((await ws.build(req, 'python3.12', 'arm64', { name: 'cached', env: { ...ws.env, PIP_PRE: '1' } })).reused, false, 'pip settings');
+  assert.equal(
+    (await ws.build(req, 'python3.12', 'arm64', { name: 'cached', env: { ...ws.env, PIP_PRE: '1' } })).reused,
+    false,
+    'pip settings',
+  );
   await writeFile(req, 'purepkg\n');
   const changed = await ws.build(req, 'python3.12', 'arm64', { name: 'cached' });
   assert.equal(changed.reused, false, 'requirements changed');
@@ -56,46 +60,60 @@ test('the cache: unchanged inputs reuse the zip at once; changed inputs or force
   assert.deepEqual(await readManifest(repaired.manifestPath), repaired.manifest);
 });
 
-test('zip layout, modes and manifest; extracted into a fake /opt it imports with Lambda\'s sys.path and reports its version', { skip: !isRuntime(hostRuntime) && 'host Python is not a Lambda runtime version' }, async () => {
-  const req = await ws.requirements(['app==0.3.0']);
-  const result = await ws.build(req, hostRuntime, 'x86_64', { name: 'importable' });
-  const entries = await readZip(result.zipPath);
-  assert.ok(entries.every((e) => e.name.startsWith('python/')));
-  assert.ok(entries.every((e) => e.mode === (e.name.endsWith('/') ? 0o40755 : 0o100644)));
-  assert.ok(entries.some((e) => e.name === 'python/purepkg-1.2.0.dist-info/METADATA'), 'dist-info kept');
-  const pyc = entries.find((e) => e.name === `python/purepkg/__pycache__/__init__.cpython-3${hostMinor}.pyc`);
-  assert.ok(pyc, 'bytecode when host Python = runtime');
-  assert.equal(pyc.data.readUInt32LE(4), 1, 'PEP 552 flags: hash-based, unchecked');
+test(
+  "zip layout, modes and manifest; extracted into a fake /opt it imports with Lambda's sys.path and reports its version",
+  { skip: !isRuntime(hostRuntime) && 'host Python is not a Lambda runtime version' },
+  async () => {
+    const req = await ws.requirements(['app==0.3.0']);
+    const result = await ws.build(req, hostRuntime, 'x86_64', { name: 'importable' });
+    const entries = await readZip(result.zipPath);
+    assert.ok(entries.every((e) => e.name.startsWith('python/')));
+    assert.ok(entries.every((e) => e.mode === (e.name.endsWith('/') ? 0o40755 : 0o100644)));
+    assert.ok(
+      entries.some((e) => e.name === 'python/purepkg-1.2.0.dist-info/METADATA'),
+      'dist-info kept',
+    );
+    const pyc = entries.find((e) => e.name === `python/purepkg/__pycache__/__init__.cpython-3${hostMinor}.pyc`);
+    assert.ok(pyc, 'bytecode when host Python = runtime');
+    assert.equal(pyc.data.readUInt32LE(4), 1, 'PEP 552 flags: hash-based, unchecked');
 
-  const m = result.manifest;
-  assert.equal(m.fileCount, entries.filter((e) => !e.name.endsWith('/')).length);
-  assert.equal(m.unzippedSize, entries.reduce((n, e) => n + e.data.length, 0));
-  assert.equal(m.zippedSize, (await stat(result.zipPath)).size);
-  assert.match(m.sha256, /^[0-9a-f]{64}$/);
-  assert.equal(Buffer.from(m.codeSha256, 'base64').toString('hex'), m.sha256);
-  assert.equal(m.runtime, hostRuntime);
-  assert.equal(m.zipFile, 'importable.zip');
-  assert.equal(m.publishViaS3, false);
+    const m = result.manifest;
+    assert.equal(m.fileCount, entries.filter((e) => !e.name.endsWith('/')).length);
+    assert.equal(
+      m.unzippedSize,
+      entries.reduce((n, e) => n + e.data.length, 0),
+    );
+    assert.equal(m.zippedSize, (await stat(result.zipPath)).size);
+    assert.match(m.sha256, /^[0-9a-f]{64}$/);
+    assert.equal(Buffer.from(m.codeSha256, 'base64').toString('hex'), m.sha256);
+    assert.equal(m.runtime, hostRuntime);
+    assert.equal(m.zipFile, 'importable.zip');
+    assert.equal(m.publishViaS3, false);
 
-  const opt = join(ws.dir, 'opt');
-  await mkdir(opt);
-  const unzip = spawnSync('unzip', ['-q', result.zipPath, '-d', opt]);
-  if (unzip.error) {
-    for (const e of entries) {
-      if (e.name.endsWith('/')) await mkdir(join(opt, e.name), { recursive: true });
-      else await writeFile(join(opt, e.name), e.data);
+    const opt = join(ws.dir, 'opt');
+    await mkdir(opt);
+    const unzip = spawnSync('unzip', ['-q', result.zipPath, '-d', opt]);
+    if (unzip.error) {
+      for (const e of entries) {
+        if (e.name.endsWith('/')) await mkdir(join(opt, e.name), { recursive: true });
+        else await writeFile(join(opt, e.name), e.data);
+      }
+    } else {
+      assert.equal((await stat(join(opt, 'python', 'purepkg', '__init__.py'))).mode & 0o777, 0o644);
+      assert.equal((await stat(join(opt, 'python', 'purepkg'))).mode & 0o777, 0o755);
     }
-  } else {
-    assert.equal((await stat(join(opt, 'python', 'purepkg', '__init__.py'))).mode & 0o777, 0o644);
-    assert.equal((await stat(join(opt, 'python', 'purepkg'))).mode & 0o777, 0o755);
-  }
-  assert.ok((await readdir(join(opt, 'python'))).includes('app'));
-  const script = [
-    'import sys',
-    `sys.path[:] = [${JSON.stringify(join(opt, 'python', 'lib', `python3.${hostMinor}`, 'site-packages'))}, ${JSON.stringify(join(opt, 'python'))}] + [p for p in sys.path if 'site-packages' not in p and p]`,
-    'import importlib.metadata, purepkg, app',
-    'print(importlib.metadata.version("purepkg"), importlib.metadata.version("app"), purepkg.__version__, purepkg.__file__)',
-  ].join('\n');
-  const out = execFileSync('python3', ['-I', '-c', script], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } }).toString().trim();
-  assert.equal(out, `1.2.0 0.3.0 1.2.0 ${join(opt, 'python', 'purepkg', '__init__.py')}`);
-});
+    assert.ok((await readdir(join(opt, 'python'))).includes('app'));
+    const script = [
+      'import sys',
+      `sys.path[:] = [${JSON.stringify(join(opt, 'python', 'lib', `python3.${hostMinor}`, 'site-packages'))}, ${JSON.stringify(join(opt, 'python'))}] + [p for p in sys.path if 'site-packages' not in p and p]`,
+      'import importlib.metadata, purepkg, app',
+      'print(importlib.metadata.version("purepkg"), importlib.metadata.version("app"), purepkg.__version__, purepkg.__file__)',
+    ].join('\n');
+    const out = execFileSync('python3', ['-I', '-c', script], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    })
+      .toString()
+      .trim();
+    assert.equal(out, `1.2.0 0.3.0 1.2.0 ${join(opt, 'python', 'purepkg', '__init__.py')}`);
+  },
+);

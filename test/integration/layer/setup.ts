@@ -10,15 +10,50 @@ const X64 = 'manylinux_2_17_x86_64.manylinux2014_x86_64';
 export const SPECS: (WheelSpec | SdistSpec)[] = [
   { name: 'purepkg', version: '1.2.0' },
   { name: 'app', version: '0.3.0', requires: ['purepkg>=1'] },
-  { name: 'm2014', version: '1.0', tag: `cp311-cp311-${X64}`, native: { suffix: 'cpython-311-x86_64-linux-gnu', elf: { versions: { 'libc.so.6': ['GLIBC_2.2.5', 'GLIBC_2.17'] } } } },
-  { name: 'only228', version: '2.0', tag: 'cp39-abi3-manylinux_2_28_x86_64', native: { elf: { versions: { 'libc.so.6': ['GLIBC_2.28'] } } } },
-  { name: 'dual', version: '1.0', tag: `cp39-abi3-${X64}`, files: { 'dual/__init__.py': '', 'dual/arch.txt': 'x86_64' }, native: { elf: { machine: 'x86_64' } } },
-  { name: 'dual', version: '1.0', tag: 'cp39-abi3-manylinux2014_aarch64', files: { 'dual/__init__.py': '', 'dual/arch.txt': 'aarch64' }, native: { elf: { machine: 'aarch64' } } },
+  {
+    name: 'm2014',
+    version: '1.0',
+    tag: `cp311-cp311-${X64}`,
+    native: {
+      suffix: 'cpython-311-x86_64-linux-gnu',
+      elf: { versions: { 'libc.so.6': ['GLIBC_2.2.5', 'GLIBC_2.17'] } },
+    },
+  },
+  {
+    name: 'only228',
+    version: '2.0',
+    tag: 'cp39-abi3-manylinux_2_28_x86_64',
+    native: { elf: { versions: { 'libc.so.6': ['GLIBC_2.28'] } } },
+  },
+  {
+    name: 'dual',
+    version: '1.0',
+    tag: `cp39-abi3-${X64}`,
+    files: { 'dual/__init__.py': '', 'dual/arch.txt': 'x86_64' },
+    native: { elf: { machine: 'x86_64' } },
+  },
+  {
+    name: 'dual',
+    version: '1.0',
+    tag: 'cp39-abi3-manylinux2014_aarch64',
+    files: { 'dual/__init__.py': '', 'dual/arch.txt': 'aarch64' },
+    native: { elf: { machine: 'aarch64' } },
+  },
   { name: 'armonly', version: '1.0', tag: 'cp39-abi3-manylinux2014_aarch64', native: { elf: { machine: 'aarch64' } } },
-  { name: 'cp311only', version: '1.0', tag: 'cp311-cp311-manylinux2014_x86_64', native: { suffix: 'cpython-311-x86_64-linux-gnu' } },
+  {
+    name: 'cp311only',
+    version: '1.0',
+    tag: 'cp311-cp311-manylinux2014_x86_64',
+    native: { suffix: 'cpython-311-x86_64-linux-gnu' },
+  },
   { sdist: true, name: 'srconly', version: '0.1' },
   // Tagged manylinux2014 but linked against a newer glibc / built for another machine: only the scan can tell.
-  { name: 'mistagged', version: '1.0', tag: `cp39-abi3-${X64}`, native: { elf: { versions: { 'libc.so.6': ['GLIBC_2.30'] } } } },
+  {
+    name: 'mistagged',
+    version: '1.0',
+    tag: `cp39-abi3-${X64}`,
+    native: { elf: { versions: { 'libc.so.6': ['GLIBC_2.30'] } } },
+  },
   { name: 'wrongmachine', version: '1.0', tag: `cp39-abi3-${X64}`, native: { elf: { machine: 'aarch64' } } },
 ];
 
@@ -28,7 +63,13 @@ export interface Workspace {
   env: NodeJS.ProcessEnv;
   /** Writes requirements (lines) to a new file and returns its path. */
   requirements(lines: string[]): Promise<string>;
-  build(requirementsPath: string, runtime: string, arch: string, opts?: BuildOptions & { name?: string }, ctx?: BuildContext): Promise<BuildResult>;
+  build(
+    requirementsPath: string,
+    runtime: string,
+    arch: string,
+    opts?: BuildOptions & { name?: string },
+    ctx?: BuildContext,
+  ): Promise<BuildResult>;
   dispose(): Promise<void>;
 }
 
@@ -52,7 +93,14 @@ export async function workspace(): Promise<Workspace> {
     build(requirementsPath, runtime, arch, opts = {}, ctx = {}) {
       const { name, ...options } = opts;
       return buildLayer(
-        { requirementsPath, runtime, architecture: arch, layerName: name ?? 'layer', outDir: join(dir, 'out', `${runtime}-${arch}`), options: { env, ...options } },
+        {
+          requirementsPath,
+          runtime,
+          architecture: arch,
+          layerName: name ?? 'layer',
+          outDir: join(dir, 'out', `${runtime}-${arch}`),
+          options: { env, ...options },
+        },
         ctx,
       );
     },

@@ -14,14 +14,26 @@ after(() => ws.dispose());
 
 /** A "python" whose install step runs `script` in the --target folder. */
 function fakeInstaller(name: string, script: string): Promise<string> {
-  return fakePython(join(ws.dir, name), ['while [ "$1" != "--target" ]; do shift; done', 'mkdir -p "$2" && cd "$2" || exit 1', script]);
+  return fakePython(join(ws.dir, name), [
+    'while [ "$1" != "--target" ]; do shift; done',
+    'mkdir -p "$2" && cd "$2" || exit 1',
+    script,
+  ]);
 }
 
 // Links come only from installers writing a folder: source builds (wheels hold no links).
 test('links in the installed tree: kept as links inside the layer, refused (naming link and target) when they leave it', async () => {
   const req = await ws.requirements(['purepkg']);
-  const inside = await fakeInstaller('links-inside', 'mkdir pkg && echo "x = 1" > pkg/__init__.py && ln -s __init__.py pkg/alias.py');
-  const built = await ws.build(req, 'python3.12', 'x86_64', { installer: 'pip', allowSourceBuilds: true, pythonPath: inside, name: 'links' });
+  const inside = await fakeInstaller(
+    'links-inside',
+    'mkdir pkg && echo "x = 1" > pkg/__init__.py && ln -s __init__.py pkg/alias.py',
+  );
+  const built = await ws.build(req, 'python3.12', 'x86_64', {
+    installer: 'pip',
+    allowSourceBuilds: true,
+    pythonPath: inside,
+    name: 'links',
+  });
   const entries = await readZip(built.zipPath);
   const link = entries.find((e) => e.name === 'python/pkg/alias.py');
   assert.equal(link?.mode, 0o120777);
@@ -32,8 +44,16 @@ test('links in the installed tree: kept as links inside the layer, refused (nami
   const out = join(ws.dir, 'out', 'python3.12-x86_64');
   const before = await readdir(out);
   await assert.rejects(
-    ws.build(req, 'python3.12', 'x86_64', { installer: 'pip', allowSourceBuilds: true, pythonPath: outside, name: 'leak' }),
-    { message: 'A symbolic link in the installed packages points outside the layer, so it cannot be zipped: pkg/host.txt → /etc/hostname' },
+    ws.build(req, 'python3.12', 'x86_64', {
+      installer: 'pip',
+      allowSourceBuilds: true,
+      pythonPath: outside,
+      name: 'leak',
+    }),
+    {
+      message:
+        'A symbolic link in the installed packages points outside the layer, so it cannot be zipped: pkg/host.txt → /etc/hostname',
+    },
   );
   assert.deepEqual(await readdir(out), before, 'no zip written');
 });

@@ -44,18 +44,38 @@ before(async () => {
   });
 
   const started = Date.now();
-  const role = (await factory.iam.send(new CreateRoleCommand({ RoleName: 'explorer-test', AssumeRolePolicyDocument: '{}' }))).Role!.Arn!;
-  const zip = await zipToBuffer([{ name: 'handler.py', data: Buffer.from('def handler(event, context):\n    return 1\n') }]);
-  for (const [layer, count] of [['numpy', 3], ['requests', 2]] as const) {
+  const role = (
+    await factory.iam.send(new CreateRoleCommand({ RoleName: 'explorer-test', AssumeRolePolicyDocument: '{}' }))
+  ).Role!.Arn!;
+  const zip = await zipToBuffer([
+    { name: 'handler.py', data: Buffer.from('def handler(event, context):\n    return 1\n') },
+  ]);
+  for (const [layer, count] of [
+    ['numpy', 3],
+    ['requests', 2],
+  ] as const) {
     for (let v = 1; v <= count; v++) {
-      const published = await gateway.publishLayerVersion({ layerName: layer, zipFile: zip, compatibleRuntimes: ['python3.12'] });
+      const published = await gateway.publishLayerVersion({
+        layerName: layer,
+        zipFile: zip,
+        compatibleRuntimes: ['python3.12'],
+      });
       arns[`${layer}:${v}`] = published.LayerVersionArn!;
     }
   }
   const limit = concurrencyLimiter(8);
   await Promise.all(
     Array.from({ length: FUNCTIONS }, (_, i) =>
-      limit(() => gateway.createFunction({ name: name(i), runtime: 'python3.12', handler: 'handler.handler', role, zip, layers: layersFor(i) })),
+      limit(() =>
+        gateway.createFunction({
+          name: name(i),
+          runtime: 'python3.12',
+          handler: 'handler.handler',
+          role,
+          zip,
+          layers: layersFor(i),
+        }),
+      ),
     ),
   );
   // Seeding measured: ~0.5 s here (moto CreateFunction is fast without Docker).
@@ -74,15 +94,33 @@ test('builds the explorer tree from moto through the SDK gateway', async () => {
   assert.deepEqual(calls, { listFunctionPages: 1, listLayers: 1, listLayerVersions: 2 });
 
   assert.equal(model.functions.length, FUNCTIONS);
-  assert.deepEqual(model.functions.slice(0, 3).map((f) => f.name), [name(0), name(1), name(2)]);
-  assert.deepEqual(model.layers.map((l) => l.name), ['numpy', 'requests']);
+  assert.deepEqual(
+    model.functions.slice(0, 3).map((f) => f.name),
+    [name(0), name(1), name(2)],
+  );
+  assert.deepEqual(
+    model.layers.map((l) => l.name),
+    ['numpy', 'requests'],
+  );
 
   const numpy = model.getLayer('numpy')!;
-  assert.deepEqual(numpy.versions.map((v) => v.version), [3, 2, 1]);
+  assert.deepEqual(
+    numpy.versions.map((v) => v.version),
+    [3, 2, 1],
+  );
   assert.deepEqual(numpy.versions[0].runtimes, ['python3.12']);
-  const users = (mod: number) => Array.from({ length: FUNCTIONS }, (_, i) => i).filter((i) => i % 4 === mod).map(name);
-  assert.deepEqual(numpy.versions.map((v) => v.usedBy), [users(0), [], users(1)]);
-  assert.deepEqual(model.getLayer('requests')!.versions.map((v) => v.usedBy), [users(1), users(2)]);
+  const users = (mod: number) =>
+    Array.from({ length: FUNCTIONS }, (_, i) => i)
+      .filter((i) => i % 4 === mod)
+      .map(name);
+  assert.deepEqual(
+    numpy.versions.map((v) => v.usedBy),
+    [users(0), [], users(1)],
+  );
+  assert.deepEqual(
+    model.getLayer('requests')!.versions.map((v) => v.usedBy),
+    [users(1), users(2)],
+  );
   assert.ok(numpy.versions[0].codeSize! > 0, 'size of a used version comes from the function configurations');
 
   const f1 = model.getFunction(name(1))!;
@@ -107,7 +145,10 @@ test('builds the explorer tree from moto through the SDK gateway', async () => {
   assert.equal(model.getFunction(name(3))!.layers[0].newerVersion, 3);
 
   // After a publish: one ListLayerVersions moves every newer-version mark.
-  await gateway.publishLayerVersion({ layerName: 'numpy', zipFile: Buffer.from(await zipToBuffer([{ name: 'x.py', data: Buffer.from('') }])) });
+  await gateway.publishLayerVersion({
+    layerName: 'numpy',
+    zipFile: Buffer.from(await zipToBuffer([{ name: 'x.py', data: Buffer.from('') }])),
+  });
   await model.refreshLayer('numpy');
   assert.equal(model.getFunction(name(0))!.layers[0].newerVersion, 4);
   assert.deepEqual(calls, { listFunctionPages: 1, listLayers: 1, listLayerVersions: 3, getFunctionConfiguration: 1 });

@@ -25,7 +25,8 @@ before(async () => {
   factory = new AwsClientFactory(localConnection(sandbox.url), { credentials: sandbox.credentials });
   gateway = new SdkLambdaGateway(factory.lambda, 'us-east-1', sandbox.url);
   const zip = await zipToBuffer([{ name: 'handler.py', data: Buffer.from('def handler(e, c):\n    return 1\n') }]);
-  for (let i = 0; i < 2; i++) v.push((await gateway.publishLayerVersion({ layerName: 'shared', zipFile: zip })).LayerVersionArn!);
+  for (let i = 0; i < 2; i++)
+    v.push((await gateway.publishLayerVersion({ layerName: 'shared', zipFile: zip })).LayerVersionArn!);
   const limit = concurrencyLimiter(8);
   await Promise.all(
     Array.from({ length: FUNCTIONS }, (_, i) =>
@@ -57,10 +58,16 @@ test('fills in page by page and ends ready with used-by and newer-version marks'
   });
   await model.refresh();
   assert.equal(model.state.status, 'ready');
-  assert.ok(seen.some((n) => n > 0 && n < FUNCTIONS), `partial content was visible while loading: ${seen.join(',')}`);
+  assert.ok(
+    seen.some((n) => n > 0 && n < FUNCTIONS),
+    `partial content was visible while loading: ${seen.join(',')}`,
+  );
   assert.equal(model.functions.length, FUNCTIONS);
   const shared = model.getLayer('shared')!;
-  assert.deepEqual(shared.versions.map((x) => x.usedBy.length), [FUNCTIONS / 2, FUNCTIONS / 2]);
+  assert.deepEqual(
+    shared.versions.map((x) => x.usedBy.length),
+    [FUNCTIONS / 2, FUNCTIONS / 2],
+  );
   assert.equal(model.getFunction('f-000')!.layers[0].newerVersion, 2);
   assert.equal(model.getFunction('f-001')!.layers[0].newerVersion, undefined);
 

@@ -43,9 +43,17 @@ test('publish, attach and detach from the command line', { timeout: 120_000 }, a
 
   const factory = new AwsClientFactory(localConnection(moto.url));
   try {
-    const role = await factory.iam.send(new CreateRoleCommand({ RoleName: 'cli-role', AssumeRolePolicyDocument: '{}' }));
+    const role = await factory.iam.send(
+      new CreateRoleCommand({ RoleName: 'cli-role', AssumeRolePolicyDocument: '{}' }),
+    );
     const gw = new SdkLambdaGateway(factory.lambda, 'us-east-1', moto.url);
-    await gw.createFunction({ name: 'cli-fn', runtime: 'python3.11', handler: 'app.handler', role: role.Role!.Arn!, zip: HANDLER_ZIP });
+    await gw.createFunction({
+      name: 'cli-fn',
+      runtime: 'python3.11',
+      handler: 'app.handler',
+      role: role.Role!.Arn!,
+      zip: HANDLER_ZIP,
+    });
   } finally {
     factory.dispose();
   }

@@ -62,51 +62,81 @@ async function stubLambda(hooks: { onRead?: (answer: () => void) => void; onUpda
 }
 
 function detach(url: string): { child: ChildProcess; done: Promise<{ code: number; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ['--no-warnings', '--import', 'tsx', 'src/cli/main.ts', 'detach', 'fn', 'deps', '--endpoint', url, '--region', 'us-east-1'], {
-    cwd: process.cwd(),
-    env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_PROFILE: '' },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--no-warnings',
+      '--import',
+      'tsx',
+      'src/cli/main.ts',
+      'detach',
+      'fn',
+      'deps',
+      '--endpoint',
+      url,
+      '--region',
+      'us-east-1',
+    ],
+    {
+      cwd: process.cwd(),
+      env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_PROFILE: '' },
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (stderr += d));
-  return { child, done: new Promise((resolve) => child.on('close', (c) => resolve({ code: c ?? -1, stdout, stderr }))) };
+  return {
+    child,
+    done: new Promise((resolve) => child.on('close', (c) => resolve({ code: c ?? -1, stdout, stderr }))),
+  };
 }
 
-test('Ctrl+C after Lambda accepted the detach: reported as applied, with the new layer list, exit 0', { timeout: 60_000 }, async () => {
-  let run: ReturnType<typeof detach> | undefined;
-  const lambda = await stubLambda({ onUpdate: () => setTimeout(() => run?.child.kill('SIGINT'), 200) });
-  try {
-    run = detach(lambda.url);
-    const { code, stdout, stderr } = await run.done;
-    assert.deepEqual(lambda.layers(), [OTHER], 'the change was applied');
-    assert.equal(code, 0, stderr);
-    assert.equal(stdout, `${OTHER}\n`);
-    assert.match(stderr, /The change to fn was applied: Lambda had accepted it before the cancel/);
-    assert.doesNotMatch(stderr, /Cancelled/);
-  } finally {
-    await lambda.close();
-  }
-});
+test(
+  'Ctrl+C after Lambda accepted the detach: reported as applied, with the new layer list, exit 0',
+  { timeout: 60_000 },
+  async () => {
+    let run: ReturnType<typeof detach> | undefined;
+    const lambda = await stubLambda({ onUpdate: () => setTimeout(() => run?.child.kill('SIGINT'), 200) });
+    try {
+      run = detach(lambda.url);
+      const { code, stdout, stderr } = await run.done;
+      assert.deepEqual(lambda.layers(), [OTHER], 'the change was applied');
+      assert.equal(code, 0, stderr);
+      assert.equal(stdout, `${OTHER}\n`);
+      assert.match(stderr, /The change to fn was applied: Lambda had accepted it before the cancel/);
+      assert.doesNotMatch(stderr, /Cancelled/);
+    } finally {
+      await lambda.close();
+    }
+  },
+);
 
-test('Ctrl+C before the change is sent: "Cancelled, nothing changed", exit 130, no update call', { timeout: 60_000 }, async () => {
-  let run: ReturnType<typeof detach> | undefined;
-  const lambda = await stubLambda({
-    // The first read is answered only after the interrupt has arrived.
-    onRead: (answer) => {
-      run?.child.kill('SIGINT');
-      setTimeout(answer, 300);
-    },
-  });
-  try {
-    run = detach(lambda.url);
-    const { code, stdout, stderr } = await run.done;
-    assert.equal(code, 130, stderr);
-    assert.equal(stdout, '');
-    assert.match(stderr, /^Cancelled, nothing changed\.$/m);
-    assert.deepEqual(lambda.calls.filter((c) => c.startsWith('PUT')), []);
-    assert.deepEqual(lambda.layers(), [LAYER, OTHER]);
-  } finally {
-    await lambda.close();
-  }
-});
+test(
+  'Ctrl+C before the change is sent: "Cancelled, nothing changed", exit 130, no update call',
+  { timeout: 60_000 },
+  async () => {
+    let run: ReturnType<typeof detach> | undefined;
+    const lambda = await stubLambda({
+      // The first read is answered only after the interrupt has arrived.
+      onRead: (answer) => {
+        run?.child.kill('SIGINT');
+        setTimeout(answer, 300);
+      },
+    });
+    try {
+      run = detach(lambda.url);
+      const { code, stdout, stderr } = await run.done;
+      assert.equal(code, 130, stderr);
+      assert.equal(stdout, '');
+      assert.match(stderr, /^Cancelled, nothing changed\.$/m);
+      assert.deepEqual(
+        lambda.calls.filter((c) => c.startsWith('PUT')),
+        [],
+      );
+      assert.deepEqual(lambda.layers(), [LAYER, OTHER]);
+    } finally {
+      await lambda.close();
+    }
+  },
+);

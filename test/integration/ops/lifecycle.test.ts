@@ -20,14 +20,30 @@ import { applyRetention, planOutcomes, planRetention } from '../../../src/ops/re
 import { grantAccess, parsePolicy, readPolicy, revokeAccess } from '../../../src/ops/sharing';
 import { runCli } from '../../helpers/cli';
 import { startMoto, type Moto } from '../../helpers/moto';
-import { TEST_ROLE, awsCli, createActiveFunction, handlerZip, lambdaClient, pythonPackageLayer, withSandbox, type TestSandbox, sandboxSession } from '../../helpers/sandbox';
+import {
+  TEST_ROLE,
+  awsCli,
+  createActiveFunction,
+  handlerZip,
+  lambdaClient,
+  pythonPackageLayer,
+  withSandbox,
+  type TestSandbox,
+  sandboxSession,
+} from '../../helpers/sandbox';
 
 const ACCOUNT = '123456789012';
-const arnOf = (layer: string, v: number, region = 'us-east-1') => `arn:aws:lambda:${region}:${ACCOUNT}:layer:${layer}:${v}`;
+const arnOf = (layer: string, v: number, region = 'us-east-1') =>
+  `arn:aws:lambda:${region}:${ACCOUNT}:layer:${layer}:${v}`;
 
 async function publish(client: LambdaClient, layer: string, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
-    await client.send(new PublishLayerVersionCommand({ LayerName: layer, Content: { ZipFile: pythonPackageLayer(layer.replace(/-/g, '_'), `1.${i}`) } }));
+    await client.send(
+      new PublishLayerVersionCommand({
+        LayerName: layer,
+        Content: { ZipFile: pythonPackageLayer(layer.replace(/-/g, '_'), `1.${i}`) },
+      }),
+    );
   }
 }
 
@@ -37,11 +53,26 @@ async function publish(client: LambdaClient, layer: string, count: number): Prom
  */
 async function prunePinnedByVersion(client: LambdaClient, role: string, endpoint: string[]): Promise<void> {
   await publish(client, 'pinned', 4);
-  await client.send(new CreateFunctionCommand({ FunctionName: 'pinner', Runtime: 'python3.12', Role: role, Handler: 'app.handler', Code: { ZipFile: handlerZip('') }, Layers: [arnOf('pinned', 1)] }));
-  await waitUntilFunctionActiveV2({ client, maxWaitTime: 10, minDelay: 0.1, maxDelay: 0.5 }, { FunctionName: 'pinner' });
+  await client.send(
+    new CreateFunctionCommand({
+      FunctionName: 'pinner',
+      Runtime: 'python3.12',
+      Role: role,
+      Handler: 'app.handler',
+      Code: { ZipFile: handlerZip('') },
+      Layers: [arnOf('pinned', 1)],
+    }),
+  );
+  await waitUntilFunctionActiveV2(
+    { client, maxWaitTime: 10, minDelay: 0.1, maxDelay: 0.5 },
+    { FunctionName: 'pinner' },
+  );
   const published = await client.send(new PublishVersionCommand({ FunctionName: 'pinner' }));
   await client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'pinner', Layers: [arnOf('pinned', 2)] }));
-  await waitUntilFunctionUpdatedV2({ client, maxWaitTime: 10, minDelay: 0.1, maxDelay: 0.5 }, { FunctionName: 'pinner' });
+  await waitUntilFunctionUpdatedV2(
+    { client, maxWaitTime: 10, minDelay: 0.1, maxDelay: 0.5 },
+    { FunctionName: 'pinner' },
+  );
 
   const r = await runCli(['prune', 'pinned', '--keep', '1', ...endpoint]);
   assert.equal(r.code, 0, r.stderr);
@@ -76,9 +107,25 @@ describe('retention and sharing on the local endpoint', () => {
     await publish(client, 'deps', 5);
     const west = sb.client('eu-west-1');
     await publish(west, 'deps', 2);
-    await createActiveFunction(client, { FunctionName: 'old-user', Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'app.handler', Code: { ZipFile: handlerZip('') }, Layers: [arnOf('deps', 2)] });
+    await createActiveFunction(client, {
+      FunctionName: 'old-user',
+      Runtime: 'python3.12',
+      Role: TEST_ROLE,
+      Handler: 'app.handler',
+      Code: { ZipFile: handlerZip('') },
+      Layers: [arnOf('deps', 2)],
+    });
 
-    const dry = await runCli(['prune', 'deps', '--keep', '2', '--dry-run', '--regions', 'us-east-1,eu-west-1', ...endpoint()]);
+    const dry = await runCli([
+      'prune',
+      'deps',
+      '--keep',
+      '2',
+      '--dry-run',
+      '--regions',
+      'us-east-1,eu-west-1',
+      ...endpoint(),
+    ]);
     assert.equal(dry.code, 0, dry.stderr);
     assert.deepEqual(dry.stdout.trim().split('\n'), [
       'us-east-1 5 kept (newest 2)',
@@ -95,7 +142,10 @@ describe('retention and sharing on the local endpoint', () => {
     assert.match(real.stdout, /^us-east-1 3 deleted \(not among the newest 2, unused\)$/m);
     assert.match(real.stdout, /^us-east-1 1 deleted /m);
     const left = await awsCli(sb, ['list-layer-versions', '--layer-name', 'deps']);
-    assert.deepEqual(JSON.parse(left.stdout).LayerVersions.map((v: { Version: number }) => v.Version), [5, 4, 2]);
+    assert.deepEqual(
+      JSON.parse(left.stdout).LayerVersions.map((v: { Version: number }) => v.Version),
+      [5, 4, 2],
+    );
 
     const again = await runCli(['prune', 'deps', '--keep', '2', ...endpoint()]);
     assert.equal(again.code, 0, again.stderr);
@@ -103,20 +153,31 @@ describe('retention and sharing on the local endpoint', () => {
     west.destroy();
   });
 
-  it('prune keeps versions that only a published function version still uses', () => prunePinnedByVersion(client, TEST_ROLE, endpoint()));
+  it('prune keeps versions that only a published function version still uses', () =>
+    prunePinnedByVersion(client, TEST_ROLE, endpoint()));
 
   it('a version that becomes used between the preview and the delete is kept and reported', async () => {
     await publish(client, 'racy', 3);
-    await createActiveFunction(client, { FunctionName: 'latecomer', Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'app.handler', Code: { ZipFile: handlerZip('') } });
+    await createActiveFunction(client, {
+      FunctionName: 'latecomer',
+      Runtime: 'python3.12',
+      Role: TEST_ROLE,
+      Handler: 'app.handler',
+      Code: { ZipFile: handlerZip('') },
+    });
     const plan = await planRetention([session.gateway], 'racy', { keep: 1 });
-    assert.deepEqual(planOutcomes(plan).map((o) => `${o.version} ${o.status}`), ['3 kept', '2 deleted', '1 deleted']);
-    await client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'latecomer', Layers: [arnOf('racy', 1)] }));
+    assert.deepEqual(
+      planOutcomes(plan).map((o) => `${o.version} ${o.status}`),
+      ['3 kept', '2 deleted', '1 deleted'],
+    );
+    await client.send(
+      new UpdateFunctionConfigurationCommand({ FunctionName: 'latecomer', Layers: [arnOf('racy', 1)] }),
+    );
     const outcomes = await applyRetention([session.gateway], plan);
-    assert.deepEqual(outcomes.map((o) => `${o.version} ${o.status} (${o.reason})`), [
-      '3 kept (newest 1)',
-      '2 deleted (not among the newest 1, unused)',
-      '1 kept (now used by latecomer; kept)',
-    ]);
+    assert.deepEqual(
+      outcomes.map((o) => `${o.version} ${o.status} (${o.reason})`),
+      ['3 kept (newest 1)', '2 deleted (not among the newest 1, unused)', '1 kept (now used by latecomer; kept)'],
+    );
   });
 
   it('share, policy and unshare from the command line agree with the AWS CLI and the engine', async () => {
@@ -136,16 +197,31 @@ describe('retention and sharing on the local endpoint', () => {
     assert.deepEqual(JSON.parse(printed.stdout), JSON.parse(JSON.parse(aws.stdout).Policy));
     const engine = await readPolicy(session.gateway, { layerName: 'shared', version: 1 });
     assert.deepEqual(engine.grants, parsePolicy(JSON.parse(aws.stdout).Policy));
-    assert.deepEqual(engine.grants.map((g) => `${g.kind} ${g.statementId}`), [
-      'account account-210987654321',
-      'organization org-o-a1b2c3d4e5',
-      'public public',
-    ]);
+    assert.deepEqual(
+      engine.grants.map((g) => `${g.kind} ${g.statementId}`),
+      ['account account-210987654321', 'organization org-o-a1b2c3d4e5', 'public public'],
+    );
 
     // A grant made with the AWS CLI shows up in the engine, and the engine's revoke removes it.
-    const added = await awsCli(sb, ['add-layer-version-permission', '--layer-name', 'shared', '--version-number', '1', '--statement-id', 'by-cli', '--action', 'lambda:GetLayerVersion', '--principal', '111122223333']);
+    const added = await awsCli(sb, [
+      'add-layer-version-permission',
+      '--layer-name',
+      'shared',
+      '--version-number',
+      '1',
+      '--statement-id',
+      'by-cli',
+      '--action',
+      'lambda:GetLayerVersion',
+      '--principal',
+      '111122223333',
+    ]);
     assert.equal(added.code, 0, added.stderr);
-    assert.ok((await readPolicy(session.gateway, { layerName: 'shared', version: 1 })).grants.some((g) => g.statementId === 'by-cli' && g.kind === 'account'));
+    assert.ok(
+      (await readPolicy(session.gateway, { layerName: 'shared', version: 1 })).grants.some(
+        (g) => g.statementId === 'by-cli' && g.kind === 'account',
+      ),
+    );
     const removed = await runCli(['unshare', arn, '--statement-id', 'by-cli', ...endpoint()]);
     assert.equal(removed.code, 0, removed.stderr);
     const missing = await runCli(['unshare', arn, '--statement-id', 'by-cli', ...endpoint()]);
@@ -156,13 +232,29 @@ describe('retention and sharing on the local endpoint', () => {
   it('another account can use a version only while a grant made through the engine stands', async () => {
     await publish(client, 'granted', 1);
     const stranger = lambdaClient(sb, 'us-east-1', '210987654321');
-    const read = () => stranger.send(new GetLayerVersionByArnCommand({ Arn: arnOf('granted', 1) })).then(() => 'ok', (e: Error) => e.name);
-    const strangerReadsPolicy = () => stranger.send(new GetLayerVersionPolicyCommand({ LayerName: 'granted', VersionNumber: 1 })).then(() => 'ok', (e: Error) => e.name);
+    const read = () =>
+      stranger.send(new GetLayerVersionByArnCommand({ Arn: arnOf('granted', 1) })).then(
+        () => 'ok',
+        (e: Error) => e.name,
+      );
+    const strangerReadsPolicy = () =>
+      stranger.send(new GetLayerVersionPolicyCommand({ LayerName: 'granted', VersionNumber: 1 })).then(
+        () => 'ok',
+        (e: Error) => e.name,
+      );
     try {
       assert.equal(await read(), 'AccessDeniedException');
-      await grantAccess(session.gateway, { layerName: 'granted', version: 1 }, { kind: 'account', accountId: '210987654321' });
+      await grantAccess(
+        session.gateway,
+        { layerName: 'granted', version: 1 },
+        { kind: 'account', accountId: '210987654321' },
+      );
       assert.equal(await read(), 'ok');
-      assert.equal(await strangerReadsPolicy(), 'ResourceNotFoundException', 'the grantee cannot read the policy (its own account has no such layer)');
+      assert.equal(
+        await strangerReadsPolicy(),
+        'ResourceNotFoundException',
+        'the grantee cannot read the policy (its own account has no such layer)',
+      );
       await revokeAccess(session.gateway, { layerName: 'granted', version: 1 }, 'account-210987654321');
       assert.equal(await read(), 'AccessDeniedException');
     } finally {
@@ -172,7 +264,10 @@ describe('retention and sharing on the local endpoint', () => {
 
   it('bad arguments are usage errors', async () => {
     assert.equal((await runCli(['prune', 'deps', ...endpoint()])).code, 2);
-    assert.equal((await runCli(['share', arnOf('shared', 1), '--public', '--account', '210987654321', ...endpoint()])).code, 2);
+    assert.equal(
+      (await runCli(['share', arnOf('shared', 1), '--public', '--account', '210987654321', ...endpoint()])).code,
+      2,
+    );
     assert.equal((await runCli(['policy', 'not-an-arn', ...endpoint()])).code, 2);
     const badRegion = await runCli(['prune', 'deps', '--keep', '1', '--regions', 'us-east-1,eu-wset-1', ...endpoint()]);
     assert.equal(badRegion.code, 1);
@@ -193,8 +288,16 @@ describe('retention and sharing on moto_server', () => {
     moto = await startMoto();
     session = openSession(localConnection(moto.url));
     client = lambdaClient(moto.url);
-    const iam = new IAMClient({ region: 'us-east-1', endpoint: moto.url, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
-    role = (await iam.send(new CreateRoleCommand({ RoleName: 'lifecycle', AssumeRolePolicyDocument: '{}' })).finally(() => iam.destroy())).Role!.Arn!;
+    const iam = new IAMClient({
+      region: 'us-east-1',
+      endpoint: moto.url,
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
+    role = (
+      await iam
+        .send(new CreateRoleCommand({ RoleName: 'lifecycle', AssumeRolePolicyDocument: '{}' }))
+        .finally(() => iam.destroy())
+    ).Role!.Arn!;
   });
   after(async () => {
     client?.destroy();
@@ -212,15 +315,35 @@ describe('retention and sharing on moto_server', () => {
     await grantAccess(session.gateway, id, { kind: 'account', accountId: '210987654321' });
     await grantAccess(session.gateway, id, { kind: 'organization', organizationId: 'o-a1b2c3d4e5' });
     await grantAccess(session.gateway, id, { kind: 'public' });
-    const aws = await awsCli(moto.url, ['get-layer-version-policy', '--layer-name', 'moto-shared', '--version-number', '1']);
+    const aws = await awsCli(moto.url, [
+      'get-layer-version-policy',
+      '--layer-name',
+      'moto-shared',
+      '--version-number',
+      '1',
+    ]);
     assert.equal(aws.code, 0, aws.stderr);
     const engine = await readPolicy(session.gateway, id);
     assert.deepEqual(parsePolicy(JSON.parse(aws.stdout).Policy), engine.grants);
-    assert.deepEqual(engine.grants.map((g) => g.kind), ['account', 'organization', 'public']);
+    assert.deepEqual(
+      engine.grants.map((g) => g.kind),
+      ['account', 'organization', 'public'],
+    );
     // moto 5.2 answers RemoveLayerVersionPermission with 412 whenever a RevisionId is sent (it compares the query
     // value's list to a string), so the engine's guarded revoke cannot run here; revoke with the AWS CLI instead.
-    const removed = await awsCli(moto.url, ['remove-layer-version-permission', '--layer-name', 'moto-shared', '--version-number', '1', '--statement-id', 'public']);
+    const removed = await awsCli(moto.url, [
+      'remove-layer-version-permission',
+      '--layer-name',
+      'moto-shared',
+      '--version-number',
+      '1',
+      '--statement-id',
+      'public',
+    ]);
     assert.equal(removed.code, 0, removed.stderr);
-    assert.deepEqual((await readPolicy(session.gateway, id)).grants.map((g) => g.statementId), ['account-210987654321', 'org-o-a1b2c3d4e5']);
+    assert.deepEqual(
+      (await readPolicy(session.gateway, id)).grants.map((g) => g.statementId),
+      ['account-210987654321', 'org-o-a1b2c3d4e5'],
+    );
   });
 });

@@ -43,7 +43,14 @@ async function publish(name: string): Promise<string> {
 }
 
 async function createFunction(name: string, layers: string[] = []): Promise<void> {
-  await one.gateway.createFunction({ name, runtime: 'python3.12', handler: 'app.handler', role: TEST_ROLE, zip: HANDLER_ZIP, layers });
+  await one.gateway.createFunction({
+    name,
+    runtime: 'python3.12',
+    handler: 'app.handler',
+    role: TEST_ROLE,
+    zip: HANDLER_ZIP,
+    layers,
+  });
   await one.gateway.waitForFunctionUpdated(name);
 }
 
@@ -94,9 +101,14 @@ test('412: a change made between our read and our write is kept, ours is re-appl
     },
   });
   const progress: MutateProgress[] = [];
-  const r = await mutateFunctionLayers(racing, 'race-fn', (cur) => attachLayer(cur, y), { onProgress: (p) => progress.push(p) });
+  const r = await mutateFunctionLayers(racing, 'race-fn', (cur) => attachLayer(cur, y), {
+    onProgress: (p) => progress.push(p),
+  });
   assert.equal(r.kind, 'updated');
-  assert.ok(progress.some((p) => p.phase === 'retrying' && p.reason === 'revision-changed'), 'a real 412 happened');
+  assert.ok(
+    progress.some((p) => p.phase === 'retrying' && p.reason === 'revision-changed'),
+    'a real 412 happened',
+  );
   assert.deepEqual(await layersOf(one.gateway, 'race-fn'), [x, y]);
 });
 
@@ -108,9 +120,14 @@ test('409: an update while another is in progress waits for it and then applies'
   const cfg = await two.gateway.getFunctionConfiguration('busy-fn');
   await two.gateway.updateFunctionLayers('busy-fn', [x], cfg.RevisionId);
   const progress: MutateProgress[] = [];
-  const r = await mutateFunctionLayers(one.gateway, 'busy-fn', (cur) => attachLayer(cur, y), { onProgress: (p) => progress.push(p) });
+  const r = await mutateFunctionLayers(one.gateway, 'busy-fn', (cur) => attachLayer(cur, y), {
+    onProgress: (p) => progress.push(p),
+  });
   assert.equal(r.kind, 'updated');
-  assert.ok(progress.some((p) => p.phase === 'retrying' && p.reason === 'update-in-progress'), 'a real 409 happened');
+  assert.ok(
+    progress.some((p) => p.phase === 'retrying' && p.reason === 'update-in-progress'),
+    'a real 409 happened',
+  );
   assert.deepEqual(await layersOf(one.gateway, 'busy-fn'), [x, y]);
   assert.equal(r.configuration.LastUpdateStatus, 'Successful');
 });
@@ -123,7 +140,13 @@ test('waiting for LastUpdateStatus reports progress until Successful', async () 
     await layerZip(zip, 'slow');
     const v = await publishLayer(s.gateway, { zipPath: zip, name: 'slow' });
     const arn = v.kind === 'published' ? v.layerVersion.LayerVersionArn! : '';
-    await s.gateway.createFunction({ name: 'slow-fn', runtime: 'python3.12', handler: 'app.handler', role: TEST_ROLE, zip: HANDLER_ZIP });
+    await s.gateway.createFunction({
+      name: 'slow-fn',
+      runtime: 'python3.12',
+      handler: 'app.handler',
+      role: TEST_ROLE,
+      zip: HANDLER_ZIP,
+    });
     await s.gateway.waitForFunctionUpdated('slow-fn');
     const waits: number[] = [];
     const r = await mutateFunctionLayers(s.gateway, 'slow-fn', (cur) => attachLayer(cur, arn), {
@@ -158,7 +181,10 @@ test('bulk update moves exactly the confirmed functions from older versions to t
   );
   const confirmed = preview.items.filter((i) => i.function !== 'bulk-4');
   const out = await applyBulkUpdate(one.gateway, confirmed);
-  assert.deepEqual(out.map((o) => o.status), ['ok', 'ok']);
+  assert.deepEqual(
+    out.map((o) => o.status),
+    ['ok', 'ok'],
+  );
   assert.deepEqual(await layersOf(one.gateway, 'bulk-1'), [other, v3]);
   assert.deepEqual(await layersOf(one.gateway, 'bulk-2'), [v3]);
   assert.deepEqual(await layersOf(one.gateway, 'bulk-4'), [v1], 'not confirmed, not touched');
@@ -170,31 +196,63 @@ test('publishing the same zip twice is a no-op; force publishes', async () => {
   const first = await publishLayer(one.gateway, { zipPath: zip, name: 'same', description: 'd' });
   const second = await publishLayer(one.gateway, { zipPath: zip, name: 'same', description: 'd' });
   assert.equal(second.kind, 'unchanged');
-  assert.equal(second.kind === 'unchanged' && second.existing.LayerVersionArn, first.kind === 'published' && first.layerVersion.LayerVersionArn);
+  assert.equal(
+    second.kind === 'unchanged' && second.existing.LayerVersionArn,
+    first.kind === 'published' && first.layerVersion.LayerVersionArn,
+  );
   const forced = await publishLayer(one.gateway, { zipPath: zip, name: 'same', description: 'd', force: true });
   assert.equal(forced.kind === 'published' && forced.layerVersion.Version, 2);
 });
 
-test('two clients doing 20 interleaved attach/detach operations on one function lose nothing', { timeout: 180_000 }, async () => {
-  const a = [await publish('mix-a1'), await publish('mix-a2')];
-  const a1v2 = await publish('mix-a1');
-  const b = [await publish('mix-b1'), await publish('mix-b2')];
-  await createFunction('mix-fn');
-  // Each client owns two layers, so the final set is known whatever the interleaving.
-  type Op = ['attach' | 'detach', string];
-  const opsOne: Op[] = [['attach', a[0]], ['attach', a[1]], ['detach', a[0]], ['attach', a[0]], ['detach', a[1]],
-    ['attach', a[1]], ['attach', a1v2], ['detach', a[1]], ['attach', a[1]], ['detach', a[1]]];
-  const opsTwo: Op[] = [['attach', b[0]], ['attach', b[1]], ['detach', b[1]], ['detach', b[0]], ['attach', b[1]],
-    ['attach', b[0]], ['detach', b[0]], ['attach', b[0]], ['detach', b[0]], ['attach', b[0]]];
-  const stats = { revision: 0, busy: 0 };
-  const run = async (gw: LambdaGateway, ops: Op[]) => {
-    for (const [kind, arn] of ops) {
-      await mutateFunctionLayers(gw, 'mix-fn', (cur) => (kind === 'attach' ? attachLayer(cur, arn) : detachLayer(cur, arn)), {
-        onProgress: (p) => p.phase === 'retrying' && stats[p.reason === 'revision-changed' ? 'revision' : 'busy']++,
-      });
-    }
-  };
-  await Promise.all([run(one.gateway, opsOne), run(two.gateway, opsTwo)]);
-  assert.deepEqual(new Set(await layersOf(one.gateway, 'mix-fn')), new Set([a1v2, b[1], b[0]]));
-  assert.ok(stats.revision + stats.busy > 0, `the clients really collided: ${JSON.stringify(stats)}`);
-});
+test(
+  'two clients doing 20 interleaved attach/detach operations on one function lose nothing',
+  { timeout: 180_000 },
+  async () => {
+    const a = [await publish('mix-a1'), await publish('mix-a2')];
+    const a1v2 = await publish('mix-a1');
+    const b = [await publish('mix-b1'), await publish('mix-b2')];
+    await createFunction('mix-fn');
+    // Each client owns two layers, so the final set is known whatever the interleaving.
+    type Op = ['attach' | 'detach', string];
+    const opsOne: Op[] = [
+      ['attach', a[0]],
+      ['attach', a[1]],
+      ['detach', a[0]],
+      ['attach', a[0]],
+      ['detach', a[1]],
+      ['attach', a[1]],
+      ['attach', a1v2],
+      ['detach', a[1]],
+      ['attach', a[1]],
+      ['detach', a[1]],
+    ];
+    const opsTwo: Op[] = [
+      ['attach', b[0]],
+      ['attach', b[1]],
+      ['detach', b[1]],
+      ['detach', b[0]],
+      ['attach', b[1]],
+      ['attach', b[0]],
+      ['detach', b[0]],
+      ['attach', b[0]],
+      ['detach', b[0]],
+      ['attach', b[0]],
+    ];
+    const stats = { revision: 0, busy: 0 };
+    const run = async (gw: LambdaGateway, ops: Op[]) => {
+      for (const [kind, arn] of ops) {
+        await mutateFunctionLayers(
+          gw,
+          'mix-fn',
+          (cur) => (kind === 'attach' ? attachLayer(cur, arn) : detachLayer(cur, arn)),
+          {
+            onProgress: (p) => p.phase === 'retrying' && stats[p.reason === 'revision-changed' ? 'revision' : 'busy']++,
+          },
+        );
+      }
+    };
+    await Promise.all([run(one.gateway, opsOne), run(two.gateway, opsTwo)]);
+    assert.deepEqual(new Set(await layersOf(one.gateway, 'mix-fn')), new Set([a1v2, b[1], b[0]]));
+    assert.ok(stats.revision + stats.busy > 0, `the clients really collided: ${JSON.stringify(stats)}`);
+  },
+);

@@ -4,7 +4,10 @@ import { handlerZip, makeZip } from '../../helpers/sandbox';
 
 /** Writes a small Python layer zip whose content (and so CodeSha256) differs by `tag`. */
 export function layerZip(path: string, tag: string): Promise<void> {
-  return fs.writeFile(path, makeZip([{ name: `python/${tag.replace(/\W/g, '_')}.py`, data: `TAG = ${JSON.stringify(tag)}\n` }]));
+  return fs.writeFile(
+    path,
+    makeZip([{ name: `python/${tag.replace(/\W/g, '_')}.py`, data: `TAG = ${JSON.stringify(tag)}\n` }]),
+  );
 }
 
 /** Writes a stored (uncompressed) zip of `bytes` random bytes: incompressible, so the zip is that big. */

@@ -25,7 +25,13 @@ const reporting = (port: number, what: string) =>
 
 function attackPage(endpoint: string, markerPort: number): string {
   const code = handlerZip(reporting(markerPort, 'planted')).toString('base64');
-  const create = JSON.stringify({ FunctionName: 'planted', Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'lambda_function.handler', Code: { ZipFile: code } });
+  const create = JSON.stringify({
+    FunctionName: 'planted',
+    Runtime: 'python3.12',
+    Role: TEST_ROLE,
+    Handler: 'lambda_function.handler',
+    Code: { ZipFile: code },
+  });
   return `<!doctype html><html><body><script>
 const E = ${JSON.stringify(endpoint)};
 const CREATE = ${JSON.stringify(create)};
@@ -84,8 +90,16 @@ describe('web pages cannot reach the endpoint (real Chromium)', () => {
     const log = { ...silentLog, info: (m: string) => void (m.startsWith('Refused') && refusals.push(m)) };
     sb = await withSandbox({ updateDelayMs: 1, log });
     const victim = reporting(markerPort, 'victim');
-    await createActiveFunction(sb.client(), { FunctionName: 'victim', Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'lambda_function.handler', Code: { ZipFile: handlerZip(victim) } });
-    pageServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(attackPage(sb.url, markerPort)));
+    await createActiveFunction(sb.client(), {
+      FunctionName: 'victim',
+      Runtime: 'python3.12',
+      Role: TEST_ROLE,
+      Handler: 'lambda_function.handler',
+      Code: { ZipFile: handlerZip(victim) },
+    });
+    pageServer = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end(attackPage(sb.url, markerPort)),
+    );
     await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
     if (!existsSync(CHROMIUM)) return;
     // Chromium's own Local Network Access checks are off: the endpoint must hold even in browsers without them.
@@ -125,8 +139,15 @@ describe('web pages cannot reach the endpoint (real Chromium)', () => {
   /** Both operations reached the endpoint and were refused (a cross-origin page also had its preflight refused). */
   async function assertNothingHappened(answers: Response[], refusal: RegExp, preflight: boolean): Promise<void> {
     for (const path of ['/2015-03-31/functions', '/2015-03-31/functions/victim/invocations']) {
-      assert.ok(refusals.some((m) => m.startsWith(`Refused POST ${path}: `)), `a POST ${path} reached the endpoint and was refused:\n${refusals.join('\n')}`);
-      if (preflight) assert.ok(refusals.some((m) => m.startsWith(`Refused OPTIONS ${path}: `)), `the preflight of ${path} was refused`);
+      assert.ok(
+        refusals.some((m) => m.startsWith(`Refused POST ${path}: `)),
+        `a POST ${path} reached the endpoint and was refused:\n${refusals.join('\n')}`,
+      );
+      if (preflight)
+        assert.ok(
+          refusals.some((m) => m.startsWith(`Refused OPTIONS ${path}: `)),
+          `the preflight of ${path} was refused`,
+        );
     }
     for (const m of refusals) assert.match(m, new RegExp(`: AccessDeniedException: .*${refusal.source}`));
     for (const r of answers) {
@@ -154,7 +175,11 @@ describe('web pages cannot reach the endpoint (real Chromium)', () => {
     if (!b) return;
     const page = await b.newPage();
     await page.goto(`http://127.0.0.1:${(pageServer.address() as AddressInfo).port}/attack.html`);
-    await assertNothingHappened(await attack(page, sb.url), /web pages \(Origin: http:\/\/127\.0\.0\.1:\d+\)|preflight/, true);
+    await assertNothingHappened(
+      await attack(page, sb.url),
+      /web pages \(Origin: http:\/\/127\.0\.0\.1:\d+\)|preflight/,
+      true,
+    );
     await page.close();
   });
 
@@ -165,7 +190,9 @@ describe('web pages cannot reach the endpoint (real Chromium)', () => {
     const page = await b.newPage();
     // First load: the name still points at the attacker's server (served here by the route); afterwards the
     // page's same-origin requests go to 127.0.0.1, where no Origin header is sent for a GET.
-    await page.route(`${origin}/attack.html`, (route) => route.fulfill({ contentType: 'text/html', body: attackPage(origin, markerPort) }));
+    await page.route(`${origin}/attack.html`, (route) =>
+      route.fulfill({ contentType: 'text/html', body: attackPage(origin, markerPort) }),
+    );
     await page.goto(`${origin}/attack.html`);
     const answers = await attack(page, origin);
     await page.evaluate('window.readFunctions()');
@@ -179,7 +206,8 @@ describe('web pages cannot reach the endpoint (real Chromium)', () => {
   it('the marker does record a run (so the checks above can fail)', async () => {
     await sb.client().send(new InvokeCommand({ FunctionName: 'victim', Payload: Buffer.from('{}') }));
     // The handler's environment stays warm with its socket open, so the bytes may land just after the answer.
-    for (const deadline = Date.now() + 5000; ran === '' && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+    for (const deadline = Date.now() + 5000; ran === '' && Date.now() < deadline;)
+      await new Promise((r) => setTimeout(r, 20));
     assert.equal(ran, 'victim ran\n');
   });
 });

@@ -3,7 +3,16 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { TEST_ROLE, awsCli, cliFails, cliJson, handlerZip, pythonPackageLayer, withSandbox, type TestSandbox } from '../../helpers/sandbox';
+import {
+  TEST_ROLE,
+  awsCli,
+  cliFails,
+  cliJson,
+  handlerZip,
+  pythonPackageLayer,
+  withSandbox,
+  type TestSandbox,
+} from '../../helpers/sandbox';
 
 const ARN = 'arn:aws:lambda:us-east-1:123456789012:function:cli-v';
 const HANDLER = 'import mypkg\ndef handler(event, context):\n    return {"tag": "TAG", "pkg": mypkg.__version__}\n';
@@ -16,7 +25,10 @@ describe('AWS CLI: versions and aliases', () => {
   const fails = cliFails;
   const invoked = async (file: string, ...args: string[]) => {
     const meta = ok(await cli('invoke', '--function-name', 'cli-v', ...args, file));
-    return { version: meta.ExecutedVersion as string, body: JSON.parse(await fs.readFile(join(dir, file), 'utf8')) as { tag: string; pkg: string } };
+    return {
+      version: meta.ExecutedVersion as string,
+      body: JSON.parse(await fs.readFile(join(dir, file), 'utf8')) as { tag: string; pkg: string },
+    };
   };
 
   before(async () => {
@@ -30,11 +42,27 @@ describe('AWS CLI: versions and aliases', () => {
   after(() => sb.close());
 
   it('publish-version, create-alias, update-alias with routing, invoke --qualifier, list-versions-by-function, list-aliases, delete', async () => {
-    const l1 = ok(await cli('publish-layer-version', '--layer-name', 'cli-vpkg', '--zip-file', 'fileb://l1.zip')).LayerVersionArn as string;
-    const l2 = ok(await cli('publish-layer-version', '--layer-name', 'cli-vpkg', '--zip-file', 'fileb://l2.zip')).LayerVersionArn as string;
+    const l1 = ok(await cli('publish-layer-version', '--layer-name', 'cli-vpkg', '--zip-file', 'fileb://l1.zip'))
+      .LayerVersionArn as string;
+    const l2 = ok(await cli('publish-layer-version', '--layer-name', 'cli-vpkg', '--zip-file', 'fileb://l2.zip'))
+      .LayerVersionArn as string;
     const created = ok(
-      await cli('create-function', '--function-name', 'cli-v', '--runtime', 'python3.12', '--role', TEST_ROLE, '--handler', 'lambda_function.handler',
-        '--zip-file', 'fileb://one.zip', '--layers', l1, '--publish'),
+      await cli(
+        'create-function',
+        '--function-name',
+        'cli-v',
+        '--runtime',
+        'python3.12',
+        '--role',
+        TEST_ROLE,
+        '--handler',
+        'lambda_function.handler',
+        '--zip-file',
+        'fileb://one.zip',
+        '--layers',
+        l1,
+        '--publish',
+      ),
     );
     assert.equal(created.Version, '1');
     ok(await cli('wait', 'function-active-v2', '--function-name', 'cli-v'));
@@ -50,25 +78,82 @@ describe('AWS CLI: versions and aliases', () => {
       'InvalidParameterValueException',
       `CodeSHA256 (AAAA) is different from current CodeSHA256 in $LATEST (${latest.CodeSha256 as string})`,
     );
-    const v2 = ok(await cli('publish-version', '--function-name', 'cli-v', '--code-sha256', latest.CodeSha256, '--description', 'second'));
+    const v2 = ok(
+      await cli(
+        'publish-version',
+        '--function-name',
+        'cli-v',
+        '--code-sha256',
+        latest.CodeSha256,
+        '--description',
+        'second',
+      ),
+    );
     assert.equal(v2.Version, '2');
     assert.equal(v2.FunctionArn, `${ARN}:2`);
-    assert.deepEqual(v2.Layers.map((l: { Arn: string }) => l.Arn), [l2]);
-    assert.equal(ok(await cli('publish-version', '--function-name', 'cli-v')).Version, '2', 'unchanged $LATEST: the same version');
+    assert.deepEqual(
+      v2.Layers.map((l: { Arn: string }) => l.Arn),
+      [l2],
+    );
+    assert.equal(
+      ok(await cli('publish-version', '--function-name', 'cli-v')).Version,
+      '2',
+      'unchanged $LATEST: the same version',
+    );
 
-    const alias = ok(await cli('create-alias', '--function-name', 'cli-v', '--name', 'live', '--function-version', '1', '--description', 'prod'));
+    const alias = ok(
+      await cli(
+        'create-alias',
+        '--function-name',
+        'cli-v',
+        '--name',
+        'live',
+        '--function-version',
+        '1',
+        '--description',
+        'prod',
+      ),
+    );
     assert.equal(alias.AliasArn, `${ARN}:live`);
     fails(
-      await cli('create-alias', '--function-name', 'cli-v', '--name', 'bad', '--function-version', '$LATEST', '--routing-config', 'AdditionalVersionWeights={2=0.5}'),
+      await cli(
+        'create-alias',
+        '--function-name',
+        'cli-v',
+        '--name',
+        'bad',
+        '--function-version',
+        '$LATEST',
+        '--routing-config',
+        'AdditionalVersionWeights={2=0.5}',
+      ),
       'InvalidParameterValueException',
       '$LATEST is not supported for an alias pointing to more than 1 version',
     );
     fails(
-      await cli('update-alias', '--function-name', 'cli-v', '--name', 'live', '--routing-config', 'AdditionalVersionWeights={1=0.5}'),
+      await cli(
+        'update-alias',
+        '--function-name',
+        'cli-v',
+        '--name',
+        'live',
+        '--routing-config',
+        'AdditionalVersionWeights={1=0.5}',
+      ),
       'InvalidParameterValueException',
       'Invalid function version 1. Function version 1 is already included in routing configuration.',
     );
-    const canary = ok(await cli('update-alias', '--function-name', 'cli-v', '--name', 'live', '--routing-config', 'AdditionalVersionWeights={2=1.0}'));
+    const canary = ok(
+      await cli(
+        'update-alias',
+        '--function-name',
+        'cli-v',
+        '--name',
+        'live',
+        '--routing-config',
+        'AdditionalVersionWeights={2=1.0}',
+      ),
+    );
     assert.deepEqual(canary.RoutingConfig, { AdditionalVersionWeights: { 2: 1 } });
 
     const [byVersion, byAlias, byArn, onLatest] = await Promise.all([
@@ -78,12 +163,19 @@ describe('AWS CLI: versions and aliases', () => {
       invoked('latest.json'),
     ]);
     assert.deepEqual(byVersion, { version: '1', body: { tag: 'one', pkg: '1.0.0' } });
-    assert.deepEqual(byAlias, { version: '2', body: { tag: 'two', pkg: '2.0.0' } }, 'weight 1.0 sends every call to version 2');
+    assert.deepEqual(
+      byAlias,
+      { version: '2', body: { tag: 'two', pkg: '2.0.0' } },
+      'weight 1.0 sends every call to version 2',
+    );
     assert.equal(byArn.ExecutedVersion, '2');
     assert.equal(onLatest.version, '$LATEST');
 
     const versions = ok(await cli('list-versions-by-function', '--function-name', 'cli-v'));
-    assert.deepEqual(versions.Versions.map((v: { Version: string }) => v.Version), ['$LATEST', '1', '2']);
+    assert.deepEqual(
+      versions.Versions.map((v: { Version: string }) => v.Version),
+      ['$LATEST', '1', '2'],
+    );
     const paged = ok(await cli('list-versions-by-function', '--function-name', 'cli-v', '--max-items', '2'));
     assert.equal(paged.Versions.length, 2);
     assert.ok(paged.NextToken);
@@ -93,22 +185,42 @@ describe('AWS CLI: versions and aliases', () => {
       [`${ARN}:$LATEST`, `${ARN}:1`, `${ARN}:2`],
     );
     const aliases = ok(await cli('list-aliases', '--function-name', 'cli-v'));
-    assert.deepEqual(aliases.Aliases.map((a: { Name: string; FunctionVersion: string }) => `${a.Name}=${a.FunctionVersion}`), ['live=1']);
+    assert.deepEqual(
+      aliases.Aliases.map((a: { Name: string; FunctionVersion: string }) => `${a.Name}=${a.FunctionVersion}`),
+      ['live=1'],
+    );
     const got = ok(await cli('get-function', '--function-name', 'cli-v', '--qualifier', 'live'));
     assert.equal(got.Configuration.FunctionArn, `${ARN}:live`);
     assert.equal(got.Configuration.Version, '1');
 
-    fails(await cli('delete-function', '--function-name', 'cli-v', '--qualifier', '1'), 'ResourceConflictException', 'the following aliases reference it: [live]');
+    fails(
+      await cli('delete-function', '--function-name', 'cli-v', '--qualifier', '1'),
+      'ResourceConflictException',
+      'the following aliases reference it: [live]',
+    );
     fails(
       await cli('delete-function', '--function-name', 'cli-v', '--qualifier', '$LATEST'),
       'InvalidParameterValueException',
       '$LATEST version cannot be deleted without deleting the function',
     );
     ok(await cli('delete-alias', '--function-name', 'cli-v', '--name', 'live'));
-    fails(await cli('get-alias', '--function-name', 'cli-v', '--name', 'live'), 'ResourceNotFoundException', `Cannot find alias arn: ${ARN}:live`);
+    fails(
+      await cli('get-alias', '--function-name', 'cli-v', '--name', 'live'),
+      'ResourceNotFoundException',
+      `Cannot find alias arn: ${ARN}:live`,
+    );
     ok(await cli('delete-function', '--function-name', `${ARN}:1`));
-    assert.deepEqual(ok(await cli('list-versions-by-function', '--function-name', 'cli-v')).Versions.map((v: { Version: string }) => v.Version), ['$LATEST', '2']);
+    assert.deepEqual(
+      ok(await cli('list-versions-by-function', '--function-name', 'cli-v')).Versions.map(
+        (v: { Version: string }) => v.Version,
+      ),
+      ['$LATEST', '2'],
+    );
     ok(await cli('delete-function', '--function-name', 'cli-v'));
-    fails(await cli('get-function', '--function-name', 'cli-v', '--qualifier', '2'), 'ResourceNotFoundException', `Function not found: ${ARN}:2`);
+    fails(
+      await cli('get-function', '--function-name', 'cli-v', '--qualifier', '2'),
+      'ResourceNotFoundException',
+      `Function not found: ${ARN}:2`,
+    );
   });
 });

@@ -36,17 +36,39 @@ describe('endpoint start over damaged data', () => {
   let log: ReturnType<typeof recordingLog>;
   let lostLayerArn: string;
   let pkgArn: string;
-  const blobOf = async (fn: string) => (JSON.parse(await fs.readFile(join(data, FNS, `${fn}.json`), 'utf8')) as { codeBlob: string }).codeBlob;
+  const blobOf = async (fn: string) =>
+    (JSON.parse(await fs.readFile(join(data, FNS, `${fn}.json`), 'utf8')) as { codeBlob: string }).codeBlob;
 
   before(async () => {
     data = await fs.mkdtemp(join(tmpdir(), 'sandbox-damaged-'));
     // A healthy first run: a layer, two functions using it, a second layer.
     const first = await startSandbox({ dataDir: data, updateDelayMs: 10 });
     const c1 = lambdaClient(first);
-    pkgArn = (await c1.send(new PublishLayerVersionCommand({ LayerName: 'pkg', Content: { ZipFile: pythonPackageLayer('mypkg', '7.0.0') } }))).LayerVersionArn!;
-    lostLayerArn = (await c1.send(new PublishLayerVersionCommand({ LayerName: 'lost', Content: { ZipFile: pythonPackageLayer('lostpkg', '1.0.0') } }))).LayerVersionArn!;
+    pkgArn = (
+      await c1.send(
+        new PublishLayerVersionCommand({
+          LayerName: 'pkg',
+          Content: { ZipFile: pythonPackageLayer('mypkg', '7.0.0') },
+        }),
+      )
+    ).LayerVersionArn!;
+    lostLayerArn = (
+      await c1.send(
+        new PublishLayerVersionCommand({
+          LayerName: 'lost',
+          Content: { ZipFile: pythonPackageLayer('lostpkg', '1.0.0') },
+        }),
+      )
+    ).LayerVersionArn!;
     for (const name of ['healthy', 'lost-code']) {
-      await createActiveFunction(c1, { FunctionName: name, Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'lambda_function.handler', Code: { ZipFile: handlerZip(`${HANDLER}# ${name}\n`) }, Layers: [pkgArn] });
+      await createActiveFunction(c1, {
+        FunctionName: name,
+        Runtime: 'python3.12',
+        Role: TEST_ROLE,
+        Handler: 'lambda_function.handler',
+        Code: { ZipFile: handlerZip(`${HANDLER}# ${name}\n`) },
+        Layers: [pkgArn],
+      });
     }
     c1.destroy();
     await first.close();
@@ -54,7 +76,10 @@ describe('endpoint start over damaged data', () => {
     // The damage.
     const healthy = await fs.readFile(join(data, FNS, 'healthy.json'), 'utf8');
     await fs.writeFile(join(data, FNS, 'empty.json'), '');
-    await fs.writeFile(join(data, FNS, 'half.json'), healthy.replaceAll('healthy', 'half').slice(0, healthy.length >> 1));
+    await fs.writeFile(
+      join(data, FNS, 'half.json'),
+      healthy.replaceAll('healthy', 'half').slice(0, healthy.length >> 1),
+    );
     await fs.writeFile(join(data, FNS, 'garbage.json'), Buffer.from('\x00\xffPK\x03\x04 not json', 'latin1'));
     await fs.writeFile(join(data, FNS, 'shape.json'), JSON.stringify({ name: 'shape', layers: 'none' }));
     await fs.writeFile(join(data, FNS, 'renamed.json'), healthy);
@@ -64,7 +89,9 @@ describe('endpoint start over damaged data', () => {
     await fs.mkdir(join(data, 'regions', 'us-east-1', 'layers', 'pkg', 'backup'), { recursive: true });
     await fs.writeFile(join(data, 'regions', 'us-east-1', 'layers', '.DS_Store'), 'Bud1');
     await fs.rm(join(data, 'blobs', `${await blobOf('lost-code')}.zip`));
-    const lostLayer = JSON.parse(await fs.readFile(join(data, 'regions/us-east-1/layers/lost/1.json'), 'utf8')) as { blob: string };
+    const lostLayer = JSON.parse(await fs.readFile(join(data, 'regions/us-east-1/layers/lost/1.json'), 'utf8')) as {
+      blob: string;
+    };
     await fs.rm(join(data, 'blobs', `${lostLayer.blob}.zip`));
 
     log = recordingLog();
@@ -79,7 +106,10 @@ describe('endpoint start over damaged data', () => {
 
   it('starts, and reports each damaged record with its reason, moved to the quarantine folder', async () => {
     const reasons = Object.fromEntries(sandbox.quarantined.map((q) => [q.path, q.reason]));
-    assert.deepEqual(Object.keys(reasons).sort(), ['empty', 'garbage', 'half', 'renamed', 'shape'].map((n) => join(FNS, `${n}.json`)).sort());
+    assert.deepEqual(
+      Object.keys(reasons).sort(),
+      ['empty', 'garbage', 'half', 'renamed', 'shape'].map((n) => join(FNS, `${n}.json`)).sort(),
+    );
     assert.equal(reasons[join(FNS, 'empty.json')], 'it is empty (0 bytes)');
     assert.match(reasons[join(FNS, 'half.json')], /^it is not valid JSON/);
     assert.match(reasons[join(FNS, 'garbage.json')], /^it is not valid JSON/);
@@ -88,7 +118,10 @@ describe('endpoint start over damaged data', () => {
     assert.ok(sandbox.quarantineDir.startsWith(join(data, 'quarantine')));
     for (const q of sandbox.quarantined) {
       await fs.access(join(sandbox.quarantineDir, q.path));
-      assert.ok(log.lines.some((l) => l.includes(`Quarantined ${q.path}: ${q.reason}`)), `log names ${q.path}`);
+      assert.ok(
+        log.lines.some((l) => l.includes(`Quarantined ${q.path}: ${q.reason}`)),
+        `log names ${q.path}`,
+      );
     }
     // Not ours: untouched.
     await fs.access(join(data, FNS, '.DS_Store'));
@@ -106,20 +139,33 @@ describe('endpoint start over damaged data', () => {
 
   it('a function whose code zip is gone keeps its metadata; Invoke and the download say what is missing and what to do', async () => {
     const hex = await blobOf('lost-code');
-    assert.ok(log.lines.some((l) => l.startsWith('function lost-code (us-east-1)') && l.includes(`${hex}.zip is missing`)));
+    assert.ok(
+      log.lines.some((l) => l.startsWith('function lost-code (us-east-1)') && l.includes(`${hex}.zip is missing`)),
+    );
     const got = await client.send(new GetFunctionCommand({ FunctionName: 'lost-code' }));
     assert.equal(got.Configuration?.Layers?.[0]?.Arn, pkgArn);
     const download = await fetch(got.Code!.Location!);
     assert.equal(download.status, 404);
-    assert.match(await download.text(), new RegExp(`${hex}\\.zip is missing from the endpoint's data folder.*Upload the code again`));
-    await assert.rejects(client.send(new InvokeCommand({ FunctionName: 'lost-code', Payload: Buffer.from('{}') })), (e: Error) => {
-      assert.equal(e.name, 'ResourceConflictException');
-      assert.match(e.message, new RegExp(`function:lost-code cannot run: its code \\(${hex}\\.zip\\) is missing .* UpdateFunctionCode`));
-      return true;
-    });
+    assert.match(
+      await download.text(),
+      new RegExp(`${hex}\\.zip is missing from the endpoint's data folder.*Upload the code again`),
+    );
+    await assert.rejects(
+      client.send(new InvokeCommand({ FunctionName: 'lost-code', Payload: Buffer.from('{}') })),
+      (e: Error) => {
+        assert.equal(e.name, 'ResourceConflictException');
+        assert.match(
+          e.message,
+          new RegExp(`function:lost-code cannot run: its code \\(${hex}\\.zip\\) is missing .* UpdateFunctionCode`),
+        );
+        return true;
+      },
+    );
     // Uploading the code again repairs it.
     await client.send(new UpdateFunctionCodeCommand({ FunctionName: 'lost-code', ZipFile: handlerZip(HANDLER) }));
-    await waitUntilFunctionUpdatedV2({ client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.1 } as never, { FunctionName: 'lost-code' });
+    await waitUntilFunctionUpdatedV2({ client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.1 } as never, {
+      FunctionName: 'lost-code',
+    });
     const r = await client.send(new InvokeCommand({ FunctionName: 'lost-code', Payload: Buffer.from('{}') }));
     assert.equal(Buffer.from(r.Payload!).toString(), '"7.0.0"');
   });
@@ -129,13 +175,25 @@ describe('endpoint start over damaged data', () => {
     const download = await fetch(v.Content!.Location!);
     assert.equal(download.status, 404);
     assert.match(await download.text(), /is missing from the endpoint's data folder/);
-    await assert.rejects(client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'healthy', Layers: [pkgArn, lostLayerArn] })), (e: Error) => {
-      assert.equal(e.name, 'InvalidParameterValueException');
-      assert.match(e.message, new RegExp(`Layer version ${lostLayerArn} cannot be used: its content .* is missing .* Publish the layer again`));
-      return true;
-    });
+    await assert.rejects(
+      client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'healthy', Layers: [pkgArn, lostLayerArn] })),
+      (e: Error) => {
+        assert.equal(e.name, 'InvalidParameterValueException');
+        assert.match(
+          e.message,
+          new RegExp(
+            `Layer version ${lostLayerArn} cannot be used: its content .* is missing .* Publish the layer again`,
+          ),
+        );
+        return true;
+      },
+    );
     const healthy = await client.send(new GetFunctionCommand({ FunctionName: 'healthy' }));
-    assert.deepEqual(healthy.Configuration?.Layers?.map((l) => l.Arn), [pkgArn], 'nothing changed');
+    assert.deepEqual(
+      healthy.Configuration?.Layers?.map((l) => l.Arn),
+      [pkgArn],
+      'nothing changed',
+    );
   });
 
   it('a second start over the same folder quarantines nothing more and still serves', async () => {

@@ -63,7 +63,12 @@ describe('disk full on the data folder (tmpfs)', () => {
     const log = { trace() {}, debug() {}, info() {}, warn: (m: string) => void warnings.push(m), error() {} };
     sandbox = await startSandbox({ dataDir: join(mountPoint, 'data'), updateDelayMs: 10, log });
     // One attempt: the SDK would retry a 500 three times against the same full disk.
-    client = new LambdaClient({ endpoint: sandbox.url, region: 'us-east-1', credentials: sandbox.credentials, maxAttempts: 1 });
+    client = new LambdaClient({
+      endpoint: sandbox.url,
+      region: 'us-east-1',
+      credentials: sandbox.credentials,
+      maxAttempts: 1,
+    });
   });
   after(async () => {
     client?.destroy();
@@ -78,13 +83,27 @@ describe('disk full on the data folder (tmpfs)', () => {
     const first = await client.send(new PublishLayerVersionCommand({ LayerName: 'a', Content: { ZipFile: bigZip() } }));
     const blobsAfterFirst = await fs.readdir(join(data, 'blobs'));
 
-    await assert.rejects(client.send(new PublishLayerVersionCommand({ LayerName: 'b', Content: { ZipFile: bigZip() } })), diskFull);
     await assert.rejects(
-      client.send(new CreateFunctionCommand({ FunctionName: 'f', Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'h.handler', Code: { ZipFile: bigZip() } })),
+      client.send(new PublishLayerVersionCommand({ LayerName: 'b', Content: { ZipFile: bigZip() } })),
+      diskFull,
+    );
+    await assert.rejects(
+      client.send(
+        new CreateFunctionCommand({
+          FunctionName: 'f',
+          Runtime: 'python3.12',
+          Role: TEST_ROLE,
+          Handler: 'h.handler',
+          Code: { ZipFile: bigZip() },
+        }),
+      ),
       diskFull,
     );
     assert.deepEqual(await fs.readdir(join(data, 'blobs')), blobsAfterFirst, 'no partial temp file and no orphan blob');
-    assert.deepEqual((await filesUnder(data)).filter((f) => f.endsWith('.tmp')), []);
+    assert.deepEqual(
+      (await filesUnder(data)).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
     assert.deepEqual((await client.send(new ListFunctionsCommand({}))).Functions, []);
     assert.ok(warnings.some((w) => w.includes(`No space left on the disk of the data folder ${data}`)));
 
@@ -101,9 +120,17 @@ describe('disk full on the data folder (tmpfs)', () => {
     await client.send(new PublishLayerVersionCommand({ LayerName: 'c', Content: { ZipFile: zip } }));
     // Fill what is left; the same bytes published again need no new blob, only a record.
     const filler = join(mountPoint, 'filler');
-    await fs.writeFile(filler, randomBytes(4 * 1024 * 1024)).catch((e: NodeJS.ErrnoException) => assert.equal(e.code, 'ENOSPC'));
-    await assert.rejects(client.send(new PublishLayerVersionCommand({ LayerName: 'c', Content: { ZipFile: zip } })), diskFull);
-    assert.deepEqual((await filesUnder(data)).filter((f) => f.endsWith('.tmp')), []);
+    await fs
+      .writeFile(filler, randomBytes(4 * 1024 * 1024))
+      .catch((e: NodeJS.ErrnoException) => assert.equal(e.code, 'ENOSPC'));
+    await assert.rejects(
+      client.send(new PublishLayerVersionCommand({ LayerName: 'c', Content: { ZipFile: zip } })),
+      diskFull,
+    );
+    assert.deepEqual(
+      (await filesUnder(data)).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
     await fs.rm(filler);
     const next = await client.send(new PublishLayerVersionCommand({ LayerName: 'c', Content: { ZipFile: zip } }));
     assert.equal(next.Version, 2);

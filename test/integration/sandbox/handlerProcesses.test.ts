@@ -94,7 +94,10 @@ class Heartbeats {
   /** Resolves true once the daemon's connection has ended, false if it is still beating after `ms`. */
   async stoppedWithin(tag: string, ms: number): Promise<boolean> {
     assert.ok(this.closed.has(tag), `the daemon ${tag} never connected`);
-    return Promise.race([this.watch(tag).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+    return Promise.race([
+      this.watch(tag).then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), ms)),
+    ]);
   }
 }
 
@@ -111,103 +114,150 @@ async function processesTagged(tag: string): Promise<number[]> {
 
 const newTag = () => `daemon-${randomBytes(6).toString('hex')}`;
 
-describe('processes a handler starts end with its invocation', { skip: process.platform !== 'linux' && 'Linux mechanisms' }, () => {
-  let beats: Heartbeats;
-  let base: string;
-  let minor: string;
-  let host: Isolation;
+describe(
+  'processes a handler starts end with its invocation',
+  { skip: process.platform !== 'linux' && 'Linux mechanisms' },
+  () => {
+    let beats: Heartbeats;
+    let base: string;
+    let minor: string;
+    let host: Isolation;
 
-  before(async () => {
-    beats = new Heartbeats();
-    await new Promise<void>((r) => beats.server.listen(0, '127.0.0.1', r));
-    base = await fs.mkdtemp(join(tmpdir(), 'handler-processes-'));
-    await fs.mkdir(join(base, 'task'));
-    await fs.mkdir(join(base, 'opt'));
-    await fs.writeFile(join(base, 'task', 'lambda_function.py'), HANDLER);
-    minor = (await resolvePython('python3.12')).minor;
-    host = await hostIsolation();
-  });
-  after(async () => {
-    beats.server.close();
-    await fs.rm(base, { recursive: true, force: true });
-  });
-
-  const mechanisms: Array<[string, () => Isolation | undefined]> = [
-    ['bubblewrap PID namespace', () => (host.bwrap ? host : undefined)],
-    ['cgroup v2', () => (host.cgroupDir ? { ...host, bwrap: false, cleanup: 'cgroup', cgroupDir: host.cgroupDir, notices: [] } : undefined)],
-    ['environment marker sweep', () => ({ ...host, bwrap: false, cleanup: 'environ-sweep', cgroupDir: undefined, notices: [] })],
-  ];
-  for (const [name, isolation] of mechanisms) {
-    const run = (handler: string, tag: string, timeoutSeconds: number, iso: Isolation) =>
-      runPython({
-        codeDir: join(base, 'task'),
-        optDir: join(base, 'opt'),
-        handler: `lambda_function.${handler}`,
-        runtime: `python${minor}`,
-        event: Buffer.from(JSON.stringify({ port: beats.port, tag })),
-        timeoutSeconds,
-        memoryMb: 128,
-        functionName: 'daemons',
-        isolation: iso,
-      });
-
-    it(`${name}: a setsid daemon is gone when the invoke returns and when it times out`, async (t) => {
-      const iso = isolation();
-      if (!iso) return t.skip(`${name} is not available on this machine`);
-      const tag = newTag();
-      const r = await run('returns', tag, 10, iso);
-      assert.equal(Buffer.from(r.payload).toString(), '"started"', r.log);
-      assert.ok(await beats.stoppedWithin(tag, 1000), 'the daemon still sends heartbeats after the invoke returned');
-      assert.deepEqual(await processesTagged(tag), []);
-      assert.doesNotMatch(r.log, /SANDBOX_WARNING/);
-
-      const slow = newTag();
-      const timedOut = await run('hangs', slow, 1, iso);
-      assert.match(Buffer.from(timedOut.payload).toString(), /Task timed out/);
-      assert.ok(await beats.stoppedWithin(slow, 1000), 'the daemon still sends heartbeats after the timeout');
-      assert.deepEqual(await processesTagged(slow), []);
+    before(async () => {
+      beats = new Heartbeats();
+      await new Promise<void>((r) => beats.server.listen(0, '127.0.0.1', r));
+      base = await fs.mkdtemp(join(tmpdir(), 'handler-processes-'));
+      await fs.mkdir(join(base, 'task'));
+      await fs.mkdir(join(base, 'opt'));
+      await fs.writeFile(join(base, 'task', 'lambda_function.py'), HANDLER);
+      minor = (await resolvePython('python3.12')).minor;
+      host = await hostIsolation();
     });
-  }
+    after(async () => {
+      beats.server.close();
+      await fs.rm(base, { recursive: true, force: true });
+    });
 
-  it('in the endpoint a daemon lives as long as its warm environment, and ends when the environment is retired or the endpoint closes', async () => {
-    const sb = await withSandbox({ updateDelayMs: 5 });
-    try {
-      const c = sb.client();
-      await createActiveFunction(c, { FunctionName: 'starts', Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'lambda_function.returns', Code: { ZipFile: handlerZip(HANDLER) }, Timeout: 10 });
-      const tag = newTag();
-      await c.send(new InvokeCommand({ FunctionName: 'starts', Payload: Buffer.from(JSON.stringify({ port: beats.port, tag })) }));
-      await beats.connected(tag);
-      assert.equal(await beats.stoppedWithin(tag, 300), false, 'the daemon ended with the invocation, though its environment is warm');
-      // A configuration change retires the environment, and the daemon with it.
-      await c.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'starts', Description: 'changed' }));
-      await waitUntilFunctionUpdatedV2({ client: c, maxWaitTime: 10 }, { FunctionName: 'starts' });
-      const second = newTag();
-      await c.send(new InvokeCommand({ FunctionName: 'starts', Payload: Buffer.from(JSON.stringify({ port: beats.port, tag: second })) }));
-      assert.ok(await beats.stoppedWithin(tag, 2000), 'the daemon outlived its retired environment');
-      assert.deepEqual(await processesTagged(tag), []);
-      // Closing the endpoint kills the idle environments too.
-      await beats.connected(second);
-      await sb.close();
-      assert.ok(await beats.stoppedWithin(second, 1000), 'the daemon of an idle environment outlived the endpoint');
-      assert.deepEqual(await processesTagged(second), []);
-    } finally {
-      await sb.close();
-    }
-  });
+    const mechanisms: Array<[string, () => Isolation | undefined]> = [
+      ['bubblewrap PID namespace', () => (host.bwrap ? host : undefined)],
+      [
+        'cgroup v2',
+        () =>
+          host.cgroupDir
+            ? { ...host, bwrap: false, cleanup: 'cgroup', cgroupDir: host.cgroupDir, notices: [] }
+            : undefined,
+      ],
+      [
+        'environment marker sweep',
+        () => ({ ...host, bwrap: false, cleanup: 'environ-sweep', cgroupDir: undefined, notices: [] }),
+      ],
+    ];
+    for (const [name, isolation] of mechanisms) {
+      const run = (handler: string, tag: string, timeoutSeconds: number, iso: Isolation) =>
+        runPython({
+          codeDir: join(base, 'task'),
+          optDir: join(base, 'opt'),
+          handler: `lambda_function.${handler}`,
+          runtime: `python${minor}`,
+          event: Buffer.from(JSON.stringify({ port: beats.port, tag })),
+          timeoutSeconds,
+          memoryMb: 128,
+          functionName: 'daemons',
+          isolation: iso,
+        });
 
-  it('the endpoint closing ends the daemons of invocations still running', async () => {
-    const sb = await withSandbox({ updateDelayMs: 5 });
-    try {
-      const c = sb.client();
-      await createActiveFunction(c, { FunctionName: 'hangs', Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'lambda_function.hangs', Code: { ZipFile: handlerZip(HANDLER) }, Timeout: 60 });
-      const tag = newTag();
-      await c.send(new InvokeCommand({ FunctionName: 'hangs', InvocationType: 'Event', Payload: Buffer.from(JSON.stringify({ port: beats.port, tag })) }));
-      await beats.connected(tag);
-      await sb.close();
-      assert.ok(await beats.stoppedWithin(tag, 1000), 'the daemon outlived the endpoint');
-      assert.deepEqual(await processesTagged(tag), []);
-    } finally {
-      await sb.close();
+      it(`${name}: a setsid daemon is gone when the invoke returns and when it times out`, async (t) => {
+        const iso = isolation();
+        if (!iso) return t.skip(`${name} is not available on this machine`);
+        const tag = newTag();
+        const r = await run('returns', tag, 10, iso);
+        assert.equal(Buffer.from(r.payload).toString(), '"started"', r.log);
+        assert.ok(await beats.stoppedWithin(tag, 1000), 'the daemon still sends heartbeats after the invoke returned');
+        assert.deepEqual(await processesTagged(tag), []);
+        assert.doesNotMatch(r.log, /SANDBOX_WARNING/);
+
+        const slow = newTag();
+        const timedOut = await run('hangs', slow, 1, iso);
+        assert.match(Buffer.from(timedOut.payload).toString(), /Task timed out/);
+        assert.ok(await beats.stoppedWithin(slow, 1000), 'the daemon still sends heartbeats after the timeout');
+        assert.deepEqual(await processesTagged(slow), []);
+      });
     }
-  });
-});
+
+    it('in the endpoint a daemon lives as long as its warm environment, and ends when the environment is retired or the endpoint closes', async () => {
+      const sb = await withSandbox({ updateDelayMs: 5 });
+      try {
+        const c = sb.client();
+        await createActiveFunction(c, {
+          FunctionName: 'starts',
+          Runtime: 'python3.12',
+          Role: TEST_ROLE,
+          Handler: 'lambda_function.returns',
+          Code: { ZipFile: handlerZip(HANDLER) },
+          Timeout: 10,
+        });
+        const tag = newTag();
+        await c.send(
+          new InvokeCommand({
+            FunctionName: 'starts',
+            Payload: Buffer.from(JSON.stringify({ port: beats.port, tag })),
+          }),
+        );
+        await beats.connected(tag);
+        assert.equal(
+          await beats.stoppedWithin(tag, 300),
+          false,
+          'the daemon ended with the invocation, though its environment is warm',
+        );
+        // A configuration change retires the environment, and the daemon with it.
+        await c.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'starts', Description: 'changed' }));
+        await waitUntilFunctionUpdatedV2({ client: c, maxWaitTime: 10 }, { FunctionName: 'starts' });
+        const second = newTag();
+        await c.send(
+          new InvokeCommand({
+            FunctionName: 'starts',
+            Payload: Buffer.from(JSON.stringify({ port: beats.port, tag: second })),
+          }),
+        );
+        assert.ok(await beats.stoppedWithin(tag, 2000), 'the daemon outlived its retired environment');
+        assert.deepEqual(await processesTagged(tag), []);
+        // Closing the endpoint kills the idle environments too.
+        await beats.connected(second);
+        await sb.close();
+        assert.ok(await beats.stoppedWithin(second, 1000), 'the daemon of an idle environment outlived the endpoint');
+        assert.deepEqual(await processesTagged(second), []);
+      } finally {
+        await sb.close();
+      }
+    });
+
+    it('the endpoint closing ends the daemons of invocations still running', async () => {
+      const sb = await withSandbox({ updateDelayMs: 5 });
+      try {
+        const c = sb.client();
+        await createActiveFunction(c, {
+          FunctionName: 'hangs',
+          Runtime: 'python3.12',
+          Role: TEST_ROLE,
+          Handler: 'lambda_function.hangs',
+          Code: { ZipFile: handlerZip(HANDLER) },
+          Timeout: 60,
+        });
+        const tag = newTag();
+        await c.send(
+          new InvokeCommand({
+            FunctionName: 'hangs',
+            InvocationType: 'Event',
+            Payload: Buffer.from(JSON.stringify({ port: beats.port, tag })),
+          }),
+        );
+        await beats.connected(tag);
+        await sb.close();
+        assert.ok(await beats.stoppedWithin(tag, 1000), 'the daemon outlived the endpoint');
+        assert.deepEqual(await processesTagged(tag), []);
+      } finally {
+        await sb.close();
+      }
+    });
+  },
+);

@@ -39,24 +39,44 @@ describe('what a handler sees', () => {
   before(async () => {
     sb = await withSandbox({ updateDelayMs: 5 });
     c = sb.client();
-    await createActiveFunction(c, { FunctionName: 'snoop', Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'lambda_function.handler', Code: { ZipFile: handlerZip(SNOOP) } });
+    await createActiveFunction(c, {
+      FunctionName: 'snoop',
+      Runtime: 'python3.12',
+      Role: TEST_ROLE,
+      Handler: 'lambda_function.handler',
+      Code: { ZipFile: handlerZip(SNOOP) },
+    });
     const victim = 'def handler(event, context):\n    return "original"\n';
-    await createActiveFunction(c, { FunctionName: 'victim', Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'lambda_function.handler', Code: { ZipFile: handlerZip(victim) } });
+    await createActiveFunction(c, {
+      FunctionName: 'victim',
+      Runtime: 'python3.12',
+      Role: TEST_ROLE,
+      Handler: 'lambda_function.handler',
+      Code: { ZipFile: handlerZip(victim) },
+    });
   });
   after(() => sb.close());
 
   it('gets its parameters without any in the environment, and inside bubblewrap no path of the data folder', async (t) => {
     const out = await invoke('snoop', { dataDir: sb.dataDir });
     const env = out.env as Record<string, string>;
-    assert.deepEqual(Object.keys(env).filter((k) => k.startsWith('_SANDBOX')), []);
-    if (!(await hostIsolation()).bwrap) return t.skip('bubblewrap does not work here: handlers are not isolated (the endpoint says so in its log)');
-    assert.deepEqual(Object.entries(env).filter(([, v]) => v.includes(sb.dataDir)), []);
+    assert.deepEqual(
+      Object.keys(env).filter((k) => k.startsWith('_SANDBOX')),
+      [],
+    );
+    if (!(await hostIsolation()).bwrap)
+      return t.skip('bubblewrap does not work here: handlers are not isolated (the endpoint says so in its log)');
+    assert.deepEqual(
+      Object.entries(env).filter(([, v]) => v.includes(sb.dataDir)),
+      [],
+    );
     assert.equal(env.LAMBDA_TASK_ROOT, '/var/task');
     assert.equal(out.cwd, '/var/task');
     assert.equal(env.LD_LIBRARY_PATH, '/var/task:/var/task/lib:/opt/lib');
-    assert.equal(out.sees_data, false, 'the endpoint\'s data folder is visible to the handler');
+    assert.equal(out.sees_data, false, "the endpoint's data folder is visible to the handler");
     assert.equal(out.write_task, 'OSError', '/var/task must be read-only'); // EROFS
-    for (const hidden of ['home', 'mnt', 'srv', 'work']) assert.ok(!(out.root as string[]).includes(hidden), `/${hidden} is visible`);
+    for (const hidden of ['home', 'mnt', 'srv', 'work'])
+      assert.ok(!(out.root as string[]).includes(hidden), `/${hidden} is visible`);
     assert.ok((out.pids as number) < 10, `the handler sees ${out.pids as number} processes`);
   });
 

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { InvokeCommand, ListFunctionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { TEST_ROLE, createActiveFunction, handlerZip, withSandbox, type TestSandbox } from '../../helpers/sandbox';
 
-const json = (b: Uint8Array | undefined) => JSON.parse(Buffer.from(b ?? []).toString('utf8')) as Record<string, unknown>;
+const json = (b: Uint8Array | undefined) =>
+  JSON.parse(Buffer.from(b ?? []).toString('utf8')) as Record<string, unknown>;
 const tail = (r: { LogResult?: string }) => Buffer.from(r.LogResult ?? '', 'base64').toString('utf8');
 
 const HOSTILE = `
@@ -66,14 +67,22 @@ const CASES: Array<[string, RegExp]> = [
 describe('a handler writing garbage to the control channel', () => {
   let sb: TestSandbox;
   let c: LambdaClient;
-  const invoke = (name: string) => c.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from('{}'), LogType: 'Tail' }));
+  const invoke = (name: string) =>
+    c.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from('{}'), LogType: 'Tail' }));
 
   before(async () => {
     sb = await withSandbox({ updateDelayMs: 5 });
     c = sb.client();
     const code = handlerZip(HOSTILE);
     for (const name of ['slow', ...CASES.map(([n]) => n)]) {
-      await createActiveFunction(c, { FunctionName: name, Runtime: 'python3.12', Role: TEST_ROLE, Handler: `lambda_function.${name}`, Code: { ZipFile: code }, Timeout: 20 });
+      await createActiveFunction(c, {
+        FunctionName: name,
+        Runtime: 'python3.12',
+        Role: TEST_ROLE,
+        Handler: `lambda_function.${name}`,
+        Code: { ZipFile: code },
+        Timeout: 20,
+      });
     }
   });
   after(() => sb.close());

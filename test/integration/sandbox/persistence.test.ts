@@ -17,7 +17,14 @@ import {
   waitUntilFunctionActiveV2,
 } from '@aws-sdk/client-lambda';
 import type { SandboxCredentials } from '../../../src/sandbox/auth/credentials';
-import { TEST_CREDENTIALS, TEST_ROLE, handlerZip, lambdaClient, makeZip, pythonPackageLayer } from '../../helpers/sandbox';
+import {
+  TEST_CREDENTIALS,
+  TEST_ROLE,
+  handlerZip,
+  lambdaClient,
+  makeZip,
+  pythonPackageLayer,
+} from '../../helpers/sandbox';
 import { signedHeaders } from '../../helpers/sigv4';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('base64');
@@ -35,7 +42,9 @@ interface Endpoint {
  */
 async function startEndpoint(dataDir: string, secret?: string): Promise<Endpoint> {
   const args = ['--import', 'tsx', 'src/sandbox/main.ts', '--port', '0', '--data', dataDir, '--update-delay-ms', '20'];
-  const child = spawn(process.execPath, [...args, ...(secret ? ['--secret-access-key', secret] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...args, ...(secret ? ['--secret-access-key', secret] : [])], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -60,10 +69,24 @@ async function startEndpoint(dataDir: string, secret?: string): Promise<Endpoint
  * A PublishLayerVersion over raw HTTP, so the test controls the upload: with `halfThenStop` only
  * the first half of the body is sent (the caller kills the endpoint meanwhile).
  */
-async function rawPublish(ep: Endpoint, layer: string, zip: Buffer, halfThenStop: boolean): Promise<{ status: number; body: string } | undefined> {
+async function rawPublish(
+  ep: Endpoint,
+  layer: string,
+  zip: Buffer,
+  halfThenStop: boolean,
+): Promise<{ status: number; body: string } | undefined> {
   const body = Buffer.from(JSON.stringify({ Content: { ZipFile: zip.toString('base64') } }));
   const path = `/2018-10-31/layers/${layer}/versions`;
-  const headers = await signedHeaders(ep.url, { method: 'POST', path, headers: { 'content-type': 'application/json', 'content-length': String(body.length) }, body }, ep.credentials);
+  const headers = await signedHeaders(
+    ep.url,
+    {
+      method: 'POST',
+      path,
+      headers: { 'content-type': 'application/json', 'content-length': String(body.length) },
+      body,
+    },
+    ep.credentials,
+  );
   return new Promise((resolve) => {
     const req = request(`${ep.url}${path}`, { method: 'POST', headers }, (res) => {
       let text = '';
@@ -80,7 +103,9 @@ async function rawPublish(ep: Endpoint, layer: string, zip: Buffer, halfThenStop
 /** Resolves when a file whose name matches appears in `dir` (inotify), so a kill lands at that exact step. */
 function whenFileAppears(dir: string, pattern: RegExp): { promise: Promise<void>; stop(): void } {
   const watcher = watch(dir);
-  const promise = new Promise<void>((resolve) => watcher.on('change', (_e, name) => pattern.test(String(name)) && resolve()));
+  const promise = new Promise<void>((resolve) =>
+    watcher.on('change', (_e, name) => pattern.test(String(name)) && resolve()),
+  );
   return { promise, stop: () => watcher.close() };
 }
 
@@ -98,7 +123,10 @@ describe('standalone endpoint: persistence and crash safety', () => {
       const wrong = lambdaClient({ url: ep.url, credentials: TEST_CREDENTIALS });
       try {
         assert.deepEqual((await client.send(new ListLayersCommand({}))).Layers, []);
-        await assert.rejects(wrong.send(new ListLayersCommand({})), (e: Error) => e.name === 'InvalidSignatureException');
+        await assert.rejects(
+          wrong.send(new ListLayersCommand({})),
+          (e: Error) => e.name === 'InvalidSignatureException',
+        );
       } finally {
         client.destroy();
         wrong.destroy();
@@ -117,7 +145,9 @@ describe('standalone endpoint: persistence and crash safety', () => {
     const secret = TEST_CREDENTIALS.secretAccessKey;
     let ep = await startEndpoint(data, secret);
     let client = lambdaClient(ep);
-    const pkg = await client.send(new PublishLayerVersionCommand({ LayerName: 'pkg', Content: { ZipFile: pythonPackageLayer('mypkg', '1.2.3') } }));
+    const pkg = await client.send(
+      new PublishLayerVersionCommand({ LayerName: 'pkg', Content: { ZipFile: pythonPackageLayer('mypkg', '1.2.3') } }),
+    );
     acknowledged.set(pkg.LayerVersionArn!, pkg.Content!.CodeSha256!);
     await client.send(
       new CreateFunctionCommand({
@@ -129,9 +159,16 @@ describe('standalone endpoint: persistence and crash safety', () => {
         Layers: [pkg.LayerVersionArn!],
       }),
     );
-    await waitUntilFunctionActiveV2({ client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.1 } as never, { FunctionName: 'survivor' });
+    await waitUntilFunctionActiveV2({ client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.1 } as never, {
+      FunctionName: 'survivor',
+    });
 
-    const seed = await client.send(new PublishLayerVersionCommand({ LayerName: 'big', Content: { ZipFile: makeZip([{ name: 'seed', data: 'seed' }]) } }));
+    const seed = await client.send(
+      new PublishLayerVersionCommand({
+        LayerName: 'big',
+        Content: { ZipFile: makeZip([{ name: 'seed', data: 'seed' }]) },
+      }),
+    );
     acknowledged.set(seed.LayerVersionArn!, seed.Content!.CodeSha256!);
 
     // Kill a large publish at each step: mid-upload, while its blob is written, right after the blob is renamed
@@ -146,10 +183,17 @@ describe('standalone endpoint: persistence and crash safety', () => {
       const trigger = step.dir ? whenFileAppears(join(data, step.dir), step.pattern!) : undefined;
       const killed = (trigger?.promise ?? new Promise((r) => setTimeout(r, 50))).then(() => ep.child.kill('SIGKILL'));
       const inflight = Array.from({ length: 4 }, (_, i) =>
-        client.send(new PublishLayerVersionCommand({ LayerName: `small-${i % 2}`, Content: { ZipFile: makeZip([{ name: `f${i}`, data: randomBytes(64) }]) } })).then(
-          (v) => acknowledged.set(v.LayerVersionArn!, v.Content!.CodeSha256!),
-          () => undefined,
-        ),
+        client
+          .send(
+            new PublishLayerVersionCommand({
+              LayerName: `small-${i % 2}`,
+              Content: { ZipFile: makeZip([{ name: `f${i}`, data: randomBytes(64) }]) },
+            }),
+          )
+          .then(
+            (v) => acknowledged.set(v.LayerVersionArn!, v.Content!.CodeSha256!),
+            () => undefined,
+          ),
       );
       const bigZip = makeZip([{ name: 'python/blob.bin', data: randomBytes(16 * 1024 * 1024) }]);
       const answer = await rawPublish(ep, 'big', bigZip, !step.dir);
@@ -175,8 +219,11 @@ describe('standalone endpoint: persistence and crash safety', () => {
     // Everything visible is complete: each listed version's content downloads and matches its CodeSha256.
     const maxSeen = new Map<string, number>();
     for (const layer of (await client.send(new ListLayersCommand({}))).Layers ?? []) {
-      for (const item of (await client.send(new ListLayerVersionsCommand({ LayerName: layer.LayerName! }))).LayerVersions ?? []) {
-        const v = await client.send(new GetLayerVersionCommand({ LayerName: layer.LayerName!, VersionNumber: item.Version! }));
+      for (const item of (await client.send(new ListLayerVersionsCommand({ LayerName: layer.LayerName! })))
+        .LayerVersions ?? []) {
+        const v = await client.send(
+          new GetLayerVersionCommand({ LayerName: layer.LayerName!, VersionNumber: item.Version! }),
+        );
         const bytes = new Uint8Array(await (await fetch(v.Content!.Location!)).arrayBuffer());
         assert.equal(sha(bytes), v.Content?.CodeSha256, `${layer.LayerName}:${item.Version}`);
         maxSeen.set(layer.LayerName!, Math.max(maxSeen.get(layer.LayerName!) ?? 0, item.Version!));
@@ -185,7 +232,12 @@ describe('standalone endpoint: persistence and crash safety', () => {
     // No interrupted-write leftovers remain next to the blobs.
     for (const f of await fs.readdir(join(data, 'blobs'))) assert.match(f, /^[0-9a-f]{64}\.zip$/);
     // Numbers are not reused: the next version is above anything that was ever visible.
-    const next = await client.send(new PublishLayerVersionCommand({ LayerName: 'small-0', Content: { ZipFile: makeZip([{ name: 'n', data: 'n' }]) } }));
+    const next = await client.send(
+      new PublishLayerVersionCommand({
+        LayerName: 'small-0',
+        Content: { ZipFile: makeZip([{ name: 'n', data: 'n' }]) },
+      }),
+    );
     assert.ok(next.Version! > (maxSeen.get('small-0') ?? 0));
     // The function still runs with its layer.
     const r = await client.send(new InvokeCommand({ FunctionName: 'survivor', Payload: Buffer.from('{}') }));

@@ -29,7 +29,8 @@ describe('runPython', () => {
       functionName: 'local',
       ...extra,
     });
-  const payload = (r: { payload: Uint8Array }) => JSON.parse(Buffer.from(r.payload).toString()) as Record<string, unknown>;
+  const payload = (r: { payload: Uint8Array }) =>
+    JSON.parse(Buffer.from(r.payload).toString()) as Record<string, unknown>;
 
   before(async () => {
     base = await fs.mkdtemp(join(tmpdir(), 'runpython-'));
@@ -95,7 +96,10 @@ describe('runPython', () => {
     const m = await run('app.unserialisable');
     assert.equal(m.functionError, 'Unhandled');
     assert.equal(payload(m).errorType, 'Runtime.MarshalError');
-    assert.match(payload(m).errorMessage as string, /^Unable to marshal response: Object of type set is not JSON serializable/);
+    assert.match(
+      payload(m).errorMessage as string,
+      /^Unable to marshal response: Object of type set is not JSON serializable/,
+    );
 
     const x = await run('app.exits');
     assert.equal(x.functionError, 'Unhandled');

@@ -10,9 +10,18 @@ import {
   type InvokeCommandInput,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { TEST_ROLE, handlerZip, makeZip, pythonPackageLayer, withFrozenSandbox, withSandbox, type TestSandbox } from '../../helpers/sandbox';
+import {
+  TEST_ROLE,
+  handlerZip,
+  makeZip,
+  pythonPackageLayer,
+  withFrozenSandbox,
+  withSandbox,
+  type TestSandbox,
+} from '../../helpers/sandbox';
 
-const json = (b: Uint8Array | undefined) => JSON.parse(Buffer.from(b ?? []).toString('utf8')) as Record<string, unknown>;
+const json = (b: Uint8Array | undefined) =>
+  JSON.parse(Buffer.from(b ?? []).toString('utf8')) as Record<string, unknown>;
 const tail = (r: { LogResult?: string }) => Buffer.from(r.LogResult ?? '', 'base64').toString('utf8');
 
 const VERSION_HANDLER = `
@@ -28,9 +37,18 @@ describe('Invoke over the AWS SDK (python3 handlers)', () => {
   let c: LambdaClient;
   const deploy = async (name: string, source: string, extra: Partial<CreateFunctionCommandInput> = {}) => {
     await c.send(
-      new CreateFunctionCommand({ FunctionName: name, Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'lambda_function.handler', Code: { ZipFile: handlerZip(source) }, ...extra }),
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: 'python3.12',
+        Role: TEST_ROLE,
+        Handler: 'lambda_function.handler',
+        Code: { ZipFile: handlerZip(source) },
+        ...extra,
+      }),
     );
-    await waitUntilFunctionActiveV2({ client: c, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.2 } as never, { FunctionName: name });
+    await waitUntilFunctionActiveV2({ client: c, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.2 } as never, {
+      FunctionName: name,
+    });
   };
   const invoke = (name: string, input: Partial<InvokeCommandInput> = {}) =>
     c.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from('{}'), LogType: 'Tail', ...input }));
@@ -45,7 +63,11 @@ describe('Invoke over the AWS SDK (python3 handlers)', () => {
     const layer = await c.send(
       new PublishLayerVersionCommand({
         LayerName: 'mypkg',
-        Content: { ZipFile: pythonPackageLayer('mypkg', '1.2.3', [{ name: 'python/mypkg/extra.py', data: 'def which():\n    return "layer"\n' }]) },
+        Content: {
+          ZipFile: pythonPackageLayer('mypkg', '1.2.3', [
+            { name: 'python/mypkg/extra.py', data: 'def which():\n    return "layer"\n' },
+          ]),
+        },
       }),
     );
     const source = VERSION_HANDLER.replace('mypkg.which()', '__import__("mypkg.extra").extra.which()');
@@ -61,10 +83,17 @@ describe('Invoke over the AWS SDK (python3 handlers)', () => {
     const zipWith = (version: string, which: string) =>
       makeZip([
         { name: 'python/mypkg/__init__.py', data: `__version__ = "${version}"\ndef which():\n    return "${which}"\n` },
-        { name: `python/mypkg-${version}.dist-info/METADATA`, data: `Metadata-Version: 2.1\nName: mypkg\nVersion: ${version}\n` },
+        {
+          name: `python/mypkg-${version}.dist-info/METADATA`,
+          data: `Metadata-Version: 2.1\nName: mypkg\nVersion: ${version}\n`,
+        },
       ]);
-    const first = await c.send(new PublishLayerVersionCommand({ LayerName: 'first', Content: { ZipFile: zipWith('1.0.0', 'first') } }));
-    const second = await c.send(new PublishLayerVersionCommand({ LayerName: 'second', Content: { ZipFile: zipWith('2.0.0', 'second') } }));
+    const first = await c.send(
+      new PublishLayerVersionCommand({ LayerName: 'first', Content: { ZipFile: zipWith('1.0.0', 'first') } }),
+    );
+    const second = await c.send(
+      new PublishLayerVersionCommand({ LayerName: 'second', Content: { ZipFile: zipWith('2.0.0', 'second') } }),
+    );
     await deploy('two-layers', VERSION_HANDLER, { Layers: [first.LayerVersionArn!, second.LayerVersionArn!] });
     const r = await invoke('two-layers');
     const out = json(r.Payload);
@@ -123,7 +152,10 @@ def handler(event, context):
     assert.equal(Buffer.from(r.Payload!).toString(), 'null');
     const log = tail(r);
     assert.ok(Buffer.byteLength(log) <= 4096);
-    assert.match(log, /done\nEND RequestId: [0-9a-f-]{36}\nREPORT RequestId: [0-9a-f-]{36}\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\tInit Duration: \d+\.\d\d ms\t/);
+    assert.match(
+      log,
+      /done\nEND RequestId: [0-9a-f-]{36}\nREPORT RequestId: [0-9a-f-]{36}\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\tInit Duration: \d+\.\d\d ms\t/,
+    );
 
     await deploy('quiet', 'def handler(event, context):\n    print("hi")\n    return 1\n');
     const q = tail(await invoke('quiet'));
@@ -219,11 +251,22 @@ def handler(event, context):
     const frozen = await withFrozenSandbox();
     try {
       const fc = frozen.client();
-      await fc.send(new CreateFunctionCommand({ FunctionName: 'pending', Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'lambda_function.handler', Code: { ZipFile: handlerZip('') } }));
+      await fc.send(
+        new CreateFunctionCommand({
+          FunctionName: 'pending',
+          Runtime: 'python3.12',
+          Role: TEST_ROLE,
+          Handler: 'lambda_function.handler',
+          Code: { ZipFile: handlerZip('') },
+        }),
+      );
       await assert.rejects(fc.send(new InvokeCommand({ FunctionName: 'pending' })), (e: LambdaServiceException) => {
         assert.equal(e.name, 'ResourceConflictException');
         assert.equal(e.$metadata.httpStatusCode, 409);
-        assert.equal(e.message, 'The operation cannot be performed at this time. The function is currently in the following state: Pending');
+        assert.equal(
+          e.message,
+          'The operation cannot be performed at this time. The function is currently in the following state: Pending',
+        );
         return true;
       });
     } finally {

@@ -64,7 +64,8 @@ def hog(event, context):
 `;
 
 /** No retries: the SDK retries a throttled invoke, which would hide the 429 once the first invoke is done. */
-const onceClient = (sb: TestSandbox) => new LambdaClient({ endpoint: sb.url, region: 'us-east-1', credentials: sb.credentials, maxAttempts: 1 });
+const onceClient = (sb: TestSandbox) =>
+  new LambdaClient({ endpoint: sb.url, region: 'us-east-1', credentials: sb.credentials, maxAttempts: 1 });
 /**
  * Invokes `again` until it is refused while `slow` runs (it may start before `slow` is in flight, and then
  * succeeds); fails if `slow` ends first. Returns the refusal.
@@ -89,16 +90,26 @@ async function refusedWhile(slow: Promise<unknown>, again: () => Promise<unknown
   return assert.fail('no invoke was refused while the first one ran');
 }
 
-const body = (r: { Payload?: Uint8Array }) => JSON.parse(Buffer.from(r.Payload ?? []).toString('utf8')) as Record<string, unknown>;
+const body = (r: { Payload?: Uint8Array }) =>
+  JSON.parse(Buffer.from(r.Payload ?? []).toString('utf8')) as Record<string, unknown>;
 const tail = (r: { LogResult?: string }) => Buffer.from(r.LogResult ?? '', 'base64').toString('utf8');
 const report = (r: { LogResult?: string }) => /^REPORT .*$/m.exec(tail(r))?.[0] ?? '';
 
 describe('warm execution environments', () => {
   let sb: TestSandbox;
   let c: LambdaClient;
-  const invoke = (name: string, event: object = {}) => c.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(event)), LogType: 'Tail' }));
+  const invoke = (name: string, event: object = {}) =>
+    c.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(event)), LogType: 'Tail' }));
   const create = (name: string, handler: string, extra: { Timeout?: number; MemorySize?: number } = {}) =>
-    createActiveFunction(c, { FunctionName: name, Runtime: 'python3.12', Role: TEST_ROLE, Handler: `lambda_function.${handler}`, Code: { ZipFile: handlerZip(HANDLER) }, Timeout: 10, ...extra });
+    createActiveFunction(c, {
+      FunctionName: name,
+      Runtime: 'python3.12',
+      Role: TEST_ROLE,
+      Handler: `lambda_function.${handler}`,
+      Code: { ZipFile: handlerZip(HANDLER) },
+      Timeout: 10,
+      ...extra,
+    });
 
   before(async () => {
     sb = await withSandbox({ updateDelayMs: 5 });
@@ -126,7 +137,12 @@ describe('warm execution environments', () => {
   it('a configuration change makes the next invoke cold, with the new configuration', async () => {
     await create('changes', 'counter');
     const before = await invoke('changes');
-    await c.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'changes', Environment: { Variables: { GREETING: 'hi' } } }));
+    await c.send(
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: 'changes',
+        Environment: { Variables: { GREETING: 'hi' } },
+      }),
+    );
     await waitUntilFunctionUpdatedV2({ client: c, maxWaitTime: 10 }, { FunctionName: 'changes' });
     const after = await invoke('changes');
     assert.equal(body(after).count, 1, 'the old environment (count 1 already) was reused');
@@ -186,7 +202,10 @@ describe('warm execution environments', () => {
     const over = await invoke('hog', { mb: 1024 });
     assert.equal(over.FunctionError, 'Unhandled', tail(over));
     assert.equal(body(over).errorType, 'Runtime.OutOfMemory', tail(over));
-    assert.match(body(over).errorMessage as string, /^RequestId: \S+ Error: Runtime exited with error: signal: killed$/);
+    assert.match(
+      body(over).errorMessage as string,
+      /^RequestId: \S+ Error: Runtime exited with error: signal: killed$/,
+    );
     assert.match(report(over), /\tMax Memory Used: 128 MB\t.*Status: error\tError Type: Runtime.OutOfMemory\t/);
     const next = await invoke('hog', { mb: 16 });
     assert.equal(next.FunctionError, undefined, tail(next));
@@ -195,11 +214,21 @@ describe('warm execution environments', () => {
 
   it('reserved concurrency: stored, reported, and invocations past it are throttled as on AWS', async () => {
     await create('reserved', 'counter');
-    assert.deepEqual((await c.send(new GetFunctionConcurrencyCommand({ FunctionName: 'reserved' }))).ReservedConcurrentExecutions, undefined);
-    const put = await c.send(new PutFunctionConcurrencyCommand({ FunctionName: 'reserved', ReservedConcurrentExecutions: 1 }));
+    assert.deepEqual(
+      (await c.send(new GetFunctionConcurrencyCommand({ FunctionName: 'reserved' }))).ReservedConcurrentExecutions,
+      undefined,
+    );
+    const put = await c.send(
+      new PutFunctionConcurrencyCommand({ FunctionName: 'reserved', ReservedConcurrentExecutions: 1 }),
+    );
     assert.equal(put.ReservedConcurrentExecutions, 1);
-    assert.equal((await c.send(new GetFunctionConcurrencyCommand({ FunctionName: 'reserved' }))).ReservedConcurrentExecutions, 1);
-    assert.deepEqual((await c.send(new GetFunctionCommand({ FunctionName: 'reserved' }))).Concurrency, { ReservedConcurrentExecutions: 1 });
+    assert.equal(
+      (await c.send(new GetFunctionConcurrencyCommand({ FunctionName: 'reserved' }))).ReservedConcurrentExecutions,
+      1,
+    );
+    assert.deepEqual((await c.send(new GetFunctionCommand({ FunctionName: 'reserved' }))).Concurrency, {
+      ReservedConcurrentExecutions: 1,
+    });
 
     const slow = invoke('reserved', { sleep: 3 });
     const err = await refusedWhile(slow, () => invoke('reserved'));
@@ -216,7 +245,10 @@ describe('warm execution environments', () => {
       { name: 'InvalidParameterValueException', message: /below its minimum value of \[100\]/ },
     );
     await c.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'reserved' }));
-    assert.equal((await c.send(new GetFunctionConcurrencyCommand({ FunctionName: 'reserved' }))).ReservedConcurrentExecutions, undefined);
+    assert.equal(
+      (await c.send(new GetFunctionConcurrencyCommand({ FunctionName: 'reserved' }))).ReservedConcurrentExecutions,
+      undefined,
+    );
     assert.equal((await invoke('reserved')).FunctionError, undefined);
   });
 });
@@ -226,8 +258,15 @@ describe('the environment pool limits', () => {
     const sb = await withSandbox({ updateDelayMs: 5, environments: { idleMs: 300, maxEnvironments: 1 } });
     const c = onceClient(sb);
     try {
-      await createActiveFunction(c, { FunctionName: 'idle', Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'lambda_function.counter', Code: { ZipFile: handlerZip(HANDLER) } });
-      const invoke = (event: object = {}) => c.send(new InvokeCommand({ FunctionName: 'idle', Payload: Buffer.from(JSON.stringify(event)) }));
+      await createActiveFunction(c, {
+        FunctionName: 'idle',
+        Runtime: 'python3.12',
+        Role: TEST_ROLE,
+        Handler: 'lambda_function.counter',
+        Code: { ZipFile: handlerZip(HANDLER) },
+      });
+      const invoke = (event: object = {}) =>
+        c.send(new InvokeCommand({ FunctionName: 'idle', Payload: Buffer.from(JSON.stringify(event)) }));
       assert.equal(body(await invoke()).count, 1);
       assert.equal(body(await invoke()).count, 2);
       await new Promise((r) => setTimeout(r, 800));

@@ -7,7 +7,14 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliEnv, runCli } from '../../helpers/cli';
-import { makeZip, withSandbox, TEST_ROLE, type TestSandbox, type ZipEntry, sandboxSession } from '../../helpers/sandbox';
+import {
+  makeZip,
+  withSandbox,
+  TEST_ROLE,
+  type TestSandbox,
+  type ZipEntry,
+  sandboxSession,
+} from '../../helpers/sandbox';
 import type { OpsSession } from '../../../src/ops/session';
 import { attachChange, checkStackSize, publishChange, replaceChange } from '../../../src/stack/stackGuard';
 import { ZipCache } from '../../../src/stack/zipCache';
@@ -42,99 +49,200 @@ after(async () => {
 });
 
 async function publish(name: string, entries: ZipEntry[]): Promise<string> {
-  const v = await session.gateway.publishLayerVersion({ layerName: name, zipFile: makeZip(entries, { deflate: true }), compatibleRuntimes: ['python3.12'] });
+  const v = await session.gateway.publishLayerVersion({
+    layerName: name,
+    zipFile: makeZip(entries, { deflate: true }),
+    compatibleRuntimes: ['python3.12'],
+  });
   return v.LayerVersionArn!;
 }
 
 async function createFunction(name: string, layers: string[]): Promise<void> {
-  await session.gateway.createFunction({ name, runtime: 'python3.12', handler: 'app.handler', role: TEST_ROLE, zip: makeZip(CODE, { deflate: true }), layers });
+  await session.gateway.createFunction({
+    name,
+    runtime: 'python3.12',
+    handler: 'app.handler',
+    role: TEST_ROLE,
+    zip: makeZip(CODE, { deflate: true }),
+    layers,
+  });
   await session.gateway.waitForFunctionUpdated(name);
 }
 
 const freshCache = async () => new ZipCache(await fs.mkdtemp(join(dir, 'cache-')));
 
-test('attach: the exact total from the zips passes the limit (no "at least"), and the endpoint refuses the update', { timeout: 120_000 }, async () => {
-  await createFunction('guard-attach', [big]);
-  const check = await checkStackSize(session.gateway, attachChange('guard-attach', [{ arn: more }]), { cache: await freshCache() });
-  assert.equal(check.totalBytes, 140 * MB + 125 * MB + CODE_BYTES);
-  assert.equal(check.lowerBound, false);
-  assert.equal(check.level, 'over');
-  assert.match(check.message!, /^Function code and layers unzipped are 265 MB, over the 250 MB limit; Lambda will refuse it\.$/);
-  assert.deepEqual(check.items.map((i) => i.arn), [undefined, big, more]);
-  await assert.rejects(session.gateway.updateFunctionLayers('guard-attach', [big, more]), /exceeds the maximum allowed size of 262144000 bytes/);
-});
+test(
+  'attach: the exact total from the zips passes the limit (no "at least"), and the endpoint refuses the update',
+  { timeout: 120_000 },
+  async () => {
+    await createFunction('guard-attach', [big]);
+    const check = await checkStackSize(session.gateway, attachChange('guard-attach', [{ arn: more }]), {
+      cache: await freshCache(),
+    });
+    assert.equal(check.totalBytes, 140 * MB + 125 * MB + CODE_BYTES);
+    assert.equal(check.lowerBound, false);
+    assert.equal(check.level, 'over');
+    assert.match(
+      check.message!,
+      /^Function code and layers unzipped are 265 MB, over the 250 MB limit; Lambda will refuse it\.$/,
+    );
+    assert.deepEqual(
+      check.items.map((i) => i.arn),
+      [undefined, big, more],
+    );
+    await assert.rejects(
+      session.gateway.updateFunctionLayers('guard-attach', [big, more]),
+      /exceeds the maximum allowed size of 262144000 bytes/,
+    );
+  },
+);
 
-test('update: moving to a heavier version is checked with that version in place of the old one', { timeout: 120_000 }, async () => {
-  await createFunction('guard-update', [big, grow1]);
-  const cache = await freshCache();
-  const check = await checkStackSize(session.gateway, replaceChange('guard-update', grow1, grow2), { cache });
-  assert.equal(check.level, 'over');
-  assert.deepEqual(check.items.map((i) => [i.arn, i.exact]), [[undefined, true], [big, true], [grow2, true]]);
-  const before = cache.downloads;
-  await checkStackSize(session.gateway, replaceChange('guard-update', grow1, grow2), { cache });
-  assert.equal(cache.downloads, before, 'a second check reads the cached zips');
-});
+test(
+  'update: moving to a heavier version is checked with that version in place of the old one',
+  { timeout: 120_000 },
+  async () => {
+    await createFunction('guard-update', [big, grow1]);
+    const cache = await freshCache();
+    const check = await checkStackSize(session.gateway, replaceChange('guard-update', grow1, grow2), { cache });
+    assert.equal(check.level, 'over');
+    assert.deepEqual(
+      check.items.map((i) => [i.arn, i.exact]),
+      [
+        [undefined, true],
+        [big, true],
+        [grow2, true],
+      ],
+    );
+    const before = cache.downloads;
+    await checkStackSize(session.gateway, replaceChange('guard-update', grow1, grow2), { cache });
+    assert.equal(cache.downloads, before, 'a second check reads the cached zips');
+  },
+);
 
-test('publish: a built zip in place of the function\'s version of that layer; 90 % warns, past the limit refuses', { timeout: 120_000 }, async () => {
-  await createFunction('guard-publish', [hundred, grow1]);
-  const heavy = join(dir, 'grow-heavy.zip');
-  await fs.writeFile(heavy, makeZip([{ name: 'python/g.bin', data: Buffer.alloc(180 * MB) }], { deflate: true }));
-  const over = await checkStackSize(session.gateway, publishChange('guard-publish', 'guard-grow', heavy), { cache: await freshCache() });
-  assert.equal(over.totalBytes, 100 * MB + 180 * MB + CODE_BYTES);
-  assert.equal(over.level, 'over');
-  const near = join(dir, 'grow-near.zip');
-  await fs.writeFile(near, makeZip([{ name: 'python/g.bin', data: Buffer.alloc(140 * MB) }], { deflate: true }));
-  const warn = await checkStackSize(session.gateway, publishChange('guard-publish', 'guard-grow', near), { cache: await freshCache() });
-  assert.equal(warn.level, 'warn');
-  assert.match(warn.message!, /^Function code and layers unzipped are 240 MB \(96% of the 250 MB limit\)\.$/);
-  const small = await checkStackSize(session.gateway, publishChange('guard-publish', 'guard-other', near), { cache: await freshCache() });
-  assert.equal(small.totalBytes, 100 * MB + 6 + 140 * MB + CODE_BYTES, 'another layer name is added, not swapped in');
-});
+test(
+  "publish: a built zip in place of the function's version of that layer; 90 % warns, past the limit refuses",
+  { timeout: 120_000 },
+  async () => {
+    await createFunction('guard-publish', [hundred, grow1]);
+    const heavy = join(dir, 'grow-heavy.zip');
+    await fs.writeFile(heavy, makeZip([{ name: 'python/g.bin', data: Buffer.alloc(180 * MB) }], { deflate: true }));
+    const over = await checkStackSize(session.gateway, publishChange('guard-publish', 'guard-grow', heavy), {
+      cache: await freshCache(),
+    });
+    assert.equal(over.totalBytes, 100 * MB + 180 * MB + CODE_BYTES);
+    assert.equal(over.level, 'over');
+    const near = join(dir, 'grow-near.zip');
+    await fs.writeFile(near, makeZip([{ name: 'python/g.bin', data: Buffer.alloc(140 * MB) }], { deflate: true }));
+    const warn = await checkStackSize(session.gateway, publishChange('guard-publish', 'guard-grow', near), {
+      cache: await freshCache(),
+    });
+    assert.equal(warn.level, 'warn');
+    assert.match(warn.message!, /^Function code and layers unzipped are 240 MB \(96% of the 250 MB limit\)\.$/);
+    const small = await checkStackSize(session.gateway, publishChange('guard-publish', 'guard-other', near), {
+      cache: await freshCache(),
+    });
+    assert.equal(small.totalBytes, 100 * MB + 6 + 140 * MB + CODE_BYTES, 'another layer name is added, not swapped in');
+  },
+);
 
-test('a zip that cannot be downloaded counts with its zipped size, and the total is a lower bound', { timeout: 60_000 }, async () => {
-  await createFunction('guard-unreadable', [big]);
-  const gateway = Object.create(session.gateway) as typeof session.gateway;
-  gateway.getLayerVersionByArn = async (arn) => ({ ...(await session.gateway.getLayerVersionByArn(arn)), Content: { CodeSha256: 'not-a-sha', CodeSize: 1234 } });
-  const check = await checkStackSize(gateway, attachChange('guard-unreadable', [{ arn: more, codeSize: 999 }]), { cache: await freshCache() });
-  assert.equal(check.lowerBound, true);
-  const zipped = (await session.gateway.getFunctionConfiguration('guard-unreadable')).Layers![0].CodeSize;
-  assert.deepEqual(check.items.map((i) => [i.bytes, i.exact]), [[CODE_BYTES, true], [zipped, false], [999, false]], 'attached: its CodeSize; new: the one given');
-});
+test(
+  'a zip that cannot be downloaded counts with its zipped size, and the total is a lower bound',
+  { timeout: 60_000 },
+  async () => {
+    await createFunction('guard-unreadable', [big]);
+    const gateway = Object.create(session.gateway) as typeof session.gateway;
+    gateway.getLayerVersionByArn = async (arn) => ({
+      ...(await session.gateway.getLayerVersionByArn(arn)),
+      Content: { CodeSha256: 'not-a-sha', CodeSize: 1234 },
+    });
+    const check = await checkStackSize(gateway, attachChange('guard-unreadable', [{ arn: more, codeSize: 999 }]), {
+      cache: await freshCache(),
+    });
+    assert.equal(check.lowerBound, true);
+    const zipped = (await session.gateway.getFunctionConfiguration('guard-unreadable')).Layers![0].CodeSize;
+    assert.deepEqual(
+      check.items.map((i) => [i.bytes, i.exact]),
+      [
+        [CODE_BYTES, true],
+        [zipped, false],
+        [999, false],
+      ],
+      'attached: its CodeSize; new: the one given',
+    );
+  },
+);
 
-test('the command line: attach warns before the endpoint refuses; publish --function warns and publishes', { timeout: 180_000 }, async () => {
-  await createFunction('guard-cli', [big]);
-  const env = cliEnv({ XDG_CACHE_HOME: join(dir, 'cli-cache') });
-  const attach = await runCli(['attach', 'guard-cli', more, '--endpoint', sandbox.url], env);
-  assert.equal(attach.code, 1, attach.stdout);
-  const warning = attach.stderr.indexOf('warning: Function code and layers unzipped are 265 MB, over the 250 MB limit; Lambda will refuse it.');
-  const refusal = attach.stderr.indexOf('exceeds the maximum allowed size of 262144000 bytes');
-  assert.ok(warning >= 0 && refusal > warning, attach.stderr);
-  assert.deepEqual((await session.gateway.getFunctionConfiguration('guard-cli')).Layers?.map((l) => l.Arn), [big]);
+test(
+  'the command line: attach warns before the endpoint refuses; publish --function warns and publishes',
+  { timeout: 180_000 },
+  async () => {
+    await createFunction('guard-cli', [big]);
+    const env = cliEnv({ XDG_CACHE_HOME: join(dir, 'cli-cache') });
+    const attach = await runCli(['attach', 'guard-cli', more, '--endpoint', sandbox.url], env);
+    assert.equal(attach.code, 1, attach.stdout);
+    const warning = attach.stderr.indexOf(
+      'warning: Function code and layers unzipped are 265 MB, over the 250 MB limit; Lambda will refuse it.',
+    );
+    const refusal = attach.stderr.indexOf('exceeds the maximum allowed size of 262144000 bytes');
+    assert.ok(warning >= 0 && refusal > warning, attach.stderr);
+    assert.deepEqual(
+      (await session.gateway.getFunctionConfiguration('guard-cli')).Layers?.map((l) => l.Arn),
+      [big],
+    );
 
-  const zip = join(dir, 'cli-more.zip');
-  await fs.writeFile(zip, makeZip([{ name: 'python/more.bin', data: Buffer.alloc(125 * MB) }], { deflate: true }));
-  const pub = await runCli(['publish', zip, '--name', 'guard-more', '--function', 'guard-cli', '--endpoint', sandbox.url], env);
-  assert.equal(pub.code, 0, pub.stderr);
-  assert.match(pub.stderr, /^warning: guard-cli: Function code and layers unzipped are 265 MB, over the 250 MB limit/m);
-  assert.match(pub.stdout, /:layer:guard-more:\d+\n$/);
-  const unknown = await runCli(['publish', zip, '--name', 'guard-more', '--function', 'no-such-fn', '--endpoint', sandbox.url], env);
-  assert.equal(unknown.code, 1, 'a mistyped target stops the publish before anything is sent');
-  assert.match(unknown.stderr, /no-such-fn/);
-});
+    const zip = join(dir, 'cli-more.zip');
+    await fs.writeFile(zip, makeZip([{ name: 'python/more.bin', data: Buffer.alloc(125 * MB) }], { deflate: true }));
+    const pub = await runCli(
+      ['publish', zip, '--name', 'guard-more', '--function', 'guard-cli', '--endpoint', sandbox.url],
+      env,
+    );
+    assert.equal(pub.code, 0, pub.stderr);
+    assert.match(
+      pub.stderr,
+      /^warning: guard-cli: Function code and layers unzipped are 265 MB, over the 250 MB limit/m,
+    );
+    assert.match(pub.stdout, /:layer:guard-more:\d+\n$/);
+    const unknown = await runCli(
+      ['publish', zip, '--name', 'guard-more', '--function', 'no-such-fn', '--endpoint', sandbox.url],
+      env,
+    );
+    assert.equal(unknown.code, 1, 'a mistyped target stops the publish before anything is sent');
+    assert.match(unknown.stderr, /no-such-fn/);
+  },
+);
 
-test('the endpoint refuses a stack past the limit on every path, as AWS does: create, code update, layer update', { timeout: 120_000 }, async () => {
-  const refused = /exceeds the maximum allowed size of 262144000 bytes/;
-  await assert.rejects(
-    session.gateway.createFunction({ name: 'guard-create', runtime: 'python3.12', handler: 'app.handler', role: TEST_ROLE, zip: makeZip(CODE, { deflate: true }), layers: [big, more] }),
-    refused,
-  );
-  await createFunction('guard-code', [big, hundred]);
-  const heavyCode = makeZip([...CODE, { name: 'data.bin', data: Buffer.alloc(20 * MB) }], { deflate: true });
-  const cache = await freshCache();
-  const before = await checkStackSize(session.gateway, { functionName: 'guard-code', layersAfter: (current) => current.map((arn) => ({ arn })) }, { cache });
-  assert.equal(before.level, 'warn', '240 MB: accepted, with a warning');
-  const sha = (await session.gateway.getFunctionConfiguration('guard-code')).CodeSha256;
-  await assert.rejects(session.gateway.updateFunctionCode('guard-code', heavyCode), refused);
-  assert.equal((await session.gateway.getFunctionConfiguration('guard-code')).CodeSha256, sha, 'the refused code is not kept');
-  await assert.rejects(session.gateway.updateFunctionLayers('guard-code', [big, more]), refused);
-});
+test(
+  'the endpoint refuses a stack past the limit on every path, as AWS does: create, code update, layer update',
+  { timeout: 120_000 },
+  async () => {
+    const refused = /exceeds the maximum allowed size of 262144000 bytes/;
+    await assert.rejects(
+      session.gateway.createFunction({
+        name: 'guard-create',
+        runtime: 'python3.12',
+        handler: 'app.handler',
+        role: TEST_ROLE,
+        zip: makeZip(CODE, { deflate: true }),
+        layers: [big, more],
+      }),
+      refused,
+    );
+    await createFunction('guard-code', [big, hundred]);
+    const heavyCode = makeZip([...CODE, { name: 'data.bin', data: Buffer.alloc(20 * MB) }], { deflate: true });
+    const cache = await freshCache();
+    const before = await checkStackSize(
+      session.gateway,
+      { functionName: 'guard-code', layersAfter: (current) => current.map((arn) => ({ arn })) },
+      { cache },
+    );
+    assert.equal(before.level, 'warn', '240 MB: accepted, with a warning');
+    const sha = (await session.gateway.getFunctionConfiguration('guard-code')).CodeSha256;
+    await assert.rejects(session.gateway.updateFunctionCode('guard-code', heavyCode), refused);
+    assert.equal(
+      (await session.gateway.getFunctionConfiguration('guard-code')).CodeSha256,
+      sha,
+      'the refused code is not kept',
+    );
+    await assert.rejects(session.gateway.updateFunctionLayers('guard-code', [big, more]), refused);
+  },
+);

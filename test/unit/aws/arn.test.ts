@@ -5,7 +5,13 @@ import { arnAccount, isSameLayer, parseLayerArn } from '../../../src/aws/arn';
 const LAYER = 'arn:aws:lambda:us-west-2:123456789012:layer:deps';
 
 test('parseLayerArn: a version ARN gives its layer ARN, name, region, account and version', () => {
-  assert.deepEqual(parseLayerArn(`${LAYER}:7`), { layerArn: LAYER, name: 'deps', region: 'us-west-2', account: '123456789012', version: 7 });
+  assert.deepEqual(parseLayerArn(`${LAYER}:7`), {
+    layerArn: LAYER,
+    name: 'deps',
+    region: 'us-west-2',
+    account: '123456789012',
+    version: 7,
+  });
 });
 
 test('parseLayerArn: a layer ARN without version has no version', () => {
@@ -26,7 +32,15 @@ test('parseLayerArn: other partitions; names with _ and -', () => {
 });
 
 test('parseLayerArn: anything else is undefined', () => {
-  for (const text of ['deps', '', `${LAYER}:`, `${LAYER}:x`, `${LAYER}:1:2`, 'arn:aws:lambda:us-west-2:123456789012:function:deps', 'arn:aws:lambda:us-west-2:123456789012:layer:no.dot:1']) {
+  for (const text of [
+    'deps',
+    '',
+    `${LAYER}:`,
+    `${LAYER}:x`,
+    `${LAYER}:1:2`,
+    'arn:aws:lambda:us-west-2:123456789012:function:deps',
+    'arn:aws:lambda:us-west-2:123456789012:layer:no.dot:1',
+  ]) {
     assert.equal(parseLayerArn(text), undefined, text);
   }
 });

@@ -91,7 +91,11 @@ test('lists profiles from both files with their credential kind, default first',
   });
   const ssoNew = profiles.find((p) => p.name === 'sso-new')!;
   assert.equal(ssoNew.ssoSession, 'corp');
-  assert.equal(ssoNew.ssoStartUrl, 'https://corp.awsapps.com/start', 'start URL resolved through the sso-session section');
+  assert.equal(
+    ssoNew.ssoStartUrl,
+    'https://corp.awsapps.com/start',
+    'start URL resolved through the sso-session section',
+  );
   assert.equal(profiles.find((p) => p.name === 'sso-legacy')!.ssoStartUrl, 'https://legacy.awsapps.com/start');
   const dev = profiles.find((p) => p.name === 'dev')!;
   assert.equal(dev.lambdaEndpointUrl, 'http://localhost:9001');
@@ -99,16 +103,26 @@ test('lists profiles from both files with their credential kind, default first',
 });
 
 test('missing files mean no profiles', async () => {
-  const empty = { HOME: dir, AWS_CONFIG_FILE: join(dir, 'nope-config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'nope-creds') };
+  const empty = {
+    HOME: dir,
+    AWS_CONFIG_FILE: join(dir, 'nope-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'nope-creds'),
+  };
   assert.deepEqual(await listProfiles(empty), []);
 });
 
 test('region: setting, then the profile, then AWS_REGION, then AWS_DEFAULT_REGION, else undefined', async () => {
   const withEnv = { ...env, AWS_REGION: 'ca-central-1', AWS_DEFAULT_REGION: 'sa-east-1' };
-  assert.deepEqual(pick(await resolveConnection({ profile: 'dev', region: 'eu-north-1' }, withEnv)), ['eu-north-1', 'setting']);
+  assert.deepEqual(pick(await resolveConnection({ profile: 'dev', region: 'eu-north-1' }, withEnv)), [
+    'eu-north-1',
+    'setting',
+  ]);
   assert.deepEqual(pick(await resolveConnection({ profile: 'dev' }, withEnv)), ['us-west-2', 'profile']);
   assert.deepEqual(pick(await resolveConnection({ profile: 'keys-only' }, withEnv)), ['ca-central-1', 'env']);
-  assert.deepEqual(pick(await resolveConnection({ profile: 'keys-only' }, { ...env, AWS_DEFAULT_REGION: 'sa-east-1' })), ['sa-east-1', 'env']);
+  assert.deepEqual(
+    pick(await resolveConnection({ profile: 'keys-only' }, { ...env, AWS_DEFAULT_REGION: 'sa-east-1' })),
+    ['sa-east-1', 'env'],
+  );
   assert.deepEqual(pick(await resolveConnection({ profile: 'keys-only' }, env)), [undefined, undefined]);
   // No profile chosen: the default profile's settings apply.
   assert.deepEqual(pick(await resolveConnection({}, withEnv)), ['eu-west-1', 'profile']);
@@ -120,16 +134,37 @@ test('region: setting, then the profile, then AWS_REGION, then AWS_DEFAULT_REGIO
 
 test('endpoint: setting, services section, profile endpoint_url, then env (service-specific first)', async () => {
   const withEnv = { ...env, AWS_ENDPOINT_URL_LAMBDA: 'http://env-lambda', AWS_ENDPOINT_URL: 'http://env-all' };
-  assert.deepEqual(pick(await resolveConnection({ profile: 'dev', endpoint: 'http://mine' }, withEnv)), ['http://mine', 'setting']);
-  assert.deepEqual(pick(await resolveConnection({ profile: 'dev' }, withEnv)), ['http://localhost:9001', 'profile-service']);
-  assert.deepEqual(pick(await resolveConnection({ profile: 'plain-endpoint' }, withEnv)), ['http://localhost:4566', 'profile']);
-  assert.deepEqual(pick(await resolveConnection({ profile: 'keys-only' }, withEnv)), ['http://env-lambda', 'env-service']);
-  assert.deepEqual(pick(await resolveConnection({ profile: 'keys-only' }, { ...env, AWS_ENDPOINT_URL: 'http://env-all' })), ['http://env-all', 'env']);
+  assert.deepEqual(pick(await resolveConnection({ profile: 'dev', endpoint: 'http://mine' }, withEnv)), [
+    'http://mine',
+    'setting',
+  ]);
+  assert.deepEqual(pick(await resolveConnection({ profile: 'dev' }, withEnv)), [
+    'http://localhost:9001',
+    'profile-service',
+  ]);
+  assert.deepEqual(pick(await resolveConnection({ profile: 'plain-endpoint' }, withEnv)), [
+    'http://localhost:4566',
+    'profile',
+  ]);
+  assert.deepEqual(pick(await resolveConnection({ profile: 'keys-only' }, withEnv)), [
+    'http://env-lambda',
+    'env-service',
+  ]);
+  assert.deepEqual(
+    pick(await resolveConnection({ profile: 'keys-only' }, { ...env, AWS_ENDPOINT_URL: 'http://env-all' })),
+    ['http://env-all', 'env'],
+  );
   assert.deepEqual(pick(await resolveConnection({ profile: 'keys-only' }, env)), [undefined, undefined]);
   // Opting out of configured endpoints keeps only the explicit setting.
   assert.deepEqual(pick(await resolveConnection({ profile: 'no-endpoints' }, withEnv)), [undefined, undefined]);
-  assert.deepEqual(pick(await resolveConnection({ profile: 'dev' }, { ...withEnv, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' })), [undefined, undefined]);
-  assert.deepEqual(pick(await resolveConnection({ profile: 'no-endpoints', endpoint: 'http://mine' }, withEnv)), ['http://mine', 'setting']);
+  assert.deepEqual(
+    pick(await resolveConnection({ profile: 'dev' }, { ...withEnv, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' })),
+    [undefined, undefined],
+  );
+  assert.deepEqual(pick(await resolveConnection({ profile: 'no-endpoints', endpoint: 'http://mine' }, withEnv)), [
+    'http://mine',
+    'setting',
+  ]);
 
   function pick(r: { endpoint?: string; endpointSource?: string }) {
     return [r.endpoint, r.endpointSource];
@@ -165,7 +200,10 @@ test('hasAnyCredentials: env keys, web identity, any profile with a credential s
   writeFileSync(regionOnly, '[default]\nregion = us-east-1\n');
   assert.equal(await hasAnyCredentials({ ...none, AWS_CONFIG_FILE: regionOnly }), false);
   const ssoOnly = join(dir, 'sso-only-config');
-  writeFileSync(ssoOnly, '[profile x]\nsso_session = s\n[sso-session s]\nsso_start_url = https://s\nsso_region = us-east-1\n');
+  writeFileSync(
+    ssoOnly,
+    '[profile x]\nsso_session = s\n[sso-session s]\nsso_start_url = https://s\nsso_region = us-east-1\n',
+  );
   assert.equal(await hasAnyCredentials({ ...none, AWS_CONFIG_FILE: ssoOnly }), true);
 
   assert.equal(hasEnvCredentials({ AWS_ACCESS_KEY_ID: ' ', AWS_SECRET_ACCESS_KEY: 'b' }), false);

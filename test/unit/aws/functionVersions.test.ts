@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LambdaClient, ListFunctionsCommand, ListVersionsByFunctionCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
+import {
+  LambdaClient,
+  ListFunctionsCommand,
+  ListVersionsByFunctionCommand,
+  type FunctionConfiguration,
+} from '@aws-sdk/client-lambda';
 import { SdkLambdaGateway } from '../../../src/aws/lambdaGateway';
 
 const ARN = 'arn:aws:lambda:us-east-1:123456789012:function';
@@ -44,10 +49,13 @@ test('FunctionVersion=ALL answered as AWS does (qualified ARNs): one listing, no
 });
 
 test('an endpoint that ignores ALL (unqualified ARNs) is asked per function, and nothing is given twice', async () => {
-  const { client, asked } = fakeClient([config('a', '$LATEST', false), config('a', '2'), config('b', '$LATEST', false)], {
-    a: [config('a', '$LATEST'), config('a', '1'), config('a', '2')],
-    b: [config('b', '$LATEST')],
-  });
+  const { client, asked } = fakeClient(
+    [config('a', '$LATEST', false), config('a', '2'), config('b', '$LATEST', false)],
+    {
+      a: [config('a', '$LATEST'), config('a', '1'), config('a', '2')],
+      b: [config('b', '$LATEST')],
+    },
+  );
   assert.deepEqual(await all(new SdkLambdaGateway(client, 'us-east-1')), ['a:$LATEST', 'a:1', 'a:2', 'b:$LATEST']);
   assert.deepEqual(asked, ['ListFunctions ALL', 'ListVersionsByFunction a', 'ListVersionsByFunction b']);
 });

@@ -57,7 +57,10 @@ test('the code zip leaves out VCS, virtualenvs (any name), caches, bytecode, edi
     );
     assert.equal(entries.find((e) => e.name === 'pkg/util.py')!.data.toString(), 'X = 1\n');
     assert.equal(code.codeSha256, createHash('sha256').update(code.zip).digest('base64'));
-    assert.equal(code.totalSize, code.files.reduce((n, f) => n + f.size, 0));
+    assert.equal(
+      code.totalSize,
+      code.files.reduce((n, f) => n + f.size, 0),
+    );
   } finally {
     await fs.rm(root, { recursive: true, force: true });
   }
@@ -83,7 +86,10 @@ test('the same files give the same bytes whatever their timestamps; a changed fi
 test('a folder with nothing to deploy is refused with a message that says why', async () => {
   const empty = await tree({ '.git/HEAD': 'ref', '__pycache__/x.pyc': '' });
   try {
-    await assert.rejects(buildCodeZip(empty), (e: unknown) => e instanceof UserError && /no files to deploy/.test(e.message));
+    await assert.rejects(
+      buildCodeZip(empty),
+      (e: unknown) => e instanceof UserError && /no files to deploy/.test(e.message),
+    );
   } finally {
     await fs.rm(empty, { recursive: true, force: true });
   }
@@ -108,12 +114,18 @@ test('a folder whose path and file names hold spaces and non-ASCII zips to "/"-s
     const spaced = join(root, 'mon dossier');
     await fs.rename(join(root, 'handler ü.py'), join(spaced, 'handler ü.py'));
     const zip = await buildCodeZip(spaced);
-    assert.deepEqual(zip.files.map((f) => f.path), ['données/café.py', 'handler ü.py']);
+    assert.deepEqual(
+      zip.files.map((f) => f.path),
+      ['données/café.py', 'handler ü.py'],
+    );
     const names = (await readZip(zip.zip)).map((e) => e.name);
     assert.deepEqual(names.filter((n) => !n.endsWith('/')).sort(), ['données/café.py', 'handler ü.py']);
     assert.ok(names.every((n) => !n.includes('\\')));
     await fs.writeFile(join(spaced, 'odd\\name.py'), 'Z = 3\n');
-    await assert.rejects(buildCodeZip(spaced), (e: unknown) => e instanceof UserError && /odd\\name\.py.*backslash/.test(e.message));
+    await assert.rejects(
+      buildCodeZip(spaced),
+      (e: unknown) => e instanceof UserError && /odd\\name\.py.*backslash/.test(e.message),
+    );
   } finally {
     await fs.rm(root, { recursive: true, force: true });
   }

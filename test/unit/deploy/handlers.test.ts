@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findHandlerFunctions, functionNameFrom, handlerString, validateFunctionName } from '../../../src/deploy/handlers';
+import {
+  findHandlerFunctions,
+  functionNameFrom,
+  handlerString,
+  validateFunctionName,
+} from '../../../src/deploy/handlers';
 
 test('handlers are the top-level functions taking (event, context), usual names first', () => {
   const source = [

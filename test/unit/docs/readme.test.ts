@@ -22,7 +22,9 @@ interface SettingSchema {
 
 function contributedSettings(): Map<string, SettingSchema> {
   const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-    contributes: { configuration: { properties: Record<string, SettingSchema> } | { properties: Record<string, SettingSchema> }[] };
+    contributes: {
+      configuration: { properties: Record<string, SettingSchema> } | { properties: Record<string, SettingSchema> }[];
+    };
   };
   const sections = ([] as { properties: Record<string, SettingSchema> }[]).concat(manifest.contributes.configuration);
   return new Map(sections.flatMap((section) => Object.entries(section.properties)));
@@ -81,10 +83,15 @@ test('the tools README.md documents are built by npm run compile and are not in 
   assert.deepEqual(tools.sort(), ['cli', 'sandbox']);
   assert.match(readme, /npm ci && npm run compile/);
   const esbuild = readFileSync(join(ROOT, 'esbuild.mjs'), 'utf8');
-  const shipped = readFileSync(join(ROOT, '.vscodeignore'), 'utf8').split('\n').filter((line) => line.startsWith('!'));
+  const shipped = readFileSync(join(ROOT, '.vscodeignore'), 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('!'));
   for (const tool of tools) {
     assert.match(esbuild, new RegExp(`\\b${tool}: 'src/`), `npm run compile bundles dist/${tool}.js`);
-    assert.ok(!shipped.some((line) => line.includes(`dist/${tool}.js`) || line === '!dist/**'), `dist/${tool}.js is not shipped`);
+    assert.ok(
+      !shipped.some((line) => line.includes(`dist/${tool}.js`) || line === '!dist/**'),
+      `dist/${tool}.js is not shipped`,
+    );
   }
 });
 
@@ -95,5 +102,5 @@ test('the quick start is the demo command and the test command', () => {
   assert.match(commands[0], /npm start/);
   assert.match(commands[1], /\.ci\/run|npm test/);
   const ci = readFileSync(join(ROOT, '.ci/run'), 'utf8');
-  assert.match(ci, /^npm test$/m, '.ci/run calls the README\'s test command');
+  assert.match(ci, /^npm test$/m, ".ci/run calls the README's test command");
 });

@@ -19,36 +19,58 @@ beforeEach(async () => {
 });
 afterEach(() => fs.rm(dir, { recursive: true, force: true }));
 
-const versionsOf = (gw: { layerVersions: Map<string, Array<{ Version?: number; Description?: string }>> }) => (gw.layerVersions.get('deps') ?? []).map((v) => v.Version);
+const versionsOf = (gw: { layerVersions: Map<string, Array<{ Version?: number; Description?: string }>> }) =>
+  (gw.layerVersions.get('deps') ?? []).map((v) => v.Version);
 
 test('the plan publishes nothing anywhere; aligning brings every region to the same number with the zip on top', async () => {
   const { fleet, gateways } = fakeFleet(REGIONS);
   const other = join(dir, 'other.zip');
   await fs.writeFile(other, randomBytes(100));
   // us-east-1 is at 3, eu-west-1 at 1, ap-southeast-2 has no such layer.
-  for (let i = 0; i < 3; i++) await gateways.get('us-east-1')!.publishLayerVersion({ layerName: 'deps', zipFile: randomBytes(10) });
+  for (let i = 0; i < 3; i++)
+    await gateways.get('us-east-1')!.publishLayerVersion({ layerName: 'deps', zipFile: randomBytes(10) });
   await gateways.get('eu-west-1')!.publishLayerVersion({ layerName: 'deps', zipFile: randomBytes(10) });
 
   const plan = await planAlignment(fleet, { zipPath: zip, name: 'deps' });
   assert.equal(plan.version, 4);
-  assert.deepEqual(plan.steps.map((s) => (s.status === 'ok' ? [s.region, s.latest, s.publishes] : s.status)), [['us-east-1', 3, 1], ['eu-west-1', 1, 3], ['ap-southeast-2', 0, 4]]);
+  assert.deepEqual(
+    plan.steps.map((s) => (s.status === 'ok' ? [s.region, s.latest, s.publishes] : s.status)),
+    [
+      ['us-east-1', 3, 1],
+      ['eu-west-1', 1, 3],
+      ['ap-southeast-2', 0, 4],
+    ],
+  );
   assert.deepEqual([...gateways.values()].map(versionsOf), [[1, 2, 3], [1], []], 'planning publishes nothing');
   assert.equal(alignmentLine(plan.steps[1], plan.version), 'eu-west-1: 1 → 4 (3 to publish, 2 of them copies)');
 
   const results = await alignVersions(fleet, { zipPath: zip, name: 'deps' }, plan);
-  assert.deepEqual(results.map((r) => [r.region, r.status, 'layerVersion' in r ? r.layerVersion.Version : undefined]), [
-    ['us-east-1', 'published', 4],
-    ['eu-west-1', 'published', 4],
-    ['ap-southeast-2', 'published', 4],
-  ]);
-  const sha = (gw: (typeof gateways extends Map<string, infer G> ? G : never)) => gw.layerVersions.get('deps')!.at(-1)!.Content?.CodeSha256;
+  assert.deepEqual(
+    results.map((r) => [r.region, r.status, 'layerVersion' in r ? r.layerVersion.Version : undefined]),
+    [
+      ['us-east-1', 'published', 4],
+      ['eu-west-1', 'published', 4],
+      ['ap-southeast-2', 'published', 4],
+    ],
+  );
+  const sha = (gw: typeof gateways extends Map<string, infer G> ? G : never) =>
+    gw.layerVersions.get('deps')!.at(-1)!.Content?.CodeSha256;
   assert.equal(new Set([...gateways.values()].map(sha)).size, 1, 'the same zip on top everywhere');
 
   // Aligned already: a second plan publishes nothing, and a plain fleet publish reports unchanged.
   const again = await planAlignment(fleet, { zipPath: zip, name: 'deps' });
-  assert.deepEqual(again.steps.map((s) => s.status === 'ok' && s.publishes), [0, 0, 0]);
-  assert.deepEqual((await alignVersions(fleet, { zipPath: zip, name: 'deps' }, again)).map((r) => r.status), ['unchanged', 'unchanged', 'unchanged']);
-  assert.deepEqual((await publishToFleet(fleet, { zipPath: zip, name: 'deps' })).map((r) => r.status), ['unchanged', 'unchanged', 'unchanged']);
+  assert.deepEqual(
+    again.steps.map((s) => s.status === 'ok' && s.publishes),
+    [0, 0, 0],
+  );
+  assert.deepEqual(
+    (await alignVersions(fleet, { zipPath: zip, name: 'deps' }, again)).map((r) => r.status),
+    ['unchanged', 'unchanged', 'unchanged'],
+  );
+  assert.deepEqual(
+    (await publishToFleet(fleet, { zipPath: zip, name: 'deps' })).map((r) => r.status),
+    ['unchanged', 'unchanged', 'unchanged'],
+  );
 });
 
 test('a region that skips deleted numbers raises the goal and the others catch up; a failing region does not stop them', async () => {
@@ -71,17 +93,21 @@ test('a region that skips deleted numbers raises the goal and the others catch u
   assert.equal(plan.version, 1);
   assert.equal(plan.steps[2].status, 'error');
   const results = await alignVersions(fleet, { zipPath: zip, name: 'deps' }, plan);
-  assert.deepEqual(results.map((r) => [r.region, r.status, 'layerVersion' in r ? r.layerVersion.Version : undefined]), [
-    ['us-east-1', 'published', 3],
-    ['eu-west-1', 'published', 3],
-    ['ap-southeast-2', 'failed', undefined],
-  ]);
+  assert.deepEqual(
+    results.map((r) => [r.region, r.status, 'layerVersion' in r ? r.layerVersion.Version : undefined]),
+    [
+      ['us-east-1', 'published', 3],
+      ['eu-west-1', 'published', 3],
+      ['ap-southeast-2', 'failed', undefined],
+    ],
+  );
   assert.deepEqual(versionsOf(gateways.get('us-east-1')!), [1, 2, 3], 'us-east-1 caught up with copies');
 });
 
 test('a region that cannot reach the goal within the bound fails with a reason instead of publishing forever', async () => {
   const { fleet, gateways } = fakeFleet(['us-east-1', 'eu-west-1']);
-  for (let i = 0; i < 20; i++) await gateways.get('us-east-1')!.publishLayerVersion({ layerName: 'deps', zipFile: randomBytes(10) });
+  for (let i = 0; i < 20; i++)
+    await gateways.get('us-east-1')!.publishLayerVersion({ layerName: 'deps', zipFile: randomBytes(10) });
   const plan = await planAlignment(fleet, { zipPath: zip, name: 'deps' });
   const eu = gateways.get('eu-west-1')!;
   const publish = eu.publishLayerVersion.bind(eu);
@@ -93,5 +119,8 @@ test('a region that cannot reach the goal within the bound fails with a reason i
   };
   const results = await alignVersions(fleet, { zipPath: zip, name: 'deps' }, plan, { maxExtra: 2 });
   assert.equal(results[0].status, 'published');
-  assert.ok(results[1].status === 'failed' && /Stopped after 23 publishes without reaching version 21/.test(results[1].reason), JSON.stringify(results[1]));
+  assert.ok(
+    results[1].status === 'failed' && /Stopped after 23 publishes without reaching version 21/.test(results[1].reason),
+    JSON.stringify(results[1]),
+  );
 });

@@ -7,7 +7,12 @@ export function fakeFleet(regions: string[], perTarget = 2): { fleet: Fleet; gat
   const gateways = new Map(regions.map((r) => [r, new FakeGateway(r)]));
   const fleet = openFleet(scopePairs(regions), ({ region }) => ({ kind: 'local', region, endpoint: 'http://fake' }), {
     perTarget,
-    openSession: (settings) => ({ settings, gateway: gateways.get(settings.region)!, s3: undefined as unknown as S3Client, dispose() {} }),
+    openSession: (settings) => ({
+      settings,
+      gateway: gateways.get(settings.region)!,
+      s3: undefined as unknown as S3Client,
+      dispose() {},
+    }),
   });
   return { fleet, gateways };
 }

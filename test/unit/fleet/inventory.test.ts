@@ -9,9 +9,17 @@ test('the fleet of a layer: versions with hash and users per region, behind coun
   const { fleet, gateways } = fakeFleet(REGIONS);
   const us = gateways.get('us-east-1')!;
   const eu = gateways.get('eu-west-1')!;
-  await us.publishLayerVersion({ layerName: 'deps', zipFile: new Uint8Array([1]), description: withMarker('deps', 'a'.repeat(64)) });
+  await us.publishLayerVersion({
+    layerName: 'deps',
+    zipFile: new Uint8Array([1]),
+    description: withMarker('deps', 'a'.repeat(64)),
+  });
   await us.publishLayerVersion({ layerName: 'deps', zipFile: new Uint8Array([2]), description: 'by hand' });
-  await us.publishLayerVersion({ layerName: 'deps', zipFile: new Uint8Array([3]), description: withMarker('deps', 'c'.repeat(64)) });
+  await us.publishLayerVersion({
+    layerName: 'deps',
+    zipFile: new Uint8Array([3]),
+    description: withMarker('deps', 'c'.repeat(64)),
+  });
   us.addFunction('old1', { layers: [`${us.layerArn('deps')}:1`] });
   us.addFunction('old2', { layers: [`${us.layerArn('deps')}:2`] });
   us.addFunction('new', { layers: [`${us.layerArn('deps')}:3`] });
@@ -48,11 +56,16 @@ test('cancellation stops the whole load instead of becoming an error entry', asy
   const { fleet } = fakeFleet(REGIONS);
   const abort = new AbortController();
   abort.abort();
-  for (const { session: { gateway: gw } } of fleet.targets) {
+  for (const {
+    session: { gateway: gw },
+  } of fleet.targets) {
     // eslint-disable-next-line require-yield
     gw.listFunctionPages = async function* () {
       throw Object.assign(new Error('aborted'), { name: 'AbortError' });
     };
   }
-  await assert.rejects(loadInventory(fleet, { signal: abort.signal }), (e: Error) => e.name === 'AbortError' || e.name === 'CancelledError');
+  await assert.rejects(
+    loadInventory(fleet, { signal: abort.signal }),
+    (e: Error) => e.name === 'AbortError' || e.name === 'CancelledError',
+  );
 });

@@ -33,14 +33,32 @@ test('publishes to every region once; a region that fails is retried on the next
     return publish(input);
   };
   const streamed: RegionPublishResult[] = [];
-  const first = await publishToFleet(fleet, { zipPath: zip, name: 'deps', description: 'deps 1.0' }, { onResult: (r) => streamed.push(r) });
-  assert.deepEqual(first.map((r) => [r.region, r.status]), [['us-east-1', 'published'], ['eu-west-1', 'failed'], ['ap-southeast-2', 'published']]);
+  const first = await publishToFleet(
+    fleet,
+    { zipPath: zip, name: 'deps', description: 'deps 1.0' },
+    { onResult: (r) => streamed.push(r) },
+  );
+  assert.deepEqual(
+    first.map((r) => [r.region, r.status]),
+    [
+      ['us-east-1', 'published'],
+      ['eu-west-1', 'failed'],
+      ['ap-southeast-2', 'published'],
+    ],
+  );
   assert.equal(streamed.length, 3);
   const failed = first[1];
   assert.ok(failed.status === 'failed' && /not enabled/.test(failed.reason));
 
   const second = await publishToFleet(fleet, { zipPath: zip, name: 'deps', description: 'deps 1.0' });
-  assert.deepEqual(second.map((r) => [r.region, r.status]), [['us-east-1', 'unchanged'], ['eu-west-1', 'published'], ['ap-southeast-2', 'unchanged']]);
+  assert.deepEqual(
+    second.map((r) => [r.region, r.status]),
+    [
+      ['us-east-1', 'unchanged'],
+      ['eu-west-1', 'published'],
+      ['ap-southeast-2', 'unchanged'],
+    ],
+  );
   for (const [region, gw] of gateways) {
     assert.equal(gw.layerVersions.get('deps')?.length, 1, `${region} holds exactly one version`);
     const v = gw.layerVersions.get('deps')![0];
@@ -56,7 +74,10 @@ test('new content publishes a new version in every region', async () => {
   await publishToFleet(fleet, { zipPath: zip, name: 'deps' });
   await fs.writeFile(zip, randomBytes(100));
   const again = await publishToFleet(fleet, { zipPath: zip, name: 'deps' });
-  assert.deepEqual(again.map((r) => r.status), ['published', 'published', 'published']);
+  assert.deepEqual(
+    again.map((r) => r.status),
+    ['published', 'published', 'published'],
+  );
   for (const gw of gateways.values()) assert.equal(gw.layerVersions.get('deps')?.length, 2);
 });
 
@@ -80,7 +101,9 @@ test('at most perTarget publishes run per region, and the waiting ones are repor
       return { p, n };
     }),
   );
-  await Promise.all(zips.map(({ p, n }) => publishToFleet(fleet, { zipPath: p, name: n }, { onProgress: (e) => events.push(e) })));
+  await Promise.all(
+    zips.map(({ p, n }) => publishToFleet(fleet, { zipPath: p, name: n }, { onProgress: (e) => events.push(e) })),
+  );
   assert.equal(peak, 1);
   assert.equal(events.filter((e) => e.state === 'queued').length, 2);
 });
@@ -90,6 +113,9 @@ test('a cancelled run publishes nothing and says so per region', async () => {
   const abort = new AbortController();
   abort.abort();
   const results = await publishToFleet(fleet, { zipPath: zip, name: 'deps' }, { signal: abort.signal });
-  assert.deepEqual(results.map((r) => r.status), ['cancelled', 'cancelled', 'cancelled']);
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ['cancelled', 'cancelled', 'cancelled'],
+  );
   for (const gw of gateways.values()) assert.equal(gw.layerVersions.get('deps'), undefined);
 });

@@ -11,7 +11,10 @@ async function seeded(perRegion = 3) {
   for (const gw of gateways.values()) {
     for (let v = 0; v < 2; v++) await gw.publishLayerVersion({ layerName: 'deps', zipFile: new Uint8Array([v]) });
     await gw.publishLayerVersion({ layerName: 'other', zipFile: new Uint8Array([9]) });
-    for (let i = 0; i < perRegion; i++) gw.addFunction(`f${i}`, { layers: i === 0 ? [`${gw.layerArn('other')}:1`, `${gw.layerArn('deps')}:1`] : [`${gw.layerArn('deps')}:1`] });
+    for (let i = 0; i < perRegion; i++)
+      gw.addFunction(`f${i}`, {
+        layers: i === 0 ? [`${gw.layerArn('other')}:1`, `${gw.layerArn('deps')}:1`] : [`${gw.layerArn('deps')}:1`],
+      });
     gw.addFunction('fresh', { layers: [`${gw.layerArn('deps')}:2`] });
     gw.addFunction('none');
   }
@@ -24,13 +27,14 @@ test('the plan lists every function on an older version, per region, and regions
   const { fleet, gateways } = await seeded(2);
   gateways.get('ap-southeast-2')!.layerVersions.clear();
   const plan = await planRollout(fleet, 'deps');
-  assert.deepEqual(plan.items.map((i) => `${i.region} ${i.function} ${i.from.split(':').pop()}->${i.to.split(':').pop()}`), [
-    'us-east-1 f0 1->2',
-    'us-east-1 f1 1->2',
-    'eu-west-1 f0 1->2',
-    'eu-west-1 f1 1->2',
-  ]);
-  assert.deepEqual(plan.errors.map((e) => e.region), ['ap-southeast-2']);
+  assert.deepEqual(
+    plan.items.map((i) => `${i.region} ${i.function} ${i.from.split(':').pop()}->${i.to.split(':').pop()}`),
+    ['us-east-1 f0 1->2', 'us-east-1 f1 1->2', 'eu-west-1 f0 1->2', 'eu-west-1 f1 1->2'],
+  );
+  assert.deepEqual(
+    plan.errors.map((e) => e.region),
+    ['ap-southeast-2'],
+  );
   assert.match(plan.errors[0].reason, /no versions/);
 });
 
@@ -38,11 +42,20 @@ test('a successful rollout moves every planned function and keeps the order and 
   const { fleet, gateways } = await seeded();
   const plan = await planRollout(fleet, 'deps');
   const smoked: string[] = [];
-  const rows = await runRollout(fleet, plan, { canary: 2, smoke: async (t, { function: fn }) => void smoked.push(`${t.region}/${fn}`) });
+  const rows = await runRollout(fleet, plan, {
+    canary: 2,
+    smoke: async (t, { function: fn }) => void smoked.push(`${t.region}/${fn}`),
+  });
   assert.equal(rows.length, 9);
-  assert.ok(rows.every((r) => r.result === 'updated'), JSON.stringify(rows));
+  assert.ok(
+    rows.every((r) => r.result === 'updated'),
+    JSON.stringify(rows),
+  );
   assert.deepEqual(smoked.sort(), ['eu-west-1/f0', 'us-east-1/f0'], 'automatic canaries are spread over the regions');
-  assert.deepEqual(rows.filter((r) => r.canary).map((r) => `${r.region}/${r.function}`), ['us-east-1/f0', 'eu-west-1/f0']);
+  assert.deepEqual(
+    rows.filter((r) => r.canary).map((r) => `${r.region}/${r.function}`),
+    ['us-east-1/f0', 'eu-west-1/f0'],
+  );
   for (const gw of gateways.values()) {
     assert.deepEqual(gw.layersOf('f0'), [`${gw.layerArn('other')}:1`, deps(gw, 2)]);
     assert.deepEqual(gw.layersOf('f2'), [deps(gw, 2)]);
@@ -58,11 +71,14 @@ test('a failing canary puts every moved canary back and touches nothing else', a
   const before = [...gateways.values()].map((gw) => gw.calls.filter((c) => c.startsWith('update')).length);
   const rows = await runRollout(fleet, plan, { canary: 3, smoke });
   const canaries = rows.filter((r) => r.canary);
-  assert.deepEqual(canaries.map((r) => [r.region, r.function, r.result]), [
-    ['us-east-1', 'f0', 'rolled-back'],
-    ['eu-west-1', 'f0', 'rolled-back'],
-    ['ap-southeast-2', 'f0', 'rolled-back'],
-  ]);
+  assert.deepEqual(
+    canaries.map((r) => [r.region, r.function, r.result]),
+    [
+      ['us-east-1', 'f0', 'rolled-back'],
+      ['eu-west-1', 'f0', 'rolled-back'],
+      ['ap-southeast-2', 'f0', 'rolled-back'],
+    ],
+  );
   assert.match(canaries[1].reason!, /ImportError/);
   assert.match(canaries[0].reason!, /A canary failed: f0 in eu-west-1/);
   assert.ok(rows.filter((r) => !r.canary).every((r) => r.result === 'unchanged' && /Not started/.test(r.reason!)));
@@ -78,7 +94,10 @@ test('a canary whose update fails stops the rollout; the canaries that moved go 
   const { fleet, gateways } = await seeded(2);
   gateways.get('eu-west-1')!.failNextUpdate('f0', 'disk full');
   const rows = await runRollout(fleet, await planRollout(fleet, 'deps'), { canary: 2 });
-  assert.deepEqual(rows.filter((r) => r.canary).map((r) => r.result), ['rolled-back', 'failed']);
+  assert.deepEqual(
+    rows.filter((r) => r.canary).map((r) => r.result),
+    ['rolled-back', 'failed'],
+  );
   assert.match(rows[2].reason!, /disk full/);
   assert.deepEqual(gateways.get('us-east-1')!.layersOf('f0').at(-1), deps(gateways.get('us-east-1')!, 1));
 });
@@ -90,7 +109,16 @@ test('a failure after the canaries stops new updates and says exactly which func
   for (const n of ['a', 'b', 'c', 'd', 'e']) gw.addFunction(n, { layers: [deps(gw, 1)] });
   gw.failNextUpdate('c', 'broken');
   const rows = await runRollout(fleet, await planRollout(fleet, 'deps'), { canary: 1 });
-  assert.deepEqual(rows.map((r) => [r.function, r.result]), [['a', 'updated'], ['b', 'updated'], ['c', 'failed'], ['d', 'unchanged'], ['e', 'unchanged']]);
+  assert.deepEqual(
+    rows.map((r) => [r.function, r.result]),
+    [
+      ['a', 'updated'],
+      ['b', 'updated'],
+      ['c', 'failed'],
+      ['d', 'unchanged'],
+      ['e', 'unchanged'],
+    ],
+  );
   assert.match(rows[3].reason!, /Not started: c in us-east-1 failed/);
   assert.deepEqual(gw.layersOf('d'), [deps(gw, 1)]);
 });
@@ -137,7 +165,14 @@ test('cancellation stops between functions: what moved is reported as updated, t
     signal: abort.signal,
     onRow: (r) => r.function === 'b' && abort.abort(),
   });
-  assert.deepEqual(rows.map((r) => [r.function, r.result, r.reason]), [['a', 'updated', undefined], ['b', 'updated', undefined], ['c', 'unchanged', 'Cancelled.']]);
+  assert.deepEqual(
+    rows.map((r) => [r.function, r.result, r.reason]),
+    [
+      ['a', 'updated', undefined],
+      ['b', 'updated', undefined],
+      ['c', 'unchanged', 'Cancelled.'],
+    ],
+  );
 });
 
 test('chosen canaries are found by name or region/name; an unknown one is refused', () => {

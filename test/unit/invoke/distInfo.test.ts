@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { normalizeName, parseTopLevel, readLayerPackages } from '../../../src/invoke/distInfo';
 import { writeZip } from './zipFixture';
 
-const meta = (name: string, version: string) => `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\nSummary: x\n\nName: not-a-header\n`;
+const meta = (name: string, version: string) =>
+  `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\nSummary: x\n\nName: not-a-header\n`;
 const SITE = 'python/lib/python3.12/site-packages';
 
 test('reads packages, versions and top-level modules from dist-info in both layer roots', async () => {
@@ -51,6 +52,10 @@ test('reads packages, versions and top-level modules from dist-info in both laye
 });
 
 test('top_level.txt and name normalisation details', () => {
-  assert.deepEqual(parseTopLevel('yaml\n_yaml\n\nnot-valid\ngoogle/protobuf\nyaml\n'), ['yaml', '_yaml', 'google.protobuf']);
+  assert.deepEqual(parseTopLevel('yaml\n_yaml\n\nnot-valid\ngoogle/protobuf\nyaml\n'), [
+    'yaml',
+    '_yaml',
+    'google.protobuf',
+  ]);
   assert.equal(normalizeName('Typing.Extensions__x'), 'typing-extensions-x');
 });

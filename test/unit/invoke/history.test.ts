@@ -17,12 +17,14 @@ const view = (payload: string, error = false) =>
     statusCode: 200,
     payload: new TextEncoder().encode(payload),
     functionError: error ? 'Unhandled' : undefined,
-    logTail: 'REPORT RequestId: r\tDuration: 2.5 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t',
+    logTail:
+      'REPORT RequestId: r\tDuration: 2.5 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\t',
   });
 
 test('keeps at most 10 entries per function, newest first', () => {
   let h = emptyHistory();
-  for (let i = 0; i < 15; i++) h = addToHistory(h, 'fn', historyEntry(view(String(i)), new Date(Date.UTC(2024, 0, 1, 0, i))));
+  for (let i = 0; i < 15; i++)
+    h = addToHistory(h, 'fn', historyEntry(view(String(i)), new Date(Date.UTC(2024, 0, 1, 0, i))));
   const entries = historyFor(h, 'fn');
   assert.equal(entries.length, 10);
   assert.equal(entries[0].payload, '14');
@@ -40,7 +42,11 @@ test('bounds the number of functions, dropping the least recently used', () => {
 });
 
 test('truncates big payloads and records errors', () => {
-  const e = historyEntry(view(JSON.stringify({ errorMessage: 'm'.repeat(5000), errorType: 'E' }), true), new Date(), 'ev');
+  const e = historyEntry(
+    view(JSON.stringify({ errorMessage: 'm'.repeat(5000), errorType: 'E' }), true),
+    new Date(),
+    'ev',
+  );
   assert.equal(e.ok, false);
   assert.equal(e.errorType, 'E');
   assert.equal(e.eventName, 'ev');

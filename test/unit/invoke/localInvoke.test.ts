@@ -39,7 +39,14 @@ after(() => rm(dir, { recursive: true, force: true }));
 const payload = (r: { view: { payloadText: string } }) => JSON.parse(r.view.payloadText);
 
 test('runs a workspace handler with a layer zip as /opt', async () => {
-  const r = await invokeLocally({ codeDir: code, handler: 'app.handler', runtime: localRuntime, layers: [{ zip: join(dir, 'v1.zip') }], event, functionName: 'greeter' });
+  const r = await invokeLocally({
+    codeDir: code,
+    handler: 'app.handler',
+    runtime: localRuntime,
+    layers: [{ zip: join(dir, 'v1.zip') }],
+    event,
+    functionName: 'greeter',
+  });
   assert.equal(r.view.ok, true, r.view.log);
   assert.equal(payload(r).greeting, 'hi world');
   assert.equal(payload(r).lib, '1.0');
@@ -51,20 +58,50 @@ test('runs a workspace handler with a layer zip as /opt', async () => {
 });
 
 test('later layers win; a single staging folder is used in place', async () => {
-  const merged = await invokeLocally({ codeDir: code, handler: 'app.handler', runtime: localRuntime, layers: [{ zip: join(dir, 'v1.zip') }, { zip: join(dir, 'v2.zip') }], event });
+  const merged = await invokeLocally({
+    codeDir: code,
+    handler: 'app.handler',
+    runtime: localRuntime,
+    layers: [{ zip: join(dir, 'v1.zip') }, { zip: join(dir, 'v2.zip') }],
+    event,
+  });
   assert.equal(payload(merged).lib, '2.0');
-  const staged = await invokeLocally({ codeDir: code, handler: 'app.handler', runtime: localRuntime, layers: [{ stagingDir: join(dir, 'staging') }], event });
+  const staged = await invokeLocally({
+    codeDir: code,
+    handler: 'app.handler',
+    runtime: localRuntime,
+    layers: [{ stagingDir: join(dir, 'staging') }],
+    event,
+  });
   assert.equal(payload(staged).lib, 'staged');
-  const mixed = await invokeLocally({ codeDir: code, handler: 'app.handler', runtime: localRuntime, layers: [{ stagingDir: join(dir, 'staging') }, { zip: join(dir, 'v1.zip') }], event });
+  const mixed = await invokeLocally({
+    codeDir: code,
+    handler: 'app.handler',
+    runtime: localRuntime,
+    layers: [{ stagingDir: join(dir, 'staging') }, { zip: join(dir, 'v1.zip') }],
+    event,
+  });
   assert.equal(payload(mixed).lib, '1.0');
 });
 
 test('handler errors and missing layers come back as function errors, as on Lambda', async () => {
-  const raised = await invokeLocally({ codeDir: code, handler: 'app.fails', runtime: localRuntime, layers: [{ zip: join(dir, 'v1.zip') }], event });
+  const raised = await invokeLocally({
+    codeDir: code,
+    handler: 'app.fails',
+    runtime: localRuntime,
+    layers: [{ zip: join(dir, 'v1.zip') }],
+    event,
+  });
   assert.equal(raised.view.ok, false);
   assert.equal(raised.view.functionError?.type, 'ValueError');
   assert.equal(raised.view.functionError?.message, 'bad input');
-  const noLayer = await invokeLocally({ codeDir: code, handler: 'app.handler', runtime: localRuntime, layers: [], event });
+  const noLayer = await invokeLocally({
+    codeDir: code,
+    handler: 'app.handler',
+    runtime: localRuntime,
+    layers: [],
+    event,
+  });
   assert.equal(noLayer.view.functionError?.type, 'Runtime.ImportModuleError');
   assert.match(noLayer.view.functionError?.message ?? '', /No module named 'mylib'/);
 });
@@ -72,7 +109,13 @@ test('handler errors and missing layers come back as function errors, as on Lamb
 test('a different local Python minor is reported', async () => {
   const other = localRuntime === 'python3.10' ? 'python3.14' : 'python3.10';
   const python = await resolvePython(other);
-  const r = await invokeLocally({ codeDir: code, handler: 'app.handler', runtime: other, layers: [{ zip: join(dir, 'v1.zip') }], event });
+  const r = await invokeLocally({
+    codeDir: code,
+    handler: 'app.handler',
+    runtime: other,
+    layers: [{ zip: join(dir, 'v1.zip') }],
+    event,
+  });
   if (python.minor === '3.10' && other === 'python3.10') {
     assert.equal(r.pythonWarning, undefined); // this machine has that exact Python
   } else {
@@ -82,10 +125,34 @@ test('a different local Python minor is reported', async () => {
 
 test('bad inputs are UserErrors and temp folders are cleaned up', async () => {
   const before = (await readdir(tmpdir())).filter((n) => n.startsWith('lambda-layers-local-')).length;
-  await assert.rejects(invokeLocally({ codeDir: code, handler: 'app.handler', runtime: 'nodejs20.x', layers: [], event }), UserError);
-  await assert.rejects(invokeLocally({ codeDir: join(dir, 'nope'), handler: 'app.handler', runtime: localRuntime, layers: [], event }), /does not exist/);
-  await assert.rejects(invokeLocally({ codeDir: code, handler: 'app.handler', runtime: localRuntime, layers: [{ zip: join(dir, 'missing.zip') }], event }), /Build the layer first/);
-  await assert.rejects(invokeLocally({ codeDir: code, handler: 'app.handler', runtime: localRuntime, layers: [{ stagingDir: join(dir, 'nostage') }], event }), /Build the layer first/);
+  await assert.rejects(
+    invokeLocally({ codeDir: code, handler: 'app.handler', runtime: 'nodejs20.x', layers: [], event }),
+    UserError,
+  );
+  await assert.rejects(
+    invokeLocally({ codeDir: join(dir, 'nope'), handler: 'app.handler', runtime: localRuntime, layers: [], event }),
+    /does not exist/,
+  );
+  await assert.rejects(
+    invokeLocally({
+      codeDir: code,
+      handler: 'app.handler',
+      runtime: localRuntime,
+      layers: [{ zip: join(dir, 'missing.zip') }],
+      event,
+    }),
+    /Build the layer first/,
+  );
+  await assert.rejects(
+    invokeLocally({
+      codeDir: code,
+      handler: 'app.handler',
+      runtime: localRuntime,
+      layers: [{ stagingDir: join(dir, 'nostage') }],
+      event,
+    }),
+    /Build the layer first/,
+  );
   const after = (await readdir(tmpdir())).filter((n) => n.startsWith('lambda-layers-local-')).length;
   assert.equal(after, before);
 });

@@ -51,8 +51,14 @@ function handlerAnswer(versions: Record<string, string | null>, failing: Record<
       packages: req.packages.map((p) => ({
         name: p.name,
         version: versions[p.name] ?? null,
-        ...(versions[p.name] ? {} : { versionError: `PackageNotFoundError: No package metadata was found for ${p.name}` }),
-        modules: p.modules.map((m) => (failing[m] ? { name: m, ok: false, error: failing[m] } : { name: m, ok: true, file: `/opt/python/${m}/__init__.py` })),
+        ...(versions[p.name]
+          ? {}
+          : { versionError: `PackageNotFoundError: No package metadata was found for ${p.name}` }),
+        modules: p.modules.map((m) =>
+          failing[m]
+            ? { name: m, ok: false, error: failing[m] }
+            : { name: m, ok: true, file: `/opt/python/${m}/__init__.py` },
+        ),
       })),
     }),
     logTail: 'REPORT RequestId: r\tDuration: 900.1 ms\t',
@@ -68,7 +74,13 @@ const layerInfo = (extra: Partial<GetLayerVersionResponse> = {}): GetLayerVersio
 });
 
 test('manifest with top-level modules: creates the probe for the newest runtime and reports each package', async () => {
-  const { fake, sent } = probeLambda(layerInfo(), handlerAnswer({ requests: '2.32.3', numpy: '2.1.0', attrs: '23.1.0' }, { numpy: "ImportError: Error importing numpy: you should not try to import numpy from its source directory" }));
+  const { fake, sent } = probeLambda(
+    layerInfo(),
+    handlerAnswer(
+      { requests: '2.32.3', numpy: '2.1.0', attrs: '23.1.0' },
+      { numpy: 'ImportError: Error importing numpy: you should not try to import numpy from its source directory' },
+    ),
+  );
   const target = probeTargetFromManifest(
     {
       runtime: 'python3.12',
@@ -90,8 +102,14 @@ test('manifest with top-level modules: creates the probe for the newest runtime 
   assert.deepEqual([report.runtime, report.architecture, report.python], ['python3.12', 'arm64', '3.12.7']);
   assert.deepEqual(writes(fake), [`create ${name}`, `invoke ${name}`]);
   const created = fake.functions.get(name)!;
-  assert.deepEqual([created.Runtime, created.Architectures, created.Layers?.map((l) => l.Arn), created.Role], ['python3.12', ['arm64'], [LAYER], ROLE]);
-  assert.deepEqual(sent[0]?.packages.map((p) => p.modules), [['requests'], ['numpy'], ['attr', 'attrs'], []]);
+  assert.deepEqual(
+    [created.Runtime, created.Architectures, created.Layers?.map((l) => l.Arn), created.Role],
+    ['python3.12', ['arm64'], [LAYER], ROLE],
+  );
+  assert.deepEqual(
+    sent[0]?.packages.map((p) => p.modules),
+    [['requests'], ['numpy'], ['attr', 'attrs'], []],
+  );
   assert.deepEqual(
     report.rows.map((r) => [r.package, r.expectedVersion, r.importedVersion, r.status]),
     [
@@ -115,14 +133,19 @@ test('a layer built elsewhere: packages come from the zip, requirements pins giv
       'python/six-1.16.0.dist-info/METADATA': 'Name: six\nVersion: 1.16.0\n',
       'python/six-1.16.0.dist-info/RECORD': 'six.py,,\n',
     });
-    const { fake } = probeLambda(layerInfo({ CompatibleRuntimes: ['python3.11'], CompatibleArchitectures: undefined }), handlerAnswer({ six: '1.16.0' }));
+    const { fake } = probeLambda(
+      layerInfo({ CompatibleRuntimes: ['python3.11'], CompatibleArchitectures: undefined }),
+      handlerAnswer({ six: '1.16.0' }),
+    );
     const name = probeFunctionName('python3.11', 'x86_64');
     // Deployed earlier with the same code but another layer: only the layer list changes.
     fake.functions.set(name, {
       FunctionName: name,
       State: 'Active',
       LastUpdateStatus: 'Successful',
-      CodeSha256: createHash('sha256').update(await probeCodeZip()).digest('base64'),
+      CodeSha256: createHash('sha256')
+        .update(await probeCodeZip())
+        .digest('base64'),
       Layers: [{ Arn: 'arn:aws:lambda:us-east-1:123456789012:layer:old:1' }],
     });
     const report = await probeLayerImports(
@@ -132,7 +155,10 @@ test('a layer built elsewhere: packages come from the zip, requirements pins giv
     assert.equal(report.architecture, 'x86_64');
     assert.deepEqual(writes(fake), [`update ${name}`, `invoke ${name}`]);
     assert.deepEqual(fake.layersOf(name), [LAYER]);
-    assert.deepEqual(report.rows.map((r) => [r.package, r.expectedVersion, r.importedVersion, r.status]), [['six', '1.17.0', '1.16.0', 'versionMismatch']]);
+    assert.deepEqual(
+      report.rows.map((r) => [r.package, r.expectedVersion, r.importedVersion, r.status]),
+      [['six', '1.17.0', '1.16.0', 'versionMismatch']],
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -142,7 +168,10 @@ test('outdated probe code is replaced', async () => {
   const { fake } = probeLambda(layerInfo(), handlerAnswer({ a: '1' }));
   const name = probeFunctionName('python3.12', 'arm64');
   fake.functions.set(name, { FunctionName: name, State: 'Active', CodeSha256: 'old', Layers: [{ Arn: LAYER }] });
-  await probeLayerImports({ layerVersionArn: LAYER, expected: [{ name: 'a', modules: ['a'] }] }, { gateway: fake, role: ROLE });
+  await probeLayerImports(
+    { layerVersionArn: LAYER, expected: [{ name: 'a', modules: ['a'] }] },
+    { gateway: fake, role: ROLE },
+  );
   assert.deepEqual(writes(fake), [`updateCode ${name}`, `invoke ${name}`]);
 });
 
@@ -154,16 +183,28 @@ test('a crashed or timed-out probe is a UserError carrying the log', async () =>
     logTail: 'START RequestId: r\n',
   }));
   await assert.rejects(
-    probeLayerImports({ layerVersionArn: LAYER, expected: [{ name: 'a', modules: ['a'] }] }, { gateway: fake, role: ROLE }),
-    (e: unknown) => e instanceof UserError && /Sandbox\.Timedout: Task timed out/.test(e.message) && e.detail === 'START RequestId: r\n',
+    probeLayerImports(
+      { layerVersionArn: LAYER, expected: [{ name: 'a', modules: ['a'] }] },
+      { gateway: fake, role: ROLE },
+    ),
+    (e: unknown) =>
+      e instanceof UserError &&
+      /Sandbox\.Timedout: Task timed out/.test(e.message) &&
+      e.detail === 'START RequestId: r\n',
   );
 });
 
 test('inputs that cannot be probed are explained', async () => {
   const { fake } = probeLambda(layerInfo({ CompatibleRuntimes: ['nodejs20.x'] }), handlerAnswer({}));
-  await assert.rejects(probeLayerImports({ layerVersionArn: 'not-an-arn' }, { gateway: fake, role: ROLE }), /not a layer version ARN/);
   await assert.rejects(
-    probeLayerImports({ layerVersionArn: LAYER, expected: [{ name: 'a', modules: ['a'] }] }, { gateway: fake, role: ROLE }),
+    probeLayerImports({ layerVersionArn: 'not-an-arn' }, { gateway: fake, role: ROLE }),
+    /not a layer version ARN/,
+  );
+  await assert.rejects(
+    probeLayerImports(
+      { layerVersionArn: LAYER, expected: [{ name: 'a', modules: ['a'] }] },
+      { gateway: fake, role: ROLE },
+    ),
     /declares no Python runtime/,
   );
 });
@@ -180,6 +221,14 @@ test('the probe zip is byte-identical across builds', async () => {
 });
 
 test('pinnedVersions reads exact pins only', () => {
-  const pins = pinnedVersions('Requests[socks]==2.32.3\nnumpy>=2\nPyYAML === 6.0.2 ; python_version >= "3.8"\n# six==1\n-r other.txt\n');
-  assert.deepEqual([...pins], [['requests', '2.32.3'], ['pyyaml', '6.0.2']]);
+  const pins = pinnedVersions(
+    'Requests[socks]==2.32.3\nnumpy>=2\nPyYAML === 6.0.2 ; python_version >= "3.8"\n# six==1\n-r other.txt\n',
+  );
+  assert.deepEqual(
+    [...pins],
+    [
+      ['requests', '2.32.3'],
+      ['pyyaml', '6.0.2'],
+    ],
+  );
 });

@@ -4,7 +4,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PROBE_MODULE, parseProbeResponse, probeHandlerSource, type ProbeRequest } from '../../../src/invoke/probeHandler';
+import {
+  PROBE_MODULE,
+  parseProbeResponse,
+  probeHandlerSource,
+  type ProbeRequest,
+} from '../../../src/invoke/probeHandler';
 
 /** Runs the generated handler with the machine's python3, the fake site-packages first on sys.path. */
 function runHandler(handlerDir: string, site: string, event: ProbeRequest): unknown {
@@ -32,7 +37,9 @@ test('the generated probe reports versions, working imports and failed ones', as
     const site = join(dir, 'site');
     const handlerDir = join(dir, 'task');
     await files(handlerDir, { [`${PROBE_MODULE}.py`]: probeHandlerSource() });
-    const dist = (name: string, version: string) => ({ [`${name}-${version}.dist-info/METADATA`]: `Name: ${name}\nVersion: ${version}\n` });
+    const dist = (name: string, version: string) => ({
+      [`${name}-${version}.dist-info/METADATA`]: `Name: ${name}\nVersion: ${version}\n`,
+    });
     await files(site, {
       'goodpkg/__init__.py': 'VALUE = 1\n',
       ...dist('goodpkg', '1.2.3'),
@@ -61,11 +68,17 @@ test('the generated probe reports versions, working imports and failed ones', as
     assert.match(response.python ?? '', /^3\.\d+\.\d+/);
     const [good, bad, quitter, ghost, slow] = response.packages;
     assert.equal(typeof good.modules[0].importMs, 'number');
-    assert.ok(slow.modules[0].importMs! > good.modules[0].importMs! && slow.modules[0].importMs! >= 100, JSON.stringify(slow));
+    assert.ok(
+      slow.modules[0].importMs! > good.modules[0].importMs! && slow.modules[0].importMs! >= 100,
+      JSON.stringify(slow),
+    );
     assert.equal(bad.modules[0].importMs, undefined, 'a failed import is not timed');
 
     assert.equal(good.version, '1.2.3');
-    assert.deepEqual(good.modules.map((m) => [m.name, m.ok]), [['goodpkg', true]]);
+    assert.deepEqual(
+      good.modules.map((m) => [m.name, m.ok]),
+      [['goodpkg', true]],
+    );
     assert.equal(good.modules[0].file, join(site, 'goodpkg', '__init__.py'));
 
     assert.equal(bad.version, '0.1.0');
@@ -83,7 +96,7 @@ test('the generated probe reports versions, working imports and failed ones', as
   }
 });
 
-test('parseProbeResponse rejects answers that are not the probe\'s', () => {
+test("parseProbeResponse rejects answers that are not the probe's", () => {
   assert.equal(parseProbeResponse(null), undefined);
   assert.equal(parseProbeResponse({ packages: 'x' }), undefined);
   assert.equal(parseProbeResponse({ packages: [{ version: '1' }] }), undefined);

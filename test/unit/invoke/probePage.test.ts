@@ -22,8 +22,21 @@ test('the table shows each package with expected and imported versions, ok and f
             machine: 'x86_64',
             rows: [
               { package: 'requests', expectedVersion: '2.32.3', importedVersion: '2.32.3', status: 'ok', modules: [] },
-              { package: 'native<x>', expectedVersion: '1.0', importedVersion: '1.0', status: 'importFailed', error: 'native: ImportError: <bad>', modules: [] },
-              { package: 'pinned', expectedVersion: '2.0', importedVersion: '2.1', status: 'versionMismatch', modules: [] },
+              {
+                package: 'native<x>',
+                expectedVersion: '1.0',
+                importedVersion: '1.0',
+                status: 'importFailed',
+                error: 'native: ImportError: <bad>',
+                modules: [],
+              },
+              {
+                package: 'pinned',
+                expectedVersion: '2.0',
+                importedVersion: '2.1',
+                status: 'versionMismatch',
+                modules: [],
+              },
             ],
           },
         },
@@ -52,7 +65,12 @@ test('all packages importing is said in one badge', () => {
         {
           layerVersionArn: ARN,
           label: 'deps:1',
-          report: { functionName: 'p', runtime: 'python3.11', architecture: 'arm64', rows: [{ package: 'a', status: 'ok', modules: [] }] },
+          report: {
+            functionName: 'p',
+            runtime: 'python3.11',
+            architecture: 'arm64',
+            rows: [{ package: 'a', status: 'ok', modules: [] }],
+          },
         },
       ],
     },

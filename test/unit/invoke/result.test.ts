@@ -53,7 +53,10 @@ test('parseFunctionError reads the Python runtime error payload', () => {
 });
 
 test('parseFunctionError: timeout without a type, plain text and JSON strings', () => {
-  const t = parseFunctionError('{"errorMessage":"2024-01-01T00:00:00Z r1 Task timed out after 3.00 seconds"}', 'Unhandled');
+  const t = parseFunctionError(
+    '{"errorMessage":"2024-01-01T00:00:00Z r1 Task timed out after 3.00 seconds"}',
+    'Unhandled',
+  );
   assert.equal(t.type, undefined);
   assert.match(t.message, /Task timed out/);
   assert.deepEqual(parseFunctionError('not json', 'Handled'), { kind: 'Handled', message: 'not json', stack: [] });
@@ -61,7 +64,12 @@ test('parseFunctionError: timeout without a type, plain text and JSON strings', 
 });
 
 test('toInvokeView pretty-prints JSON payloads and finds request id and cold start', () => {
-  const v = toInvokeView({ statusCode: 200, payload: enc('{"a":[1,2]}'), logTail: COLD_LOG, executedVersion: '$LATEST' });
+  const v = toInvokeView({
+    statusCode: 200,
+    payload: enc('{"a":[1,2]}'),
+    logTail: COLD_LOG,
+    executedVersion: '$LATEST',
+  });
   assert.equal(v.ok, true);
   assert.equal(v.payloadIsJson, true);
   assert.equal(v.payloadText, '{\n  "a": [\n    1,\n    2\n  ]\n}');

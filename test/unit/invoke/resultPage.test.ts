@@ -2,7 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { historyEntry } from '../../../src/invoke/history';
 import { toInvokeView } from '../../../src/invoke/result';
-import { displayFromHistory, displayFromView, highlightJson, renderInvokePage, type InvokePageModel } from '../../../src/invoke/resultPage';
+import {
+  displayFromHistory,
+  displayFromView,
+  highlightJson,
+  renderInvokePage,
+  type InvokePageModel,
+} from '../../../src/invoke/resultPage';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const FRAME = { nonce: 'n0nce', cspSource: 'vscode-webview://x', title: 'Invoke: fn', locale: 'en' };
@@ -16,18 +22,29 @@ const LOG = [
 const AT = new Date('2026-11-24T10:00:00.000Z');
 
 function page(model: Partial<InvokePageModel> & Pick<InvokePageModel, 'results'>): string {
-  return renderInvokePage({ functionName: 'fn', target: 'Local endpoint · us-east-1', selected: 0, canRerun: true, ...model }, FRAME);
+  return renderInvokePage(
+    { functionName: 'fn', target: 'Local endpoint · us-east-1', selected: 0, canRerun: true, ...model },
+    FRAME,
+  );
 }
 
 test('a successful cold start shows status, REPORT figures, the pretty payload and the log, all escaped', () => {
   const view = toInvokeView({ statusCode: 200, payload: enc('{"html":"<b>x</b>","n":1,"ok":true}'), logTail: LOG });
   const html = page({ results: [displayFromView(view, AT, 'order')] });
-  assert.match(html, /Content-Security-Policy" content="default-src 'none'; style-src vscode-webview:\/\/x 'nonce-n0nce'; script-src 'nonce-n0nce'/);
+  assert.match(
+    html,
+    /Content-Security-Policy" content="default-src 'none'; style-src vscode-webview:\/\/x 'nonce-n0nce'; script-src 'nonce-n0nce'/,
+  );
   assert.match(html, /<script nonce="n0nce">/);
   assert.match(html, /Succeeded/);
   assert.match(html, /Cold start/);
-  for (const figure of ['15.74 ms', '16 ms', '56 MB', 'of 128 MB', '130.49 ms']) assert.ok(html.includes(figure), figure);
-  assert.ok(html.includes('<span class="j-key">&quot;html&quot;</span>: <span class="j-str">&quot;&lt;b&gt;x&lt;/b&gt;&quot;</span>'));
+  for (const figure of ['15.74 ms', '16 ms', '56 MB', 'of 128 MB', '130.49 ms'])
+    assert.ok(html.includes(figure), figure);
+  assert.ok(
+    html.includes(
+      '<span class="j-key">&quot;html&quot;</span>: <span class="j-str">&quot;&lt;b&gt;x&lt;/b&gt;&quot;</span>',
+    ),
+  );
   assert.ok(html.includes('<span class="j-num">1</span>') && html.includes('<span class="j-lit">true</span>'));
   assert.ok(html.includes('hello &lt;world&gt;'));
   assert.ok(!html.includes('<b>x</b>') && !html.includes('<world>'));
@@ -38,8 +55,17 @@ test('a successful cold start shows status, REPORT figures, the pretty payload a
 });
 
 test('a function error shows type, message and stack; a cut log says so', () => {
-  const payload = JSON.stringify({ errorMessage: 'boom', errorType: 'ValueError', stackTrace: ['  File "/var/task/h.py", line 2, in handler\n'] });
-  const view = toInvokeView({ statusCode: 200, payload: enc(payload), functionError: 'Unhandled', logTail: 'x'.repeat(4096) });
+  const payload = JSON.stringify({
+    errorMessage: 'boom',
+    errorType: 'ValueError',
+    stackTrace: ['  File "/var/task/h.py", line 2, in handler\n'],
+  });
+  const view = toInvokeView({
+    statusCode: 200,
+    payload: enc(payload),
+    functionError: 'Unhandled',
+    logTail: 'x'.repeat(4096),
+  });
   const html = page({ results: [displayFromView(view, AT)] });
   assert.match(html, /Function error \(Unhandled\)/);
   assert.match(html, /ValueError: boom/);
@@ -72,5 +98,8 @@ test('a very long payload is cut in the page (Copy has it all) and an empty one 
 });
 
 test('highlightJson escapes everything between tokens', () => {
-  assert.equal(highlightJson('[1, "<a>"]'), '[<span class="j-num">1</span>, <span class="j-str">&quot;&lt;a&gt;&quot;</span>]');
+  assert.equal(
+    highlightJson('[1, "<a>"]'),
+    '[<span class="j-num">1</span>, <span class="j-str">&quot;&lt;a&gt;&quot;</span>]',
+  );
 });

@@ -53,7 +53,15 @@ test('checkJson locates errors by line and column', () => {
 });
 
 test('checkJson accepts any JSON value and a BOM', () => {
-  for (const text of ['{}', '[]', '"s"', '-1.5e3', 'null', ' {"a":[true,false,{"b":"\\u00e9\\n"}]} ', '\ufeff{"x":1}']) {
+  for (const text of [
+    '{}',
+    '[]',
+    '"s"',
+    '-1.5e3',
+    'null',
+    ' {"a":[true,false,{"b":"\\u00e9\\n"}]} ',
+    '\ufeff{"x":1}',
+  ]) {
     assert.equal(checkJson(text).ok, true, text);
   }
 });
@@ -67,7 +75,10 @@ test('payloadFromText names the source and position in a UserError', () => {
 });
 
 test('events with Windows line endings: accepted as they are, errors placed on the right line and column', () => {
-  assert.equal(new TextDecoder().decode(payloadFromText('{\r\n  "a": 1\r\n}\r\n', 'crlf.json')), '{\r\n  "a": 1\r\n}\r\n');
+  assert.equal(
+    new TextDecoder().decode(payloadFromText('{\r\n  "a": 1\r\n}\r\n', 'crlf.json')),
+    '{\r\n  "a": 1\r\n}\r\n',
+  );
   const r = checkJson('{\r\n  "a": 1,\r\n  "b" 2\r\n}');
   assert.equal(r.ok, false);
   if (!r.ok) assert.deepEqual([r.line, r.column], [3, 7]);
@@ -80,12 +91,18 @@ test('create, list and read events; never overwrite', async () => {
     assert.equal(created.path, join(root, '.lambda-layers', 'events', 'my-fn', 'hello.json'));
     assert.equal(await readFile(created.path, 'utf8'), '{}\n');
     await createTestEvent(root, 'my-fn', 'another.json', '{"k": "v"}');
-    await assert.rejects(createTestEvent(root, 'my-fn', 'hello', '[]'), (e: unknown) => e instanceof UserError && /already exists/.test((e as Error).message));
+    await assert.rejects(
+      createTestEvent(root, 'my-fn', 'hello', '[]'),
+      (e: unknown) => e instanceof UserError && /already exists/.test((e as Error).message),
+    );
     assert.equal(await readFile(created.path, 'utf8'), '{}\n');
 
     await writeFile(join(functionEventsDir(root, 'my-fn'), 'notes.txt'), 'ignored');
     const events = await listTestEvents(root, 'my-fn');
-    assert.deepEqual(events.map((e) => e.name), ['another', 'hello']);
+    assert.deepEqual(
+      events.map((e) => e.name),
+      ['another', 'hello'],
+    );
     assert.equal(new TextDecoder().decode(await readEventPayload(events[0].path)), '{"k": "v"}');
   });
 });

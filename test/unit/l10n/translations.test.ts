@@ -21,7 +21,10 @@ let extracted: Bundle;
 before(() => {
   tempDir = mkdtempSync(join(tmpdir(), 'l10n-export-'));
   const cli = join(dirname(require.resolve('@vscode/l10n-dev/package.json')), 'dist', 'cli.js');
-  const run = spawnSync(process.execPath, [cli, 'export', '--outDir', tempDir, './src'], { cwd: ROOT, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [cli, 'export', '--outDir', tempDir, './src'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   assert.equal(run.status, 0, `l10n-dev export failed:\n${run.stdout}\n${run.stderr}`);
   extracted = JSON.parse(readFileSync(join(tempDir, 'bundle.l10n.json'), 'utf8')) as Bundle;
 });
@@ -49,8 +52,16 @@ test('translations keep every placeholder and icon of the English string', () =>
 test('the committed l10n/bundle.l10n.json matches the strings in src', () => {
   const committed = readJson<Bundle>('l10n/bundle.l10n.json');
   const regenerate = 'regenerate it: npx @vscode/l10n-dev export --outDir ./l10n ./src';
-  assert.deepEqual(Object.keys(extracted).filter((key) => !(key in committed)), [], `new strings missing; ${regenerate}`);
-  assert.deepEqual(Object.keys(committed).filter((key) => !(key in extracted)), [], `strings no longer in src; ${regenerate}`);
+  assert.deepEqual(
+    Object.keys(extracted).filter((key) => !(key in committed)),
+    [],
+    `new strings missing; ${regenerate}`,
+  );
+  assert.deepEqual(
+    Object.keys(committed).filter((key) => !(key in extracted)),
+    [],
+    `strings no longer in src; ${regenerate}`,
+  );
 });
 
 test('every %key% of package.json is in package.nls.json and package.nls.zh-cn.json, and none is stale', () => {
@@ -58,15 +69,33 @@ test('every %key% of package.json is in package.nls.json and package.nls.zh-cn.j
   const used = [...new Set([...manifest.matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]))].sort();
   for (const file of ['package.nls.json', 'package.nls.zh-cn.json']) {
     const nls = readJson<Record<string, string>>(file);
-    assert.deepEqual(used.filter((key) => typeof nls[key] !== 'string' || nls[key].trim() === ''), [], `add these keys to ${file}`);
-    assert.deepEqual(Object.keys(nls).filter((key) => !used.includes(key)), [], `these ${file} keys are not used in package.json`);
+    assert.deepEqual(
+      used.filter((key) => typeof nls[key] !== 'string' || nls[key].trim() === ''),
+      [],
+      `add these keys to ${file}`,
+    );
+    assert.deepEqual(
+      Object.keys(nls).filter((key) => !used.includes(key)),
+      [],
+      `these ${file} keys are not used in package.json`,
+    );
   }
 });
 
 // Fields of package.json a user reads (command titles, view names, walkthrough titles and descriptions, settings…).
 const VISIBLE_FIELDS = new Set([
-  'displayName', 'description', 'title', 'category', 'contextualTitle', 'contents', 'altText', 'markdownDescription',
-  'enumDescriptions', 'markdownEnumDescriptions', 'deprecationMessage', 'markdownDeprecationMessage',
+  'displayName',
+  'description',
+  'title',
+  'category',
+  'contextualTitle',
+  'contents',
+  'altText',
+  'markdownDescription',
+  'enumDescriptions',
+  'markdownEnumDescriptions',
+  'deprecationMessage',
+  'markdownDeprecationMessage',
 ]);
 
 function visibleManifestStrings(value: unknown, path: string[], out: [string, string][]): [string, string][] {
@@ -78,7 +107,9 @@ function visibleManifestStrings(value: unknown, path: string[], out: [string, st
     value.forEach((v, i) => visibleManifestStrings(v, [...path, String(i)], out));
   } else if (value && typeof value === 'object') {
     // `repository`, `scripts` and the like hold no text for users.
-    if (path.length === 0) for (const k of ['repository', 'scripts', 'dependencies', 'devDependencies']) delete (value as Record<string, unknown>)[k];
+    if (path.length === 0)
+      for (const k of ['repository', 'scripts', 'dependencies', 'devDependencies'])
+        delete (value as Record<string, unknown>)[k];
     for (const [k, v] of Object.entries(value)) visibleManifestStrings(v, [...path, k], out);
   }
   return out;
@@ -88,26 +119,51 @@ test('every user-visible string of package.json (walkthrough titles and descript
   const literal = visibleManifestStrings(readJson<unknown>('package.json'), [], [])
     .filter(([, value]) => !/^%[^%]+%$/.test(value))
     .map(([where, value]) => `${where}: ${value}`);
-  assert.deepEqual(literal, [], 'move these strings to package.nls.json (and translate them in package.nls.zh-cn.json)');
+  assert.deepEqual(
+    literal,
+    [],
+    'move these strings to package.nls.json (and translate them in package.nls.zh-cn.json)',
+  );
 });
 
 test('zh-cn manifest strings keep the command links (walkthrough buttons) and setting references of the English ones', () => {
   const en = readJson<Record<string, string>>('package.nls.json');
   const zh = readJson<Record<string, string>>('package.nls.zh-cn.json');
-  const tokens = (text: string) => [...text.matchAll(/\]\((command:[^)\s]+)\)|#[\w.]+#|\{\d+\}/g)].map((m) => m[1] ?? m[0]).sort();
-  const broken = Object.keys(en).filter((key) => typeof zh[key] === 'string' && tokens(en[key]).join() !== tokens(zh[key]).join());
-  assert.deepEqual(broken, [], 'these package.nls.zh-cn.json entries lose or add a command link, #setting# or {placeholder}');
+  const tokens = (text: string) =>
+    [...text.matchAll(/\]\((command:[^)\s]+)\)|#[\w.]+#|\{\d+\}/g)].map((m) => m[1] ?? m[0]).sort();
+  const broken = Object.keys(en).filter(
+    (key) => typeof zh[key] === 'string' && tokens(en[key]).join() !== tokens(zh[key]).join(),
+  );
+  assert.deepEqual(
+    broken,
+    [],
+    'these package.nls.zh-cn.json entries lose or add a command link, #setting# or {placeholder}',
+  );
 });
 
 test('walkthrough markdown is language-neutral: only code blocks (explanations belong in the localized step descriptions)', () => {
-  const manifest = readJson<{ contributes: { walkthroughs?: { steps: { media: { markdown?: string } }[] }[] } }>('package.json');
-  const files = (manifest.contributes.walkthroughs ?? []).flatMap((w) => w.steps.flatMap((s) => (s.media.markdown ? [s.media.markdown] : [])));
-  const prose = files.filter((file) => readFileSync(join(ROOT, file), 'utf8').replace(/^```[^\n]*\n[\s\S]*?^```[ \t]*$/gm, '').trim() !== '');
-  assert.deepEqual(prose, [], 'these walkthrough media files have text outside code blocks, which no translation reaches');
+  const manifest = readJson<{ contributes: { walkthroughs?: { steps: { media: { markdown?: string } }[] }[] } }>(
+    'package.json',
+  );
+  const files = (manifest.contributes.walkthroughs ?? []).flatMap((w) =>
+    w.steps.flatMap((s) => (s.media.markdown ? [s.media.markdown] : [])),
+  );
+  const prose = files.filter(
+    (file) =>
+      readFileSync(join(ROOT, file), 'utf8')
+        .replace(/^```[^\n]*\n[\s\S]*?^```[ \t]*$/gm, '')
+        .trim() !== '',
+  );
+  assert.deepEqual(
+    prose,
+    [],
+    'these walkthrough media files have text outside code blocks, which no translation reaches',
+  );
 });
 
 test('webview pages take their labels from l10n.t, not from literal text in the HTML', () => {
-  const tags = 'h[1-6]|p|span|div|button|th|td|li|a|label|summary|caption|option|small|strong|em|b|i|title|legend|dt|dd';
+  const tags =
+    'h[1-6]|p|span|div|button|th|td|li|a|label|summary|caption|option|small|strong|em|b|i|title|legend|dt|dd';
   const textNode = new RegExp(`<(?:${tags})(?:\\s[^<>]*)?>([^<>]*)<`, 'g');
   const attribute = /\b(?:title|placeholder|aria-label|alt)="([^"]*)"/g;
   const technical = new Set(['HTTP', 'JSON', 'sha256', 'ARN', 'KB', 'MB', 'GB', 'ms']);
@@ -119,7 +175,9 @@ test('webview pages take their labels from l10n.t, not from literal text in the 
     const literal = withoutInterpolations(source);
     for (const re of [textNode, attribute]) {
       for (const m of literal.matchAll(re)) {
-        const words = (m[1].replace(/&#?\w+;/g, '').match(/[A-Za-z][A-Za-z0-9]+/g) ?? []).filter((w) => !technical.has(w));
+        const words = (m[1].replace(/&#?\w+;/g, '').match(/[A-Za-z][A-Za-z0-9]+/g) ?? []).filter(
+          (w) => !technical.has(w),
+        );
         if (words.length > 0) found.push(`${file.slice(ROOT.length + 1)}: ${m[0]}`);
       }
     }
@@ -136,7 +194,7 @@ function sourceFiles(dir: string): string[] {
 
 function withoutInterpolations(source: string): string {
   let out = '';
-  for (let i = 0; i < source.length; ) {
+  for (let i = 0; i < source.length;) {
     if (source[i] !== '$' || source[i + 1] !== '{') {
       out += source[i++];
       continue;

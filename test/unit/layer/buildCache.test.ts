@@ -12,7 +12,10 @@ test('the default cache folder is build/ in the per-user cache folder of each pl
   assert.equal(defaultBuildCacheDir({ HOME: '/home/u' }, 'linux'), '/home/u/.cache/lambda-layers/build');
   assert.equal(defaultBuildCacheDir({ HOME: '/home/u', XDG_CACHE_HOME: '/c' }, 'linux'), '/c/lambda-layers/build');
   assert.equal(defaultBuildCacheDir({ HOME: '/Users/u' }, 'darwin'), '/Users/u/Library/Caches/lambda-layers/build');
-  assert.match(defaultBuildCacheDir({ USERPROFILE: 'C:\\Users\\u', LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, 'win32'), /lambda-layers[\\/]Cache[\\/]build$/);
+  assert.match(
+    defaultBuildCacheDir({ USERPROFILE: 'C:\\Users\\u', LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, 'win32'),
+    /lambda-layers[\\/]Cache[\\/]build$/,
+  );
 });
 
 test('a wheel is kept under its SHA-256 only when its bytes hash to it; eviction drops the least recently used, never the ones in use; clear empties it', async () => {

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseInstaller, pipInstallArgs, untranslatablePipSettings, uvEnv, uvInstallArgs } from '../../../src/layer/installer';
+import {
+  chooseInstaller,
+  pipInstallArgs,
+  untranslatablePipSettings,
+  uvEnv,
+  uvInstallArgs,
+} from '../../../src/layer/installer';
 import { platformTags, resolveTarget } from '../../../src/layer/runtimes';
 import type { PipConfig } from '../../../src/layer/pipConfig';
 import { hasStableReport } from '../../../src/layer/python';
@@ -35,7 +41,16 @@ test('pip: wheels only, for the target interpreter and every accepted platform t
 
 test('pip: the user index configuration is left to pip (no overrides, no isolation)', () => {
   const args = pipInstallArgs(base);
-  for (const flag of ['--index-url', '-i', '--extra-index-url', '--find-links', '--no-index', '--isolated', '--require-hashes', '--no-deps']) {
+  for (const flag of [
+    '--index-url',
+    '-i',
+    '--extra-index-url',
+    '--find-links',
+    '--no-index',
+    '--isolated',
+    '--require-hashes',
+    '--no-deps',
+  ]) {
     assert.ok(!args.includes(flag), flag);
   }
 });
@@ -50,7 +65,12 @@ test('pip: allowing source builds drops the binary-only target flags', () => {
 });
 
 test('uv: equivalent target flags with uv platform names', () => {
-  const args = uvInstallArgs({ ...base, target: resolveTarget('python3.11', 'arm64'), pythonPath: '/usr/bin/python3', pipConfig: noConfig });
+  const args = uvInstallArgs({
+    ...base,
+    target: resolveTarget('python3.11', 'arm64'),
+    pythonPath: '/usr/bin/python3',
+    pipConfig: noConfig,
+  });
   assert.deepEqual(args.slice(0, 2), ['pip', 'install']);
   assert.deepEqual(valuesOf(args, '--target'), ['/stage/python']);
   assert.deepEqual(valuesOf(args, '--python'), ['/usr/bin/python3']);

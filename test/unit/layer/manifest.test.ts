@@ -1,14 +1,32 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIRECT_UPLOAD_LIMIT, UNZIPPED_LIMIT, limitWarnings, summarizePackages, unzippedLimitMessage } from '../../../src/layer/manifest';
+import {
+  DIRECT_UPLOAD_LIMIT,
+  UNZIPPED_LIMIT,
+  limitWarnings,
+  summarizePackages,
+  unzippedLimitMessage,
+} from '../../../src/layer/manifest';
 import type { DistInfo } from '../../../src/layer/distInfo';
 import { ownerMap } from '../../../src/layer/distInfo';
 import type { StagedTree } from '../../../src/layer/scan';
 
 test('packages: sizes and file counts from RECORD ownership, bytecode included, strays grouped', () => {
   const dists: DistInfo[] = [
-    { dir: 'six-1.16.0.dist-info', name: 'six', version: '1.16.0', files: ['six.py', 'six-1.16.0.dist-info/RECORD'], topLevel: ['six'] },
-    { dir: 'Flask-3.0.dist-info', name: 'Flask', version: '3.0', files: ['flask/__init__.py', 'Flask-3.0.dist-info/RECORD'], topLevel: ['flask'] },
+    {
+      dir: 'six-1.16.0.dist-info',
+      name: 'six',
+      version: '1.16.0',
+      files: ['six.py', 'six-1.16.0.dist-info/RECORD'],
+      topLevel: ['six'],
+    },
+    {
+      dir: 'Flask-3.0.dist-info',
+      name: 'Flask',
+      version: '3.0',
+      files: ['flask/__init__.py', 'Flask-3.0.dist-info/RECORD'],
+      topLevel: ['flask'],
+    },
   ];
   const file = (path: string, size: number) => ({ path, abs: `/x/${path}`, size });
   const tree: StagedTree = {
@@ -46,5 +64,8 @@ test('limits: warn from 80 %, publish via S3 above the direct upload size', () =
   const big = limitWarnings(1000, DIRECT_UPLOAD_LIMIT + 1);
   assert.equal(big.publishViaS3, true);
   assert.match(big.warnings[0], /publish it via S3/);
-  assert.match(unzippedLimitMessage(UNZIPPED_LIMIT + 1, [{ name: 'torch', version: '2', size: 2e8, files: 1, topLevel: [] }]), /more than the 250 MB.*torch 191 MB/);
+  assert.match(
+    unzippedLimitMessage(UNZIPPED_LIMIT + 1, [{ name: 'torch', version: '2', size: 2e8, files: 1, topLevel: [] }]),
+    /more than the 250 MB.*torch 191 MB/,
+  );
 });

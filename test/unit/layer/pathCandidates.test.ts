@@ -10,11 +10,18 @@ test('Windows: each PATH folder (";"-separated, spaces and non-ASCII kept) with 
     'C:\\Users\\Zoë\\.local\\bin\\uv.EXE',
     'C:\\Users\\Zoë\\.local\\bin\\uv.CMD',
   ]);
-  assert.deepEqual(pathCandidates('uv', { PATH: 'C:\\tools' }, 'win32'), ['C:\\tools\\uv.EXE', 'C:\\tools\\uv.CMD', 'C:\\tools\\uv.BAT']);
+  assert.deepEqual(pathCandidates('uv', { PATH: 'C:\\tools' }, 'win32'), [
+    'C:\\tools\\uv.EXE',
+    'C:\\tools\\uv.CMD',
+    'C:\\tools\\uv.BAT',
+  ]);
 });
 
 test('macOS and Linux: each ":"-separated PATH folder, the name as is', () => {
   for (const platform of ['darwin', 'linux'] as const) {
-    assert.deepEqual(pathCandidates('uv', { PATH: '/opt/my tools/bin::/usr/bin' }, platform), ['/opt/my tools/bin/uv', '/usr/bin/uv']);
+    assert.deepEqual(pathCandidates('uv', { PATH: '/opt/my tools/bin::/usr/bin' }, platform), [
+      '/opt/my tools/bin/uv',
+      '/usr/bin/uv',
+    ]);
   }
 });

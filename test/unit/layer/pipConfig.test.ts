@@ -7,7 +7,19 @@ import { iniValues, listValue, boolValue, readPipConfig } from '../../../src/lay
 
 test('pip.conf: [install] overrides [global], continuation lines extend lists, underscores normalised', () => {
   const values = iniValues(
-    ['[global]', 'index-url = https://a/simple', 'extra_index_url =', '    https://b/simple', '    https://c/simple', 'timeout: 60', '# comment', '[install]', 'index-url = https://install/simple', '[freeze]', 'all = true'].join('\n'),
+    [
+      '[global]',
+      'index-url = https://a/simple',
+      'extra_index_url =',
+      '    https://b/simple',
+      '    https://c/simple',
+      'timeout: 60',
+      '# comment',
+      '[install]',
+      'index-url = https://install/simple',
+      '[freeze]',
+      'all = true',
+    ].join('\n'),
   );
   assert.equal(values['index-url'], 'https://install/simple');
   assert.deepEqual(listValue(values['extra-index-url']), ['https://b/simple', 'https://c/simple']);
@@ -21,8 +33,16 @@ test('readPipConfig: user files, PIP_CONFIG_FILE and PIP_* in pip order; /dev/nu
   const home = await mkdtemp(join(tmpdir(), 'll-pipconf-'));
   try {
     await mkdir(join(home, '.config', 'pip'), { recursive: true });
-    await writeFile(join(home, '.config', 'pip', 'pip.conf'), '[global]\nindex-url = https://user/simple\nfind-links = /w\n');
-    const env = { XDG_CONFIG_DIRS: join(home, 'none'), PIP_EXTRA_INDEX_URL: 'https://env/simple', HOME: home, OTHER: 'x' };
+    await writeFile(
+      join(home, '.config', 'pip', 'pip.conf'),
+      '[global]\nindex-url = https://user/simple\nfind-links = /w\n',
+    );
+    const env = {
+      XDG_CONFIG_DIRS: join(home, 'none'),
+      PIP_EXTRA_INDEX_URL: 'https://env/simple',
+      HOME: home,
+      OTHER: 'x',
+    };
     const config = await readPipConfig(env, 'linux', home);
     assert.ok(config.files.some((f) => f.path === join(home, '.config', 'pip', 'pip.conf')));
     assert.equal(config.values['index-url'], 'https://user/simple');

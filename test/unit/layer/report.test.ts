@@ -48,7 +48,10 @@ test('report: self-contained, escaped, nonce-only styles, no script', () => {
 test('report: packages largest first with proportional bars, total against the 250 MB limit', () => {
   const html = renderReport(manifest, { nonce: 'n' });
   const order = ['&lt;script&gt;', '>mid<', '>small<'].map((s) => html.indexOf(s));
-  assert.deepEqual([...order].sort((a, b) => a - b), order);
+  assert.deepEqual(
+    [...order].sort((a, b) => a - b),
+    order,
+  );
   assert.match(html, /class="pkg" width="1000"/);
   assert.match(html, /class="pkg" width="95"/);
   assert.match(html, /class="near" width="839"/, '220 MB of 262,144,000 bytes, past the 80 % mark');
@@ -57,7 +60,11 @@ test('report: packages largest first with proportional bars, total against the 2
 });
 
 test('report: labels can be replaced (translations) and are escaped too', () => {
-  const html = renderReport(manifest, { nonce: 'n', lang: 'zh-cn', labels: { packages: '软件包', version: '<版本>', title: '层 {0}' } });
+  const html = renderReport(manifest, {
+    nonce: 'n',
+    lang: 'zh-cn',
+    labels: { packages: '软件包', version: '<版本>', title: '层 {0}' },
+  });
   assert.match(html, /<html lang="zh-cn">/);
   assert.match(html, /软件包/);
   assert.match(html, /&lt;版本&gt;/);
@@ -75,7 +82,10 @@ test('report: the package sources the build used, as text (never links), and no 
     },
     { nonce: 'n' },
   );
-  assert.match(html, /<h2>Package sources<\/h2><ul><li><code>https:\/\/\*\*\*@corp\.example\/simple\?a=&lt;b&gt;<\/code> · index · requirements\.txt<\/li><li><code>\.\/wheels<\/code> · find-links · PIP_FIND_LINKS<\/li><\/ul>/);
+  assert.match(
+    html,
+    /<h2>Package sources<\/h2><ul><li><code>https:\/\/\*\*\*@corp\.example\/simple\?a=&lt;b&gt;<\/code> · index · requirements\.txt<\/li><li><code>\.\/wheels<\/code> · find-links · PIP_FIND_LINKS<\/li><\/ul>/,
+  );
   assert.doesNotMatch(html, /\s(href|src)=/);
   assert.doesNotMatch(renderReport(manifest, { nonce: 'n' }), /Package sources/);
 });
@@ -84,7 +94,11 @@ test('report: the share of the budget, and the import ranking heaviest first onc
   const plain = renderReport(manifest, { nonce: 'n' });
   assert.match(plain, /<span id="budget-share">84% of the budget<\/span>/, '220,000,000 of 262,144,000 bytes');
   assert.doesNotMatch(plain, /import-table/, 'nothing until it was measured');
-  assert.match(renderReport({ ...manifest, unzippedSize: 5_000_000 }, { nonce: 'n' }), />1\.9% of the budget</, 'a small layer still shows its share');
+  assert.match(
+    renderReport({ ...manifest, unzippedSize: 5_000_000 }, { nonce: 'n' }),
+    />1\.9% of the budget</,
+    'a small layer still shows its share',
+  );
   const html = renderReport(manifest, {
     nonce: 'n',
     imports: {
@@ -98,7 +112,10 @@ test('report: the share of the budget, and the import ranking heaviest first onc
   assert.match(html, /<h2 id="imports">Import time, measured locally \(Python 3\.12\.1\)<\/h2>/);
   const rows = html.slice(html.indexOf('id="import-table"'));
   assert.ok(rows.indexOf('>heavy<') < rows.indexOf('&lt;evil&gt;'));
-  assert.match(rows, /150\.0 ms<\/td>\n<td class="num">75%<\/td>\n<td class="num">120\.5 ms<\/td>\n<td class="bar"><svg[^>]*><rect class="track"[^>]*\/><rect class="pkg" width="750"/);
+  assert.match(
+    rows,
+    /150\.0 ms<\/td>\n<td class="num">75%<\/td>\n<td class="num">120\.5 ms<\/td>\n<td class="bar"><svg[^>]*><rect class="track"[^>]*\/><rect class="pkg" width="750"/,
+  );
   assert.match(rows, /ImportError: &lt;libfoo&gt;/);
   assert.doesNotMatch(html, /<evil>/);
 });

@@ -24,7 +24,16 @@ test('requirements: names, extras, specifiers, markers, URLs and hashes', () => 
   ].join('\n');
   const parsed = parseRequirementsText(text, 'requirements.txt');
   const byName = Object.fromEntries(parsed.requirements.map((r) => [r.name, r]));
-  assert.deepEqual(Object.keys(byName), ['requests', 'Flask', 'numpy', 'pydantic', 'boto3', 'cryptography', 'mypkg', 'other']);
+  assert.deepEqual(Object.keys(byName), [
+    'requests',
+    'Flask',
+    'numpy',
+    'pydantic',
+    'boto3',
+    'cryptography',
+    'mypkg',
+    'other',
+  ]);
   assert.equal(byName.requests.specifier, '==2.32.3');
   assert.equal(byName.requests.line, 2);
   assert.deepEqual(byName.Flask.extras, ['async', 'dotenv']);
@@ -66,7 +75,10 @@ test('requirements: option lines are understood', () => {
   assert.deepEqual(parsed.includes, ['base.txt', 'more.txt']);
   assert.deepEqual(parsed.constraints, ['constraints.txt']);
   assert.deepEqual(parsed.envRefs, ['TOKEN']);
-  assert.deepEqual(parsed.requirements.map((r) => r.name), ['six']);
+  assert.deepEqual(
+    parsed.requirements.map((r) => r.name),
+    ['six'],
+  );
 });
 
 function syntaxError(text: string, pattern: RegExp) {
@@ -115,12 +127,26 @@ test('loadRequirements follows -r and -c relative to the including file, in orde
     await writeFile(join(dir, 'constraints.txt'), 'urllib3<3\n');
     const loaded = await loadRequirements(join(dir, 'requirements.txt'));
     // common.txt is reached twice (not a loop): read once.
-    assert.deepEqual(loaded.files.map((f) => f.path), [join(dir, 'requirements.txt'), join(dir, 'sub', 'base.txt'), join(dir, 'sub', 'common.txt'), join(dir, 'constraints.txt')]);
-    assert.deepEqual(loaded.requirements.map((r) => r.name), ['flask', 'requests', 'six', 'urllib3']);
+    assert.deepEqual(
+      loaded.files.map((f) => f.path),
+      [
+        join(dir, 'requirements.txt'),
+        join(dir, 'sub', 'base.txt'),
+        join(dir, 'sub', 'common.txt'),
+        join(dir, 'constraints.txt'),
+      ],
+    );
+    assert.deepEqual(
+      loaded.requirements.map((r) => r.name),
+      ['flask', 'requests', 'six', 'urllib3'],
+    );
     assert.equal(loaded.requirements[1].file, join(dir, 'sub', 'base.txt'));
 
     await writeFile(join(dir, 'broken.txt'), '-r missing.txt\n');
-    await assert.rejects(loadRequirements(join(dir, 'broken.txt')), /broken\.txt includes "missing\.txt", which cannot be read/);
+    await assert.rejects(
+      loadRequirements(join(dir, 'broken.txt')),
+      /broken\.txt includes "missing\.txt", which cannot be read/,
+    );
     await writeFile(join(dir, 'remote.txt'), '-r https://example.com/r.txt\n');
     await assert.rejects(loadRequirements(join(dir, 'remote.txt')), /remote file/);
     await assert.rejects(loadRequirements(join(dir, 'nope.txt')), /Cannot read the requirements file/);
@@ -129,7 +155,10 @@ test('loadRequirements follows -r and -c relative to the including file, in orde
   }
 });
 
-async function inTempDir(files: Record<string, string | Uint8Array>, check: (dir: string) => Promise<void>): Promise<void> {
+async function inTempDir(
+  files: Record<string, string | Uint8Array>,
+  check: (dir: string) => Promise<void>,
+): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'll-req-'));
   try {
     for (const [name, content] of Object.entries(files)) {
@@ -155,7 +184,10 @@ test('loadRequirements refuses include loops, naming the chain', async () => {
       'g.txt': '-c f.txt\n',
     },
     async (dir) => {
-      await assert.rejects(loadRequirements(join(dir, 'a.txt')), { message: 'The requirements files include each other in a loop: a.txt → b.txt → a.txt. Remove one of these -r / -c lines.' });
+      await assert.rejects(loadRequirements(join(dir, 'a.txt')), {
+        message:
+          'The requirements files include each other in a loop: a.txt → b.txt → a.txt. Remove one of these -r / -c lines.',
+      });
       await assert.rejects(loadRequirements(join(dir, 'self.txt')), /in a loop: self\.txt → self\.txt\./);
       await assert.rejects(loadRequirements(join(dir, 'c.txt')), /in a loop: c\.txt → sub\/d\.txt → c\.txt\./);
       // A loop below the root file names only the files in it, from the root.
@@ -180,7 +212,14 @@ test('loadRequirements reads UTF-16 (LE and BE, with a BOM) and UTF-8 with a BOM
       for (const name of ['le.txt', 'be.txt', 'bom8.txt']) {
         const loaded = await loadRequirements(join(dir, name));
         assert.equal(loaded.files[0].content, text, name);
-        assert.deepEqual(loaded.requirements.map((r) => [r.name, r.specifier]), [['six', '==1.16'], ['requests', '']], name);
+        assert.deepEqual(
+          loaded.requirements.map((r) => [r.name, r.specifier]),
+          [
+            ['six', '==1.16'],
+            ['requests', ''],
+          ],
+          name,
+        );
       }
     },
   );
@@ -194,7 +233,10 @@ test('loadRequirements refuses text pip would misread: UTF-16 without a BOM, UTF
       'latin1.txt': Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]),
     },
     async (dir) => {
-      await assert.rejects(loadRequirements(join(dir, 'nobom.txt')), /nobom\.txt is not UTF-8 text \(nor UTF-16 with a byte order mark\).*Save it as UTF-8/);
+      await assert.rejects(
+        loadRequirements(join(dir, 'nobom.txt')),
+        /nobom\.txt is not UTF-8 text \(nor UTF-16 with a byte order mark\).*Save it as UTF-8/,
+      );
       await assert.rejects(loadRequirements(join(dir, 'latin1.txt')), /latin1\.txt is not UTF-8 text/);
       await assert.rejects(loadRequirements(join(dir, 'utf32.txt')), /utf32\.txt is saved as UTF-32/);
     },
@@ -204,11 +246,20 @@ test('loadRequirements refuses text pip would misread: UTF-16 without a BOM, UTF
 test('${VAR} references are expanded as pip does: [A-Z0-9_] names only, unset or empty ones left as written', () => {
   const env = { VERSION: '2.32.3', INDEX_HOST: 'corp.example', EMPTY: '', lower: 'x' };
   const parsed = parseRequirementsText(
-    ['requests==${VERSION}', '--index-url https://${INDEX_HOST}/simple', '--extra-index-url https://${UNSET}/s', '--extra-index-url ${EMPTY}', '-f https://${lower}/w'].join('\n'),
+    [
+      'requests==${VERSION}',
+      '--index-url https://${INDEX_HOST}/simple',
+      '--extra-index-url https://${UNSET}/s',
+      '--extra-index-url ${EMPTY}',
+      '-f https://${lower}/w',
+    ].join('\n'),
     'r.txt',
     env,
   );
-  assert.deepEqual(parsed.requirements.map((r) => r.specifier), ['==2.32.3']);
+  assert.deepEqual(
+    parsed.requirements.map((r) => r.specifier),
+    ['==2.32.3'],
+  );
   assert.equal(parsed.options.indexUrl, 'https://corp.example/simple');
   assert.deepEqual(parsed.options.extraIndexUrls, ['https://${UNSET}/s', '${EMPTY}']);
   assert.deepEqual(parsed.options.findLinks, ['https://${lower}/w']);
@@ -225,7 +276,10 @@ test('loadRequirements expands ${VAR} in include paths and records the indexes t
     },
     async (dir) => {
       const loaded = await loadRequirements(join(dir, 'r.txt'), { TOKEN: 's3cret', SUB: 'sub' });
-      assert.deepEqual(loaded.requirements.map((r) => r.name), ['six', 'requests']);
+      assert.deepEqual(
+        loaded.requirements.map((r) => r.name),
+        ['six', 'requests'],
+      );
       assert.deepEqual(loaded.indexes, [
         { option: 'index-url', url: 'https://user:s3cret@corp.example/simple', file: join(dir, 'r.txt') },
         { option: 'extra-index-url', url: 'https://extra.example/simple', file: join(dir, 'sub', 'more.txt') },

@@ -6,11 +6,20 @@ import { UserError } from '../../../src/util/errors';
 test('python3.11 x86_64 accepts manylinux up to glibc 2.26 and the legacy names, never 2_27+', () => {
   const tags = platformTags(resolveTarget('python3.11', 'x86_64'));
   assert.equal(tags[0], 'manylinux_2_26_x86_64');
-  for (const t of ['manylinux_2_17_x86_64', 'manylinux2014_x86_64', 'manylinux2010_x86_64', 'manylinux1_x86_64', 'manylinux_2_24_x86_64']) {
+  for (const t of [
+    'manylinux_2_17_x86_64',
+    'manylinux2014_x86_64',
+    'manylinux2010_x86_64',
+    'manylinux1_x86_64',
+    'manylinux_2_24_x86_64',
+  ]) {
     assert.ok(tags.includes(t), t);
   }
   assert.ok(!tags.some((t) => /manylinux_2_(2[7-9]|3\d)_/.test(t)));
-  assert.ok(tags.indexOf('manylinux2014_x86_64') === tags.indexOf('manylinux_2_17_x86_64') + 1, 'alias right after its PEP 600 name');
+  assert.ok(
+    tags.indexOf('manylinux2014_x86_64') === tags.indexOf('manylinux_2_17_x86_64') + 1,
+    'alias right after its PEP 600 name',
+  );
 });
 
 test('python3.12+ accept manylinux_2_28 … 2_34', () => {
@@ -40,7 +49,14 @@ test('uv gets the highest manylinux target it knows within the glibc, never *-un
 
 test('target fields and validation', () => {
   const t = resolveTarget('python3.13', 'arm64');
-  assert.deepEqual(t, { runtime: 'python3.13', architecture: 'arm64', pythonVersion: '3.13', pythonTag: '313', glibcMinor: 34, machine: 'aarch64' });
+  assert.deepEqual(t, {
+    runtime: 'python3.13',
+    architecture: 'arm64',
+    pythonVersion: '3.13',
+    pythonTag: '313',
+    glibcMinor: 34,
+    machine: 'aarch64',
+  });
   assert.throws(() => resolveTarget('python3.9', 'x86_64'), UserError);
   assert.throws(() => resolveTarget('python3.12', 'amd64'), UserError);
   assert.match(describeTags(resolveTarget('python3.11', 'x86_64')), /cp311.*manylinux_2_5 … manylinux_2_26_x86_64/);

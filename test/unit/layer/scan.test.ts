@@ -4,7 +4,15 @@ import { mkdtemp, rm, symlink, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { diskContent } from '../../../src/layer/content';
-import { describeIncompatibilities, elfProblems, extensionProblem, linkStaysInside, missingLibraries, scanCompatibility, walkTree } from '../../../src/layer/scan';
+import {
+  describeIncompatibilities,
+  elfProblems,
+  extensionProblem,
+  linkStaysInside,
+  missingLibraries,
+  scanCompatibility,
+  walkTree,
+} from '../../../src/layer/scan';
 import { ownerMap, readDistInfos } from '../../../src/layer/distInfo';
 import { parseElf } from '../../../src/layer/elf';
 import { resolveTarget } from '../../../src/layer/runtimes';
@@ -22,17 +30,29 @@ test('extension module names: CPython version, platform, Windows', () => {
   assert.equal(extensionProblem('pkg/_x.cpython-311-darwin.so', py311)?.reason, 'platform');
   assert.equal(extensionProblem('pkg/_x.cpython-311-x86_64-linux-musl.so', py311)?.reason, 'platform');
   assert.equal(extensionProblem('pkg/_x.cp311-win_amd64.pyd', py311)?.reason, 'platform');
-  assert.equal(extensionProblem('pkg/_x.cpython-311-aarch64-linux-gnu.so', resolveTarget('python3.11', 'arm64')), undefined);
+  assert.equal(
+    extensionProblem('pkg/_x.cpython-311-aarch64-linux-gnu.so', resolveTarget('python3.11', 'arm64')),
+    undefined,
+  );
 });
 
 test('ELF problems: machine, glibc against the runtime, relocatable objects ignored', () => {
   const needs228 = parseElf(makeElf({ versions: { 'libc.so.6': ['GLIBC_2.28'] } }));
-  assert.deepEqual(elfProblems(needs228, py311).map((p) => p.reason), ['glibc']);
+  assert.deepEqual(
+    elfProblems(needs228, py311).map((p) => p.reason),
+    ['glibc'],
+  );
   assert.match(elfProblems(needs228, py311)[0].detail, /needs GLIBC_2\.28, python3\.11 provides glibc 2\.26/);
   assert.deepEqual(elfProblems(needs228, resolveTarget('python3.12', 'x86_64')), []);
-  assert.deepEqual(elfProblems(parseElf(makeElf({ machine: 'aarch64' })), py311).map((p) => p.reason), ['machine']);
+  assert.deepEqual(
+    elfProblems(parseElf(makeElf({ machine: 'aarch64' })), py311).map((p) => p.reason),
+    ['machine'],
+  );
   assert.deepEqual(elfProblems(parseElf(makeElf({ machine: 'aarch64' })), resolveTarget('python3.11', 'arm64')), []);
-  assert.deepEqual(elfProblems(parseElf(makeElf({ bits: 32, machine: 'i386' })), py311).map((p) => p.reason), ['machine']);
+  assert.deepEqual(
+    elfProblems(parseElf(makeElf({ bits: 32, machine: 'i386' })), py311).map((p) => p.reason),
+    ['machine'],
+  );
   assert.deepEqual(elfProblems(parseElf(makeElf({ type: 1, machine: 'aarch64' })), py311), []);
 });
 
@@ -42,16 +62,27 @@ test('scan of an installed tree: offenders by owning package, any file name', as
     'good/__init__.py': '',
     'good/_ok.abi3.so': makeElf({ versions: { 'libc.so.6': ['GLIBC_2.17'] } }),
     'good.libs/libfoo-1a2b.so.1.0': makeElf(),
-    'newglibc/_core.cpython-311-x86_64-linux-gnu.so': makeElf({ versions: { 'libc.so.6': ['GLIBC_2.2.5', 'GLIBC_2.28'] } }),
+    'newglibc/_core.cpython-311-x86_64-linux-gnu.so': makeElf({
+      versions: { 'libc.so.6': ['GLIBC_2.2.5', 'GLIBC_2.28'] },
+    }),
     'wrongarch/_core.abi3.so': makeElf({ machine: 'aarch64' }),
     'wrongarch/bin/helper': makeElf({ machine: 'aarch64', type: 2 }),
     'wrongpy/_m.cpython-312-x86_64-linux-gnu.so': makeElf(),
     'stray.so': makeElf({ machine: 'aarch64' }),
     'good/data.txt': '\x7fELF but a text file',
   };
-  const record = (pkg: string, paths: string[]) => paths.map((p) => `${p},sha256=x,1`).concat(`${pkg}-1.0.dist-info/RECORD,,`).join('\n');
+  const record = (pkg: string, paths: string[]) =>
+    paths
+      .map((p) => `${p},sha256=x,1`)
+      .concat(`${pkg}-1.0.dist-info/RECORD,,`)
+      .join('\n');
   files['good-1.0.dist-info/METADATA'] = 'Name: good\nVersion: 1.0\n';
-  files['good-1.0.dist-info/RECORD'] = record('good', ['good/__init__.py', 'good/_ok.abi3.so', 'good.libs/libfoo-1a2b.so.1.0', 'good/data.txt']);
+  files['good-1.0.dist-info/RECORD'] = record('good', [
+    'good/__init__.py',
+    'good/_ok.abi3.so',
+    'good.libs/libfoo-1a2b.so.1.0',
+    'good/data.txt',
+  ]);
   files['newglibc-2.0.dist-info/METADATA'] = 'Name: newglibc\nVersion: 2.0\n';
   files['newglibc-2.0.dist-info/RECORD'] = record('newglibc', ['newglibc/_core.cpython-311-x86_64-linux-gnu.so']);
   files['wrongarch-1.0.dist-info/METADATA'] = 'Name: wrongarch\nVersion: 1.0\n';
@@ -64,7 +95,10 @@ test('scan of an installed tree: offenders by owning package, any file name', as
       await writeFile(join(root, p), c);
     }
     const tree = await walkTree(root);
-    assert.deepEqual(tree.files.map((f) => f.path), Object.keys(files).sort());
+    assert.deepEqual(
+      tree.files.map((f) => f.path),
+      Object.keys(files).sort(),
+    );
     assert.ok(tree.dirs.includes('wrongarch/bin'));
     const owners = ownerMap(await readDistInfos(root));
     const found = await scanCompatibility(diskContent('python', tree).files, py311, owners);
@@ -79,9 +113,17 @@ test('scan of an installed tree: offenders by owning package, any file name', as
       ],
     );
     const text = describeIncompatibilities(found, py311);
-    assert.match(text, /^5 files will not load on python3\.11 \(x86_64\), from \(no package\), newglibc, wrongarch, wrongpy:/);
+    assert.match(
+      text,
+      /^5 files will not load on python3\.11 \(x86_64\), from \(no package\), newglibc, wrongarch, wrongpy:/,
+    );
     assert.match(text, /newglibc: newglibc\/_core\.cpython-311-x86_64-linux-gnu\.so: needs GLIBC_2\.28/);
-    assert.deepEqual(await scanCompatibility(diskContent('python', tree).files, resolveTarget('python3.12', 'arm64'), owners).then((f) => f.filter((x) => x.reason === 'glibc')), []);
+    assert.deepEqual(
+      await scanCompatibility(diskContent('python', tree).files, resolveTarget('python3.12', 'arm64'), owners).then(
+        (f) => f.filter((x) => x.reason === 'glibc'),
+      ),
+      [],
+    );
   } finally {
     await rm(root, { recursive: true, force: true });
   }
@@ -104,7 +146,10 @@ test('links: inside the tree they are listed as links (never followed), outside 
     await symlink('__init__.py', join(root, 'pkg', 'alias.py'));
     await symlink('data', join(root, 'pkg', 'data-link'));
     const tree = await walkTree(root);
-    assert.deepEqual(tree.files.map((f) => f.path), ['pkg/__init__.py']);
+    assert.deepEqual(
+      tree.files.map((f) => f.path),
+      ['pkg/__init__.py'],
+    );
     assert.deepEqual(tree.links, [
       { path: 'pkg/alias.py', target: '__init__.py' },
       { path: 'pkg/data-link', target: 'data' },
@@ -126,11 +171,24 @@ test('links: inside the tree they are listed as links (never followed), outside 
   }
 });
 
-test('DT_NEEDED: a library neither in the layer nor in the runtime\'s base image is missing; base images differ by runtime', () => {
-  const info = parseElf(makeElf({ versions: { 'libc.so.6': ['GLIBC_2.17'], 'libpq.so.5': [], 'libssl.so.3': [], 'libbundled.so.1': [], 'libpython3.12.so.1.0': [] } }));
+test("DT_NEEDED: a library neither in the layer nor in the runtime's base image is missing; base images differ by runtime", () => {
+  const info = parseElf(
+    makeElf({
+      versions: {
+        'libc.so.6': ['GLIBC_2.17'],
+        'libpq.so.5': [],
+        'libssl.so.3': [],
+        'libbundled.so.1': [],
+        'libpython3.12.so.1.0': [],
+      },
+    }),
+  );
   assert.deepEqual(info.needed, ['libc.so.6', 'libpq.so.5', 'libssl.so.3', 'libbundled.so.1', 'libpython3.12.so.1.0']);
-  const missing = (runtime: string) => missingLibraries(info, new Set(['libbundled.so.1']), resolveTarget(runtime, 'x86_64')).map((p) => p.detail);
-  assert.deepEqual(missing('python3.12'), ['needs libpq.so.5, which is neither in the layer nor in the Amazon Linux 2023 image of python3.12']);
+  const missing = (runtime: string) =>
+    missingLibraries(info, new Set(['libbundled.so.1']), resolveTarget(runtime, 'x86_64')).map((p) => p.detail);
+  assert.deepEqual(missing('python3.12'), [
+    'needs libpq.so.5, which is neither in the layer nor in the Amazon Linux 2023 image of python3.12',
+  ]);
   // Amazon Linux 2 has OpenSSL 1.0/1.1, not 3; and python3.11 has no libpython3.12.
   assert.deepEqual(missing('python3.11'), [
     'needs libpq.so.5, which is neither in the layer nor in the Amazon Linux 2 image of python3.11',

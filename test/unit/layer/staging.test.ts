@@ -4,7 +4,13 @@ import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { guardedCommand } from '../../../src/layer/installerGuard';
-import { ABANDONED_AFTER_MS, createStaging, pidAlive, stagingVerdict, sweepAbandonedStaging } from '../../../src/layer/staging';
+import {
+  ABANDONED_AFTER_MS,
+  createStaging,
+  pidAlive,
+  stagingVerdict,
+  sweepAbandonedStaging,
+} from '../../../src/layer/staging';
 
 const DAY = ABANDONED_AFTER_MS;
 
@@ -27,7 +33,10 @@ test('createStaging writes the owner lock; the sweep removes only abandoned fold
   try {
     const mine = await createStaging(root, 'deps');
     await mine.recordInstaller(4242);
-    assert.deepEqual(JSON.parse(await readFile(join(mine.dir, 'owner.lock'), 'utf8')), { pid: process.pid, installerPid: 4242 });
+    assert.deepEqual(JSON.parse(await readFile(join(mine.dir, 'owner.lock'), 'utf8')), {
+      pid: process.pid,
+      installerPid: 4242,
+    });
 
     const make = async (name: string, owner: object | undefined, ageMs: number) => {
       const dir = join(root, name);
@@ -51,8 +60,25 @@ test('createStaging writes the owner lock; the sweep removes only abandoned fold
       stopInstaller: async (pid, dir) => void stopped.push([pid, dir]),
     });
     assert.deepEqual(removed.sort(), [deadOld, noLockOld]);
-    assert.deepEqual(stopped.sort(), [[901, deadOld], [902, join(root, 'lambda-layer-b-bbbbbb')]], 'orphan installers stopped whatever the age');
-    assert.deepEqual((await readdir(root)).sort(), ['lambda-layer-b-bbbbbb', 'lambda-layer-c-cccccc', 'lambda-layer-e-eeeeee', 'lambda-layer-file', mine.dir.slice(root.length + 1), 'other-tool-ffffff'].sort());
+    assert.deepEqual(
+      stopped.sort(),
+      [
+        [901, deadOld],
+        [902, join(root, 'lambda-layer-b-bbbbbb')],
+      ],
+      'orphan installers stopped whatever the age',
+    );
+    assert.deepEqual(
+      (await readdir(root)).sort(),
+      [
+        'lambda-layer-b-bbbbbb',
+        'lambda-layer-c-cccccc',
+        'lambda-layer-e-eeeeee',
+        'lambda-layer-file',
+        mine.dir.slice(root.length + 1),
+        'other-tool-ffffff',
+      ].sort(),
+    );
     assert.deepEqual(await sweepAbandonedStaging(join(root, 'missing')), [], 'a missing root is nothing to sweep');
   } finally {
     await rm(root, { recursive: true, force: true });
@@ -61,10 +87,19 @@ test('createStaging writes the owner lock; the sweep removes only abandoned fold
 
 test('the installer runs under the guard except on Windows', () => {
   for (const platform of ['linux', 'darwin'] as const) {
-    const [cmd, args] = guardedCommand('/usr/bin/python3', '/usr/bin/python3', ['-m', 'pip', 'install'], platform, 4242);
+    const [cmd, args] = guardedCommand(
+      '/usr/bin/python3',
+      '/usr/bin/python3',
+      ['-m', 'pip', 'install'],
+      platform,
+      4242,
+    );
     assert.equal(cmd, '/usr/bin/python3');
     assert.deepEqual([args[0], args[1]], ['-I', '-c']);
     assert.deepEqual(args.slice(3), ['4242', '/usr/bin/python3', '-m', 'pip', 'install']);
   }
-  assert.deepEqual(guardedCommand('C:\\py\\python.exe', 'C:\\bin\\uv.exe', ['pip', 'install'], 'win32'), ['C:\\bin\\uv.exe', ['pip', 'install']]);
+  assert.deepEqual(guardedCommand('C:\\py\\python.exe', 'C:\\bin\\uv.exe', ['pip', 'install'], 'win32'), [
+    'C:\\bin\\uv.exe',
+    ['pip', 'install'],
+  ]);
 });

@@ -11,20 +11,33 @@ test('install paths: root and .data/purelib|platlib go to python/; scripts, head
   assert.equal(installPath(`${DI}/METADATA`, DI, 'w.whl'), `${DI}/METADATA`);
   assert.equal(installPath('pkg-1.0.data/purelib/pure.py', DI, 'w.whl'), 'pure.py');
   assert.equal(installPath('pkg-1.0.data/platlib/pkg/_ext.so', DI, 'w.whl'), 'pkg/_ext.so');
-  for (const dropped of ['pkg-1.0.data/scripts/tool', 'pkg-1.0.data/headers/pkg.h', 'pkg-1.0.data/data/share/x', 'pkg/', `${DI}/RECORD`]) {
+  for (const dropped of [
+    'pkg-1.0.data/scripts/tool',
+    'pkg-1.0.data/headers/pkg.h',
+    'pkg-1.0.data/data/share/x',
+    'pkg/',
+    `${DI}/RECORD`,
+  ]) {
     assert.equal(installPath(dropped, DI, 'w.whl'), undefined, dropped);
   }
 });
 
 test('a wheel file that would land outside python/ fails the build, naming the wheel and the file', () => {
   for (const bad of ['../evil.py', '/etc/passwd', 'pkg/../../x.py', 'pkg-1.0.data/purelib/../../x', 'C:/x.py']) {
-    assert.throws(() => installPath(bad, DI, 'w.whl'), { message: `w.whl is not a valid wheel: it holds a file outside its install folder (${bad}).` }, bad);
+    assert.throws(
+      () => installPath(bad, DI, 'w.whl'),
+      { message: `w.whl is not a valid wheel: it holds a file outside its install folder (${bad}).` },
+      bad,
+    );
   }
 });
 
 test('the dist-info folder is the one with METADATA; a wheel without one is refused', () => {
   assert.equal(distInfoDir(['pkg/__init__.py', 'pkg-1.0.dist-info/METADATA'], 'w.whl'), 'pkg-1.0.dist-info');
-  assert.throws(() => distInfoDir(['pkg/__init__.py'], 'w.whl'), /w\.whl is not a valid wheel: it has no \.dist-info\/METADATA/);
+  assert.throws(
+    () => distInfoDir(['pkg/__init__.py'], 'w.whl'),
+    /w\.whl is not a valid wheel: it has no \.dist-info\/METADATA/,
+  );
 });
 
 test('RECORD is rewritten as pip writes it for --target: install paths, added files hashed, bytecode without hash, sorted, CRLF', () => {
@@ -58,17 +71,32 @@ test('RECORD is rewritten as pip writes it for --target: install paths, added fi
   assert.deepEqual(csvFields('"pkg/we,ird.py",sha256=def,3'), ['pkg/we,ird.py', 'sha256=def', '3']);
 });
 
-test('pip\'s installation report: wheels in install order with SHA-256 and requested; an sdist is refused with what to do', () => {
+test("pip's installation report: wheels in install order with SHA-256 and requested; an sdist is refused with what to do", () => {
   const item = (name: string, url: string, requested: boolean, hash = 'a'.repeat(64)) => ({
     metadata: { name, version: '1.0' },
     download_info: { url, archive_info: { hashes: { sha256: hash } } },
     requested,
   });
-  const report = { version: '1', install: [item('app', 'file:///w/app-1.0-py3-none-any.whl', true), item('dep', 'https://idx/dep-1.0-py3-none-any.whl#sha256=x', false, 'B'.repeat(64))] };
+  const report = {
+    version: '1',
+    install: [
+      item('app', 'file:///w/app-1.0-py3-none-any.whl', true),
+      item('dep', 'https://idx/dep-1.0-py3-none-any.whl#sha256=x', false, 'B'.repeat(64)),
+    ],
+  };
   assert.deepEqual(parseInstallReport(JSON.stringify(report)), [
     { name: 'app', version: '1.0', url: 'file:///w/app-1.0-py3-none-any.whl', sha256: 'a'.repeat(64), requested: true },
-    { name: 'dep', version: '1.0', url: 'https://idx/dep-1.0-py3-none-any.whl#sha256=x', sha256: 'b'.repeat(64), requested: false },
+    {
+      name: 'dep',
+      version: '1.0',
+      url: 'https://idx/dep-1.0-py3-none-any.whl#sha256=x',
+      sha256: 'b'.repeat(64),
+      requested: false,
+    },
   ]);
   const sdist = { version: '1', install: [item('src', 'https://u:p@idx/src-1.0.tar.gz', true)] };
-  assert.throws(() => parseInstallReport(JSON.stringify(sdist)), { message: 'src resolved to https://***@idx/src-1.0.tar.gz, which is not a wheel. Allow source builds to build it on this machine.' });
+  assert.throws(() => parseInstallReport(JSON.stringify(sdist)), {
+    message:
+      'src resolved to https://***@idx/src-1.0.tar.gz, which is not a wheel. Allow source builds to build it on this machine.',
+  });
 });

@@ -29,7 +29,10 @@ test('the same entries in any order give identical bytes', async () => {
 
 test('entries: sorted, fixed date, 0644 files and 0755 folders, Unix "made by", no extra fields', async () => {
   const entries = await readZip(await zipToBuffer(inputs));
-  assert.deepEqual(entries.map((e) => e.name), [...inputs.map((i) => i.name)].sort());
+  assert.deepEqual(
+    entries.map((e) => e.name),
+    [...inputs.map((i) => i.name)].sort(),
+  );
   for (const e of entries) {
     assert.equal(e.mode, e.name.endsWith('/') ? 0o040755 : 0o100644, e.name);
     assert.equal(e.madeBy >> 8, 3);
@@ -64,21 +67,33 @@ test('files on disk: bytes, sha256 hex and base64 CodeSha256 of what was written
     assert.equal(result.codeSha256, createHash('sha256').update(bytes).digest('base64'));
     const again = await writeZipFile(files, join(dir, 'again.zip'));
     assert.equal(again.sha256, result.sha256);
-    assert.deepEqual((await readZip(out)).map((e) => e.data.length), [text.length, noise.length]);
+    assert.deepEqual(
+      (await readZip(out)).map((e) => e.data.length),
+      [text.length, noise.length],
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 });
 
 test('duplicate names are refused; an aborted signal stops the writer', async () => {
-  await assert.rejects(zipToBuffer([{ name: 'a', data: Buffer.from('1') }, { name: 'a', data: Buffer.from('2') }]), /duplicate/);
+  await assert.rejects(
+    zipToBuffer([
+      { name: 'a', data: Buffer.from('1') },
+      { name: 'a', data: Buffer.from('2') },
+    ]),
+    /duplicate/,
+  );
   const ac = new AbortController();
   ac.abort();
   await assert.rejects(zipToBuffer(inputs, { signal: ac.signal }), { name: 'CancelledError' });
 });
 
 test('more than 65,535 entries get ZIP64 end records and stay readable', async () => {
-  const many: ZipInput[] = Array.from({ length: 70_000 }, (_, i) => ({ name: `f/${String(i).padStart(5, '0')}`, data: Buffer.from('x') }));
+  const many: ZipInput[] = Array.from({ length: 70_000 }, (_, i) => ({
+    name: `f/${String(i).padStart(5, '0')}`,
+    data: Buffer.from('x'),
+  }));
   const zip = await zipToBuffer(many, { level: 0 });
   assert.equal(zip.readUInt32LE(zip.length - 22), 0x06054b50);
   assert.equal(zip.readUInt16LE(zip.length - 22 + 10), 0xffff);

@@ -7,7 +7,12 @@ import { FakeGateway, fn, layerArn, versionArn } from '../../helpers/fakeGateway
 /** A small account: layers A (1..3), B (1..2), functions using old and new versions, one foreign layer. */
 function account(): FakeGateway {
   const g = new FakeGateway();
-  g.addLayer('A', [1, 2, 3], { CompatibleRuntimes: ['python3.12'], CompatibleArchitectures: ['x86_64'], Description: 'deps', LicenseInfo: 'MIT' });
+  g.addLayer('A', [1, 2, 3], {
+    CompatibleRuntimes: ['python3.12'],
+    CompatibleArchitectures: ['x86_64'],
+    Description: 'deps',
+    LicenseInfo: 'MIT',
+  });
   g.addLayer('B', [1, 2]);
   g.putFunction(fn('zeta', [versionArn('A', 3)]));
   g.putFunction(fn('alpha', [versionArn('B', 2), versionArn('A', 1), versionArn('shared', 7, '999999999999')]));
@@ -22,21 +27,33 @@ test('builds sorted layers and functions with versions, used-by, newer-version a
   await model.refresh();
   assert.deepEqual(model.state, { status: 'ready' });
 
-  assert.deepEqual(model.layers.map((l) => l.name), ['A', 'B']);
+  assert.deepEqual(
+    model.layers.map((l) => l.name),
+    ['A', 'B'],
+  );
   const a = model.getLayer('A')!;
   assert.equal(a.arn, layerArn('A'));
   assert.equal(a.latestVersion, 3);
   assert.equal(a.versionsState, 'loaded');
-  assert.deepEqual(a.versions.map((v) => v.version), [3, 2, 1]);
+  assert.deepEqual(
+    a.versions.map((v) => v.version),
+    [3, 2, 1],
+  );
   assert.deepEqual(a.versions[0].runtimes, ['python3.12']);
   assert.deepEqual(a.versions[0].architectures, ['x86_64']);
   assert.equal(a.versions[0].description, 'deps');
   assert.equal(a.versions[0].license, 'MIT');
-  assert.deepEqual(a.versions.map((v) => v.usedBy), [['zeta'], [], ['alpha', 'mid']]);
+  assert.deepEqual(
+    a.versions.map((v) => v.usedBy),
+    [['zeta'], [], ['alpha', 'mid']],
+  );
   assert.equal(a.versions[0].codeSize, 1003, 'CodeSize comes from the function configurations');
   assert.equal(a.versions[1].codeSize, undefined, 'unused versions have no size without a details call');
 
-  assert.deepEqual(model.functions.map((f) => f.name), ['alpha', 'mid', 'plain', 'zeta']);
+  assert.deepEqual(
+    model.functions.map((f) => f.name),
+    ['alpha', 'mid', 'plain', 'zeta'],
+  );
   const alpha = model.getFunction('alpha')!;
   assert.deepEqual(
     alpha.layers.map((l) => [l.layerName, l.version, l.newerVersion, l.external, l.codeSize]),
@@ -54,8 +71,14 @@ test('builds sorted layers and functions with versions, used-by, newer-version a
   assert.deepEqual(model.getFunction('plain')!.layers, []);
   assert.equal(model.getFunction('zeta')!.layers[0].newerVersion, undefined);
 
-  assert.deepEqual(model.usedBy(versionArn('A', 1)).map((f) => f.name), ['alpha', 'mid']);
-  assert.deepEqual(model.functionsUsingLayer(layerArn('A')).map((f) => f.name), ['alpha', 'mid', 'zeta']);
+  assert.deepEqual(
+    model.usedBy(versionArn('A', 1)).map((f) => f.name),
+    ['alpha', 'mid'],
+  );
+  assert.deepEqual(
+    model.functionsUsingLayer(layerArn('A')).map((f) => f.name),
+    ['alpha', 'mid', 'zeta'],
+  );
   model.dispose();
 });
 
@@ -89,7 +112,13 @@ test('emits changes as pages arrive, before the model is ready', async () => {
   // The first page and the layer listing land while the second page is held back.
   await waitFor(() => model.functions.length === 2 && model.getLayer('A')?.versionsState === 'loaded');
   assert.equal(model.state.status, 'loading');
-  assert.deepEqual(model.progress, { functions: 2, functionsComplete: false, layers: 1, layersComplete: true, layersWithVersions: 1 });
+  assert.deepEqual(model.progress, {
+    functions: 2,
+    functionsComplete: false,
+    layers: 1,
+    layersComplete: true,
+    layersWithVersions: 1,
+  });
   assert.deepEqual(model.getLayer('A')!.versions[0].usedBy, ['f0', 'f1']);
   assert.ok(events.some((e) => e.kind === 'functions'));
   assert.ok(events.some((e) => e.kind === 'layers'));
@@ -139,7 +168,10 @@ test('refreshFunction updates one function and the used-by lists, and drops dele
   await model.refreshFunction('mid');
   assert.equal(g.callCounts().get, 1);
   assert.equal(g.callCounts().listFunctionPages, before.listFunctionPages, 'no new sweep');
-  assert.deepEqual(model.getLayer('A')!.versions.map((v) => v.usedBy), [['mid', 'zeta'], [], ['alpha']]);
+  assert.deepEqual(
+    model.getLayer('A')!.versions.map((v) => v.usedBy),
+    [['mid', 'zeta'], [], ['alpha']],
+  );
   assert.equal(model.getFunction('mid')!.layers[0].newerVersion, undefined);
   assert.ok(events.some((e) => e.kind === 'function' && e.name === 'mid'));
   assert.ok(events.some((e) => e.kind === 'layer' && e.name === 'A'));
@@ -174,7 +206,10 @@ test('refreshLayer picks up a new version (newer marks move) and removes a layer
 
   g.addLayer('C', [1]);
   await model.refreshLayer('C');
-  assert.deepEqual(model.layers.map((l) => l.name), ['A', 'B', 'C']);
+  assert.deepEqual(
+    model.layers.map((l) => l.name),
+    ['A', 'B', 'C'],
+  );
   assert.equal(model.getLayer('C')!.arn, layerArn('C'));
 
   g.layerVersions.delete('B');
@@ -269,7 +304,12 @@ test('a change rebuilds only the nodes it affects', async () => {
   const g = account();
   const model = new ExplorerModel(g);
   await model.refresh();
-  const [zeta, mid, layerA, layerB] = [model.getFunction('zeta'), model.getFunction('mid'), model.getLayer('A'), model.getLayer('B')];
+  const [zeta, mid, layerA, layerB] = [
+    model.getFunction('zeta'),
+    model.getFunction('mid'),
+    model.getLayer('A'),
+    model.getLayer('B'),
+  ];
   assert.equal(model.getFunction('zeta'), zeta, 'reads are cached');
 
   g.putFunction(fn('mid', [versionArn('A', 2)]));
@@ -279,7 +319,11 @@ test('a change rebuilds only the nodes it affects', async () => {
   assert.notEqual(model.getLayer('A'), layerA, 'the layer whose used-by changed is rebuilt');
   assert.equal(model.getLayer('B'), layerB);
   assert.deepEqual(model.getLayer('A')!.versions[1].usedBy, ['mid']);
-  assert.equal(model.functions.find((f) => f.name === 'mid'), model.getFunction('mid'), 'lists and lookups agree');
+  assert.equal(
+    model.functions.find((f) => f.name === 'mid'),
+    model.getFunction('mid'),
+    'lists and lookups agree',
+  );
   model.dispose();
 });
 
@@ -288,27 +332,67 @@ test('published versions and aliases: listed under their function with the layer
   g.addPublishedVersion('zeta', 1, [versionArn('A', 1)]);
   g.addPublishedVersion('zeta', 2, [versionArn('A', 2), versionArn('B', 1)]);
   g.aliases.set('zeta', [
-    { Name: 'live', AliasArn: 'arn:aws:lambda:us-east-1:123456789012:function:zeta:live', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { 2: 0.1 } } },
-    { Name: 'beta', AliasArn: 'arn:aws:lambda:us-east-1:123456789012:function:zeta:beta', FunctionVersion: '2', Description: 'next' },
+    {
+      Name: 'live',
+      AliasArn: 'arn:aws:lambda:us-east-1:123456789012:function:zeta:live',
+      FunctionVersion: '1',
+      RoutingConfig: { AdditionalVersionWeights: { 2: 0.1 } },
+    },
+    {
+      Name: 'beta',
+      AliasArn: 'arn:aws:lambda:us-east-1:123456789012:function:zeta:beta',
+      FunctionVersion: '2',
+      Description: 'next',
+    },
   ]);
   const model = new ExplorerModel(g);
   await model.refresh();
-  assert.deepEqual(model.functions.map((f) => f.name), ['alpha', 'mid', 'plain', 'zeta'], 'versions are not functions of their own');
-  const zeta = model.getFunction('zeta')!;
-  assert.equal(zeta.arn, 'arn:aws:lambda:us-east-1:123456789012:function:zeta', "$LATEST's ARN without the :$LATEST of the ALL listing");
-  assert.deepEqual(zeta.layers.map((l) => l.arn), [versionArn('A', 3)]);
   assert.deepEqual(
-    zeta.versions.map((v) => [v.version, v.layers.map((l) => `${l.layerName}:${l.version}${l.newerVersion ? `<${l.newerVersion}` : ''}`)]),
-    [['1', ['A:1<3']], ['2', ['A:2<3', 'B:1<2']]],
+    model.functions.map((f) => f.name),
+    ['alpha', 'mid', 'plain', 'zeta'],
+    'versions are not functions of their own',
   );
-  assert.deepEqual(zeta.aliases.map((a) => [a.name, a.functionVersion, a.additionalVersion, a.additionalWeight, a.description]), [
-    ['beta', '2', undefined, undefined, 'next'],
-    ['live', '1', '2', 0.1, undefined],
-  ]);
-  assert.deepEqual(g.calls.filter((c) => c.startsWith('listAliases')), ['listAliases zeta'], 'aliases are read only for functions with published versions');
+  const zeta = model.getFunction('zeta')!;
+  assert.equal(
+    zeta.arn,
+    'arn:aws:lambda:us-east-1:123456789012:function:zeta',
+    "$LATEST's ARN without the :$LATEST of the ALL listing",
+  );
+  assert.deepEqual(
+    zeta.layers.map((l) => l.arn),
+    [versionArn('A', 3)],
+  );
+  assert.deepEqual(
+    zeta.versions.map((v) => [
+      v.version,
+      v.layers.map((l) => `${l.layerName}:${l.version}${l.newerVersion ? `<${l.newerVersion}` : ''}`),
+    ]),
+    [
+      ['1', ['A:1<3']],
+      ['2', ['A:2<3', 'B:1<2']],
+    ],
+  );
+  assert.deepEqual(
+    zeta.aliases.map((a) => [a.name, a.functionVersion, a.additionalVersion, a.additionalWeight, a.description]),
+    [
+      ['beta', '2', undefined, undefined, 'next'],
+      ['live', '1', '2', 0.1, undefined],
+    ],
+  );
+  assert.deepEqual(
+    g.calls.filter((c) => c.startsWith('listAliases')),
+    ['listAliases zeta'],
+    'aliases are read only for functions with published versions',
+  );
   // A:2 and B:1 are used only by zeta's version 2: still used.
-  assert.deepEqual(model.getLayer('A')!.versions.map((v) => v.usedBy), [['zeta'], ['zeta:2'], ['alpha', 'mid', 'zeta:1']]);
-  assert.deepEqual(model.getLayer('B')!.versions.map((v) => v.usedBy), [['alpha'], ['zeta:2']]);
+  assert.deepEqual(
+    model.getLayer('A')!.versions.map((v) => v.usedBy),
+    [['zeta'], ['zeta:2'], ['alpha', 'mid', 'zeta:1']],
+  );
+  assert.deepEqual(
+    model.getLayer('B')!.versions.map((v) => v.usedBy),
+    [['alpha'], ['zeta:2']],
+  );
   assert.deepEqual(model.getFunction('plain')!.versions, []);
   model.dispose();
 });

@@ -10,7 +10,7 @@ const message = (input: string, region = 'us-east-1') => {
   return (r as { message: string }).message;
 };
 
-test('a public layer of another account in the function\'s region is accepted, surrounding spaces ignored', () => {
+test("a public layer of another account in the function's region is accepted, surrounding spaces ignored", () => {
   const r = checkLayerVersionArn(`  ${PANDAS}\n`, 'us-east-1');
   assert.ok(r.ok);
   assert.equal(r.arn, PANDAS);
@@ -46,7 +46,7 @@ test('the account must be 12 digits and the version at least 1', () => {
   assert.match(message('arn:aws:lambda:us-east-1:123456789012:layer:x:0'), /start at 1/);
 });
 
-test('layer names keep to Lambda\'s characters and length', () => {
+test("layer names keep to Lambda's characters and length", () => {
   assert.match(message('arn:aws:lambda:us-east-1:123456789012:layer:a.b:1'), /Not a layer version ARN/);
   assert.match(message(`arn:aws:lambda:us-east-1:123456789012:layer:${'a'.repeat(141)}:1`), /Not a layer version ARN/);
 });

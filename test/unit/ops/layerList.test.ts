@@ -1,9 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { attachLayer, detachLayer, moveLayer, NotApplicableError, replaceVersion, updateToVersion } from '../../../src/ops/layerList';
+import {
+  attachLayer,
+  detachLayer,
+  moveLayer,
+  NotApplicableError,
+  replaceVersion,
+  updateToVersion,
+} from '../../../src/ops/layerList';
 import { UserError } from '../../../src/util/errors';
 
-const L = (name: string, v: number, account = '111111111111') => `arn:aws:lambda:us-east-1:${account}:layer:${name}:${v}`;
+const L = (name: string, v: number, account = '111111111111') =>
+  `arn:aws:lambda:us-east-1:${account}:layer:${name}:${v}`;
 
 test('attach replaces another version of the same layer in place and keeps the others in order', () => {
   const current = [L('a', 1), L('b', 3), L('c', 2)];
@@ -22,7 +30,10 @@ test('a same-named layer of another account is a different layer', () => {
 
 test('attach refuses a sixth layer with the reason, but replacing in a full list is fine', () => {
   const five = ['a', 'b', 'c', 'd', 'e'].map((n) => L(n, 1));
-  assert.throws(() => attachLayer(five, L('f', 1)), (e: unknown) => e instanceof UserError && /at most 5 layers/.test(e.message) && /6/.test(e.message));
+  assert.throws(
+    () => attachLayer(five, L('f', 1)),
+    (e: unknown) => e instanceof UserError && /at most 5 layers/.test(e.message) && /6/.test(e.message),
+  );
   assert.deepEqual(attachLayer(five, L('c', 9))[2], L('c', 9));
 });
 

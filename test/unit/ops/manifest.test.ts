@@ -16,7 +16,10 @@ test('the package summary fits 256 characters and says how many are left out', (
 });
 
 test('the summary is sorted and leaves out the versionless "(other files)" entry', () => {
-  assert.equal(packageSummary({ packages: [pkg('urllib3', '2.2.1'), pkg('(other files)', ''), pkg('certifi', '2024.2.2')] }), 'certifi 2024.2.2, urllib3 2.2.1');
+  assert.equal(
+    packageSummary({ packages: [pkg('urllib3', '2.2.1'), pkg('(other files)', ''), pkg('certifi', '2024.2.2')] }),
+    'certifi 2024.2.2, urllib3 2.2.1',
+  );
 });
 
 test('manifest path sits beside the zip', () => {

@@ -26,7 +26,10 @@ test('attach to many: per-function outcomes, mismatch warnings, no refusal', asy
     ['ok', 'arm', 'has', 'full', 'missing'],
     fast,
   );
-  assert.deepEqual(out.map((o) => o.status), ['ok', 'ok', 'skipped', 'failed', 'failed']);
+  assert.deepEqual(
+    out.map((o) => o.status),
+    ['ok', 'ok', 'skipped', 'failed', 'failed'],
+  );
   assert.deepEqual(gw.layersOf('ok'), [v2]);
   assert.equal(out[1].warnings.length, 2);
   assert.match(out[1].warnings.join('\n'), /python3\.11.*python3\.12/);
@@ -50,7 +53,10 @@ test('bulk update: preview lists only older users; apply touches only the confir
   ]);
   // The user confirms only old1: old2 must stay as it is.
   const out = await applyBulkUpdate(gw, preview.items.slice(0, 1), fast);
-  assert.deepEqual(out.map((o) => o.status), ['ok']);
+  assert.deepEqual(
+    out.map((o) => o.status),
+    ['ok'],
+  );
   assert.deepEqual(gw.layersOf('old1'), ['arn:aws:lambda:us-east-1:123456789012:layer:x:1', v(3)]);
   assert.deepEqual(gw.layersOf('old2'), [v(2)]);
   assert.ok(!gw.calls.includes('update old2') && !gw.calls.includes('update current'));
@@ -61,11 +67,16 @@ test('bulk update skips a function changed after the preview', async () => {
   const v = (n: number) => `${gw.layerArn('deps')}:${n}`;
   gw.addFunction('f', { layers: [v(1)] });
   gw.addFunction('g', { layers: [v(1)] });
-  const preview = await previewBulkUpdate(gw, 'deps', { functions: [await gw.getFunctionConfiguration('f'), await gw.getFunctionConfiguration('g')] });
+  const preview = await previewBulkUpdate(gw, 'deps', {
+    functions: [await gw.getFunctionConfiguration('f'), await gw.getFunctionConfiguration('g')],
+  });
   gw.externalUpdate('f', [v(2)]);
   gw.externalUpdate('g', [v(3)]);
   const out = await applyBulkUpdate(gw, preview.items, fast);
-  assert.deepEqual(out.map((o) => o.status), ['skipped', 'skipped']);
+  assert.deepEqual(
+    out.map((o) => o.status),
+    ['skipped', 'skipped'],
+  );
   assert.deepEqual(gw.layersOf('f'), [v(2)]);
 });
 
@@ -77,8 +88,14 @@ test('planDelete lists users; delete removes exactly the confirmed version', asy
   const plan = await planDelete(gw, 'deps', 1);
   assert.deepEqual(plan, { layerName: 'deps', version: 1, layerVersionArn: v(1), usedBy: ['user'] });
   await deleteLayerVersion(gw, plan);
-  assert.deepEqual(gw.layerVersions.get('deps')?.map((x) => x.Version), [2]);
-  assert.deepEqual(gw.calls.filter((c) => c.startsWith('delete')), ['delete deps:1']);
+  assert.deepEqual(
+    gw.layerVersions.get('deps')?.map((x) => x.Version),
+    [2],
+  );
+  assert.deepEqual(
+    gw.calls.filter((c) => c.startsWith('delete')),
+    ['delete deps:1'],
+  );
   await assert.rejects(planDelete(gw, 'deps', 1), /does not exist/);
 });
 

@@ -12,7 +12,10 @@ test('applies the change, waits for Successful, reports progress', async () => {
   const gw = new FakeGateway();
   gw.addFunction('f', { layers: [L('a', 1)] });
   const progress: MutateProgress['phase'][] = [];
-  const r = await mutateFunctionLayers(gw, 'f', (c) => attachLayer(c, L('b', 1)), { ...fast, onProgress: (p) => progress.push(p.phase) });
+  const r = await mutateFunctionLayers(gw, 'f', (c) => attachLayer(c, L('b', 1)), {
+    ...fast,
+    onProgress: (p) => progress.push(p.phase),
+  });
   assert.equal(r.kind, 'updated');
   assert.deepEqual(gw.layersOf('f'), [L('a', 1), L('b', 1)]);
   assert.equal(r.configuration.LastUpdateStatus, 'Successful');
@@ -24,7 +27,10 @@ test('no call to UpdateFunctionConfiguration when nothing changes, nor when the 
   const gw = new FakeGateway();
   gw.addFunction('f', { layers: ['a', 'b', 'c', 'd', 'e'].map((n) => L(n, 1)) });
   assert.equal((await mutateFunctionLayers(gw, 'f', (c) => attachLayer(c, L('a', 1)))).kind, 'unchanged');
-  await assert.rejects(mutateFunctionLayers(gw, 'f', (c) => attachLayer(c, L('z', 1))), UserError);
+  await assert.rejects(
+    mutateFunctionLayers(gw, 'f', (c) => attachLayer(c, L('z', 1))),
+    UserError,
+  );
   assert.ok(!gw.calls.includes('update f'));
 });
 
@@ -36,7 +42,10 @@ test('412: re-reads and re-applies only our change on top of the concurrent one'
     if (call === 1) gw.externalUpdate('f', [L('a', 2), L('c', 1)]);
   };
   const progress: MutateProgress[] = [];
-  const r = await mutateFunctionLayers(gw, 'f', (c) => attachLayer(c, L('b', 1)), { ...fast, onProgress: (p) => progress.push(p) });
+  const r = await mutateFunctionLayers(gw, 'f', (c) => attachLayer(c, L('b', 1)), {
+    ...fast,
+    onProgress: (p) => progress.push(p),
+  });
   assert.equal(r.kind, 'updated');
   assert.deepEqual(gw.layersOf('f'), [L('a', 2), L('c', 1), L('b', 1)]);
   assert.deepEqual(gw.calls, ['get f', 'update f', 'get f', 'update f', 'wait f']);
@@ -57,7 +66,10 @@ test('412 forever: gives up after the bounded number of rounds with a UserError'
   const gw = new FakeGateway();
   gw.addFunction('f');
   gw.beforeUpdate = (_n, call) => gw.externalUpdate('f', [L('x', call)]);
-  await assert.rejects(mutateFunctionLayers(gw, 'f', (c) => attachLayer(c, L('b', 1)), { ...fast, maxRevisionRetries: 3 }), /kept changing/);
+  await assert.rejects(
+    mutateFunctionLayers(gw, 'f', (c) => attachLayer(c, L('b', 1)), { ...fast, maxRevisionRetries: 3 }),
+    /kept changing/,
+  );
   assert.equal(gw.calls.filter((c) => c === 'update f').length, 4);
 });
 
@@ -97,7 +109,10 @@ test('an update that ends Failed is reported with its reason', async () => {
 test('an aborted signal stops before any call', async () => {
   const gw = new FakeGateway();
   gw.addFunction('f');
-  await assert.rejects(mutateFunctionLayers(gw, 'f', (c) => attachLayer(c, L('b', 1)), { signal: AbortSignal.abort() }), CancelledError);
+  await assert.rejects(
+    mutateFunctionLayers(gw, 'f', (c) => attachLayer(c, L('b', 1)), { signal: AbortSignal.abort() }),
+    CancelledError,
+  );
   assert.deepEqual(gw.calls, []);
 });
 
@@ -111,7 +126,10 @@ test('a cancel while reading stops before the update is sent: nothing changes', 
     ac.abort(); // Ctrl+C while the read was in flight
     return config;
   };
-  await assert.rejects(mutateFunctionLayers(gw, 'f', (c) => attachLayer(c, L('b', 1)), { signal: ac.signal }), CancelledError);
+  await assert.rejects(
+    mutateFunctionLayers(gw, 'f', (c) => attachLayer(c, L('b', 1)), { signal: ac.signal }),
+    CancelledError,
+  );
   assert.deepEqual(gw.calls, ['get f']);
   assert.deepEqual(gw.layersOf('f'), [L('a', 1)]);
 });
@@ -131,7 +149,10 @@ test('a cancel once the update was sent reports the change as applied, with the 
 
 test('other errors pass through untouched', async () => {
   const gw = new FakeGateway();
-  await assert.rejects(mutateFunctionLayers(gw, 'missing', (c) => attachLayer(c, L('b', 1))), { name: 'ResourceNotFoundException' });
+  await assert.rejects(
+    mutateFunctionLayers(gw, 'missing', (c) => attachLayer(c, L('b', 1))),
+    { name: 'ResourceNotFoundException' },
+  );
 });
 
 test('options passed as undefined keep their defaults', async () => {
@@ -140,7 +161,10 @@ test('options passed as undefined keep their defaults', async () => {
   gw.beforeUpdate = (_n, call) => {
     if (call === 1) gw.externalUpdate('f', [L('x', 1)]);
   };
-  const r = await mutateFunctionLayers(gw, 'f', (c) => attachLayer(c, L('b', 1)), { maxRevisionRetries: undefined, maxConflictWaitMs: undefined });
+  const r = await mutateFunctionLayers(gw, 'f', (c) => attachLayer(c, L('b', 1)), {
+    maxRevisionRetries: undefined,
+    maxConflictWaitMs: undefined,
+  });
   assert.equal(r.kind, 'updated');
   assert.deepEqual(gw.layersOf('f'), [L('x', 1), L('b', 1)]);
 });

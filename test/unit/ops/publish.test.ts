@@ -25,7 +25,11 @@ beforeEach(async () => {
       manifestVersion: MANIFEST_VERSION,
       runtime: 'python3.12',
       architecture: 'arm64',
-      packages: [{ name: 'requests', version: '2.32.3', size: 1 }, { name: 'certifi', version: '2024.2.2', size: 1 }, { name: '(other files)', version: '', size: 1 }],
+      packages: [
+        { name: 'requests', version: '2.32.3', size: 1 },
+        { name: 'certifi', version: '2024.2.2', size: 1 },
+        { name: '(other files)', version: '', size: 1 },
+      ],
       unzippedSize: 9000,
       sha256: sha.toString('hex'),
       codeSha256: sha.toString('base64'),
@@ -62,12 +66,48 @@ test('different metadata or different bytes publish a new version', async () => 
   const gw = new FakeGateway();
   await publishLayer(gw, { zipPath: zip, name: 'deps' });
   assert.equal((await publishLayer(gw, { zipPath: zip, name: 'deps', description: 'other' })).kind, 'published');
-  assert.equal((await publishLayer(gw, { zipPath: zip, name: 'deps', description: 'other', licenseInfo: 'MIT' })).kind, 'published');
-  assert.equal((await publishLayer(gw, { zipPath: zip, name: 'deps', description: 'other', licenseInfo: 'MIT', compatibleArchitectures: ['x86_64'] })).kind, 'published');
-  assert.equal((await publishLayer(gw, { zipPath: zip, name: 'deps', description: 'other', licenseInfo: 'MIT', compatibleArchitectures: ['x86_64'] })).kind, 'unchanged');
+  assert.equal(
+    (await publishLayer(gw, { zipPath: zip, name: 'deps', description: 'other', licenseInfo: 'MIT' })).kind,
+    'published',
+  );
+  assert.equal(
+    (
+      await publishLayer(gw, {
+        zipPath: zip,
+        name: 'deps',
+        description: 'other',
+        licenseInfo: 'MIT',
+        compatibleArchitectures: ['x86_64'],
+      })
+    ).kind,
+    'published',
+  );
+  assert.equal(
+    (
+      await publishLayer(gw, {
+        zipPath: zip,
+        name: 'deps',
+        description: 'other',
+        licenseInfo: 'MIT',
+        compatibleArchitectures: ['x86_64'],
+      })
+    ).kind,
+    'unchanged',
+  );
   await fs.rm(join(dir, 'deps.manifest.json'));
   await fs.writeFile(zip, randomBytes(100));
-  assert.equal((await publishLayer(gw, { zipPath: zip, name: 'deps', description: 'other', licenseInfo: 'MIT', compatibleArchitectures: ['x86_64'] })).kind, 'published');
+  assert.equal(
+    (
+      await publishLayer(gw, {
+        zipPath: zip,
+        name: 'deps',
+        description: 'other',
+        licenseInfo: 'MIT',
+        compatibleArchitectures: ['x86_64'],
+      })
+    ).kind,
+    'published',
+  );
 });
 
 test('only the newest version counts for idempotence', async () => {
@@ -93,6 +133,9 @@ test('a zip over 50 MB needs a bucket', async () => {
   const gw = new FakeGateway();
   await fs.rm(join(dir, 'deps.manifest.json'));
   await fs.truncate(zip, DIRECT_UPLOAD_LIMIT + 1);
-  await assert.rejects(publishLayer(gw, { zipPath: zip, name: 'deps' }), (e: unknown) => e instanceof UserError && /S3 bucket/.test(e.message));
+  await assert.rejects(
+    publishLayer(gw, { zipPath: zip, name: 'deps' }),
+    (e: unknown) => e instanceof UserError && /S3 bucket/.test(e.message),
+  );
   assert.ok(!gw.calls.some((c) => c.startsWith('publish')));
 });

@@ -8,7 +8,8 @@ const zip = new Uint8Array([1, 2, 3]);
 
 async function layerWith(gw: FakeGateway, name: string, count: number): Promise<string[]> {
   const arns: string[] = [];
-  for (let i = 0; i < count; i++) arns.push((await gw.publishLayerVersion({ layerName: name, zipFile: zip })).LayerVersionArn!);
+  for (let i = 0; i < count; i++)
+    arns.push((await gw.publishLayerVersion({ layerName: name, zipFile: zip })).LayerVersionArn!);
   return arns;
 }
 
@@ -33,8 +34,14 @@ test('keeps the newest N and every version a $LATEST or a published version uses
   assert.ok(!gw.calls.some((c) => c.startsWith('delete')), 'the plan deletes nothing');
 
   const outcomes = await applyRetention([gw], plan);
-  assert.deepEqual(outcomes.filter((o) => o.status === 'deleted').map((o) => o.version), [4, 3]);
-  assert.deepEqual(gw.layerVersions.get('deps')!.map((v) => v.Version), [1, 2, 5, 6]);
+  assert.deepEqual(
+    outcomes.filter((o) => o.status === 'deleted').map((o) => o.version),
+    [4, 3],
+  );
+  assert.deepEqual(
+    gw.layerVersions.get('deps')!.map((v) => v.Version),
+    [1, 2, 5, 6],
+  );
 });
 
 test('versions younger than D days stay; an unreadable date counts as young', async () => {
@@ -58,7 +65,10 @@ test('a version that becomes used between the preview and the delete is kept and
   const arns = await layerWith(gw, 'deps', 3);
   gw.addFunction('late', { layers: [] });
   const plan = await planRetention([gw], 'deps', { keep: 1 });
-  assert.deepEqual(planOutcomes(plan).map((o) => o.status), ['kept', 'deleted', 'deleted']);
+  assert.deepEqual(
+    planOutcomes(plan).map((o) => o.status),
+    ['kept', 'deleted', 'deleted'],
+  );
   gw.externalUpdate('late', [arns[0]]);
   const outcomes = await applyRetention([gw], plan);
   assert.deepEqual(lines(outcomes), [
@@ -79,7 +89,10 @@ test('usage is read again just before each delete, not once for the whole run', 
     if (gw.calls.includes('delete deps:3') && !gw.layersOf('f').length) gw.externalUpdate('f', [arns[0]]);
   };
   const outcomes = await applyRetention([gw], plan);
-  assert.deepEqual(outcomes.map((o) => `${o.version} ${o.status}`), ['3 deleted', '2 deleted', '1 kept']);
+  assert.deepEqual(
+    outcomes.map((o) => `${o.version} ${o.status}`),
+    ['3 deleted', '2 deleted', '1 kept'],
+  );
 });
 
 test('a repeated run is harmless: what is gone is not listed again, nothing fails', async () => {
@@ -87,7 +100,10 @@ test('a repeated run is harmless: what is gone is not listed again, nothing fail
   await layerWith(gw, 'deps', 4);
   await applyRetention([gw], await planRetention([gw], 'deps', { keep: 2 }));
   const again = await applyRetention([gw], await planRetention([gw], 'deps', { keep: 2 }));
-  assert.deepEqual(again.map((o) => `${o.version} ${o.status}`), ['4 kept', '3 kept']);
+  assert.deepEqual(
+    again.map((o) => `${o.version} ${o.status}`),
+    ['4 kept', '3 kept'],
+  );
 });
 
 test('one failure does not stop the others; cancellation reports the rest as skipped', async () => {
@@ -106,7 +122,10 @@ test('one failure does not stop the others; cancellation reports the rest as ski
       if (o.version === 2) abort.abort();
     },
   });
-  assert.deepEqual(outcomes.map((o) => `${o.version} ${o.status}`), ['4 deleted', '3 failed', '2 deleted', '1 skipped']);
+  assert.deepEqual(
+    outcomes.map((o) => `${o.version} ${o.status}`),
+    ['4 deleted', '3 failed', '2 deleted', '1 skipped'],
+  );
 });
 
 test('several regions: each region is planned with its own versions and functions', async () => {
@@ -124,8 +143,14 @@ test('several regions: each region is planned with its own versions and function
     'eu-west-1 1 kept (used by w)',
   ]);
   await applyRetention([east, west], plan);
-  assert.deepEqual(east.calls.filter((c) => c.startsWith('delete')), ['delete deps:1']);
-  assert.deepEqual(west.calls.filter((c) => c.startsWith('delete')), ['delete deps:2']);
+  assert.deepEqual(
+    east.calls.filter((c) => c.startsWith('delete')),
+    ['delete deps:1'],
+  );
+  assert.deepEqual(
+    west.calls.filter((c) => c.startsWith('delete')),
+    ['delete deps:2'],
+  );
 });
 
 test('bad rules are refused with a message', async () => {

@@ -1,6 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyShareAll, grantAccess, parsePolicy, planShareAll, readPolicy, revokeAccess } from '../../../src/ops/sharing';
+import {
+  applyShareAll,
+  grantAccess,
+  parsePolicy,
+  planShareAll,
+  readPolicy,
+  revokeAccess,
+} from '../../../src/ops/sharing';
 import { UserError } from '../../../src/util/errors';
 import { FakeGateway } from '../../helpers/fakeGateway';
 
@@ -16,7 +23,12 @@ test('parses the three audiences the way Lambda (and moto) write them, keeping u
   const policy = JSON.stringify({
     Version: '2012-10-17',
     Statement: [
-      { Sid: 'acct', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::210987654321:root' }, Action: 'lambda:GetLayerVersion' },
+      {
+        Sid: 'acct',
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::210987654321:root' },
+        Action: 'lambda:GetLayerVersion',
+      },
       { Sid: 'bare', Principal: '111122223333' },
       { Sid: 'org', Principal: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } } },
       { Sid: 'motoOrg', Principal: '*', OrganizationId: 'o-0123456789' },
@@ -43,7 +55,10 @@ test('no policy is no grants; a missing version is a clear error', async () => {
 
 test('grants to an account, an organization and everyone, each with its own statement id, sending the RevisionId read', async () => {
   const gw = await withVersion();
-  assert.deepEqual(await grantAccess(gw, id, { kind: 'account', accountId: '210987654321' }), { status: 'granted', statementId: 'account-210987654321' });
+  assert.deepEqual(await grantAccess(gw, id, { kind: 'account', accountId: '210987654321' }), {
+    status: 'granted',
+    statementId: 'account-210987654321',
+  });
   const revision = gw.policies.get('deps:1')!.revisionId;
   const sent: (string | undefined)[] = [];
   const add = gw.addLayerVersionPermission.bind(gw);
@@ -51,13 +66,15 @@ test('grants to an account, an organization and everyone, each with its own stat
   await grantAccess(gw, id, { kind: 'organization', organizationId: 'o-abcdefghij' });
   await grantAccess(gw, id, { kind: 'public' });
   assert.equal(sent[0], revision);
-  assert.deepEqual((await readPolicy(gw, id)).grants.map((g) => `${g.kind} ${g.statementId}`), [
-    'account account-210987654321',
-    'organization org-o-abcdefghij',
-    'public public',
-  ]);
+  assert.deepEqual(
+    (await readPolicy(gw, id)).grants.map((g) => `${g.kind} ${g.statementId}`),
+    ['account account-210987654321', 'organization org-o-abcdefghij', 'public public'],
+  );
   // The same audience again changes nothing.
-  assert.deepEqual(await grantAccess(gw, id, { kind: 'public' }, 'other-id'), { status: 'already', statementId: 'public' });
+  assert.deepEqual(await grantAccess(gw, id, { kind: 'public' }, 'other-id'), {
+    status: 'already',
+    statementId: 'public',
+  });
 });
 
 test('bad ids, a duplicate statement id, a policy too large and a missing version get clear messages', async () => {
@@ -69,7 +86,11 @@ test('bad ids, a duplicate statement id, a policy too large and a missing versio
   gw.maxStatements = 1;
   await assert.rejects(grantAccess(gw, id, { kind: 'public' }), /too large/);
   await assert.rejects(grantAccess(gw, { layerName: 'deps', version: 4 }, { kind: 'public' }), /does not exist/);
-  assert.equal(gw.calls.filter((c) => c === 'addPermission deps:1 mine').length, 1, 'a known duplicate id is refused before calling Lambda');
+  assert.equal(
+    gw.calls.filter((c) => c === 'addPermission deps:1 mine').length,
+    1,
+    'a known duplicate id is refused before calling Lambda',
+  );
 });
 
 test('a concurrent change (412) is re-read and retried once, never overwritten; twice is reported', async () => {
@@ -92,7 +113,10 @@ test('revokes one statement; an unknown statement id is a clear error', async ()
   await grantAccess(gw, id, { kind: 'public' });
   await grantAccess(gw, id, { kind: 'account', accountId: '210987654321' });
   await revokeAccess(gw, id, 'public');
-  assert.deepEqual((await readPolicy(gw, id)).grants.map((g) => g.statementId), ['account-210987654321']);
+  assert.deepEqual(
+    (await readPolicy(gw, id)).grants.map((g) => g.statementId),
+    ['account-210987654321'],
+  );
   await assert.rejects(revokeAccess(gw, id, 'public'), /has no statement "public"/);
 });
 
@@ -104,8 +128,14 @@ test('sharing all versions in all regions: a preview, then one grant per version
   await withVersion(west);
   await grantAccess(east, { layerName: 'deps', version: 2 }, { kind: 'public' });
   const plan = await planShareAll([east, west], 'deps', { kind: 'public' });
-  assert.deepEqual(plan.items.map((i) => `${i.region} ${i.version} ${i.already}`), ['us-east-1 2 true', 'us-east-1 1 false', 'eu-west-1 1 false']);
+  assert.deepEqual(
+    plan.items.map((i) => `${i.region} ${i.version} ${i.already}`),
+    ['us-east-1 2 true', 'us-east-1 1 false', 'eu-west-1 1 false'],
+  );
   const outcomes = await applyShareAll([east, west], plan);
-  assert.deepEqual(outcomes.map((o) => `${o.region} ${o.version} ${o.status}`), ['us-east-1 2 already', 'us-east-1 1 granted', 'eu-west-1 1 granted']);
+  assert.deepEqual(
+    outcomes.map((o) => `${o.region} ${o.version} ${o.status}`),
+    ['us-east-1 2 already', 'us-east-1 1 granted', 'eu-west-1 1 granted'],
+  );
   assert.equal((await readPolicy(west, { layerName: 'deps', version: 1 })).grants[0].kind, 'public');
 });

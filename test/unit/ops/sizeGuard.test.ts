@@ -8,10 +8,20 @@ const MB = 1024 * 1024;
 
 test('known unzipped sizes by ARN or CodeSha256 are exact; unknown parts count zipped as a lower bound', () => {
   const known = { byArn: new Map([['arn:a', 100 * MB]]), bySha256: new Map([['sha-b', 50 * MB]]) };
-  const e = estimateUnzippedSize({ codeSize: 1 * MB }, [{ arn: 'arn:a', codeSize: 30 * MB }, { arn: 'arn:b', codeSha256: 'sha-b', codeSize: 20 * MB }], known);
+  const e = estimateUnzippedSize(
+    { codeSize: 1 * MB },
+    [
+      { arn: 'arn:a', codeSize: 30 * MB },
+      { arn: 'arn:b', codeSha256: 'sha-b', codeSize: 20 * MB },
+    ],
+    known,
+  );
   assert.equal(e.totalBytes, 151 * MB);
   assert.equal(e.lowerBound, true, 'the function code was counted zipped');
-  assert.deepEqual(e.items.map((i) => i.exact), [false, true, true]);
+  assert.deepEqual(
+    e.items.map((i) => i.exact),
+    [false, true, true],
+  );
   assert.equal(e.level, 'ok');
   assert.equal(e.message, undefined);
 });
@@ -22,7 +32,11 @@ test('warns past 90 % and says when it is a lower bound; over the limit is "over
   assert.equal(at91.lowerBound, false);
   assert.match(at91.message ?? '', /91%/);
   assert.equal(estimateUnzippedSize({ unzippedSize: UNZIPPED_LIMIT * 0.9 }, []).level, 'ok');
-  assert.equal(estimateUnzippedSize({ unzippedSize: UNZIPPED_LIMIT }, []).level, 'warn', 'exactly the limit is still accepted');
+  assert.equal(
+    estimateUnzippedSize({ unzippedSize: UNZIPPED_LIMIT }, []).level,
+    'warn',
+    'exactly the limit is still accepted',
+  );
   assert.equal(estimateUnzippedSize({ unzippedSize: UNZIPPED_LIMIT + 1 }, []).level, 'over');
   const lower = estimateUnzippedSize({ codeSize: UNZIPPED_LIMIT * 0.95 }, []);
   assert.equal(lower.level, 'warn');

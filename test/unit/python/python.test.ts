@@ -13,19 +13,29 @@ function python(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: nu
   return resolvePython('python3.12').then(
     (py) =>
       new Promise((resolve) =>
-        execFile(py.executable, args, { env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env }, timeout: 120_000 }, (err, stdout, stderr) =>
-          resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) || 1 : 0, output: `${stdout}${stderr}` }),
+        execFile(
+          py.executable,
+          args,
+          { env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env }, timeout: 120_000 },
+          (err, stdout, stderr) =>
+            resolve({
+              code: err ? Number((err as { code?: unknown }).code ?? 1) || 1 : 0,
+              output: `${stdout}${stderr}`,
+            }),
         ),
       ),
   );
 }
 
-describe('the runtime\'s Python files', () => {
+describe("the runtime's Python files", () => {
   it('compile (py_compile)', async () => {
     const cache = await fs.mkdtemp(join(tmpdir(), 'py-compile-'));
     try {
       // Bytecode goes to a temp folder, never next to the sources.
-      const r = await python(['-m', 'py_compile', ...SOURCES], { PYTHONPYCACHEPREFIX: cache, PYTHONDONTWRITEBYTECODE: '' });
+      const r = await python(['-m', 'py_compile', ...SOURCES], {
+        PYTHONPYCACHEPREFIX: cache,
+        PYTHONDONTWRITEBYTECODE: '',
+      });
       assert.equal(r.code, 0, r.output);
     } finally {
       await fs.rm(cache, { recursive: true, force: true });

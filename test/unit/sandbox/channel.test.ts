@@ -1,6 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChannelReader, MAX_HEADER_BYTES, MAX_RESULT_BYTES, type ChannelMessage } from '../../../src/sandbox/runtime/channel';
+import {
+  ChannelReader,
+  MAX_HEADER_BYTES,
+  MAX_RESULT_BYTES,
+  type ChannelMessage,
+} from '../../../src/sandbox/runtime/channel';
 import { prng } from '../../fixtures/prng';
 
 interface Seen {
@@ -29,7 +34,8 @@ function read(wire: Buffer, sizes: number[] = [wire.length || 1]): Seen {
 
 const header = (h: unknown) => Buffer.from(`${JSON.stringify(h)}\n`);
 const START = header({ type: 'start', initMs: 1.5, len: 0 });
-const record = (type: string, payload: Buffer, extra: object = {}) => Buffer.concat([header({ type, seq: 1, durationMs: 2, maxMemoryMb: 9, ...extra, len: payload.length }), payload]);
+const record = (type: string, payload: Buffer, extra: object = {}) =>
+  Buffer.concat([header({ type, seq: 1, durationMs: 2, maxMemoryMb: 9, ...extra, len: payload.length }), payload]);
 const VALID = Buffer.concat([START, record('result', Buffer.from('{"ok": true}\n{"x": 1}'))]);
 
 describe('ChannelReader', () => {
@@ -46,7 +52,12 @@ describe('ChannelReader', () => {
   });
 
   it('hands over an error record with its document parsed', () => {
-    const seen = read(Buffer.concat([START, record('error', Buffer.from('{"errorType":"Runtime.ImportModuleError","errorMessage":"x"}'))]));
+    const seen = read(
+      Buffer.concat([
+        START,
+        record('error', Buffer.from('{"errorType":"Runtime.ImportModuleError","errorMessage":"x"}')),
+      ]),
+    );
     assert.deepEqual(seen.errors, []);
     const err = seen.messages[1];
     assert.equal(err.type, 'error');
@@ -71,19 +82,55 @@ describe('ChannelReader', () => {
     ['a fractional len', Buffer.concat([START, header({ type: 'result', len: 1.5 })]), /invalid payload length/],
     ['a huge len', Buffer.concat([START, header({ type: 'result', len: 1e300 })]), /invalid payload length/],
     ['a string len', Buffer.concat([START, header({ type: 'result', len: '3' })]), /invalid payload length/],
-    ['a non-numeric duration', Buffer.concat([START, header({ type: 'result', len: 0, durationMs: 'soon' })]), /invalid durationMs/],
+    [
+      'a non-numeric duration',
+      Buffer.concat([START, header({ type: 'result', len: 0, durationMs: 'soon' })]),
+      /invalid durationMs/,
+    ],
     ['a header without a newline that keeps growing', Buffer.alloc(MAX_HEADER_BYTES + 1, 0x7b), /longer than 4096/],
-    ['a truncated payload', Buffer.concat([START, record('result', Buffer.from('abcdef')).subarray(0, -2)]), /truncated record/],
+    [
+      'a truncated payload',
+      Buffer.concat([START, record('result', Buffer.from('abcdef')).subarray(0, -2)]),
+      /truncated record/,
+    ],
     ['a truncated header', Buffer.concat([START, Buffer.from('{"type":"res')]), /truncated record/],
-    ['an error body that is not JSON', Buffer.concat([START, record('error', Buffer.from('Traceback...'))]), /not a JSON object/],
+    [
+      'an error body that is not JSON',
+      Buffer.concat([START, record('error', Buffer.from('Traceback...'))]),
+      /not a JSON object/,
+    ],
     ['an error body that is null', Buffer.concat([START, record('error', Buffer.from('null'))]), /not a JSON object/],
-    ['an error body that is a string', Buffer.concat([START, record('error', Buffer.from('"boom"'))]), /not a JSON object/],
-    ['an error body above the limit', Buffer.concat([START, header({ type: 'error', seq: 1, len: 50_000_000 })]), /exceeds/],
+    [
+      'an error body that is a string',
+      Buffer.concat([START, record('error', Buffer.from('"boom"'))]),
+      /not a JSON object/,
+    ],
+    [
+      'an error body above the limit',
+      Buffer.concat([START, header({ type: 'error', seq: 1, len: 50_000_000 })]),
+      /exceeds/,
+    ],
     ['a start after the outcome', Buffer.concat([VALID, START]), /second start record/],
-    ['a second outcome', Buffer.concat([VALID, record('result', Buffer.from('1'))]), /result record with no invocation waiting for one/],
-    ['an outcome for another invocation', Buffer.concat([START, record('result', Buffer.from('1'), { seq: 2 })]), /result record for invocation 2 while invocation 1 is running/],
-    ['an outcome without its invocation', Buffer.concat([START, record('error', Buffer.from('{}'), { seq: undefined })]), /error record for invocation \(none\) while invocation 1/],
-    ['a fractional seq', Buffer.concat([START, record('result', Buffer.from('1'), { seq: 1.5 })]), /result record for invocation 1.5/],
+    [
+      'a second outcome',
+      Buffer.concat([VALID, record('result', Buffer.from('1'))]),
+      /result record with no invocation waiting for one/,
+    ],
+    [
+      'an outcome for another invocation',
+      Buffer.concat([START, record('result', Buffer.from('1'), { seq: 2 })]),
+      /result record for invocation 2 while invocation 1 is running/,
+    ],
+    [
+      'an outcome without its invocation',
+      Buffer.concat([START, record('error', Buffer.from('{}'), { seq: undefined })]),
+      /error record for invocation \(none\) while invocation 1/,
+    ],
+    [
+      'a fractional seq',
+      Buffer.concat([START, record('result', Buffer.from('1'), { seq: 1.5 })]),
+      /result record for invocation 1.5/,
+    ],
     ['an outcome before start', record('result', Buffer.from('1')), /before start/],
     ['two starts', Buffer.concat([START, START]), /second start/],
     ['a start with a payload', record('start', Buffer.from('x')), /start record with a payload/],
@@ -109,7 +156,15 @@ describe('ChannelReader', () => {
       reader.push(record(seq === 2 ? 'error' : 'result', Buffer.from('{}'), { seq }));
     }
     assert.deepEqual(errors, []);
-    assert.deepEqual(seen.map((m) => [m.type, 'seq' in m ? m.seq : undefined]), [['start', undefined], ['result', 1], ['error', 2], ['result', 3]]);
+    assert.deepEqual(
+      seen.map((m) => [m.type, 'seq' in m ? m.seq : undefined]),
+      [
+        ['start', undefined],
+        ['result', 1],
+        ['error', 2],
+        ['result', 3],
+      ],
+    );
     reader.push(record('result', Buffer.from('{}'), { seq: 4 }));
     assert.deepEqual(errors, ['result record with no invocation waiting for one']);
   });
@@ -117,7 +172,10 @@ describe('ChannelReader', () => {
   it('never throws and never grows on random bytes, mutated records and random chunking (seeded fuzz)', () => {
     const valids = [
       VALID,
-      Buffer.concat([START, record('error', Buffer.from('{"errorMessage":"m","errorType":"ValueError","stackTrace":[]}'))]),
+      Buffer.concat([
+        START,
+        record('error', Buffer.from('{"errorMessage":"m","errorType":"ValueError","stackTrace":[]}')),
+      ]),
       Buffer.concat([START, record('result', Buffer.alloc(0))]),
     ];
     const mutations: Array<(b: Buffer, r: () => number) => Buffer> = [
@@ -132,7 +190,13 @@ describe('ChannelReader', () => {
         return Buffer.concat([b.subarray(0, at), b.subarray(at + 1 + Math.floor(r() * 8))]);
       },
       (b) => Buffer.concat([b, b]),
-      (b, r) => Buffer.from(b.toString('latin1').replace(/"len":\d+/, `"len":${[-1, 0, 2 ** 53, 1e21, 7.5, 'null'][Math.floor(r() * 6)]}`), 'latin1'),
+      (b, r) =>
+        Buffer.from(
+          b
+            .toString('latin1')
+            .replace(/"len":\d+/, `"len":${[-1, 0, 2 ** 53, 1e21, 7.5, 'null'][Math.floor(r() * 6)]}`),
+          'latin1',
+        ),
       (_b, r) => randomBytes(r, Math.floor(r() * 300)),
       (b, r) => Buffer.concat([randomBytes(r, Math.floor(r() * 10)), Buffer.from('\n'), b]),
     ];
@@ -154,7 +218,8 @@ describe('ChannelReader', () => {
       if (outcome?.type === 'error') assert.equal(typeof outcome.error, 'object', `seed ${seed}`);
       if (outcome?.type === 'result') assert.ok(Buffer.isBuffer(outcome.payload), `seed ${seed}`);
       // A complete exchange either parses cleanly or is reported; silence on leftover bytes is not allowed.
-      if (seen.errors.length === 0 && wire.length > 0) assert.ok(seen.messages.length > 0, `seed ${seed}: bytes ignored without an error`);
+      if (seen.errors.length === 0 && wire.length > 0)
+        assert.ok(seen.messages.length > 0, `seed ${seed}: bytes ignored without an error`);
     }
   });
 });

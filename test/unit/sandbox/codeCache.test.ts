@@ -26,34 +26,47 @@ describe('sealed folders', () => {
 
   it('are read-only, keep their execute bits and digest the same when untouched', async () => {
     const digest = await sealTree(root);
-    for (const p of ['', 'pkg', 'pkg/mod.py', 'tool']) assert.equal((await fs.stat(join(root, p))).mode & 0o222, 0, `${p} is writable`);
+    for (const p of ['', 'pkg', 'pkg/mod.py', 'tool'])
+      assert.equal((await fs.stat(join(root, p))).mode & 0o222, 0, `${p} is writable`);
     assert.equal((await fs.stat(join(root, 'tool'))).mode & 0o111, 0o111);
     assert.equal((await digestTree(root)).digest, digest);
     assert.equal(await snapshotTree(root), await snapshotTree(root));
   });
 
   const changes: Array<[string, (r: string) => Promise<void>]> = [
-    ['a rewrite of the same size with the old times put back', async (r) => {
-      const f = join(r, 'pkg', 'mod.py');
-      const st = await fs.stat(f);
-      await fs.chmod(f, 0o644);
-      await fs.writeFile(f, 'x = 2\n');
-      await fs.chmod(f, st.mode);
-      await fs.utimes(f, st.atime, st.mtime);
-    }],
-    ['an added file', async (r) => {
-      await fs.chmod(join(r, 'pkg'), 0o755);
-      await fs.writeFile(join(r, 'pkg', 'evil.py'), '');
-    }],
-    ['a removed file', async (r) => {
-      await fs.chmod(join(r, 'pkg'), 0o755);
-      await fs.rm(join(r, 'pkg', 'mod.py'));
-    }],
-    ['a file replaced by a rename', async (r) => {
-      await fs.chmod(join(r, 'pkg'), 0o755);
-      await fs.writeFile(join(r, 'pkg', 'new.py'), 'x = 1\n', { mode: 0o444 });
-      await fs.rename(join(r, 'pkg', 'new.py'), join(r, 'pkg', 'mod.py'));
-    }],
+    [
+      'a rewrite of the same size with the old times put back',
+      async (r) => {
+        const f = join(r, 'pkg', 'mod.py');
+        const st = await fs.stat(f);
+        await fs.chmod(f, 0o644);
+        await fs.writeFile(f, 'x = 2\n');
+        await fs.chmod(f, st.mode);
+        await fs.utimes(f, st.atime, st.mtime);
+      },
+    ],
+    [
+      'an added file',
+      async (r) => {
+        await fs.chmod(join(r, 'pkg'), 0o755);
+        await fs.writeFile(join(r, 'pkg', 'evil.py'), '');
+      },
+    ],
+    [
+      'a removed file',
+      async (r) => {
+        await fs.chmod(join(r, 'pkg'), 0o755);
+        await fs.rm(join(r, 'pkg', 'mod.py'));
+      },
+    ],
+    [
+      'a file replaced by a rename',
+      async (r) => {
+        await fs.chmod(join(r, 'pkg'), 0o755);
+        await fs.writeFile(join(r, 'pkg', 'new.py'), 'x = 1\n', { mode: 0o444 });
+        await fs.rename(join(r, 'pkg', 'new.py'), join(r, 'pkg', 'mod.py'));
+      },
+    ],
     ['a mode change', (r) => fs.chmod(join(r, 'tool'), 0o555 | 0o4000)],
   ];
   for (const [name, change] of changes) {

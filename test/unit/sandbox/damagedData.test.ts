@@ -16,17 +16,38 @@ const b64Of = (s: string) => createHash('sha256').update(s).digest('base64');
 
 function fnRecord(name: string, code: string): FunctionRecord {
   return {
-    name, runtime: 'python3.12', role: 'arn:aws:iam::123456789012:role/r', handler: 'h.handler', description: '', timeout: 3,
-    memorySize: 128, lastModified: '2024-01-01T00:00:00.000+0000', codeSha256: b64Of(code), codeSize: code.length,
-    codeBlob: hexOf(code), codeUnzippedSize: 1, layers: [], architectures: ['x86_64'], ephemeralStorageMb: 512,
-    tracingMode: 'PassThrough', revisionId: 'r', state: 'Active', lastUpdateStatus: 'Successful',
+    name,
+    runtime: 'python3.12',
+    role: 'arn:aws:iam::123456789012:role/r',
+    handler: 'h.handler',
+    description: '',
+    timeout: 3,
+    memorySize: 128,
+    lastModified: '2024-01-01T00:00:00.000+0000',
+    codeSha256: b64Of(code),
+    codeSize: code.length,
+    codeBlob: hexOf(code),
+    codeUnzippedSize: 1,
+    layers: [],
+    architectures: ['x86_64'],
+    ephemeralStorageMb: 512,
+    tracingMode: 'PassThrough',
+    revisionId: 'r',
+    state: 'Active',
+    lastUpdateStatus: 'Successful',
   };
 }
 
 function layerRecord(name: string, version: number, content: string): LayerVersionRecord {
   return {
-    name, version, description: '', createdDate: '2024-01-01T00:00:00.000+0000', codeSha256: b64Of(content),
-    codeSize: content.length, blob: hexOf(content), unzippedSize: 1,
+    name,
+    version,
+    description: '',
+    createdDate: '2024-01-01T00:00:00.000+0000',
+    codeSha256: b64Of(content),
+    codeSize: content.length,
+    blob: hexOf(content),
+    unzippedSize: 1,
   };
 }
 
@@ -43,7 +64,11 @@ describe('damaged data at start', () => {
     await fs.writeFile(join(data, rel), content);
   };
   const blob = (content: string) => put(`blobs/${hexOf(content)}.zip`, content);
-  const exists = (rel: string) => fs.stat(join(data, rel)).then(() => true, () => false);
+  const exists = (rel: string) =>
+    fs.stat(join(data, rel)).then(
+      () => true,
+      () => false,
+    );
   beforeEach(async () => {
     data = await fs.mkdtemp(join(tmpdir(), 'damaged-'));
   });
@@ -76,9 +101,21 @@ describe('damaged data at start', () => {
     const store = new Store(data, { log });
     const loaded = await store.load();
 
-    assert.deepEqual(loaded.map((l) => l.fn.name).sort(), ['bom', 'good'], 'a byte order mark (an editor used to repair it) is fine');
+    assert.deepEqual(
+      loaded.map((l) => l.fn.name).sort(),
+      ['bom', 'good'],
+      'a byte order mark (an editor used to repair it) is fine',
+    );
     const reasons = new Map(store.quarantine.entries.map((e) => [e.path.split(/[\\/]/).pop(), e.reason]));
-    assert.deepEqual([...reasons.keys()].sort(), ['badblob.json', 'empty.json', 'garbage.json', 'half.json', 'list.json', 'mismatch.json', 'shape.json']);
+    assert.deepEqual([...reasons.keys()].sort(), [
+      'badblob.json',
+      'empty.json',
+      'garbage.json',
+      'half.json',
+      'list.json',
+      'mismatch.json',
+      'shape.json',
+    ]);
     assert.equal(reasons.get('empty.json'), 'it is empty (0 bytes)');
     assert.match(reasons.get('half.json')!, /^it is not valid JSON \(/);
     assert.match(reasons.get('garbage.json')!, /not valid JSON/);
@@ -89,10 +126,20 @@ describe('damaged data at start', () => {
     for (const e of store.quarantine.entries) {
       assert.ok(await fs.stat(join(store.quarantine.dir, e.path)), `${e.path} is in the quarantine folder`);
       assert.equal(await exists(e.path), false, `${e.path} left its place`);
-      assert.ok(log.warnings.some((w) => w.includes(e.path) && w.includes(e.reason)), `the log names ${e.path} and why`);
+      assert.ok(
+        log.warnings.some((w) => w.includes(e.path) && w.includes(e.reason)),
+        `the log names ${e.path} and why`,
+      );
     }
     assert.ok(log.warnings.some((w) => w.includes(`7 damaged record(s) were moved to ${store.quarantine.dir}`)));
-    for (const stray of [`${fns}/.DS_Store`, `${fns}/notes.txt`, `${fns}/backup/good.json`, '.DS_Store', 'backup/regions/us-east-1/functions/good.json', 'regions/not-a-region/functions/x.json']) {
+    for (const stray of [
+      `${fns}/.DS_Store`,
+      `${fns}/notes.txt`,
+      `${fns}/backup/good.json`,
+      '.DS_Store',
+      'backup/regions/us-east-1/functions/good.json',
+      'regions/not-a-region/functions/x.json',
+    ]) {
       assert.equal(await exists(stray), true, `${stray} was left alone`);
     }
     assert.equal(await exists(`${fns}/.good.json.0123456789ab.tmp`), false, 'our own temp file is removed');
@@ -123,7 +170,10 @@ describe('damaged data at start', () => {
     const store = new Store(data);
     await store.load();
     const layers = store.region('us-east-1').layers;
-    assert.deepEqual(layers.versionsOf('pkg').map((v) => v.version), [1]);
+    assert.deepEqual(
+      layers.versionsOf('pkg').map((v) => v.version),
+      [1],
+    );
     const reasons = new Map(store.quarantine.entries.map((e) => [e.path.split(/[\\/]/).pop(), e.reason]));
     assert.equal(reasons.size, 3);
     assert.match(reasons.get('2.json')!, /not valid JSON/);
@@ -144,8 +194,14 @@ describe('damaged data at start', () => {
     await put(`${pkg}/counter.json`, '');
     const store = new Store(data);
     await store.load();
-    assert.deepEqual(store.quarantine.entries.map((e) => e.reason), ['it is empty (0 bytes)']);
-    assert.equal((await store.region('us-east-1').layers.publish('pkg', (v) => layerRecord('pkg', v, 'one'))).version, 3);
+    assert.deepEqual(
+      store.quarantine.entries.map((e) => e.reason),
+      ['it is empty (0 bytes)'],
+    );
+    assert.equal(
+      (await store.region('us-east-1').layers.publish('pkg', (v) => layerRecord('pkg', v, 'one'))).version,
+      3,
+    );
   });
 
   it('the collector spares blobs quarantined records name (hex or base64), across restarts and at runtime', async () => {
@@ -154,13 +210,22 @@ describe('damaged data at start', () => {
     await put(`blobs/.${hexOf('x')}.zip.0123456789ab.tmp`, 'partial');
     await put('regions/us-east-1/functions/live.json', JSON.stringify(fnRecord('live', 'live')));
     // Valid JSON, wrong shape: what it names is all it can name.
-    await put('regions/us-east-1/functions/wrong.json', JSON.stringify({ ...fnRecord('wrong', 'named by hex'), role: 7 }));
-    await put('regions/us-east-1/layers/l/1.json', JSON.stringify({ ...layerRecord('l', 1, 'x'), blob: 'nope', codeSha256: b64Of('named by base64') }));
+    await put(
+      'regions/us-east-1/functions/wrong.json',
+      JSON.stringify({ ...fnRecord('wrong', 'named by hex'), role: 7 }),
+    );
+    await put(
+      'regions/us-east-1/layers/l/1.json',
+      JSON.stringify({ ...layerRecord('l', 1, 'x'), blob: 'nope', codeSha256: b64Of('named by base64') }),
+    );
 
     for (let start = 0; start < 2; start++) {
       const store = new Store(data);
       await store.load();
-      assert.deepEqual((await fs.readdir(join(data, 'blobs'))).sort(), ['.DS_Store', ...['live', 'named by hex', 'named by base64'].map((c) => `${hexOf(c)}.zip`)].sort());
+      assert.deepEqual(
+        (await fs.readdir(join(data, 'blobs'))).sort(),
+        ['.DS_Store', ...['live', 'named by hex', 'named by base64'].map((c) => `${hexOf(c)}.zip`)].sort(),
+      );
     }
     // A later delete at runtime spares them too.
     const store = new Store(data);
@@ -196,8 +261,16 @@ describe('damaged data at start', () => {
     assert.equal(store.region('us-east-1').functions.get('lost')?.codeBlob, hexOf('gone'));
     assert.equal(store.region('us-east-1').layers.get('l', 1)?.blob, hexOf('gone too'));
     assert.deepEqual(store.quarantine.entries, []);
-    assert.ok(log.warnings.some((w) => w.startsWith('function lost (us-east-1)') && w.includes(`${hexOf('gone')}.zip is missing`)));
-    assert.ok(log.warnings.some((w) => w.startsWith('layer version l:1 (us-east-1)') && w.includes(`${hexOf('gone too')}.zip is missing`)));
+    assert.ok(
+      log.warnings.some(
+        (w) => w.startsWith('function lost (us-east-1)') && w.includes(`${hexOf('gone')}.zip is missing`),
+      ),
+    );
+    assert.ok(
+      log.warnings.some(
+        (w) => w.startsWith('layer version l:1 (us-east-1)') && w.includes(`${hexOf('gone too')}.zip is missing`),
+      ),
+    );
     assert.equal(await store.blobs.firstMissing([hexOf('gone')]), hexOf('gone'));
   });
 
@@ -219,11 +292,23 @@ describe('record shape', () => {
     assert.equal(functionProblem({ ...fnRecord('f', 'c'), futureField: 1 }, 'f'), undefined);
     assert.equal(functionProblem(null, 'f'), 'it holds null, not a JSON object');
     assert.equal(functionProblem('x', 'f'), 'it holds a string, not a JSON object');
-    assert.equal(functionProblem({ ...fnRecord('f', 'c'), state: 'Failed' }, 'f'), "'state' is not 'Pending' or 'Active'");
-    assert.equal(functionProblem({ ...fnRecord('f', 'c'), layers: [{ arn: 'a' }] }, 'f'), "'layers' is not a list of layer references");
-    assert.equal(functionProblem({ ...fnRecord('f', 'c'), environment: { A: 1 } }, 'f'), "'environment' is not an object of strings");
+    assert.equal(
+      functionProblem({ ...fnRecord('f', 'c'), state: 'Failed' }, 'f'),
+      "'state' is not 'Pending' or 'Active'",
+    );
+    assert.equal(
+      functionProblem({ ...fnRecord('f', 'c'), layers: [{ arn: 'a' }] }, 'f'),
+      "'layers' is not a list of layer references",
+    );
+    assert.equal(
+      functionProblem({ ...fnRecord('f', 'c'), environment: { A: 1 } }, 'f'),
+      "'environment' is not an object of strings",
+    );
     assert.equal(layerVersionProblem(layerRecord('l', 2, 'c'), 'l', 2), undefined);
-    assert.equal(layerVersionProblem({ ...layerRecord('l', 2, 'c'), codeSize: -1 }, 'l', 2), "'codeSize' is not a byte count");
+    assert.equal(
+      layerVersionProblem({ ...layerRecord('l', 2, 'c'), codeSize: -1 }, 'l', 2),
+      "'codeSize' is not a byte count",
+    );
     assert.equal(counterProblem({ last: 3 }), undefined);
     assert.equal(counterProblem({ last: '3' }), "'last' is not a version number");
   });
@@ -233,8 +318,17 @@ describe('record shape', () => {
     const version = { ...fn, version: 1, sourceDigest: 'd' };
     const alias = { name: 'live', functionVersion: '1', description: '', weights: { 2: 0.5 }, revisionId: 'r' };
     assert.equal(functionProblem({ ...fn, versions: [version], lastVersion: 1, aliases: [alias] }, 'f'), undefined);
-    assert.equal(functionProblem({ ...fn, versions: [{ ...version, codeBlob: '../x' }] }, 'f'), "'versions' is not a list of published versions");
-    assert.equal(functionProblem({ ...fn, aliases: [{ ...alias, weights: { 2: 3 } }] }, 'f'), "'aliases' is not a list of aliases");
-    assert.equal(functionProblem({ ...fn, aliases: [{ ...alias, functionVersion: '../1' }] }, 'f'), "'aliases' is not a list of aliases");
+    assert.equal(
+      functionProblem({ ...fn, versions: [{ ...version, codeBlob: '../x' }] }, 'f'),
+      "'versions' is not a list of published versions",
+    );
+    assert.equal(
+      functionProblem({ ...fn, aliases: [{ ...alias, weights: { 2: 3 } }] }, 'f'),
+      "'aliases' is not a list of aliases",
+    );
+    assert.equal(
+      functionProblem({ ...fn, aliases: [{ ...alias, functionVersion: '../1' }] }, 'f'),
+      "'aliases' is not a list of aliases",
+    );
   });
 });

@@ -12,9 +12,18 @@ import { ApiError } from '../../../src/sandbox/wire';
 import { writeFileAtomic } from '../../../src/util/fsAtomic';
 import type { Log } from '../../../src/util/log';
 
-const layer = (blob: string) => (version: number): LayerVersionRecord => ({
-  name: 'pkg', version, description: '', createdDate: 'd', codeSha256: 'x', codeSize: 1, blob, unzippedSize: 1,
-});
+const layer =
+  (blob: string) =>
+  (version: number): LayerVersionRecord => ({
+    name: 'pkg',
+    version,
+    description: '',
+    createdDate: 'd',
+    codeSha256: 'x',
+    codeSize: 1,
+    blob,
+    unzippedSize: 1,
+  });
 
 function isDiskFullAnswer(e: unknown): boolean {
   assert.ok(e instanceof ApiError);
@@ -30,7 +39,10 @@ describe('disk full (injected)', () => {
   let warnings: string[];
   /** Which writes fail with ENOSPC while set. */
   let failing: ((path: string) => boolean) | undefined;
-  const write: WriteFile = (path, bytes) => (failing?.(path) ? Promise.reject(Object.assign(new Error('no space'), { code: 'ENOSPC' })) : writeFileAtomic(path, bytes));
+  const write: WriteFile = (path, bytes) =>
+    failing?.(path)
+      ? Promise.reject(Object.assign(new Error('no space'), { code: 'ENOSPC' }))
+      : writeFileAtomic(path, bytes);
 
   beforeEach(async () => {
     data = await fs.mkdtemp(join(tmpdir(), 'diskfull-'));
@@ -45,11 +57,20 @@ describe('disk full (injected)', () => {
   it('a blob that cannot be written answers ServiceException, says where in the log, and pins nothing', async () => {
     failing = (p) => p.endsWith('.zip');
     await assert.rejects(store.blobs.put(Buffer.from('zip')), isDiskFullAnswer);
-    assert.match(warnings.join('\n'), new RegExp(`No space left on the disk of the data folder ${data.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')} \\(ENOSPC\\)`));
+    assert.match(
+      warnings.join('\n'),
+      new RegExp(
+        `No space left on the disk of the data folder ${data.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')} \\(ENOSPC\\)`,
+      ),
+    );
     failing = undefined;
     const hex = await store.blobs.put(Buffer.from('zip'));
     await store.blobs.release(hex);
-    assert.deepEqual(await fs.readdir(join(data, 'blobs')), [], 'released and unreferenced: no pin was left from the failure');
+    assert.deepEqual(
+      await fs.readdir(join(data, 'blobs')),
+      [],
+      'released and unreferenced: no pin was left from the failure',
+    );
   });
 
   it('a record that cannot be written leaves no blob and no state: the next publish gets the number the failed one would have', async () => {
@@ -73,9 +94,16 @@ describe('disk full (injected)', () => {
     const v1 = { name: 'f', revisionId: 'one' } as FunctionRecord;
     await functions.modify('f', () => ({ next: v1, result: undefined }));
     failing = () => true;
-    await assert.rejects(functions.modify('f', () => ({ next: { ...v1, revisionId: 'two' }, result: undefined })), isDiskFullAnswer);
+    await assert.rejects(
+      functions.modify('f', () => ({ next: { ...v1, revisionId: 'two' }, result: undefined })),
+      isDiskFullAnswer,
+    );
     assert.equal(functions.get('f')?.revisionId, 'one');
-    assert.equal((JSON.parse(await fs.readFile(join(data, 'regions/us-east-1/functions/f.json'), 'utf8')) as FunctionRecord).revisionId, 'one');
+    assert.equal(
+      (JSON.parse(await fs.readFile(join(data, 'regions/us-east-1/functions/f.json'), 'utf8')) as FunctionRecord)
+        .revisionId,
+      'one',
+    );
     failing = undefined;
     await functions.modify('f', () => ({ next: { ...v1, revisionId: 'three' }, result: undefined }));
     assert.equal(functions.get('f')?.revisionId, 'three');

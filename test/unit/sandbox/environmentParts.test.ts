@@ -45,10 +45,15 @@ describe('LogMarkers', () => {
     for (let seed = 1; seed <= 2000; seed++) {
       const r = prng(seed);
       const alphabet = ['\0', 'm', 'a', 'r', 'k', '-', 'b', 'x', '\n'];
-      const noise = () => Array.from({ length: Math.floor(r() * 12) }, () => alphabet[Math.floor(r() * alphabet.length)]).join('');
+      const noise = () =>
+        Array.from({ length: Math.floor(r() * 12) }, () => alphabet[Math.floor(r() * alphabet.length)]).join('');
       const texts = [noise(), noise(), noise()];
       const wire = Buffer.from(`${texts[0]}${A}${texts[1]}${B}${texts[2]}`, 'latin1');
-      const got = phases(wire, [A, B], Array.from({ length: 3 }, () => 1 + Math.floor(r() * 9)));
+      const got = phases(
+        wire,
+        [A, B],
+        Array.from({ length: 3 }, () => 1 + Math.floor(r() * 9)),
+      );
       // Both markers are found, and every byte comes out exactly once: the phases plus the two markers are the wire.
       assert.equal(got.length, 3, `seed ${seed}`);
       assert.equal(got[0] + A + got[1] + B + got[2], wire.toString('latin1'), `seed ${seed}`);
@@ -65,7 +70,7 @@ describe('memory limits per platform', () => {
     assert.deepEqual(planMemory('win32', { v2: '/cg' }), { kind: 'none' });
   });
 
-  it('reads the kernel\'s OOM kill count from cgroup v2 memory.events and v1 memory.oom_control', () => {
+  it("reads the kernel's OOM kill count from cgroup v2 memory.events and v1 memory.oom_control", () => {
     assert.equal(oomKills('low 0\nhigh 0\nmax 12\noom 1\noom_kill 1\noom_group_kill 0\n'), 1);
     assert.equal(oomKills('oom_kill_disable 0\nunder_oom 0\noom_kill 3\n'), 3);
     assert.equal(oomKills('oom_kill_disable 0\nunder_oom 0\n'), 0);
@@ -101,7 +106,11 @@ describe('starting and stopping an environment per platform', () => {
     assert.equal(spawnDetached('win32'), false);
     assert.equal(spawnDetached('darwin'), true);
     assert.equal(spawnDetached('linux'), true);
-    assert.deepEqual(killPlan('win32', 42, 'SIGKILL'), { kind: 'taskkill', command: 'taskkill', args: ['/pid', '42', '/T', '/F'] });
+    assert.deepEqual(killPlan('win32', 42, 'SIGKILL'), {
+      kind: 'taskkill',
+      command: 'taskkill',
+      args: ['/pid', '42', '/T', '/F'],
+    });
     assert.deepEqual(killPlan('darwin', 42, 'SIGKILL'), { kind: 'group', pgid: 42, signal: 'SIGKILL' });
     assert.deepEqual(killPlan('linux', 42, 'SIGKILL'), { kind: 'group', pgid: 42, signal: 'SIGKILL' });
   });

@@ -49,7 +49,14 @@ describe('extractZip', () => {
   it('later zips overwrite earlier files, like layers merged into /opt', async () => {
     const dir = await fresh();
     const dest = join(dir, 'dest');
-    await extractZip(makeZip([{ name: 'python/a.py', data: 'first' }, { name: 'python/only1.py', data: '1' }]), dest, { maxUnzippedBytes: MB });
+    await extractZip(
+      makeZip([
+        { name: 'python/a.py', data: 'first' },
+        { name: 'python/only1.py', data: '1' },
+      ]),
+      dest,
+      { maxUnzippedBytes: MB },
+    );
     await extractZip(makeZip([{ name: 'python/a.py', data: 'second' }]), dest, { maxUnzippedBytes: MB });
     assert.equal(await fs.readFile(join(dest, 'python/a.py'), 'utf8'), 'second');
     assert.equal(await fs.readFile(join(dest, 'python/only1.py'), 'utf8'), '1');
@@ -68,12 +75,19 @@ describe('extractZip', () => {
     ['an absolute entry', [{ name: '/tmp/evil.txt', data: 'x' }]],
     ['a symlink to an absolute path', [{ name: 'link', symlink: '/etc' }]],
     ['a symlink climbing out', [{ name: 'a/link', symlink: '../../outside' }]],
-    ['a symlink with .. after a folder', [{ name: 'up', symlink: '.' }, { name: 'x', symlink: 'up/..' }]],
+    [
+      'a symlink with .. after a folder',
+      [
+        { name: 'up', symlink: '.' },
+        { name: 'x', symlink: 'up/..' },
+      ],
+    ],
   ] as const) {
     it(`refuses ${title} and writes nothing outside`, async () => {
       const dir = await fresh();
-      await assert.rejects(extractZip(makeZip([...entries]), join(dir, 'dest'), { maxUnzippedBytes: MB }), (e: Error) =>
-        e instanceof UnsafeZipError || /invalid relative path|absolute path/.test(e.message),
+      await assert.rejects(
+        extractZip(makeZip([...entries]), join(dir, 'dest'), { maxUnzippedBytes: MB }),
+        (e: Error) => e instanceof UnsafeZipError || /invalid relative path|absolute path/.test(e.message),
       );
       assert.deepEqual((await fs.readdir(dir)).sort(), ['dest']);
     });
@@ -82,7 +96,14 @@ describe('extractZip', () => {
   it('never writes through a symlink that an entry planted inside (dir symlink to ".")', async () => {
     const dir = await fresh();
     // up -> "." is inside; "up/../x" cannot be named (.. refused), and writing "up/file" lands inside.
-    await extractZip(makeZip([{ name: 'up', symlink: '.' }, { name: 'up/file.txt', data: 'in' }]), join(dir, 'dest'), { maxUnzippedBytes: MB });
+    await extractZip(
+      makeZip([
+        { name: 'up', symlink: '.' },
+        { name: 'up/file.txt', data: 'in' },
+      ]),
+      join(dir, 'dest'),
+      { maxUnzippedBytes: MB },
+    );
     assert.equal(await fs.readFile(join(dir, 'dest/file.txt'), 'utf8'), 'in');
   });
 
@@ -100,7 +121,10 @@ describe('extractZip', () => {
     const dir = await fresh();
     await fs.mkdir(join(dir, 'outside'));
     await fs.symlink(join(dir, 'outside'), join(dir, 'dest', 'python'));
-    await assert.rejects(extractZip(makeZip([{ name: 'python/x.py', data: 'x' }]), join(dir, 'dest'), { maxUnzippedBytes: MB }), UnsafeZipError);
+    await assert.rejects(
+      extractZip(makeZip([{ name: 'python/x.py', data: 'x' }]), join(dir, 'dest'), { maxUnzippedBytes: MB }),
+      UnsafeZipError,
+    );
     assert.deepEqual(await fs.readdir(join(dir, 'outside')), []);
   });
 
@@ -108,7 +132,10 @@ describe('extractZip', () => {
     const dir = await fresh();
     const zip = makeZip([{ name: 'big.bin', data: Buffer.alloc(3 * MB) }], { deflate: true });
     assert.ok(zip.length < 50_000);
-    await assert.rejects(extractZip(zip, join(dir, 'dest'), { maxUnzippedBytes: 2 * MB }), /exceeds the limit of 2097152 bytes/);
+    await assert.rejects(
+      extractZip(zip, join(dir, 'dest'), { maxUnzippedBytes: 2 * MB }),
+      /exceeds the limit of 2097152 bytes/,
+    );
     await extractZip(zip, join(dir, 'dest2'), { maxUnzippedBytes: 3 * MB });
   });
 

@@ -22,18 +22,26 @@ describe('function and layer names', () => {
   });
 
   it('answers a malformed name with ValidationException and a foreign region with 404, as AWS', () => {
-    assert.throws(() => parseFunctionName('bad name', 'us-east-1'), (e: ApiError) => e.code === 'ValidationException' && e.status === 400);
+    assert.throws(
+      () => parseFunctionName('bad name', 'us-east-1'),
+      (e: ApiError) => e.code === 'ValidationException' && e.status === 400,
+    );
     assert.throws(
       () => parseFunctionName('arn:aws:lambda:eu-west-1:123456789012:function:f', 'us-east-1'),
       (e: ApiError) =>
-        e.code === 'ResourceNotFoundException' && e.status === 404 && e.message === "Functions from 'eu-west-1' are not reachable in this region ('us-east-1')",
+        e.code === 'ResourceNotFoundException' &&
+        e.status === 404 &&
+        e.message === "Functions from 'eu-west-1' are not reachable in this region ('us-east-1')",
     );
   });
 
   it('parses layer names and version ARNs', () => {
     assert.equal(parseLayerName('arn:aws:lambda:us-east-1:123456789012:layer:deps'), 'deps');
     assert.equal(parseLayerName('deps_2'), 'deps_2');
-    assert.throws(() => parseLayerName('no/slash'), (e: ApiError) => e.code === 'ValidationException');
+    assert.throws(
+      () => parseLayerName('no/slash'),
+      (e: ApiError) => e.code === 'ValidationException',
+    );
     assert.deepEqual(parseLayerVersionArn('arn:aws:lambda:us-west-2:123456789012:layer:deps:7'), {
       arn: 'arn:aws:lambda:us-west-2:123456789012:layer:deps:7',
       region: 'us-west-2',
@@ -47,7 +55,14 @@ describe('function and layer names', () => {
 
 describe('paginate', () => {
   const items = Array.from({ length: 7 }, (_, i) => `f${i}`);
-  const page = (marker: string | null, limit: number) => paginate(items, marker, limit, (s) => s, (s, k) => s > k);
+  const page = (marker: string | null, limit: number) =>
+    paginate(
+      items,
+      marker,
+      limit,
+      (s) => s,
+      (s, k) => s > k,
+    );
 
   it('walks every item once, with no marker on the last page', () => {
     const seen: string[] = [];
@@ -65,7 +80,10 @@ describe('paginate', () => {
   });
 
   it('rejects a marker it did not issue', () => {
-    assert.throws(() => page('garbage!', 3), (e: ApiError) => e.code === 'InvalidParameterValueException');
+    assert.throws(
+      () => page('garbage!', 3),
+      (e: ApiError) => e.code === 'InvalidParameterValueException',
+    );
   });
 });
 
@@ -74,7 +92,10 @@ describe('wire formats', () => {
     assert.deepEqual(decodeZipFile(Buffer.from('PK zip').toString('base64'), 'CreateFunction'), Buffer.from('PK zip'));
     assert.equal(decodeZipFile(undefined, 'CreateFunction'), undefined);
     for (const bad of ['!!!!', 'QUJD*EVG', 42]) {
-      assert.throws(() => decodeZipFile(bad, 'CreateFunction'), (e: ApiError) => e.code === 'InvalidParameterValueException');
+      assert.throws(
+        () => decodeZipFile(bad, 'CreateFunction'),
+        (e: ApiError) => e.code === 'InvalidParameterValueException',
+      );
     }
   });
 
@@ -84,7 +105,9 @@ describe('wire formats', () => {
     assert.throws(
       () => decodeZipFile(Buffer.alloc(limit + 1).toString('base64'), 'UpdateFunctionCode'),
       (e: ApiError) =>
-        e.status === 413 && e.code === 'RequestEntityTooLargeException' && e.message === 'Request must be smaller than 69905067 bytes for the UpdateFunctionCode operation',
+        e.status === 413 &&
+        e.code === 'RequestEntityTooLargeException' &&
+        e.message === 'Request must be smaller than 69905067 bytes for the UpdateFunctionCode operation',
     );
     assert.equal(tooLarge(6291456, 'InvokeFunction').code, 'RequestTooLargeException');
   });
@@ -107,7 +130,9 @@ describe('wire formats', () => {
       () => checkRuntime('cobol85'),
       (e: ApiError) =>
         e.code === 'InvalidParameterValueException' &&
-        e.message.startsWith("Value cobol85 at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [nodejs, nodejs4.3,") &&
+        e.message.startsWith(
+          "Value cobol85 at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: [nodejs, nodejs4.3,",
+        ) &&
         e.message.endsWith('ruby4.0] or be a valid ARN'),
     );
     checkRuntime('python3.12');
@@ -128,7 +153,14 @@ describe('wire formats', () => {
   });
 
   it('REPORT line carries Init Duration and the local Python note', () => {
-    const line = reportLine({ requestId: 'r1', durationMs: 15.738, memoryMb: 128, maxMemoryMb: 56, initDurationMs: 130.49, localPython: '3.11.7 (function runtime python3.12)' });
+    const line = reportLine({
+      requestId: 'r1',
+      durationMs: 15.738,
+      memoryMb: 128,
+      maxMemoryMb: 56,
+      initDurationMs: 130.49,
+      localPython: '3.11.7 (function runtime python3.12)',
+    });
     assert.equal(
       line,
       'REPORT RequestId: r1\tDuration: 15.74 ms\tBilled Duration: 16 ms\tMemory Size: 128 MB\tMax Memory Used: 56 MB\tInit Duration: 130.49 ms\tLocal Python: 3.11.7 (function runtime python3.12)\t\n',

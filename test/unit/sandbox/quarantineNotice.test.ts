@@ -10,7 +10,10 @@ describe('quarantine notice', () => {
   });
 
   it('names the one record, why, and the folder', () => {
-    const text = quarantineNotice([{ path: 'regions/us-east-1/functions/f.json', reason: 'it is empty (0 bytes)' }], folder);
+    const text = quarantineNotice(
+      [{ path: 'regions/us-east-1/functions/f.json', reason: 'it is empty (0 bytes)' }],
+      folder,
+    );
     assert.equal(
       text,
       `The local endpoint could not read 1 stored record (regions/us-east-1/functions/f.json: it is empty (0 bytes)) and set it aside in ${folder}. ` +
@@ -19,8 +22,14 @@ describe('quarantine notice', () => {
   });
 
   it('counts several and names the folder', () => {
-    const text = quarantineNotice([1, 2, 3].map((n) => ({ path: `f${n}.json`, reason: 'r' })), folder);
-    assert.match(text!, new RegExp(`^The local endpoint could not read 3 stored records and set them aside in ${folder}\\.`));
+    const text = quarantineNotice(
+      [1, 2, 3].map((n) => ({ path: `f${n}.json`, reason: 'r' })),
+      folder,
+    );
+    assert.match(
+      text!,
+      new RegExp(`^The local endpoint could not read 3 stored records and set them aside in ${folder}\\.`),
+    );
     assert.match(text!, /The log names each one\.$/);
   });
 });

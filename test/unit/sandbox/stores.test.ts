@@ -10,16 +10,18 @@ import type { LayerVersionRecord } from '../../../src/sandbox/store/records';
 import { writeFileAtomic } from '../../../src/util/fsAtomic';
 import { silentLog } from '../../../src/util/log';
 
-const record = (name: string, blob: string) => (version: number): LayerVersionRecord => ({
-  name,
-  version,
-  description: '',
-  createdDate: '2024-01-01T00:00:00.000+0000',
-  codeSha256: 'x',
-  codeSize: 1,
-  blob,
-  unzippedSize: 1,
-});
+const record =
+  (name: string, blob: string) =>
+  (version: number): LayerVersionRecord => ({
+    name,
+    version,
+    description: '',
+    createdDate: '2024-01-01T00:00:00.000+0000',
+    codeSha256: 'x',
+    codeSize: 1,
+    blob,
+    unzippedSize: 1,
+  });
 
 describe('persistence', () => {
   let dir: string;
@@ -35,11 +37,17 @@ describe('persistence', () => {
     const a = new LayerStore(layersDir, writeFileAtomic);
     await a.load(new Quarantine(dir, silentLog));
     await Promise.all([1, 2, 3].map(() => a.publish('deps', record('deps', 'b'.repeat(64)))));
-    assert.deepEqual(a.versionsOf('deps').map((r) => r.version), [3, 2, 1]);
+    assert.deepEqual(
+      a.versionsOf('deps').map((r) => r.version),
+      [3, 2, 1],
+    );
     await a.delete('deps', 3);
     const b = new LayerStore(layersDir, writeFileAtomic);
     await b.load(new Quarantine(dir, silentLog));
-    assert.deepEqual(b.versionsOf('deps').map((r) => r.version), [2, 1]);
+    assert.deepEqual(
+      b.versionsOf('deps').map((r) => r.version),
+      [2, 1],
+    );
     assert.equal((await b.publish('deps', record('deps', 'b'.repeat(64)))).version, 4);
   });
 

@@ -10,7 +10,13 @@ export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<v
 }
 
 /** Files of an installed distribution under `root`: the package folder, its dist-info with METADATA and RECORD. */
-export function dist(root: string, name: string, version: string, body = 'x = 1\n', module = name): Record<string, string> {
+export function dist(
+  root: string,
+  name: string,
+  version: string,
+  body = 'x = 1\n',
+  module = name,
+): Record<string, string> {
   const prefix = root ? `${root}/` : '';
   const distDir = `${name}-${version}.dist-info`;
   return {
@@ -21,7 +27,10 @@ export function dist(root: string, name: string, version: string, body = 'x = 1\
 }
 
 export async function writeZip(path: string, files: Record<string, string | Buffer>): Promise<string> {
-  await fs.writeFile(path, await zipToBuffer(Object.entries(files).map(([name, content]) => ({ name, data: Buffer.from(content) }))));
+  await fs.writeFile(
+    path,
+    await zipToBuffer(Object.entries(files).map(([name, content]) => ({ name, data: Buffer.from(content) }))),
+  );
   return path;
 }
 

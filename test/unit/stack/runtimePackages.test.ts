@@ -16,7 +16,11 @@ test('every Python runtime lists boto3 and its dependency closure, as Python pac
     assert.ok(packages.every((p) => p.ecosystem === 'python'));
     assert.deepEqual(packages.find((p) => p.name === 'python-dateutil')?.modules, ['dateutil']);
     const boto3 = packages.find((p) => p.name === 'boto3');
-    assert.equal(boto3?.version, packages.find((p) => p.name === 'botocore')?.version, 'boto3 and botocore share a version number');
+    assert.equal(
+      boto3?.version,
+      packages.find((p) => p.name === 'botocore')?.version,
+      'boto3 and botocore share a version number',
+    );
   }
   assert.equal(runtimePackagesPath('python'), '/var/runtime');
   assert.equal(runtimePackagesPath('node'), '/var/runtime/node_modules');
@@ -28,11 +32,19 @@ test('python3.14 has no remembered versions: its runtime copy shows no version r
     {
       source: 'L1',
       kind: 'layer',
-      contents: { unzippedBytes: 1, hasBytecode: false, packages: [], modules: [{ name: 'botocore', ecosystem: 'python', dir: 'python', version: '1.20.0' }] },
+      contents: {
+        unzippedBytes: 1,
+        hasBytecode: false,
+        packages: [],
+        modules: [{ name: 'botocore', ecosystem: 'python', dir: 'python', version: '1.20.0' }],
+      },
     },
   ]);
   const botocore = shadowed.find((s) => s.module === 'botocore');
-  assert.deepEqual(botocore?.providers, [{ source: 'L1', path: '/opt/python', version: '1.20.0' }, { source: 'runtime', path: '/var/runtime' }]);
+  assert.deepEqual(botocore?.providers, [
+    { source: 'L1', path: '/opt/python', version: '1.20.0' },
+    { source: 'runtime', path: '/var/runtime' },
+  ]);
 });
 
 test('runtimes without a table (Node.js for now, unknown ones) have no runtime packages', () => {

@@ -4,7 +4,11 @@ import { killPlan, spawnDetached } from '../../../src/util/processTree';
 
 describe('killPlan', () => {
   it('walks the tree with taskkill /T /F on Windows', () => {
-    assert.deepEqual(killPlan('win32', 42, 'SIGTERM'), { kind: 'taskkill', command: 'taskkill', args: ['/pid', '42', '/T', '/F'] });
+    assert.deepEqual(killPlan('win32', 42, 'SIGTERM'), {
+      kind: 'taskkill',
+      command: 'taskkill',
+      args: ['/pid', '42', '/T', '/F'],
+    });
     assert.equal(spawnDetached('win32'), false);
   });
 

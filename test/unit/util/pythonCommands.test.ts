@@ -30,8 +30,10 @@ test('probePython takes the first command that is Python 3 and names every comma
   });
 });
 
-test('a build starts the configured interpreter, else the platform\'s commands', () => {
-  assert.deepEqual(buildPythonCommands('C:\\Program Files\\Python 3.12\\python.exe', 'win32'), [['C:\\Program Files\\Python 3.12\\python.exe']]);
+test("a build starts the configured interpreter, else the platform's commands", () => {
+  assert.deepEqual(buildPythonCommands('C:\\Program Files\\Python 3.12\\python.exe', 'win32'), [
+    ['C:\\Program Files\\Python 3.12\\python.exe'],
+  ]);
   assert.deepEqual(buildPythonCommands(undefined, 'win32'), [['py', '-3'], ['python.exe'], ['python3.exe']]);
   assert.deepEqual(buildPythonCommands(undefined, 'darwin'), [['python3']]);
   assert.deepEqual(buildPythonCommands(undefined, 'linux'), [['python3']]);

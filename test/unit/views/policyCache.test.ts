@@ -38,7 +38,11 @@ test('loads once on first ask, then tells the row; errors become a message', asy
 
 test('an answer to a forgotten load is dropped: only the newest load counts', async () => {
   const loads: ReturnType<typeof deferred>[] = [];
-  const cache = new PolicyCache(() => (loads.push(deferred()), loads[loads.length - 1].promise), String, () => {});
+  const cache = new PolicyCache(
+    () => (loads.push(deferred()), loads[loads.length - 1].promise),
+    String,
+    () => {},
+  );
   cache.get(row);
   cache.forget();
   cache.get(row);

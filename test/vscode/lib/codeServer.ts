@@ -38,7 +38,9 @@ export function ensureCodeServer(): string {
   if (installed) return CODE_SERVER_BIN;
   const result = spawnSync('bash', [SETUP_SCRIPT], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 15 * 60_000 });
   if (result.status !== 0 || !fs.existsSync(CODE_SERVER_BIN)) {
-    throw new Error(`code-server is not installed and ${SETUP_SCRIPT} failed (exit ${result.status ?? result.signal}).`);
+    throw new Error(
+      `code-server is not installed and ${SETUP_SCRIPT} failed (exit ${result.status ?? result.signal}).`,
+    );
   }
   installed = true;
   return CODE_SERVER_BIN;
@@ -86,9 +88,12 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   fs.writeFileSync(config, 'auth: none\n');
   const args = [
     ...baseArgs(options),
-    '--config', config,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--config',
+    config,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),

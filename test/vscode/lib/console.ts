@@ -46,7 +46,11 @@ export function tapConsole(page: Page, prefix: string, verbose: boolean): Consol
   };
   const onConsole = (message: ConsoleMessage) => {
     // Formatting is asynchronous; the chain keeps the lines in order.
-    pending = pending.then(() => messageText(message).catch(() => message.text()).then(add));
+    pending = pending.then(() =>
+      messageText(message)
+        .catch(() => message.text())
+        .then(add),
+    );
   };
   const onPageError = (error: Error) => {
     pending = pending.then(() => add(`page error: ${error.stack ?? error.message}`));

@@ -47,7 +47,11 @@ export async function runSuiteInDesktop(run: DesktopRun): Promise<SuiteResult> {
   }
   const line = output.split('\n').find((l) => l.includes(RESULT_MARKER));
   const counts = line ? JSON.parse(line.slice(line.indexOf(RESULT_MARKER) + RESULT_MARKER.length)) : undefined;
-  const result: SuiteResult = { passed: counts?.passed ?? 0, failed: counts?.failed ?? 0, skipped: counts?.pending ?? 0 };
+  const result: SuiteResult = {
+    passed: counts?.passed ?? 0,
+    failed: counts?.failed ?? 0,
+    skipped: counts?.pending ?? 0,
+  };
   if (!counts) result.error = `desktop VS Code did not run the suite: ${error ?? 'no result line'}`;
   else if (error && result.failed === 0) result.error = error;
   return result;

@@ -52,7 +52,10 @@ export function installLanguagePack(profile: Profile, locale: string): void {
     fs.cpSync(ZH_CN_PACK_DIR, path.join(staging, 'extension'), { recursive: true });
     const vsix = path.join(staging, 'pack.vsix');
     execFileSync('zip', ['-qr', vsix, 'extension'], { cwd: staging });
-    execFileSync(ensureCodeServer(), [...baseArgs(profile), '--install-extension', vsix], { stdio: 'pipe', timeout: 120_000 });
+    execFileSync(ensureCodeServer(), [...baseArgs(profile), '--install-extension', vsix], {
+      stdio: 'pipe',
+      timeout: 120_000,
+    });
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }

@@ -45,11 +45,18 @@ export async function runSuite(run: SuiteRun): Promise<SuiteResult> {
     // The result line is logged just before the exit call; give its console event a moment to arrive.
     const deadline = Date.now() + 3000;
     let marker: string | undefined;
-    while (!(marker = (await tap.flush(), tap.lines.find((l) => l.startsWith(RESULT_MARKER)))) && Date.now() < deadline) {
+    while (
+      !(marker = (await tap.flush(), tap.lines.find((l) => l.startsWith(RESULT_MARKER)))) &&
+      Date.now() < deadline
+    ) {
       await new Promise((r) => setTimeout(r, 100));
     }
     const counts = marker ? JSON.parse(marker.slice(RESULT_MARKER.length)) : undefined;
-    const result: SuiteResult = { passed: counts?.passed ?? 0, failed: counts?.failed ?? 0, skipped: counts?.pending ?? 0 };
+    const result: SuiteResult = {
+      passed: counts?.passed ?? 0,
+      failed: counts?.failed ?? 0,
+      skipped: counts?.pending ?? 0,
+    };
     if (code === 'timeout') result.error = `the suite did not finish within ${run.timeoutMs} ms`;
     else if (!counts) result.error = `the suite exited with code ${code} before running its tests`;
     else if (code !== 0 && result.failed === 0) result.error = `the suite exited with code ${code}`;

@@ -125,7 +125,9 @@ export async function runUiFlow(flow: UiFlow, run: UiFlowRun): Promise<string | 
   const timeoutMs = flow.timeoutMs ?? run.defaultTimeoutMs;
   let timer: NodeJS.Timeout | undefined;
   try {
-    const payload: [string, string][] = run.extensionPath ? [['extensionDevelopmentPath', remoteUri(run.serverUrl, run.extensionPath)]] : [];
+    const payload: [string, string][] = run.extensionPath
+      ? [['extensionDevelopmentPath', remoteUri(run.serverUrl, run.extensionPath)]]
+      : [];
     const url = workbenchUrl(run.serverUrl, run.workspace, payload);
     const flowDone = (async () => {
       await page.goto(url, { timeout: 60_000 });
@@ -136,7 +138,8 @@ export async function runUiFlow(flow: UiFlow, run: UiFlowRun): Promise<string | 
         workspace: run.workspace,
         endpoint: run.endpoint,
         locale: run.locale,
-        screenshot: (name) => workbench.screenshot(`${flow.name}-${name}${run.locale === 'en' ? '' : `.${run.locale}`}`),
+        screenshot: (name) =>
+          workbench.screenshot(`${flow.name}-${name}${run.locale === 'en' ? '' : `.${run.locale}`}`),
         consoleLines: tap.lines,
         log: (message) => console.log(`  [${flow.name}] ${message}`),
       });

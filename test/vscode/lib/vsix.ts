@@ -15,11 +15,20 @@ const exec = promisify(execFile);
  * local work) to `stage`, with node_modules linked rather than copied.
  */
 export async function stageWorkingTree(stage: string, root = REPO_ROOT): Promise<void> {
-  const { stdout } = await exec('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, maxBuffer: 64e6 });
+  const { stdout } = await exec('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: root,
+    maxBuffer: 64e6,
+  });
   for (const file of stdout.split('\0').filter(Boolean)) {
     const from = path.join(root, file);
     // Tracked files deleted in the working tree are not part of it.
-    if (!(await stat(from).then((s) => s.isFile(), () => false))) continue;
+    if (
+      !(await stat(from).then(
+        (s) => s.isFile(),
+        () => false,
+      ))
+    )
+      continue;
     await mkdir(path.dirname(path.join(stage, file)), { recursive: true });
     await copyFile(from, path.join(stage, file));
   }
@@ -43,7 +52,10 @@ export async function packageVsix(workDir: string): Promise<string> {
 export async function installVsix(profile: Profile, vsix: string): Promise<string> {
   const before = new Set(await readdir(profile.extensionsDir));
   await exec(ensureCodeServer(), [...baseArgs(profile), '--install-extension', vsix], { timeout: 120_000 });
-  const added = (await readdir(profile.extensionsDir)).filter((name) => !before.has(name) && name.startsWith('lambda-layers.'));
-  if (added.length !== 1) throw new Error(`installing ${vsix} added ${added.length} extension folders to ${profile.extensionsDir}`);
+  const added = (await readdir(profile.extensionsDir)).filter(
+    (name) => !before.has(name) && name.startsWith('lambda-layers.'),
+  );
+  if (added.length !== 1)
+    throw new Error(`installing ${vsix} added ${added.length} extension folders to ${profile.extensionsDir}`);
   return path.join(profile.extensionsDir, added[0]);
 }

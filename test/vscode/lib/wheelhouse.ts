@@ -11,7 +11,12 @@ export const TEST_WHEELS: WheelSpec[] = [
   // Like numpy 2.4: wheels for glibc 2.28 only, so nothing for python3.11 (glibc 2.26); python3.12 takes it.
   { name: 'glibcnew', version: '2.4.0', tag: 'cp311-abi3-manylinux_2_28_x86_64' },
   // Tagged for x86_64 but built for aarch64: only the build's compatibility scan notices.
-  { name: 'wrongmachine', version: '1.0', tag: 'cp39-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64', native: { elf: { machine: 'aarch64' } } },
+  {
+    name: 'wrongmachine',
+    version: '1.0',
+    tag: 'cp39-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64',
+    native: { elf: { machine: 'aarch64' } },
+  },
 ];
 
 /**
@@ -24,7 +29,8 @@ export async function offlinePipEnvironment(root: string): Promise<Record<string
   const dir = path.join(root, 'wheelhouse');
   await makeWheelhouse(dir, TEST_WHEELS);
   const env: Record<string, string | undefined> = {};
-  for (const name of Object.keys(process.env)) if (name.startsWith('PIP_') || name.startsWith('UV_')) env[name] = undefined;
+  for (const name of Object.keys(process.env))
+    if (name.startsWith('PIP_') || name.startsWith('UV_')) env[name] = undefined;
   return {
     ...env,
     PIP_CONFIG_FILE: os.devNull,

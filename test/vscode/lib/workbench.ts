@@ -13,7 +13,9 @@ const QUICK_PICK_LABEL = '.quick-input-list-rows > .quick-input-list-row:first-c
 /** The page URL that opens `folder` with extra workbench arguments (extensionDevelopmentPath and so on). */
 export function workbenchUrl(serverUrl: string, folder: string, payload: [string, string][]): string {
   const query = `folder=${encodeURIComponent(folder)}`;
-  return payload.length === 0 ? `${serverUrl}?${query}` : `${serverUrl}?${query}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  return payload.length === 0
+    ? `${serverUrl}?${query}`
+    : `${serverUrl}?${query}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
 /** `vscode-remote://` URI for a path on the code-server machine, as the payload arguments expect. */
@@ -35,7 +37,9 @@ export class Workbench {
 
   /** The activity-bar tab of a contributed view container, by the container's id (locale independent). */
   activityBarItem(containerId: string): Locator {
-    return this.page.locator(`.part.activitybar li.action-item:has(> a.action-label[class*="activity-workbench-view-extension-${containerId}-"])`);
+    return this.page.locator(
+      `.part.activitybar li.action-item:has(> a.action-label[class*="activity-workbench-view-extension-${containerId}-"])`,
+    );
   }
 
   /** Opens a view container in the side bar (no-op when it is already open) and returns the side bar. */
@@ -43,7 +47,9 @@ export class Workbench {
     const tab = this.activityBarItem(containerId);
     await tab.waitFor({ timeout: timeoutMs });
     if ((await tab.getAttribute('aria-expanded')) !== 'true') await tab.click();
-    await this.page.locator(`.part.sidebar .composite[id="workbench.view.extension.${containerId}"]`).waitFor({ timeout: timeoutMs });
+    await this.page
+      .locator(`.part.sidebar .composite[id="workbench.view.extension.${containerId}"]`)
+      .waitFor({ timeout: timeoutMs });
     await this.page.mouse.move(800, 400); // off the activity bar, so its hover tooltip is not in screenshots
     return this.sideBar();
   }
@@ -73,7 +79,10 @@ export class Workbench {
    * "Loading…" node) and no running progress bar.
    */
   async waitForViewContent(view: Locator, timeoutMs = 30_000): Promise<void> {
-    await view.locator('.pane-body .monaco-list-row, .pane-body .welcome-view-content').first().waitFor({ timeout: timeoutMs });
+    await view
+      .locator('.pane-body .monaco-list-row, .pane-body .welcome-view-content')
+      .first()
+      .waitFor({ timeout: timeoutMs });
     await view.locator('.pane-body .codicon-modifier-spin').first().waitFor({ state: 'detached', timeout: timeoutMs });
     await view.locator('.monaco-progress-container.active').first().waitFor({ state: 'detached', timeout: timeoutMs });
   }
@@ -102,7 +111,9 @@ export class Workbench {
       await target.click({ button: 'right' });
       await menu.waitFor();
       try {
-        const entry = menu.locator('.action-item a.action-menu-item', { has: this.page.locator('.action-label', { hasText: exact(item) }) });
+        const entry = menu.locator('.action-item a.action-menu-item', {
+          has: this.page.locator('.action-label', { hasText: exact(item) }),
+        });
         // A click right after the menu opened is sometimes dropped; hovering first focuses the entry, Enter runs it.
         await entry.hover({ timeout: 5000 });
         await this.page.waitForTimeout(150);
@@ -135,7 +146,10 @@ export class Workbench {
     await scope.hover();
     const quoted = JSON.stringify(title);
     const withKey = JSON.stringify(`${title} (`); // titles of bound commands end in ' (Ctrl+…)'
-    await scope.locator(`.actions a.action-label[aria-label=${quoted}], .actions a.action-label[aria-label^=${withKey}]`).first().click();
+    await scope
+      .locator(`.actions a.action-label[aria-label=${quoted}], .actions a.action-label[aria-label^=${withKey}]`)
+      .first()
+      .click();
   }
 
   /** Runs a command from the command palette by its full title, e.g. 'Lambda Layers: Refresh'. */
@@ -187,7 +201,9 @@ export class Workbench {
 
   /** Waits for a toast whose message matches `text` and returns it. */
   async waitForNotification(text: Text, timeoutMs = 30_000): Promise<Locator> {
-    const toast = this.notifications().filter({ has: this.page.locator('.notification-list-item-message', { hasText: text }) }).first();
+    const toast = this.notifications()
+      .filter({ has: this.page.locator('.notification-list-item-message', { hasText: text }) })
+      .first();
     await toast.waitFor({ timeout: timeoutMs });
     return toast;
   }
@@ -198,9 +214,16 @@ export class Workbench {
    * `stallMs`. A slow machine then only makes the wait longer; a task that hangs fails after `stallMs`, naming
    * the step it hung in. The flow's own time limit still bounds the whole wait.
    */
-  async waitForNotificationWhileProgressing(text: Text, stallMs: number): Promise<{ toast: Locator; longestStepMs: number }> {
-    const toast = this.notifications().filter({ has: this.page.locator('.notification-list-item-message', { hasText: text }) }).first();
-    const progress = this.notifications().filter({ has: this.page.locator('.monaco-progress-container.active') }).locator('.notification-list-item-message');
+  async waitForNotificationWhileProgressing(
+    text: Text,
+    stallMs: number,
+  ): Promise<{ toast: Locator; longestStepMs: number }> {
+    const toast = this.notifications()
+      .filter({ has: this.page.locator('.notification-list-item-message', { hasText: text }) })
+      .first();
+    const progress = this.notifications()
+      .filter({ has: this.page.locator('.monaco-progress-container.active') })
+      .locator('.notification-list-item-message');
     let last = '';
     let changedAt = Date.now();
     let longestStepMs = 0;
@@ -212,7 +235,9 @@ export class Workbench {
         last = now;
         changedAt = Date.now();
       } else if (Date.now() - changedAt > stallMs) {
-        throw new Error(`no progress for ${stallMs} ms while waiting for ${String(text)}; last progress: ${last || '(none shown)'}`);
+        throw new Error(
+          `no progress for ${stallMs} ms while waiting for ${String(text)}; last progress: ${last || '(none shown)'}`,
+        );
       }
       await toast.waitFor({ timeout: 500 }).catch(() => undefined);
     }
@@ -241,7 +266,9 @@ export class Workbench {
 
   /** Clicks a button of the open modal dialog, e.g. 'OK', 'Delete', 'Cancel'. */
   async clickDialogButton(label: Text): Promise<void> {
-    await this.dialog().locator('.dialog-buttons a.monaco-button', { hasText: exact(label) }).click();
+    await this.dialog()
+      .locator('.dialog-buttons a.monaco-button', { hasText: exact(label) })
+      .click();
     await this.dialog().waitFor({ state: 'detached' });
   }
 
@@ -261,7 +288,9 @@ export class Workbench {
 
   /** The title of the active editor tab. */
   async activeEditorTitle(): Promise<string> {
-    return (await this.page.locator('.part.editor .editor-group-container.active .tab.active .label-name').innerText()).trim();
+    return (
+      await this.page.locator('.part.editor .editor-group-container.active .tab.active .label-name').innerText()
+    ).trim();
   }
 
   /** The content frame of the active webview (a webview's HTML lives two iframes deep). */

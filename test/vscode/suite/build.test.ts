@@ -14,8 +14,10 @@ import type { BuildResult } from '../../../src/layer/build';
 
 const EXTENSION_ID = 'lambda-layers.lambda-layers';
 
-const build = (options: BuildCommandOptions) => vscode.commands.executeCommand<BuildResult | undefined>('lambdaLayers.buildLayer', options);
-const rebuild = (options: BuildCommandOptions) => vscode.commands.executeCommand<BuildResult | undefined>('lambdaLayers.rebuildLayer', options);
+const build = (options: BuildCommandOptions) =>
+  vscode.commands.executeCommand<BuildResult | undefined>('lambdaLayers.buildLayer', options);
+const rebuild = (options: BuildCommandOptions) =>
+  vscode.commands.executeCommand<BuildResult | undefined>('lambdaLayers.rebuildLayer', options);
 const publish = (options: PublishCommandOptions) =>
   vscode.commands.executeCommand<PublishCommandResult | undefined>('lambdaLayers.publishLayer', options);
 
@@ -45,7 +47,10 @@ suite('build and publish', function () {
     assert.equal(result.reused, false);
     assert.equal(path.dirname(result.zipPath), path.join(folder.fsPath, '.lambda-layers', 'build'));
     assert.ok(existsSync(result.zipPath) && existsSync(result.manifestPath));
-    assert.ok(existsSync(path.join(path.dirname(result.zipPath), '.gitignore')), 'the new output folder is not git-ignored');
+    assert.ok(
+      existsSync(path.join(path.dirname(result.zipPath), '.gitignore')),
+      'the new output folder is not git-ignored',
+    );
     const { manifest } = result;
     assert.equal(manifest.layerName, name);
     assert.equal(manifest.runtime, 'python3.12');
@@ -73,8 +78,17 @@ suite('build and publish', function () {
     const requirementsUri = vscode.Uri.joinPath(folder, 'incompatible', 'requirements.txt');
     await fs.mkdir(path.dirname(requirementsUri.fsPath), { recursive: true });
     await fs.writeFile(requirementsUri.fsPath, 'wrongmachine==1.0\n');
-    const options = { requirementsUri, runtime: 'python3.12', architecture: 'x86_64', name: `incompatible-${suffix}` } as const;
-    assert.equal(await build({ ...options, allowIncompatible: false }), undefined, 'the scan should have stopped the build');
+    const options = {
+      requirementsUri,
+      runtime: 'python3.12',
+      architecture: 'x86_64',
+      name: `incompatible-${suffix}`,
+    } as const;
+    assert.equal(
+      await build({ ...options, allowIncompatible: false }),
+      undefined,
+      'the scan should have stopped the build',
+    );
     const kept = await build({ ...options, allowIncompatible: true });
     assert.ok(kept, 'the build with allowIncompatible failed');
     assert.deepEqual([...new Set(kept.manifest.incompatibilities.map((i) => i.package))], ['wrongmachine']);
@@ -84,8 +98,10 @@ suite('build and publish', function () {
   test('the build report opens in a webview', async () => {
     await vscode.commands.executeCommand('lambdaLayers.showBuildReport', vscode.Uri.file(built.manifestPath));
     // The tab model follows the new panel asynchronously.
-    const isReport = (input: unknown) => input instanceof vscode.TabInputWebview && input.viewType.endsWith('lambdaLayers.buildReport');
-    for (let i = 0; i < 50 && !isReport(vscode.window.tabGroups.activeTabGroup.activeTab?.input); i++) await new Promise((r) => setTimeout(r, 100));
+    const isReport = (input: unknown) =>
+      input instanceof vscode.TabInputWebview && input.viewType.endsWith('lambdaLayers.buildReport');
+    for (let i = 0; i < 50 && !isReport(vscode.window.tabGroups.activeTabGroup.activeTab?.input); i++)
+      await new Promise((r) => setTimeout(r, 100));
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
     assert.ok(isReport(tab?.input), `the active tab is ${tab?.label ?? 'none'}, not the report`);
     assert.equal(tab?.label, `Layer report: ${name}`);
@@ -114,7 +130,10 @@ suite('build and publish', function () {
     assert.deepEqual(v1.architectures, ['x86_64']);
     assert.equal(v1.license, 'MIT');
     const { layers } = api.services.views;
-    assert.ok(layers.getChildren().some((i) => i.contextValue === 'layer' && i.label === name), 'the Layers view does not show the layer');
+    assert.ok(
+      layers.getChildren().some((i) => i.contextValue === 'layer' && i.label === name),
+      'the Layers view does not show the layer',
+    );
   });
 
   test('publishing the same zip again is recognised; Publish Anyway makes version 2', async () => {

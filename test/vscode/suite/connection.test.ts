@@ -25,7 +25,10 @@ suite('connection states', function () {
     api = await vscode.extensions.getExtension<LambdaLayersApi>(EXTENSION_ID)!.activate();
     for (const key of KEYS) saved.set(key, config().inspect(key)?.globalValue);
     for (const key of envKeys) delete process.env[key];
-    assert.ok(configFile && (!fs.existsSync(configFile) || fs.readFileSync(configFile, 'utf8').trim() === ''), 'the runner provides an empty AWS config location');
+    assert.ok(
+      configFile && (!fs.existsSync(configFile) || fs.readFileSync(configFile, 'utf8').trim() === ''),
+      'the runner provides an empty AWS config location',
+    );
   });
 
   suiteTeardown(async () => {

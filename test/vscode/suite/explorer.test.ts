@@ -30,7 +30,10 @@ type Item = ExplorerItem & Record<string, unknown>;
 
 function byContext(items: ExplorerItem[], contextValue: string, label?: string): Item {
   const found = items.find((i) => i.contextValue === contextValue && (label === undefined || i.label === label));
-  assert.ok(found, `no ${contextValue} item ${label ?? ''} among: ${items.map((i) => `${i.contextValue}:${String(i.label)}`).join(', ')}`);
+  assert.ok(
+    found,
+    `no ${contextValue} item ${label ?? ''} among: ${items.map((i) => `${i.contextValue}:${String(i.label)}`).join(', ')}`,
+  );
   return found as Item;
 }
 
@@ -58,8 +61,10 @@ suite('explorer', () => {
       ['lambdaLayers.layers', 'lambdaLayers.functions'],
     );
     const registered = new Set(await vscode.commands.getCommands(true));
-    for (const { command } of manifest.contributes.commands) assert.ok(registered.has(command), `${command} is not registered`);
-    for (const view of ['lambdaLayers.layers', 'lambdaLayers.functions']) assert.ok(registered.has(`${view}.focus`), `${view} is not a view`);
+    for (const { command } of manifest.contributes.commands)
+      assert.ok(registered.has(command), `${command} is not registered`);
+    for (const view of ['lambdaLayers.layers', 'lambdaLayers.functions'])
+      assert.ok(registered.has(`${view}.focus`), `${view} is not a view`);
     // Tree-only commands stay out of the palette.
     const hidden = manifest.contributes.menus.commandPalette.filter((m) => m.when === 'false').map((m) => m.command);
     assert.deepEqual(hidden.sort(), [
@@ -85,7 +90,10 @@ suite('explorer', () => {
       lambdaConsoleUrl('cn-north-1', { kind: 'layer', name: 'deps' }),
       'https://console.amazonaws.cn/lambda/home?region=cn-north-1#/layers/deps',
     );
-    assert.match(lambdaConsoleUrl('us-gov-west-1', { kind: 'layer', name: 'x' }), /^https:\/\/console\.amazonaws-us-gov\.com\//);
+    assert.match(
+      lambdaConsoleUrl('us-gov-west-1', { kind: 'layer', name: 'x' }),
+      /^https:\/\/console\.amazonaws-us-gov\.com\//,
+    );
   });
 
   suite('against the local endpoint', () => {
@@ -112,13 +120,13 @@ suite('explorer', () => {
         arns.push(published.LayerVersionArn!);
       }
       await createActiveFunction(client, {
-          FunctionName: functionName,
-          Runtime: 'python3.12',
-          Handler: 'lambda_function.handler',
-          Role: TEST_ROLE,
-          Code: { ZipFile: handlerZip('def handler(event, context):\n    return event\n') },
-          Layers: [arns[0]],
-        });
+        FunctionName: functionName,
+        Runtime: 'python3.12',
+        Handler: 'lambda_function.handler',
+        Role: TEST_ROLE,
+        Code: { ZipFile: handlerZip('def handler(event, context):\n    return event\n') },
+        Layers: [arns[0]],
+      });
     });
 
     suiteTeardown(() => client?.destroy());
@@ -164,7 +172,10 @@ suite('explorer', () => {
       );
       // Version 2 is used by nobody.
       const v2 = layers.getChildren(versions[0]);
-      assert.equal(v2.some((i) => i.contextValue === 'usedBy'), false);
+      assert.equal(
+        v2.some((i) => i.contextValue === 'usedBy'),
+        false,
+      );
     });
 
     test('the Functions view shows the function and marks its outdated layer', async () => {

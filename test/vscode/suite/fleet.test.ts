@@ -36,7 +36,8 @@ suite('fleet scope: regions, status bar, Fleet view, publish and roll out', func
     const { scope } = api.services;
     for (let i = 0; i < 100; i++) {
       await scope.loadInventory();
-      if (scope.inventory.length === scope.regions.length && scope.inventory.every((s) => s.status !== 'loading')) return;
+      if (scope.inventory.length === scope.regions.length && scope.inventory.every((s) => s.status !== 'loading'))
+        return;
       await new Promise<void>((resolve) => {
         const sub = scope.onDidChangeInventory(() => (sub.dispose(), resolve()));
         setTimeout(() => (sub.dispose(), resolve()), 100);
@@ -52,7 +53,12 @@ suite('fleet scope: regions, status bar, Fleet view, publish and roll out', func
     clients = new Map(REGIONS.map((r) => [r, lambdaClient(endpoint, r)]));
     dir = await fs.mkdtemp(join(tmpdir(), 'fleet-suite-'));
     for (const [region, c] of clients) {
-      await c.send(new PublishLayerVersionCommand({ LayerName: layer, Content: { ZipFile: pythonPackageLayer('fleetdep', '1.0') } }));
+      await c.send(
+        new PublishLayerVersionCommand({
+          LayerName: layer,
+          Content: { ZipFile: pythonPackageLayer('fleetdep', '1.0') },
+        }),
+      );
       await createActiveFunction(c, {
         FunctionName: `fleet-fn-${suffix}`,
         Runtime: 'python3.12',
@@ -77,7 +83,10 @@ suite('fleet scope: regions, status bar, Fleet view, publish and roll out', func
     assert.equal(api.statusBar.text, '$(vm) Local @ 2 regions');
     await loaded();
     const roots = api.services.fleetTree.getChildren();
-    assert.deepEqual(roots.map((r) => [r.label, r.contextValue]), REGIONS.map((r) => [r, 'fleetRegion']));
+    assert.deepEqual(
+      roots.map((r) => [r.label, r.contextValue]),
+      REGIONS.map((r) => [r, 'fleetRegion']),
+    );
     for (const root of roots) {
       const layerRow = api.services.fleetTree.getChildren(root).find((i) => i.label === layer);
       // The test bundle has its own copy of the item classes: compare by context value, not instanceof.
@@ -93,16 +102,34 @@ suite('fleet scope: regions, status bar, Fleet view, publish and roll out', func
     const eu = fleet.targets.find((t) => t.region === 'eu-west-1')!.session.gateway;
     const original = eu.listLayers;
     eu.listLayers = () => {
-      throw Object.assign(new Error('The security token included in the request is invalid.'), { name: 'UnrecognizedClientException', $metadata: { httpStatusCode: 403 } });
+      throw Object.assign(new Error('The security token included in the request is invalid.'), {
+        name: 'UnrecognizedClientException',
+        $metadata: { httpStatusCode: 403 },
+      });
     };
     try {
       await api.services.scope.loadInventory(true);
       const roots = api.services.fleetTree.getChildren();
-      assert.deepEqual(roots.map((r) => [r.label, r.contextValue]), [['us-east-1', 'fleetRegion'], ['eu-west-1', 'error']]);
+      assert.deepEqual(
+        roots.map((r) => [r.label, r.contextValue]),
+        [
+          ['us-east-1', 'fleetRegion'],
+          ['eu-west-1', 'error'],
+        ],
+      );
       assert.match(String(roots[1].description), /security token/);
-      assert.ok(api.services.fleetTree.getChildren(roots[0]).some((i) => i.label === layer), 'us-east-1 still lists its layers');
+      assert.ok(
+        api.services.fleetTree.getChildren(roots[0]).some((i) => i.label === layer),
+        'us-east-1 still lists its layers',
+      );
       await vscode.commands.executeCommand('lambdaLayers.showFleet', layer);
-      assert.deepEqual(api.services.fleetPanels.fleet?.rows.map((r) => [r.target, r.status]), [['us-east-1', 'ok'], ['eu-west-1', 'error']]);
+      assert.deepEqual(
+        api.services.fleetPanels.fleet?.rows.map((r) => [r.target, r.status]),
+        [
+          ['us-east-1', 'ok'],
+          ['eu-west-1', 'error'],
+        ],
+      );
     } finally {
       eu.listLayers = original;
       await api.services.scope.loadInventory(true);
@@ -112,16 +139,32 @@ suite('fleet scope: regions, status bar, Fleet view, publish and roll out', func
   test('Publish to Regions… publishes the zip to both regions, and again reuses it; the fleet page shows both', async () => {
     const zip = join(dir, 'deps.zip');
     await fs.writeFile(zip, pythonPackageLayer('fleetdep', '2.0'));
-    const options = { zipUri: zip, name: layer, description: 'fleetdep 2.0', license: '', runtimes: ['python3.12'], architectures: [], align: false };
+    const options = {
+      zipUri: zip,
+      name: layer,
+      description: 'fleetdep 2.0',
+      license: '',
+      runtimes: ['python3.12'],
+      architectures: [],
+      align: false,
+    };
     const first = await vscode.commands.executeCommand<RegionPublishResult[]>('lambdaLayers.publishToRegions', options);
-    assert.deepEqual(first.map((r) => [r.target, r.status, 'layerVersion' in r ? r.layerVersion.LayerVersionArn : r.reason]), REGIONS.map((r) => [r, 'published', arn(r, 2)]));
+    assert.deepEqual(
+      first.map((r) => [r.target, r.status, 'layerVersion' in r ? r.layerVersion.LayerVersionArn : r.reason]),
+      REGIONS.map((r) => [r, 'published', arn(r, 2)]),
+    );
     const again = await vscode.commands.executeCommand<RegionPublishResult[]>('lambdaLayers.publishToRegions', options);
-    assert.deepEqual(again.map((r) => r.status), ['unchanged', 'unchanged']);
+    assert.deepEqual(
+      again.map((r) => r.status),
+      ['unchanged', 'unchanged'],
+    );
     await loaded();
     const page = api.services.fleetPanels.fleet;
     assert.equal(page?.layer, layer);
     assert.deepEqual(
-      page?.rows.map((r) => (r.status === 'ok' ? [r.target, r.latest, r.behind, r.versions[1].functions] : [r.target, r.status])),
+      page?.rows.map((r) =>
+        r.status === 'ok' ? [r.target, r.latest, r.behind, r.versions[1].functions] : [r.target, r.status],
+      ),
       REGIONS.map((r) => [r, 2, 1, [`fleet-fn-${suffix}`]]),
     );
   });
@@ -130,7 +173,11 @@ suite('fleet scope: regions, status bar, Fleet view, publish and roll out', func
     const showWarning = vscode.window.showWarningMessage;
     const asked: string[][] = [];
     // The confirmation: Compare Versions… first, then cancel, so nothing moves.
-    (vscode.window as { showWarningMessage: unknown }).showWarningMessage = (_m: string, _o: vscode.MessageOptions, ...items: string[]) => {
+    (vscode.window as { showWarningMessage: unknown }).showWarningMessage = (
+      _m: string,
+      _o: vscode.MessageOptions,
+      ...items: string[]
+    ) => {
       asked.push(items);
       return Promise.resolve(asked.length === 1 ? 'Compare Versions…' : undefined);
     };
@@ -139,7 +186,11 @@ suite('fleet scope: regions, status bar, Fleet view, publish and roll out', func
     (vscode.window as { createQuickPick: unknown }).createQuickPick = () => firstItemPick();
     api.services.stackPanels.comparison = undefined;
     try {
-      await vscode.commands.executeCommand('lambdaLayers.rollOut', layer, { dryRun: false, canary: 1, smoke: { kind: 'none' } });
+      await vscode.commands.executeCommand('lambdaLayers.rollOut', layer, {
+        dryRun: false,
+        canary: 1,
+        smoke: { kind: 'none' },
+      });
     } finally {
       (vscode.window as { showWarningMessage: unknown }).showWarningMessage = showWarning;
       (vscode.window as { createQuickPick: unknown }).createQuickPick = createQuickPick;
@@ -152,36 +203,60 @@ suite('fleet scope: regions, status bar, Fleet view, publish and roll out', func
     assert.ok(region && compared.after === arn(region, 2), `${compared.before} → ${compared.after}`);
     for (const [r, c] of clients) {
       const config = await c.send(new GetFunctionConfigurationCommand({ FunctionName: `fleet-fn-${suffix}` }));
-      assert.deepEqual(config.Layers?.map((l) => l.Arn), [arn(r, 1)], 'cancelled after comparing: nothing moved');
+      assert.deepEqual(
+        config.Layers?.map((l) => l.Arn),
+        [arn(r, 1)],
+        'cancelled after comparing: nothing moved',
+      );
     }
   });
 
   test('Roll Out… with one canary moves the function in both regions to version 2', async () => {
-    const rows = await vscode.commands.executeCommand<RolloutRow[]>('lambdaLayers.rollOut', layer, { dryRun: false, canary: 1, smoke: { kind: 'none' }, confirmed: true });
+    const rows = await vscode.commands.executeCommand<RolloutRow[]>('lambdaLayers.rollOut', layer, {
+      dryRun: false,
+      canary: 1,
+      smoke: { kind: 'none' },
+      confirmed: true,
+    });
     assert.deepEqual(rows.map((r) => [r.target, r.result]).sort(), REGIONS.map((r) => [r, 'updated']).sort());
     assert.equal(rows.filter((r) => r.canary).length, 1);
     for (const [region, c] of clients) {
       const config = await c.send(new GetFunctionConfigurationCommand({ FunctionName: `fleet-fn-${suffix}` }));
-      assert.deepEqual(config.Layers?.map((l) => l.Arn), [arn(region, 2)]);
+      assert.deepEqual(
+        config.Layers?.map((l) => l.Arn),
+        [arn(region, 2)],
+      );
     }
     const saved = vscode.Uri.file(join(dir, 'rollout.csv'));
     await api.services.fleetPanels.saveRollout(saved);
-    assert.match(await fs.readFile(saved.fsPath, 'utf8'), new RegExp(`eu-west-1,eu-west-1,fleet-fn-${suffix},[^,]+:1,[^,]+:2,updated`));
+    assert.match(
+      await fs.readFile(saved.fsPath, 'utf8'),
+      new RegExp(`eu-west-1,eu-west-1,fleet-fn-${suffix},[^,]+:1,[^,]+:2,updated`),
+    );
   });
 
   test('Prune Old Versions… previews and deletes across both regions of the scope, never a version in use', async () => {
     await vscode.commands.executeCommand('lambdaLayers.refresh');
-    const layerRow = api.services.views.layers.getChildren().find((i) => i.contextValue === 'layer' && i.label === layer);
-    assert.ok(layerRow, 'the Layers view (the connection\'s region) lists the layer');
-    const outcomes = await vscode.commands.executeCommand<PruneOutcome[]>('lambdaLayers.pruneLayerVersions', layerRow, { keep: 0, minAgeDays: null, confirmed: true });
+    const layerRow = api.services.views.layers
+      .getChildren()
+      .find((i) => i.contextValue === 'layer' && i.label === layer);
+    assert.ok(layerRow, "the Layers view (the connection's region) lists the layer");
+    const outcomes = await vscode.commands.executeCommand<PruneOutcome[]>('lambdaLayers.pruneLayerVersions', layerRow, {
+      keep: 0,
+      minAgeDays: null,
+      confirmed: true,
+    });
     assert.deepEqual(
       outcomes.map((o) => [o.region, o.version, o.status]).sort(),
-      REGIONS.flatMap((r) => [[r, 1, 'deleted'], [r, 2, 'kept']]).sort(),
+      REGIONS.flatMap((r) => [
+        [r, 1, 'deleted'],
+        [r, 2, 'kept'],
+      ]).sort(),
       'version 1 is unused after the rollout; version 2 is in use in each region',
     );
   });
 
-  test('picking only the connection\'s region clears the scope', async () => {
+  test("picking only the connection's region clears the scope", async () => {
     await vscode.commands.executeCommand('lambdaLayers.selectScope', { regions: ['us-east-1'], profiles: [] });
     assert.deepEqual(vscode.workspace.getConfiguration('lambdaLayers').get('scope.regions'), []);
     assert.equal(api.statusBar.text, '$(vm) Local @ us-east-1');

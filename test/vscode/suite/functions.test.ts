@@ -68,9 +68,16 @@ suite('functions', function () {
 
   test('Deploy Code remembers the folder: unchanged code is not uploaded, then Deploy and Invoke runs the edit', async () => {
     const lastModified = (await api.services.connection.require().lambda.getFunctionConfiguration(fn)).LastModified;
-    const same = await vscode.commands.executeCommand<DeploySummary | undefined>('lambdaLayers.deployCode', functionRow(fn));
+    const same = await vscode.commands.executeCommand<DeploySummary | undefined>(
+      'lambdaLayers.deployCode',
+      functionRow(fn),
+    );
     assert.equal(same?.kind, 'unchanged');
-    assert.equal((await api.services.connection.require().lambda.getFunctionConfiguration(fn)).LastModified, lastModified, 'nothing was uploaded');
+    assert.equal(
+      (await api.services.connection.require().lambda.getFunctionConfiguration(fn)).LastModified,
+      lastModified,
+      'nothing was uploaded',
+    );
 
     await fs.writeFile(path.join(folder, 'lambda_function.py'), handler('two'));
     const result = await vscode.commands.executeCommand<{ deploy: DeploySummary; invoke: InvokeView } | undefined>(
@@ -86,21 +93,36 @@ suite('functions', function () {
   });
 
   test("the tutorial's function: handler written and opened, created, then it imports Flask from an attached layer", async () => {
-    const existing = await client.send(new PublishLayerVersionCommand({ LayerName: `flask-${suffix}`, Content: { ZipFile: pythonPackageLayer('flask', '3.0.3') } }));
-    const created = await vscode.commands.executeCommand<CreatedFunctionSummary | undefined>('lambdaLayers.createTutorialFunction', {
-      layers: [existing.LayerVersionArn!],
-    });
+    const existing = await client.send(
+      new PublishLayerVersionCommand({
+        LayerName: `flask-${suffix}`,
+        Content: { ZipFile: pythonPackageLayer('flask', '3.0.3') },
+      }),
+    );
+    const created = await vscode.commands.executeCommand<CreatedFunctionSummary | undefined>(
+      'lambdaLayers.createTutorialFunction',
+      {
+        layers: [existing.LayerVersionArn!],
+      },
+    );
     assert.ok(created, "Create the Tutorial's Function failed (see the extension log)");
     assert.equal(created.functionName, 'testFlaskLayer');
     const file = path.join(workspace, 'testFlaskLayer', 'lambda_function.py');
     assert.match(await fs.readFile(file, 'utf8'), /return \{"flask_version": flask\.__version__\}/);
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, file, 'the handler is open for the user to read');
-    const view = await vscode.commands.executeCommand<InvokeView | undefined>('lambdaLayers.invokeFunction', 'testFlaskLayer', { payload: {} });
+    const view = await vscode.commands.executeCommand<InvokeView | undefined>(
+      'lambdaLayers.invokeFunction',
+      'testFlaskLayer',
+      { payload: {} },
+    );
     assert.deepEqual(JSON.parse(view!.payloadText), { flask_version: '3.0.3' });
 
     // Run again: the user's edit of the file is kept, and the existing function is not replaced.
     await fs.writeFile(file, '# my edit\n' + (await fs.readFile(file, 'utf8')));
-    assert.equal(await vscode.commands.executeCommand('lambdaLayers.createTutorialFunction', { layers: [] }), undefined);
+    assert.equal(
+      await vscode.commands.executeCommand('lambdaLayers.createTutorialFunction', { layers: [] }),
+      undefined,
+    );
     assert.match(await fs.readFile(file, 'utf8'), /^# my edit\n/);
   });
 });

@@ -41,7 +41,9 @@ export async function run(): Promise<void> {
     try {
       await loadTestFile(base);
     } catch (err) {
-      throw new Error(`Could not load ${base}.test.ts from the bundle (run \`npm run compile\`): ${String(err)}`, { cause: err });
+      throw new Error(`Could not load ${base}.test.ts from the bundle (run \`npm run compile\`): ${String(err)}`, {
+        cause: err,
+      });
     }
     mocha.suite.emit('require', undefined, file, mocha);
     mocha.suite.emit('post-require', globalThis, file, mocha);
@@ -50,7 +52,9 @@ export async function run(): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const stats = runner.stats ?? { passes: 0, failures, pending: 0 };
-      console.log(`${RESULT_MARKER} ${JSON.stringify({ passed: stats.passes, failed: stats.failures, pending: stats.pending })}`);
+      console.log(
+        `${RESULT_MARKER} ${JSON.stringify({ passed: stats.passes, failed: stats.failures, pending: stats.pending })}`,
+      );
       if (failures > 0) reject(new Error(`${failures} test(s) failed`));
       else resolve();
     });

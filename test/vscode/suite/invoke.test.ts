@@ -37,9 +37,12 @@ suite('invoke', function () {
   let workspace: string;
 
   const page = () => api.services.invokeResults.model;
-  const invoke = (arg: unknown, options?: object) => vscode.commands.executeCommand<InvokeView | undefined>('lambdaLayers.invokeFunction', arg, options);
+  const invoke = (arg: unknown, options?: object) =>
+    vscode.commands.executeCommand<InvokeView | undefined>('lambdaLayers.invokeFunction', arg, options);
   const functionNode = () => {
-    const found = api.services.views.functions.getChildren().find((i: ExplorerItem) => i.contextValue === 'function' && i.label === fn);
+    const found = api.services.views.functions
+      .getChildren()
+      .find((i: ExplorerItem) => i.contextValue === 'function' && i.label === fn);
     assert.ok(found, `${fn} is not in the Functions view`);
     return found;
   };
@@ -60,13 +63,13 @@ suite('invoke', function () {
       )
     ).LayerVersionArn!;
     await createActiveFunction(client, {
-        FunctionName: fn,
-        Runtime: 'python3.12',
-        Handler: 'handler.lambda_handler',
-        Role: ROLE,
-        Code: { ZipFile: handlerZip(HANDLER, 'handler.py') },
-        Layers: [layerArn],
-      });
+      FunctionName: fn,
+      Runtime: 'python3.12',
+      Handler: 'handler.lambda_handler',
+      Role: ROLE,
+      Code: { ZipFile: handlerZip(HANDLER, 'handler.py') },
+      Layers: [layerArn],
+    });
     await vscode.commands.executeCommand('lambdaLayers.refresh');
   });
 
@@ -118,7 +121,10 @@ suite('invoke', function () {
     const layers = api.services.views.layers;
     const layerRow = layers.getChildren().find((i) => i.contextValue === 'layer' && i.label === layer)!;
     const versionRow = layers.getChildren(layerRow).find((i) => i.contextValue === 'layerVersion')!;
-    const model = await vscode.commands.executeCommand<ProbePageModel | undefined>('lambdaLayers.checkLayerImports', versionRow);
+    const model = await vscode.commands.executeCommand<ProbePageModel | undefined>(
+      'lambdaLayers.checkLayerImports',
+      versionRow,
+    );
     assert.ok(model, 'the check failed (see the extension log)');
     const [section] = model.sections;
     assert.equal(section.error, undefined);
@@ -139,15 +145,22 @@ suite('invoke', function () {
     const code = path.join(workspace, 'local_app');
     await fs.mkdir(code, { recursive: true });
     const file = path.join(code, 'app.py');
-    await fs.writeFile(file, 'import greetpkg\n\n\ndef lambda_handler(event, context):\n    return {"greetpkg": greetpkg.__version__, "event": event}\n');
+    await fs.writeFile(
+      file,
+      'import greetpkg\n\n\ndef lambda_handler(event, context):\n    return {"greetpkg": greetpkg.__version__, "event": event}\n',
+    );
     const zip = path.join(code, 'greet-layer.zip');
     await fs.writeFile(zip, pythonPackageLayer('greetpkg', '1.2.3'));
 
-    const view = await vscode.commands.executeCommand<InvokeView | undefined>('lambdaLayers.invokeLocally', vscode.Uri.file(file), {
-      runtime: 'python3.12',
-      layerZips: [zip],
-      payload: { local: true },
-    });
+    const view = await vscode.commands.executeCommand<InvokeView | undefined>(
+      'lambdaLayers.invokeLocally',
+      vscode.Uri.file(file),
+      {
+        runtime: 'python3.12',
+        layerZips: [zip],
+        payload: { local: true },
+      },
+    );
     assert.ok(view, 'the local invoke failed (see the extension log)');
     assert.deepEqual(JSON.parse(view.payloadText), { greetpkg: '1.2.3', event: { local: true } });
     const model = page()!;

@@ -35,9 +35,16 @@ suite('layer operations', function () {
   const functionsView = () => api.services.views.functions;
   const layersView = () => api.services.views.layers;
   const functionItem = (name: string) => find(functionsView().getChildren(), 'function', name);
-  const attachedLabels = (name: string) => functionsView().getChildren(functionItem(name)).map((i) => String(i.label));
+  const attachedLabels = (name: string) =>
+    functionsView()
+      .getChildren(functionItem(name))
+      .map((i) => String(i.label));
   const versionItem = (version: number) =>
-    find(layersView().getChildren(find(layersView().getChildren(), 'layer', layer)), 'layerVersion', `Version ${version}`);
+    find(
+      layersView().getChildren(find(layersView().getChildren(), 'layer', layer)),
+      'layerVersion',
+      `Version ${version}`,
+    );
 
   suiteSetup(async function () {
     if (!endpoint) this.skip(); // the runner started no endpoint
@@ -54,32 +61,54 @@ suite('layer operations', function () {
       );
       arns.push(published.LayerVersionArn!);
     }
-    otherArn = (await client.send(new PublishLayerVersionCommand({ LayerName: other, Content: { ZipFile: pythonPackageLayer('otherdep', '0.1.0') } })))
-      .LayerVersionArn!;
+    otherArn = (
+      await client.send(
+        new PublishLayerVersionCommand({
+          LayerName: other,
+          Content: { ZipFile: pythonPackageLayer('otherdep', '0.1.0') },
+        }),
+      )
+    ).LayerVersionArn!;
     const create = (name: string, layers: string[], runtime = 'python3.12', arch: 'x86_64' | 'arm64' = 'x86_64') =>
       createActiveFunction(client, {
-          FunctionName: name,
-          Runtime: runtime as 'python3.12',
-          Architectures: [arch],
-          Handler: 'handler.lambda_handler',
-          Role: ROLE,
-          Code: { ZipFile: handlerZip('def lambda_handler(event, context):\n    return event\n', 'handler.py') },
-          Layers: layers,
+        FunctionName: name,
+        Runtime: runtime as 'python3.12',
+        Architectures: [arch],
+        Handler: 'handler.lambda_handler',
+        Role: ROLE,
+        Code: { ZipFile: handlerZip('def lambda_handler(event, context):\n    return event\n', 'handler.py') },
+        Layers: layers,
       });
-    await Promise.all([create(fnA, []), create(fnB, [arns[0]]), create(fnC, [arns[0]]), create(fnArm, [], 'python3.11', 'arm64')]);
+    await Promise.all([
+      create(fnA, []),
+      create(fnB, [arns[0]]),
+      create(fnC, [arns[0]]),
+      create(fnArm, [], 'python3.11', 'arm64'),
+    ]);
     await vscode.commands.executeCommand('lambdaLayers.refresh');
   });
 
   suiteTeardown(() => client?.destroy());
 
   test('the attach picker lists mismatching functions with their warnings instead of hiding them', () => {
-    const target = { arn: arns[1], layerArn: arns[1].replace(/:\d+$/, ''), name: layer, version: 2, runtimes: ['python3.12'], architectures: ['x86_64'] };
+    const target = {
+      arn: arns[1],
+      layerArn: arns[1].replace(/:\d+$/, ''),
+      name: layer,
+      version: 2,
+      runtimes: ['python3.12'],
+      architectures: ['x86_64'],
+    };
     const model = api.services.explorer.model!;
     const arm = attachPreview(model.getFunction(fnArm)!, target);
     assert.equal(arm.warnings.length, 2, arm.warnings.join('\n'));
     assert.match(arm.warnings.join(' '), /python3\.11.*python3\.12/);
     assert.match(arm.warnings.join(' '), /arm64.*x86_64/);
-    assert.deepEqual(attachPreview(model.getFunction(fnA)!, target), { functionName: fnA, note: undefined, warnings: [] });
+    assert.deepEqual(attachPreview(model.getFunction(fnA)!, target), {
+      functionName: fnA,
+      note: undefined,
+      warnings: [],
+    });
     assert.equal(attachPreview(model.getFunction(fnB)!, target).note, 'replaces v1');
   });
 
@@ -87,7 +116,11 @@ suite('layer operations', function () {
     assert.deepEqual(attachedLabels(fnA), []);
     const notified = new Set<string>();
     const subscription = functionsView().onDidChangeTreeData((item) => item && notified.add(String(item.label)));
-    const outcomes = await vscode.commands.executeCommand<FunctionOutcome[]>('lambdaLayers.attachLayer', versionItem(2), { functions: [fnA, fnArm] });
+    const outcomes = await vscode.commands.executeCommand<FunctionOutcome[]>(
+      'lambdaLayers.attachLayer',
+      versionItem(2),
+      { functions: [fnA, fnArm] },
+    );
     subscription.dispose();
     assert.deepEqual(
       outcomes.map((o) => [o.function, o.status]),
@@ -103,7 +136,13 @@ suite('layer operations', function () {
     assert.deepEqual(attachedLabels(fnArm), [`${layer}:2`]);
     // The Layers view's used-by list follows.
     const usedBy = find(layersView().getChildren(versionItem(2)), 'usedBy');
-    assert.deepEqual(layersView().getChildren(usedBy).map((i) => i.label).sort(), [fnA, fnArm].sort());
+    assert.deepEqual(
+      layersView()
+        .getChildren(usedBy)
+        .map((i) => i.label)
+        .sort(),
+      [fnA, fnArm].sort(),
+    );
   });
 
   test('Attach by ARN (as after a publish) appends; Move Up reorders; Detach removes exactly that layer', async () => {
@@ -127,7 +166,11 @@ suite('layer operations', function () {
 
   test('Update All Functions to Latest on a layer moves every function still on an older version', async () => {
     const layerRow = find(layersView().getChildren(), 'layer', layer);
-    const outcomes = await vscode.commands.executeCommand<FunctionOutcome[]>('lambdaLayers.updateAllFunctions', layerRow, { confirmed: true });
+    const outcomes = await vscode.commands.executeCommand<FunctionOutcome[]>(
+      'lambdaLayers.updateAllFunctions',
+      layerRow,
+      { confirmed: true },
+    );
     assert.deepEqual(
       outcomes.map((o) => [o.function, o.status]),
       [[fnC, 'ok']],
@@ -136,15 +179,28 @@ suite('layer operations', function () {
   });
 
   test('Delete Layer Version names the functions still using it and deletes exactly that version', async () => {
-    const unused = await vscode.commands.executeCommand<DeletePlan>('lambdaLayers.deleteLayerVersion', versionItem(1), { confirmed: true });
+    const unused = await vscode.commands.executeCommand<DeletePlan>('lambdaLayers.deleteLayerVersion', versionItem(1), {
+      confirmed: true,
+    });
     assert.deepEqual(unused.usedBy, []);
     assert.equal(unused.layerVersionArn, arns[0]);
     const versions = layersView().getChildren(find(layersView().getChildren(), 'layer', layer));
-    assert.deepEqual(versions.map((v) => v.label), ['Version 2']);
+    assert.deepEqual(
+      versions.map((v) => v.label),
+      ['Version 2'],
+    );
 
-    const used = await vscode.commands.executeCommand<DeletePlan>('lambdaLayers.deleteLayerVersion', arns[1], { confirmed: true });
+    const used = await vscode.commands.executeCommand<DeletePlan>('lambdaLayers.deleteLayerVersion', arns[1], {
+      confirmed: true,
+    });
     assert.deepEqual(used.usedBy, [fnA, fnArm, fnB, fnC].sort());
-    assert.equal(layersView().getChildren().some((i) => i.label === layer), false, 'a layer without versions leaves the view');
+    assert.equal(
+      layersView()
+        .getChildren()
+        .some((i) => i.label === layer),
+      false,
+      'a layer without versions leaves the view',
+    );
     // Functions keep the deleted version (Lambda keeps a copy for them).
     assert.deepEqual(attachedLabels(fnC).length, 1);
   });
@@ -152,6 +208,9 @@ suite('layer operations', function () {
 
 function find(items: ExplorerItem[], contextValue: string, label?: string): Item {
   const found = items.find((i) => i.contextValue === contextValue && (label === undefined || i.label === label));
-  assert.ok(found, `no ${contextValue} item ${label ?? ''} among: ${items.map((i) => `${i.contextValue}:${String(i.label)}`).join(', ')}`);
+  assert.ok(
+    found,
+    `no ${contextValue} item ${label ?? ''} among: ${items.map((i) => `${i.contextValue}:${String(i.label)}`).join(', ')}`,
+  );
   return found as Item;
 }

@@ -25,7 +25,10 @@ suite('layer lifecycle: prune and share', function () {
   const layersView = () => api.services.views.layers;
   const find = (items: ExplorerItem[], context: string, label?: string) => {
     const item = items.find((i) => i.contextValue === context && (label === undefined || i.label === label));
-    assert.ok(item, `no ${context} ${label ?? ''} among ${items.map((i) => `${i.contextValue}:${String(i.label)}`).join(', ')}`);
+    assert.ok(
+      item,
+      `no ${context} ${label ?? ''} among ${items.map((i) => `${i.contextValue}:${String(i.label)}`).join(', ')}`,
+    );
     return item;
   };
   const layerItem = () => find(layersView().getChildren(), 'layer', layer);
@@ -49,7 +52,12 @@ suite('layer lifecycle: prune and share', function () {
     api = await vscode.extensions.getExtension<LambdaLayersApi>(EXTENSION_ID)!.activate();
     client = lambdaClient(endpoint);
     for (let i = 1; i <= 4; i++) {
-      await client.send(new PublishLayerVersionCommand({ LayerName: layer, Content: { ZipFile: pythonPackageLayer('lifedep', `${i}.0`) } }));
+      await client.send(
+        new PublishLayerVersionCommand({
+          LayerName: layer,
+          Content: { ZipFile: pythonPackageLayer('lifedep', `${i}.0`) },
+        }),
+      );
     }
     await createActiveFunction(client, {
       FunctionName: fn,
@@ -66,8 +74,13 @@ suite('layer lifecycle: prune and share', function () {
 
   test('Share Layer Version… to an account and to everyone shows in "Shared with"; Revoke… removes it', async () => {
     assert.equal((await sharedWith(4))[0].contextValue, 'empty');
-    await vscode.commands.executeCommand('lambdaLayers.shareLayerVersion', versionItem(4), { target: { kind: 'account', accountId: '210987654321' } });
-    await vscode.commands.executeCommand('lambdaLayers.shareLayerVersion', versionItem(4), { target: { kind: 'public' }, confirmed: true });
+    await vscode.commands.executeCommand('lambdaLayers.shareLayerVersion', versionItem(4), {
+      target: { kind: 'account', accountId: '210987654321' },
+    });
+    await vscode.commands.executeCommand('lambdaLayers.shareLayerVersion', versionItem(4), {
+      target: { kind: 'public' },
+      confirmed: true,
+    });
     const grants = await sharedWith(4);
     assert.deepEqual(
       grants.map((g) => [g.contextValue, String(g.label), g.description]),
@@ -77,18 +90,27 @@ suite('layer lifecycle: prune and share', function () {
       ],
     );
     await vscode.commands.executeCommand('lambdaLayers.revokeLayerPermission', grants[1], { confirmed: true });
-    assert.deepEqual((await sharedWith(4)).map((g) => g.description), ['account-210987654321']);
+    assert.deepEqual(
+      (await sharedWith(4)).map((g) => g.description),
+      ['account-210987654321'],
+    );
   });
 
   test('Prune Old Versions… keeps the newest and the used version, deletes the rest, and the tree follows', async () => {
-    const outcomes = await vscode.commands.executeCommand<PruneOutcome[]>('lambdaLayers.pruneLayerVersions', layerItem(), { keep: 1, minAgeDays: null, confirmed: true });
+    const outcomes = await vscode.commands.executeCommand<PruneOutcome[]>(
+      'lambdaLayers.pruneLayerVersions',
+      layerItem(),
+      { keep: 1, minAgeDays: null, confirmed: true },
+    );
     assert.deepEqual(
       outcomes.map((o) => `${o.version} ${o.status}`),
       ['4 kept', '3 deleted', '2 deleted', '1 kept'],
     );
     assert.match(outcomes[3].reason, new RegExp(`used by ${fn}`));
     assert.deepEqual(
-      layersView().getChildren(layerItem()).map((i) => String(i.label)),
+      layersView()
+        .getChildren(layerItem())
+        .map((i) => String(i.label)),
       ['Version 4', 'Version 1'],
     );
   });

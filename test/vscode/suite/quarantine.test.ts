@@ -31,7 +31,11 @@ suite('damaged local endpoint data', function () {
   suiteTeardown(async () => {
     (vscode.window as { showWarningMessage: unknown }).showWarningMessage = showWarning;
     await config().update('endpoint', endpoint, vscode.ConfigurationTarget.Global);
-    await until(() => api.services.connection.state === 'ready' && api.services.connection.current?.settings.endpoint === endpoint, 'back on the test endpoint');
+    await until(
+      () =>
+        api.services.connection.state === 'ready' && api.services.connection.current?.settings.endpoint === endpoint,
+      'back on the test endpoint',
+    );
     fs.rmSync(path.join(dataDir, 'quarantine'), { recursive: true, force: true });
   });
 
@@ -49,7 +53,11 @@ suite('damaged local endpoint data', function () {
     fs.writeFileSync(record, '{"name":"broken","run');
     // No endpoint setting: the extension runs its own endpoint over its data folder.
     await config().update('endpoint', '', vscode.ConfigurationTarget.Global);
-    await until(() => api.services.connection.state === 'ready' && api.services.connection.current?.settings.endpoint !== endpoint, 'the in-process endpoint');
+    await until(
+      () =>
+        api.services.connection.state === 'ready' && api.services.connection.current?.settings.endpoint !== endpoint,
+      'the in-process endpoint',
+    );
 
     assert.equal(warnings.length, 1, JSON.stringify(warnings));
     const [{ message, items }] = warnings;

@@ -39,8 +39,14 @@ suite('size guard before a change', function () {
   let dir: string;
 
   const publish = async (name: string, size: number) =>
-    (await client.send(new PublishLayerVersionCommand({ LayerName: name, Content: { ZipFile: makeZip([{ name: 'python/blob.bin', data: Buffer.alloc(size) }], { deflate: true }) } })))
-      .LayerVersionArn!;
+    (
+      await client.send(
+        new PublishLayerVersionCommand({
+          LayerName: name,
+          Content: { ZipFile: makeZip([{ name: 'python/blob.bin', data: Buffer.alloc(size) }], { deflate: true }) },
+        }),
+      )
+    ).LayerVersionArn!;
 
   suiteSetup(async function () {
     if (!endpoint) this.skip();
@@ -60,7 +66,11 @@ suite('size guard before a change', function () {
         Layers: [baseArn, heavy1],
       });
     }
-    (vscode.window as { showWarningMessage: unknown }).showWarningMessage = (message: string, options: vscode.MessageOptions, ...items: string[]) => {
+    (vscode.window as { showWarningMessage: unknown }).showWarningMessage = (
+      message: string,
+      options: vscode.MessageOptions,
+      ...items: string[]
+    ) => {
       const modal = { message, detail: options?.detail, items };
       modals.push(modal);
       return Promise.resolve(answer(modal));
@@ -81,28 +91,44 @@ suite('size guard before a change', function () {
     answer = (m) => (m.items.includes('Update') ? 'Update' : undefined);
     const functions = api.services.views.functions;
     const fnItem = functions.getChildren().find((i) => i.label === fn)!;
-    const outdated = functions.getChildren(fnItem).find((i: ExplorerItem) => i.contextValue === 'functionLayer.outdated');
+    const outdated = functions
+      .getChildren(fnItem)
+      .find((i: ExplorerItem) => i.contextValue === 'functionLayer.outdated');
     assert.ok(outdated, 'the heavy layer row is marked outdated');
     await vscode.commands.executeCommand('lambdaLayers.updateLayerToLatest', outdated);
     const asked = modals.find((m) => m.message === `Update ${fn} to ${heavy}:2?`);
     assert.ok(asked, modals.map((m) => m.message).join('\n'));
     assert.match(asked.detail ?? '', /^Function code and layers unzipped are 240 MB \(96% of the 250 MB limit\)\.$/);
     assert.deepEqual(asked.items, ['Update', 'Compare Versions…']);
-    const layers = (await api.services.connection.require().lambda.getFunctionConfiguration(fn)).Layers?.map((l) => l.Arn?.split(':').slice(-2).join(':'));
+    const layers = (await api.services.connection.require().lambda.getFunctionConfiguration(fn)).Layers?.map((l) =>
+      l.Arn?.split(':').slice(-2).join(':'),
+    );
     assert.deepEqual(layers, [`${base}:1`, `${heavy}:2`]);
   });
 
   test('Update All Functions to Latest: the last question has the check, and Compare Versions… shows the diff and asks again', async () => {
     modals.length = 0;
     // The list of functions to move: accepted as offered (every one selected).
-    (vscode.window as { showQuickPick: unknown }).showQuickPick = (items: readonly vscode.QuickPickItem[]) => Promise.resolve(items.filter((i) => i.picked));
+    (vscode.window as { showQuickPick: unknown }).showQuickPick = (items: readonly vscode.QuickPickItem[]) =>
+      Promise.resolve(items.filter((i) => i.picked));
     api.services.stackPanels.comparison = undefined;
     answer = () => (modals.length === 1 ? 'Compare Versions…' : 'Update');
-    const outcomes = await vscode.commands.executeCommand<{ function: string; status: string }[]>('lambdaLayers.updateAllFunctions', `arn:aws:lambda:us-east-1:123456789012:layer:${heavy}`);
-    assert.deepEqual(outcomes.map((o) => [o.function, o.status]), [[bulk, 'ok']]);
+    const outcomes = await vscode.commands.executeCommand<{ function: string; status: string }[]>(
+      'lambdaLayers.updateAllFunctions',
+      `arn:aws:lambda:us-east-1:123456789012:layer:${heavy}`,
+    );
+    assert.deepEqual(
+      outcomes.map((o) => [o.function, o.status]),
+      [[bulk, 'ok']],
+    );
     assert.equal(modals.length, 2, 'asked again after the comparison');
     assert.equal(modals[0].message, `Update ${bulk} to ${heavy}:2?`);
-    assert.match(modals[0].detail ?? '', new RegExp(`^• ⚠ ${bulk}: Function code and layers unzipped are 240 MB \\(96% of the 250 MB limit\\)\\.\\n• ${bulk}: ${heavy}:1 → ${heavy}:2$`));
+    assert.match(
+      modals[0].detail ?? '',
+      new RegExp(
+        `^• ⚠ ${bulk}: Function code and layers unzipped are 240 MB \\(96% of the 250 MB limit\\)\\.\\n• ${bulk}: ${heavy}:1 → ${heavy}:2$`,
+      ),
+    );
     const compared = api.services.stackPanels.comparison as Comparison | undefined;
     assert.ok(compared && compared.before.endsWith(`${heavy}:1`) && compared.after.endsWith(`${heavy}:2`));
     assert.equal(compared.unzippedAfter - compared.unzippedBefore, 140 * MB - 10);
@@ -114,7 +140,8 @@ suite('size guard before a change', function () {
     await api.services.explorer.model!.load();
     const zip = path.join(dir, 'heavier.zip');
     await fs.writeFile(zip, makeZip([{ name: 'python/blob.bin', data: Buffer.alloc(160 * MB) }], { deflate: true }));
-    const versions = async () => (await client.send(new ListLayerVersionsCommand({ LayerName: heavy }))).LayerVersions?.length;
+    const versions = async () =>
+      (await client.send(new ListLayerVersionsCommand({ LayerName: heavy }))).LayerVersions?.length;
     const before = await versions();
     const result = await vscode.commands.executeCommand('lambdaLayers.publishLayer', {
       zipUri: zip,

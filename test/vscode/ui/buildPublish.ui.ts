@@ -21,7 +21,10 @@ export default async function buildPublish(ui: UiContext): Promise<void> {
   await workbench.quickPick('python3.12');
   await workbench.quickPick('x86_64');
   await workbench.quickInputType(LAYER);
-  const { toast: built, longestStepMs } = await workbench.waitForNotificationWhileProgressing(new RegExp(`Built layer ${LAYER}: 2 packages`), BUILD_STALL_MS);
+  const { toast: built, longestStepMs } = await workbench.waitForNotificationWhileProgressing(
+    new RegExp(`Built layer ${LAYER}: 2 packages`),
+    BUILD_STALL_MS,
+  );
   ui.log(`build: longest step ${longestStepMs} ms (limit ${BUILD_STALL_MS} ms without progress)`);
   await ui.screenshot('built');
 

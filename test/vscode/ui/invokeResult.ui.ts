@@ -29,23 +29,33 @@ export default async function invokeResult(ui: UiContext): Promise<void> {
   const client = lambdaClient(ui.endpoint);
   try {
     const layer = await client.send(
-      new PublishLayerVersionCommand({ LayerName: 'greet-deps', CompatibleRuntimes: ['python3.12'], Content: { ZipFile: pythonPackageLayer('greetpkg', '1.2.3') } }),
+      new PublishLayerVersionCommand({
+        LayerName: 'greet-deps',
+        CompatibleRuntimes: ['python3.12'],
+        Content: { ZipFile: pythonPackageLayer('greetpkg', '1.2.3') },
+      }),
     );
     await createActiveFunction(client, {
-        FunctionName: FUNCTION,
-        Runtime: 'python3.12',
-        Handler: 'handler.lambda_handler',
-        Role: 'arn:aws:iam::123456789012:role/x',
-        Code: { ZipFile: handlerZip(HANDLER, 'handler.py') },
-        Layers: [layer.LayerVersionArn!],
-      });
+      FunctionName: FUNCTION,
+      Runtime: 'python3.12',
+      Handler: 'handler.lambda_handler',
+      Role: 'arn:aws:iam::123456789012:role/x',
+      Code: { ZipFile: handlerZip(HANDLER, 'handler.py') },
+      Layers: [layer.LayerVersionArn!],
+    });
   } finally {
     client.destroy();
   }
   const events = path.join(ui.workspace, '.lambda-layers', 'events', FUNCTION);
   await fs.mkdir(events, { recursive: true });
-  await fs.writeFile(path.join(events, 'order-created.json'), JSON.stringify({ orderId: 'A-1042', quantity: 3, unitPrice: 19.9 }, null, 2));
-  await fs.writeFile(path.join(events, 'empty-order.json'), JSON.stringify({ orderId: 'A-1043', quantity: 0 }, null, 2));
+  await fs.writeFile(
+    path.join(events, 'order-created.json'),
+    JSON.stringify({ orderId: 'A-1042', quantity: 3, unitPrice: 19.9 }, null, 2),
+  );
+  await fs.writeFile(
+    path.join(events, 'empty-order.json'),
+    JSON.stringify({ orderId: 'A-1043', quantity: 0 }, null, 2),
+  );
 
   await workbench.openViewContainer('lambdaLayers');
   const functions = await workbench.expandView('Functions');
@@ -63,7 +73,10 @@ export default async function invokeResult(ui: UiContext): Promise<void> {
   ui.log(`screenshot: ${await ui.screenshot('success')}`);
 
   await invokeFromMenu(ui, row, 'empty-order');
-  await workbench.activeWebview().locator('.error-title', { hasText: 'ValueError: Order A-1043 has no items' }).waitFor({ timeout: 30_000 });
+  await workbench
+    .activeWebview()
+    .locator('.error-title', { hasText: 'ValueError: Order A-1043 has no items' })
+    .waitFor({ timeout: 30_000 });
   await settled(ui);
   ui.log(`screenshot: ${await ui.screenshot('function-error')}`);
   await workbench.activeWebview().locator('tr.pick').nth(2).scrollIntoViewIfNeeded();
@@ -101,5 +114,9 @@ async function invokeFromMenu(ui: UiContext, row: Locator, event: string): Promi
 
 /** No progress toast left over in the screenshot. */
 async function settled(ui: UiContext): Promise<void> {
-  await ui.workbench.notifications().filter({ hasText: 'Invoking' }).first().waitFor({ state: 'detached', timeout: 10_000 });
+  await ui.workbench
+    .notifications()
+    .filter({ hasText: 'Invoking' })
+    .first()
+    .waitFor({ state: 'detached', timeout: 10_000 });
 }

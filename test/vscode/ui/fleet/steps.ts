@@ -14,7 +14,9 @@ const FUNCTIONS = ['orders-api', 'billing-worker'];
 
 /** A layer zip with one importable package (top_level.txt names its module, so the import probe checks it). */
 function packageZip(version: string): Buffer {
-  return pythonPackageLayer('fleetdemo', version, [{ name: `python/fleetdemo-${version}.dist-info/top_level.txt`, data: 'fleetdemo\n' }]);
+  return pythonPackageLayer('fleetdemo', version, [
+    { name: `python/fleetdemo-${version}.dist-info/top_level.txt`, data: 'fleetdemo\n' },
+  ]);
 }
 
 /** fleet-demo:1 and two functions on it in each region; the next build's zip in the workspace. */
@@ -23,14 +25,25 @@ async function seed(ui: UiContext): Promise<void> {
   for (const region of REGIONS) {
     const client = lambdaClient(ui.endpoint, region);
     try {
-      const v1 = await client.send(new PublishLayerVersionCommand({ LayerName: LAYER, CompatibleRuntimes: ['python3.12'], Content: { ZipFile: packageZip('1.0.0') } }));
+      const v1 = await client.send(
+        new PublishLayerVersionCommand({
+          LayerName: LAYER,
+          CompatibleRuntimes: ['python3.12'],
+          Content: { ZipFile: packageZip('1.0.0') },
+        }),
+      );
       for (const fn of FUNCTIONS) {
         await createActiveFunction(client, {
           FunctionName: fn,
           Runtime: 'python3.12',
           Handler: 'app.handler',
           Role: 'arn:aws:iam::123456789012:role/x',
-          Code: { ZipFile: handlerZip('import fleetdemo\n\ndef handler(event, context):\n    return fleetdemo.__version__\n', 'app.py') },
+          Code: {
+            ZipFile: handlerZip(
+              'import fleetdemo\n\ndef handler(event, context):\n    return fleetdemo.__version__\n',
+              'app.py',
+            ),
+          },
           Layers: [v1.LayerVersionArn!],
         });
       }
@@ -55,7 +68,10 @@ export async function fleet(ui: UiContext): Promise<void> {
   const fleetView = await workbench.expandView(tx.nls('view.fleet'));
   await workbench.waitForViewContent(fleetView);
   await workbench.clickAction(fleetView, tx.nls('command.selectScope'));
-  await workbench.quickInput().locator('.quick-input-title', { hasText: tx.t('Fleet Scope') }).waitFor();
+  await workbench
+    .quickInput()
+    .locator('.quick-input-title', { hasText: tx.t('Fleet Scope') })
+    .waitFor();
   await workbench.quickInputType('eu-west-1', false);
   // In a multi-select pick a click on the row toggles its check box.
   await workbench.quickInput().locator('.monaco-list-row', { hasText: 'eu-west-1' }).first().click();
@@ -64,7 +80,8 @@ export async function fleet(ui: UiContext): Promise<void> {
   await page.keyboard.press('Enter');
   await workbench.statusBarItem(`${tx.t('Local')} @ ${tx.t('{0} regions', 2)}`).waitFor();
   // A region row becomes expandable once its inventory has arrived (while loading it is a spinner row).
-  for (const region of REGIONS) await workbench.treeItem(region, fleetView).locator('.monaco-tl-twistie.collapsible').waitFor({ timeout: 30_000 });
+  for (const region of REGIONS)
+    await workbench.treeItem(region, fleetView).locator('.monaco-tl-twistie.collapsible').waitFor({ timeout: 30_000 });
   for (const region of REGIONS) await workbench.expandTreeItem(region, fleetView);
   await workbench.treeItem(LAYER, fleetView).first().waitFor();
   await workbench.waitForViewContent(fleetView);
@@ -76,7 +93,10 @@ export async function fleet(ui: UiContext): Promise<void> {
   await zip.waitFor();
   await workbench.contextMenu(zip, tx.nls('command.publishToRegions'));
   for (let step = 1; step <= 5; step++) {
-    await workbench.quickInput().locator('.quick-input-title', { hasText: `(${step}/5)` }).waitFor();
+    await workbench
+      .quickInput()
+      .locator('.quick-input-title', { hasText: `(${step}/5)` })
+      .waitFor();
     await page.keyboard.press('Enter');
   }
   await workbench.quickPick(tx.t('Publish where the zip is not yet the newest version'));
@@ -85,7 +105,8 @@ export async function fleet(ui: UiContext): Promise<void> {
   // 3. The fleet page: both regions, version 2 newest with the same content, the functions one behind.
   const fleetPage = workbench.activeWebview();
   await fleetPage.locator('h1', { hasText: tx.t('Fleet: {0}', LAYER) }).waitFor({ timeout: 30_000 });
-  for (const region of REGIONS) await fleetPage.locator(`tr[data-region="${region}"][data-version="2"]`).waitFor({ timeout: 30_000 });
+  for (const region of REGIONS)
+    await fleetPage.locator(`tr[data-region="${region}"][data-version="2"]`).waitFor({ timeout: 30_000 });
   await fleetPage.locator('#same-content', { hasText: tx.t('Same content everywhere') }).waitFor();
   await workbench.openViewContainer('lambdaLayers');
   await shot('fleet-page');

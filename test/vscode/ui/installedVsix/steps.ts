@@ -29,14 +29,17 @@ export async function installedVsix(ui: UiContext): Promise<void> {
 
   // 1. The view, connected to the built-in endpoint: nobody configured one, and there are no credentials.
   const sideBar = await workbench.openViewContainer('lambdaLayers');
-  for (const title of [tx.nls('view.layers'), tx.nls('view.functions')]) await workbench.waitForViewContent(workbench.view(title));
+  for (const title of [tx.nls('view.layers'), tx.nls('view.functions')])
+    await workbench.waitForViewContent(workbench.view(title));
   await workbench.statusBarItem(`${tx.t('Local')} @ `).waitFor({ timeout: 30_000 });
   await sideBar.locator('.pane').first().waitFor();
   await shot('view');
 
   // 2. The walkthrough is offered on the Welcome page (the workspace has a requirements.txt) and opens.
   await workbench.runCommand('Help: Welcome');
-  const entry = page.locator('.part.editor button.getting-started-category', { hasText: tx.nls('walkthrough.title') }).first();
+  const entry = page
+    .locator('.part.editor button.getting-started-category', { hasText: tx.nls('walkthrough.title') })
+    .first();
   // On a first start the page may open VS Code's own setup walkthrough; its back button leads to the list.
   const back = page.locator('.part.editor .gettingStartedContainer button.prev-button');
   await entry.or(back).first().waitFor({ timeout: 30_000 });
@@ -63,14 +66,17 @@ export async function installedVsix(ui: UiContext): Promise<void> {
 
   // 4. The details page is docs/README.package.md, and every image in it has loaded.
   await workbench.runCommand('Extensions: Focus on Extensions View');
-  const row = page.locator('.extensions-viewlet .monaco-list-row', { has: page.locator('.name', { hasText: DISPLAY_NAME }) }).first();
+  const row = page
+    .locator('.extensions-viewlet .monaco-list-row', { has: page.locator('.name', { hasText: DISPLAY_NAME }) })
+    .first();
   await row.click();
   const details = workbench.activeWebview();
   const expected = relativeImages(fs.readFileSync(PACKAGE_README, 'utf8')).length;
   const images = details.locator('img');
   await images.nth(expected - 1).waitFor({ state: 'attached', timeout: 30_000 });
   const count = await images.count();
-  if (count !== expected) throw new Error(`the details page shows ${count} images, docs/README.package.md has ${expected}`);
+  if (count !== expected)
+    throw new Error(`the details page shows ${count} images, docs/README.package.md has ${expected}`);
   const broken: string[] = [];
   for (let i = 0; i < count; i++) {
     // Settles on the image's own load or error event; naturalWidth stays 0 when it did not load.

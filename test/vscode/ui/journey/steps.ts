@@ -19,7 +19,7 @@ export async function journey(ui: UiContext): Promise<void> {
   const { workbench, page } = ui;
   const tx = textsFor(ui.locale);
   const shot = numberedShots(ui, 'journey');
-  if (!ui.endpoint) throw new Error('the journey needs the runner\'s local endpoint');
+  if (!ui.endpoint) throw new Error("the journey needs the runner's local endpoint");
   const publicArn = await publishStandInPublicLayer(ui.endpoint);
 
   // 0. A newcomer starts from the walkthrough. VS Code checks a step off only when its event happens while the
@@ -37,7 +37,10 @@ export async function journey(ui: UiContext): Promise<void> {
   await workbench.quickPick('python3.12 · x86_64');
   await workbench.quickPick(tx.t('Keep {0} MB and {1} s', 128, 3));
   await workbench.quickPick(tx.t('Create {0}', FUNCTION));
-  await workbench.waitForNotification(tx.t('Created {0} ({1}, handler {2}).', FUNCTION, 'python3.12', 'handler.handler'), 60_000);
+  await workbench.waitForNotification(
+    tx.t('Created {0} ({1}, handler {2}).', FUNCTION, 'python3.12', 'handler.handler'),
+    60_000,
+  );
   await ui.screenshot('create-function');
 
   // 2. Build: right-click requirements.txt in the Explorer.
@@ -57,7 +60,11 @@ export async function journey(ui: UiContext): Promise<void> {
   await workbench.contextMenu(workbench.treeItem(FUNCTION, functions), tx.nls('command.attachLayerByArn'));
   await workbench.quickInputType(publicArn);
   const details = await workbench.dialogText();
-  for (const expected of [tx.t('Attach {0} to {1}?', `${PUBLIC_LAYER}:1`, FUNCTION), tx.t('Account: {0} (external)', PUBLIC_ACCOUNT), tx.t('Runtimes: {0}', 'python3.12')]) {
+  for (const expected of [
+    tx.t('Attach {0} to {1}?', `${PUBLIC_LAYER}:1`, FUNCTION),
+    tx.t('Account: {0} (external)', PUBLIC_ACCOUNT),
+    tx.t('Runtimes: {0}', 'python3.12'),
+  ]) {
     if (!details.includes(expected)) throw new Error(`the confirmation does not say "${expected}":\n${details}`);
   }
   await shot('attach-by-arn');
@@ -78,7 +85,13 @@ export async function journey(ui: UiContext): Promise<void> {
   const open: string[] = [];
   for (const id of ['connect', 'build', 'publish', 'createFunction', 'attach', 'invoke']) {
     const done = page.locator(`.getting-started-step[data-step-id$="#${id}"] .codicon-getting-started-step-checked`);
-    if (!(await done.waitFor({ timeout: 5_000 }).then(() => true, () => false))) open.push(id);
+    if (
+      !(await done.waitFor({ timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      ))
+    )
+      open.push(id);
   }
   if (open.length) throw new Error(`walkthrough steps not checked off: ${open.join(', ')}`);
   await shot('walkthrough');
@@ -92,7 +105,11 @@ export function numberedShots(ui: UiContext, prefix: string): (step: string) => 
   let shots = 0;
   return async (step) => {
     // Finished progress notifications fade out; let them go so the picture shows the result.
-    await ui.page.locator('.notifications-toasts .monaco-progress-container.active').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+    await ui.page
+      .locator('.notifications-toasts .monaco-progress-container.active')
+      .first()
+      .waitFor({ state: 'detached', timeout: 10_000 })
+      .catch(() => undefined);
     await ui.page.waitForTimeout(500);
     ui.log(`screenshot: ${await ui.workbench.screenshot(`${prefix}-${ui.locale}-${++shots}-${step}`)}`);
   };
@@ -143,13 +160,20 @@ async function openWalkthrough(ui: UiContext, tx: Texts): Promise<void> {
 }
 
 /** "Attach to Functions…" on the publish notification: pick the function, confirm. */
-export async function attachOwnLayer(ui: UiContext, tx: Texts, published: Locator, layer: string, fn: string): Promise<void> {
+export async function attachOwnLayer(
+  ui: UiContext,
+  tx: Texts,
+  published: Locator,
+  layer: string,
+  fn: string,
+): Promise<void> {
   const { workbench, page } = ui;
   await workbench.clickNotificationButton(published, tx.t('Attach to Functions…'));
   await workbench.quickPick(new RegExp(`${fn}\\s*$`));
   await page.keyboard.press('Enter');
   const question = await workbench.dialogText();
-  if (!question.includes(tx.t('Attach {0} to {1}?', `${layer}:1`, fn))) throw new Error(`unexpected confirmation:\n${question}`);
+  if (!question.includes(tx.t('Attach {0} to {1}?', `${layer}:1`, fn)))
+    throw new Error(`unexpected confirmation:\n${question}`);
   await workbench.clickDialogButton(tx.t('Attach'));
   await workbench.waitForNotification(tx.t('Attached {0} to {1}.', `${layer}:1`, fn), 60_000);
   const functions = workbench.view(tx.nls('view.functions'));

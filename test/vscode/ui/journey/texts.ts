@@ -18,7 +18,8 @@ export interface Texts {
 }
 
 export function textsFor(locale: string): Texts {
-  const read = (file: string) => JSON.parse(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8')) as Record<string, string>;
+  const read = (file: string) =>
+    JSON.parse(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8')) as Record<string, string>;
   const zh = locale === 'zh-cn';
   const bundle = zh ? read('l10n/bundle.l10n.zh-cn.json') : {};
   const manifest = read(zh ? 'package.nls.zh-cn.json' : 'package.nls.json');

@@ -16,7 +16,9 @@ export async function createTutorialFunction(ui: UiContext, tx: Texts): Promise<
   await workbench.openViewContainer('lambdaLayers');
   const functions = await workbench.expandView(tx.nls('view.functions'));
   await workbench.waitForViewContent(functions);
-  await functions.locator('.welcome-view-content a.monaco-button', { hasText: tx.nls('command.createTutorialFunction') }).click();
+  await functions
+    .locator('.welcome-view-content a.monaco-button', { hasText: tx.nls('command.createTutorialFunction') })
+    .click();
   await workbench.waitForNotification(
     tx.t('Created {0} ({1}, handler {2}).', TUTORIAL_FUNCTION, 'python3.12', 'lambda_function.lambda_handler'),
     60_000,
@@ -31,13 +33,21 @@ export async function createTutorialFunction(ui: UiContext, tx: Texts): Promise<
  * front and clicks the editor title's "Deploy and Invoke": no question (the folder is remembered from the
  * create). `edited` is a text of the new handler, `answer` a text of its response on the result page.
  */
-export async function deployAndInvokeEdit(ui: UiContext, tx: Texts, handler: string, edited: string, answer: string): Promise<void> {
+export async function deployAndInvokeEdit(
+  ui: UiContext,
+  tx: Texts,
+  handler: string,
+  edited: string,
+  answer: string,
+): Promise<void> {
   const { workbench, page } = ui;
   await fs.writeFile(path.join(ui.workspace, TUTORIAL_FUNCTION, HANDLER_FILE), handler);
   await page.locator('.part.editor .tab', { hasText: HANDLER_FILE }).first().click();
   await workbench.activeEditor().locator('.view-line', { hasText: edited }).waitFor();
   const title = tx.nls('command.deployAndInvoke');
-  await page.locator(`.part.editor .editor-group-container.active .editor-actions a.action-label[aria-label^="${title}"]`).click();
+  await page
+    .locator(`.part.editor .editor-group-container.active .editor-actions a.action-label[aria-label^="${title}"]`)
+    .click();
   const result = workbench.activeWebview();
   await result.locator('h1', { hasText: TUTORIAL_FUNCTION }).waitFor({ timeout: 60_000 });
   await result.getByText(answer).first().waitFor();

@@ -5,7 +5,8 @@ import type { UiContext } from '../../lib/ui';
 import { numberedShots } from '../journey/steps';
 import { textsFor } from '../journey/texts';
 
-const OFFER = 'New to Lambda Layers? The walkthrough builds a layer from requirements.txt, publishes, attaches and test-invokes it in a few minutes, offline too.';
+const OFFER =
+  'New to Lambda Layers? The walkthrough builds a layer from requirements.txt, publishes, attaches and test-invokes it in a few minutes, offline too.';
 
 export async function firstRun(ui: UiContext): Promise<void> {
   const { workbench, page } = ui;
@@ -27,7 +28,9 @@ export async function firstRun(ui: UiContext): Promise<void> {
   await workbench.runCommand('View: Close All Editors');
   await workbench.clickNotificationButton(offer, tx.t('Open Walkthrough'));
   await page.locator('.getting-started-step').first().waitFor();
-  await page.locator('.getting-started-step[data-step-id$="#connect"] .codicon-getting-started-step-checked').waitFor({ timeout: 30_000 });
+  await page
+    .locator('.getting-started-step[data-step-id$="#connect"] .codicon-getting-started-step-checked')
+    .waitFor({ timeout: 30_000 });
   await shot('walkthrough-connect-ticked');
 
   // At 1600 px with the side bar open, no step's code or diagram is cut off.
@@ -37,7 +40,12 @@ export async function firstRun(ui: UiContext): Promise<void> {
     await page.locator(`.getting-started-step[data-step-id$="#${id}"]`).click();
     const blocks = workbench.activeWebview().locator('pre');
     await blocks.first().waitFor();
-    const cut = await blocks.evaluateAll((pres) => (pres as unknown as { scrollWidth: number; clientWidth: number }[]).filter((p) => p.scrollWidth > p.clientWidth + 1).length);
+    const cut = await blocks.evaluateAll(
+      (pres) =>
+        (pres as unknown as { scrollWidth: number; clientWidth: number }[]).filter(
+          (p) => p.scrollWidth > p.clientWidth + 1,
+        ).length,
+    );
     if (cut > 0) clipped.push(`${id}: ${cut}`);
   }
   if (clipped.length) throw new Error(`walkthrough media cut off at 1600 px (step: blocks): ${clipped.join(', ')}`);
@@ -49,7 +57,8 @@ export async function firstRun(ui: UiContext): Promise<void> {
   const layers = workbench.view(tx.nls('view.layers'));
   await workbench.waitForViewContent(layers);
   const welcome = nlsLinks(tx.nls('welcome.noLayers'));
-  for (const label of welcome) await layers.locator('.welcome-view-content').getByText(label, { exact: true }).first().waitFor();
+  for (const label of welcome)
+    await layers.locator('.welcome-view-content').getByText(label, { exact: true }).first().waitFor();
   await shot('empty-layers-view');
 
   // 4. "Use Local Endpoint" while on the local endpoint says so.
@@ -64,7 +73,10 @@ export async function firstRun(ui: UiContext): Promise<void> {
   await workbench.openViewContainer('lambdaLayers');
   await workbench.statusBarItem(`${tx.t('Local')} @ `).waitFor({ timeout: 30_000 });
   await workbench.waitForViewContent(workbench.view(tx.nls('view.layers')));
-  const offered = await workbench.notifications().filter({ hasText: tx.t(OFFER) }).count();
+  const offered = await workbench
+    .notifications()
+    .filter({ hasText: tx.t(OFFER) })
+    .count();
   if (offered) throw new Error('the walkthrough was offered again after a reload');
 }
 

@@ -9,7 +9,10 @@ export const FUNCTION = 'stack-demo';
 function dist(name: string, version: string, extra = ''): ZipEntry[] {
   return [
     { name: `python/${name}/__init__.py`, data: `__version__ = "${version}"\n${extra}` },
-    { name: `python/${name}-${version}.dist-info/METADATA`, data: `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n` },
+    {
+      name: `python/${name}-${version}.dist-info/METADATA`,
+      data: `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n`,
+    },
   ];
 }
 
@@ -17,7 +20,9 @@ const MB = 1024 * 1024;
 
 async function publish(client: LambdaClient, name: string, entries: ZipEntry[]): Promise<string> {
   const zip = makeZip(entries, { deflate: true });
-  const v = await client.send(new PublishLayerVersionCommand({ LayerName: name, CompatibleRuntimes: ['python3.12'], Content: { ZipFile: zip } }));
+  const v = await client.send(
+    new PublishLayerVersionCommand({ LayerName: name, CompatibleRuntimes: ['python3.12'], Content: { ZipFile: zip } }),
+  );
   return v.LayerVersionArn!;
 }
 
@@ -27,15 +32,40 @@ export async function createStack(ui: UiContext): Promise<void> {
   const client = lambdaClient(ui.endpoint);
   try {
     // Large, highly compressible data files give the budget bar visible segments.
-    const utils = await publish(client, 'shared-utils', [...dist('requests', '2.0.0'), ...dist('attrs', '21.4.0'), { name: 'python/attrs/_table.bin', data: Buffer.alloc(40 * MB) }]);
-    const deps = await publish(client, 'stack-deps', [...dist('requests', '2.31.0'), ...dist('botocore', '1.20.0'), ...dist('pydantic', '1.10.0', 'import time\nt = time.perf_counter()\nwhile time.perf_counter() - t < 0.05:\n    pass\n'), { name: 'python/pydantic/_core.bin', data: Buffer.alloc(90 * MB) }]);
-    await publish(client, 'stack-deps', [...dist('requests', '2.32.3'), ...dist('botocore', '1.34.0'), ...dist('idna', '3.7')]);
+    const utils = await publish(client, 'shared-utils', [
+      ...dist('requests', '2.0.0'),
+      ...dist('attrs', '21.4.0'),
+      { name: 'python/attrs/_table.bin', data: Buffer.alloc(40 * MB) },
+    ]);
+    const deps = await publish(client, 'stack-deps', [
+      ...dist('requests', '2.31.0'),
+      ...dist('botocore', '1.20.0'),
+      ...dist(
+        'pydantic',
+        '1.10.0',
+        'import time\nt = time.perf_counter()\nwhile time.perf_counter() - t < 0.05:\n    pass\n',
+      ),
+      { name: 'python/pydantic/_core.bin', data: Buffer.alloc(90 * MB) },
+    ]);
+    await publish(client, 'stack-deps', [
+      ...dist('requests', '2.32.3'),
+      ...dist('botocore', '1.34.0'),
+      ...dist('idna', '3.7'),
+    ]);
     await createActiveFunction(client, {
       FunctionName: FUNCTION,
       Runtime: 'python3.12',
       Handler: 'app.handler',
       Role: 'arn:aws:iam::123456789012:role/x',
-      Code: { ZipFile: makeZip([{ name: 'app.py', data: 'import requests\n\ndef handler(event, context):\n    return requests.__version__\n' }, { name: 'requests/__init__.py', data: '__version__ = "vendored"\n' }]) },
+      Code: {
+        ZipFile: makeZip([
+          {
+            name: 'app.py',
+            data: 'import requests\n\ndef handler(event, context):\n    return requests.__version__\n',
+          },
+          { name: 'requests/__init__.py', data: '__version__ = "vendored"\n' },
+        ]),
+      },
       Layers: [utils, deps],
     });
   } finally {
@@ -64,8 +94,13 @@ export async function analyze(ui: UiContext, texts: { command: string; title: st
   const winners = await page.locator('#shadow-table td.winner').allInnerTexts();
   if (winners.length !== 2) throw new Error(`expected 2 shadowed modules, got ${winners.join(' | ')}`);
   const modules = await page.locator('#shadow-table tr.conflict td:first-child').allInnerTexts();
-  if (modules.map((m) => m.replace(' ⚠', '')).join(',') !== 'botocore,requests') throw new Error(`conflicts: ${modules.join(',')}`);
-  await workbench.notifications().filter({ hasText: /Analyzing|正在分析/ }).first().waitFor({ state: 'detached', timeout: 20_000 });
+  if (modules.map((m) => m.replace(' ⚠', '')).join(',') !== 'botocore,requests')
+    throw new Error(`conflicts: ${modules.join(',')}`);
+  await workbench
+    .notifications()
+    .filter({ hasText: /Analyzing|正在分析/ })
+    .first()
+    .waitFor({ state: 'detached', timeout: 20_000 });
   ui.log(`screenshot: ${await ui.screenshot('budget')}`);
   await page.locator('#shadowing').scrollIntoViewIfNeeded();
   ui.log(`screenshot: ${await ui.screenshot('shadowing')}`);

@@ -21,7 +21,8 @@ export async function compareBeforeAttach(ui: UiContext): Promise<void> {
   await workbench.quickPick(new RegExp(`${FUNCTION}\\s*$`));
   await page.keyboard.press('Enter');
   const question = await workbench.dialogText();
-  if (!question.includes(tx.t('Attach {0} to {1}?', 'stack-deps:2', FUNCTION))) throw new Error(`unexpected confirmation:\n${question}`);
+  if (!question.includes(tx.t('Attach {0} to {1}?', 'stack-deps:2', FUNCTION)))
+    throw new Error(`unexpected confirmation:\n${question}`);
   ui.log(`screenshot: ${await ui.screenshot('attach-compare-prompt')}`);
   await workbench.clickDialogButton(tx.t('Compare Versions…'));
   const diff = workbench.activeWebview();
@@ -80,7 +81,7 @@ export async function reportImports(ui: UiContext): Promise<void> {
   const tx = textsFor(ui.locale);
   const layer = 'timed-deps';
   await writeBuiltLayer(ui.workspace, layer);
-  await workbench.runCommand(`Lambda Layers: ${tx.nls("command.showBuildReport")}`);
+  await workbench.runCommand(`Lambda Layers: ${tx.nls('command.showBuildReport')}`);
   await workbench.quickPick(new RegExp(`${layer}-python3\\.12-x86_64\\.zip\\s*$`));
   const report = workbench.activeWebview();
   await report.locator('#budget-share', { hasText: tx.t('{0}% of the budget', 24) }).waitFor({ timeout: 30_000 });
