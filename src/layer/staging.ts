@@ -108,12 +108,20 @@ async function readOwner(dir: string): Promise<StagingOwner | undefined> {
  * is killed there (the installer's guard stops it when its build dies, see installerGuard.ts).
  */
 async function stopOrphanInstaller(pid: number, stagingDir: string): Promise<void> {
-  if (process.platform !== 'linux') return;
-  const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  if (!cmdline.split('\0').some((arg) => arg.startsWith(stagingDir))) return;
+  const cmdline =
+    process.platform === 'linux' ? await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '') : undefined;
+  if (!isOrphanInstaller(process.platform, cmdline, stagingDir)) return;
   try {
     process.kill(-pid, 'SIGKILL');
   } catch {
     // already gone
   }
+}
+
+/**
+ * Whether a live pid is still our installer: only Linux shows another process's command line (`/proc`), and
+ * only one naming the staging folder is ours; elsewhere a reused pid cannot be told apart, so it never is.
+ */
+export function isOrphanInstaller(platform: NodeJS.Platform, cmdline: string | undefined, stagingDir: string): boolean {
+  return platform === 'linux' && cmdline !== undefined && cmdline.split('\0').some((arg) => arg.startsWith(stagingDir));
 }

@@ -8,6 +8,7 @@ import {
   ABANDONED_AFTER_MS,
   createStaging,
   pidAlive,
+  isOrphanInstaller,
   stagingVerdict,
   sweepAbandonedStaging,
 } from '../../../src/layer/staging';
@@ -102,4 +103,15 @@ test('the installer runs under the guard except on Windows', () => {
     'C:\\bin\\uv.exe',
     ['pip', 'install'],
   ]);
+});
+
+test('an orphan installer is recognised only on Linux, by its command line naming the staging folder', () => {
+  const cmdline = ['/usr/bin/python3', '-m', 'pip', 'install', '--target', '/tmp/lambda-layer-x-ab12/python'].join(
+    '\0',
+  );
+  assert.equal(isOrphanInstaller('linux', cmdline, '/tmp/lambda-layer-x-ab12'), true);
+  assert.equal(isOrphanInstaller('linux', cmdline, '/tmp/lambda-layer-x-other'), false, 'a reused pid');
+  assert.equal(isOrphanInstaller('linux', '', '/tmp/lambda-layer-x-ab12'), false, 'gone meanwhile');
+  assert.equal(isOrphanInstaller('darwin', cmdline, '/tmp/lambda-layer-x-ab12'), false);
+  assert.equal(isOrphanInstaller('win32', cmdline, '/tmp/lambda-layer-x-ab12'), false);
 });
