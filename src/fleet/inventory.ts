@@ -14,7 +14,7 @@ export type TargetInventory =
       status: 'ok';
       /** Layer name → its versions, newest first. */
       layers: Map<string, LayerVersionsListItem[]>;
-      /** Layer version ARN → names of the functions ($LATEST) using it. */
+      /** Layer version ARN → the functions using it: `name` for $LATEST, `name:3` for a published version. */
       users: Map<string, string[]>;
       functionCount: number;
     }
@@ -57,13 +57,16 @@ async function loadTarget(t: FleetTarget, options: InventoryOptions): Promise<Ta
   let functionCount = 0;
   const sweep = (async () => {
     report({ target: t.key, subject: '*', state: 'running', step: 'ListFunctions' });
-    for await (const page of gateway.listFunctionPages({ signal })) {
+    // Every version in the one sweep: a layer version pinned only by a published function version is still used.
+    for await (const page of gateway.listFunctionPages({ signal, allVersions: true })) {
       for (const fn of page) {
-        functionCount++;
+        const published = fn.Version !== undefined && fn.Version !== '$LATEST';
+        if (!published) functionCount++;
+        const user = published ? `${fn.FunctionName!}:${fn.Version!}` : fn.FunctionName!;
         for (const arn of layerArnsOf(fn)) {
           const list = users.get(arn);
-          if (list) list.push(fn.FunctionName!);
-          else users.set(arn, [fn.FunctionName!]);
+          if (list) list.push(user);
+          else users.set(arn, [user]);
         }
       }
     }
@@ -137,7 +140,9 @@ export function layerFleet(inventories: readonly TargetInventory[], layerName: s
     let behind = 0;
     for (const [arn, fns] of inv.users) {
       const ref = parseLayerArn(arn);
-      if (ref?.layerArn === layerArn && (ref?.version ?? latest) < latest) behind += fns.length;
+      // Only $LATEST can move to the newest; a published version keeps its layers for good.
+      if (ref?.layerArn === layerArn && (ref?.version ?? latest) < latest)
+        behind += fns.filter((f) => !f.includes(':')).length;
     }
     return { ...at, status: 'ok', latest, versions, behind };
   });

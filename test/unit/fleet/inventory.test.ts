@@ -24,6 +24,8 @@ test('the fleet of a layer: versions with hash and users per region, behind coun
   us.addFunction('old2', { layers: [`${us.layerArn('deps')}:2`] });
   us.addFunction('new', { layers: [`${us.layerArn('deps')}:3`] });
   us.addFunction('gone', { layers: [`${us.layerArn('deps')}:0`] });
+  // A published version of `new` still pins v1: a user of v1, but not "behind" (it can never move).
+  us.addPublishedVersion('new', 1, [`${us.layerArn('deps')}:1`]);
   await eu.publishLayerVersion({ layerName: 'other', zipFile: new Uint8Array([1]) });
   eu.addFunction('x');
   // eslint-disable-next-line require-yield
@@ -47,9 +49,12 @@ test('the fleet of a layer: versions with hash and users per region, behind coun
     [
       [3, 'c'.repeat(16), 0, ['new']],
       [2, undefined, 1, ['old2']],
-      [1, 'a'.repeat(16), 2, ['old1']],
+      [1, 'a'.repeat(16), 2, ['old1', 'new:1']],
     ],
   );
+  const usInventory = inventories.find((i) => i.region === 'us-east-1');
+  assert.ok(usInventory?.status === 'ok');
+  assert.equal(usInventory.functionCount, 4, 'functions, not their versions');
 });
 
 test('cancellation stops the whole load instead of becoming an error entry', async () => {
