@@ -54,16 +54,16 @@ suite('explorer', () => {
     assert.ok(views.layers && views.functions && views.layersView && views.functionsView);
   });
 
-  test('contributes the two views and registers every contributed command', async () => {
+  test('contributes the three views (Layers, Functions, Fleet) and registers every contributed command', async () => {
     const manifest = extension.packageJSON as Manifest;
     assert.deepEqual(
       manifest.contributes.views.lambdaLayers.map((v) => v.id),
-      ['lambdaLayers.layers', 'lambdaLayers.functions'],
+      ['lambdaLayers.layers', 'lambdaLayers.functions', 'lambdaLayers.fleet'],
     );
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const { command } of manifest.contributes.commands)
       assert.ok(registered.has(command), `${command} is not registered`);
-    for (const view of ['lambdaLayers.layers', 'lambdaLayers.functions'])
+    for (const view of ['lambdaLayers.layers', 'lambdaLayers.functions', 'lambdaLayers.fleet'])
       assert.ok(registered.has(`${view}.focus`), `${view} is not a view`);
     // Tree-only commands stay out of the palette.
     const hidden = manifest.contributes.menus.commandPalette.filter((m) => m.when === 'false').map((m) => m.command);
