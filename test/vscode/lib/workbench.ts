@@ -174,6 +174,18 @@ export class Workbench {
     await row.first().click();
   }
 
+  /** Whether the open quick pick shows an entry labelled `label` within `timeoutMs` (false once it is hidden). */
+  async quickPickShows(label: Text, timeoutMs: number): Promise<boolean> {
+    const row = this.quickInput().locator('.monaco-list-row', {
+      has: this.page.locator(QUICK_PICK_LABEL, { hasText: exact(label) }),
+    });
+    return row
+      .first()
+      .waitFor({ state: 'visible', timeout: timeoutMs })
+      .then(() => true)
+      .catch(() => false);
+  }
+
   /** The labels currently offered by the open quick pick. */
   async quickPickItems(): Promise<string[]> {
     const list = this.quickInput().locator(`.monaco-list-row ${QUICK_PICK_LABEL}`);

@@ -121,8 +121,14 @@ export async function fleet(ui: UiContext): Promise<void> {
   await shot('plan');
 
   // 5. The rollout: one automatic canary, the import probe as smoke test, confirmed in the modal.
-  await workbench.runCommand(`Lambda Layers: ${tx.nls('command.rollOut')}`);
-  await workbench.quickPick(LAYER);
+  // The plan page just opened may take focus a moment later, which hides a quick pick (seen once under load in
+  // zh-cn): the command then ended quietly, so it is run again.
+  for (let attempt = 1; ; attempt++) {
+    await workbench.runCommand(`Lambda Layers: ${tx.nls('command.rollOut')}`);
+    await workbench.quickPick(LAYER);
+    if (await workbench.quickPickShows(label('$(play) Roll Out…'), 15_000)) break;
+    if (attempt === 2) throw new Error('the Roll Out… choice was hidden twice');
+  }
   await workbench.quickPick(label('$(play) Roll Out…'));
   await workbench.quickPick(tx.t('Automatic canaries'));
   await workbench.quickInputType('1');
