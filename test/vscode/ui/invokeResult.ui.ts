@@ -99,16 +99,12 @@ export default async function invokeResult(ui: UiContext): Promise<void> {
 }
 
 /**
- * "Test Invoke…" from the row's context menu, then the event. The menu is given a moment to settle first: while the
- * workbench updates context keys (focus moving from the result page to the tree) it re-renders under the click.
+ * "Test Invoke…" from the row's context menu, then the event. The shared context-menu step right-clicks again when
+ * the menu opened without the entry (the tree re-renders while focus moves from the result page to it).
  */
 async function invokeFromMenu(ui: UiContext, row: Locator, event: string): Promise<void> {
   await row.click();
-  await row.click({ button: 'right' });
-  const menu = ui.page.locator('.context-view .monaco-menu');
-  await menu.waitFor();
-  await ui.page.waitForTimeout(500);
-  await menu.locator('.action-item a.action-menu-item', { hasText: 'Invoke…' }).first().click();
+  await ui.workbench.contextMenu(row, 'Test Invoke…');
   await ui.workbench.quickPick(event);
 }
 
