@@ -18,7 +18,7 @@ import {
   type TestSandbox,
 } from '../../helpers/sandbox';
 import { runCli as cli } from '../../helpers/cli';
-import { REGIONS, lines } from './lines';
+import { REGIONS, layerVersionArn, lines } from './lines';
 
 let sandbox: TestSandbox;
 let dir: string;
@@ -32,7 +32,7 @@ after(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-const arn = (region: string, layer: string, v: number) => `arn:aws:lambda:${region}:123456789012:layer:${layer}:${v}`;
+const arn = layerVersionArn;
 const endpoint = () => ['--regions', REGIONS.join(','), '--endpoint', sandbox.url];
 
 async function versions(region: string, layer: string): Promise<number[]> {

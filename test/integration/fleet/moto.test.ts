@@ -16,7 +16,7 @@ import { UserError } from '../../../src/util/errors';
 import { sdkError } from '../../helpers/fakeGateway';
 import { HANDLER_ZIP } from '../ops/zips';
 import { runCli as cli } from '../../helpers/cli';
-import { REGIONS, lines } from './lines';
+import { REGIONS, layerVersionArn, lines } from './lines';
 
 let moto: Moto;
 let dir: string;
@@ -45,7 +45,7 @@ after(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-const arn = (region: string, layer: string, v: number) => `arn:aws:lambda:${region}:123456789012:layer:${layer}:${v}`;
+const arn = layerVersionArn;
 
 function fleetOn(failOnce?: { region: string }): Fleet {
   let failures = 1;

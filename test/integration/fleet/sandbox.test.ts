@@ -23,7 +23,7 @@ import { planRollout, runRollout } from '../../../src/fleet/rollout';
 import { openSession } from '../../../src/ops/session';
 import { sdkError } from '../../helpers/fakeGateway';
 import { cliEnv, runCli as cli } from '../../helpers/cli';
-import { REGIONS, lines } from './lines';
+import { REGIONS, layerVersionArn, lines } from './lines';
 
 let sandbox: TestSandbox;
 let dir: string;
@@ -38,7 +38,7 @@ after(async () => {
 });
 
 const pkgZip = (source: string) => makeZip([{ name: 'python/fleetpkg.py', data: source }]);
-const arn = (region: string, layer: string, v: number) => `arn:aws:lambda:${region}:123456789012:layer:${layer}:${v}`;
+const arn = layerVersionArn;
 
 async function layersOf(region: string, fn: string): Promise<string[]> {
   const c = await sandbox.client(region).send(new GetFunctionConfigurationCommand({ FunctionName: fn }));
