@@ -197,6 +197,11 @@ export class Workbench {
   async quickInputType(text: string, submit = true): Promise<void> {
     const input = this.quickInput().locator('input');
     await input.waitFor();
+    // Submitting answers an input box. Right after a pick, the picker's own filter field is still showing for a
+    // moment: typing there is lost and Enter then accepts the input box's prefilled value. An input box shows
+    // no list rows, so wait for the picker's rows to go first.
+    if (submit)
+      await this.quickInput().locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'hidden' });
     await input.fill(text);
     if (submit) await input.press('Enter');
   }
