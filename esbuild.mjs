@@ -1,5 +1,6 @@
 // Bundles the extension and its headless entry points. Type checking is separate (`tsc --noEmit`).
 import * as esbuild from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import { lazySdkPlugin, sdkBundleEntry } from './scripts/lazySdk.mjs';
 
 const production = process.argv.includes('--production');
@@ -20,6 +21,17 @@ const common = {
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
+// The runtime's JavaScript (bootstrap.cjs) runs in another process: this repository's .cjs files are bundled as
+// strings, a dependency's .cjs as code; see src/util/scriptText.ts.
+const scriptTextPlugin = {
+  name: 'script-text',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/].*\.cjs$/ }, async (args) =>
+      args.path.includes('node_modules') ? undefined : { contents: await readFile(args.path, 'utf8'), loader: 'text' },
+    );
+  },
+};
+
 const builds = [
   // The extension loads the AWS SDK (dist/aws-sdk.js) on first use: see scripts/lazySdk.mjs.
   { entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [lazySdkPlugin] },
@@ -30,7 +42,12 @@ const builds = [
 ];
 
 for (const b of builds) {
-  const options = { ...common, ...b, external: b.external ?? common.external };
+  const options = {
+    ...common,
+    ...b,
+    external: b.external ?? common.external,
+    plugins: [...(b.plugins ?? []), scriptTextPlugin],
+  };
   if (watch) {
     const ctx = await esbuild.context(options);
     await ctx.watch();

@@ -10,6 +10,19 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
   {
+    // The local runtime's bootstrap (src/sandbox/runtime/bootstrap.cjs): plain CommonJS run by a separate Node.
+    files: ['src/**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: Object.fromEntries(
+        ['require', 'module', 'process', 'Buffer', 'console', 'setImmediate', 'SharedArrayBuffer', 'Atomics', 'performance', 'URL'].map(
+          (g) => [g, 'readonly'],
+        ),
+      ),
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-imports': 'off',

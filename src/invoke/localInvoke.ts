@@ -82,7 +82,7 @@ export async function invokeLocally(req: LocalInvokeRequest): Promise<LocalInvok
     return {
       result,
       view: toInvokeView(result, { completeLog: true }),
-      ...(run.pythonMismatch && { pythonWarning: await pythonWarning(req.runtime) }),
+      ...(run.runtimeMismatch && { pythonWarning: await pythonWarning(req.runtime) }),
     };
   } finally {
     await fs.rm(temp, { recursive: true, force: true });

@@ -5,9 +5,9 @@ import type { CodeCache } from './codeCache';
 import type { EnvironmentSpec } from './runtime/environment';
 import { hostIsolation } from './runtime/isolation';
 import { DEFAULT_POOL, EnvironmentPool, PoolFullError, type PoolOptions } from './runtime/pool';
-import type { RunPythonResult } from './runtime/runPython';
+import type { InvocationResult } from './runtime/runPython';
 import { UnsafeZipError } from './runtime/extractZip';
-import { runtimePythonVersion } from './runtime/python';
+import { runtimeLanguage } from './runtime/language';
 import type { FunctionRecord } from './store/records';
 import type { Store } from './store/store';
 import { ApiError } from './wire';
@@ -50,13 +50,13 @@ export class Invoker {
     void hostIsolation().then((i) => i.notices.forEach((n) => (i.bwrap ? log.info(n) : log.warn(n))));
   }
 
-  async run(r: InvokeRequest): Promise<RunPythonResult> {
+  async run(r: InvokeRequest): Promise<InvocationResult> {
     const { fn } = r;
-    if (!fn.runtime || !runtimePythonVersion(fn.runtime)) {
+    if (!runtimeLanguage(fn.runtime)) {
       throw new ApiError(
         502,
         'InvalidRuntimeException',
-        `The runtime parameter of ${fn.runtime} is not supported by this local sandbox: it runs python3.x functions only.`,
+        `The runtime parameter of ${fn.runtime} is not supported by this local sandbox: it runs python3.x and nodejsNN.x functions only.`,
       );
     }
     const id = `${r.region}/${fn.name}`;

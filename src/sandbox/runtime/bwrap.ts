@@ -43,10 +43,10 @@ export interface BwrapInput {
   optDir: string;
   /** Symlinks at the top of optDir and their absolute targets (local invoke links a build's staging folder as /opt/python). */
   optLinks: Array<{ name: string; target: string }>;
-  /** The folder holding bootstrap.py; mounted as /var/runtime. */
+  /** The folder holding the bootstrap (bootstrap.py, bootstrap.cjs); mounted as /var/runtime. */
   runtimeDir: string;
-  /** The Python installation (sys.base_prefix) and its executable's folder, bound at their own paths. */
-  pythonDirs: string[];
+  /** The interpreter's installation (Python's sys.base_prefix, Node's prefix) and its executable's folder, bound at their own paths. */
+  installDirs: string[];
   hostRoot: HostRoot;
   /** The command to run inside, with paths as the handler sees them. */
   command: string[];
@@ -62,7 +62,7 @@ export function bwrapArgs(i: BwrapInput): string[] {
   }
   for (const name of ETC_ENTRIES) args.push('--ro-bind-try', `/etc/${name}`, `/etc/${name}`);
   args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp');
-  for (const dir of i.pythonDirs.filter((d) => !d.startsWith('/usr/'))) args.push('--ro-bind', dir, dir);
+  for (const dir of i.installDirs.filter((d) => !d.startsWith('/usr/'))) args.push('--ro-bind', dir, dir);
   args.push('--ro-bind', i.codeDir, SANDBOX_PATHS.task, '--ro-bind', i.optDir, SANDBOX_PATHS.opt);
   // Bound at their own path, so the symlink in /opt resolves (mounting over a symlink would follow it).
   for (const link of i.optLinks) args.push('--ro-bind', link.target, link.target);

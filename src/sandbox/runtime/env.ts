@@ -13,6 +13,8 @@ export interface LambdaEnvInput {
   /** The published version the environment runs; default $LATEST. */
   version?: string;
   userEnv?: Record<string, string>;
+  /** Variables the language's runtime sets unless the function sets them (Node.js: NODE_PATH). */
+  runtimeDefaults?: Record<string, string>;
   /** Where the endpoint runs: Windows paths, the PATH separator and what Python needs there to start. */
   platform: NodeJS.Platform;
   /** The endpoint's own environment, read only for the few variables an interpreter cannot start without. */
@@ -40,7 +42,7 @@ function reserved(i: LambdaEnvInput): Record<string, string> {
 }
 
 /**
- * The environment of a Lambda Python function. Only the folders the handler sees appear in it (inside
+ * The environment of a Lambda function. Only the folders the handler sees appear in it (inside
  * bubblewrap Lambda's own /var/task and /opt, never a path of the endpoint's data folder).
  * Built from scratch (the host's variables do not leak in); PATH is the visible system path, then /opt/bin.
  */
@@ -53,6 +55,7 @@ export function lambdaEnv(i: LambdaEnvInput): Record<string, string> {
       : { LD_LIBRARY_PATH: [i.paths.task, path.join(i.paths.task, 'lib'), path.join(i.paths.opt, 'lib')].join(':') }),
     LANG: 'en_US.UTF-8',
     TZ: ':UTC',
+    ...i.runtimeDefaults,
     ...i.userEnv,
     ...reserved(i),
   };

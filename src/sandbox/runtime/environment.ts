@@ -4,16 +4,15 @@ import { CancelledError, errorMessage } from '../../util/errors';
 import { spawnDetached } from '../../util/processTree';
 import { functionArn } from '../arn';
 import { DEFAULT_REGION, INIT_TIMEOUT_MS } from '../limits';
-import { bootstrapFile } from './bootstrapFile';
 import { ChannelReader, type ErrorMessage, type ResultMessage } from './channel';
 import { lambdaEnv } from './env';
 import { hostIsolation, type Isolation } from './isolation';
+import { runtimeLauncher, type RuntimeLauncher } from './language';
 import { interpreterExit, prepareLaunch, type Launch } from './launch';
 import { LogBuffer } from './logBuffer';
 import { LogMarkers } from './logMarkers';
 import { settle, type FailureCause } from './outcome';
 import { treeMemoryMb } from './processTree';
-import { pythonMismatch, resolvePython, runtimePythonVersion, type PythonInterpreter } from './python';
 import { startLine } from './report';
 
 /** What an environment is made of: one function version with one configuration. */
@@ -23,7 +22,7 @@ export interface EnvironmentSpec {
   /** Plays /opt (layers already extracted into it, in order). */
   optDir: string;
   handler: string;
-  /** e.g. python3.12 */
+  /** e.g. python3.12 or nodejs22.x (language.ts picks the launcher) */
   runtime: string;
   timeoutSeconds: number;
   memoryMb: number;
@@ -47,7 +46,7 @@ export interface InvocationInput {
   signal?: AbortSignal;
 }
 
-export interface RunPythonResult {
+export interface InvocationResult {
   /** The handler's JSON response, or the error document when functionError is set. */
   payload: Uint8Array;
   functionError?: 'Unhandled';
@@ -56,8 +55,8 @@ export interface RunPythonResult {
   durationMs: number;
   /** Measured import time of the handler module; set only on the environment's first invocation (a cold start). */
   initDurationMs?: number;
-  /** Set when the local Python's minor version is not the runtime's. */
-  pythonMismatch?: string;
+  /** Set when the local interpreter's version (Python's minor, Node's major) is not the runtime's. */
+  runtimeMismatch?: string;
   requestId: string;
 }
 
@@ -75,7 +74,7 @@ interface Running {
   markerSeen: boolean;
   timers: NodeJS.Timeout[];
   timedOutMemory?: number;
-  resolve(r: RunPythonResult): void;
+  resolve(r: InvocationResult): void;
   reject(e: unknown): void;
   onAbort(): void;
 }
@@ -86,7 +85,7 @@ const MARKER_WAIT_MS = 2000;
 const CLOSE_WAIT_MS = 500;
 
 /**
- * A Lambda execution environment on this machine: one bootstrap process (bootstrap.py) that imports the
+ * A Lambda execution environment on this machine: one bootstrap process (bootstrap.py or bootstrap.cjs) that loads the
  * handler once and then serves invocations one at a time, so module globals survive between them and only the
  * first REPORT has an Init Duration. A timeout, a crash, an out-of-memory kill, a protocol error or `retire()`
  * kills it with everything it started, as a whole tree, and it never runs again. Every byte the process writes
@@ -113,12 +112,12 @@ export class Environment {
     private readonly spec: EnvironmentSpec,
     private readonly child: ChildProcessWithoutNullStreams,
     private readonly launch: Launch,
-    private readonly python: PythonInterpreter,
-    private readonly mismatch: string | undefined,
+    private readonly launcher: RuntimeLauncher,
     private readonly onRetired: (env: Environment) => void,
   ) {
-    this.log.add(`INIT_START Runtime Version: local-python:${python.version}\n`);
-    if (mismatch) this.log.add(`SANDBOX_WARNING: ${mismatch}\n`);
+    const name = launcher.label === 'Python' ? 'python' : 'nodejs';
+    this.log.add(`INIT_START Runtime Version: local-${name}:${launcher.version}\n`);
+    if (launcher.mismatch) this.log.add(`SANDBOX_WARNING: ${launcher.mismatch}\n`);
     this.channel = new ChannelReader({
       onMessage: (m) => {
         if (m.type === 'start') {
@@ -161,13 +160,11 @@ export class Environment {
     spec: EnvironmentSpec,
     onRetired: (env: Environment) => void = () => undefined,
   ): Promise<Environment> {
-    const python = await resolvePython(spec.runtime);
     const isolation = spec.isolation ?? (await hostIsolation());
-    const bootstrap = await bootstrapFile();
+    const launcher = await runtimeLauncher(spec.runtime, spec.env, isolation.platform);
     const launch = await prepareLaunch({
       isolation,
-      python,
-      bootstrapFile: bootstrap,
+      launcher,
       codeDir: spec.codeDir,
       optDir: spec.optDir,
       memoryMb: spec.memoryMb,
@@ -179,6 +176,7 @@ export class Environment {
         paths: launch.paths,
         region,
         userEnv: spec.env,
+        runtimeDefaults: launcher.defaults(launch.paths, isolation.platform),
         platform: isolation.platform,
         hostEnv: process.env,
       }),
@@ -191,16 +189,11 @@ export class Environment {
       detached: spawnDetached(isolation.platform),
       windowsHide: true,
     });
-    const environment = new Environment(spec, child, launch, python, pythonMismatch(spec.runtime, python), onRetired);
+    const environment = new Environment(spec, child, launch, launcher, onRetired);
     // Parameters go over stdin: the environment variables are the handler's to read and log.
     const initMarker = newMarker();
     environment.markers.expect(initMarker, () => environment.onInitLogged());
-    environment.send({
-      type: 'init',
-      optDir: launch.paths.opt,
-      runtimePython: runtimePythonVersion(spec.runtime) ?? python.minor,
-      marker: initMarker,
-    });
+    environment.send({ type: 'init', ...launcher.init(launch.paths), marker: initMarker });
     return environment;
   }
 
@@ -214,11 +207,11 @@ export class Environment {
   }
 
   /** Runs one invocation; the environment must be idle and not retired. */
-  invoke(input: InvocationInput): Promise<RunPythonResult> {
+  invoke(input: InvocationInput): Promise<InvocationResult> {
     if (this.current || this.retiredFlag)
       return Promise.reject(new Error('internal: the environment is busy or retired'));
     if (input.signal?.aborted) return Promise.reject(new CancelledError());
-    return new Promise<RunPythonResult>((resolve, reject) => {
+    return new Promise<InvocationResult>((resolve, reject) => {
       const seq = ++this.seq;
       const requestId = input.requestId ?? randomUUID();
       const run: Running = {
@@ -359,8 +352,8 @@ export class Environment {
         spec: this.spec,
         requestId: run.requestId,
         log: run.log,
-        mismatch: this.mismatch,
-        pythonVersion: this.python.version,
+        mismatch: this.launcher.mismatch,
+        local: `${this.launcher.label}: ${this.launcher.version}`,
         startLogged: run.startLogged,
         initMs: run.cold ? this.initMs : undefined,
         outcome: failure ? undefined : run.outcome,

@@ -6,13 +6,13 @@ import { SANDBOX_PATHS, bwrapArgs, optLinks } from './bwrap';
 import { EnvironmentCgroup } from './cgroup';
 import { createMemoryLimit, type MemoryLimit } from './memory';
 import type { Isolation } from './isolation';
-import type { PythonInterpreter } from './python';
+import type { RuntimeLauncher } from './language';
 import { INVOCATION_MARKER_VAR, sweepMarked } from './sweep';
 
 export interface LaunchInput {
   isolation: Isolation;
-  python: PythonInterpreter;
-  bootstrapFile: string;
+  /** The language's interpreter and bootstrap (language.ts). */
+  launcher: Pick<RuntimeLauncher, 'command' | 'installDirs' | 'binDir' | 'bootstrapFile'>;
   codeDir: string;
   optDir: string;
   memoryMb: number;
@@ -109,12 +109,11 @@ async function environmentCgroup(isolation: Isolation, memory: MemoryLimit): Pro
 }
 
 async function launchWithin(i: LaunchInput, inCgroup: boolean): Promise<Omit<Launch, 'memory' | 'freeze'>> {
-  const { isolation, python } = i;
-  const pythonArgs = (bootstrap: string) => [python.executable, '-I', '-S', '-B', '-u', bootstrap];
+  const { isolation, launcher } = i;
   const host = {
     task: i.codeDir,
     opt: i.optDir,
-    runtime: dirname(i.bootstrapFile),
+    runtime: dirname(launcher.bootstrapFile),
     systemPath: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
   };
   // The process group (the tree on Windows); the environment's cgroup, when there is one, takes the rest.
@@ -129,15 +128,15 @@ async function launchWithin(i: LaunchInput, inCgroup: boolean): Promise<Omit<Lau
       optDir: i.optDir,
       optLinks: await optLinks(i.optDir),
       runtimeDir: host.runtime,
-      pythonDirs: [...new Set([python.prefix, dirname(python.executable)])],
+      installDirs: launcher.installDirs,
       hostRoot: isolation.hostRoot ?? {},
-      command: pythonArgs(join(SANDBOX_PATHS.runtime, basename(i.bootstrapFile))),
+      command: launcher.command(join(SANDBOX_PATHS.runtime, basename(launcher.bootstrapFile))),
     });
     // Killing bwrap kills the namespace's init (--die-with-parent), and with it every process inside.
-    const paths = { ...SANDBOX_PATHS, systemPath: `${dirname(python.executable)}:/usr/local/bin:/usr/bin:/bin` };
+    const paths = { ...SANDBOX_PATHS, systemPath: `${launcher.binDir}:/usr/local/bin:/usr/bin:/bin` };
     return { command: 'bwrap', args, cwd: i.codeDir, paths, env: {}, stop: groupOnly, signalAsStatus: true };
   }
-  const [command, ...args] = pythonArgs(i.bootstrapFile);
+  const [command, ...args] = launcher.command(launcher.bootstrapFile);
   const direct = { command, args, cwd: i.codeDir, paths: host, env: {}, signalAsStatus: false };
   if (!inCgroup && (isolation.cleanup === 'cgroup' || isolation.cleanup === 'environ-sweep')) {
     const marker = randomUUID();

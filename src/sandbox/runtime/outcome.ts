@@ -1,6 +1,6 @@
 import { MAX_RESPONSE_PAYLOAD_BYTES } from '../limits';
 import type { ErrorMessage, ResultMessage } from './channel';
-import type { EnvironmentSpec, RunPythonResult } from './environment';
+import type { EnvironmentSpec, InvocationResult } from './environment';
 import type { LogBuffer } from './logBuffer';
 import { endLine, reportLine, startLine, timeoutMessage } from './report';
 
@@ -12,7 +12,8 @@ export interface SettleInput {
   requestId: string;
   log: LogBuffer;
   mismatch?: string;
-  pythonVersion: string;
+  /** The local interpreter, e.g. `Python: 3.11.7` or `Node.js: 20.20.2`, for REPORT's field when `mismatch` is set. */
+  local: string;
   /** Whether the START line is already in the log (it is written once init's output is in). */
   startLogged: boolean;
   /** Set on the environment's first invocation: its REPORT carries Init Duration. */
@@ -29,7 +30,7 @@ export interface SettleInput {
 }
 
 /** Turns what the child reported (or failed to report) into Lambda's response and log lines. */
-export function settle(s: SettleInput): RunPythonResult {
+export function settle(s: SettleInput): InvocationResult {
   const { spec, requestId, log, outcome } = s;
   if (!s.startLogged) log.add(startLine(requestId, spec.version));
   let payload: Uint8Array;
@@ -108,7 +109,7 @@ export function settle(s: SettleInput): RunPythonResult {
       initDurationMs: s.initMs,
       status,
       errorType,
-      localPython: s.mismatch && `${s.pythonVersion} (function runtime ${spec.runtime})`,
+      local: s.mismatch && `${s.local} (function runtime ${spec.runtime})`,
     }),
   );
   return {
@@ -117,7 +118,7 @@ export function settle(s: SettleInput): RunPythonResult {
     log: log.text(),
     durationMs,
     ...(s.initMs !== undefined && { initDurationMs: s.initMs }),
-    ...(s.mismatch && { pythonMismatch: s.mismatch }),
+    ...(s.mismatch && { runtimeMismatch: s.mismatch }),
     requestId,
   };
 }

@@ -1,4 +1,4 @@
-import { Environment, type EnvironmentSpec, type InvocationInput, type RunPythonResult } from './environment';
+import { Environment, type EnvironmentSpec, type InvocationInput, type InvocationResult } from './environment';
 
 export interface PoolOptions {
   /** Live environments at most (busy and idle together). */
@@ -50,7 +50,7 @@ export class EnvironmentPool {
     key: string,
     spec: () => Promise<EnvironmentSpec>,
     input: InvocationInput,
-  ): Promise<RunPythonResult> {
+  ): Promise<InvocationResult> {
     if (this.closed) throw new Error('internal: the environment pool is closed');
     if (this.latest.get(fn) !== key) {
       this.latest.set(fn, key);

@@ -8,8 +8,8 @@ export interface ReportFields {
   initDurationMs?: number;
   status?: 'timeout' | 'error';
   errorType?: string;
-  /** Set when the local interpreter is not the runtime's version, e.g. `3.11.7 (function runtime python3.12)`. */
-  localPython?: string;
+  /** Set when the local interpreter is not the runtime's version, e.g. `Python: 3.11.7 (function runtime python3.12)`. */
+  local?: string;
 }
 
 export const startLine = (requestId: string, version = '$LATEST') =>
@@ -29,7 +29,7 @@ export function reportLine(f: ReportFields): string {
   if (f.initDurationMs !== undefined) parts.push(`Init Duration: ${f.initDurationMs.toFixed(2)} ms`);
   if (f.status) parts.push(`Status: ${f.status}`);
   if (f.errorType) parts.push(`Error Type: ${f.errorType}`);
-  if (f.localPython) parts.push(`Local Python: ${f.localPython}`);
+  if (f.local) parts.push(`Local ${f.local}`);
   return `${parts.join('\t')}\t\n`;
 }
 

@@ -69,7 +69,7 @@ describe('runPython', () => {
     const r = await run('app.ok', { env: { GREETING: 'hi' } });
     assert.equal(r.functionError, undefined);
     assert.deepEqual(payload(r), { double: 4, pkg: '1.2.3', env: 'hi' });
-    assert.equal(r.pythonMismatch, undefined);
+    assert.equal(r.runtimeMismatch, undefined);
     assert.ok(r.initDurationMs! > 0);
     assert.ok(r.durationMs >= 0);
     assert.match(r.log, /START RequestId: \S+ Version: \$LATEST\nto stdout\nto stderr\nEND RequestId/);
@@ -84,9 +84,9 @@ describe('runPython', () => {
     const python = await resolvePython(other);
     const r = await run('app.ok', { runtime: other });
     if (python.minor === other.slice('python'.length)) {
-      assert.equal(r.pythonMismatch, undefined); // this machine has the exact interpreter
+      assert.equal(r.runtimeMismatch, undefined); // this machine has the exact interpreter
     } else {
-      assert.match(r.pythonMismatch!, new RegExp(`${other}.*${python.version.replace(/\./g, '\\.')}`));
+      assert.match(r.runtimeMismatch!, new RegExp(`${other}.*${python.version.replace(/\./g, '\\.')}`));
       assert.match(r.log, /SANDBOX_WARNING: /);
       assert.match(r.log, /REPORT .*\tLocal Python: \d+\.\d+\.\d+ \(function runtime python3\.\d+\)\t/);
     }

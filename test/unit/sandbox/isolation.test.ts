@@ -94,7 +94,7 @@ describe('bwrapArgs', () => {
     optDir: '/data/cache/opt/def',
     optLinks: [{ name: 'python', target: '/work/build/staging' }],
     runtimeDir: '/tmp/lambda-layers-sandbox-0/123',
-    pythonDirs: ['/root/.pyenv/versions/3.11.7', '/usr/bin'],
+    installDirs: ['/root/.pyenv/versions/3.11.7', '/usr/bin'],
     hostRoot: { bin: { symlink: 'usr/bin' }, lib: 'dir' },
     command: ['/root/.pyenv/versions/3.11.7/bin/python3.11', '-I', '/var/runtime/bootstrap.py'],
   });

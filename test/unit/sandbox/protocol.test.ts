@@ -159,7 +159,7 @@ describe('wire formats', () => {
       memoryMb: 128,
       maxMemoryMb: 56,
       initDurationMs: 130.49,
-      localPython: '3.11.7 (function runtime python3.12)',
+      local: 'Python: 3.11.7 (function runtime python3.12)',
     });
     assert.equal(
       line,

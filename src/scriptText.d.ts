@@ -1,0 +1,5 @@
+/** A .cjs file's source text (see src/util/scriptText.ts). */
+declare module '*.cjs' {
+  const source: string;
+  export default source;
+}
