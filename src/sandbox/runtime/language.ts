@@ -66,6 +66,8 @@ export async function runtimeLauncher(
       defaults: (visible, platform) => ({ NODE_PATH: lambdaNodePath(runtime, visible, platform) }),
     };
   }
+  if (language !== 'python')
+    throw new Error(`${runtime} functions cannot run locally: only python3.x and nodejsNN.x functions can`);
   const python = await resolvePython(runtime);
   return {
     label: 'Python',

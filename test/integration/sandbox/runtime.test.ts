@@ -135,7 +135,7 @@ describe('runPython', () => {
     }
   });
 
-  it('rejects non-Python runtimes', async () => {
-    await assert.rejects(run('app.ok', { runtime: 'nodejs20.x' }), /not a Python runtime/);
+  it('rejects runtimes it has no launcher for', async () => {
+    await assert.rejects(run('app.ok', { runtime: 'java21' }), /java21 functions cannot run locally/);
   });
 });
