@@ -7,7 +7,7 @@ import { hostIsolation } from './runtime/isolation';
 import { DEFAULT_POOL, EnvironmentPool, PoolFullError, type PoolOptions } from './runtime/pool';
 import type { InvocationResult } from './runtime/runPython';
 import { UnsafeZipError } from './runtime/extractZip';
-import { runtimeLanguage } from './runtime/language';
+import { RuntimeUnavailableError, runtimeLanguage } from './runtime/language';
 import type { FunctionRecord } from './store/records';
 import type { Store } from './store/store';
 import { ApiError } from './wire';
@@ -80,6 +80,8 @@ export class Invoker {
       return await this.pool.invoke(`${id}:${r.version ?? '$LATEST'}`, environmentKey(r), () => this.spec(r), input);
     } catch (e) {
       if (e instanceof PoolFullError) throw throttled('ConcurrentInvocationLimitExceeded');
+      // This machine lacks the runtime's interpreter: said to the caller, not only in the endpoint's log.
+      if (e instanceof RuntimeUnavailableError) throw new ApiError(502, 'InvalidRuntimeException', e.message);
       throw e;
     } finally {
       blobs.forEach((b) => this.store.blobs.unpin(b));

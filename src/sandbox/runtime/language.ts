@@ -36,7 +36,10 @@ export interface RuntimeLauncher {
   defaults(visible: VisiblePaths, platform: NodeJS.Platform): Record<string, string>;
 }
 
-/** The launcher for a runtime; throws, saying what to install, when its interpreter is missing. */
+/** The runtime cannot run on this machine (no launcher, or its interpreter is missing); the message says what to do. */
+export class RuntimeUnavailableError extends Error {}
+
+/** The launcher for a runtime; throws RuntimeUnavailableError, saying what to install, when its interpreter is missing. */
 export async function runtimeLauncher(
   runtime: string,
   userEnv: Record<string, string> = {},
@@ -44,7 +47,7 @@ export async function runtimeLauncher(
 ): Promise<RuntimeLauncher> {
   const language = runtimeLanguage(runtime);
   if (language === 'node') {
-    const node = await resolveNode(runtime, platform);
+    const node = await resolveNode(runtime, platform).catch(unavailable);
     const flags = nodeFlags(runtime, node.flags, userEnv.NODE_OPTIONS);
     const bin = dirname(node.executable);
     return {
@@ -67,8 +70,8 @@ export async function runtimeLauncher(
     };
   }
   if (language !== 'python')
-    throw new Error(`${runtime} functions cannot run locally: only python3.x and nodejsNN.x functions can`);
-  const python = await resolvePython(runtime);
+    throw new RuntimeUnavailableError(`${runtime} functions cannot run locally: only python3.x and nodejsNN.x functions can`);
+  const python = await resolvePython(runtime).catch(unavailable);
   return {
     label: 'Python',
     version: python.version,
@@ -80,4 +83,8 @@ export async function runtimeLauncher(
     init: (visible) => ({ optDir: visible.opt, runtimePython: runtimePythonVersion(runtime) ?? python.minor }),
     defaults: () => ({}),
   };
+}
+
+function unavailable(e: unknown): never {
+  throw new RuntimeUnavailableError(e instanceof Error ? e.message : String(e));
 }
