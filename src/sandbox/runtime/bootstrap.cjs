@@ -335,6 +335,14 @@ function invoke(handler, header, body, nodeMajor) {
       const text = body.toString('utf8');
       const event = text.trim() ? JSON.parse(text) : {};
       const context = buildContext(header, callbacks, process.env);
+      if (nodeMajor >= CALLBACK_FREE_MAJOR) {
+        // RIC v4 awaits the handler: a plain return value is the response, and nothing waits for the event loop.
+        onEmptyLoop = undefined;
+        Promise.resolve()
+          .then(() => handler(event, context))
+          .then(succeed, fail);
+        return;
+      }
       const result = handler(event, context, callback);
       if (result && typeof result.then === 'function') result.then(succeed, fail);
     } catch (e) {

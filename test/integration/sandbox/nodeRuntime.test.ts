@@ -57,6 +57,7 @@ exports.exits = async () => process.exit(3);
 };
 `,
   },
+  { name: 'sync.js', data: 'exports.handler = (event, context) => ({ sync: true, succeed: typeof context.succeed });\n' },
   { name: 'app.mjs', data: `export const handler = async (event) => ({ esm: 'mjs', got: event.x });\n` },
   { name: 'mod/package.json', data: '{"type":"module"}' },
   { name: 'mod/index.js', data: `export const handler = async () => ({ esm: 'type-module', url: import.meta.url.startsWith('file://') });\n` },
@@ -121,6 +122,8 @@ describe('Node.js functions on the local endpoint', () => {
       ['exits', 'index.exits'],
       ['ownNodePath', 'index.handler', { Environment: { Variables: { NODE_PATH: '/mine' } } }],
       ['node24Callback', 'cb.handler', { Runtime: 'nodejs24.x' }],
+      ['syncOn20', 'sync.handler'],
+      ['syncOn24', 'sync.handler', { Runtime: 'nodejs24.x' }],
       ['node22', 'index.handler', { Runtime: 'nodejs22.x' }],
     ];
     await Promise.all(
@@ -255,10 +258,13 @@ describe('Node.js functions on the local endpoint', () => {
     assert.equal(env.nodePath, '/mine');
   });
 
-  it('refuses callback handlers on nodejs24.x as its runtime client does', async () => {
+  it('on nodejs24.x, refuses callback handlers and answers a plain return value, as its runtime client (v4) does', async () => {
     const r = await invoke('node24Callback');
     assert.equal(json(r.Payload).errorType, 'Runtime.CallbackHandlerDeprecated');
     assert.match(json(r.Payload).errorMessage as string, /removed support for callback-based function handlers starting with Node\.js 24/);
+    assert.deepEqual(json((await invoke('syncOn24')).Payload), { sync: true, succeed: 'undefined' });
+    // Before 24 a non-async handler answers through its callback or context; a returned value is ignored.
+    assert.equal(Buffer.from((await invoke('syncOn20')).Payload!).toString(), 'null');
   });
 
   it('runs another major with a warning naming both versions, and follows a runtime update', async () => {
