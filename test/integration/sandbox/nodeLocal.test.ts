@@ -58,6 +58,13 @@ describe('Node.js environments (runPython with a nodejs runtime)', () => {
       makeZip([
         { name: 'nodejs/node_modules/greeting/package.json', data: '{"name":"greeting","version":"2.3.4"}' },
         { name: 'nodejs/node_modules/greeting/index.js', data: 'exports.version = "2.3.4";\n' },
+        {
+          name: 'nodejs/node_modules/@scope/dual/package.json',
+          data: '{"name":"@scope/dual","exports":{".":{"import":"./esm.mjs","require":"./cjs.js"},"./sub":"./sub.js"}}',
+        },
+        { name: 'nodejs/node_modules/@scope/dual/esm.mjs', data: 'export const flavour = "esm";\n' },
+        { name: 'nodejs/node_modules/@scope/dual/cjs.js', data: 'exports.flavour = "cjs";\n' },
+        { name: 'nodejs/node_modules/@scope/dual/sub.js', data: 'exports.sub = true;\n' },
       ]),
       optDir,
       { maxUnzippedBytes: 262_144_000 },
@@ -70,8 +77,11 @@ describe('Node.js environments (runPython with a nodejs runtime)', () => {
 import direct from '/opt/nodejs/node_modules/greeting/index.js';
 import viaUrl from 'file:///opt/nodejs/node_modules/greeting/index.js';
 import bare from 'greeting';
+import { flavour } from '@scope/dual';
+import { sub } from '@scope/dual/sub';
 const require = createRequire(import.meta.url);
 export const handler = async () => ({
+  dual: [flavour, require('@scope/dual').flavour, sub],
   resolved: require.resolve('greeting'),
   absolute: require('/opt/nodejs/node_modules/greeting').version,
   versions: [direct.version, viaUrl.version, bare.version],
@@ -81,10 +91,11 @@ export const handler = async () => ({
   });
   after(() => fs.rm(base, { recursive: true, force: true }));
 
-  it('outside bubblewrap, /opt paths in imports and requires name the folder that plays /opt', async () => {
+  it('outside bubblewrap, /opt paths in imports and requires name the folder that plays /opt; bare imports use the import conditions', async () => {
     const r = await run('esm.handler', { isolation: unisolated() });
     assert.equal(r.functionError, undefined, r.log);
     assert.deepEqual(payload(r), {
+      dual: ['esm', 'cjs', true],
       resolved: join(optDir, 'nodejs', 'node_modules', 'greeting', 'index.js'),
       absolute: '2.3.4',
       versions: ['2.3.4', '2.3.4', '2.3.4'],
