@@ -14,7 +14,7 @@ const written = new Map<string, Promise<string>>();
  * Writes a runtime's bootstrap once per content version into the temp folder, under the name tracebacks are
  * trimmed by: `bootstrap.py` for Python, `bootstrap.cjs` for Node.js.
  */
-export function bootstrapFile(language: 'python' | 'node' = 'python'): Promise<string> {
+export function bootstrapFile(language: 'python' | 'node'): Promise<string> {
   const [name, text] = language === 'python' ? ['bootstrap.py', BOOTSTRAP_PY] : ['bootstrap.cjs', BOOTSTRAP_JS];
   let path = written.get(name);
   if (!path) {

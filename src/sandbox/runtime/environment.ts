@@ -115,8 +115,7 @@ export class Environment {
     private readonly launcher: RuntimeLauncher,
     private readonly onRetired: (env: Environment) => void,
   ) {
-    const name = launcher.label === 'Python' ? 'python' : 'nodejs';
-    this.log.add(`INIT_START Runtime Version: local-${name}:${launcher.version}\n`);
+    this.log.add(`INIT_START Runtime Version: ${launcher.runtimeVersion}\n`);
     if (launcher.mismatch) this.log.add(`SANDBOX_WARNING: ${launcher.mismatch}\n`);
     this.channel = new ChannelReader({
       onMessage: (m) => {

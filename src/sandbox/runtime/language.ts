@@ -20,6 +20,8 @@ export interface RuntimeLauncher {
   label: string;
   /** The local interpreter's version, e.g. "3.12.1" or "20.20.2". */
   version: string;
+  /** The INIT_START line's runtime version, e.g. `local-python:3.12.1`, `local-nodejs:20.20.2`. */
+  runtimeVersion: string;
   /** Set when the local interpreter is not the runtime's version: said in the log and the REPORT line. */
   mismatch?: string;
   /** The bootstrap written to disk; its folder plays /var/runtime. */
@@ -53,6 +55,7 @@ export async function runtimeLauncher(
     return {
       label: 'Node.js',
       version: node.version,
+      runtimeVersion: `local-nodejs:${node.version}`,
       mismatch: nodeMismatch(runtime, node),
       bootstrapFile: await bootstrapFile('node'),
       installDirs: [...new Set([dirname(bin), bin])],
@@ -75,6 +78,7 @@ export async function runtimeLauncher(
   return {
     label: 'Python',
     version: python.version,
+    runtimeVersion: `local-python:${python.version}`,
     mismatch: pythonMismatch(runtime, python),
     bootstrapFile: await bootstrapFile('python'),
     installDirs: [...new Set([python.prefix, dirname(python.executable)])],
