@@ -1,6 +1,7 @@
 // Bundles the extension and its headless entry points. Type checking is separate (`tsc --noEmit`).
 import * as esbuild from 'esbuild';
 import { readFile } from 'node:fs/promises';
+import { buildExtension } from './scripts/lazyBundle.mjs';
 import { lazySdkPlugin, sdkBundleEntry } from './scripts/lazySdk.mjs';
 
 const production = process.argv.includes('--production');
@@ -32,9 +33,31 @@ const scriptTextPlugin = {
   },
 };
 
+// The extension: dist/extension.js (activation) and dist/extension-lazy.js (see scripts/lazyBundle.mjs); both load
+// the AWS SDK (dist/aws-sdk.js) on first use (see scripts/lazySdk.mjs).
+const extension = { ...common, outdir: 'dist', plugins: [lazySdkPlugin, scriptTextPlugin] };
+if (watch) {
+  // Any change may move a module between the two bundles: each rebuild of the entry rebuilds both.
+  const rebuild = {
+    name: 'rebuild-extension',
+    // A failed build has printed its errors; the next change tries again.
+    setup: (b) =>
+      b.onEnd(async (r) => {
+        if (!r.errors.length) await buildExtension(extension, 'src/extension.ts').catch(() => undefined);
+      }),
+  };
+  const ctx = await esbuild.context({
+    ...extension,
+    entryPoints: ['src/extension.ts'],
+    write: false,
+    plugins: [...extension.plugins, rebuild],
+  });
+  await ctx.watch();
+} else {
+  await buildExtension(extension, 'src/extension.ts');
+}
+
 const builds = [
-  // The extension loads the AWS SDK (dist/aws-sdk.js) on first use: see scripts/lazySdk.mjs.
-  { entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [lazySdkPlugin] },
   { stdin: sdkBundleEntry, outfile: 'dist/aws-sdk.js' },
   { entryPoints: { sandbox: 'src/sandbox/main.ts', cli: 'src/cli/main.ts' }, outdir: 'dist' },
   // The in-editor Mocha suite is loaded by VS Code's test host, so it is bundled separately and never shipped.

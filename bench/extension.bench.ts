@@ -55,7 +55,7 @@ async function describeVsix(vsix: string): Promise<string[]> {
     throw new Error(`the VSIX ships files it does not need: ${unneeded.map((e) => e.name).join(', ')}`);
   const size = (name: string) => entries.find((e) => e.name === `extension/dist/${name}`)?.size ?? 0;
   return [
-    `vsix bytes=${bytes} files=${entries.length} unpacked_bytes=${unpacked} extension_js_bytes=${size('extension.js')} aws_sdk_js_bytes=${size('aws-sdk.js')}`,
+    `vsix bytes=${bytes} files=${entries.length} unpacked_bytes=${unpacked} extension_js_bytes=${size('extension.js')} extension_lazy_js_bytes=${size('extension-lazy.js')} aws_sdk_js_bytes=${size('aws-sdk.js')}`,
   ];
 }
 

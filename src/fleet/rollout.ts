@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { isProbeFunction } from '../invoke/probe';
+import { isProbeFunction } from '../invoke/probeName';
 import { previewBulkUpdate } from '../ops/bulkUpdate';
 import { NotApplicableError, replaceVersion } from '../ops/layerList';
 import { mutateFunctionLayers, type MutateProgress } from '../ops/mutateLayers';

@@ -26,6 +26,7 @@ import {
   type ProbeRequest,
 } from './probeHandler';
 import { toInvokeView } from './result';
+import { isProbeFunction, probeFunctionName } from './probeName';
 
 /** What a package is expected to be, from our build manifest or a requirements file. */
 export interface ExpectedPackage {
@@ -81,19 +82,9 @@ export interface ProbeReport {
   log?: string;
 }
 
-const PROBE_PREFIX = 'lambda-layers-probe-';
 const DIST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 const PROBE_TIMEOUT_SECONDS = 120;
 const PROBE_MEMORY_MB = 1024;
-
-/** `lambda-layers-probe-python312-x86_64`: one probe function per runtime and architecture. */
-export function probeFunctionName(runtime: string, architecture: string): string {
-  return `${PROBE_PREFIX}${runtime.replace(/[^A-Za-z0-9]/g, '')}-${architecture}`;
-}
-
-export function isProbeFunction(name: string): boolean {
-  return name.startsWith(PROBE_PREFIX);
-}
 
 /**
  * The probe target for a layer version published from our build: the manifest names the packages,
@@ -215,20 +206,6 @@ export async function deleteProbeFunction(gateway: LambdaGateway, functionName: 
     await gateway.deleteFunction(functionName);
   } catch (e) {
     if (classifyAwsError(e) !== 'notFound') throw e;
-  }
-}
-
-/** A label for the table's status column. */
-export function probeStatusLabel(status: ProbeStatus): string {
-  switch (status) {
-    case 'ok':
-      return l10n.t('OK');
-    case 'importFailed':
-      return l10n.t('Import failed');
-    case 'notInstalled':
-      return l10n.t('Not installed');
-    case 'versionMismatch':
-      return l10n.t('Different version');
   }
 }
 

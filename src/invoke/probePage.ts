@@ -1,7 +1,8 @@
 import * as l10n from '@vscode/l10n';
 import { escapeHtml } from '../util/html';
 import { ACTION_SCRIPT, htmlDocument, type PageFrame } from './htmlPage';
-import { probeStatusLabel, type ProbeReport, type ProbeStatus } from './probe';
+// Types only: the page must not load the probe engine (its panel is created at activation).
+import type { ProbeReport, ProbeStatus } from './probe';
 
 /** The import check of one layer version: its report, or why the check itself failed. */
 export interface ProbeSection {
@@ -98,4 +99,18 @@ function importMs(row: ProbeReport['rows'][number]): number | undefined {
 function statusBadge(status: ProbeStatus): string {
   const [cls, mark] = status === 'ok' ? ['ok', '✓'] : status === 'versionMismatch' ? ['warn', '!'] : ['fail', '✗'];
   return `<span class="badge ${cls}">${mark} ${escapeHtml(probeStatusLabel(status))}</span>`;
+}
+
+/** A label for the table's status column. */
+export function probeStatusLabel(status: ProbeStatus): string {
+  switch (status) {
+    case 'ok':
+      return l10n.t('OK');
+    case 'importFailed':
+      return l10n.t('Import failed');
+    case 'notInstalled':
+      return l10n.t('Not installed');
+    case 'versionMismatch':
+      return l10n.t('Different version');
+  }
 }

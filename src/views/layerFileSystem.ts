@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ZipCache } from '../stack/zipCache';
-import { readZipFile, readZipIndex, type ZipIndex } from '../stack/zipIndex';
+import type { ZipIndex } from '../stack/zipIndex';
 
 export const LAYER_SCHEME = 'lambda-layer';
 /** Files larger than this are not opened in an editor. */
@@ -64,6 +64,7 @@ export class LayerFileSystem implements vscode.FileSystemProvider {
 
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
     const { zipPath, path } = await this.locate(uri);
+    const { readZipFile } = await import('../stack/zipIndex');
     try {
       const data = await readZipFile(zipPath, path, MAX_OPEN_BYTES);
       if (!data) throw vscode.FileSystemError.FileNotFound(uri);
@@ -97,7 +98,8 @@ export class LayerFileSystem implements vscode.FileSystemProvider {
     const zipPath = this.cache.pathOf(Buffer.from(uri.authority, 'hex').toString('base64'));
     let index = this.indexes.get(zipPath);
     if (!index) {
-      index = readZipIndex(zipPath);
+      // The zip reader loads with the first file opened, not at activation (which registers this provider).
+      index = import('../stack/zipIndex').then(({ readZipIndex }) => readZipIndex(zipPath));
       this.indexes.set(zipPath, index);
       index.catch(() => this.indexes.delete(zipPath));
     }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { deleteProbeFunction as deleteProbe, isProbeFunction } from '../../invoke/probe';
+import { deleteProbeFunction as deleteProbe } from '../../invoke/probe';
+import { isProbeFunction } from '../../invoke/probeName';
 import type { Services } from '../../services';
 import { UserError } from '../../util/errors';
 import { FunctionItem } from '../../views/items/functionItem';

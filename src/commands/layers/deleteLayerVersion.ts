@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { deleteLayerVersion as deleteVersion, planDelete, type DeletePlan } from '../../ops/deleteLayer';
 import { requireLayerVersionArn } from '../../ops/layerList';
-import { isProbeFunction } from '../../invoke/probe';
+import { isProbeFunction } from '../../invoke/probeName';
 import type { Services } from '../../services';
 import { UserError, errorMessage } from '../../util/errors';
 import { withCancellableProgress } from '../cancellableProgress';

@@ -5,7 +5,7 @@ import { quickSizeWarning } from '../../ops/attach';
 import { compatibilityWarnings } from '../../ops/compatibility';
 import { MAX_LAYERS } from '../../ops/layerList';
 import type { KnownSizes } from '../../ops/sizeGuard';
-import { isProbeFunction } from '../../invoke/probe';
+import { isProbeFunction } from '../../invoke/probeName';
 import type { Services } from '../../services';
 import { CancelledError } from '../../util/errors';
 import type { LayerVersionTarget } from './layerVersionTarget';

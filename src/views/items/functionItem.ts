@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isProbeFunction } from '../../invoke/probe';
+import { isProbeFunction } from '../../invoke/probeName';
 import type { FunctionNode } from '../../model/nodes';
 import { formatDate, md } from '../format';
 import { stackWarningsFor } from '../stackWarnings';

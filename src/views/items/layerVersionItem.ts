@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isProbeFunction } from '../../invoke/probe';
+import { isProbeFunction } from '../../invoke/probeName';
 import type { LayerVersionNode } from '../../model/nodes';
 import { formatBytes } from '../../util/format';
 import { formatDate, listOrAny } from '../format';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isProbeFunction } from '../../invoke/probe';
+import { isProbeFunction } from '../../invoke/probeName';
 import { ExplorerItem } from './explorerItem';
 
 /** "Used by (n)" under a layer version; children are the function versions, click reveals the function in the Functions view. */
