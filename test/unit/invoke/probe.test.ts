@@ -10,10 +10,10 @@ import {
   deleteProbeFunction,
   pinnedVersions,
   probeCodeZip,
-  probeFunctionName,
   probeLayerImports,
   probeTargetFromManifest,
 } from '../../../src/invoke/probe';
+import { probeFunctionName } from '../../../src/invoke/probeName';
 import type { ProbeRequest } from '../../../src/invoke/probeHandler';
 import { UserError } from '../../../src/util/errors';
 import { writeZip } from './zipFixture';
