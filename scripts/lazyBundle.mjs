@@ -47,8 +47,9 @@ export async function buildExtension(options, entry) {
     ...options,
     stdin: {
       contents:
-        lazy.map((p, i) => `import * as m${i} from ${JSON.stringify(p)};`).join('\n') +
-        `\nexport const modules = {${lazy.map((p, i) => `${JSON.stringify(key(p))}: m${i}`).join(', ')}};\n`,
+        // Getters with `require`: each module (and what it imports) is evaluated when first asked for, as an
+        // `import()` in one bundle would be; evaluating them all at once would load the AWS SDK.
+        `export const modules = {\n${lazy.map((p) => `  get ${JSON.stringify(key(p))}() { return require(${JSON.stringify(p)}); },`).join('\n')}\n};\n`,
       resolveDir: root,
       sourcefile: LAZY_BUNDLE,
     },
