@@ -1,5 +1,5 @@
-// The AWS SDK is three quarters of the extension's code and activation does not need it. dist/extension.js
-// therefore holds no SDK: each `@aws-sdk/*` / `@smithy/*` import in it becomes a stand-in whose exports are
+// The AWS SDK is three quarters of the extension's code and activation does not need it. The extension's bundles
+// (dist/extension.js, dist/extension-lazy.js) therefore hold no SDK: each `@aws-sdk/*` / `@smithy/*` import in it becomes a stand-in whose exports are
 // getters, and the first read of one loads dist/aws-sdk.js (the SDK packages of package.json's dependencies,
 // each evaluated when first read). Getters, not a Proxy, because esbuild's CommonJS interop copies a module's
 // own keys at import time; the keys are the names the importing file imports.

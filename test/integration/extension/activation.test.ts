@@ -3,7 +3,8 @@
 // construction of its first client when Node is older than the SDK wants (from @aws-sdk/core 3.974.8 on: "will
 // require node >=22"), and VS Code 1.100's extension host runs Node 20: package.json pins the SDK below that.
 // The activation is bench/activateHost.ts (a fake `vscode`, the local endpoint in-process, the Lambda client
-// created), in a fresh Node process of the version running the tests.
+// created, then a first refresh), in a fresh Node process of the version running the tests. The local endpoint
+// and the refresh command load dist/extension-lazy.js, which takes the modules it shares from dist/extension.js.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
