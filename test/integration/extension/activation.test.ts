@@ -40,10 +40,16 @@ test(`activating dist/extension.js on Node ${process.versions.node} writes nothi
   assert.equal(run.stderr, '', 'stderr of the activation');
   const result = JSON.parse(run.stdout.trim().split('\n').pop()!) as {
     state: string;
+    explorer: string;
     missing: string[];
     log: string[];
   };
   assert.equal(result.state, 'ready', 'the local connection (and so the Lambda client) was set up');
+  assert.equal(
+    result.explorer,
+    'ready',
+    'the first refresh (a command from dist/extension-lazy.js) loaded the explorer',
+  );
   assert.deepEqual(result.missing, []);
   assert.deepEqual(result.log, [], 'warn or error lines in the extension log');
 });
