@@ -9,7 +9,7 @@
 import * as esbuild from 'esbuild';
 import { isAbsolute, relative, resolve } from 'node:path';
 
-export const LAZY_BUNDLE = 'extension-lazy.js';
+const LAZY_BUNDLE = 'extension-lazy.js';
 const MAIN_BUNDLE = 'extension.js';
 const SKIP = Symbol('resolving');
 /** Modules worth sharing: code (a `.py` text or package.json data may be inlined in both bundles). */
@@ -110,8 +110,8 @@ function resolved(kind, decide) {
           pluginData: SKIP,
         });
         if (r.errors.length) return { errors: r.errors };
-        if (r.external || r.namespace !== 'file') return r.external ? { path: r.path, external: true } : undefined;
-        return decide(r.path) ?? undefined;
+        if (r.external) return { path: r.path, external: true };
+        return r.namespace === 'file' ? decide(r.path) : undefined;
       });
     },
   };
@@ -123,10 +123,8 @@ function reexport(namespace, bundle, member) {
     name: `lazy-bundle-${namespace}`,
     setup(build) {
       const file = `./${bundle}`;
-      build.onResolve({ filter: /^\.\/extension(-lazy)?\.js$/, namespace }, (args) => ({
-        path: args.path,
-        external: true,
-      }));
+      // The stand-ins' one import: the other bundle, beside this one in dist/.
+      build.onResolve({ filter: /.*/, namespace }, (args) => ({ path: args.path, external: true }));
       build.onLoad({ filter: /.*/, namespace }, ({ path }) => ({
         loader: 'js',
         contents:
