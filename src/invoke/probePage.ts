@@ -102,7 +102,7 @@ function statusBadge(status: ProbeStatus): string {
 }
 
 /** A label for the table's status column. */
-export function probeStatusLabel(status: ProbeStatus): string {
+function probeStatusLabel(status: ProbeStatus): string {
   switch (status) {
     case 'ok':
       return l10n.t('OK');
