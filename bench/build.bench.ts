@@ -76,7 +76,7 @@ export default async function bench(): Promise<string[]> {
     const ours = async (req: string, runtime: string, layerName: string, force = true) => {
       const start = performance.now();
       const result: BuildResult = await buildLayer({
-        requirementsPath: req,
+        sourcePath: req,
         runtime,
         architecture: 'x86_64',
         layerName,

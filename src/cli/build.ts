@@ -5,11 +5,13 @@ import { UserError, isCancellation } from '../util/errors';
 import { consoleLog, type Log } from '../util/log';
 import { parseCommandLine, usageError } from './args';
 
-export const USAGE = `usage: cli build REQUIREMENTS --runtime python3.X --arch x86_64|arm64 --out LAYER.zip
-       [--name LAYER_NAME] [--rebuild] [--python PATH] [--installer auto|pip|uv]
-       [--allow-source-builds] [--allow-incompatible] [--cache-dir DIR]
+export const USAGE = `usage: cli build REQUIREMENTS.txt|package.json --runtime python3.X|nodejsNN.x --arch x86_64|arm64
+       --out LAYER.zip [--name LAYER_NAME] [--rebuild] [--allow-incompatible]
+       Python only: [--python PATH] [--installer auto|pip|uv] [--allow-source-builds] [--cache-dir DIR]
 Builds a Lambda layer zip and prints the path of its manifest (LAYER.manifest.json next to the zip).
-Wheels and compiled bytecode are reused from --cache-dir (default: build/ in the user's cache folder).`;
+A requirements file goes with a python runtime, a package.json with a nodejs runtime (npm installs its
+production dependencies for Lambda's Linux and the architecture). Python wheels and compiled bytecode are
+reused from --cache-dir (default: build/ in the user's cache folder).`;
 
 /** `build`: exit 0 and the manifest path on stdout; 1 with a message on stderr when the build fails. */
 export async function run(args: string[]): Promise<number> {
@@ -52,7 +54,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     const result = await buildLayer(
       {
-        requirementsPath: positionals[0],
+        sourcePath: positionals[0],
         runtime: values.runtime,
         architecture: values.arch,
         layerName: values.name ?? fileBase,

@@ -1,13 +1,22 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LAYER_NAME } from '../layer/build';
-import { ARCHITECTURES, RUNTIMES, isArchitecture, isRuntime, type Architecture, type Runtime } from '../layer/runtimes';
+import { LAYER_NAME, sourceLanguage } from '../layer/build';
+import {
+  ARCHITECTURES,
+  isArchitecture,
+  isRuntime,
+  runtimeLanguage,
+  runtimesOf,
+  type Architecture,
+  type Language,
+  type Runtime,
+} from '../layer/runtimes';
 import type { Services } from '../services';
 import { UserError } from '../util/errors';
 import { pickLive } from './livePick';
 import { askText, pickOne } from './prompts';
 
-/** What a build of one requirements file targets; remembered per file in the workspace state. */
+/** What a build of one source file (requirements.txt, package.json) targets; remembered per file in the workspace state. */
 export interface BuildChoices {
   runtime: Runtime;
   architecture: Architecture;
@@ -15,13 +24,17 @@ export interface BuildChoices {
 }
 
 const CHOICES_KEY = 'lambdaLayers.buildChoices';
-const REQUIREMENTS_GLOB = '**/requirements*.txt';
+const SOURCES_GLOB = '**/{requirements*.txt,package.json}';
 const EXCLUDED_FOLDERS = '**/{node_modules,.venv,venv,.tox,.git,.lambda-layers}/**';
 
 export function rememberedChoices(services: Services, requirements: vscode.Uri): BuildChoices | undefined {
   const all = services.context.workspaceState.get<Record<string, BuildChoices>>(CHOICES_KEY, {});
   const saved = all[requirements.toString()];
-  return saved && isRuntime(saved.runtime) && isArchitecture(saved.architecture) && LAYER_NAME.test(saved.name)
+  return saved &&
+    isRuntime(saved.runtime) &&
+    runtimeLanguage(saved.runtime) === sourceLanguage(requirements.fsPath) &&
+    isArchitecture(saved.architecture) &&
+    LAYER_NAME.test(saved.name)
     ? saved
     : undefined;
 }
@@ -36,12 +49,14 @@ export async function rememberChoices(
   await state.update(CHOICES_KEY, { ...all, [requirements.toString()]: choices });
 }
 
-/** The requirements file to build: the only one in the workspace, or one picked from all of them. */
+/** The source file to build (requirements*.txt or package.json): the only one in the workspace, or one picked. */
 export async function pickRequirementsFile(services: Services, title: string): Promise<vscode.Uri> {
-  const found = await vscode.workspace.findFiles(REQUIREMENTS_GLOB, EXCLUDED_FOLDERS);
+  const found = await vscode.workspace.findFiles(SOURCES_GLOB, EXCLUDED_FOLDERS);
   if (found.length === 0) {
     throw new UserError(
-      vscode.l10n.t('No requirements*.txt file in this workspace. Create one that lists the packages of the layer.'),
+      vscode.l10n.t(
+        'No requirements*.txt or package.json in this workspace. Create one that lists the packages of the layer.',
+      ),
     );
   }
   if (found.length === 1) return found[0];
@@ -79,9 +94,10 @@ export async function askChoices(
   let runtime = given.runtime;
   let architecture = given.architecture;
   if (!runtime) {
-    const picked = await pickRuntime(saved?.runtime, title);
+    const language = sourceLanguage(requirements.fsPath);
+    const picked = await pickRuntime(saved?.runtime, title, language);
     if (picked.fromFunction) {
-      const fn = await pickFunction(services, title);
+      const fn = await pickFunction(services, title, language);
       runtime = fn.runtime;
       architecture ??= fn.architecture;
     } else {
@@ -119,9 +135,12 @@ export function defaultLayerName(requirements: vscode.Uri): string {
   return name || 'layer';
 }
 
-async function pickRuntime(remembered: Runtime | undefined, title: string): Promise<RuntimeItem> {
-  const runtimes = (Object.keys(RUNTIMES) as Runtime[]).sort((a, b) => RUNTIMES[b].minor - RUNTIMES[a].minor);
-  const items: RuntimeItem[] = runtimes.map((runtime) => ({
+async function pickRuntime(
+  remembered: Runtime | undefined,
+  title: string,
+  language: Language,
+): Promise<RuntimeItem> {
+  const items: RuntimeItem[] = runtimesOf(language).map((runtime: Runtime) => ({
     label: runtime,
     description: runtime === remembered ? vscode.l10n.t('last used') : undefined,
     runtime,
@@ -136,7 +155,10 @@ async function pickRuntime(remembered: Runtime | undefined, title: string): Prom
   );
   return pickOne({
     title,
-    placeholder: vscode.l10n.t('Select the Python runtime the layer is for'),
+    placeholder:
+      language === 'python'
+        ? vscode.l10n.t('Select the Python runtime the layer is for')
+        : vscode.l10n.t('Select the Node.js runtime the layer is for'),
     items,
     active: items.find((i) => i.runtime === remembered),
   });
@@ -158,8 +180,8 @@ async function pickArchitecture(remembered: Architecture | undefined, title: str
 
 type FunctionPick = vscode.QuickPickItem & { runtime: Runtime; architecture: Architecture };
 
-/** A Python function of the explorer whose runtime the build supports. */
-async function pickFunction(services: Services, title: string): Promise<FunctionPick> {
+/** A function of the explorer in the source's language, whose runtime the build supports. */
+async function pickFunction(services: Services, title: string, language: Language): Promise<FunctionPick> {
   services.connection.require();
   const { explorer } = services;
   explorer.ensureLoaded();
@@ -172,6 +194,7 @@ async function pickFunction(services: Services, title: string): Promise<Function
       (explorer.model?.functions ?? []).flatMap((fn) => {
         const architecture = fn.architecture || 'x86_64';
         if (!fn.runtime || !isRuntime(fn.runtime) || !isArchitecture(architecture)) return [];
+        if (runtimeLanguage(fn.runtime) !== language) return [];
         return [
           {
             label: `$(symbol-function) ${fn.name}`,

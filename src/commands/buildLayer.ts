@@ -2,7 +2,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { withCancellableProgress } from './cancellableProgress';
-import { IncompatibleFilesError, buildLayer, type BuildResult } from '../layer/build';
+import { IncompatibleFilesError, buildLayer, sourceLanguage, type BuildResult } from '../layer/build';
 import { loadRequirements } from '../layer/requirements';
 import type { Architecture, Runtime } from '../layer/runtimes';
 import type { Services } from '../services';
@@ -34,7 +34,7 @@ export interface BuildCommandOptions {
 }
 
 /**
- * Builds a layer zip from a requirements file: from its Explorer context menu (a Uri), the Layers view's
+ * Builds a layer zip from a requirements file or a package.json: from its Explorer context menu (a Uri), the Layers view's
  * title (nothing) or the palette (picks a file), or with `BuildCommandOptions`. Returns the build's result.
  */
 export function buildLayerCommand(services: Services, arg?: unknown): Promise<BuildResult> {
@@ -97,6 +97,7 @@ async function run(services: Services, options: BuildCommandOptions, rebuild: bo
 
 /** An empty requirements file fails before the runtime, architecture and name are asked for, offering to open it. */
 async function requirePackages(requirements: vscode.Uri): Promise<void> {
+  if (sourceLanguage(requirements.fsPath) !== 'python') return; // the Node.js stager says what package.json lacks
   const loaded = await loadRequirements(requirements.fsPath).catch(() => undefined); // unreadable: the build says why
   if (loaded && loaded.requirements.length === 0) {
     throw new UserError(
@@ -138,7 +139,7 @@ async function buildWithProgress(
   const result = await withCancellableProgress(vscode.l10n.t('Building layer {0}', choices.name), (report, signal) =>
     buildLayer(
       {
-        requirementsPath: requirements.fsPath,
+        sourcePath: requirements.fsPath,
         runtime: choices.runtime,
         architecture: choices.architecture,
         layerName: choices.name,

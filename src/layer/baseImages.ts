@@ -99,14 +99,15 @@ const AMAZON_LINUX_2023 = [
   'libldap.so.2',
 ];
 
-/** The runtime's base image: Amazon Linux 2 for python3.10/3.11 (glibc 2.26), Amazon Linux 2023 after. */
+/** The runtime's base image: Amazon Linux 2 for python3.10/3.11 and nodejs18.x (glibc 2.26), Amazon Linux 2023 after. */
 export function baseImageName(target: Target): string {
-  return target.glibcMinor < 34 ? 'Amazon Linux 2' : 'Amazon Linux 2023';
+  return target.os === 'al2' ? 'Amazon Linux 2' : 'Amazon Linux 2023';
 }
 
 export function baseImageLibraries(target: Target): ReadonlySet<string> {
   return new Set([
-    ...(target.glibcMinor < 34 ? AMAZON_LINUX_2 : AMAZON_LINUX_2023),
-    `libpython${target.pythonVersion}.so.1.0`,
+    ...(target.os === 'al2' ? AMAZON_LINUX_2 : AMAZON_LINUX_2023),
+    // Node.js on Lambda is one static binary: it brings no shared library of its own.
+    ...(target.language === 'python' ? [`libpython${target.pythonVersion}.so.1.0`] : []),
   ]);
 }

@@ -4,14 +4,14 @@ import { dirname, relative } from 'node:path';
 import type { Installer } from './installer';
 import type { PipConfig } from './pipConfig';
 import type { LoadedRequirements } from './requirements';
-import type { Target } from './runtimes';
+import type { PythonTarget } from './runtimes';
 import { readManifest, type LayerManifest } from './manifest';
 
 export interface CacheKeyInput {
   toolVersion: string;
   layerName: string;
   requirements: LoadedRequirements;
-  target: Target;
+  target: PythonTarget;
   installer: Installer;
   allowSourceBuilds: boolean;
   allowIncompatible: boolean;

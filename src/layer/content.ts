@@ -5,8 +5,8 @@ import type { PackageEntry } from './manifest';
 import type { ZipInput } from './zip';
 
 /**
- * What a stager hands the build: the files of the layer's package folder (python/ for Python; a Node.js stager
- * would fill nodejs/), wherever their bytes are. The scan, the manifest and the zip work on this alone, so a
+ * What a stager hands the build: the files of the layer's package folder (python/ for Python, nodejs/ for
+ * Node.js), wherever their bytes are. The scan, the manifest and the zip work on this alone, so a
  * file read from a wheel is never written to disk before it lands in the layer zip.
  */
 export interface LayerFile {
@@ -18,7 +18,7 @@ export interface LayerFile {
 }
 
 export interface LayerContent {
-  /** The layer's top folder: "python". */
+  /** The layer's top folder: "python" or "nodejs". */
   root: string;
   files: LayerFile[];
   links: StagedLink[];
@@ -105,6 +105,8 @@ export interface StagedLayer {
   /** Whether the content carries compiled bytecode for the runtime. */
   bytecode: boolean;
   warnings: string[];
+  /** Files the runtime never loads (prebuilt binaries for other platforms): kept in the zip, not scanned. */
+  scanSkips?: (path: string) => boolean;
   /** Cache files the build used (kept when the cache is trimmed). */
   cacheFiles: string[];
   /** Releases what the content reads from (open wheels); called once the zip is written. */

@@ -5,13 +5,13 @@ import type { PackageSource } from './indexes';
 import type { Installer } from './installer';
 import { classifyInstallerOutput, installFailureError } from './installerOutput';
 import { diagnoseMissing, missingMessage, parseRequirement, type MissingDiagnosis } from './resolveErrors';
-import type { Target } from './runtimes';
+import type { PythonTarget } from './runtimes';
 
 export interface FailedInstall {
   /** The installer's whole output; every line of it is already in the log. */
   output: string;
   installer: Installer;
-  target: Target;
+  target: PythonTarget;
   sources: readonly PackageSource[];
   requirementsPath: string;
   layerName: string;

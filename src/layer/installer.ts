@@ -1,11 +1,11 @@
-import { platformTags, uvPythonPlatform, type Target } from './runtimes';
+import { platformTags, uvPythonPlatform, type PythonTarget } from './runtimes';
 import { boolValue, listValue, type PipConfig } from './pipConfig';
 
 export type InstallerChoice = 'auto' | 'pip' | 'uv';
 export type Installer = 'pip' | 'uv';
 
 export interface InstallArgsInput {
-  target: Target;
+  target: PythonTarget;
   /** The staging folder that becomes `python/` in the zip. */
   targetDir: string;
   requirementsPath: string;
@@ -35,7 +35,7 @@ export function pipInstallArgs(input: InstallArgsInput & { report?: string }): s
 
 /** `pip download` of wheels the resolve named by URL, for the same target, into `dir`. */
 export function pipDownloadArgs(input: {
-  target: Target;
+  target: PythonTarget;
   dir: string;
   timeoutSeconds: number;
   retries: number;
@@ -52,7 +52,7 @@ export function pipDownloadArgs(input: {
   ];
 }
 
-function pipTargetArgs(target: Target): string[] {
+function pipTargetArgs(target: PythonTarget): string[] {
   const args = ['--only-binary=:all:', '--implementation', 'cp', '--python-version', target.pythonVersion];
   for (const tag of platformTags(target)) args.push('--platform', tag);
   return args;

@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { UserError } from '../util/errors';
-import { describeTags, type Target } from './runtimes';
+import { describeTags, type PythonTarget } from './runtimes';
 import type { Installer } from './installer';
 
 /** Why an install failed, read from pip's or uv's output. */
@@ -90,7 +90,7 @@ function tail(lines: string[], n: number): string {
 /** The message the user reads, saying what to change. `log` is the full installer output for the detail pane. */
 export function installFailureError(
   failure: InstallFailure,
-  target: Target,
+  target: PythonTarget,
   installer: Installer,
   log: string,
 ): UserError {
@@ -139,7 +139,7 @@ function noDistributionMessage(
   requirement: string,
   versions: string[],
   platforms: string[] | undefined,
-  target: Target,
+  target: PythonTarget,
 ): string {
   const hints: string[] = [];
   if (versions.length > 0) {

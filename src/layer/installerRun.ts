@@ -8,14 +8,14 @@ import { installFailure } from './installFailure';
 import type { Installer } from './installer';
 import { runProcess } from './processes';
 import type { PythonInfo } from './python';
-import type { Target } from './runtimes';
+import type { PythonTarget } from './runtimes';
 import type { Staging } from './staging';
 
 /** What every run of the installer (resolve, download, install) shares. */
 export interface InstallerRun {
   installer: Installer;
   python: PythonInfo;
-  target: Target;
+  target: PythonTarget;
   staging: Staging;
   /** The root requirements file, absolute: the installer runs in its folder. */
   requirementsPath: string;

@@ -5,6 +5,7 @@ import { ownerOf, type DistInfo } from './distInfo';
 import type { Architecture, Runtime } from './runtimes';
 import type { PackageSource } from './indexes';
 import type { Installer } from './installer';
+import type { NodeInstaller } from './node/lockfile';
 import type { Incompatibility, StagedTree } from './scan';
 
 /** The manifest written next to `<name>.zip`: `<name>.manifest.json`. */
@@ -23,7 +24,7 @@ export const WARN_RATIO = 0.8;
 export interface PackageEntry {
   name: string;
   version: string;
-  /** Installed bytes (files from RECORD plus their bytecode). */
+  /** Installed bytes (Python: files from RECORD plus their bytecode; npm: the package's folder). */
   size: number;
   files: number;
   topLevel: string[];
@@ -36,8 +37,10 @@ export interface LayerManifest {
   layerName: string;
   runtime: Runtime;
   architecture: Architecture;
-  installer: Installer;
-  /** "unchecked-hash" when bytecode was compiled (host Python = runtime Python), else "none". */
+  /** Where the packages come from (absent in manifests of older versions: "pypi"). */
+  ecosystem?: 'pypi' | 'npm';
+  installer: Installer | NodeInstaller;
+  /** "unchecked-hash" when bytecode was compiled (host Python = runtime Python), else "none" (always for Node.js). */
   bytecode: 'none' | 'unchecked-hash';
   /** File name of the zip, in the same folder as the manifest. */
   zipFile: string;

@@ -3,7 +3,14 @@
 // but none has a wheel for the target's platform, glibc or Python; each needs a different fix, so the build looks
 // at the sources' file lists (distributionFiles.ts) and this module classifies and words the answer.
 import * as l10n from '@vscode/l10n';
-import { RUNTIMES, platformTags, resolveTarget, type Architecture, type Runtime, type Target } from './runtimes';
+import {
+  platformTags,
+  resolveTarget,
+  runtimesOf,
+  type Architecture,
+  type PythonRuntime,
+  type PythonTarget,
+} from './runtimes';
 
 /** A wheel's or sdist's file name, split per the wheel spec (PEP 427) and the sdist convention. */
 export interface DistFile {
@@ -32,7 +39,7 @@ export type MissingDiagnosis =
       /** The other architecture, when its wheels are all for that one. */
       otherArchitecture?: Architecture;
       /** Another runtime of the same architecture one of its wheels loads on. */
-      fitsRuntime?: Runtime;
+      fitsRuntime?: PythonRuntime;
       hasSdist: boolean;
     };
 
@@ -61,7 +68,7 @@ export function parseRequirement(requirement: string): { project: string; versio
 }
 
 /** Whether the wheel's Python and ABI tags load on the target's CPython, whatever its platform. */
-function pythonFits(wheel: NonNullable<DistFile['wheel']>, target: Target): boolean {
+function pythonFits(wheel: NonNullable<DistFile['wheel']>, target: PythonTarget): boolean {
   const minor = Number(target.pythonTag.slice(1));
   const pythonOk = wheel.python.some((tag) => {
     if (tag === 'py3' || tag === `py3${minor}`) return true;
@@ -74,12 +81,12 @@ function pythonFits(wheel: NonNullable<DistFile['wheel']>, target: Target): bool
 }
 
 /** Whether the wheel has a platform tag of the target's machine (or none at all: `any`). */
-function machineFits(wheel: NonNullable<DistFile['wheel']>, target: Target): boolean {
+function machineFits(wheel: NonNullable<DistFile['wheel']>, target: PythonTarget): boolean {
   return wheel.platform.some((p) => p === 'any' || p.endsWith(`_${target.machine}`));
 }
 
 /** Whether pip, resolving for `target` (CPython, manylinux), would take this wheel. */
-export function wheelFits(wheel: NonNullable<DistFile['wheel']>, target: Target): boolean {
+export function wheelFits(wheel: NonNullable<DistFile['wheel']>, target: PythonTarget): boolean {
   const platforms = new Set([...platformTags(target), 'any']);
   return pythonFits(wheel, target) && wheel.platform.some((p) => platforms.has(p));
 }
@@ -109,7 +116,7 @@ function compareVersions(a: string, b: string): number {
  * Classifies a requirement pip found nothing for, given every file name the package sources list for it.
  * Without a pinned version the newest one is examined.
  */
-export function diagnoseMissing(requirement: string, fileNames: readonly string[], target: Target): MissingDiagnosis {
+export function diagnoseMissing(requirement: string, fileNames: readonly string[], target: PythonTarget): MissingDiagnosis {
   const { project, version: pinned } = parseRequirement(requirement);
   const files = fileNames.map(parseDistFilename).filter((f): f is DistFile => f?.project === project);
   if (files.length === 0) return { kind: 'no-project', project };
@@ -137,7 +144,7 @@ export function diagnoseMissing(requirement: string, fileNames: readonly string[
   );
   const pythonRulesOut =
     needsGlibc === undefined && cpythons.length > 0 && !ofMachine.some((w) => pythonFits(w, target));
-  const fitsRuntime = (Object.keys(RUNTIMES) as Runtime[]).find(
+  const fitsRuntime = runtimesOf('python').find(
     (runtime) =>
       runtime !== target.runtime && wheels.some((w) => wheelFits(w, resolveTarget(runtime, target.architecture))),
   );
@@ -155,7 +162,7 @@ export function diagnoseMissing(requirement: string, fileNames: readonly string[
 }
 
 /** The message: the fact first, then what exists, then what to do. `where` names the sources looked at. */
-export function missingMessage(d: MissingDiagnosis, target: Target, where: string): string {
+export function missingMessage(d: MissingDiagnosis, target: PythonTarget, where: string): string {
   switch (d.kind) {
     case 'no-project':
       return l10n.t('No package named "{0}" in {1}. Check its name in the requirements file.', d.project, where);

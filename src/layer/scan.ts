@@ -7,7 +7,7 @@ import { isElf, maxGlibcMinor, parseElf, ElfError, EM_AARCH64, EM_X86_64, type E
 import { ownerOf } from './distInfo';
 import { readLayerFile, readLayerFileHead, type LayerFile } from './content';
 import { baseImageLibraries, baseImageName } from './baseImages';
-import type { Target } from './runtimes';
+import type { PythonTarget, Target } from './runtimes';
 
 export interface StagedFile {
   /** Relative to the install root, "/"-separated. */
@@ -121,13 +121,15 @@ export function linkStaysInside(linkPath: string, target: string): boolean {
 
 /** Extensions that are never native code; everything else is checked for the ELF magic. */
 const NEVER_NATIVE =
-  /\.(py|pyi|pyc|pyx|pxd|txt|md|rst|json|toml|cfg|ini|yaml|yml|csv|html?|css|js|map|typed|h|hpp|c|cc|cpp|pem|crt|xml|svg|png|jpe?g|gif|ico|mo|po|dat|npz|npy|tmpl|jinja2?|sh|bat|pyd\.typed)$/i;
+  /\.(py|pyi|pyc|pyx|pxd|txt|md|rst|json|toml|cfg|ini|yaml|yml|csv|html?|css|js|map|typed|h|hpp|c|cc|cpp|pem|crt|xml|svg|png|jpe?g|gif|ico|mo|po|dat|npz|npy|tmpl|jinja2?|sh|bat|pyd\.typed|mjs|cjs|mts|cts|ts|tsx|jsx)$/i;
+/** Files a runtime loads as native code: Node.js addons and shared libraries of any OS. */
+const NATIVE_MODULE = /\.(node|so(\.\d+)*|dylib|dll)$/i;
 const EXTENSION_SUFFIX = /\.cpython-(\d+)([a-z]*)-([A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*)\.so$/;
 
 /** Python extension modules built for another Python or another OS, judged by the file name alone. */
 export function extensionProblem(
   path: string,
-  target: Target,
+  target: PythonTarget,
 ): { reason: IncompatibilityReason; detail: string } | undefined {
   const base = posix.basename(path);
   if (/\.pyd$/i.test(base)) return { reason: 'platform', detail: l10n.t('Windows extension module (.pyd)') };
@@ -157,6 +159,17 @@ export function extensionProblem(
 
 function versionLabel(tag: string): string {
   return `${tag[0]}.${tag.slice(1)}`;
+}
+
+/**
+ * Native code for another OS, told by its first bytes: Mach-O (thin or universal) is macOS, "MZ" a Windows PE.
+ * Only asked for module files (a universal binary's magic is also a Java class file's).
+ */
+export function foreignBinaryKind(head: Uint8Array): 'Mach-O' | 'PE' | undefined {
+  if (head.length < 4) return undefined;
+  const magic = Buffer.from(head).readUInt32BE(0);
+  if ([0xfeedface, 0xfeedfacf, 0xcefaedfe, 0xcffaedfe, 0xcafebabe, 0xbebafeca].includes(magic)) return 'Mach-O';
+  return head[0] === 0x4d && head[1] === 0x5a ? 'PE' : undefined;
 }
 
 /** Problems an ELF object would have when loaded on the target. Relocatable objects (.o) are not loaded. */
@@ -222,9 +235,21 @@ export async function scanCompatibility(
     candidates.map((f) =>
       limit(async () => {
         throwIfAborted(signal);
-        const byName = extensionProblem(f.path, target);
+        const byName = target.language === 'python' ? extensionProblem(f.path, target) : undefined;
         if (byName) add(f.path, byName);
-        if (!isElf(await readLayerFileHead(f, 4))) return;
+        const head = await readLayerFileHead(f, 4);
+        if (!isElf(head)) {
+          const foreign = NATIVE_MODULE.test(f.path) ? foreignBinaryKind(head) : undefined;
+          if (foreign)
+            add(f.path, {
+              reason: 'platform',
+              detail:
+                foreign === 'Mach-O'
+                  ? l10n.t('built for macOS (Mach-O), Lambda runs Linux')
+                  : l10n.t('built for Windows (PE), Lambda runs Linux'),
+            });
+          return;
+        }
         try {
           const info = parseElf(await readLayerFile(f));
           const problems = elfProblems(info, target);

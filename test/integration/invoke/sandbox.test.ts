@@ -47,7 +47,7 @@ async function build(name: string, wheels: WheelSpec[], allowIncompatible = fals
   const requirementsPath = join(dir, `${name}-requirements.txt`);
   await fs.writeFile(requirementsPath, wheels.map((w) => `${w.name}==${w.version}\n`).join(''));
   return buildLayer({
-    requirementsPath,
+    sourcePath: requirementsPath,
     runtime: RUNTIME,
     architecture: 'x86_64',
     layerName: name,

@@ -94,7 +94,7 @@ export async function workspace(): Promise<Workspace> {
       const { name, ...options } = opts;
       return buildLayer(
         {
-          requirementsPath,
+          sourcePath: requirementsPath,
           runtime,
           architecture: arch,
           layerName: name ?? 'layer',

@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { platformTags, resolveTarget, uvPythonPlatform, describeTags } from '../../../src/layer/runtimes';
+import {
+  RUNTIMES,
+  platformTags,
+  resolvePythonTarget,
+  resolveTarget,
+  runtimesOf,
+  uvPythonPlatform,
+  describeTags,
+} from '../../../src/layer/runtimes';
 import { UserError } from '../../../src/util/errors';
 
 test('python3.11 x86_64 accepts manylinux up to glibc 2.26 and the legacy names, never 2_27+', () => {
@@ -23,7 +31,7 @@ test('python3.11 x86_64 accepts manylinux up to glibc 2.26 and the legacy names,
 });
 
 test('python3.12+ accept manylinux_2_28 … 2_34', () => {
-  for (const runtime of ['python3.12', 'python3.13', 'python3.14']) {
+  for (const runtime of ['python3.12', 'python3.13', 'python3.14'] as const) {
     const tags = platformTags(resolveTarget(runtime, 'x86_64'));
     assert.equal(tags[0], 'manylinux_2_34_x86_64');
     assert.ok(tags.includes('manylinux_2_28_x86_64'));
@@ -50,8 +58,10 @@ test('uv gets the highest manylinux target it knows within the glibc, never *-un
 test('target fields and validation', () => {
   const t = resolveTarget('python3.13', 'arm64');
   assert.deepEqual(t, {
+    language: 'python',
     runtime: 'python3.13',
     architecture: 'arm64',
+    os: 'al2023',
     pythonVersion: '3.13',
     pythonTag: '313',
     glibcMinor: 34,
@@ -60,4 +70,27 @@ test('target fields and validation', () => {
   assert.throws(() => resolveTarget('python3.9', 'x86_64'), UserError);
   assert.throws(() => resolveTarget('python3.12', 'amd64'), UserError);
   assert.match(describeTags(resolveTarget('python3.11', 'x86_64')), /cp311.*manylinux_2_5 … manylinux_2_26_x86_64/);
+});
+
+test('Node.js runtimes: one table with the Python ones, with their Amazon Linux and glibc', () => {
+  assert.deepEqual(runtimesOf('nodejs'), ['nodejs24.x', 'nodejs22.x', 'nodejs20.x', 'nodejs18.x']);
+  assert.deepEqual(runtimesOf('python'), ['python3.14', 'python3.13', 'python3.12', 'python3.11', 'python3.10']);
+  assert.equal(Object.keys(RUNTIMES).length, 9);
+  assert.deepEqual(resolveTarget('nodejs18.x', 'x86_64'), {
+    language: 'nodejs',
+    runtime: 'nodejs18.x',
+    architecture: 'x86_64',
+    os: 'al2',
+    glibcMinor: 26,
+    machine: 'x86_64',
+    nodeMajor: 18,
+  });
+  for (const r of ['nodejs20.x', 'nodejs22.x', 'nodejs24.x'] as const) {
+    const t = resolveTarget(r, 'arm64');
+    assert.equal(t.os, 'al2023');
+    assert.equal(t.glibcMinor, 34);
+    assert.equal(t.machine, 'aarch64');
+  }
+  assert.throws(() => resolveTarget('nodejs16.x', 'x86_64'), UserError);
+  assert.throws(() => resolvePythonTarget('nodejs22.x', 'x86_64'), /not a Python runtime/);
 });

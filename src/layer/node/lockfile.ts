@@ -1,0 +1,40 @@
+import * as l10n from '@vscode/l10n';
+import { UserError } from '../../util/errors';
+
+export type NodeInstaller = 'npm' | 'pnpm' | 'yarn';
+
+/** Lockfiles in the order npm and the other tools would honour them (npm's shrinkwrap wins over its lock). */
+export const LOCKFILES: readonly { file: string; installer: NodeInstaller }[] = [
+  { file: 'npm-shrinkwrap.json', installer: 'npm' },
+  { file: 'package-lock.json', installer: 'npm' },
+  { file: 'pnpm-lock.yaml', installer: 'pnpm' },
+  { file: 'yarn.lock', installer: 'yarn' },
+];
+
+export interface LockfileChoice {
+  installer: NodeInstaller;
+  /** The lockfile the install follows; none: npm resolves from package.json. */
+  lockfile?: string;
+}
+
+/** Which tool installs, from the lockfiles next to package.json (`present`: their file names). */
+export function chooseLockfile(present: readonly string[]): LockfileChoice {
+  const found = LOCKFILES.find((l) => present.includes(l.file));
+  return found ? { installer: found.installer, lockfile: found.file } : { installer: 'npm' };
+}
+
+/**
+ * pnpm and yarn lockfiles are not followed yet: their trees (pnpm's symlinks, yarn's Plug'n'Play) need their
+ * own staging. Installing with npm instead would silently ignore the versions the user locked, so the build
+ * stops and says how to get a lockfile npm reads.
+ */
+export function unsupportedLockfile(choice: LockfileChoice, folder: string): UserError {
+  return new UserError(
+    l10n.t(
+      '{0} in {1} is a {2} lockfile, which layer builds do not follow yet. Create a package-lock.json with the same versions (for example "npm install --package-lock-only" in that folder) and build again; npm then installs exactly what it locks.',
+      choice.lockfile ?? '',
+      folder,
+      choice.installer,
+    ),
+  );
+}

@@ -1,0 +1,71 @@
+import * as l10n from '@vscode/l10n';
+import { UserError } from '../../util/errors';
+import type { NodeTarget } from '../runtimes';
+
+/** npm's name for the target's CPU (`process.arch` values). */
+export function npmCpu(target: Pick<NodeTarget, 'architecture'>): 'x64' | 'arm64' {
+  return target.architecture === 'arm64' ? 'arm64' : 'x64';
+}
+
+export interface Host {
+  platform: NodeJS.Platform;
+  arch: string;
+  /** Linux only: the C library this machine runs on. */
+  libc?: 'glibc' | 'musl';
+}
+
+/** Whether code compiled on `host` could run on the target (Linux, glibc, the target's CPU). */
+export function isCrossBuild(host: Host, target: Pick<NodeTarget, 'architecture'>): boolean {
+  return host.platform !== 'linux' || host.arch !== npmCpu(target) || host.libc === 'musl';
+}
+
+export interface NpmInstallInput {
+  /** `ci` follows the lockfile exactly; `install` resolves from package.json. */
+  command: 'ci' | 'install';
+  target: Pick<NodeTarget, 'architecture'>;
+  ignoreScripts: boolean;
+}
+
+/**
+ * Arguments after `npm`: production dependencies only, and optional platform packages chosen for Lambda
+ * (`--os/--cpu/--libc`) whatever machine builds. Registry, auth and proxy settings are deliberately absent:
+ * npm reads them from the user's .npmrc files and npm_config_* variables.
+ */
+export function npmInstallArgs(input: NpmInstallInput): string[] {
+  return [
+    input.command,
+    '--omit=dev',
+    '--os=linux',
+    `--cpu=${npmCpu(input.target)}`,
+    '--libc=glibc',
+    '--no-audit',
+    '--no-fund',
+    ...(input.ignoreScripts ? ['--ignore-scripts'] : []),
+  ];
+}
+
+/**
+ * How to start npm: on Windows it is `npm.cmd`, which Node starts only through the command interpreter
+ * (the arguments here are fixed flags, never paths, so cmd's quoting cannot break them).
+ */
+export function npmInvocation(platform: NodeJS.Platform, args: string[], env: NodeJS.ProcessEnv): [string, string[]] {
+  if (platform === 'win32') return [env.ComSpec ?? env.COMSPEC ?? 'cmd.exe', ['/d', '/s', '/c', 'npm', ...args]];
+  return ['npm', args];
+}
+
+/** npm 10.3 added `--libc`; without it a glibc/musl pair of platform packages cannot be told apart. */
+export const MIN_NPM = [10, 3] as const;
+
+export function checkNpmVersion(version: string): void {
+  const m = /^(\d+)\.(\d+)/.exec(version.trim());
+  const ok = m && (Number(m[1]) > MIN_NPM[0] || (Number(m[1]) === MIN_NPM[0] && Number(m[2]) >= MIN_NPM[1]));
+  if (!ok) {
+    throw new UserError(
+      l10n.t(
+        'npm {0} cannot install packages for another platform: layer builds need npm {1} or later (for --os, --cpu and --libc). Update it with "npm install -g npm@latest" or install a current Node.js.',
+        version.trim() || '?',
+        MIN_NPM.join('.'),
+      ),
+    );
+  }
+}

@@ -1,0 +1,292 @@
+import * as l10n from '@vscode/l10n';
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { version as toolVersion } from '../../../package.json';
+import { UserError } from '../../util/errors';
+import type { Log } from '../../util/log';
+import type { BuildRequest } from '../build';
+import type { LayerFile } from '../content';
+import { runProcess } from '../processes';
+import type { NodeTarget } from '../runtimes';
+import { walkTree, type StagedTree } from '../scan';
+import { SHARE, type StageContext, type Stager } from '../stager';
+import { installTimeBuild, installTimeBuildMessage, unloadedPrebuild, type PackageManifest } from './installScripts';
+import { LOCKFILES, chooseLockfile, unsupportedLockfile } from './lockfile';
+import { npmConfigEnv, npmRegistry, readOptional, userNpmrcPath } from './npmConfig';
+import { checkNpmVersion, isCrossBuild, npmCpu, npmInstallArgs, npmInvocation, type Host } from './npmArgs';
+import { nodeOwners, packageDirOf, summarizeNodePackages, type InstalledPackage } from './packages';
+
+const HOST_NAMES: Partial<Record<NodeJS.Platform, string>> = { win32: 'Windows', darwin: 'macOS', linux: 'Linux' };
+
+/**
+ * package.json → the `nodejs/node_modules` folder of a layer: npm installs the production dependencies for
+ * Lambda's platform into a staging copy of package.json and its lockfile (the user's folder and node_modules
+ * are never touched), then every installed package is listed and its native code checked by the build.
+ */
+export async function nodeStager(
+  request: BuildRequest,
+  target: NodeTarget,
+  log: Log,
+  signal?: AbortSignal,
+): Promise<Stager> {
+  const options = request.options ?? {};
+  const env = options.env ?? process.env;
+  const sourcePath = resolve(request.sourcePath);
+  const projectDir = dirname(sourcePath);
+  const packageJson = await readPackageJson(sourcePath);
+  const dependencies = Object.keys({ ...objectOr(packageJson.dependencies), ...objectOr(packageJson.optionalDependencies) });
+  if (dependencies.length === 0)
+    throw new UserError(
+      l10n.t('{0} lists no dependencies: add the packages of the layer under "dependencies".', sourcePath),
+    );
+  const present = (
+    await Promise.all(
+      LOCKFILES.map(async (l) => ((await fs.stat(join(projectDir, l.file)).catch(() => undefined))?.isFile() ? l.file : '')),
+    )
+  ).filter(Boolean);
+  const lock = chooseLockfile(present);
+  if (lock.installer !== 'npm') throw unsupportedLockfile(lock, projectDir);
+  const npmVersion = await runNpmVersion(env, signal);
+  checkNpmVersion(npmVersion);
+  const [lockText, projectNpmrc, userNpmrc] = await Promise.all([
+    lock.lockfile ? fs.readFile(join(projectDir, lock.lockfile), 'utf8') : undefined,
+    readOptional(join(projectDir, '.npmrc')),
+    readOptional(userNpmrcPath(env)),
+  ]);
+  const host = thisHost();
+  const cross = isCrossBuild(host, target);
+  const source = npmRegistry(env, projectNpmrc, userNpmrc);
+  const command = lock.lockfile ? 'ci' : 'install';
+  const key = createHash('sha256')
+    .update(
+      JSON.stringify({
+        v: 1,
+        tool: toolVersion,
+        layer: request.layerName,
+        packageJson,
+        lockfile: lock.lockfile ? [lock.lockfile, lockText] : null,
+        runtime: target.runtime,
+        arch: target.architecture,
+        host: [host.platform, host.arch, host.libc ?? null],
+        npm: npmVersion,
+        npmEnv: npmConfigEnv(env),
+        npmrc: [projectNpmrc ?? null, userNpmrc ?? null],
+        allowIncompatible: !!options.allowIncompatible,
+      }),
+    )
+    .digest('hex');
+
+  return {
+    ecosystem: 'npm',
+    installer: 'npm',
+    cacheKey: key,
+    sources: [source],
+    reuseMessage: (zipPath, builtAt) =>
+      l10n.t(
+        'Reusing {0}: package.json, lockfile, runtime, architecture, npm and its settings are unchanged since {1}. Rebuild to pick up newer releases of unlocked packages.',
+        zipPath,
+        builtAt,
+      ),
+    incompatibleHint: l10n.t(
+      'Use versions that ship Linux binaries for {0} ({1}) (packages with per-platform optional dependencies are chosen for the target), choose another runtime or architecture, or allow incompatible files to build anyway.',
+      target.runtime,
+      target.architecture,
+    ),
+    async prepare() {
+      log.info(l10n.t('Package sources: {0}', `${source.url} (${source.from})`));
+      if (!lock.lockfile)
+        log.info(l10n.t('No package-lock.json next to package.json: npm resolves the newest matching versions.'));
+    },
+    async stage(context) {
+      const work = join(context.staging.dir, 'nodejs');
+      await fs.mkdir(work);
+      // The root's own lifecycle scripts (prepare, postinstall …) belong to the project, whose sources are not here.
+      await fs.writeFile(join(work, 'package.json'), JSON.stringify({ ...packageJson, scripts: undefined }, null, 2));
+      if (lock.lockfile) await fs.writeFile(join(work, lock.lockfile), lockText!);
+      // The project's .npmrc (registry, scopes, auth) applies as it does in the project; it never reaches the zip.
+      if (projectNpmrc !== undefined) await fs.writeFile(join(work, '.npmrc'), projectNpmrc);
+      // Install scripts on a machine that is not the target would build or download binaries for this machine
+      // (and run package code for nothing), so cross builds skip them; packages that need them are named below.
+      const args = npmInstallArgs({ command, target, ignoreScripts: cross });
+      context.progress({
+        message: l10n.t('Installing packages for {0} ({1}) with npm {2}', target.runtime, target.architecture, command),
+      });
+      await runNpm(args, work, env, context);
+      context.progress({ message: l10n.t('Installed'), increment: SHARE.install });
+      const tree = await installedTree(work, context.signal);
+      const installed = await readInstalled(work, tree);
+      const warnings = installChecks(installed, tree, target, host, cross, !!options.allowIncompatible);
+      const cpu = npmCpu(target);
+      const files: LayerFile[] = tree.files.map((f) => ({
+        path: f.path,
+        size: f.size,
+        executable: f.executable,
+        source: { disk: f.abs },
+      }));
+      return {
+        content: { root: 'nodejs', files, links: tree.links, dirs: tree.dirs },
+        packages: summarizeNodePackages(tree.files, installed),
+        owners: nodeOwners(tree.files, installed),
+        bytecode: false,
+        warnings,
+        cacheFiles: [],
+        scanSkips: (path) => unloadedPrebuild(path, cpu),
+        close: async () => undefined,
+      };
+    },
+    finish: async () => undefined,
+  };
+}
+
+type Manifest = PackageManifest & { dependencies?: unknown; [key: string]: unknown };
+
+async function readPackageJson(path: string): Promise<Manifest> {
+  let text: string;
+  try {
+    text = await fs.readFile(path, 'utf8');
+  } catch (e) {
+    throw new UserError(l10n.t('Cannot read {0}: {1}', path, (e as Error).message));
+  }
+  try {
+    const parsed = JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Manifest;
+  } catch {
+    // reported below
+  }
+  throw new UserError(l10n.t('{0} is not a valid package.json (a JSON object). Fix it and build again.', path));
+}
+
+function objectOr(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function thisHost(): Host {
+  if (process.platform !== 'linux') return { platform: process.platform, arch: process.arch };
+  const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
+  return { platform: 'linux', arch: process.arch, libc: header?.glibcVersionRuntime ? 'glibc' : 'musl' };
+}
+
+const NPM_MISSING = () =>
+  new UserError(l10n.t('npm was not found on PATH. Install Node.js (with npm 10.3 or later) and build again.'));
+
+async function runNpmVersion(env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<string> {
+  const result = await runProcess(...npmInvocation(process.platform, ['--version'], env), { env, signal }).catch(
+    (e: NodeJS.ErrnoException) => {
+      throw e.code === 'ENOENT' ? NPM_MISSING() : e;
+    },
+  );
+  if (result.code !== 0) throw NPM_MISSING();
+  return result.output.trim().split(/\s+/).pop() ?? '';
+}
+
+async function runNpm(args: string[], cwd: string, env: NodeJS.ProcessEnv, context: StageContext): Promise<void> {
+  const { log } = context;
+  log.info(`npm ${args.join(' ')}`);
+  const result = await runProcess(...npmInvocation(process.platform, args, env), {
+    cwd,
+    env,
+    signal: context.signal,
+    onSpawn: (pid) => context.onInstallerSpawn?.(pid),
+    onLine: (line) => log.info(line),
+  }).catch((e: NodeJS.ErrnoException) => {
+    throw e.code === 'ENOENT' ? NPM_MISSING() : e;
+  });
+  if (result.code === 0) return;
+  const tail = result.output.trim().split(/\r?\n/).slice(-15).join('\n');
+  throw new UserError(
+    args[0] === 'ci'
+      ? l10n.t(
+          'npm ci failed (exit code {0}). If package.json and package-lock.json disagree, run "npm install" in the project and build again. npm said:\n{1}',
+          result.code ?? '?',
+          tail,
+        )
+      : l10n.t('npm install failed (exit code {0}). npm said:\n{1}', result.code ?? '?', tail),
+  );
+}
+
+/** The installed tree with paths relative to `nodejs/` ("node_modules/…"). */
+async function installedTree(work: string, signal?: AbortSignal): Promise<StagedTree> {
+  const root = join(work, 'node_modules');
+  const tree = await walkTree(root, signal).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return { files: [], links: [], dirs: [], totalSize: 0 };
+    throw e;
+  });
+  const under = (p: string) => `node_modules/${p}`;
+  return {
+    files: tree.files.map((f) => ({ ...f, path: under(f.path) })),
+    links: tree.links.map((l) => ({ ...l, path: under(l.path) })),
+    dirs: ['node_modules', ...tree.dirs.map(under)],
+    totalSize: tree.totalSize,
+  };
+}
+
+/** Every package folder with its package.json (name and version as installed). */
+async function readInstalled(work: string, tree: StagedTree): Promise<InstalledPackage[]> {
+  const dirs = tree.files.filter((f) => f.path === `${packageDirOf(f.path)}/package.json`);
+  return Promise.all(
+    dirs.map(async (f) => {
+      const dir = f.path.slice(0, -'/package.json'.length);
+      const manifest = await fs
+        .readFile(join(work, f.path), 'utf8')
+        .then((t) => JSON.parse(t) as PackageManifest)
+        .catch((): PackageManifest => ({}));
+      const fallback = dir.slice(dir.lastIndexOf('node_modules/') + 'node_modules/'.length);
+      return {
+        dir,
+        name: typeof manifest.name === 'string' ? manifest.name : fallback,
+        version: typeof manifest.version === 'string' ? manifest.version : '',
+        manifest,
+      };
+    }),
+  );
+}
+
+/**
+ * Packages that build native code at install time: an error on a machine that is not the target (unless
+ * incompatible files are allowed: then a warning), and a warning on a matching Linux machine when its Node.js
+ * is another major version than the runtime's (addons not on Node-API are tied to one).
+ */
+function installChecks(
+  installed: readonly InstalledPackage[],
+  tree: StagedTree,
+  target: NodeTarget,
+  host: Host,
+  cross: boolean,
+  allowIncompatible: boolean,
+): string[] {
+  const paths = new Set(tree.files.map((f) => f.path));
+  const cpu = npmCpu(target);
+  const prebuilt = new Set(
+    tree.files
+      .filter((f) => /\/prebuilds\/[^/]+\/[^/]+\.node$/.test(f.path) && !unloadedPrebuild(f.path, cpu))
+      .map((f) => packageDirOf(f.path)),
+  );
+  const builds = installed
+    .map((p) => ({
+      name: p.name,
+      step: installTimeBuild(p.manifest, {
+        hasBindingGyp: paths.has(`${p.dir}/binding.gyp`),
+        hasTargetPrebuild: prebuilt.has(p.dir),
+      }),
+    }))
+    .filter((b): b is { name: string; step: string } => b.step !== undefined)
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+  if (builds.length === 0) return [];
+  const hostName = `${HOST_NAMES[host.platform] ?? host.platform} ${host.arch}${host.libc === 'musl' ? ' (musl)' : ''}`;
+  if (cross) {
+    const message = installTimeBuildMessage(builds, target, hostName, allowIncompatible);
+    if (!allowIncompatible) throw new UserError(message);
+    return [message];
+  }
+  const hostMajor = Number(process.versions.node.split('.')[0]);
+  if (hostMajor === target.nodeMajor) return [];
+  return [
+    l10n.t(
+      'Built native code with this machine\'s Node.js {0} for {1}: {2}. Addons that do not use Node-API load only on the Node.js major version they were built with; test the layer on {1}.',
+      hostMajor,
+      target.runtime,
+      builds.map((b) => b.name).join(', '),
+    ),
+  ];
+}
