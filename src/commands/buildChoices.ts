@@ -135,11 +135,7 @@ export function defaultLayerName(requirements: vscode.Uri): string {
   return name || 'layer';
 }
 
-async function pickRuntime(
-  remembered: Runtime | undefined,
-  title: string,
-  language: Language,
-): Promise<RuntimeItem> {
+async function pickRuntime(remembered: Runtime | undefined, title: string, language: Language): Promise<RuntimeItem> {
   const items: RuntimeItem[] = runtimesOf(language).map((runtime: Runtime) => ({
     label: runtime,
     description: runtime === remembered ? vscode.l10n.t('last used') : undefined,

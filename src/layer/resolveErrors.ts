@@ -116,7 +116,11 @@ function compareVersions(a: string, b: string): number {
  * Classifies a requirement pip found nothing for, given every file name the package sources list for it.
  * Without a pinned version the newest one is examined.
  */
-export function diagnoseMissing(requirement: string, fileNames: readonly string[], target: PythonTarget): MissingDiagnosis {
+export function diagnoseMissing(
+  requirement: string,
+  fileNames: readonly string[],
+  target: PythonTarget,
+): MissingDiagnosis {
   const { project, version: pinned } = parseRequirement(requirement);
   const files = fileNames.map(parseDistFilename).filter((f): f is DistFile => f?.project === project);
   if (files.length === 0) return { kind: 'no-project', project };
@@ -144,10 +148,13 @@ export function diagnoseMissing(requirement: string, fileNames: readonly string[
   );
   const pythonRulesOut =
     needsGlibc === undefined && cpythons.length > 0 && !ofMachine.some((w) => pythonFits(w, target));
-  const fitsRuntime = runtimesOf('python').find(
-    (runtime) =>
-      runtime !== target.runtime && wheels.some((w) => wheelFits(w, resolveTarget(runtime, target.architecture))),
-  );
+  // Oldest first: the nearest runtime a wheel of it loads on.
+  const fitsRuntime = runtimesOf('python')
+    .reverse()
+    .find(
+      (runtime) =>
+        runtime !== target.runtime && wheels.some((w) => wheelFits(w, resolveTarget(runtime, target.architecture))),
+    );
   return {
     kind: 'no-wheel-for-target',
     project,

@@ -22,7 +22,9 @@ export const RUNTIMES = {
 } as const;
 
 export type Runtime = keyof typeof RUNTIMES;
-type RuntimeOf<L extends Language> = { [R in Runtime]: (typeof RUNTIMES)[R]['language'] extends L ? R : never }[Runtime];
+type RuntimeOf<L extends Language> = {
+  [R in Runtime]: (typeof RUNTIMES)[R]['language'] extends L ? R : never;
+}[Runtime];
 export type PythonRuntime = RuntimeOf<'python'>;
 export type NodeRuntime = RuntimeOf<'nodejs'>;
 export type Architecture = 'x86_64' | 'arm64';

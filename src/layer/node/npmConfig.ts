@@ -9,7 +9,16 @@ export const DEFAULT_REGISTRY = 'https://registry.npmjs.org/';
  * npm_config_* variables that change what gets installed. Cache folders, log levels, progress and notifier
  * settings do not, and tests (or CI) give each run its own cache folder.
  */
-const NOT_CONTENT = new Set(['cache', 'loglevel', 'progress', 'update_notifier', 'update-notifier', 'fund', 'audit', 'color']);
+const NOT_CONTENT = new Set([
+  'cache',
+  'loglevel',
+  'progress',
+  'update_notifier',
+  'update-notifier',
+  'fund',
+  'audit',
+  'color',
+]);
 
 export function npmConfigEnv(env: NodeJS.ProcessEnv): [string, string][] {
   return Object.entries(env)

@@ -20,7 +20,10 @@ export interface InstalledPackage {
 }
 
 /** Sizes per installed package, top-level ones (what `require` finds through NODE_PATH) with their name as module. */
-export function summarizeNodePackages(files: readonly StagedFile[], installed: readonly InstalledPackage[]): PackageEntry[] {
+export function summarizeNodePackages(
+  files: readonly StagedFile[],
+  installed: readonly InstalledPackage[],
+): PackageEntry[] {
   const byDir = new Map<string, PackageEntry>();
   for (const p of installed) {
     const topLevel = p.dir === `node_modules/${p.name}` ? [p.name] : [];
@@ -34,9 +37,7 @@ export function summarizeNodePackages(files: readonly StagedFile[], installed: r
     entry.size += f.size;
     entry.files++;
   }
-  const list = [...byDir.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, entry]) => entry);
+  const list = [...byDir.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => entry);
   return other ? [...list, other] : list;
 }
 

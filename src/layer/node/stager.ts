@@ -35,14 +35,19 @@ export async function nodeStager(
   const sourcePath = resolve(request.sourcePath);
   const projectDir = dirname(sourcePath);
   const packageJson = await readPackageJson(sourcePath);
-  const dependencies = Object.keys({ ...objectOr(packageJson.dependencies), ...objectOr(packageJson.optionalDependencies) });
+  const dependencies = Object.keys({
+    ...objectOr(packageJson.dependencies),
+    ...objectOr(packageJson.optionalDependencies),
+  });
   if (dependencies.length === 0)
     throw new UserError(
       l10n.t('{0} lists no dependencies: add the packages of the layer under "dependencies".', sourcePath),
     );
   const present = (
     await Promise.all(
-      LOCKFILES.map(async (l) => ((await fs.stat(join(projectDir, l.file)).catch(() => undefined))?.isFile() ? l.file : '')),
+      LOCKFILES.map(async (l) =>
+        (await fs.stat(join(projectDir, l.file)).catch(() => undefined))?.isFile() ? l.file : '',
+      ),
     )
   ).filter(Boolean);
   const lock = chooseLockfile(present);
@@ -283,7 +288,7 @@ function installChecks(
   if (hostMajor === target.nodeMajor) return [];
   return [
     l10n.t(
-      'Built native code with this machine\'s Node.js {0} for {1}: {2}. Addons that do not use Node-API load only on the Node.js major version they were built with; test the layer on {1}.',
+      "Built native code with this machine's Node.js {0} for {1}: {2}. Addons that do not use Node-API load only on the Node.js major version they were built with; test the layer on {1}.",
       hostMajor,
       target.runtime,
       builds.map((b) => b.name).join(', '),

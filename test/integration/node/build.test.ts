@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { IncompatibleFilesError, buildLayer, type BuildOptions } from '../../../src/layer/build';
 import { readManifest } from '../../../src/layer/manifest';
 import { UserError } from '../../../src/util/errors';
+import { silentLog } from '../../../src/util/log';
 import { makeMachO } from '../../fixtures/machO';
 import { nativePackageSet, nodeGypPackage, plainPackage, type NativeTarget } from '../../fixtures/npmPackages';
 import { readZip } from '../../fixtures/zipRead';
@@ -53,7 +54,10 @@ after(async () => {
 async function project(manifest: Record<string, unknown>): Promise<string> {
   const dir = join(work, `p${++n}`);
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: `p${n}`, version: '1.0.0', private: true, ...manifest }));
+  await writeFile(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: `p${n}`, version: '1.0.0', private: true, ...manifest }),
+  );
   return join(dir, 'package.json');
 }
 
@@ -67,7 +71,7 @@ function build(sourcePath: string, architecture: string, options: BuildOptions =
       outDir: join(sourcePath, '..', 'out'),
       options: { env: registry.npmEnv(), ...options },
     },
-    { log: { info: (m) => lines.push(m), warn: (m) => lines.push(m), error: () => undefined, debug: () => undefined } },
+    { log: { ...silentLog, info: (m) => lines.push(m), warn: (m) => lines.push(m) } },
   );
 }
 
@@ -95,9 +99,12 @@ test('production dependencies land in nodejs/node_modules with versions in the m
   assert.equal(m.packages.find((p) => p.name === 'plain-b')?.version, '2.1.0');
   assert.ok(a!.size > 0);
   assert.equal(m.packageSources?.[0].url, `${registry.url}/`);
-  assert.ok(lines.some((l) => /^npm install --omit=dev --os=linux --cpu=x64 --libc=glibc/.test(l)), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => /^npm install --omit=dev --os=linux --cpu=x64 --libc=glibc/.test(l)),
+    lines.join('\n'),
+  );
   assert.ok(!existsSync(join(src, '..', 'node_modules')), "the user's folder gets no node_modules");
-  assert.ok(!existsSync(join(src, '..', 'package-lock.json')), "nor a lockfile");
+  assert.ok(!existsSync(join(src, '..', 'package-lock.json')), 'nor a lockfile');
 
   // Unchanged inputs reuse the zip, even with another npm cache folder (npmEnv makes a new one per call).
   const again = await build(src, 'x86_64');
@@ -158,10 +165,16 @@ test('a package-lock.json means npm ci with exactly the locked versions', async 
   await registry.publish(plainPackage('locked-dep', '1.1.0'));
   const lines: string[] = [];
   const result = await build(src, 'x86_64', {}, lines);
-  assert.ok(lines.some((l) => l.startsWith('npm ci --omit=dev --os=linux --cpu=x64 --libc=glibc')), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => l.startsWith('npm ci --omit=dev --os=linux --cpu=x64 --libc=glibc')),
+    lines.join('\n'),
+  );
   assert.equal(result.manifest.packages.find((p) => p.name === 'locked-dep')?.version, '1.0.0');
   // The lockfile is part of the key: a new lock is a new build.
-  await writeFile(join(src, '..', 'package-lock.json'), (await readFile(join(src, '..', 'package-lock.json'), 'utf8')) + '\n');
+  await writeFile(
+    join(src, '..', 'package-lock.json'),
+    (await readFile(join(src, '..', 'package-lock.json'), 'utf8')) + '\n',
+  );
   assert.equal((await build(src, 'x86_64')).reused, false);
 });
 

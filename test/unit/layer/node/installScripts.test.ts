@@ -15,18 +15,33 @@ test('install scripts that compile or fetch native code are detected', () => {
     installTimeBuild({ scripts: { install: 'node-pre-gyp install --fallback-to-build' } }, none),
     'install: node-pre-gyp install --fallback-to-build',
   );
-  assert.equal(installTimeBuild({ scripts: { postinstall: 'cmake-js compile' } }, none), 'postinstall: cmake-js compile');
-  assert.equal(installTimeBuild({ scripts: { preinstall: 'npx node-gyp configure' } }, none), 'preinstall: npx node-gyp configure');
+  assert.equal(
+    installTimeBuild({ scripts: { postinstall: 'cmake-js compile' } }, none),
+    'postinstall: cmake-js compile',
+  );
+  assert.equal(
+    installTimeBuild({ scripts: { preinstall: 'npx node-gyp configure' } }, none),
+    'preinstall: npx node-gyp configure',
+  );
 });
 
 test('binding.gyp without an install script means npm runs node-gyp rebuild', () => {
   assert.equal(installTimeBuild({}, { ...none, hasBindingGyp: true }), 'install: node-gyp rebuild');
-  assert.equal(installTimeBuild({ scripts: { install: 'node install.js' } }, { ...none, hasBindingGyp: true }), undefined);
+  assert.equal(
+    installTimeBuild({ scripts: { install: 'node install.js' } }, { ...none, hasBindingGyp: true }),
+    undefined,
+  );
 });
 
 test('plain scripts and node-gyp-build with a prebuild for the target are fine', () => {
-  assert.equal(installTimeBuild({ scripts: { postinstall: 'node ./print-thanks.js', test: 'node-gyp rebuild' } }, none), undefined);
-  assert.equal(installTimeBuild({ scripts: { install: 'node-gyp-build' } }, { ...none, hasTargetPrebuild: true }), undefined);
+  assert.equal(
+    installTimeBuild({ scripts: { postinstall: 'node ./print-thanks.js', test: 'node-gyp rebuild' } }, none),
+    undefined,
+  );
+  assert.equal(
+    installTimeBuild({ scripts: { install: 'node-gyp-build' } }, { ...none, hasTargetPrebuild: true }),
+    undefined,
+  );
   assert.equal(installTimeBuild({ scripts: { install: 'node-gyp-build' } }, none), 'install: node-gyp-build');
 });
 
@@ -40,7 +55,10 @@ test('prebuilds node-gyp-build never loads on Lambda are skipped by the scan', (
 
 test('package folders: the innermost node_modules/<name> or @scope/<name>', () => {
   assert.equal(packageDirOf('node_modules/a/index.js'), 'node_modules/a');
-  assert.equal(packageDirOf('node_modules/@x/native-linux-arm64-gnu/native.node'), 'node_modules/@x/native-linux-arm64-gnu');
+  assert.equal(
+    packageDirOf('node_modules/@x/native-linux-arm64-gnu/native.node'),
+    'node_modules/@x/native-linux-arm64-gnu',
+  );
   assert.equal(packageDirOf('node_modules/a/node_modules/b/lib/x.js'), 'node_modules/a/node_modules/b');
   assert.equal(packageDirOf('node_modules/a/node_modules/.bin/x'), 'node_modules/a');
   assert.equal(packageDirOf('node_modules/.package-lock.json'), undefined);

@@ -1,11 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  checkNpmVersion,
-  isCrossBuild,
-  npmInstallArgs,
-  npmInvocation,
-} from '../../../../src/layer/node/npmArgs';
+import { checkNpmVersion, isCrossBuild, npmInstallArgs, npmInvocation } from '../../../../src/layer/node/npmArgs';
 import { chooseLockfile, unsupportedLockfile } from '../../../../src/layer/node/lockfile';
 import { UserError } from '../../../../src/util/errors';
 
@@ -51,7 +46,10 @@ test('npm starts through cmd.exe on Windows and directly elsewhere', () => {
 test('npm 10.3 or later is required (for --libc)', () => {
   for (const ok of ['10.3.0', '10.9.2', '11.19.1\n', '12.0.0']) assert.doesNotThrow(() => checkNpmVersion(ok), ok);
   for (const old of ['10.2.4', '9.8.1', '6.14.18', '']) {
-    assert.throws(() => checkNpmVersion(old), (e: Error) => e instanceof UserError && /npm 10\.3 or later/.test(e.message));
+    assert.throws(
+      () => checkNpmVersion(old),
+      (e: Error) => e instanceof UserError && /npm 10\.3 or later/.test(e.message),
+    );
   }
 });
 
@@ -62,7 +60,10 @@ test('lockfile choice: shrinkwrap over package-lock, then pnpm and yarn; none re
     installer: 'npm',
     lockfile: 'npm-shrinkwrap.json',
   });
-  assert.deepEqual(chooseLockfile(['yarn.lock', 'package-lock.json']), { installer: 'npm', lockfile: 'package-lock.json' });
+  assert.deepEqual(chooseLockfile(['yarn.lock', 'package-lock.json']), {
+    installer: 'npm',
+    lockfile: 'package-lock.json',
+  });
   assert.deepEqual(chooseLockfile(['pnpm-lock.yaml']), { installer: 'pnpm', lockfile: 'pnpm-lock.yaml' });
   assert.deepEqual(chooseLockfile(['yarn.lock']), { installer: 'yarn', lockfile: 'yarn.lock' });
   const e = unsupportedLockfile(chooseLockfile(['pnpm-lock.yaml']), '/p');

@@ -15,7 +15,13 @@ test('the registry comes from npm_config_registry, then the project .npmrc, the 
 
 test('npm settings that change the install are keyed; cache folders and log levels are not', () => {
   assert.deepEqual(
-    npmConfigEnv({ npm_config_registry: 'r', NPM_CONFIG_CACHE: '/tmp/x', npm_config_loglevel: 'warn', PATH: '/bin', npm_config_legacy_peer_deps: 'true' }),
+    npmConfigEnv({
+      npm_config_registry: 'r',
+      NPM_CONFIG_CACHE: '/tmp/x',
+      npm_config_loglevel: 'warn',
+      PATH: '/bin',
+      npm_config_legacy_peer_deps: 'true',
+    }),
     [
       ['npm_config_legacy_peer_deps', 'true'],
       ['npm_config_registry', 'r'],
