@@ -51,3 +51,22 @@ export function nodeOwners(files: readonly StagedFile[], installed: readonly Ins
   }
   return owners;
 }
+
+const CPU_NAMES: Record<string, RegExp> = { x64: /x64|x86[-_]64|amd64/i, arm64: /arm64|aarch64/i };
+
+/**
+ * Optional platform packages for the target that a package lists but npm did not install: what `npm ci` does
+ * with a lockfile written on another platform, which records only that platform's twins (npm/cli#4828).
+ * Told by name (`…-linux-arm64-gnu`), so this is a warning, not a verdict.
+ */
+export function missingPlatformPackages(installed: readonly InstalledPackage[], cpu: string): string[] {
+  const names = new Set(installed.map((p) => p.name));
+  const missing = new Set<string>();
+  for (const p of installed) {
+    for (const dep of Object.keys(p.manifest.optionalDependencies ?? {})) {
+      if (names.has(dep) || !/linux/i.test(dep) || /musl/i.test(dep) || !CPU_NAMES[cpu]?.test(dep)) continue;
+      missing.add(`${p.name} → ${dep}`);
+    }
+  }
+  return [...missing].sort();
+}

@@ -15,7 +15,13 @@ import { installTimeBuild, installTimeBuildMessage, unloadedPrebuild, type Packa
 import { LOCKFILES, chooseLockfile, unsupportedLockfile } from './lockfile';
 import { npmConfigEnv, npmRegistry, readOptional, userNpmrcPath } from './npmConfig';
 import { checkNpmVersion, isCrossBuild, npmCpu, npmInstallArgs, npmInvocation, type Host } from './npmArgs';
-import { nodeOwners, packageDirOf, summarizeNodePackages, type InstalledPackage } from './packages';
+import {
+  missingPlatformPackages,
+  nodeOwners,
+  packageDirOf,
+  summarizeNodePackages,
+  type InstalledPackage,
+} from './packages';
 
 const HOST_NAMES: Partial<Record<NodeJS.Platform, string>> = { win32: 'Windows', darwin: 'macOS', linux: 'Linux' };
 
@@ -123,6 +129,15 @@ export async function nodeStager(
       const installed = await readInstalled(work, tree);
       const warnings = installChecks(installed, tree, target, host, cross, !!options.allowIncompatible);
       const cpu = npmCpu(target);
+      const missing = missingPlatformPackages(installed, cpu);
+      if (missing.length > 0)
+        warnings.push(
+          l10n.t(
+            'npm did not install the Linux {0} packages these packages list: {1}. A lockfile written on another platform records only that platform\'s packages: update it with "npm install --os=linux --cpu={0} --libc=glibc" (or delete it and install again) and build again.',
+            cpu,
+            missing.join(', '),
+          ),
+        );
       const files: LayerFile[] = tree.files.map((f) => ({
         path: f.path,
         size: f.size,

@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { installTimeBuild, unloadedPrebuild } from '../../../../src/layer/node/installScripts';
-import { nodeOwners, packageDirOf, summarizeNodePackages } from '../../../../src/layer/node/packages';
+import {
+  missingPlatformPackages,
+  nodeOwners,
+  packageDirOf,
+  summarizeNodePackages,
+} from '../../../../src/layer/node/packages';
 
 const none = { hasBindingGyp: false, hasTargetPrebuild: false };
 
@@ -87,4 +92,24 @@ test('package summary and owners come from each package folder', () => {
   assert.equal(owners.get('node_modules/a/node_modules/b/index.js'), 'b');
   assert.equal(owners.get('node_modules/a/index.js'), 'a');
   assert.equal(owners.has('node_modules/.package-lock.json'), false);
+});
+
+test('a lockfile from another platform: listed Linux twins for the target that npm did not install are named', () => {
+  const pkg = (name: string, optionalDependencies?: Record<string, string>) => ({
+    dir: `node_modules/${name}`,
+    name,
+    version: '1.0.0',
+    manifest: { optionalDependencies },
+  });
+  const sharp = pkg('sharp', {
+    '@img/sharp-linux-arm64': '1',
+    '@img/sharp-linuxmusl-arm64': '1',
+    '@img/sharp-linux-x64': '1',
+    '@img/sharp-darwin-arm64': '1',
+  });
+  assert.deepEqual(missingPlatformPackages([sharp], 'arm64'), ['sharp → @img/sharp-linux-arm64']);
+  assert.deepEqual(missingPlatformPackages([sharp, pkg('@img/sharp-linux-arm64')], 'arm64'), []);
+  assert.deepEqual(missingPlatformPackages([pkg('esbuild', { '@esbuild/linux-x64': '1' })], 'x64'), [
+    'esbuild → @esbuild/linux-x64',
+  ]);
 });
