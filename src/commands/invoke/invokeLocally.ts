@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { invokeLocally as runLocally, type LocalLayer } from '../../invoke/localInvoke';
 import type { InvokeView } from '../../invoke/result';
-import { RUNTIMES } from '../../layer/runtimes';
+import { runtimesOf } from '../../layer/runtimes';
 import type { FunctionNode } from '../../model/nodes';
 import type { Services } from '../../services';
 import { CancelledError, UserError } from '../../util/errors';
@@ -154,7 +154,7 @@ async function pickLayerZip(): Promise<{ zips: string[]; runtime?: string }> {
 }
 
 async function pickRuntime(): Promise<string> {
-  const runtimes = Object.keys(RUNTIMES).sort((a, b) => Number(b.split('.')[1]) - Number(a.split('.')[1]));
+  const runtimes = runtimesOf('python');
   const picked = await vscode.window.showQuickPick(runtimes, {
     title: vscode.l10n.t('Invoke Locally'),
     placeHolder: vscode.l10n.t('Select the Python runtime the function uses on Lambda'),
