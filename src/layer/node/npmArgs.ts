@@ -24,6 +24,11 @@ export interface NpmInstallInput {
   command: 'ci' | 'install';
   target: Pick<NodeTarget, 'architecture'>;
   ignoreScripts: boolean;
+  /**
+   * The staging folder, named on the command line so a later build can tell a killed build's npm by it
+   * (staging.ts reads /proc/<pid>/cmdline); left out on Windows, where cmd.exe would have to quote it.
+   */
+  prefix?: string;
 }
 
 /**
@@ -41,6 +46,7 @@ export function npmInstallArgs(input: NpmInstallInput): string[] {
     '--no-audit',
     '--no-fund',
     ...(input.ignoreScripts ? ['--ignore-scripts'] : []),
+    ...(input.prefix ? ['--prefix', input.prefix] : []),
   ];
 }
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { version as toolVersion } from '../../../package.json';
-import { UserError } from '../../util/errors';
+import { UserError, errorMessage } from '../../util/errors';
 import type { Log } from '../../util/log';
 import type { BuildRequest } from '../build';
 import type { LayerFile } from '../content';
@@ -119,7 +119,8 @@ export async function nodeStager(
       if (projectNpmrc !== undefined) await fs.writeFile(join(work, '.npmrc'), projectNpmrc);
       // Install scripts on a machine that is not the target would build or download binaries for this machine
       // (and run package code for nothing), so cross builds skip them; packages that need them are named below.
-      const args = npmInstallArgs({ command, target, ignoreScripts: cross });
+      const prefix = process.platform === 'win32' ? undefined : work;
+      const args = npmInstallArgs({ command, target, ignoreScripts: cross, prefix });
       context.progress({
         message: l10n.t('Installing packages for {0} ({1}) with npm {2}', target.runtime, target.architecture, command),
       });
@@ -207,7 +208,12 @@ async function runNpm(args: string[], cwd: string, env: NodeJS.ProcessEnv, conte
     cwd,
     env,
     signal: context.signal,
-    onSpawn: (pid) => context.onInstallerSpawn?.(pid),
+    onSpawn: (pid) => {
+      context.onInstallerSpawn?.(pid);
+      context.staging
+        .recordInstaller(pid)
+        .catch((e: unknown) => log.debug(`Could not record npm in ${context.staging.dir}: ${errorMessage(e)}`));
+    },
     onLine: (line) => log.info(line),
   }).catch((e: NodeJS.ErrnoException) => {
     throw e.code === 'ENOENT' ? NPM_MISSING() : e;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { installTimeBuild, unloadedPrebuild } from '../../../../src/layer/node/installScripts';
+import { foreignBinaryKind } from '../../../../src/layer/scan';
 import {
   missingPlatformPackages,
   nodeOwners,
@@ -112,4 +113,17 @@ test('a lockfile from another platform: listed Linux twins for the target that n
   assert.deepEqual(missingPlatformPackages([pkg('esbuild', { '@esbuild/linux-x64': '1' })], 'x64'), [
     'esbuild → @esbuild/linux-x64',
   ]);
+});
+
+test('Mach-O (thin, universal, either byte order) and PE modules are told by their first bytes; ELF is not foreign', () => {
+  const u32be = (n: number) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(n);
+    return b;
+  };
+  for (const magic of [0xfeedfacf, 0xcffaedfe, 0xfeedface, 0xcafebabe])
+    assert.equal(foreignBinaryKind(u32be(magic)), 'Mach-O');
+  assert.equal(foreignBinaryKind(Buffer.from('MZ\x90\x00', 'latin1')), 'PE');
+  assert.equal(foreignBinaryKind(Buffer.from('\x7fELF', 'latin1')), undefined);
+  assert.equal(foreignBinaryKind(Buffer.from('// x')), undefined);
 });

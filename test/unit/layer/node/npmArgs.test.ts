@@ -20,6 +20,13 @@ test('npm args choose Linux glibc packages for the target CPU, production only',
   assert.ok(x64.includes('--cpu=x64'));
   assert.ok(!x64.includes('--ignore-scripts'));
   assert.ok(!x64.some((a) => a.startsWith('--registry')), 'the registry comes from the user config');
+  const prefixed = npmInstallArgs({
+    command: 'ci',
+    target: { architecture: 'x86_64' },
+    ignoreScripts: false,
+    prefix: '/tmp/s/nodejs',
+  });
+  assert.deepEqual(prefixed.slice(-2), ['--prefix', '/tmp/s/nodejs']);
 });
 
 test('a cross build is any host that is not Linux glibc with the target CPU (win32, darwin, linux)', () => {
