@@ -15,6 +15,9 @@ import { makeMachO } from '../../fixtures/machO';
 import { nativePackageSet, nodeGypPackage, plainPackage, type NativeTarget } from '../../fixtures/npmPackages';
 import { readZip } from '../../fixtures/zipRead';
 import { runCli } from '../../helpers/cli';
+import { sandboxSession, withSandbox } from '../../helpers/sandbox';
+import { publishLayer } from '../../../src/ops/publish';
+import { isCancellation } from '../../../src/util/errors';
 import { startNpmRegistry, type NpmRegistry } from '../../helpers/npmRegistry';
 
 const TWINS: NativeTarget[] = [
@@ -200,4 +203,45 @@ test('CLI: lambda-layers build package.json --runtime nodejs22.x --arch arm64', 
   assert.equal(m?.architecture, 'arm64');
   assert.ok(m?.packages.some((p) => p.name === '@x/native-linux-arm64-gnu'));
   assert.ok(existsSync(out));
+});
+
+test('a cancelled rebuild stops npm and keeps the previous zip and manifest', async () => {
+  const src = await project({ dependencies: { 'plain-a': '^1.0.0' } });
+  const first = await build(src, 'x86_64');
+  const bytes = await readFile(first.zipPath);
+  const controller = new AbortController();
+  await assert.rejects(
+    buildLayer(
+      {
+        sourcePath: src,
+        runtime: 'nodejs22.x',
+        architecture: 'x86_64',
+        layerName: 'nodelayer',
+        outDir: join(src, '..', 'out'),
+        options: { env: registry.npmEnv(), force: true },
+      },
+      { signal: controller.signal, onInstallerSpawn: () => controller.abort() },
+    ),
+    (e: unknown) => isCancellation(e),
+  );
+  assert.ok((await readFile(first.zipPath)).equals(bytes), 'the previous zip is untouched');
+  assert.equal((await readManifest(first.manifestPath))?.sha256, first.manifest.sha256);
+});
+
+test('the built zip publishes to the local endpoint for its Node.js runtime and architecture', async () => {
+  const src = await project({ dependencies: { '@x/native': '1.0.0' } });
+  const built = await build(src, 'arm64');
+  const sandbox = await withSandbox();
+  const session = sandboxSession(sandbox);
+  try {
+    const r = await publishLayer(session.gateway, { zipPath: built.zipPath, name: built.manifest.layerName });
+    assert.equal(r.kind, 'published');
+    const version = r.kind === 'published' ? r.layerVersion : undefined;
+    assert.deepEqual(version?.CompatibleRuntimes, ['nodejs22.x']);
+    assert.deepEqual(version?.CompatibleArchitectures, ['arm64']);
+    assert.equal(version?.Content?.CodeSha256, built.manifest.codeSha256);
+  } finally {
+    session.dispose();
+    await sandbox.close();
+  }
 });
