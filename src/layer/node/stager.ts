@@ -49,6 +49,7 @@ export async function nodeStager(
     throw new UserError(
       l10n.t('{0} lists no dependencies: add the packages of the layer under "dependencies".', sourcePath),
     );
+  checkStandalone(packageJson, sourcePath);
   const present = (
     await Promise.all(
       LOCKFILES.map(async (l) =>
@@ -158,6 +159,31 @@ export async function nodeStager(
     },
     finish: async () => undefined,
   };
+}
+
+/**
+ * npm runs on a copy of package.json in a staging folder, so what lives beside the project cannot come along:
+ * workspaces and dependencies on local folders are refused up front with what to do, rather than as npm's ENOENT.
+ */
+function checkStandalone(packageJson: Manifest, sourcePath: string): void {
+  if (packageJson.workspaces !== undefined)
+    throw new UserError(
+      l10n.t(
+        '{0} declares npm workspaces, which a layer build does not install. Build from the package.json of the workspace package the layer is for.',
+        sourcePath,
+      ),
+    );
+  const local = Object.entries({ ...objectOr(packageJson.dependencies), ...objectOr(packageJson.optionalDependencies) })
+    .filter(([, spec]) => typeof spec === 'string' && /^(file:|link:|\.{0,2}\/|~\/)/.test(spec))
+    .map(([name, spec]) => `${name} (${String(spec)})`);
+  if (local.length > 0)
+    throw new UserError(
+      l10n.t(
+        'These dependencies of {0} are local folders, which a layer build cannot install: {1}. Publish them to your registry (a private one works: npm reads it from .npmrc), depend on the published versions and build again.',
+        sourcePath,
+        local.join(', '),
+      ),
+    );
 }
 
 type Manifest = PackageManifest & { dependencies?: unknown; [key: string]: unknown };

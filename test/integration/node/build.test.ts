@@ -190,6 +190,14 @@ test('a package.json with a Python runtime (and the reverse) is refused before a
   await assert.rejects(request(src, 'python3.12'), /package\.json lists Node\.js packages.*Choose a Node\.js runtime/);
   await assert.rejects(request(req, 'nodejs22.x'), /nodejs22\.x is a Node\.js runtime: build it from a package\.json/);
   await assert.rejects(request(await project({}), 'nodejs22.x'), /lists no dependencies/);
+  await assert.rejects(
+    request(await project({ dependencies: { mine: 'file:../mine', 'plain-a': '1.0.0' } }), 'nodejs22.x'),
+    /local folders.*mine \(file:\.\.\/mine\)/,
+  );
+  await assert.rejects(
+    request(await project({ workspaces: ['packages/*'], dependencies: { 'plain-a': '1.0.0' } }), 'nodejs22.x'),
+    /declares npm workspaces/,
+  );
   assert.ok(!existsSync(join(work, 'never')));
 });
 
