@@ -24,9 +24,9 @@ export function chooseLockfile(present: readonly string[]): LockfileChoice {
 }
 
 /**
- * pnpm and yarn lockfiles are not followed yet: their trees (pnpm's symlinks, yarn's Plug'n'Play) need their
- * own staging. Installing with npm instead would silently ignore the versions the user locked, so the build
- * stops and says how to get a lockfile npm reads.
+ * yarn lockfiles are not followed yet (yarn 1 cannot install for another platform, yarn 2+ needs its own
+ * settings and linker). Installing with npm instead would silently ignore the versions the user locked, so the
+ * build stops and says how to get a lockfile npm reads.
  */
 export function unsupportedLockfile(choice: LockfileChoice, folder: string): UserError {
   return new UserError(
@@ -35,6 +35,17 @@ export function unsupportedLockfile(choice: LockfileChoice, folder: string): Use
       choice.lockfile ?? '',
       folder,
       choice.installer,
+    ),
+  );
+}
+
+/** pnpm-lock.yaml is followed with pnpm, which must be on PATH (npm would ignore the lock). */
+export function missingPnpm(choice: LockfileChoice, folder: string): UserError {
+  return new UserError(
+    l10n.t(
+      '{0} in {1} is a pnpm lockfile, and pnpm is not on PATH. Install pnpm 10 or later ("npm install -g pnpm") and build again, or create a package-lock.json with the same versions to build with npm.',
+      choice.lockfile ?? '',
+      folder,
     ),
   );
 }

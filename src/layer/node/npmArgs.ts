@@ -51,12 +51,17 @@ export function npmInstallArgs(input: NpmInstallInput): string[] {
 }
 
 /**
- * How to start npm: on Windows it is `npm.cmd`, which Node starts only through the command interpreter
- * (the arguments here are fixed flags, never paths, so cmd's quoting cannot break them).
+ * How to start npm (or pnpm): on Windows it is `npm.cmd`, which Node starts only through the command interpreter
+ * (the arguments there are fixed flags, never paths, so cmd's quoting cannot break them).
  */
-export function npmInvocation(platform: NodeJS.Platform, args: string[], env: NodeJS.ProcessEnv): [string, string[]] {
-  if (platform === 'win32') return [env.ComSpec ?? env.COMSPEC ?? 'cmd.exe', ['/d', '/s', '/c', 'npm', ...args]];
-  return ['npm', args];
+export function npmInvocation(
+  platform: NodeJS.Platform,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  tool: 'npm' | 'pnpm' = 'npm',
+): [string, string[]] {
+  if (platform === 'win32') return [env.ComSpec ?? env.COMSPEC ?? 'cmd.exe', ['/d', '/s', '/c', tool, ...args]];
+  return [tool, args];
 }
 
 /** npm 10.3 added `--libc`; without it a glibc/musl pair of platform packages cannot be told apart. */

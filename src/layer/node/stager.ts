@@ -7,12 +7,13 @@ import { UserError, errorMessage } from '../../util/errors';
 import type { Log } from '../../util/log';
 import type { BuildRequest } from '../build';
 import type { LayerFile } from '../content';
-import { runProcess } from '../processes';
+import { findOnPath, runProcess } from '../processes';
 import type { NodeTarget } from '../runtimes';
 import { walkTree, type StagedTree } from '../scan';
 import { SHARE, type StageContext, type Stager } from '../stager';
 import { installTimeBuild, installTimeBuildMessage, unloadedPrebuild, type PackageManifest } from './installScripts';
-import { LOCKFILES, chooseLockfile, unsupportedLockfile } from './lockfile';
+import { LOCKFILES, chooseLockfile, missingPnpm, unsupportedLockfile } from './lockfile';
+import { checkPnpmVersion, pnpmInstallArgs, pnpmWorkspaceYaml } from './pnpm';
 import { npmConfigEnv, npmRegistry, readOptional, userNpmrcPath } from './npmConfig';
 import { checkNpmVersion, isCrossBuild, npmCpu, npmInstallArgs, npmInvocation, type Host } from './npmArgs';
 import {
@@ -58,13 +59,17 @@ export async function nodeStager(
     )
   ).filter(Boolean);
   const lock = chooseLockfile(present);
-  if (lock.installer !== 'npm') throw unsupportedLockfile(lock, projectDir);
-  const npmVersion = await runNpmVersion(env, signal);
-  checkNpmVersion(npmVersion);
-  const [lockText, projectNpmrc, userNpmrc] = await Promise.all([
+  if (lock.installer === 'yarn') throw unsupportedLockfile(lock, projectDir);
+  const tool = lock.installer;
+  if (tool === 'pnpm' && !(await findOnPath('pnpm', env))) throw missingPnpm(lock, projectDir);
+  const toolVersionText = await runToolVersion(tool, env, signal);
+  if (tool === 'pnpm') checkPnpmVersion(toolVersionText);
+  else checkNpmVersion(toolVersionText);
+  const [lockText, projectNpmrc, userNpmrc, workspaceYaml] = await Promise.all([
     lock.lockfile ? fs.readFile(join(projectDir, lock.lockfile), 'utf8') : undefined,
     readOptional(join(projectDir, '.npmrc')),
     readOptional(userNpmrcPath(env)),
+    tool === 'pnpm' ? readOptional(join(projectDir, 'pnpm-workspace.yaml')) : undefined,
   ]);
   const host = thisHost();
   const cross = isCrossBuild(host, target);
@@ -81,7 +86,8 @@ export async function nodeStager(
         runtime: target.runtime,
         arch: target.architecture,
         host: [host.platform, host.arch, host.libc ?? null],
-        npm: npmVersion,
+        installer: [tool, toolVersionText],
+        pnpmWorkspace: workspaceYaml ?? null,
         npmEnv: npmConfigEnv(env),
         npmrc: [projectNpmrc ?? null, userNpmrc ?? null],
         allowIncompatible: !!options.allowIncompatible,
@@ -91,7 +97,7 @@ export async function nodeStager(
 
   return {
     ecosystem: 'npm',
-    installer: 'npm',
+    installer: tool,
     cacheKey: key,
     sources: [source],
     reuseMessage: (zipPath, builtAt) =>
@@ -109,6 +115,8 @@ export async function nodeStager(
       log.info(l10n.t('Package sources: {0}', `${source.url} (${source.from})`));
       if (!lock.lockfile)
         log.info(l10n.t('No package-lock.json next to package.json: npm resolves the newest matching versions.'));
+      // pnpm has no flags for another platform: the staging copy of pnpm-workspace.yaml sets it, and a flat tree.
+      if (tool === 'pnpm') log.info(l10n.t('Installing with pnpm, as pnpm-lock.yaml asks.'));
     },
     async stage(context) {
       const work = join(context.staging.dir, 'nodejs');
@@ -118,14 +126,24 @@ export async function nodeStager(
       if (lock.lockfile) await fs.writeFile(join(work, lock.lockfile), lockText!);
       // The project's .npmrc (registry, scopes, auth) applies as it does in the project; it never reaches the zip.
       if (projectNpmrc !== undefined) await fs.writeFile(join(work, '.npmrc'), projectNpmrc);
+      if (tool === 'pnpm')
+        await fs.writeFile(join(work, 'pnpm-workspace.yaml'), pnpmWorkspaceYaml(workspaceYaml, target));
       // Install scripts on a machine that is not the target would build or download binaries for this machine
       // (and run package code for nothing), so cross builds skip them; packages that need them are named below.
       const prefix = process.platform === 'win32' ? undefined : work;
-      const args = npmInstallArgs({ command, target, ignoreScripts: cross, prefix });
+      const args =
+        tool === 'pnpm'
+          ? pnpmInstallArgs({ ignoreScripts: cross })
+          : npmInstallArgs({ command, target, ignoreScripts: cross, prefix });
       context.progress({
-        message: l10n.t('Installing packages for {0} ({1}) with npm {2}', target.runtime, target.architecture, command),
+        message: l10n.t(
+          'Installing packages for {0} ({1}) with {2}',
+          target.runtime,
+          target.architecture,
+          `${tool} ${args[0]}`,
+        ),
       });
-      await runNpm(args, work, env, context);
+      await runNpm(tool, args, work, env, context);
       context.progress({ message: l10n.t('Installed'), increment: SHARE.install });
       const tree = await installedTree(work, context.signal);
       const installed = await readInstalled(work, tree);
@@ -217,8 +235,8 @@ function thisHost(): Host {
 const NPM_MISSING = () =>
   new UserError(l10n.t('npm was not found on PATH. Install Node.js (with npm 10.3 or later) and build again.'));
 
-async function runNpmVersion(env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<string> {
-  const result = await runProcess(...npmInvocation(process.platform, ['--version'], env), { env, signal }).catch(
+async function runToolVersion(tool: 'npm' | 'pnpm', env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<string> {
+  const result = await runProcess(...npmInvocation(process.platform, ['--version'], env, tool), { env, signal }).catch(
     (e: NodeJS.ErrnoException) => {
       throw e.code === 'ENOENT' ? NPM_MISSING() : e;
     },
@@ -227,10 +245,16 @@ async function runNpmVersion(env: NodeJS.ProcessEnv, signal?: AbortSignal): Prom
   return result.output.trim().split(/\s+/).pop() ?? '';
 }
 
-async function runNpm(args: string[], cwd: string, env: NodeJS.ProcessEnv, context: StageContext): Promise<void> {
+async function runNpm(
+  tool: 'npm' | 'pnpm',
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  context: StageContext,
+): Promise<void> {
   const { log } = context;
-  log.info(`npm ${args.join(' ')}`);
-  const result = await runProcess(...npmInvocation(process.platform, args, env), {
+  log.info(`${tool} ${args.join(' ')}`);
+  const result = await runProcess(...npmInvocation(process.platform, args, env, tool), {
     cwd,
     env,
     signal: context.signal,
@@ -247,13 +271,13 @@ async function runNpm(args: string[], cwd: string, env: NodeJS.ProcessEnv, conte
   if (result.code === 0) return;
   const tail = result.output.trim().split(/\r?\n/).slice(-15).join('\n');
   throw new UserError(
-    args[0] === 'ci'
+    tool === 'npm' && args[0] === 'ci'
       ? l10n.t(
           'npm ci failed (exit code {0}). If package.json and package-lock.json disagree, run "npm install" in the project and build again. npm said:\n{1}',
           result.code ?? '?',
           tail,
         )
-      : l10n.t('npm install failed (exit code {0}). npm said:\n{1}', result.code ?? '?', tail),
+      : l10n.t('{0} failed (exit code {1}). It said:\n{2}', `${tool} ${args[0]}`, result.code ?? '?', tail),
   );
 }
 

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { IncompatibleFilesError, buildLayer, type BuildOptions } from '../../../src/layer/build';
 import { readManifest } from '../../../src/layer/manifest';
 import { UserError } from '../../../src/util/errors';
@@ -38,6 +38,7 @@ before(async () => {
     plainPackage('plain-a', '1.0.0', { 'plain-b': '^2.0.0' }),
     plainPackage('dev-only', '1.0.0'),
     plainPackage('locked-dep', '1.0.0'),
+    plainPackage('pnpm-locked', '1.0.0'),
     ...nativePackageSet('@x/native', '1.0.0', TWINS),
     nodeGypPackage('gyp-thing', '1.0.0'),
     {
@@ -252,4 +253,41 @@ test('the built zip publishes to the local endpoint for its Node.js runtime and 
     session.dispose();
     await sandbox.close();
   }
+});
+
+test('a pnpm-lock.yaml is followed with pnpm (from PATH): the locked versions, the arm64 twin, a flat tree', async () => {
+  // pnpm comes with the dev dependencies; its store and cache go to this test's folder.
+  const bin = join(__dirname, '..', '..', '..', 'node_modules', '.bin');
+  const env = {
+    ...registry.npmEnv(),
+    PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`,
+    XDG_DATA_HOME: join(work, 'pnpm-data'),
+    XDG_CACHE_HOME: join(work, 'pnpm-cache'),
+  };
+  const src = await project({ dependencies: { 'pnpm-locked': '^1.0.0', '@x/native': '1.0.0' } });
+  const lock = spawnSync(join(bin, 'pnpm'), ['install', '--lockfile-only'], {
+    cwd: join(src, '..'),
+    env,
+    encoding: 'utf8',
+  });
+  assert.equal(lock.status, 0, lock.stdout + lock.stderr);
+  await registry.publish(plainPackage('pnpm-locked', '1.1.0'));
+  const lines: string[] = [];
+  const result = await build(src, 'arm64', { env }, lines);
+  assert.equal(result.manifest.installer, 'pnpm');
+  assert.ok(
+    lines.some((l) => l.startsWith('pnpm install --prod --frozen-lockfile --ignore-scripts')),
+    lines.join('\n'),
+  );
+  assert.equal(result.manifest.packages.find((p) => p.name === 'pnpm-locked')?.version, '1.0.0');
+  const names = (await readZip(result.zipPath)).map((e) => e.name);
+  assert.ok(names.includes('nodejs/node_modules/@x/native-linux-arm64-gnu/native.node'), names.join('\n'));
+  assert.ok(names.includes('nodejs/node_modules/pnpm-locked/index.js'), 'hoisted: packages at the top, no .pnpm links');
+  assert.ok(!names.some((e) => /native-(linux-x64|darwin)/.test(e)));
+  assert.deepEqual(result.manifest.incompatibilities, []);
+  assert.ok(!existsSync(join(src, '..', 'node_modules')), "the user's folder gets no node_modules");
+
+  // Without pnpm on PATH the build says what to do instead of installing with npm.
+  const noPnpm = { ...env, PATH: dirname(process.execPath) };
+  await assert.rejects(build(src, 'arm64', { env: noPnpm, force: true }), /pnpm is not on PATH.*npm install -g pnpm/);
 });

@@ -1,0 +1,54 @@
+import * as l10n from '@vscode/l10n';
+import { UserError } from '../../util/errors';
+import type { NodeTarget } from '../runtimes';
+import { npmCpu } from './npmArgs';
+
+/** Arguments after `pnpm`: the production dependencies exactly as pnpm-lock.yaml has them. */
+export function pnpmInstallArgs(input: { ignoreScripts: boolean }): string[] {
+  return ['install', '--prod', '--frozen-lockfile', ...(input.ignoreScripts ? ['--ignore-scripts'] : [])];
+}
+
+/** Top-level settings the build sets itself, replacing the user's: the platform, and no symlinks. */
+const OWN_KEYS = ['nodeLinker', 'supportedArchitectures'];
+
+/**
+ * The staging copy of pnpm-workspace.yaml: the user's settings (catalogs, overrides …) kept, with
+ * `supportedArchitectures` for Lambda (pnpm has no --os/--cpu/--libc flags) and `nodeLinker: hoisted`, a flat
+ * node_modules without the symlinks of pnpm's default layout (a layer must not hold links out of it). A key the
+ * build sets is removed from the user's text with its indented block.
+ */
+export function pnpmWorkspaceYaml(userYaml: string | undefined, target: Pick<NodeTarget, 'architecture'>): string {
+  const kept: string[] = [];
+  let dropping = false;
+  for (const line of (userYaml ?? '').split(/\r?\n/)) {
+    const key = /^([A-Za-z][\w-]*)\s*:/.exec(line)?.[1];
+    if (key !== undefined) dropping = OWN_KEYS.includes(key);
+    else if (dropping && line.trim() !== '' && !/^\s/.test(line)) dropping = false;
+    if (!dropping) kept.push(line);
+  }
+  const text = kept.join('\n').trimEnd();
+  return (
+    (text ? `${text}\n` : '') +
+    [
+      'nodeLinker: hoisted',
+      'supportedArchitectures:',
+      '  os: [linux]',
+      `  cpu: [${npmCpu(target)}]`,
+      '  libc: [glibc]',
+      '',
+    ].join('\n')
+  );
+}
+
+/** pnpm 10 reads its settings from pnpm-workspace.yaml, which is where the build puts the platform. */
+export function checkPnpmVersion(version: string): void {
+  const major = Number(/^(\d+)\./.exec(version.trim())?.[1] ?? 0);
+  if (major < 10) {
+    throw new UserError(
+      l10n.t(
+        'pnpm {0} is too old to install packages for another platform: layer builds need pnpm 10 or later. Update it ("npm install -g pnpm@latest"), or create a package-lock.json and build with npm.',
+        version.trim() || '?',
+      ),
+    );
+  }
+}
