@@ -27,9 +27,10 @@ import {
 const HOST_NAMES: Partial<Record<NodeJS.Platform, string>> = { win32: 'Windows', darwin: 'macOS', linux: 'Linux' };
 
 /**
- * package.json → the `nodejs/node_modules` folder of a layer: npm installs the production dependencies for
- * Lambda's platform into a staging copy of package.json and its lockfile (the user's folder and node_modules
- * are never touched), then every installed package is listed and its native code checked by the build.
+ * package.json → the `nodejs/node_modules` folder of a layer: npm (pnpm for a pnpm-lock.yaml) installs the
+ * production dependencies for Lambda's platform into a staging copy of package.json and its lockfile (the user's
+ * folder and node_modules are never touched), then every installed package is listed and its native code
+ * checked by the build.
  */
 export async function nodeStager(
   request: BuildRequest,
