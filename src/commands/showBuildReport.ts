@@ -41,6 +41,7 @@ export async function showLayerImports(
 ): Promise<void> {
   // Importing runs the layer's code on this machine: its packages came from this workspace's requirements.
   if (!vscode.workspace.isTrusted) return;
+  if (manifest.ecosystem === 'npm') return; // import times are measured with Python only
   const zipPath = path.join(path.dirname(manifestPath), manifest.zipFile);
   try {
     const imports = await withCancellableProgress(
