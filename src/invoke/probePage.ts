@@ -61,7 +61,9 @@ function section(s: ProbeSection): string {
       : failed === 0
         ? `<span class="badge ok">✓ ${escapeHtml(r.rows.length === 1 ? l10n.t('The package imports') : l10n.t('All {0} packages import', r.rows.length))}</span>`
         : `<span class="badge fail">✗ ${escapeHtml(l10n.t('{0} of {1} packages have problems', failed, r.rows.length))}</span>`;
-  const ran = [r.python ? `Python ${r.python}` : undefined, r.machine].filter(Boolean).join(', ');
+  const ran = [r.python ? `Python ${r.python}` : undefined, r.node ? `Node.js ${r.node}` : undefined, r.machine]
+    .filter(Boolean)
+    .join(', ');
   const where = ran
     ? l10n.t('{0} on {1} (ran on {2})', r.runtime, r.architecture, ran)
     : l10n.t('{0} on {1}', r.runtime, r.architecture);
