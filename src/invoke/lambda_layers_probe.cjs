@@ -37,7 +37,12 @@ function readPackageJson(dir) {
 /** The file `import 'name'` loads, from "exports" (conditions node, import, default) or else "main". */
 function importEntry(dir, pkg) {
   let target = pkg.exports;
-  if (target && typeof target === 'object' && !Array.isArray(target) && Object.keys(target).some((k) => k.startsWith('.')))
+  if (
+    target &&
+    typeof target === 'object' &&
+    !Array.isArray(target) &&
+    Object.keys(target).some((k) => k.startsWith('.'))
+  )
     target = target['.'];
   for (let depth = 0; target && typeof target !== 'string' && depth < 8; depth++) {
     if (Array.isArray(target)) target = target[0];
@@ -59,7 +64,9 @@ async function load(name) {
 }
 
 // The runtime's Node.js options (such as --no-experimental-require-module), not a script it was started with.
-const NODE_FLAGS = process.execArgv.filter((a) => a.startsWith('--') && !/^--(eval|print|input-type|require|import)\b/.test(a));
+const NODE_FLAGS = process.execArgv.filter(
+  (a) => a.startsWith('--') && !/^--(eval|print|input-type|require|import)\b/.test(a),
+);
 
 function loadMs(name) {
   try {

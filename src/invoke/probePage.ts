@@ -29,11 +29,15 @@ export function renderProbePage(model: ProbePageModel, frame: PageFrame): string
   const body = [
     `<h1>${escapeHtml(l10n.t('Layer Imports: {0}', model.subject))}</h1>`,
     `<p class="sub">${escapeHtml(
-      model.local
-        ? l10n.t(
-            "Each package of the layer was imported by a probe function on the local endpoint: this machine's Python, not Lambda's runtime.",
-          )
-        : l10n.t('Each package of the layer was imported by a probe function on the real runtime.'),
+      !model.local
+        ? l10n.t('Each package of the layer was imported by a probe function on the real runtime.')
+        : model.sections.some((s) => s.report?.node)
+          ? l10n.t(
+              "Each package of the layer was loaded by a probe function on the local endpoint: this machine's Node.js, not Lambda's runtime.",
+            )
+          : l10n.t(
+              "Each package of the layer was imported by a probe function on the local endpoint: this machine's Python, not Lambda's runtime.",
+            ),
     )}</p>`,
     ...model.sections.map(section),
     ...model.probeFunctions.map(

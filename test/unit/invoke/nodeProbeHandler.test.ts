@@ -108,7 +108,10 @@ for (const [label, nodeOptions] of [
     assert.equal(row('esm-only').modules[0].file, join(nodeModules, 'esm-only', 'dist', 'index.js'));
     assert.equal(row('@scope/util').modules[0].file, join(nodeModules, '@scope', 'util', 'u.js'));
     assert.equal(row('thrower').modules[0].error, 'TypeError: cannot initialise: missing native binding');
-    assert.match(row('not-there').modules[0].error ?? '', /^Error \[MODULE_NOT_FOUND\]: Cannot find module 'not-there'/);
+    assert.match(
+      row('not-there').modules[0].error ?? '',
+      /^Error \[MODULE_NOT_FOUND\]: Cannot find module 'not-there'/,
+    );
     assert.match(row('not-there').versionError ?? '', /no package\.json of not-there/);
     const ms = (name: string) => row(name).modules[0].importMs!;
     assert.ok(ms('slow') >= 90 && ms('slow') > ms('cjs-pkg'), `slow ${ms('slow')} ms, cjs-pkg ${ms('cjs-pkg')} ms`);

@@ -81,8 +81,7 @@ test('all packages importing is said in one badge', () => {
 });
 
 test('a Node.js probe says which Node.js it ran on, with the load time of each package', () => {
-  const html = renderProbePage(
-    {
+  const model: Parameters<typeof renderProbePage>[0] = {
       subject: 'node-deps:1',
       probeFunctions: [],
       sections: [
@@ -107,9 +106,11 @@ test('a Node.js probe says which Node.js it ran on, with the load time of each p
           },
         },
       ],
-    },
-    FRAME,
-  );
+  };
+  const html = renderProbePage(model, FRAME);
   assert.match(html, /nodejs22\.x on x86_64 \(ran on Node\.js 22\.11\.0, x86_64\)/);
   assert.match(html, /<td class="num">4\.3 ms<\/td>/);
+  assert.match(html, /on the real runtime/);
+  const local = renderProbePage({ ...model, local: true }, FRAME);
+  assert.match(local, /on the local endpoint: this machine&#39;s Node\.js, not Lambda/);
 });

@@ -83,7 +83,7 @@ test('isEsModule: .mjs always, .cjs never, .js by the nearest package.json "type
   assert.equal(isEsModule('/abs/index.js', texts), true);
 });
 
-test('isCodeSource: the function\'s own .js/.mjs files and package.json files, not node_modules', () => {
+test("isCodeSource: the function's own .js/.mjs files and package.json files, not node_modules", () => {
   assert.equal(isCodeSource('index.mjs', 10), true);
   assert.equal(isCodeSource('src/a.js', 10), true);
   assert.equal(isCodeSource('package.json', 10), true);
