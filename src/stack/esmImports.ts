@@ -106,7 +106,7 @@ export function layerOnlyImportWarning(imports: readonly LayerOnlyImport[]): str
   const packages = [...new Set(imports.map((i) => i.package))];
   const first = imports[0];
   return l10n.t(
-    "ES module code imports {0} (first in {1}), which only a layer provides. Node.js's ES module resolver does not search NODE_PATH, where the layer's /opt/nodejs/node_modules is, so the import fails under plain Node.js (a local run) and may fail on Lambda. Load it through CommonJS resolution, which uses NODE_PATH: import { createRequire } from 'node:module'; const require = createRequire(import.meta.url); const pkg = require('{2}'); or import the file by its absolute path: /opt/nodejs/node_modules/{2}/<file>.",
+    "ES module code imports {0} (first in {1}), which only a layer provides. Node.js's own ES module resolver does not search NODE_PATH, where the layer's /opt/nodejs/node_modules is: AWS documents that its Node.js 18+ runtimes do, but the import fails under plain Node.js (tests, scripts) and has been reported to fail on Lambda. The form that works everywhere loads it through CommonJS resolution, which uses NODE_PATH: import { createRequire } from 'node:module'; const require = createRequire(import.meta.url); const pkg = require('{2}'); or import the file by its absolute path: /opt/nodejs/node_modules/{2}/<file>.",
     packages.map((p) => `'${p}'`).join(', '),
     first.file,
     first.package,
