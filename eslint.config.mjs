@@ -10,12 +10,13 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
   {
-    // The local runtime's bootstrap (src/sandbox/runtime/bootstrap.cjs): plain CommonJS run by a separate Node.
+    // The local runtime's bootstrap (src/sandbox/runtime/bootstrap.cjs) and the Node.js import probe
+    // (src/invoke/lambda_layers_probe.cjs): plain CommonJS run by a separate Node.
     files: ['src/**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: Object.fromEntries(
-        ['require', 'module', 'process', 'Buffer', 'console', 'setImmediate', 'SharedArrayBuffer', 'Atomics', 'performance', 'URL'].map(
+        ['require', 'module', 'exports', '__filename', 'process', 'Buffer', 'console', 'setImmediate', 'SharedArrayBuffer', 'Atomics', 'performance', 'URL'].map(
           (g) => [g, 'readonly'],
         ),
       ),

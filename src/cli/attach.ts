@@ -5,7 +5,7 @@ import { attachLayer } from '../ops/layerList';
 import { mutateFunctionLayers } from '../ops/mutateLayers';
 import { CONNECTION_FLAGS, runHeadless } from '../ops/session';
 import { zipCacheDir } from '../stack/cacheDir';
-import { attachChange, checkStackSize } from '../stack/stackGuard';
+import { attachChange, checkStackSize, stackCheckWarnings } from '../stack/stackGuard';
 import { ZipCache } from '../stack/zipCache';
 import { isCancellation } from '../util/errors';
 import { consoleLog } from '../util/log';
@@ -18,7 +18,7 @@ export const USAGE =
 /**
  * `attach FUNCTION ARN...`: attaches the versions in one update (each replaces another version of its
  * layer in place), prints the resulting layer list, and warns on stderr about runtime/architecture mismatches
- * and, before attaching, about a stack near or past Lambda's unzipped size limit.
+ * and, before attaching, about a stack near or past Lambda's unzipped size limit or ES module imports of layer-only packages.
  */
 export async function run(argv: string[]): Promise<number> {
   const args = parseCommandLine(argv, CONNECTION_FLAGS, USAGE);
@@ -28,7 +28,7 @@ export async function run(argv: string[]): Promise<number> {
   return runHeadless(
     args.values,
     async ({ gateway }, signal) => {
-      await warnAboutSize(gateway, fn, arns, signal);
+      await warnBeforeAttach(gateway, fn, arns, signal);
       const result = await mutateFunctionLayers(gateway, fn, (current) => arns.reduce(attachLayer, [...current]), {
         signal,
         log: consoleLog,
@@ -44,8 +44,11 @@ export async function run(argv: string[]): Promise<number> {
   );
 }
 
-/** The shared size check (exact, from the zips) of the function with these versions attached, before attaching. */
-async function warnAboutSize(
+/**
+ * The shared check (exact sizes from the zips; layer-only ES module imports) of the function with these versions
+ * attached, before attaching.
+ */
+async function warnBeforeAttach(
   gateway: LambdaGateway,
   fn: string,
   arns: readonly string[],
@@ -64,7 +67,7 @@ async function warnAboutSize(
     if (isCancellation(e)) throw e;
     return undefined;
   });
-  if (check?.message) consoleLog.warn(check.message);
+  for (const w of check ? stackCheckWarnings(check) : []) consoleLog.warn(w);
 }
 
 /** The version's declared runtimes/architectures for warnings; none when the endpoint cannot tell. */

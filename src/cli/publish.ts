@@ -4,7 +4,7 @@ import { CONNECTION_FLAGS, runHeadless, runHeadlessFleet } from '../ops/session'
 import { alignVersions, planAlignment } from '../fleet/align';
 import { publishToFleet, type RegionPublishResult } from '../fleet/publish';
 import { zipCacheDir } from '../stack/cacheDir';
-import { checkStackSize, publishChange } from '../stack/stackGuard';
+import { checkStackSize, publishChange, stackCheckWarnings } from '../stack/stackGuard';
 import { ZipCache } from '../stack/zipCache';
 import { formatBytes } from '../util/format';
 import { consoleLog } from '../util/log';
@@ -97,7 +97,7 @@ export async function run(argv: string[]): Promise<number> {
         signal,
         log: consoleLog,
       });
-      if (check.message) consoleLog.warn(l10n.t('{0}: {1}', fn, check.message));
+      for (const w of stackCheckWarnings(check)) consoleLog.warn(l10n.t('{0}: {1}', fn, w));
     }
     const result = await publishLayer(gateway, request, { s3, signal, log: consoleLog, onProgress: progressPrinter() });
     if (result.kind === 'unchanged') {

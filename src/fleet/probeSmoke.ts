@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { probeLayerImports, type ProbeReport } from '../invoke/probe';
+import { probeLanguageOf } from '../invoke/probeLanguage';
 import { UserError } from '../util/errors';
 import type { Log } from '../util/log';
 import type { SmokeTest } from './rollout';
@@ -15,10 +16,10 @@ export function probeSmokeTest(role: string, log?: Log): SmokeTest {
   return async (target, item, signal) => {
     const config = await target.session.gateway.getFunctionConfiguration(item.function);
     const runtime = config.Runtime;
-    if (!runtime?.startsWith('python')) {
+    if (!runtime || !probeLanguageOf(runtime)) {
       throw new UserError(
         l10n.t(
-          'The import probe checks Python layers; {0} runs {1}. Use a test event as the smoke test instead.',
+          'The import probe checks Python and Node.js layers; {0} runs {1}. Use a test event as the smoke test instead.',
           item.function,
           runtime ?? '?',
         ),

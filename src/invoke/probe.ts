@@ -16,15 +16,9 @@ import { parseLayerArn } from '../aws/arn';
 import { createWithRoleRetry } from '../deploy/createFunction';
 import { UserError } from '../util/errors';
 import { silentLog, type Log } from '../util/log';
-import { normalizeName, readLayerPackages, type LayerPackage } from './distInfo';
-import {
-  PROBE_HANDLER,
-  PROBE_MODULE,
-  parseProbeResponse,
-  probeHandlerSource,
-  type ProbeModuleResult,
-  type ProbeRequest,
-} from './probeHandler';
+import { normalizeName, type LayerPackage } from './distInfo';
+import { PROBE_HANDLER, parseProbeResponse, type ProbeModuleResult, type ProbeRequest } from './probeHandler';
+import { pickProbeRuntime, probeLanguageOf, type ProbeLanguage } from './probeLanguage';
 import { toInvokeView } from './result';
 import { isProbeFunction, probeFunctionName } from './probeName';
 
@@ -74,21 +68,22 @@ export interface ProbeReport {
   functionName: string;
   runtime: string;
   architecture: string;
-  /** Python and machine the probe actually ran on. */
+  /** Python (or Node.js) and machine the probe actually ran on. */
   python?: string;
+  node?: string;
   machine?: string;
   rows: ProbeRow[];
   /** The invoke's log tail, for the output channel. */
   log?: string;
 }
 
-const DIST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 const PROBE_TIMEOUT_SECONDS = 120;
 const PROBE_MEMORY_MB = 1024;
 
 /**
  * The probe target for a layer version published from our build: the manifest names the packages,
- * their versions and top-level modules, and the runtime and architecture the build targeted.
+ * their versions and top-level modules (a Node.js package: its name), and the runtime and architecture the
+ * build targeted.
  */
 export function probeTargetFromManifest(
   manifest: Pick<LayerManifest, 'runtime' | 'architecture' | 'packages'>,
@@ -100,11 +95,21 @@ export function probeTargetFromManifest(
     runtime: manifest.runtime,
     architecture: manifest.architecture,
     zipPath,
-    // Real distributions only: the manifest also lists "(other files)" that no RECORD claims.
-    expected: manifest.packages
-      .filter((p) => DIST_NAME.test(p.name))
-      .map((p) => ({ name: p.name, version: p.version || undefined, modules: p.topLevel })),
+    expected: expectedFromManifest(manifest),
   };
+}
+
+function expectedFromManifest(manifest: Pick<LayerManifest, 'runtime' | 'packages'>): ExpectedPackage[] {
+  const language = probeLanguageOf(manifest.runtime);
+  if (!language) return [];
+  // Real packages only: the manifest also lists "(other files)" that no package claims.
+  return manifest.packages
+    .filter((p) => language.packageName.test(p.name))
+    .map((p) => ({
+      name: p.name,
+      version: p.version || undefined,
+      modules: p.topLevel.length > 0 ? p.topLevel : language.defaultModules(p.name),
+    }));
 }
 
 /** `name==version` pins of a requirements file, by normalised name (other specifiers say nothing exact). */
@@ -133,14 +138,17 @@ export async function probeLayerImports(target: ProbeTarget, options: ProbeOptio
   progress(l10n.t('Reading layer {0}:{1}…', ref.name, ref.version));
   // By ARN, so layers shared from other accounts (public layers) work too.
   const layer = await gateway.getLayerVersionByArn(target.layerVersionArn);
-  const runtime = target.runtime ?? pickRuntime(layer.CompatibleRuntimes ?? []);
-  if (!runtime || !/^python3\.\d+$/.test(runtime)) {
-    throw new UserError(l10n.t('Layer {0} declares no Python runtime. Choose the runtime to probe with.', ref.name));
+  const runtime = target.runtime ?? pickProbeRuntime(layer.CompatibleRuntimes ?? []);
+  const language = probeLanguageOf(runtime);
+  if (!runtime || !language) {
+    throw new UserError(
+      l10n.t('Layer {0} declares no Python or Node.js runtime. Choose the runtime to probe with.', ref.name),
+    );
   }
   // Lambda's default architecture; a layer without declared architectures is usually built for it.
   const architecture = target.architecture ?? layer.CompatibleArchitectures?.[0] ?? 'x86_64';
 
-  const packages = await resolvePackages(target, layer.Content?.Location, { signal, progress });
+  const packages = await resolvePackages(target, language, layer.Content?.Location, { signal, progress });
   const pins = target.requirements ? pinnedVersions(target.requirements) : new Map<string, string>();
   const expectedVersion = (p: LayerPackage) => pins.get(normalizeName(p.name)) ?? p.version;
 
@@ -148,7 +156,7 @@ export async function probeLayerImports(target: ProbeTarget, options: ProbeOptio
   progress(l10n.t('Preparing probe function {0}…', functionName));
   await deployProbe(
     gateway,
-    { functionName, runtime, architecture, role: options.role, layerArn: target.layerVersionArn },
+    { functionName, runtime, architecture, role: options.role, layerArn: target.layerVersionArn, language },
     signal,
     log,
   );
@@ -193,6 +201,7 @@ export async function probeLayerImports(target: ProbeTarget, options: ProbeOptio
     runtime,
     architecture,
     python: response.python,
+    node: response.node,
     machine: response.machine,
     rows,
     log: view.log,
@@ -210,21 +219,14 @@ export async function deleteProbeFunction(gateway: LambdaGateway, functionName: 
 }
 
 /** The zip holding the probe handler; deterministic, so an up-to-date probe is recognised by CodeSha256. */
-export function probeCodeZip(): Promise<Buffer> {
-  return zipToBuffer([{ name: `${PROBE_MODULE}.py`, data: Buffer.from(probeHandlerSource()) }]);
-}
-
-function pickRuntime(runtimes: string[]): string | undefined {
-  // The newest Python the layer supports: packages built for several minors import on each.
-  return runtimes.filter((r) => /^python3\.\d+$/.test(r)).sort((a, b) => minor(b) - minor(a))[0];
-}
-
-function minor(runtime: string): number {
-  return Number(runtime.split('.')[1]);
+export function probeCodeZip(language: ProbeLanguage): Promise<Buffer> {
+  const file = language.codeFile();
+  return zipToBuffer([{ name: file.name, data: Buffer.from(file.source) }]);
 }
 
 async function resolvePackages(
   target: ProbeTarget,
+  language: ProbeLanguage,
   location: string | undefined,
   ctx: { signal?: AbortSignal; progress: (m: string) => void },
 ): Promise<LayerPackage[]> {
@@ -233,8 +235,8 @@ async function resolvePackages(
     return expected.map((p) => ({ name: p.name, version: p.version, modules: p.modules! }));
   }
   const fromZip = target.zipPath
-    ? await readLayerPackages(target.zipPath, ctx.signal)
-    : await downloadAndRead(location, ctx);
+    ? await language.readPackages(target.zipPath, ctx.signal)
+    : await downloadAndRead(location, language, ctx);
   // Manifest versions are what the build installed; prefer them over whatever the zip says.
   const manifestVersions = new Map(expected.map((p) => [normalizeName(p.name), p.version]));
   return fromZip.map((p) => ({ ...p, version: manifestVersions.get(normalizeName(p.name)) ?? p.version }));
@@ -242,6 +244,7 @@ async function resolvePackages(
 
 async function downloadAndRead(
   location: string | undefined,
+  language: ProbeLanguage,
   ctx: { signal?: AbortSignal; progress: (m: string) => void },
 ): Promise<LayerPackage[]> {
   if (!location) throw new UserError(l10n.t('The layer version has no download location; cannot read its packages.'));
@@ -258,10 +261,8 @@ async function downloadAndRead(
     await pipeline(Readable.fromWeb(response.body as WebReadableStream), createWriteStream(zipPath), {
       signal: ctx.signal,
     });
-    const packages = await readLayerPackages(zipPath, ctx.signal);
-    if (packages.length === 0) {
-      throw new UserError(l10n.t('The layer holds no Python packages (no python/**/*.dist-info folders).'));
-    }
+    const packages = await language.readPackages(zipPath, ctx.signal);
+    if (packages.length === 0) throw new UserError(language.noPackagesMessage());
     return packages;
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
@@ -274,6 +275,7 @@ interface ProbeDeployment {
   architecture: string;
   role: string;
   layerArn: string;
+  language: ProbeLanguage;
 }
 
 /** Creates the probe function, or brings an existing one to the current code and this layer. */
@@ -283,7 +285,7 @@ async function deployProbe(
   signal: AbortSignal | undefined,
   log: Log,
 ): Promise<void> {
-  const zip = await probeCodeZip();
+  const zip = await probeCodeZip(d.language);
   const codeSha256 = createHash('sha256').update(zip).digest('base64');
   const existing = await getConfiguration(gateway, d.functionName);
   if (!existing) {

@@ -1,10 +1,13 @@
 import '../util/pythonText';
+import '../util/scriptText';
+import NODE_PROBE_SOURCE from './lambda_layers_probe.cjs';
 import PROBE_SOURCE from './lambda_layers_probe.py';
 
 /**
- * The Python side of the import probe: lambda_layers_probe.py, deployed as the probe function's code. The
- * handler is generic: the event names the packages and their top-level modules, so one deployed probe function
- * serves every layer of a runtime and architecture and only its layer list changes between probes.
+ * The runtime side of the import probe: lambda_layers_probe.py (Python) or lambda_layers_probe.cjs (Node.js),
+ * deployed as the probe function's code. The handler is generic: the event names the packages and their
+ * top-level modules, so one deployed probe function serves every layer of a runtime and architecture and only
+ * its layer list changes between probes. Both answer in the shape `parseProbeResponse` reads.
  */
 export const PROBE_MODULE = 'lambda_layers_probe';
 export const PROBE_HANDLER = `${PROBE_MODULE}.handler`;
@@ -12,6 +15,11 @@ export const PROBE_HANDLER = `${PROBE_MODULE}.handler`;
 /** The probe function's code. Bump its version (the first line and `probeVersion`) when the Python changes. */
 export function probeHandlerSource(): string {
   return PROBE_SOURCE;
+}
+
+/** The Node.js probe's code (`.cjs`: CommonJS whatever the package type). Bump its version line when it changes. */
+export function nodeProbeHandlerSource(): string {
+  return NODE_PROBE_SOURCE;
 }
 
 export interface ProbeRequest {
@@ -37,6 +45,8 @@ export interface ProbePackageResult {
 
 export interface ProbeResponse {
   python?: string;
+  /** The Node.js version, from the Node.js probe. */
+  node?: string;
   machine?: string;
   packages: ProbePackageResult[];
 }
@@ -60,7 +70,7 @@ export function parseProbeResponse(value: unknown): ProbeResponse | undefined {
       })),
     });
   }
-  return { python: str(value.python), machine: str(value.machine), packages };
+  return { python: str(value.python), node: str(value.node), machine: str(value.machine), packages };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -29,11 +29,15 @@ export function renderProbePage(model: ProbePageModel, frame: PageFrame): string
   const body = [
     `<h1>${escapeHtml(l10n.t('Layer Imports: {0}', model.subject))}</h1>`,
     `<p class="sub">${escapeHtml(
-      model.local
-        ? l10n.t(
-            "Each package of the layer was imported by a probe function on the local endpoint: this machine's Python, not Lambda's runtime.",
-          )
-        : l10n.t('Each package of the layer was imported by a probe function on the real runtime.'),
+      !model.local
+        ? l10n.t('Each package of the layer was imported by a probe function on the real runtime.')
+        : model.sections.some((s) => s.report?.node)
+          ? l10n.t(
+              "Each package of the layer was loaded by a probe function on the local endpoint: this machine's Node.js, not Lambda's runtime.",
+            )
+          : l10n.t(
+              "Each package of the layer was imported by a probe function on the local endpoint: this machine's Python, not Lambda's runtime.",
+            ),
     )}</p>`,
     ...model.sections.map(section),
     ...model.probeFunctions.map(
@@ -61,7 +65,9 @@ function section(s: ProbeSection): string {
       : failed === 0
         ? `<span class="badge ok">✓ ${escapeHtml(r.rows.length === 1 ? l10n.t('The package imports') : l10n.t('All {0} packages import', r.rows.length))}</span>`
         : `<span class="badge fail">✗ ${escapeHtml(l10n.t('{0} of {1} packages have problems', failed, r.rows.length))}</span>`;
-  const ran = [r.python ? `Python ${r.python}` : undefined, r.machine].filter(Boolean).join(', ');
+  const ran = [r.python ? `Python ${r.python}` : undefined, r.node ? `Node.js ${r.node}` : undefined, r.machine]
+    .filter(Boolean)
+    .join(', ');
   const where = ran
     ? l10n.t('{0} on {1} (ran on {2})', r.runtime, r.architecture, ran)
     : l10n.t('{0} on {1}', r.runtime, r.architecture);

@@ -5,6 +5,8 @@ import { estimateUnzippedSize, type SizeEstimate, type SizedPart } from '../ops/
 import { isCancellation } from '../util/errors';
 import type { Log } from '../util/log';
 import { readFunctionCode, readLayerVersion } from './analyze';
+import { layerOnlyImportWarning, readLayerOnlyImports } from './esmImports';
+import { zipContents, type ZipContents } from './packages';
 import type { ZipCache } from './zipCache';
 import { readZipIndex } from './zipIndex';
 
@@ -25,6 +27,13 @@ export interface GuardOptions {
 
 export interface StackCheck extends SizeEstimate {
   functionName: string;
+  /** A Node.js function whose ES modules import packages only a layer provides (see esmImports.ts). */
+  esmWarning?: string;
+}
+
+/** What the check has to say before the change: the size message, then the ES module one. */
+export function stackCheckWarnings(check: StackCheck): string[] {
+  return [check.message, check.esmWarning].filter((w): w is string => Boolean(w));
 }
 
 /**
@@ -32,7 +41,8 @@ export interface StackCheck extends SizeEstimate {
  * plus its layers after the change, unzipped, against Lambda's 262,144,000 bytes ('warn' past 90 %, 'over' past
  * the limit: Lambda refuses the update). Sizes are exact, from the zips' central directories (each zip downloaded
  * once into the cache, by CodeSha256); a part that cannot be read counts with its zipped size and the total is
- * marked as a lower bound.
+ * marked as a lower bound. For a Node.js function, the same zips tell whether its ES modules import a package
+ * only a layer provides (`esmWarning`).
  */
 export async function checkStackSize(
   gateway: LambdaGateway,
@@ -44,17 +54,15 @@ export async function checkStackSize(
   const current = (config.Layers ?? []).flatMap((l) => (l.Arn ? [l.Arn] : []));
   const zipped = new Map((config.Layers ?? []).map((l) => [l.Arn, l.CodeSize]));
   const code = config.CodeSha256
-    ? await exactly(
-        options,
-        `code of ${change.functionName}`,
-        async (signal) =>
-          (await readFunctionCode(options.cache, config.CodeSha256!, fn.Code?.Location, signal)).contents.unzippedBytes,
+    ? await exactly(options, `code of ${change.functionName}`, (signal) =>
+        readFunctionCode(options.cache, config.CodeSha256!, fn.Code?.Location, signal),
       )
     : undefined;
-  const layers: (SizedPart & { unzipped?: number })[] = [];
+  const layers: (SizedPart & { unzipped?: number; contents?: ZipContents })[] = [];
   for (const layer of change.layersAfter(current)) {
     if ('zipPath' in layer) {
-      layers.push({ arn: layer.label, unzipped: (await readZipIndex(layer.zipPath, options.signal)).unzippedBytes });
+      const contents = zipContents('layer', await readZipIndex(layer.zipPath, options.signal));
+      layers.push({ arn: layer.label, unzipped: contents.unzippedBytes, contents });
       continue;
     }
     const read = await exactly(options, layer.arn, (signal) =>
@@ -64,17 +72,29 @@ export async function checkStackSize(
       arn: layer.arn,
       codeSize: layer.codeSize ?? zipped.get(layer.arn),
       unzipped: read?.contents.unzippedBytes,
+      contents: read?.contents,
     });
   }
   const byArn = new Map(
     layers.flatMap((l) => (l.arn !== undefined && l.unzipped !== undefined ? [[l.arn, l.unzipped] as const] : [])),
   );
   const estimate = estimateUnzippedSize(
-    code !== undefined ? { unzippedSize: code } : { codeSize: config.CodeSize },
+    code !== undefined ? { unzippedSize: code.contents.unzippedBytes } : { codeSize: config.CodeSize },
     layers.map(({ arn, codeSize }) => ({ arn, codeSize })),
     { byArn },
   );
-  return { functionName: change.functionName, ...estimate };
+  const layerPackages = new Set(
+    layers.flatMap((l) => l.contents?.packages.filter((p) => p.ecosystem === 'node').map((p) => p.name) ?? []),
+  );
+  const esmImports =
+    code && config.Runtime?.startsWith('nodejs')
+      ? await readLayerOnlyImports(code.zipPath, layerPackages, options.signal).catch((e: unknown) => {
+          if (isCancellation(e)) throw e;
+          options.log?.warn(`ES module check of ${change.functionName} skipped: ${(e as Error).message}`);
+          return [];
+        })
+      : [];
+  return { functionName: change.functionName, ...estimate, esmWarning: layerOnlyImportWarning(esmImports) };
 }
 
 /** The value, or undefined (logged) when the zip cannot be read: no download location, access denied, a broken zip. */

@@ -33,12 +33,7 @@ function isMetadataFile(path: string): boolean {
  * described by. The zip may be anyone's (a public layer): names are taken as plain strings, never as paths.
  */
 export async function readZipIndex(zipPath: string, signal?: AbortSignal): Promise<ZipIndex> {
-  const zip = await yauzl.openPromise(zipPath, {
-    lazyEntries: true,
-    autoClose: false,
-    strictFileNames: false,
-    validateEntrySizes: true,
-  });
+  const zip = await openZip(zipPath);
   const index: ZipIndex = { files: [], unzippedBytes: 0, texts: new Map() };
   try {
     for await (const entry of zip.eachEntry()) {
@@ -58,12 +53,7 @@ export async function readZipIndex(zipPath: string, signal?: AbortSignal): Promi
 
 /** The bytes of one file of a zip (for the read-only layer file system); undefined when the zip has no such file. */
 export async function readZipFile(zipPath: string, path: string, maxBytes: number): Promise<Buffer | undefined> {
-  const zip = await yauzl.openPromise(zipPath, {
-    lazyEntries: true,
-    autoClose: false,
-    strictFileNames: false,
-    validateEntrySizes: true,
-  });
+  const zip = await openZip(zipPath);
   try {
     for await (const entry of zip.eachEntry()) {
       if (entry.fileName.replace(/\\/g, '/') !== path) continue;
@@ -75,6 +65,42 @@ export async function readZipFile(zipPath: string, path: string, maxBytes: numbe
   } finally {
     zip.close();
   }
+}
+
+/**
+ * Every file path of a zip, and the text of the files `want` picks by path and declared size (source code read
+ * without extracting it, e.g. a function's ES modules).
+ */
+export async function readZipTexts(
+  zipPath: string,
+  want: (path: string, size: number) => boolean,
+  signal?: AbortSignal,
+): Promise<{ paths: string[]; texts: Map<string, string> }> {
+  const zip = await openZip(zipPath);
+  const paths: string[] = [];
+  const texts = new Map<string, string>();
+  try {
+    for await (const entry of zip.eachEntry()) {
+      throwIfAborted(signal);
+      const path = entry.fileName.replace(/\\/g, '/');
+      if (path.endsWith('/')) continue;
+      paths.push(path);
+      if (entry.uncompressedSize <= MAX_TEXT_BYTES && want(path, entry.uncompressedSize))
+        texts.set(path, await readEntryText(zip, entry));
+    }
+  } finally {
+    zip.close();
+  }
+  return { paths, texts };
+}
+
+function openZip(zipPath: string): Promise<yauzl.ZipFile> {
+  return yauzl.openPromise(zipPath, {
+    lazyEntries: true,
+    autoClose: false,
+    strictFileNames: false,
+    validateEntrySizes: true,
+  });
 }
 
 async function readEntryText(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<string> {

@@ -18,13 +18,21 @@ export interface NpmRegistry {
   close(): Promise<void>;
 }
 
-export async function startNpmRegistry(): Promise<NpmRegistry> {
+export interface NpmRegistryOptions {
+  /**
+   * Verdaccio's storage folder, kept (with what was published into it) after `close`: a benchmark publishes its
+   * generated packages once and serves them again on later runs. Default: a temp folder removed on close.
+   */
+  storage?: string;
+}
+
+export async function startNpmRegistry(options: NpmRegistryOptions = {}): Promise<NpmRegistry> {
   const home = mkdtempSync(join(tmpdir(), 'll-verdaccio-'));
   const config = join(home, 'config.yaml');
   writeFileSync(
     config,
     [
-      `storage: ${JSON.stringify(join(home, 'storage'))}`,
+      `storage: ${JSON.stringify(options.storage ?? join(home, 'storage'))}`,
       'auth:',
       '  htpasswd:',
       `    file: ${JSON.stringify(join(home, 'htpasswd'))}`,

@@ -96,9 +96,10 @@ async function withExactSizes(
   );
   return picked.map((p, i) => {
     const exact = checks[i].message;
+    const esm = checks[i].esmWarning;
     return {
       ...p,
-      warnings: [...p.warnings.filter((w) => w !== p.sizeWarning), ...(exact ? [exact] : [])],
+      warnings: [...p.warnings.filter((w) => w !== p.sizeWarning), ...(exact ? [exact] : []), ...(esm ? [esm] : [])],
       sizeWarning: exact,
     };
   });

@@ -5,7 +5,7 @@ import { updateToVersion } from '../../ops/layerList';
 import type { MutateResult } from '../../ops/mutateLayers';
 import type { Services } from '../../services';
 import { UserError } from '../../util/errors';
-import { replaceChange } from '../../stack/stackGuard';
+import { replaceChange, stackCheckWarnings } from '../../stack/stackGuard';
 import { checkStacks } from '../stack/checkStacks';
 import { confirmChange } from '../stack/confirmChange';
 import { changeFunctionLayers, requireFunctionLayer } from './functionLayerNode';
@@ -50,10 +50,11 @@ export async function updateLayerToLatest(services: Services, node?: unknown): P
 /** The shared size check of the function's stack after the move; past 90 % of the limit the user decides. */
 async function checkBeforeUpdate(services: Services, functionName: string, from: string, to: string): Promise<void> {
   const [check] = await checkStacks(services, [replaceChange(functionName, from, to)]);
-  if (!check.message) return;
+  const warnings = stackCheckWarnings(check);
+  if (warnings.length === 0) return;
   await confirmChange(services, {
     message: vscode.l10n.t('Update {0} to {1}?', functionName, shortLayerName(to)),
-    detail: check.message,
+    detail: warnings.join('\n\n'),
     action: vscode.l10n.t('Update'),
     severity: 'warning',
     changes: [{ from, to }],

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { LambdaGateway } from '../../aws/types';
 import type { Services } from '../../services';
-import { checkStackSize, type StackChange, type StackCheck } from '../../stack/stackGuard';
+import { checkStackSize, stackCheckWarnings, type StackChange, type StackCheck } from '../../stack/stackGuard';
 import { withCancellableProgress } from '../cancellableProgress';
 import { sharedZipCache } from './sharedZipCache';
 
@@ -28,9 +28,9 @@ export function checkStacks(
   );
 }
 
-/** "function: message" for every check past 90 % of the limit (past the limit: Lambda would refuse it). */
+/** "function: message" for every check past 90 % of the limit (past the limit: Lambda would refuse it) or with layer-only ES module imports. */
 export function stackWarnings(checks: readonly StackCheck[]): string[] {
-  return checks.filter((c) => c.message).map((c) => vscode.l10n.t('{0}: {1}', c.functionName, c.message!));
+  return checks.flatMap((c) => stackCheckWarnings(c).map((w) => vscode.l10n.t('{0}: {1}', c.functionName, w)));
 }
 
 /** Without a confirmation to show them in (automation), the warnings go to the log. */

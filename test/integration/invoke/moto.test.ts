@@ -5,6 +5,7 @@ import { localConnection } from '../../../src/aws/connection';
 import { AwsClientFactory } from '../../../src/aws/clientFactory';
 import { SdkLambdaGateway } from '../../../src/aws/lambdaGateway';
 import { probeCodeZip } from '../../../src/invoke/probe';
+import { probeLanguageOf } from '../../../src/invoke/probeLanguage';
 import { PROBE_HANDLER } from '../../../src/invoke/probeHandler';
 import { toInvokeView } from '../../../src/invoke/result';
 import { createLambdaRole, listLambdaRoles } from '../../../src/invoke/roles';
@@ -86,7 +87,7 @@ test("invoke against moto's stub: canned JSON, canned text and the echoed body",
     runtime: 'python3.12',
     handler: PROBE_HANDLER,
     role: role.arn,
-    zip: await probeCodeZip(),
+    zip: await probeCodeZip(probeLanguageOf('python3.12')!),
   });
   await queueResults(['{"statusCode": 200, "body": "hi"}', 'not json at all']);
 

@@ -246,3 +246,71 @@ test(
     await assert.rejects(session.gateway.updateFunctionLayers('guard-code', [big, more]), refused);
   },
 );
+
+test(
+  'a Node.js function whose ES modules import a layer-only package: the check, attach and publish warn before the change',
+  { timeout: 120_000 },
+  async () => {
+    const layerFiles: ZipEntry[] = [
+      { name: 'nodejs/node_modules/dayjs/package.json', data: '{"name":"dayjs","version":"1.11.0","main":"index.js"}' },
+      { name: 'nodejs/node_modules/dayjs/index.js', data: 'module.exports = () => 2026;\n' },
+      { name: 'nodejs/node22/node_modules/@x/util/package.json', data: '{"name":"@x/util","version":"1.0.0"}' },
+      { name: 'nodejs/node22/node_modules/@x/util/index.js', data: 'module.exports = 1;\n' },
+    ];
+    const v = await session.gateway.publishLayerVersion({
+      layerName: 'guard-node',
+      zipFile: makeZip(layerFiles, { deflate: true }),
+      compatibleRuntimes: ['nodejs22.x'],
+    });
+    const esmCode = [
+      { name: 'package.json', data: '{"type":"module"}' },
+      { name: 'index.js', data: "import dayjs from 'dayjs';\nimport u from '@x/util';\nexport const handler = async () => dayjs();\n" },
+    ];
+    await session.gateway.createFunction({
+      name: 'guard-esm',
+      runtime: 'nodejs22.x',
+      handler: 'index.handler',
+      role: TEST_ROLE,
+      zip: makeZip(esmCode, { deflate: true }),
+    });
+    await session.gateway.waitForFunctionUpdated('guard-esm');
+    const check = await checkStackSize(session.gateway, attachChange('guard-esm', [{ arn: v.LayerVersionArn! }]), {
+      cache: await freshCache(),
+    });
+    assert.equal(check.message, undefined, 'no size warning');
+    assert.match(check.esmWarning ?? '', /'dayjs', '@x\/util' \(first in index\.js\)/);
+    assert.match(check.esmWarning ?? '', /createRequire\(import\.meta\.url\)/);
+
+    const env = cliEnv({ XDG_CACHE_HOME: join(dir, 'cli-cache-esm') });
+    const attach = await runCli(['attach', 'guard-esm', v.LayerVersionArn!, '--endpoint', sandbox.url], env);
+    assert.equal(attach.code, 0, attach.stderr);
+    assert.match(attach.stderr, /^warning: ES module code imports 'dayjs', '@x\/util'/m);
+
+    const zip = join(dir, 'node-layer.zip');
+    await fs.writeFile(zip, makeZip(layerFiles, { deflate: true }));
+    const pub = await runCli(
+      ['publish', zip, '--name', 'guard-node', '--function', 'guard-esm', '--endpoint', sandbox.url],
+      env,
+    );
+    assert.equal(pub.code, 0, pub.stderr);
+    assert.match(pub.stderr, /^warning: guard-esm: ES module code imports 'dayjs', '@x\/util'/m);
+
+    // The same imports through createRequire (CommonJS resolution, which searches NODE_PATH): nothing to say.
+    await session.gateway.updateFunctionCode(
+      'guard-esm',
+      makeZip(
+        [
+          esmCode[0],
+          {
+            name: 'index.js',
+            data: "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\nconst dayjs = require('dayjs');\nexport const handler = async () => dayjs();\n",
+          },
+        ],
+        { deflate: true },
+      ),
+    );
+    await session.gateway.waitForFunctionUpdated('guard-esm');
+    const after = await checkStackSize(session.gateway, attachChange('guard-esm', []), { cache: await freshCache() });
+    assert.equal(after.esmWarning, undefined);
+  },
+);

@@ -15,6 +15,7 @@ import {
 } from '../../../src/invoke/probe';
 import { probeFunctionName } from '../../../src/invoke/probeName';
 import type { ProbeRequest } from '../../../src/invoke/probeHandler';
+import { probeLanguageOf } from '../../../src/invoke/probeLanguage';
 import { UserError } from '../../../src/util/errors';
 import { writeZip } from './zipFixture';
 import { FakeGateway } from '../../helpers/fakeGateway';
@@ -144,7 +145,7 @@ test('a layer built elsewhere: packages come from the zip, requirements pins giv
       State: 'Active',
       LastUpdateStatus: 'Successful',
       CodeSha256: createHash('sha256')
-        .update(await probeCodeZip())
+        .update(await probeCodeZip(probeLanguageOf('python3.12')!))
         .digest('base64'),
       Layers: [{ Arn: 'arn:aws:lambda:us-east-1:123456789012:layer:old:1' }],
     });
@@ -195,7 +196,7 @@ test('a crashed or timed-out probe is a UserError carrying the log', async () =>
 });
 
 test('inputs that cannot be probed are explained', async () => {
-  const { fake } = probeLambda(layerInfo({ CompatibleRuntimes: ['nodejs20.x'] }), handlerAnswer({}));
+  const { fake } = probeLambda(layerInfo({ CompatibleRuntimes: ['java21'] }), handlerAnswer({}));
   await assert.rejects(
     probeLayerImports({ layerVersionArn: 'not-an-arn' }, { gateway: fake, role: ROLE }),
     /not a layer version ARN/,
@@ -205,7 +206,7 @@ test('inputs that cannot be probed are explained', async () => {
       { layerVersionArn: LAYER, expected: [{ name: 'a', modules: ['a'] }] },
       { gateway: fake, role: ROLE },
     ),
-    /declares no Python runtime/,
+    /declares no Python or Node\.js runtime/,
   );
 });
 
@@ -217,7 +218,7 @@ test('deleteProbeFunction deletes only probes and ignores ones already gone', as
 });
 
 test('the probe zip is byte-identical across builds', async () => {
-  assert.deepEqual(await probeCodeZip(), await probeCodeZip());
+  assert.deepEqual(await probeCodeZip(probeLanguageOf('python3.12')!), await probeCodeZip(probeLanguageOf('python3.12')!));
 });
 
 test('pinnedVersions reads exact pins only', () => {
@@ -231,4 +232,81 @@ test('pinnedVersions reads exact pins only', () => {
       ['pyyaml', '6.0.2'],
     ],
   );
+});
+
+test('a Node.js layer: the probe runs on its newest nodejs runtime with the .cjs handler and loads each top-level package', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'll-probe-node-'));
+  try {
+    const zipPath = join(dir, 'layer.zip');
+    await writeZip(zipPath, {
+      'nodejs/node_modules/dayjs/package.json': '{"name":"dayjs","version":"1.11.0"}',
+      'nodejs/node_modules/dayjs/index.js': '',
+      'nodejs/node_modules/@x/util/package.json': '{"name":"@x/util","version":"2.0.0"}',
+      'nodejs/node_modules/@x/util/index.js': '',
+      'nodejs/node_modules/.bin/dayjs': '',
+      // The versioned folder comes first on NODE_PATH: its copy is the one that loads.
+      'nodejs/node22/node_modules/dayjs/package.json': '{"name":"dayjs","version":"1.11.13"}',
+    });
+    const { fake, sent } = probeLambda(
+      layerInfo({ CompatibleRuntimes: ['nodejs20.x', 'nodejs22.x'], CompatibleArchitectures: ['x86_64'] }),
+      (req) => ({
+        statusCode: 200,
+        payload: json({
+          node: '22.11.0',
+          machine: 'x86_64',
+          packages: req.packages.map((p) => ({
+            name: p.name,
+            version: p.name === 'dayjs' ? '1.11.13' : '2.0.0',
+            modules: [{ name: p.name, ok: true, importMs: 3.5 }],
+          })),
+        }),
+      }),
+    );
+    const report = await probeLayerImports({ layerVersionArn: LAYER, zipPath }, { gateway: fake, role: ROLE });
+    const name = probeFunctionName('nodejs22.x', 'x86_64');
+    assert.equal(name, 'lambda-layers-probe-nodejs22x-x86_64');
+    const created = fake.functions.get(name)!;
+    assert.deepEqual([created.Runtime, created.Handler], ['nodejs22.x', 'lambda_layers_probe.handler']);
+    const node = probeLanguageOf('nodejs22.x')!;
+    assert.equal(
+      created.CodeSha256,
+      createHash('sha256')
+        .update(await probeCodeZip(node))
+        .digest('base64'),
+    );
+    assert.equal(node.codeFile().name, 'lambda_layers_probe.cjs');
+    assert.deepEqual(sent[0].packages, [
+      { name: '@x/util', modules: ['@x/util'] },
+      { name: 'dayjs', modules: ['dayjs'] },
+    ]);
+    assert.deepEqual(
+      report.rows.map((r) => [r.package, r.expectedVersion, r.importedVersion, r.status]),
+      [
+        ['@x/util', '2.0.0', '2.0.0', 'ok'],
+        ['dayjs', '1.11.13', '1.11.13', 'ok'],
+      ],
+    );
+    assert.equal(report.node, '22.11.0');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a Node.js build manifest: scoped packages kept, each loaded by its name; "(other files)" left out', () => {
+  const target = probeTargetFromManifest(
+    {
+      runtime: 'nodejs22.x',
+      architecture: 'arm64',
+      packages: [
+        { name: '@img/sharp-linux-arm64', version: '0.33.5', size: 1, files: 1, topLevel: [] },
+        { name: 'sharp', version: '0.33.5', size: 1, files: 1, topLevel: [] },
+        { name: '(other files)', version: '', size: 1, files: 1, topLevel: [] },
+      ],
+    },
+    LAYER,
+  );
+  assert.deepEqual(target.expected, [
+    { name: '@img/sharp-linux-arm64', version: '0.33.5', modules: ['@img/sharp-linux-arm64'] },
+    { name: 'sharp', version: '0.33.5', modules: ['sharp'] },
+  ]);
 });

@@ -100,5 +100,10 @@ test("parseProbeResponse rejects answers that are not the probe's", () => {
   assert.equal(parseProbeResponse(null), undefined);
   assert.equal(parseProbeResponse({ packages: 'x' }), undefined);
   assert.equal(parseProbeResponse({ packages: [{ version: '1' }] }), undefined);
-  assert.deepEqual(parseProbeResponse({ packages: [] }), { python: undefined, machine: undefined, packages: [] });
+  assert.deepEqual(parseProbeResponse({ packages: [] }), {
+    python: undefined,
+    node: undefined,
+    machine: undefined,
+    packages: [],
+  });
 });
