@@ -27,6 +27,7 @@ import { runSuite } from './lib/suite';
 import { FAILURE_DIR, loadUiFlows, runUiFlow, type UiFlow } from './lib/ui';
 import { installVsix, packageVsix } from './lib/vsix';
 import { offlinePipEnvironment } from './lib/wheelhouse';
+import { startNpmRegistry, type NpmRegistry } from '../helpers/npmRegistry';
 
 export interface VsCodeTestOptions {
   /** Extension loaded as development extension (default: this repo). */
@@ -139,6 +140,7 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
   if (!options.keepTemp) process.on('exit', removeRoot); // also when interrupted
   const logDir = path.join(OUTPUT_DIR, 'vscode-logs');
   let sandbox: Sandbox | undefined;
+  let npmRegistry: NpmRegistry | undefined;
   let browser: Browser | undefined;
   const instances: Instance[] = [];
 
@@ -164,6 +166,19 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
       endpoint = sandbox?.url;
       console.log(sandbox ? `sandbox: ${sandbox.url}` : 'sandbox: src/sandbox/server.ts not present, none started');
     }
+
+    const flows: UiFlow[] =
+      options.ui === false ? [] : await loadUiFlows(Array.isArray(options.ui) ? options.ui : undefined);
+    // npm builds install from a local registry serving only what the flows declare: no network, no user npmrc.
+    const npmPackages = new Map(flows.flatMap((f) => f.npmPackages ?? []).map((p) => [`${p.name}@${p.version}`, p]));
+    if (npmPackages.size > 0) {
+      npmRegistry = await startNpmRegistry();
+      await npmRegistry.publish(...npmPackages.values());
+      console.log(`npm registry: ${npmRegistry.url} (${npmPackages.size} packages)`);
+    }
+    const npmConfig = Object.fromEntries(
+      Object.entries(npmRegistry?.npmEnv() ?? {}).filter(([name]) => /^npm_config_/.test(name)),
+    );
 
     const settings = {
       ...(endpoint ? { 'lambdaLayers.connection': 'local', 'lambdaLayers.endpoint': endpoint } : {}),
@@ -193,6 +208,7 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
       ...(options.suiteFiles ? { LAMBDA_LAYERS_SUITE_FILES: options.suiteFiles.join(',') } : {}),
       // Layer builds install from generated wheels only: no network, no user pip config.
       ...(await offlinePipEnvironment(root)),
+      ...npmConfig,
       ...options.env,
     };
     for (const name of AWS_ENV_TO_CLEAR) if (!(name in env)) env[name] = undefined;
@@ -270,33 +286,30 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
       );
     }
 
-    if (options.ui !== false) {
-      const flows: UiFlow[] = await loadUiFlows(Array.isArray(options.ui) ? options.ui : undefined);
-      for (const flow of flows) {
-        const locale = flow.locale ?? baseLocale;
-        const packaged = flow.packaged ?? false;
-        const { server, userDataDir } = await instanceFor(locale, packaged);
-        if (!packaged) await freshSandbox();
-        const started = Date.now();
-        const error = await runUiFlow(flow, {
-          browser: (browser ??= await launchBrowser()),
-          serverUrl: server.url,
-          workspace: copyWorkspace(
-            flow.workspace ?? workspaceSource,
-            path.join(root, 'ui', flow.name, path.basename(flow.workspace ?? workspaceSource)),
-          ),
-          extensionPath: packaged ? undefined : extensionPath,
-          endpoint: packaged ? undefined : endpoint,
-          locale,
-          defaultTimeoutMs: options.flowTimeoutMs ?? 180_000,
-          verbose,
-          userDataDir,
-        });
-        if (error) fail(`ui ${flow.name} (${locale})`, error);
-        else {
-          result.passed++;
-          console.log(`✓ ui ${flow.name} (${locale}) in ${Date.now() - started} ms`);
-        }
+    for (const flow of flows) {
+      const locale = flow.locale ?? baseLocale;
+      const packaged = flow.packaged ?? false;
+      const { server, userDataDir } = await instanceFor(locale, packaged);
+      if (!packaged) await freshSandbox();
+      const started = Date.now();
+      const error = await runUiFlow(flow, {
+        browser: (browser ??= await launchBrowser()),
+        serverUrl: server.url,
+        workspace: copyWorkspace(
+          flow.workspace ?? workspaceSource,
+          path.join(root, 'ui', flow.name, path.basename(flow.workspace ?? workspaceSource)),
+        ),
+        extensionPath: packaged ? undefined : extensionPath,
+        endpoint: packaged ? undefined : endpoint,
+        locale,
+        defaultTimeoutMs: options.flowTimeoutMs ?? 180_000,
+        verbose,
+        userDataDir,
+      });
+      if (error) fail(`ui ${flow.name} (${locale})`, error);
+      else {
+        result.passed++;
+        console.log(`✓ ui ${flow.name} (${locale}) in ${Date.now() - started} ms`);
       }
     }
     return result;
@@ -304,6 +317,7 @@ export async function runVsCodeTests(options: VsCodeTestOptions = {}): Promise<V
     await bounded(browser?.close(), 'closing Chromium');
     await Promise.all(instances.map((i) => i.server.stop()));
     await bounded(sandbox?.close(), 'closing the sandbox');
+    await bounded(npmRegistry?.close(), 'closing the npm registry');
     if (options.keepTemp) console.log(`kept ${root}`);
     else {
       removeRoot();

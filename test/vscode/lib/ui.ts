@@ -5,11 +5,13 @@
 //   export const timeoutMs = 120_000;       // optional (default 180 s)
 //   export const workspace = 'test/fixtures/other'; // optional: folder (relative to the repo) copied and opened
 //   export const packaged = true;           // optional: the installed VSIX instead of the development extension
+//   export const npmPackages = [...];       // optional: packages the runner's local npm registry serves (npm builds)
 //   export default async function (ui: UiContext): Promise<void> { … throw to fail … }
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { pathToFileURL } from 'node:url';
+import type { NpmPackage } from '../../fixtures/npmPackages';
 import { tapConsole } from './console';
 import { OUTPUT_DIR, REPO_ROOT, UI_FLOW_DIR } from './paths';
 import { Workbench, remoteUri, workbenchUrl } from './workbench';
@@ -49,6 +51,8 @@ export interface UiFlow {
   workspace?: string;
   /** Runs against the packaged VSIX installed in its own profile (runner.ts), not the development extension. */
   packaged?: boolean;
+  /** Packages the flow's npm builds install: the runner then serves them from a local registry (Verdaccio). */
+  npmPackages?: NpmPackage[];
 }
 
 export async function loadUiFlows(filter?: string[], dir = UI_FLOW_DIR): Promise<UiFlow[]> {
@@ -76,6 +80,7 @@ export async function loadUiFlows(filter?: string[], dir = UI_FLOW_DIR): Promise
       timeoutMs: option('timeoutMs'),
       workspace: workspace === undefined ? undefined : path.resolve(REPO_ROOT, workspace),
       packaged: option('packaged'),
+      npmPackages: option('npmPackages'),
     });
   }
   return flows;

@@ -159,13 +159,17 @@ async function openWalkthrough(ui: UiContext, tx: Texts): Promise<void> {
   await ui.page.locator('.getting-started-step').first().waitFor();
 }
 
-/** "Attach to Functions…" on the publish notification: pick the function, confirm. */
+/**
+ * "Attach to Functions…" on the publish notification: pick the function, confirm; `check` sees the confirmation's
+ * text first (warnings).
+ */
 export async function attachOwnLayer(
   ui: UiContext,
   tx: Texts,
   published: Locator,
   layer: string,
   fn: string,
+  check?: (question: string) => Promise<void>,
 ): Promise<void> {
   const { workbench, page } = ui;
   await workbench.clickNotificationButton(published, tx.t('Attach to Functions…'));
@@ -174,6 +178,7 @@ export async function attachOwnLayer(
   const question = await workbench.dialogText();
   if (!question.includes(tx.t('Attach {0} to {1}?', `${layer}:1`, fn)))
     throw new Error(`unexpected confirmation:\n${question}`);
+  await check?.(question);
   await workbench.clickDialogButton(tx.t('Attach'));
   await workbench.waitForNotification(tx.t('Attached {0} to {1}.', `${layer}:1`, fn), 60_000);
   const functions = workbench.view(tx.nls('view.functions'));
@@ -185,14 +190,14 @@ export async function attachOwnLayer(
 export const FLASK_VERSION = TEST_WHEELS.find((w) => w.name === 'flask')!.version;
 
 /** "Test Invoke…" on the function with the empty event; the result page shows the handler's response. */
-export async function invoke(ui: UiContext, tx: Texts, fn: string): Promise<void> {
+export async function invoke(ui: UiContext, tx: Texts, fn: string, expected = FLASK_VERSION): Promise<void> {
   const { workbench } = ui;
   const functions = workbench.view(tx.nls('view.functions'));
   await workbench.contextMenu(workbench.treeItem(fn, functions), tx.nls('command.invokeFunction'));
   await workbench.quickPick(tx.t('$(json) Empty event').replace('$(json)', '').trim());
   const page = workbench.activeWebview();
   await page.getByText(tx.t('Succeeded')).first().waitFor({ timeout: 60_000 });
-  await page.getByText(FLASK_VERSION).first().waitFor();
+  await page.getByText(expected).first().waitFor();
 }
 
 /** The sandbox takes a 12-digit access key id as that account: a layer only another account owns, granted to everyone. */
