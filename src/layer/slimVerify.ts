@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { topLevelModule } from '../stack/packages';
 import { UserError, throwIfAborted } from '../util/errors';
 import type { Log } from '../util/log';
@@ -37,31 +37,35 @@ export async function verifySlim(input: VerifyInput): Promise<{
   verification: Omit<SlimVerification, 'python'>;
 }> {
   const { content, removed, owners, log } = input;
-  const removedPaths = new Set(removed.map((f) => f.path));
-  const slimFiles = content.files.filter((f) => !removedPaths.has(f.path));
+  const removedPaths = removed.map((f) => f.path);
+  const removedSet = new Set(removedPaths);
+  const slimFiles = content.files.filter((f) => !removedSet.has(f.path));
   const modules = [...new Set(slimFiles.map((f) => topLevelModule(f.path)).filter((m) => m !== undefined))].sort();
   const root = await fs.mkdtemp(join(tmpdir(), 'lambda-layers-slim-'));
   const tree = new VerifyTree(join(root, 'python'), input);
   try {
     await tree.write(content.files, content.links);
     const full = await tree.imports(modules);
-    await tree.remove(removed.map((f) => f.path));
+    await tree.remove(removedPaths);
     let slim = await tree.imports(modules);
     const broken = (errors: Map<string, string | undefined>) => modules.filter((m) => !full.get(m) && errors.get(m));
     const keptBack: Omit<KeptBack, 'kind'>[] = [];
-    for (const module of broken(slim)) {
-      if (!(await tree.importError(module))) continue; // a file kept back for an earlier module was enough
-      const own = new Set(slimFiles.filter((f) => topLevelModule(f.path) === module).map((f) => ownerOf(f.path, owners)));
-      const left = removed.filter((f) => !tree.has(f.path)).map((f) => f.path);
-      const needed =
-        (await tree.fewestNeeded(module, left.filter((p) => own.has(ownerOf(p, owners))))) ??
-        (await tree.fewestNeeded(module, left));
-      if (!needed) continue; // reported below as still failing
-      await tree.keep(needed);
-      for (const path of needed) {
-        const pkg = ownerOf(path, owners) ?? '';
-        log.info(l10n.t('Slim build: kept {0} ({1}), importing {2} failed without it.', path, pkg, module));
-        keptBack.push({ path, package: pkg, module });
+    // First each module among its own package's removed files, then (what still fails) among all of them, so a
+    // file is credited to the module of its own package when another module only failed by importing that one.
+    for (const among of ['own', 'all'] as const) {
+      for (const module of broken(slim)) {
+        if (!(await tree.importError(module))) continue; // a file kept back for an earlier module was enough
+        const own = new Set(slimFiles.filter((f) => topLevelModule(f.path) === module).map((f) => ownerOf(f.path, owners)));
+        const left = removedPaths.filter((p) => !tree.has(p) && (among === 'all' || own.has(ownerOf(p, owners))));
+        const needed = await tree.fewestNeeded(module, left);
+        if (!needed) continue;
+        const kept = withPackageFiles(needed, removedPaths);
+        await tree.keep(kept);
+        for (const path of kept) {
+          const pkg = ownerOf(path, owners) ?? '';
+          log.info(l10n.t('Slim build: kept {0} ({1}), importing {2} failed without it.', path, pkg, module));
+          keptBack.push({ path, package: pkg, module });
+        }
       }
     }
     if (keptBack.length > 0) slim = await tree.imports(modules);
@@ -86,6 +90,22 @@ export async function verifySlim(input: VerifyInput): Promise<{
     await tree.unlock().catch(() => undefined);
     await fs.rm(root, { recursive: true, force: true });
   }
+}
+
+/**
+ * What is kept with a file an import needed: for a module, the `__init__.py` of each folder above it (without it
+ * it would import from a namespace package instead of the package as shipped); the bytecode of every kept source.
+ */
+export function withPackageFiles(needed: readonly string[], removed: readonly string[]): string[] {
+  const wanted = new Set(needed);
+  for (const path of needed.filter((p) => /\.(py|pyc|so)$/.test(p)))
+    for (let dir = posix.dirname(path); dir !== '.'; dir = posix.dirname(dir)) wanted.add(`${dir}/__init__.py`);
+  const sources = new Set([...wanted].filter((p) => p.endsWith('.py')).map((p) => p.slice(0, -3)));
+  const isBytecodeOf = (p: string) => {
+    const m = /^(.*?)(?:__pycache__\/)?([^/.]+)(?:\.[^/]+)?\.pyc$/.exec(p);
+    return m !== null && sources.has(`${m[1]}${m[2]}`);
+  };
+  return removed.filter((p) => wanted.has(p) || isBytecodeOf(p)).sort();
 }
 
 const MARK = '@@lambda-layers-import@@';
