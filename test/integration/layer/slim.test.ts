@@ -7,6 +7,8 @@ import { readZip } from '../../fixtures/zipRead';
 import { makeWheelhouse } from '../../fixtures/wheels';
 import { isRuntime } from '../../../src/layer/runtimes';
 import { silentLog } from '../../../src/util/log';
+import { readManifest } from '../../../src/layer/manifest';
+import { runCli } from '../../helpers/cli';
 import { workspace, type Workspace } from './setup';
 
 let ws: Workspace;
@@ -149,4 +151,17 @@ test('a slim build for another Python version says it could not prove the import
   assert.deepEqual(slim.verification.verified, []);
   assert.ok(built.manifest.warnings.some((w) => w.startsWith('Slim build not verified')), built.manifest.warnings.join('\n'));
   assert.ok(!(await names(built.zipPath)).includes('tablepkg/tests/fixtures/table.json'));
+});
+
+test('cli build --slim: the manifest says what was left out and kept back, the log names the kept file', needsHost, async () => {
+  const req = await ws.requirements(REQUIREMENTS);
+  const out = join(ws.dir, 'cli-slim', 'deps.zip');
+  const run = await runCli(['build', req, '--runtime', hostRuntime, '--arch', 'x86_64', '--out', out, '--slim'], ws.env);
+  assert.equal(run.code, 0, run.stderr);
+  const manifest = await readManifest(run.stdout.trim());
+  assert.deepEqual(manifest?.slim?.keptBack, KEPT_BACK);
+  assert.match(run.stderr, /Slim build: kept tablepkg\/tests\/fixtures\/table\.json \(tablepkg\), importing tablepkg failed without it\./);
+  assert.match(run.stderr, /Slim build: left out 8 files \(.+\), kept back 5\./);
+  const plain = await runCli(['build', req, '--runtime', hostRuntime, '--arch', 'x86_64', '--out', join(ws.dir, 'cli-full', 'deps.zip')], ws.env);
+  assert.equal((await readManifest(plain.stdout.trim()))?.slim, undefined, 'without --slim nothing is left out');
 });
