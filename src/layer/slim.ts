@@ -7,7 +7,7 @@ import { readLayerFile, type LayerContent, type LayerFile, type StagedLayer } fr
 import type { PackageEntry } from './manifest';
 import type { PythonInfo } from './python';
 import type { Target } from './runtimes';
-import { slimKind, type SlimKind } from './slimRules';
+import { packageDirs, slimKind, type SlimKind } from './slimRules';
 import { verifySlim } from './slimVerify';
 
 /** A file a slim build would leave out but keeps, because importing `module` failed without it. */
@@ -87,7 +87,8 @@ export function slimLogLine(summary: SlimSummary): string {
 export function slimCandidates(content: LayerContent): { kept: LayerFile[]; removed: LayerFile[] } {
   const kept: LayerFile[] = [];
   const removed: LayerFile[] = [];
-  for (const f of content.files) (slimKind(f.path) ? removed : kept).push(f);
+  const packages = packageDirs(content.files.map((f) => f.path));
+  for (const f of content.files) (slimKind(f.path, packages) ? removed : kept).push(f);
   return { kept, removed };
 }
 
@@ -129,8 +130,9 @@ export async function applySlim(
     if (entry) entry.size += data.length - f.size;
     files.push({ path: f.path, size: data.length, executable: f.executable, source: { data } });
   }
-  const content: LayerContent = { ...staged.content, files, dirs: keptDirs(staged.content, files) };
-  const byKind = new Map(removed.map((f) => [f.path, slimKind(f.path)!]));
+  const packageFolders = packageDirs(staged.content.files.map((f) => f.path));
+  const content: LayerContent = { ...staged.content, files, dirs: keptDirs(staged.content, files, packageFolders) };
+  const byKind = new Map(removed.map((f) => [f.path, slimKind(f.path, packageFolders)!]));
   return {
     staged: { ...staged, content, packages },
     summary: {
@@ -149,13 +151,13 @@ export function withoutRows(record: string, gone: ReadonlySet<string>): string {
 }
 
 /** Explicit (possibly empty) folders of a folder build, minus those a slim build leaves out with their files. */
-function keptDirs(content: LayerContent, files: readonly LayerFile[]): string[] | undefined {
+function keptDirs(content: LayerContent, files: readonly LayerFile[], packages: ReadonlySet<string>): string[] | undefined {
   if (!content.dirs) return undefined;
   const occupied = new Set<string>();
   for (const { path } of [...files, ...content.links])
     for (let d = posix.dirname(path); d !== '.'; d = posix.dirname(d)) occupied.add(d);
   // An empty `pkg/tests/` left behind would still import (as a namespace package) where the full layer had files.
-  return content.dirs.filter((d) => occupied.has(d) || !slimKind(`${d}/-`));
+  return content.dirs.filter((d) => occupied.has(d) || !slimKind(`${d}/-`, packages));
 }
 
 /** Warnings of a slim build: what could not be proven. */

@@ -26,16 +26,16 @@ before(async () => {
         'tablepkg/tests/test_table.py': 'def test_table():\n    import tablepkg\n    assert tablepkg.TABLE\n',
         'tablepkg/tests/fixtures/table.json': '{"a": 1}',
         'tablepkg/tests/fixtures/other.json': '{"b": 2}',
+        'tablepkg/tests/helpers.py': 'def helper():\n    return 42\n',
         'tablepkg/docs/guide.rst': 'Guide\n=====\n',
-        'tablepkg/examples/__init__.py': '',
-        'tablepkg/examples/helper.py': 'def helper():\n    return 42\n',
+        'tablepkg/examples/demo.py': 'import tablepkg\nprint(tablepkg.TABLE)\n',
         'tablepkg/core.pyi': 'TABLE: dict\n',
         'tablepkg/_speed.c': 'int speed(void) { return 1; }\n',
         'tablepkg/py.typed': '',
       },
     },
-    // Imports another package's example module: only removed files of that other package bring it back.
-    { name: 'crosspkg', version: '1.0', files: { 'crosspkg/__init__.py': 'from tablepkg.examples import helper\n' } },
+    // Imports another package's test helper: only removed files of that other package bring it back.
+    { name: 'crosspkg', version: '1.0', files: { 'crosspkg/__init__.py': 'from tablepkg.tests.helpers import helper\n' } },
     // Top-level packages literally named tests and docs are importable and stay.
     {
       name: 'oddnames',
@@ -56,16 +56,16 @@ async function names(zipPath: string): Promise<string[]> {
   return (await readZip(zipPath)).filter((e) => !e.name.endsWith('/')).map((e) => e.name.slice('python/'.length));
 }
 
-// helper.py alone would import (from a namespace package): its package's __init__.py and both bytecode files come too.
+// helpers.py alone would import (from a namespace package): its package's __init__.py and both bytecode files come too.
 const KEPT_BACK = [
-  'tablepkg/examples/__init__.py',
-  `tablepkg/examples/__pycache__/__init__.cpython-3${hostMinor}.pyc`,
-  `tablepkg/examples/__pycache__/helper.cpython-3${hostMinor}.pyc`,
-  'tablepkg/examples/helper.py',
-].map((path) => ({ path, package: 'tablepkg', module: 'crosspkg', kind: 'examples' }));
-KEPT_BACK.push(
+  ...[
+    'tablepkg/tests/__init__.py',
+    `tablepkg/tests/__pycache__/__init__.cpython-3${hostMinor}.pyc`,
+    `tablepkg/tests/__pycache__/helpers.cpython-3${hostMinor}.pyc`,
+    'tablepkg/tests/helpers.py',
+  ].map((path) => ({ path, package: 'tablepkg', module: 'crosspkg', kind: 'tests' })),
   { path: 'tablepkg/tests/fixtures/table.json', package: 'tablepkg', module: 'tablepkg', kind: 'tests' },
-);
+].sort((a, b) => (a.path < b.path ? -1 : 1));
 
 test('a slim layer streamed from wheels leaves out tests, docs, stubs and C sources, keeps back what an import needs and says so', needsHost, async () => {
   const req = await ws.requirements(REQUIREMENTS);
@@ -75,8 +75,8 @@ test('a slim layer streamed from wheels leaves out tests, docs, stubs and C sour
   const files = await names(built.zipPath);
   for (const gone of [
     'tablepkg/tests/test_table.py',
-    'tablepkg/tests/__init__.py',
     `tablepkg/tests/__pycache__/test_table.cpython-3${hostMinor}.pyc`,
+    'tablepkg/examples/demo.py',
     'tablepkg/tests/fixtures/other.json',
     'tablepkg/docs/guide.rst',
     'tablepkg/core.pyi',
@@ -85,7 +85,7 @@ test('a slim layer streamed from wheels leaves out tests, docs, stubs and C sour
     assert.ok(!files.includes(gone), `${gone} is left out`);
   for (const kept of [
     'tablepkg/tests/fixtures/table.json',
-    'tablepkg/examples/helper.py',
+    'tablepkg/tests/helpers.py',
     'tablepkg/py.typed',
     'tests/__init__.py',
     'docs/__init__.py',
@@ -100,7 +100,7 @@ test('a slim layer streamed from wheels leaves out tests, docs, stubs and C sour
   assert.equal(slim.verification.python, `3.${hostMinor}`);
   assert.deepEqual(slim.verification.verified, ['crosspkg', 'docs', 'tablepkg', 'tests']);
   assert.deepEqual(slim.verification.unverifiable, []);
-  assert.equal(slim.removedFiles, 8, 'two test modules, their bytecode, other.json, guide.rst, core.pyi, _speed.c');
+  assert.equal(slim.removedFiles, 8, 'test_table.py, demo.py, their bytecode, other.json, guide.rst, core.pyi, _speed.c');
   const table = built.manifest.packages.find((p) => p.name === 'tablepkg')!;
   assert.equal(table.slimmed?.files, 8);
   assert.equal(table.slimmed?.bytes, slim.removedBytes);

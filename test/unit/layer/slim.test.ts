@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LayerFile, StagedLayer } from '../../../src/layer/content';
 import { applySlim, slimCandidates, withoutRows } from '../../../src/layer/slim';
-import { slimKind } from '../../../src/layer/slimRules';
+import { packageDirs, slimKind } from '../../../src/layer/slimRules';
 
 test('slim rules: tests, docs, examples, type stubs and C sources inside packages are left out', () => {
   const cases: [string, string][] = [
@@ -137,4 +137,22 @@ test('applySlim: RECORD keeps only rows of files in the layer, the package says 
 
 test('withoutRows leaves every other line as it was (LF files stay LF)', () => {
   assert.equal(withoutRows('a.py,h,1\nb.pyi,h,2\nc.py,h,3\n', new Set(['b.pyi'])), 'a.py,h,1\nc.py,h,3\n');
+});
+
+test('docs and examples folders that are packages stay (botocore.docs is imported when a client is made); tests go either way', () => {
+  const packages = packageDirs([
+    'botocore/__init__.py',
+    'botocore/docs/__init__.py',
+    'botocore/docs/docstring.py',
+    'pkg/examples/__init__.py',
+    'pandas/tests/__init__.py',
+  ]);
+  assert.deepEqual([...packages].sort(), ['botocore', 'botocore/docs', 'pandas/tests', 'pkg/examples']);
+  assert.equal(slimKind('botocore/docs/docstring.py', packages), undefined);
+  assert.equal(slimKind('botocore/docs/__pycache__/docstring.cpython-312.pyc', packages), undefined);
+  assert.equal(slimKind('pkg/examples/basic.py', packages), undefined);
+  assert.equal(slimKind('pandas/tests/frame/test_api.py', packages), 'tests');
+  assert.equal(slimKind('awscli/examples/s3/cp.rst', packages), 'examples');
+  assert.equal(slimKind('botocore/docs/bcdoc/guide.rst', packages), undefined, 'inside the docs package');
+  assert.equal(slimKind('pkg/docs/api/index.rst', packages), 'docs');
 });
