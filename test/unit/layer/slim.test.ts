@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { LayerFile, StagedLayer } from '../../../src/layer/content';
 import { applySlim, slimCandidates, withoutRows } from '../../../src/layer/slim';
 import { packageDirs, slimKind } from '../../../src/layer/slimRules';
+import { withPackageFiles } from '../../../src/layer/slimVerify';
 
 test('slim rules: tests, docs, examples, type stubs and C sources inside packages are left out', () => {
   const cases: [string, string][] = [
@@ -155,4 +156,23 @@ test('docs and examples folders that are packages stay (botocore.docs is importe
   assert.equal(slimKind('awscli/examples/s3/cp.rst', packages), 'examples');
   assert.equal(slimKind('botocore/docs/bcdoc/guide.rst', packages), undefined, 'inside the docs package');
   assert.equal(slimKind('pkg/docs/api/index.rst', packages), 'docs');
+});
+
+test('a kept-back module brings the __init__.py of its folders and the bytecode of every kept source; a data file only itself', () => {
+  const removed = [
+    'pkg/tests/__init__.py',
+    'pkg/tests/__pycache__/__init__.cpython-312.pyc',
+    'pkg/tests/__pycache__/helpers.cpython-312.pyc',
+    'pkg/tests/__pycache__/test_x.cpython-312.pyc',
+    'pkg/tests/data/table.json',
+    'pkg/tests/helpers.py',
+    'pkg/tests/test_x.py',
+  ];
+  assert.deepEqual(withPackageFiles(['pkg/tests/helpers.py'], removed), [
+    'pkg/tests/__init__.py',
+    'pkg/tests/__pycache__/__init__.cpython-312.pyc',
+    'pkg/tests/__pycache__/helpers.cpython-312.pyc',
+    'pkg/tests/helpers.py',
+  ]);
+  assert.deepEqual(withPackageFiles(['pkg/tests/data/table.json'], removed), ['pkg/tests/data/table.json']);
 });
