@@ -332,12 +332,22 @@ function cHeader(r: Rand, bytes: number): string {
  * A test suite as the imitated packages ship theirs: `tests` packages (with `__init__.py` and a `conftest.py`)
  * of test modules 1–50 KB, in the package and in some of its subpackages, with data files.
  */
-function testSuite(r: Rand, files: Record<string, string | Uint8Array>, name: string, modules: number, dirs: string[], data: number): void {
+function testSuite(
+  r: Rand,
+  files: Record<string, string | Uint8Array>,
+  name: string,
+  modules: number,
+  dirs: string[],
+  data: number,
+): void {
   files[`${name}/conftest.py`] = pySource(r, 1500);
   for (const dir of dirs) files[`${name}/${dir ? `${dir}/` : ''}tests/__init__.py`] = '';
   for (let i = 0; i < modules; i++) {
     const dir = dirs[i % dirs.length];
-    files[`${name}/${dir ? `${dir}/` : ''}tests/test_${ident(r)}_${i}.py`] = pySource(r, 1000 + Math.floor(r() * 49000));
+    files[`${name}/${dir ? `${dir}/` : ''}tests/test_${ident(r)}_${i}.py`] = pySource(
+      r,
+      1000 + Math.floor(r() * 49000),
+    );
   }
   for (let i = 0; data > 0 && i < 6; i++) {
     files[`${name}/tests/data/${ident(r)}-${i}.csv`] = words(r, Math.floor(data / 2 / 6 / 6));

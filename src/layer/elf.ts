@@ -99,7 +99,15 @@ export function parseElf(buf: Buffer): ElfInfo {
   const r = new Reader(buf, buf[5] === 1, bits);
   const type = r.u16(16);
   const machine = r.u16(18);
-  const info: ElfInfo = { bits, type, machine, machineName: machineName(machine), needed: [], runpath: [], versionNeeds: [] };
+  const info: ElfInfo = {
+    bits,
+    type,
+    machine,
+    machineName: machineName(machine),
+    needed: [],
+    runpath: [],
+    versionNeeds: [],
+  };
   const sections = readSections(r);
   if (sections.length > 0) readFromSections(r, sections, info);
   else readFromSegments(r, info);
@@ -190,7 +198,11 @@ function readFromSegments(r: Reader, info: ElfInfo): void {
 function readDynamic(r: Reader, entries: [number, number][], strtab: number, info: ElfInfo): void {
   for (const [tag, val] of entries) if (tag === DT_NEEDED) info.needed.push(r.str(strtab + val));
   const path = entries.find(([t]) => t === DT_RUNPATH) ?? entries.find(([t]) => t === DT_RPATH);
-  if (path) info.runpath = r.str(strtab + path[1]).split(':').filter(Boolean);
+  if (path)
+    info.runpath = r
+      .str(strtab + path[1])
+      .split(':')
+      .filter(Boolean);
 }
 
 /** Elf_Verneed / Elf_Vernaux have the same 16-byte layout in ELF32 and ELF64. */

@@ -254,7 +254,10 @@ function slimSection(manifest: LayerManifest, labels: ReportLabels): string {
     : labels.slimVerified!.replace('{0}', String(v.verified.length)).replace('{1}', v.python ?? '');
   const kept = slim.keptBack.length
     ? `<h3>${e(labels.slimKeptBack!)}</h3><ul id="slim-kept">${slim.keptBack
-        .map((k) => `<li><code>${e(k.path)}</code> (${e(k.package)}): ${e(labels.slimNeededBy!.replace('{0}', k.module))}</li>`)
+        .map(
+          (k) =>
+            `<li><code>${e(k.path)}</code> (${e(k.package)}): ${e(labels.slimNeededBy!.replace('{0}', k.module))}</li>`,
+        )
         .join('')}</ul>`
     : '';
   const unproven = v.unverifiable.length

@@ -284,7 +284,8 @@ export async function scanCompatibility(
           const info = parseElf(await readLayerFile(f));
           const problems = elfProblems(info, target);
           // A library for another machine cannot load at all: what it needs besides does not matter.
-          if (!problems.some((p) => p.reason === 'machine')) problems.push(...missingLibraries(info, inLayer, target, f.path));
+          if (!problems.some((p) => p.reason === 'machine'))
+            problems.push(...missingLibraries(info, inLayer, target, f.path));
           for (const p of problems) add(f.path, p);
         } catch (e) {
           if (!(e instanceof ElfError)) throw e;

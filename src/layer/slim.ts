@@ -151,7 +151,11 @@ export function withoutRows(record: string, gone: ReadonlySet<string>): string {
 }
 
 /** Explicit (possibly empty) folders of a folder build, minus those a slim build leaves out with their files. */
-function keptDirs(content: LayerContent, files: readonly LayerFile[], packages: ReadonlySet<string>): string[] | undefined {
+function keptDirs(
+  content: LayerContent,
+  files: readonly LayerFile[],
+  packages: ReadonlySet<string>,
+): string[] | undefined {
   if (!content.dirs) return undefined;
   const occupied = new Set<string>();
   for (const { path } of [...files, ...content.links])
@@ -164,7 +168,9 @@ function keptDirs(content: LayerContent, files: readonly LayerFile[], packages: 
 export function slimWarnings(summary: SlimSummary): string[] {
   const { verification } = summary;
   if (verification.skipped)
-    return [l10n.t('Slim build not verified: {0}. Build with a Python of the runtime to prove it.', verification.skipped)];
+    return [
+      l10n.t('Slim build not verified: {0}. Build with a Python of the runtime to prove it.', verification.skipped),
+    ];
   if (verification.unverifiable.length === 0) return [];
   return [
     l10n.t(

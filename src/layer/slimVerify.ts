@@ -55,7 +55,9 @@ export async function verifySlim(input: VerifyInput): Promise<{
     for (const among of ['own', 'all'] as const) {
       for (const module of broken(slim)) {
         if (!(await tree.importError(module))) continue; // a file kept back for an earlier module was enough
-        const own = new Set(slimFiles.filter((f) => topLevelModule(f.path) === module).map((f) => ownerOf(f.path, owners)));
+        const own = new Set(
+          slimFiles.filter((f) => topLevelModule(f.path) === module).map((f) => ownerOf(f.path, owners)),
+        );
         const left = removedPaths.filter((p) => !tree.has(p) && (among === 'all' || own.has(ownerOf(p, owners))));
         const needed = await tree.fewestNeeded(module, left);
         if (!needed) continue;
@@ -234,7 +236,13 @@ class VerifyTree {
     this.present.delete(path);
     this.trial.delete(path);
     for (let dir = dirname(join(this.root, path)); dir.length > this.root.length; dir = dirname(dir)) {
-      if (!(await fs.rmdir(dir).then(() => true, () => false))) break;
+      if (
+        !(await fs.rmdir(dir).then(
+          () => true,
+          () => false,
+        ))
+      )
+        break;
     }
   }
 
@@ -262,14 +270,24 @@ class VerifyTree {
     const timeout = AbortSignal.timeout(IMPORT_TIMEOUT_MS);
     const reported: [string, string | null][] = [];
     try {
-      const result = await runProcess(this.input.python, ['-S', '-I', '-B', '-c', IMPORT_SCRIPT, this.root, ...modules], {
-        env: this.input.env,
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-        onLine: (line, stream) => {
-          if (stream === 'stdout' && line.startsWith(MARK)) reported.push(JSON.parse(line.slice(MARK.length)) as [string, string | null]);
+      const result = await runProcess(
+        this.input.python,
+        ['-S', '-I', '-B', '-c', IMPORT_SCRIPT, this.root, ...modules],
+        {
+          env: this.input.env,
+          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+          onLine: (line, stream) => {
+            if (stream === 'stdout' && line.startsWith(MARK))
+              reported.push(JSON.parse(line.slice(MARK.length)) as [string, string | null]);
+          },
         },
-      });
-      const last = result.output.trim().split(/\r?\n/).filter((l) => !l.startsWith(MARK)).pop() ?? '';
+      );
+      const last =
+        result.output
+          .trim()
+          .split(/\r?\n/)
+          .filter((l) => !l.startsWith(MARK))
+          .pop() ?? '';
       return { reported, ended: l10n.t('the interpreter exited with code {0} {1}', String(result.code), last).trim() };
     } catch (e) {
       if (signal?.aborted || !timeout.aborted) throw e;

@@ -128,7 +128,11 @@ test('report of a slim build: what was left out per package, how it was proven, 
       removedFiles: 3,
       removedBytes: 2_600_000,
       keptBack: [{ path: 'small/tests/<data>.json', package: 'small', module: 'small', kind: 'tests' }],
-      verification: { python: '3.12', verified: ['mid', 'small'], unverifiable: [{ module: 'mid', error: 'OSError: <x>' }] },
+      verification: {
+        python: '3.12',
+        verified: ['mid', 'small'],
+        unverifiable: [{ module: 'mid', error: 'OSError: <x>' }],
+      },
     },
   };
   const html = renderReport(slim, { nonce: 'n' });
@@ -140,7 +144,10 @@ test('report of a slim build: what was left out per package, how it was proven, 
   assert.match(html, /<th class="num">Left out<\/th>/);
   assert.match(html, /<td class="num">2\.5 MB<\/td>/);
   const skipped = renderReport(
-    { ...slim, slim: { ...slim.slim!, keptBack: [], verification: { verified: [], unverifiable: [], skipped: 'why' } } },
+    {
+      ...slim,
+      slim: { ...slim.slim!, keptBack: [], verification: { verified: [], unverifiable: [], skipped: 'why' } },
+    },
     { nonce: 'n' },
   );
   assert.match(skipped, /Not verified: why\./);

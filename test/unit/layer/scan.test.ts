@@ -198,7 +198,7 @@ test("DT_NEEDED: a library neither in the layer nor in the runtime's base image 
   ]);
 });
 
-test('run paths: $ORIGIN is the file\'s folder, /opt/python the layer; DT_RUNPATH wins over DT_RPATH; a missing library names where it was expected', () => {
+test("run paths: $ORIGIN is the file's folder, /opt/python the layer; DT_RUNPATH wins over DT_RPATH; a missing library names where it was expected", () => {
   assert.deepEqual(runPathDirs('pkg/sub/_ext.so', ['$ORIGIN/../../pkg.libs', '${ORIGIN}', '$ORIGIN/lib']), [
     'pkg.libs',
     'pkg/sub',
@@ -208,13 +208,20 @@ test('run paths: $ORIGIN is the file\'s folder, /opt/python the layer; DT_RUNPAT
     '.',
     'shared',
   ]);
-  const withRunpath = parseElf(makeElf({ versions: { 'libc.so.6': ['GLIBC_2.17'], 'libfoo-ab12.so.1': [] }, runpath: '$ORIGIN/../pkg.libs:/opt/python/x' }));
+  const withRunpath = parseElf(
+    makeElf({
+      versions: { 'libc.so.6': ['GLIBC_2.17'], 'libfoo-ab12.so.1': [] },
+      runpath: '$ORIGIN/../pkg.libs:/opt/python/x',
+    }),
+  );
   assert.deepEqual(withRunpath.runpath, ['$ORIGIN/../pkg.libs', '/opt/python/x']);
   const target = resolveTarget('python3.12', 'x86_64');
   assert.deepEqual(missingLibraries(withRunpath, new Set(['libfoo-ab12.so.1']), target, 'pkg/_ext.so'), []);
   assert.deepEqual(
     missingLibraries(withRunpath, new Set(), target, 'pkg/_ext.so').map((p) => p.detail),
-    ['needs libfoo-ab12.so.1, which is neither in the layer (its run path: pkg.libs/, x/) nor in the Amazon Linux 2023 image of python3.12'],
+    [
+      'needs libfoo-ab12.so.1, which is neither in the layer (its run path: pkg.libs/, x/) nor in the Amazon Linux 2023 image of python3.12',
+    ],
   );
   assert.deepEqual(parseElf(makeElf({})).runpath, []);
   assert.deepEqual(parseElf(makeElf({ rpath: '$ORIGIN/old' })).runpath, ['$ORIGIN/old']);

@@ -70,7 +70,13 @@ function staged(files: LayerFile[], owners: Record<string, string>, dirs?: strin
   return {
     content: { root: 'python', files, links: [], dirs },
     packages: [
-      { name: 'pkg', version: '1.0', size: files.reduce((n, f) => n + f.size, 0), files: files.length, topLevel: ['pkg'] },
+      {
+        name: 'pkg',
+        version: '1.0',
+        size: files.reduce((n, f) => n + f.size, 0),
+        files: files.length,
+        topLevel: ['pkg'],
+      },
     ],
     owners: new Map(Object.entries(owners)),
     bytecode: false,
@@ -132,7 +138,10 @@ test('applySlim: RECORD keeps only rows of files in the layer, the package says 
   const [pkg] = slim.packages;
   assert.deepEqual(pkg.slimmed, { files: 2, bytes: 13 });
   assert.equal(pkg.files, 3);
-  assert.equal(pkg.size, slim.content.files.reduce((n, f) => n + f.size, 0));
+  assert.equal(
+    pkg.size,
+    slim.content.files.reduce((n, f) => n + f.size, 0),
+  );
   assert.equal(layer.packages[0].slimmed, undefined, 'the unslimmed entries are not changed');
 });
 
