@@ -6,7 +6,7 @@ import { csvFields, ownerOf } from './distInfo';
 import { readLayerFile, type LayerContent, type LayerFile, type StagedLayer } from './content';
 import type { PackageEntry } from './manifest';
 import type { PythonInfo } from './python';
-import type { Target } from './runtimes';
+import type { PythonTarget } from './runtimes';
 import { packageDirs, slimKind, type SlimKind } from './slimRules';
 import { verifySlim } from './slimVerify';
 
@@ -45,7 +45,7 @@ export interface SlimSummary {
  */
 export async function slimLayer(
   staged: StagedLayer,
-  context: { python: PythonInfo; target: Target; env: NodeJS.ProcessEnv; log: Log; signal?: AbortSignal },
+  context: { python: PythonInfo; target: PythonTarget; env: NodeJS.ProcessEnv; log: Log; signal?: AbortSignal },
 ): Promise<{ staged: StagedLayer; summary: SlimSummary }> {
   const { python, target } = context;
   const { removed } = slimCandidates(staged.content);
