@@ -7,11 +7,12 @@ import { parseCommandLine, usageError } from './args';
 
 export const USAGE = `usage: cli build REQUIREMENTS.txt|package.json --runtime python3.X|nodejsNN.x --arch x86_64|arm64
        --out LAYER.zip [--name LAYER_NAME] [--rebuild] [--allow-incompatible]
-       Python only: [--python PATH] [--installer auto|pip|uv] [--allow-source-builds] [--cache-dir DIR]
+       Python only: [--python PATH] [--installer auto|pip|uv] [--allow-source-builds] [--cache-dir DIR] [--slim]
 Builds a Lambda layer zip and prints the path of its manifest (LAYER.manifest.json next to the zip).
 A requirements file goes with a python runtime, a package.json with a nodejs runtime (npm installs its
 production dependencies for Lambda's Linux and the architecture). Python wheels and compiled bytecode are
-reused from --cache-dir (default: build/ in the user's cache folder).`;
+reused from --cache-dir (default: build/ in the user's cache folder). --slim leaves out tests, docs, examples,
+type stubs and C sources, proven by importing every module.`;
 
 /** `build`: exit 0 and the manifest path on stdout; 1 with a message on stderr when the build fails. */
 export async function run(args: string[]): Promise<number> {
@@ -28,6 +29,7 @@ export async function run(args: string[]): Promise<number> {
       'allow-source-builds': { type: 'boolean' },
       'allow-incompatible': { type: 'boolean' },
       'cache-dir': { type: 'string' },
+      slim: { type: 'boolean' },
     },
     USAGE,
   );
@@ -67,6 +69,7 @@ export async function run(args: string[]): Promise<number> {
           allowSourceBuilds: values['allow-source-builds'],
           allowIncompatible: values['allow-incompatible'],
           cacheDirectory: values['cache-dir'] && resolve(values['cache-dir']),
+          slim: values.slim,
         },
       },
       {

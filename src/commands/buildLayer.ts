@@ -150,6 +150,7 @@ async function buildWithProgress(
           pythonPath: settings.pythonPath,
           allowSourceBuilds: settings.allowSourceBuilds,
           cacheDirectory: settings.cacheDirectory,
+          slim: settings.slim,
           allowIncompatible: flags.allowIncompatible,
           force: flags.force,
         },

@@ -50,6 +50,8 @@ export interface BuildOptions {
   retries?: number;
   /** Python: wheels and compiled bytecode kept between builds; default `build` in the user's cache folder. */
   cacheDirectory?: string;
+  /** Python: leave out tests, docs, examples, type stubs and C sources, proven by importing every module (slim.ts). */
+  slim?: boolean;
 }
 
 export interface BuildRequest {
@@ -220,6 +222,7 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
       packageSources: stager.sources,
       incompatibilities,
       warnings,
+      ...(staged.slim ? { slim: staged.slim } : {}),
       cacheKey: key,
       builtAt: new Date().toISOString(),
     };

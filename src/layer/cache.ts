@@ -15,6 +15,7 @@ export interface CacheKeyInput {
   installer: Installer;
   allowSourceBuilds: boolean;
   allowIncompatible: boolean;
+  slim?: boolean;
   /**
    * The configured interpreter path. Its version is not part of the key (asking costs a process start, and
    * through a pyenv shim ~0.3 s): it only decides whether bytecode is included, and either zip is correct.
@@ -44,6 +45,8 @@ export function cacheKey(input: CacheKeyInput): string {
     installer: input.installer,
     sourceBuilds: input.allowSourceBuilds,
     allowIncompatible: input.allowIncompatible,
+    // Only when set, so the keys of earlier builds stay valid.
+    ...(input.slim ? { slim: true } : {}),
     python: input.pythonPath,
     pipEnv: input.pipConfig.env,
     pipFiles: input.pipConfig.files.map((f) => [f.path, f.content]),

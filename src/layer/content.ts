@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import type { ArchiveEntry, ZipArchive } from './archive';
 import type { StagedLink, StagedTree } from './scan';
 import type { PackageEntry } from './manifest';
+import type { SlimSummary } from './slim';
 import type { ZipInput } from './zip';
 
 /**
@@ -109,6 +110,8 @@ export interface StagedLayer {
   scanSkips?: (path: string) => boolean;
   /** Cache files the build used (kept when the cache is trimmed). */
   cacheFiles: string[];
+  /** A slim build's summary (Python): what was left out, kept back and proven. */
+  slim?: SlimSummary;
   /** Releases what the content reads from (open wheels); called once the zip is written. */
   close(): Promise<void>;
 }

@@ -11,6 +11,8 @@ export interface ElfInfo {
   machine: number;
   machineName: string;
   needed: string[];
+  /** DT_RUNPATH, else DT_RPATH, split at ":" (e.g. auditwheel's `$ORIGIN/../numpy.libs`); empty when neither. */
+  runpath: string[];
   /** Version needs grouped by the library that provides them, e.g. libc.so.6 → [GLIBC_2.2.5, GLIBC_2.28]. */
   versionNeeds: { file: string; versions: string[] }[];
 }
@@ -37,6 +39,8 @@ const PT_LOAD = 1;
 const PT_DYNAMIC = 2;
 const DT_NEEDED = 1;
 const DT_STRTAB = 5;
+const DT_RPATH = 15;
+const DT_RUNPATH = 29;
 const DT_VERNEED = 0x6ffffffe;
 const DT_VERNEEDNUM = 0x6fffffff;
 
@@ -95,7 +99,15 @@ export function parseElf(buf: Buffer): ElfInfo {
   const r = new Reader(buf, buf[5] === 1, bits);
   const type = r.u16(16);
   const machine = r.u16(18);
-  const info: ElfInfo = { bits, type, machine, machineName: machineName(machine), needed: [], versionNeeds: [] };
+  const info: ElfInfo = {
+    bits,
+    type,
+    machine,
+    machineName: machineName(machine),
+    needed: [],
+    runpath: [],
+    versionNeeds: [],
+  };
   const sections = readSections(r);
   if (sections.length > 0) readFromSections(r, sections, info);
   else readFromSegments(r, info);
@@ -130,11 +142,13 @@ function readFromSections(r: Reader, sections: Section[], info: ElfInfo): void {
     const strtab = sections[s.link];
     if (s.type === SHT_DYNAMIC && strtab) {
       const entSize = r.bits === 64 ? 16 : 8;
+      const entries: [number, number][] = [];
       for (let off = s.offset; off + entSize <= s.offset + s.size; off += entSize) {
         const tag = r.word(off);
         if (tag === 0) break;
-        if (tag === DT_NEEDED) info.needed.push(r.str(strtab.offset + r.word(off + entSize / 2)));
+        entries.push([tag, r.word(off + entSize / 2)]);
       }
+      readDynamic(r, entries, strtab.offset, info);
     } else if (s.type === SHT_GNU_VERNEED && strtab) {
       readVerneed(r, s.offset, s.info, strtab.offset, info);
     }
@@ -175,9 +189,20 @@ function readFromSegments(r: Reader, info: ElfInfo): void {
   const strtabAddr = get(DT_STRTAB);
   if (strtabAddr === undefined) return;
   const strtab = toOffset(strtabAddr);
-  for (const [tag, val] of entries) if (tag === DT_NEEDED) info.needed.push(r.str(strtab + val));
+  readDynamic(r, entries, strtab, info);
   const verneed = get(DT_VERNEED);
   if (verneed !== undefined) readVerneed(r, toOffset(verneed), get(DT_VERNEEDNUM) ?? 0, strtab, info);
+}
+
+/** DT_NEEDED names and the run path; DT_RUNPATH wins over DT_RPATH, as the loader ignores RPATH when both exist. */
+function readDynamic(r: Reader, entries: [number, number][], strtab: number, info: ElfInfo): void {
+  for (const [tag, val] of entries) if (tag === DT_NEEDED) info.needed.push(r.str(strtab + val));
+  const path = entries.find(([t]) => t === DT_RUNPATH) ?? entries.find(([t]) => t === DT_RPATH);
+  if (path)
+    info.runpath = r
+      .str(strtab + path[1])
+      .split(':')
+      .filter(Boolean);
 }
 
 /** Elf_Verneed / Elf_Vernaux have the same 16-byte layout in ELF32 and ELF64. */

@@ -7,6 +7,7 @@ import type { PackageSource } from './indexes';
 import type { Installer } from './installer';
 import type { NodeInstaller } from './node/lockfile';
 import type { Incompatibility, StagedTree } from './scan';
+import type { SlimSummary } from './slim';
 
 /** The manifest written next to `<name>.zip`: `<name>.manifest.json`. */
 export function manifestPathFor(zipPath: string): string {
@@ -28,6 +29,8 @@ export interface PackageEntry {
   size: number;
   files: number;
   topLevel: string[];
+  /** What a slim build left out of this package (not counted in size and files). */
+  slimmed?: { files: number; bytes: number };
 }
 
 /** Written next to the zip as `<name>.manifest.json`; the publish step and the report read it. */
@@ -59,6 +62,8 @@ export interface LayerManifest {
   /** Files that will not load on the target, kept because the user overrode the check. */
   incompatibilities: Incompatibility[];
   warnings: string[];
+  /** Slim builds: what was left out, kept back and proven. */
+  slim?: SlimSummary;
   /** Inputs hash: the same key means the zip can be reused as is. */
   cacheKey: string;
   builtAt: string;

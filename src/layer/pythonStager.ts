@@ -28,6 +28,7 @@ import { loadRequirements } from './requirements';
 import { resolveWheels } from './resolve';
 import type { PythonTarget } from './runtimes';
 import { walkTree } from './scan';
+import { slimLayer, slimLogLine, slimWarnings } from './slim';
 import { sourceBuildWarning } from './sourceBuilds';
 import { SHARE, type StageContext, type StageProgress, type Stager } from './stager';
 import { stageWheels } from './stageWheels';
@@ -65,6 +66,7 @@ export async function pythonStager(request: BuildRequest, target: PythonTarget, 
       installer,
       allowSourceBuilds: !!options.allowSourceBuilds,
       allowIncompatible: !!options.allowIncompatible,
+      slim: !!options.slim,
       pythonPath,
       pipConfig,
       env,
@@ -129,6 +131,14 @@ export async function pythonStager(request: BuildRequest, target: PythonTarget, 
             target.runtime,
           ),
         );
+      if (options.slim) {
+        progress({ message: l10n.t('Slimming: leaving out tests, docs, examples, type stubs and C sources') });
+        const { signal } = context;
+        const slimmed = await slimLayer(staged, { python: run.python, target, env, log: context.log, signal });
+        context.log.info(slimLogLine(slimmed.summary));
+        const warnings = [...slimmed.staged.warnings, ...slimWarnings(slimmed.summary)];
+        return { ...slimmed.staged, warnings, slim: slimmed.summary };
+      }
       return staged;
     },
     async finish(staged) {

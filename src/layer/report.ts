@@ -31,6 +31,19 @@ export interface ReportLabels {
   mark: string;
   /** Shown when the zip is larger than the unzipped content. */
   zipLarger: string;
+  slim?: string;
+  /** "{0}" files, "{1}" bytes. */
+  slimRemoved?: string;
+  /** "{0}" module count, "{1}" Python version. */
+  slimVerified?: string;
+  /** "{0}" why. */
+  slimSkipped?: string;
+  slimKeptBack?: string;
+  /** "{0}" the module. */
+  slimNeededBy?: string;
+  slimUnverifiable?: string;
+  /** Package table column: bytes slimming left out. */
+  slimColumn?: string;
 }
 
 /** The layer's own import times, measured locally after the build (see src/stack/layerImports.ts). */
@@ -59,6 +72,20 @@ function defaultReportLabels(): ReportLabels {
       "The zip is larger than its content: in a layer this small, the zip's own entries (a header per file and folder) outweigh what compression saves.",
     ),
     ...importLabels(),
+    ...slimLabels(),
+  };
+}
+
+function slimLabels(): Required<Pick<ReportLabels, `slim${string}` & keyof ReportLabels>> {
+  return {
+    slim: l10n.t('Slim build'),
+    slimRemoved: l10n.t('Left out: {0} files, {1} (tests, docs, examples, type stubs, C sources).'),
+    slimVerified: l10n.t('Proven: {0} top-level modules imported from a read-only copy with Python {1}.'),
+    slimSkipped: l10n.t('Not verified: {0}.'),
+    slimKeptBack: l10n.t('Kept back because an import needed them'),
+    slimNeededBy: l10n.t('needed to import {0}'),
+    slimUnverifiable: l10n.t('Not provable here: these fail even with nothing left out'),
+    slimColumn: l10n.t('Left out'),
   };
 }
 
@@ -102,6 +129,7 @@ export function renderReport(manifest: LayerManifest, options: ReportOptions): s
 <td>${e(p.version)}</td>
 <td class="num">${e(formatBytes(p.size))}</td>
 <td class="num">${e(p.files)}</td>
+${manifest.slim ? `<td class="num">${p.slimmed ? e(formatBytes(p.slimmed.bytes)) : ''}</td>` : ''}
 <td class="bar">${bar(p.size / largest, 'pkg')}</td>
 </tr>`,
     )
@@ -152,12 +180,13 @@ ${totalBar(share, level)}
 <p class="meta">${e(labels.mark.replace('{0}', formatBytes(UNZIPPED_LIMIT * WARN_RATIO)).replace('{1}', `${Math.round(WARN_RATIO * 100)} %`))}</p>
 ${manifest.zippedSize > manifest.unzippedSize ? `<p class="meta">${e(labels.zipLarger)}</p>` : ''}
 ${importsSection(options.imports, labels)}
+${slimSection(manifest, labels)}
 ${warnings}
 ${incompatible}
 ${sources}
 <h2>${e(labels.packages)}</h2>
 <table>
-<thead><tr><th>${e(labels.package)}</th><th>${e(labels.version)}</th><th class="num">${e(labels.size)}</th><th class="num">${e(labels.files)}</th><th></th></tr></thead>
+<thead><tr><th>${e(labels.package)}</th><th>${e(labels.version)}</th><th class="num">${e(labels.size)}</th><th class="num">${e(labels.files)}</th>${manifest.slim ? `<th class="num">${e(labels.slimColumn!)}</th>` : ''}<th></th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
@@ -212,4 +241,33 @@ function importsSection(imports: ReportImports | undefined, labels: ReportLabels
 ${rows}
 </tbody>
 </table>`;
+}
+
+/** What a slim build left out, how it was proven, and each file kept back with the module that needed it. */
+function slimSection(manifest: LayerManifest, labels: ReportLabels): string {
+  const slim = manifest.slim;
+  if (!slim) return '';
+  const e = escapeHtml;
+  const v = slim.verification;
+  const proof = v.skipped
+    ? labels.slimSkipped!.replace('{0}', v.skipped)
+    : labels.slimVerified!.replace('{0}', String(v.verified.length)).replace('{1}', v.python ?? '');
+  const kept = slim.keptBack.length
+    ? `<h3>${e(labels.slimKeptBack!)}</h3><ul id="slim-kept">${slim.keptBack
+        .map(
+          (k) =>
+            `<li><code>${e(k.path)}</code> (${e(k.package)}): ${e(labels.slimNeededBy!.replace('{0}', k.module))}</li>`,
+        )
+        .join('')}</ul>`
+    : '';
+  const unproven = v.unverifiable.length
+    ? `<h3>${e(labels.slimUnverifiable!)}</h3><ul>${v.unverifiable
+        .map((u) => `<li><code>${e(u.module)}</code>: ${e(u.error)}</li>`)
+        .join('')}</ul>`
+    : '';
+  return `<h2 id="slim">${e(labels.slim!)}</h2>
+<p>${e(labels.slimRemoved!.replace('{0}', String(slim.removedFiles)).replace('{1}', formatBytes(slim.removedBytes)))}</p>
+<p id="slim-proof">${e(proof)}</p>
+${kept}
+${unproven}`;
 }

@@ -194,27 +194,57 @@ export function elfProblems(info: ElfInfo, target: Target): { reason: Incompatib
 }
 
 /**
- * Libraries a native file needs (DT_NEEDED) that Lambda will not find: neither in the layer (next to the module,
- * in a `$ORIGIN` run path such as auditwheel's `<pkg>.libs`, or anywhere else in it, since a library another
- * module loaded first is matched by its name) nor in the runtime's base image.
+ * The layer folders (relative to python/) a file's run path names: `$ORIGIN` is the file's own folder (auditwheel
+ * writes `$ORIGIN/../<pkg>.libs`), `/opt/python/…` is the layer itself; entries leaving python/ are not listed.
+ */
+export function runPathDirs(file: string, runpath: readonly string[]): string[] {
+  const origin = posix.dirname(file);
+  const dirs: string[] = [];
+  for (const entry of runpath) {
+    const rel = /^\$(\{ORIGIN\}|ORIGIN)(\/|$)/.test(entry)
+      ? posix.normalize(posix.join(origin, entry.replace(/^\$(\{ORIGIN\}|ORIGIN)/, '.')))
+      : entry.startsWith('/opt/python/')
+        ? posix.normalize(entry.slice('/opt/python/'.length))
+        : undefined;
+    if (rel !== undefined && rel !== '..' && !rel.startsWith('../')) dirs.push(rel);
+  }
+  return dirs;
+}
+
+/**
+ * Libraries a native file needs (DT_NEEDED) that Lambda will not find: neither in the layer (in a folder of its
+ * run path, next to the module, or anywhere else in it, since a library another module loaded first is matched by
+ * its name) nor in the runtime's base image. With the file's path, the message names the folders its run path
+ * points to (where the library was expected).
  */
 export function missingLibraries(
   info: ElfInfo,
   inLayer: ReadonlySet<string>,
   target: Target,
+  path?: string,
 ): { reason: IncompatibilityReason; detail: string }[] {
   if (info.type !== 2 && info.type !== 3) return [];
   const system = baseImageLibraries(target);
+  const searched = path ? runPathDirs(path, info.runpath) : [];
   return info.needed
-    .filter((lib) => !lib.includes('/') && !inLayer.has(lib) && !system.has(lib))
+    .filter((lib) => !lib.includes('/') && !system.has(lib) && !inLayer.has(lib))
     .map((lib) => ({
       reason: 'missing-library' as const,
-      detail: l10n.t(
-        'needs {0}, which is neither in the layer nor in the {1} image of {2}',
-        lib,
-        baseImageName(target),
-        target.runtime,
-      ),
+      detail:
+        searched.length > 0
+          ? l10n.t(
+              'needs {0}, which is neither in the layer (its run path: {1}) nor in the {2} image of {3}',
+              lib,
+              searched.map((d) => `${d}/`).join(', '),
+              baseImageName(target),
+              target.runtime,
+            )
+          : l10n.t(
+              'needs {0}, which is neither in the layer nor in the {1} image of {2}',
+              lib,
+              baseImageName(target),
+              target.runtime,
+            ),
     }));
 }
 
@@ -254,7 +284,8 @@ export async function scanCompatibility(
           const info = parseElf(await readLayerFile(f));
           const problems = elfProblems(info, target);
           // A library for another machine cannot load at all: what it needs besides does not matter.
-          if (!problems.some((p) => p.reason === 'machine')) problems.push(...missingLibraries(info, inLayer, target));
+          if (!problems.some((p) => p.reason === 'machine'))
+            problems.push(...missingLibraries(info, inLayer, target, f.path));
           for (const p of problems) add(f.path, p);
         } catch (e) {
           if (!(e instanceof ElfError)) throw e;

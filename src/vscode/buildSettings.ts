@@ -18,6 +18,8 @@ export interface BuildSettings {
   outputDirectory: string;
   /** Undefined: the build cache's default folder. */
   cacheDirectory?: string;
+  /** Leave out tests, docs, examples, type stubs and C sources (proven by importing every module). */
+  slim: boolean;
 }
 
 export async function readBuildSettings(requirements: vscode.Uri, log: Log): Promise<BuildSettings> {
@@ -29,6 +31,7 @@ export async function readBuildSettings(requirements: vscode.Uri, log: Log): Pro
     allowSourceBuilds: config.get<boolean>('allowSourceBuilds') === true,
     outputDirectory: outputDirectoryFor(requirements),
     cacheDirectory: buildCacheDirectorySetting(requirements),
+    slim: config.get<boolean>('slim') === true,
   };
 }
 

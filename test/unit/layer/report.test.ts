@@ -119,3 +119,37 @@ test('report: the share of the budget, and the import ranking heaviest first onc
   assert.match(rows, /ImportError: &lt;libfoo&gt;/);
   assert.doesNotMatch(html, /<evil>/);
 });
+
+test('report of a slim build: what was left out per package, how it was proven, each file kept back and why', () => {
+  const slim: LayerManifest = {
+    ...manifest,
+    packages: [{ ...manifest.packages[0], slimmed: { files: 3, bytes: 2_600_000 } }, manifest.packages[2]],
+    slim: {
+      removedFiles: 3,
+      removedBytes: 2_600_000,
+      keptBack: [{ path: 'small/tests/<data>.json', package: 'small', module: 'small', kind: 'tests' }],
+      verification: {
+        python: '3.12',
+        verified: ['mid', 'small'],
+        unverifiable: [{ module: 'mid', error: 'OSError: <x>' }],
+      },
+    },
+  };
+  const html = renderReport(slim, { nonce: 'n' });
+  assert.match(html, /<h2 id="slim">Slim build<\/h2>/);
+  assert.match(html, /Left out: 3 files, 2\.5 MB/);
+  assert.match(html, /Proven: 2 top-level modules imported from a read-only copy with Python 3\.12\./);
+  assert.match(html, /<code>small\/tests\/&lt;data&gt;\.json<\/code> \(small\): needed to import small/);
+  assert.match(html, /<code>mid<\/code>: OSError: &lt;x&gt;/);
+  assert.match(html, /<th class="num">Left out<\/th>/);
+  assert.match(html, /<td class="num">2\.5 MB<\/td>/);
+  const skipped = renderReport(
+    {
+      ...slim,
+      slim: { ...slim.slim!, keptBack: [], verification: { verified: [], unverifiable: [], skipped: 'why' } },
+    },
+    { nonce: 'n' },
+  );
+  assert.match(skipped, /Not verified: why\./);
+  assert.doesNotMatch(renderReport(manifest, { nonce: 'n' }), /Left out/, 'nothing about slimming in a default build');
+});

@@ -10,6 +10,7 @@ import {
   extensionProblem,
   linkStaysInside,
   missingLibraries,
+  runPathDirs,
   scanCompatibility,
   walkTree,
 } from '../../../src/layer/scan';
@@ -195,4 +196,35 @@ test("DT_NEEDED: a library neither in the layer nor in the runtime's base image 
     'needs libssl.so.3, which is neither in the layer nor in the Amazon Linux 2 image of python3.11',
     'needs libpython3.12.so.1.0, which is neither in the layer nor in the Amazon Linux 2 image of python3.11',
   ]);
+});
+
+test("run paths: $ORIGIN is the file's folder, /opt/python the layer; DT_RUNPATH wins over DT_RPATH; a missing library names where it was expected", () => {
+  assert.deepEqual(runPathDirs('pkg/sub/_ext.so', ['$ORIGIN/../../pkg.libs', '${ORIGIN}', '$ORIGIN/lib']), [
+    'pkg.libs',
+    'pkg/sub',
+    'pkg/sub/lib',
+  ]);
+  assert.deepEqual(runPathDirs('top.so', ['$ORIGIN', '/opt/python/shared', '$ORIGIN/../lib', '/usr/lib64', 'rel']), [
+    '.',
+    'shared',
+  ]);
+  const withRunpath = parseElf(
+    makeElf({
+      versions: { 'libc.so.6': ['GLIBC_2.17'], 'libfoo-ab12.so.1': [] },
+      runpath: '$ORIGIN/../pkg.libs:/opt/python/x',
+    }),
+  );
+  assert.deepEqual(withRunpath.runpath, ['$ORIGIN/../pkg.libs', '/opt/python/x']);
+  const target = resolveTarget('python3.12', 'x86_64');
+  assert.deepEqual(missingLibraries(withRunpath, new Set(['libfoo-ab12.so.1']), target, 'pkg/_ext.so'), []);
+  assert.deepEqual(
+    missingLibraries(withRunpath, new Set(), target, 'pkg/_ext.so').map((p) => p.detail),
+    [
+      'needs libfoo-ab12.so.1, which is neither in the layer (its run path: pkg.libs/, x/) nor in the Amazon Linux 2023 image of python3.12',
+    ],
+  );
+  assert.deepEqual(parseElf(makeElf({})).runpath, []);
+  assert.deepEqual(parseElf(makeElf({ rpath: '$ORIGIN/old' })).runpath, ['$ORIGIN/old']);
+  assert.deepEqual(parseElf(makeElf({ rpath: '$ORIGIN/old', runpath: '$ORIGIN/new' })).runpath, ['$ORIGIN/new']);
+  assert.deepEqual(parseElf(makeElf({ runpath: '$ORIGIN/x', withoutSectionHeaders: true })).runpath, ['$ORIGIN/x']);
 });
