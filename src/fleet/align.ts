@@ -158,7 +158,7 @@ export async function alignVersions(
             target: t.key,
             region: t.region,
             status: 'cancelled',
-            reason: l10n.t('Cancelled at version {0} of {1}.', current, goal),
+            reason: l10n.t('cancelled at version {0} of {1}', current, goal),
           }
         : { target: t.key, region: t.region, status: 'failed', reason: errorMessage(e), error: e };
     }

@@ -7,12 +7,11 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { ConnectionSettings } from '../../../src/aws/connection';
 import { layerFleet, loadInventory } from '../../../src/fleet/inventory';
 import { openFleet, scopePairs } from '../../../src/fleet/scope';
-import { startMoto, type Moto } from '../../helpers/moto';
+import { motoRole, startMoto, type Moto } from '../../helpers/moto';
 import { createActiveFunction, handlerZip, makeZip } from '../../helpers/sandbox';
 import { cliEnv, runCli } from '../../helpers/cli';
 import { lines } from './lines';
@@ -88,27 +87,17 @@ async function zip(name: string, source: string): Promise<string> {
 /** A function on `layerArn` in the profile's account (its execution role made there first). */
 async function functionIn(profile: string, region: string, name: string, layerArn: string): Promise<void> {
   const credentials = fromNodeProviderChain({ profile });
-  const iam = new IAMClient({ region, endpoint: moto.url, credentials });
   const client = new LambdaClient({ region, endpoint: moto.url, credentials });
   try {
-    const role = await iam
-      .send(
-        new CreateRoleCommand({
-          RoleName: `${name}-role`,
-          AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}',
-        }),
-      )
-      .catch(() => undefined);
     await createActiveFunction(client, {
       FunctionName: name,
       Runtime: 'python3.12',
       Handler: 'lambda_function.handler',
-      Role: role?.Role?.Arn ?? `arn:aws:iam::${A}:role/${name}-role`,
+      Role: await motoRole(moto.url, `${name}-role`, credentials),
       Code: { ZipFile: handlerZip('def handler(e, c):\n    return 1\n') },
       Layers: [layerArn],
     });
   } finally {
-    iam.destroy();
     client.destroy();
   }
 }

@@ -10,12 +10,11 @@ import {
   UpdateFunctionConfigurationCommand,
   waitUntilFunctionUpdatedV2,
 } from '@aws-sdk/client-lambda';
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { localConnection } from '../../../src/aws/connection';
 import { layerFleet, loadInventory } from '../../../src/fleet/inventory';
 import { openFleet, scopePairs } from '../../../src/fleet/scope';
 import type { ClientFactoryOptions } from '../../../src/aws/clientFactory';
-import { startMoto, type Moto } from '../../helpers/moto';
+import { motoRole, startMoto, type Moto } from '../../helpers/moto';
 import {
   TEST_ROLE,
   createActiveFunction,
@@ -107,26 +106,13 @@ test('the local endpoint: aliases (a weighted one too) show beside the versions 
 );
 
 test('moto_server: the same aliases', { timeout: 60_000 }, async () => {
-  const iam = new IAMClient({
-    region: 'us-east-1',
-    endpoint: moto.url,
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-  });
-  const role = await iam
-    .send(
-      new CreateRoleCommand({
-        RoleName: 'alias-role',
-        AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}',
-      }),
-    )
-    .finally(() => iam.destroy());
   const client = new LambdaClient({
     region: REGION,
     endpoint: moto.url,
     credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
   });
   try {
-    await scenario(client, role.Role!.Arn!, moto.url, {});
+    await scenario(client, await motoRole(moto.url, 'alias-role'), moto.url, {});
   } finally {
     client.destroy();
   }

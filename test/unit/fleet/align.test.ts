@@ -147,7 +147,7 @@ test('cancelling stops between publishes: each region says at which version it s
   assert.deepEqual(
     results.map((r) => [r.region, r.status, 'reason' in r ? r.reason : r.layerVersion.Version]),
     [
-      ['us-east-1', 'cancelled', 'Cancelled at version 3 of 7.'],
+      ['us-east-1', 'cancelled', 'cancelled at version 3 of 7'],
       ['eu-west-1', 'published', 7],
     ],
   );
