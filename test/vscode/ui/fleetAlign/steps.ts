@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { createActiveFunction, handlerZip, lambdaClient, pythonPackageLayer } from '../../../helpers/sandbox';
 import type { UiContext } from '../../lib/ui';
+import { automaticCanaries, publishToRegionsFromExplorer, rollOutFromPalette } from '../fleet/steps';
 import { textsFor } from '../journey/texts';
 
 const LAYER = 'fleet-align';
@@ -96,10 +97,9 @@ async function versionsIn(endpoint: string, region: string): Promise<Array<{ ver
 }
 
 export async function fleetAlign(ui: UiContext): Promise<void> {
-  const { workbench, page } = ui;
+  const { workbench } = ui;
   const endpoint = ui.endpoint!;
   const tx = textsFor(ui.locale);
-  const label = (message: string) => tx.t(message).replace(/^\$\([^)]+\)\s*/, '');
   let shots = 0;
   const shot = async (name: string) => ui.log(`screenshot: ${await ui.screenshot(`${++shots}-${name}`)}`);
   await seed(ui);
@@ -109,17 +109,7 @@ export async function fleetAlign(ui: UiContext): Promise<void> {
 
   /** Publish to Regions… on the zip with every prompt kept, aligned; returns the preview's text. */
   const publishAligned = async (): Promise<string> => {
-    await workbench.runCommand('View: Show Explorer');
-    const zip = workbench.treeItem(`${LAYER}.zip`);
-    await zip.waitFor();
-    await workbench.contextMenu(zip, tx.nls('command.publishToRegions'));
-    for (let step = 1; step <= 5; step++) {
-      await workbench
-        .quickInput()
-        .locator('.quick-input-title', { hasText: `(${step}/5)` })
-        .waitFor();
-      await page.keyboard.press('Enter');
-    }
+    await publishToRegionsFromExplorer(ui, `${LAYER}.zip`);
     await workbench.quickPick(tx.t('Align version numbers across the regions'));
     return workbench.dialogText();
   };
@@ -202,15 +192,8 @@ export async function fleetAlign(ui: UiContext): Promise<void> {
 
   // 3. Roll Out… with the saved event as the canary's smoke test (its handler fails without the event's orderId).
   await workbench.clearNotifications();
-  for (let attempt = 1; ; attempt++) {
-    await workbench.runCommand(`Lambda Layers: ${tx.nls('command.rollOut')}`);
-    await workbench.quickPick(LAYER);
-    if (await workbench.quickPickShows(label('$(play) Roll Out…'), 15_000)) break;
-    if (attempt === 2) throw new Error('the Roll Out… choice was hidden twice');
-  }
-  await workbench.quickPick(label('$(play) Roll Out…'));
-  await workbench.quickPick(tx.t('Automatic canaries'));
-  await workbench.quickInputType('1');
+  await rollOutFromPalette(ui, LAYER);
+  await automaticCanaries(ui, 1, 2);
   await workbench.quickPick(EVENT);
   const review = await workbench.dialogText();
   expectIn(review, [tx.t('Smoke test: {0}', tx.t('invoke with the test event'))], 'the rollout review');
