@@ -40,6 +40,23 @@ export function regionsFlag(value: string | undefined, fallback: string): string
   return regions.length > 0 ? [...new Set(regions)] : [fallback];
 }
 
+/**
+ * `--profiles p1,p2`: the profiles (accounts) a fleet command spans, without repeats; undefined when absent.
+ * Bad usage (`null`) when it names none or comes with `--profile`.
+ */
+export function profilesFlag(values: { profiles?: string; profile?: string }): string[] | undefined | null {
+  if (values.profiles === undefined) return undefined;
+  const profiles = [
+    ...new Set(
+      values.profiles
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    ),
+  ];
+  return profiles.length === 0 || values.profile !== undefined ? null : profiles;
+}
+
 /** A fleet command's line for a target that failed: `<target> - failed` on stdout, the reason on stderr. */
 export function reportTargetFailure(
   fleet: Fleet,
@@ -48,6 +65,8 @@ export function reportTargetFailure(
 ): void {
   process.stdout.write(`${r.target} - ${status}\n`);
   const settings = fleet.targets.find((t) => t.key === r.target)?.session.settings;
-  const reason = r.error === undefined ? r.reason : toUserError(r.error, { connection: settings }).message;
-  process.stderr.write(`${l10n.t('{0}: {1}', r.target, reason)}\n`);
+  const shown = r.error === undefined ? undefined : toUserError(r.error, { connection: settings });
+  process.stderr.write(`${l10n.t('{0}: {1}', r.target, shown?.message ?? r.reason)}\n`);
+  // What the SDK said, as for a failure of the whole command (e.g. which credential source failed and why).
+  if (shown && 'detail' in shown && shown.detail) process.stderr.write(`  (${shown.detail})\n`);
 }

@@ -8,15 +8,17 @@ import { checkStackSize, publishChange, stackCheckWarnings } from '../stack/stac
 import { ZipCache } from '../stack/zipCache';
 import { formatBytes } from '../util/format';
 import { consoleLog } from '../util/log';
-import { parseCommandLine, regionsFlag, reportTargetFailure, usageError } from './args';
+import { parseCommandLine, profilesFlag, regionsFlag, reportTargetFailure, usageError } from './args';
 
 export const USAGE =
   'usage: publish ZIP --name NAME [--description D] [--license L] [--runtime R]... [--architecture A]...\n' +
-  '               [--s3-bucket BUCKET] [--force] [--function F]... [--endpoint URL] [--region R | --regions R1,R2,... [--align [--dry-run]]] [--profile P]\n' +
+  '               [--s3-bucket BUCKET] [--force] [--function F]... [--endpoint URL] [--region R | --regions R1,R2,... [--align [--dry-run]]]\n' +
+  '               [--profile P | --profiles P1,P2,... (with --regions)]\n' +
   'With --function: before publishing, warns when F with this zip in place of its version of the layer would be\n' +
   "near or past Lambda's unzipped size limit (262,144,000 bytes for code and layers).\n" +
   'With --regions: one line per region, "<region> <LayerVersionArn> published|unchanged" (or "<region> - failed"),\n' +
-  'exit 1 if any region failed; running it again publishes only where it failed.\n' +
+  'exit 1 if any region failed; running it again publishes only where it failed. With --profiles, every region in\n' +
+  'every profile\'s account, each line starting "<profile>@<region>".\n' +
   '--align: every region ends with the zip at the same version number (regions behind publish copies of it first);\n' +
   'with --dry-run it prints "<region> <newest> -> <version> (<n> to publish)" and publishes nothing.';
 
@@ -37,6 +39,7 @@ export async function run(argv: string[]): Promise<number> {
       's3-bucket': { type: 'string' },
       force: { type: 'boolean' },
       regions: { type: 'string' },
+      profiles: { type: 'string' },
       function: { type: 'string', multiple: true },
       align: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
@@ -53,6 +56,8 @@ export async function run(argv: string[]): Promise<number> {
   )
     return usageError(USAGE);
   if ((values.align && values.regions === undefined) || (values['dry-run'] && !values.align)) return usageError(USAGE);
+  const profiles = profilesFlag(values);
+  if (profiles === null || (profiles && values.regions === undefined)) return usageError(USAGE);
   const request: PublishRequest = {
     zipPath: positionals[0],
     name: values.name,
@@ -66,7 +71,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.regions !== undefined) {
     const regions = regionsFlag(values.regions, '').filter(Boolean);
     if (regions.length === 0) return usageError(USAGE);
-    return runHeadlessFleet({ ...values, regions }, async (fleet, signal) => {
+    return runHeadlessFleet({ ...values, regions, profiles }, async (fleet, signal) => {
       const onResult = (r: RegionPublishResult) => {
         if ('layerVersion' in r) process.stdout.write(`${r.target} ${r.layerVersion.LayerVersionArn} ${r.status}\n`);
         else reportTargetFailure(fleet, r, r.status);

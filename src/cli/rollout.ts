@@ -19,12 +19,12 @@ import { ZipCache } from '../stack/zipCache';
 import { UserError, errorMessage, isCancellation } from '../util/errors';
 import { writeFileAtomic } from '../util/fsAtomic';
 import { consoleLog } from '../util/log';
-import { parseCommandLine, regionsFlag, reportTargetFailure, usageError } from './args';
+import { parseCommandLine, profilesFlag, regionsFlag, reportTargetFailure, usageError } from './args';
 
 export const USAGE =
   'usage: rollout LAYER_NAME --regions R1,R2,... [--canary N | --canary F1,F2,...]\n' +
   '               [--smoke-payload JSON | --smoke-probe [--probe-role ARN]]\n' +
-  '               [--dry-run] [--output FILE.json|FILE.csv] [--endpoint URL] [--profile P]\n' +
+  '               [--dry-run] [--output FILE.json|FILE.csv] [--endpoint URL] [--profile P | --profiles P1,P2,...]\n' +
   'A smoke test checks each canary: --smoke-payload invokes it with that event, --smoke-probe imports every package\n' +
   'of the new version on its runtime with the probe function (role: --probe-role; any on a local endpoint).\n' +
   "Moves every function on an older version of the layer to its region's newest, canaries first (default 1),\n" +
@@ -38,6 +38,7 @@ export async function run(argv: string[]): Promise<number> {
     {
       endpoint: CONNECTION_FLAGS.endpoint,
       profile: CONNECTION_FLAGS.profile,
+      profiles: { type: 'string' },
       regions: { type: 'string' },
       canary: { type: 'string' },
       'smoke-payload': { type: 'string' },
@@ -51,7 +52,8 @@ export async function run(argv: string[]): Promise<number> {
   if (!args) return 2;
   const { values, positionals } = args;
   const regions = regionsFlag(values.regions, '').filter(Boolean);
-  if (positionals.length !== 1 || regions.length === 0) return usageError(USAGE);
+  const profiles = profilesFlag(values);
+  if (positionals.length !== 1 || regions.length === 0 || profiles === null) return usageError(USAGE);
   const canary = parseCanary(values.canary);
   if (canary === undefined) return usageError(USAGE);
   const payload = values['smoke-payload'];
@@ -63,7 +65,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (payload !== undefined && values['smoke-probe']) return usageError(USAGE);
   const layer = positionals[0];
-  return runHeadlessFleet({ ...values, regions }, async (fleet, signal) => {
+  return runHeadlessFleet({ ...values, regions, profiles }, async (fleet, signal) => {
     const smoke = smokeTest(fleet, values);
     const plan = await planRollout(fleet, layer, { signal });
     for (const e of plan.errors) reportTargetFailure(fleet, e, 'failed');

@@ -2,7 +2,7 @@ import type { GetLayerVersionResponse } from '@aws-sdk/client-lambda';
 import * as l10n from '@vscode/l10n';
 import { sha256File } from '../layer/cache';
 import { newestVersion, publishLayer, type PublishRequest } from '../ops/publish';
-import { UserError, errorMessage, isCancellation } from '../util/errors';
+import { UserError, errorMessage, isCancellation, throwIfAborted } from '../util/errors';
 import type { Log } from '../util/log';
 import { withMarker } from './marker';
 import type { ProgressSink } from './progress';
@@ -82,8 +82,9 @@ export async function planAlignment(
 /**
  * Carries out an alignment plan: each region publishes up to the plan's number (the zip, marked like any fleet
  * publish, `force` so copies are real versions). A region that lands higher (numbers of deleted versions are
- * skipped) raises the goal and the others catch up, within `maxExtra` more publishes each. A rerun after a
- * failure plans again from where each region is, so it only publishes what is still missing.
+ * skipped) raises the goal and the others catch up, within `maxExtra` more publishes each. Cancellation takes
+ * effect between publishes (a region's result then says at which version it stopped). A rerun after a failure
+ * or cancellation plans again from where each region is, so it only publishes what is still missing.
  */
 export async function alignVersions(
   fleet: Fleet,
@@ -118,8 +119,8 @@ export async function alignVersions(
     const own = state.get(step.target)!;
     const t = fleet.targets.find((x) => x.key === step.target)!;
     const report = options.onProgress ?? (() => {});
+    let current = own.reached?.Version ?? step.latest;
     try {
-      let current = own.reached?.Version ?? step.latest;
       if (!own.reached && step.holdsZip && current === goal)
         own.reached = await t.run(() => t.session.gateway.getLayerVersion(request.name, current));
       while (current < goal) {
@@ -132,20 +133,33 @@ export async function alignVersions(
             ),
           );
         }
+        // Cancellation stops between publishes, never inside one: each version either exists whole and is
+        // counted, or was not started, so the result says exactly where the region stands.
+        throwIfAborted(options.signal);
         const out = await t.run(
-          () => publishLayer(t.session.gateway, marked, { s3: t.session.s3, signal: options.signal, log: options.log }),
+          () => publishLayer(t.session.gateway, marked, { s3: t.session.s3, log: options.log }),
           () => report({ target: t.key, subject: request.name, state: 'queued', why: 'concurrency-limit' }),
         );
         if (out.kind !== 'published') throw new Error('a forced publish published nothing');
         own.published++;
         own.reached = out.layerVersion;
         current = out.layerVersion.Version ?? current;
-        report({ target: t.key, subject: request.name, state: 'running', step: `${current}/${goal}` });
+        report({
+          target: t.key,
+          subject: request.name,
+          state: 'running',
+          step: l10n.t('version {0} of {1}', current, goal),
+        });
       }
       goal = Math.max(goal, current);
     } catch (e) {
       own.failure = isCancellation(e)
-        ? { target: t.key, region: t.region, status: 'cancelled', reason: l10n.t('Cancelled.') }
+        ? {
+            target: t.key,
+            region: t.region,
+            status: 'cancelled',
+            reason: l10n.t('cancelled at version {0} of {1}', current, goal),
+          }
         : { target: t.key, region: t.region, status: 'failed', reason: errorMessage(e), error: e };
     }
   };

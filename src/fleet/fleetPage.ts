@@ -11,9 +11,9 @@ export type FleetPageRow = { target: string; region: string; status: 'loading' }
 const NAMES_SHOWN = 12;
 
 /**
- * The fleet view of one layer: per region, each version with its content hash, how far behind the region's
- * newest it is and the functions on it (a name, or `name:qualifier` for a published version or alias once the
- * inventory lists them); regions where the layer is missing or that failed are said so, loading ones too.
+ * The fleet view of one layer: per region (and account), each version with its content hash, how far behind the
+ * region's newest it is, the functions on it (a name, or `name:3` for a published version) and the aliases routing
+ * to those (`name:prod`); regions where the layer is missing or that failed are said so, loading ones too.
  */
 export function renderFleetPage(layer: string, rows: readonly FleetPageRow[], frame: PageFrame): string {
   const ok = rows.filter((r): r is Extract<LayerFleetRow, { status: 'ok' }> => r.status === 'ok');
@@ -37,6 +37,12 @@ export function renderFleetPage(layer: string, rows: readonly FleetPageRow[], fr
     ...failed.map(
       (r) => `<div class="notice error">${e(l10n.t('{0} could not be read: {1}', r.target, r.reason))}</div>`,
     ),
+    ...ok
+      .filter((r) => r.aliasFailures.length > 0)
+      .map(
+        (r) =>
+          `<div class="notice warn">${e(l10n.t('{0}: the aliases of {1} could not be read.', r.target, r.aliasFailures.join(', ')))}</div>`,
+      ),
     missing.length
       ? `<div class="notice warn" id="missing">${e(l10n.t('{0} is missing in {1}.', layer, missing.map((r) => r.target).join(', ')))}</div>`
       : '',
@@ -46,31 +52,38 @@ export function renderFleetPage(layer: string, rows: readonly FleetPageRow[], fr
 <div class="cards">${cards}</div>
 <div class="row">${sameContent}</div>
 ${notices}
-<table id="fleet-table"><thead><tr><th>${e(l10n.t('Region'))}</th><th>${e(l10n.t('Version'))}</th><th>${e(l10n.t('Content'))}</th><th>${e(l10n.t('Behind'))}</th><th class="num">${e(l10n.t('Functions'))}</th><th>${e(l10n.t('Used by'))}</th></tr></thead>
+<table id="fleet-table"><thead><tr><th>${e(l10n.t('Region'))}</th><th>${e(l10n.t('Version'))}</th><th>${e(l10n.t('Content'))}</th><th>${e(l10n.t('Behind'))}</th><th class="num">${e(l10n.t('Functions'))}</th><th>${e(l10n.t('Used by'))}</th><th>${e(l10n.t('Aliases'))}</th></tr></thead>
 <tbody>${rows.map(regionRows).join('\n')}</tbody></table>`;
   return htmlDocument(frame, body, ACTION_SCRIPT);
 }
 
 function regionRows(row: FleetPageRow): string {
-  const region = `<td><strong>${e(row.target)}</strong></td>`;
+  const account = 'account' in row && row.account ? `<div class="muted account">${e(row.account)}</div>` : '';
+  const region = `<td><strong>${e(row.target)}</strong>${account}</td>`;
   if (row.status === 'loading')
-    return `<tr data-region="${e(row.target)}">${region}<td colspan="5" class="muted">${e(l10n.t('Loading…'))}</td></tr>`;
+    return `<tr data-region="${e(row.target)}">${region}<td colspan="6" class="muted">${e(l10n.t('Loading…'))}</td></tr>`;
   if (row.status === 'missing')
-    return `<tr data-region="${e(row.target)}">${region}<td colspan="5" class="muted">${e(l10n.t('Not published here'))}</td></tr>`;
+    return `<tr data-region="${e(row.target)}">${region}<td colspan="6" class="muted">${e(l10n.t('Not published here'))}</td></tr>`;
   if (row.status === 'error')
-    return `<tr data-region="${e(row.target)}">${region}<td colspan="5" class="err">${e(row.reason)}</td></tr>`;
+    return `<tr data-region="${e(row.target)}">${region}<td colspan="6" class="err">${e(row.reason)}</td></tr>`;
   return row.versions
     .map((v, i) => {
-      const shown = v.functions.slice(0, NAMES_SHOWN).map(e).join(', ');
-      const more =
-        v.functions.length > NAMES_SHOWN
-          ? ` <span class="muted">${e(l10n.t('and {0} more', v.functions.length - NAMES_SHOWN))}</span>`
-          : '';
+      const shown = v.functions.slice(0, NAMES_SHOWN).map(e).join(', ') + more(v.functions.length);
       const lag =
         v.behindBy === 0 ? `<span class="badge ok">${e(l10n.t('newest'))}</span>` : e(l10n.t('{0} behind', v.behindBy));
-      return `<tr data-region="${e(row.target)}" data-version="${v.version}">${i === 0 ? region : '<td></td>'}<td>${v.version}</td><td><code>${e(v.sha256 ?? '—')}</code></td><td>${lag}</td><td class="num">${v.functions.length}</td><td>${shown}${more}</td></tr>`;
+      const aliases =
+        v.aliases
+          .slice(0, NAMES_SHOWN)
+          .map((a) => `${e(a.alias)} → ${e(a.version)}`)
+          .join(', ') + more(v.aliases.length);
+      return `<tr data-region="${e(row.target)}" data-version="${v.version}">${i === 0 ? region : '<td></td>'}<td>${v.version}</td><td><code>${e(v.sha256 ?? '—')}</code></td><td>${lag}</td><td class="num">${v.functions.length}</td><td>${shown}</td><td class="aliases">${aliases}</td></tr>`;
     })
     .join('\n');
+}
+
+/** What is left unlisted past NAMES_SHOWN. */
+function more(count: number): string {
+  return count > NAMES_SHOWN ? ` <span class="muted">${e(l10n.t('and {0} more', count - NAMES_SHOWN))}</span>` : '';
 }
 
 function card(label: string, value: string, note: string): string {

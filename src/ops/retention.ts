@@ -1,6 +1,8 @@
 import * as l10n from '@vscode/l10n';
 import type { LambdaGateway } from '../aws/types';
 import { UserError, errorMessage, isCancellation, throwIfAborted } from '../util/errors';
+import { readAliases, userWithAliases } from './aliasUsage';
+import { concurrencyLimiter } from '../util/pool';
 import { layerArnsOf } from './mutateLayers';
 import { functionVersionLabel } from './outcomes';
 
@@ -58,13 +60,25 @@ export function checkRetentionRules(rules: RetentionRules): void {
   }
 }
 
-/** Layer version ARN → the function versions ($LATEST and published) that use it, read fresh. */
+/**
+ * Layer version ARN → the function versions ($LATEST and published) that use it, read fresh, each with the
+ * aliases routing to it (`f:3 (alias prod)`), so a version an alias still serves is seen as such.
+ */
 async function layerUsage(gateway: LambdaGateway, signal?: AbortSignal): Promise<Map<string, string[]>> {
   const usage = new Map<string, string[]>();
+  const withVersions = new Set<string>();
   for await (const fn of gateway.listFunctionVersions({ signal })) {
     throwIfAborted(signal);
+    if (fn.Version && fn.Version !== '$LATEST') withVersions.add(fn.FunctionName ?? '');
     for (const arn of layerArnsOf(fn)) usage.set(arn, [...(usage.get(arn) ?? []), functionVersionLabel(fn)]);
   }
+  // A few ListAliases at once: Lambda's control plane allows about 15 calls per second per account and region.
+  const { aliases } = await readAliases(gateway, withVersions, { signal, run: concurrencyLimiter(4) });
+  for (const [arn, users] of usage)
+    usage.set(
+      arn,
+      users.map((u) => userWithAliases(u, aliases)),
+    );
   return usage;
 }
 

@@ -81,12 +81,14 @@ export function runHeadless(
 
 /**
  * `runHeadless` over several regions (`--regions a,b,c`; none: the one region `--region`, the profile or the
- * environment name): one session per region from the same flags, so
- * `--endpoint` serves every region (a local endpoint keeps them apart by the signing region). `work`
- * returns the exit code, so a run where some region failed can exit 1 after printing every result.
+ * environment name), and with `profiles` (`--profiles p1,p2`) over several accounts: one session per profile ×
+ * region from the same flags, so `--endpoint` serves every region (a local endpoint keeps them apart by the
+ * signing region). Targets are then named `profile@region`. A profile whose credentials fail (expired, invalid)
+ * fails only its own targets, when they are used. `work` returns the exit code, so a run where some target
+ * failed can exit 1 after printing every result.
  */
 export function runHeadlessFleet(
-  flags: { endpoint?: string; profile?: string; region?: string; regions: string[] },
+  flags: { endpoint?: string; profile?: string; profiles?: string[]; region?: string; regions: string[] },
   work: (fleet: Fleet, signal: AbortSignal) => Promise<number>,
 ): Promise<number> {
   const open = async () => {
@@ -94,14 +96,22 @@ export function runHeadlessFleet(
       const problem = unknownRegionProblem(region, '--regions');
       if (problem) throw new UserError(problem);
     }
+    const profiles: Array<string | undefined> = flags.profiles?.length ? flags.profiles : [flags.profile];
     // No --regions: the one region the flags, the profile or the environment name.
-    const settings =
-      flags.regions.length > 0
-        ? await Promise.all(flags.regions.map((region) => settingsFromFlags({ ...flags, region })))
-        : [await settingsFromFlags(flags)];
+    const settings = (
+      await Promise.all(
+        profiles.map((profile) => {
+          const own = { ...flags, ...(profile ? { profile } : {}) };
+          return flags.regions.length > 0
+            ? Promise.all(flags.regions.map((region) => settingsFromFlags({ ...own, region })))
+            : Promise.all([settingsFromFlags(own)]);
+        }),
+      )
+    ).flat();
+    const several = profiles.length > 1;
     return openFleet(
-      settings.map(({ region }) => ({ region })),
-      ({ region }) => settings.find((s) => s.region === region)!,
+      settings.map(({ region, profile }) => (several && profile ? { region, profile } : { region })),
+      (pair) => settings.find((s) => s.region === pair.region && (!pair.profile || s.profile === pair.profile))!,
     );
   };
   return runWith(open, (f) => f.targets[0]?.session.settings, work, l10n.t('Cancelled.'));

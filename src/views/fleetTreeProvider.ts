@@ -38,6 +38,7 @@ export class FleetRegionItem extends vscode.TreeItem {
     } else {
       this.iconPath = new vscode.ThemeIcon('globe');
       this.description = vscode.l10n.t('{0} layers · {1} functions', state.layers.size, state.functionCount);
+      if (state.account) this.tooltip = vscode.l10n.t('{0}: account {1}', state.target, state.account);
       this.contextValue = 'fleetRegion';
     }
   }

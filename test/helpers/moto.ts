@@ -1,3 +1,4 @@
+import { CreateRoleCommand, IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { startLocalServer } from './localServer';
 
 export interface Moto {
@@ -31,4 +32,24 @@ export async function startMoto(options: { timeoutMs?: number } = {}): Promise<M
       if (!r.ok) throw new Error(`moto reset failed: HTTP ${r.status}`);
     },
   };
+}
+
+/**
+ * Creates an IAM role on moto (CreateFunction there needs an existing role) and returns its ARN. With
+ * `credentials`, in the account those credentials act in.
+ */
+export async function motoRole(
+  url: string,
+  name: string,
+  credentials: IAMClientConfig['credentials'] = { accessKeyId: 'a', secretAccessKey: 'b' },
+): Promise<string> {
+  const iam = new IAMClient({ region: 'us-east-1', endpoint: url, credentials });
+  try {
+    const created = await iam.send(
+      new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}' }),
+    );
+    return created.Role!.Arn!;
+  } finally {
+    iam.destroy();
+  }
 }

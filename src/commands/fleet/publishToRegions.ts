@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { FleetProgress } from '../../fleet/progress';
 import type { RegionPublishResult } from '../../fleet/publish';
 import type { Services } from '../../services';
 import { s3BucketSetting } from '../../vscode/buildSettings';
@@ -61,8 +62,14 @@ export async function publishToRegions(services: Services, arg?: unknown): Promi
         );
         report(vscode.l10n.t('{0}: {1}', r.target, statusText(r)), 100 / fleet.targets.length);
       };
+      // Aligning publishes version after version in a region: say how far each has come.
+      const onProgress = (p: FleetProgress) => {
+        if (p.state === 'running') report(vscode.l10n.t('{0}: {1}', p.target, p.step));
+      };
       const engineOptions = { signal, log: services.log, onResult };
-      return plan ? alignVersions(fleet, request, plan, engineOptions) : publishToFleet(fleet, request, engineOptions);
+      return plan
+        ? alignVersions(fleet, request, plan, { ...engineOptions, onProgress })
+        : publishToFleet(fleet, request, engineOptions);
     },
   );
   showSummary(services, inputs.name, results);
@@ -98,7 +105,7 @@ function statusText(r: RegionPublishResult): string {
     case 'unchanged':
       return vscode.l10n.t('already at version {0}', r.layerVersion.Version ?? '?');
     case 'cancelled':
-      return vscode.l10n.t('cancelled');
+      return r.reason;
     case 'failed':
       return vscode.l10n.t('failed: {0}', r.reason);
   }

@@ -3,6 +3,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  CreateAliasCommand,
   CreateFunctionCommand,
   GetLayerVersionByArnCommand,
   GetLayerVersionPolicyCommand,
@@ -49,7 +50,7 @@ async function publish(client: LambdaClient, layer: string, count: number): Prom
 
 /**
  * A layer version used only by a published function version (the function itself moved on) is kept, with the
- * version named; the run is repeatable. The same on every endpoint that has PublishVersion.
+ * version and the alias serving it named; the run is repeatable. The same on every endpoint that has PublishVersion.
  */
 async function prunePinnedByVersion(client: LambdaClient, role: string, endpoint: string[]): Promise<void> {
   await publish(client, 'pinned', 4);
@@ -68,6 +69,9 @@ async function prunePinnedByVersion(client: LambdaClient, role: string, endpoint
     { FunctionName: 'pinner' },
   );
   const published = await client.send(new PublishVersionCommand({ FunctionName: 'pinner' }));
+  await client.send(
+    new CreateAliasCommand({ FunctionName: 'pinner', Name: 'live', FunctionVersion: published.Version }),
+  );
   await client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'pinner', Layers: [arnOf('pinned', 2)] }));
   await waitUntilFunctionUpdatedV2(
     { client, maxWaitTime: 10, minDelay: 0.1, maxDelay: 0.5 },
@@ -80,7 +84,7 @@ async function prunePinnedByVersion(client: LambdaClient, role: string, endpoint
     'us-east-1 4 kept (newest 1)',
     'us-east-1 3 deleted (not among the newest 1, unused)',
     'us-east-1 2 kept (used by pinner)',
-    `us-east-1 1 kept (used by pinner:${published.Version})`,
+    `us-east-1 1 kept (used by pinner:${published.Version} (alias live))`,
   ]);
   const again = await runCli(['prune', 'pinned', '--keep', '1', ...endpoint]);
   assert.equal(again.code, 0, again.stderr);

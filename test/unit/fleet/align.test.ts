@@ -124,3 +124,44 @@ test('a region that cannot reach the goal within the bound fails with a reason i
     JSON.stringify(results[1]),
   );
 });
+
+test('cancelling stops between publishes: each region says at which version it stopped, and a rerun finishes', async () => {
+  const { fleet, gateways } = fakeFleet(['us-east-1', 'eu-west-1']);
+  const us = gateways.get('us-east-1')!;
+  for (let i = 0; i < 6; i++)
+    await gateways.get('eu-west-1')!.publishLayerVersion({ layerName: 'deps', zipFile: randomBytes(10) });
+  const plan = await planAlignment(fleet, { zipPath: zip, name: 'deps' });
+  assert.equal(plan.version, 7);
+  const abort = new AbortController();
+  const progress: string[] = [];
+  const results = await alignVersions(fleet, { zipPath: zip, name: 'deps' }, plan, {
+    signal: abort.signal,
+    onProgress: (p) => {
+      if (p.state !== 'running') return;
+      progress.push(`${p.target} ${p.step}`);
+      // Cancelled while us-east-1 is on its way: the publish under way when it comes is still finished.
+      if (p.target === 'us-east-1' && p.step === 'version 3 of 7') abort.abort();
+    },
+  });
+  assert.ok(progress.includes('us-east-1 version 3 of 7'));
+  assert.deepEqual(
+    results.map((r) => [r.region, r.status, 'reason' in r ? r.reason : r.layerVersion.Version]),
+    [
+      ['us-east-1', 'cancelled', 'cancelled at version 3 of 7'],
+      ['eu-west-1', 'published', 7],
+    ],
+  );
+  assert.deepEqual(versionsOf(us), [1, 2, 3], 'exactly the versions it reported, each a whole publish');
+  const rerun = await alignVersions(
+    fleet,
+    { zipPath: zip, name: 'deps' },
+    await planAlignment(fleet, { zipPath: zip, name: 'deps' }),
+  );
+  assert.deepEqual(
+    rerun.map((r) => [r.region, r.status, 'layerVersion' in r ? r.layerVersion.Version : r.reason]),
+    [
+      ['us-east-1', 'published', 7],
+      ['eu-west-1', 'unchanged', 7],
+    ],
+  );
+});

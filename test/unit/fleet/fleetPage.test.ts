@@ -13,12 +13,28 @@ test('the fleet page shows each region as it arrives: versions with hash and use
       {
         target: 'us-east-1',
         region: 'us-east-1',
+        account: '123456789012',
         status: 'ok',
         latest: 2,
         behind: 2000,
+        aliasFailures: ['locked-fn'],
         versions: [
-          { version: 2, arn: arn('us-east-1', 2), sha256: 'aaaa1111bbbb2222', behindBy: 0, functions: ['fresh'] },
-          { version: 1, arn: arn('us-east-1', 1), sha256: 'cccc3333dddd4444', behindBy: 1, functions: many },
+          {
+            version: 2,
+            arn: arn('us-east-1', 2),
+            sha256: 'aaaa1111bbbb2222',
+            behindBy: 0,
+            functions: ['fresh'],
+            aliases: [],
+          },
+          {
+            version: 1,
+            arn: arn('us-east-1', 1),
+            sha256: 'cccc3333dddd4444',
+            behindBy: 1,
+            functions: many,
+            aliases: [],
+          },
         ],
       },
       {
@@ -27,13 +43,18 @@ test('the fleet page shows each region as it arrives: versions with hash and use
         status: 'ok',
         latest: 5,
         behind: 0,
+        aliasFailures: [],
         versions: [
           {
             version: 5,
             arn: arn('eu-west-1', 5),
             sha256: 'aaaa1111bbbb2222',
             behindBy: 0,
-            functions: ['fn:3', 'fn:live'],
+            functions: ['fn:3', 'fn'],
+            aliases: [
+              { alias: 'fn:live', version: 'fn:3' },
+              { alias: 'fn:<dev>', version: 'fn' },
+            ],
           },
         ],
       },
@@ -57,7 +78,14 @@ test('the fleet page shows each region as it arrives: versions with hash and use
   assert.match(html, /fn-11 <span class="muted">and 1988 more<\/span>/, 'thousands of users are counted, not listed');
   assert.doesNotMatch(html, /fn-12,/);
   assert.match(html, /<td class="num">2000<\/td>/);
-  assert.match(html, /fn:3, fn:live/, 'published versions and aliases show as name:qualifier');
+  assert.match(html, /<td>fn:3, fn<\/td>/, 'published versions show as name:version');
+  assert.match(
+    html,
+    /<td class="aliases">fn:live → fn:3, fn:&lt;dev&gt; → fn<\/td>/,
+    'the aliases routing to the versions using it, escaped',
+  );
+  assert.match(html, /<strong>us-east-1<\/strong><div class="muted account">123456789012<\/div>/, 'the account');
+  assert.match(html, /us-east-1: the aliases of locked-fn could not be read\./);
   assert.match(
     html,
     /ap-east-1 could not be read: The security token included in the request is invalid &lt;opt-in&gt;/,
@@ -65,7 +93,7 @@ test('the fleet page shows each region as it arrives: versions with hash and use
   assert.match(html, /deps is missing in sa-east-1\./);
   assert.match(
     html,
-    /data-region="eu-north-1"><td><strong>eu-north-1<\/strong><\/td><td colspan="5" class="muted">Loading…/,
+    /data-region="eu-north-1"><td><strong>eu-north-1<\/strong><\/td><td colspan="6" class="muted">Loading…/,
   );
   assert.match(html, /<td>1<\/td><td><code>cccc3333dddd4444<\/code><\/td><td>1 behind<\/td>/);
   assert.match(html, /data-action="rollOut"/);
@@ -78,7 +106,8 @@ test('different newest content across regions is flagged', () => {
     status: 'ok' as const,
     latest: 1,
     behind: 0,
-    versions: [{ version: 1, arn: arn(region, 1), sha256: sha, behindBy: 0, functions: [] }],
+    aliasFailures: [],
+    versions: [{ version: 1, arn: arn(region, 1), sha256: sha, behindBy: 0, functions: [], aliases: [] }],
   });
   assert.match(
     renderFleetPage('deps', [row('us-east-1', 'aa'), row('eu-west-1', 'bb')], frame),

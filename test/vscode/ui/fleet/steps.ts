@@ -54,11 +54,65 @@ async function seed(ui: UiContext): Promise<void> {
   await fs.writeFile(join(ui.workspace, `${LAYER}.zip`), packageZip('2.0.0'));
 }
 
+/** A quick pick label as shown: the codicon of `$(icon) text` renders as an icon, not text. */
+export function pickLabel(ui: UiContext, message: string): string {
+  return textsFor(ui.locale)
+    .t(message)
+    .replace(/^\$\([^)]+\)\s*/, '');
+}
+
+/** Publish to Regions… on a zip in the Explorer, every prompt keeping its value, up to the "how to publish" pick. */
+export async function publishToRegionsFromExplorer(ui: UiContext, zipName: string): Promise<void> {
+  const { workbench, page } = ui;
+  await workbench.runCommand('View: Show Explorer');
+  const zip = workbench.treeItem(zipName);
+  await zip.waitFor();
+  await workbench.contextMenu(zip, textsFor(ui.locale).nls('command.publishToRegions'));
+  for (let step = 1; step <= 5; step++) {
+    await workbench
+      .quickInput()
+      .locator('.quick-input-title', { hasText: `(${step}/5)` })
+      .waitFor();
+    await page.keyboard.press('Enter');
+  }
+}
+
+/**
+ * Roll Out… from the command palette on `layer`, past the dry-run question. A page that just opened may take focus a
+ * moment later, which hides a quick pick (seen once under load in zh-cn): the command then ended quietly, so it is
+ * run again.
+ */
+export async function rollOutFromPalette(ui: UiContext, layer: string): Promise<void> {
+  const { workbench } = ui;
+  const run = pickLabel(ui, '$(play) Roll Out…');
+  for (let attempt = 1; ; attempt++) {
+    await workbench.runCommand(`Lambda Layers: ${textsFor(ui.locale).nls('command.rollOut')}`);
+    await workbench.quickPick(layer);
+    if (await workbench.quickPickShows(run, 15_000)) break;
+    if (attempt === 2) throw new Error('the Roll Out… choice was hidden twice');
+  }
+  await workbench.quickPick(run);
+}
+
+/**
+ * Automatic canaries, `count` of them: typed only once the count's input box shows (its prompt names `max`), since
+ * typing while the previous pick is still closing can land in it and leave the suggested count in place.
+ */
+export async function automaticCanaries(ui: UiContext, count: number, max: number): Promise<void> {
+  const { workbench } = ui;
+  const tx = textsFor(ui.locale);
+  await workbench.quickPick(tx.t('Automatic canaries'));
+  await workbench
+    .quickInput()
+    .locator('.quick-input-message', { hasText: tx.t('How many canaries (1 to {0})', max) })
+    .waitFor();
+  await workbench.quickInputType(String(count));
+}
+
 export async function fleet(ui: UiContext): Promise<void> {
   const { workbench, page } = ui;
   const tx = textsFor(ui.locale);
-  /** A quick pick label as shown: the codicon of `$(icon) text` renders as an icon, not text. */
-  const label = (message: string) => tx.t(message).replace(/^\$\([^)]+\)\s*/, '');
+  const label = (message: string) => pickLabel(ui, message);
   let shots = 0;
   const shot = async (name: string) => ui.log(`screenshot: ${await ui.screenshot(`${++shots}-${name}`)}`);
   await seed(ui);
@@ -88,17 +142,7 @@ export async function fleet(ui: UiContext): Promise<void> {
   await shot('scope');
 
   // 2. Publish to Regions… on the built zip in the Explorer: every prompt keeps its value, no alignment.
-  await workbench.runCommand('View: Show Explorer');
-  const zip = workbench.treeItem(`${LAYER}.zip`);
-  await zip.waitFor();
-  await workbench.contextMenu(zip, tx.nls('command.publishToRegions'));
-  for (let step = 1; step <= 5; step++) {
-    await workbench
-      .quickInput()
-      .locator('.quick-input-title', { hasText: `(${step}/5)` })
-      .waitFor();
-    await page.keyboard.press('Enter');
-  }
+  await publishToRegionsFromExplorer(ui, `${LAYER}.zip`);
   await workbench.quickPick(tx.t('Publish where the zip is not yet the newest version'));
   await workbench.waitForNotification(tx.pattern('Published {0}: {1}', LAYER), 60_000);
 
@@ -121,17 +165,8 @@ export async function fleet(ui: UiContext): Promise<void> {
   await shot('plan');
 
   // 5. The rollout: one automatic canary, the import probe as smoke test, confirmed in the modal.
-  // The plan page just opened may take focus a moment later, which hides a quick pick (seen once under load in
-  // zh-cn): the command then ended quietly, so it is run again.
-  for (let attempt = 1; ; attempt++) {
-    await workbench.runCommand(`Lambda Layers: ${tx.nls('command.rollOut')}`);
-    await workbench.quickPick(LAYER);
-    if (await workbench.quickPickShows(label('$(play) Roll Out…'), 15_000)) break;
-    if (attempt === 2) throw new Error('the Roll Out… choice was hidden twice');
-  }
-  await workbench.quickPick(label('$(play) Roll Out…'));
-  await workbench.quickPick(tx.t('Automatic canaries'));
-  await workbench.quickInputType('1');
+  await rollOutFromPalette(ui, LAYER);
+  await automaticCanaries(ui, 1, 4);
   await workbench.quickPick(label('$(beaker) Import probe'));
   await workbench.dialog().waitFor();
   await shot('confirm');
