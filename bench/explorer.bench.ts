@@ -26,7 +26,8 @@ const CONCURRENCY = 6;
 
 /**
  * Time until the explorer model is ready, against the bare paginated SDK calls that fetch the same
- * data (ListFunctions sweep alongside ListLayers + ListLayerVersions per layer, same concurrency),
+ * data (ListFunctions sweep with FunctionVersion=ALL alongside ListLayers + ListLayerVersions per layer, same
+ * concurrency),
  * on our local sandbox seeded with 2,000 functions and 200 layers × 3 versions. Medians of RUNS
  * alternating runs after one warm-up each.
  */
@@ -85,7 +86,9 @@ export async function rawLoad(client: LambdaClient, concurrency = CONCURRENCY): 
   const limit = concurrencyLimiter(concurrency);
   const kept: unknown[] = [];
   const functions = (async () => {
-    for await (const page of paginateListFunctions({ client, pageSize: 50 }, {})) kept.push(page.Functions);
+    // FunctionVersion=ALL, as the model and the fleet inventory sweep (published versions use layers too).
+    for await (const page of paginateListFunctions({ client, pageSize: 50 }, { FunctionVersion: 'ALL' }))
+      kept.push(page.Functions);
   })();
   const layers = (async () => {
     const fetches: Promise<void>[] = [];
