@@ -16,9 +16,20 @@ export default tseslint.config(
     languageOptions: {
       sourceType: 'commonjs',
       globals: Object.fromEntries(
-        ['require', 'module', 'exports', '__filename', 'process', 'Buffer', 'console', 'setImmediate', 'SharedArrayBuffer', 'Atomics', 'performance', 'URL'].map(
-          (g) => [g, 'readonly'],
-        ),
+        [
+          'require',
+          'module',
+          'exports',
+          '__filename',
+          'process',
+          'Buffer',
+          'console',
+          'setImmediate',
+          'SharedArrayBuffer',
+          'Atomics',
+          'performance',
+          'URL',
+        ].map((g) => [g, 'readonly']),
       ),
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -314,9 +314,7 @@ function invoke(handler, header, body, nodeMajor) {
     const isAsync = handler.constructor && handler.constructor.name === 'AsyncFunction';
     // A handler that neither returns a promise nor calls back answers null once its work is done; an async one
     // whose promise never settles fails.
-    onEmptyLoop = isAsync
-      ? () => fail(runtimeError('NodeJsExit', NODEJS_EXIT_MESSAGE))
-      : () => succeed(null);
+    onEmptyLoop = isAsync ? () => fail(runtimeError('NodeJsExit', NODEJS_EXIT_MESSAGE)) : () => succeed(null);
     const callbacks =
       nodeMajor >= CALLBACK_FREE_MAJOR
         ? {}
@@ -418,8 +416,7 @@ function installHooks(init) {
   const mounts = init.mounts.filter(([visible, real]) => visible !== real);
   const nodePath = (process.env.NODE_PATH || '').split(path.delimiter).filter(Boolean);
   const { register } = require('node:module');
-  if (register)
-    register(`data:text/javascript,${encodeURIComponent(RESOLVE_HOOKS)}`, { data: { mounts, nodePath } });
+  if (register) register(`data:text/javascript,${encodeURIComponent(RESOLVE_HOOKS)}`, { data: { mounts, nodePath } });
   if (mounts.length > 0) remapRequire(mounts);
 }
 
@@ -428,7 +425,10 @@ async function main() {
   logFd = io.log;
   const reader = new RecordReader(io.requests);
   const send = (header, payload = Buffer.alloc(0)) =>
-    writeAll(io.channel, Buffer.concat([Buffer.from(`${JSON.stringify({ ...header, len: payload.length })}\n`), payload]));
+    writeAll(
+      io.channel,
+      Buffer.concat([Buffer.from(`${JSON.stringify({ ...header, len: payload.length })}\n`), payload]),
+    );
   const mark = (marker) => writeAll(io.log, Buffer.from(marker, 'ascii'));
   const first = reader.next();
   if (!first) process.exit(0);

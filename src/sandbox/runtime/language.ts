@@ -73,7 +73,9 @@ export async function runtimeLauncher(
     };
   }
   if (language !== 'python')
-    throw new RuntimeUnavailableError(`${runtime} functions cannot run locally: only python3.x and nodejsNN.x functions can`);
+    throw new RuntimeUnavailableError(
+      `${runtime} functions cannot run locally: only python3.x and nodejsNN.x functions can`,
+    );
   const python = await resolvePython(runtime).catch(unavailable);
   return {
     label: 'Python',

@@ -46,7 +46,10 @@ function probe(platform: NodeJS.Platform): Promise<NodeInterpreter | undefined> 
 }
 
 /** This machine's Node for a nodejs runtime; throws, saying what to install, when there is none. */
-export async function resolveNode(runtime: string, platform: NodeJS.Platform = process.platform): Promise<NodeInterpreter> {
+export async function resolveNode(
+  runtime: string,
+  platform: NodeJS.Platform = process.platform,
+): Promise<NodeInterpreter> {
   const major = runtimeNodeMajor(runtime);
   if (major === undefined) throw new Error(`${runtime} is not a Node.js runtime`);
   const node = await probe(platform);

@@ -34,7 +34,13 @@ describe('Node.js environments (runPython with a nodejs runtime)', () => {
   let codeDir: string;
   let optDir: string;
   let host: Isolation;
-  const unisolated = () => ({ ...host, bwrap: false, cleanup: 'environ-sweep' as const, cgroupDir: undefined, notices: [] });
+  const unisolated = () => ({
+    ...host,
+    bwrap: false,
+    cleanup: 'environ-sweep' as const,
+    cgroupDir: undefined,
+    notices: [],
+  });
   const run = (handler: string, extra: Partial<RunPythonOptions> = {}) =>
     runPython({
       codeDir,
@@ -47,7 +53,8 @@ describe('Node.js environments (runPython with a nodejs runtime)', () => {
       functionName: 'local',
       ...extra,
     });
-  const payload = (r: { payload: Uint8Array }) => JSON.parse(Buffer.from(r.payload).toString()) as Record<string, unknown>;
+  const payload = (r: { payload: Uint8Array }) =>
+    JSON.parse(Buffer.from(r.payload).toString()) as Record<string, unknown>;
 
   before(async () => {
     host = await hostIsolation();
@@ -113,17 +120,24 @@ export const handler = async () => ({
   it("a write to the runtime's channel ends the environment with Runtime.ExitError", async () => {
     const r = await run('app.garbage');
     assert.equal(payload(r).errorType, 'Runtime.ExitError', r.log);
-    assert.match(payload(r).errorMessage as string, /invalid message on the runtime's control channel: header line is not JSON/);
+    assert.match(
+      payload(r).errorMessage as string,
+      /invalid message on the runtime's control channel: header line is not JSON/,
+    );
   });
 
-  it("fd 1, child processes with inherited stdio, invalid UTF-8 and a flood of output go to the log, never the channel", async () => {
+  it('fd 1, child processes with inherited stdio, invalid UTF-8 and a flood of output go to the log, never the channel', async () => {
     const r = await run('app.noisy');
     assert.equal(r.functionError, undefined, r.log);
     assert.equal(Buffer.from(r.payload).toString(), '"still fine"');
     assert.match(r.log, /\nraw fd 1\n\uFFFD\uFFFDA\nchild stdout\nchild stderr\nEND RequestId/);
     const flood = await run('app.noisy', { event: Buffer.from('{"flood": true}') });
     assert.equal(Buffer.from(flood.payload).toString(), '"still fine"');
-    assert.match(flood.log, /^\[sandbox: \d+ earlier bytes of log dropped\]/, 'the log is bounded, oldest output first');
+    assert.match(
+      flood.log,
+      /^\[sandbox: \d+ earlier bytes of log dropped\]/,
+      'the log is bounded, oldest output first',
+    );
     assert.match(flood.log, /REPORT RequestId/);
   });
 });

@@ -2,7 +2,14 @@
 // PATH is emptied before anything looks for `node` (the lookup is cached per process).
 import { describe, it, before, after } from 'node:test';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { TEST_ROLE, createActiveFunction, makeZip, rejectsWith, withSandbox, type TestSandbox } from '../../helpers/sandbox';
+import {
+  TEST_ROLE,
+  createActiveFunction,
+  makeZip,
+  rejectsWith,
+  withSandbox,
+  type TestSandbox,
+} from '../../helpers/sandbox';
 
 describe('a nodejs function where this machine has no node', () => {
   let sb: TestSandbox;

@@ -20,7 +20,8 @@ import {
   type ZipEntry,
 } from '../../helpers/sandbox';
 
-const json = (b: Uint8Array | undefined) => JSON.parse(Buffer.from(b ?? []).toString('utf8')) as Record<string, unknown>;
+const json = (b: Uint8Array | undefined) =>
+  JSON.parse(Buffer.from(b ?? []).toString('utf8')) as Record<string, unknown>;
 const tail = (r: { LogResult?: string }) => Buffer.from(r.LogResult ?? '', 'base64').toString('utf8');
 
 const CODE: ZipEntry[] = [
@@ -57,10 +58,16 @@ exports.exits = async () => process.exit(3);
 };
 `,
   },
-  { name: 'sync.js', data: 'exports.handler = (event, context) => ({ sync: true, succeed: typeof context.succeed });\n' },
+  {
+    name: 'sync.js',
+    data: 'exports.handler = (event, context) => ({ sync: true, succeed: typeof context.succeed });\n',
+  },
   { name: 'app.mjs', data: `export const handler = async (event) => ({ esm: 'mjs', got: event.x });\n` },
   { name: 'mod/package.json', data: '{"type":"module"}' },
-  { name: 'mod/index.js', data: `export const handler = async () => ({ esm: 'type-module', url: import.meta.url.startsWith('file://') });\n` },
+  {
+    name: 'mod/index.js',
+    data: `export const handler = async () => ({ esm: 'type-module', url: import.meta.url.startsWith('file://') });\n`,
+  },
   { name: 'broken.js', data: 'exports.handler = async () => {\n' },
   {
     name: 'layered.js',
@@ -83,7 +90,10 @@ export const handler = async () => ({
 ];
 
 const LAYER: ZipEntry[] = [
-  { name: 'nodejs/node_modules/greeting/package.json', data: '{"name":"greeting","version":"2.3.4","main":"index.js"}' },
+  {
+    name: 'nodejs/node_modules/greeting/package.json',
+    data: '{"name":"greeting","version":"2.3.4","main":"index.js"}',
+  },
   {
     name: 'nodejs/node_modules/greeting/index.js',
     data: `exports.version = require('./package.json').version;\nexports.hello = (who) => 'hello ' + who;\n`,
@@ -173,8 +183,16 @@ describe('Node.js functions on the local endpoint', () => {
     const id = body.requestId as string;
     assert.match(log, new RegExp(`^INIT_START Runtime Version: local-nodejs:\\d+\\.\\d+\\.\\d+\\n`));
     assert.match(log, new RegExp(`START RequestId: ${id} Version: \\$LATEST\\n`));
-    assert.match(log, new RegExp(`\\n\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\t${id}\\tINFO\\thello from cjs \\{ count: 1 \\}\\n`));
-    assert.match(log, new RegExp(`END RequestId: ${id}\\nREPORT RequestId: ${id}\\tDuration: [\\d.]+ ms\\t.*Init Duration`));
+    assert.match(
+      log,
+      new RegExp(
+        `\\n\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\t${id}\\tINFO\\thello from cjs \\{ count: 1 \\}\\n`,
+      ),
+    );
+    assert.match(
+      log,
+      new RegExp(`END RequestId: ${id}\\nREPORT RequestId: ${id}\\tDuration: [\\d.]+ ms\\t.*Init Duration`),
+    );
 
     const second = await invoke('cjs');
     assert.equal(json(second.Payload).count, 2, 'module state survives in the warm environment');
@@ -261,7 +279,10 @@ describe('Node.js functions on the local endpoint', () => {
   it('on nodejs24.x, refuses callback handlers and answers a plain return value, as its runtime client (v4) does', async () => {
     const r = await invoke('node24Callback');
     assert.equal(json(r.Payload).errorType, 'Runtime.CallbackHandlerDeprecated');
-    assert.match(json(r.Payload).errorMessage as string, /removed support for callback-based function handlers starting with Node\.js 24/);
+    assert.match(
+      json(r.Payload).errorMessage as string,
+      /removed support for callback-based function handlers starting with Node\.js 24/,
+    );
     assert.deepEqual(json((await invoke('syncOn24')).Payload), { sync: true, succeed: 'undefined' });
     // Before 24 a non-async handler answers through its callback or context; a returned value is ignored.
     assert.equal(Buffer.from((await invoke('syncOn20')).Payload!).toString(), 'null');
@@ -277,7 +298,10 @@ describe('Node.js functions on the local endpoint', () => {
       assert.match(tail(r), /Local Node\.js: [\d.]+ \(function runtime nodejs22\.x\)/);
     }
     await c.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'node22', Runtime: 'nodejs18.x' }));
-    await waitUntilFunctionUpdatedV2({ client: c, maxWaitTime: 30, minDelay: 0.2, maxDelay: 1 }, { FunctionName: 'node22' });
+    await waitUntilFunctionUpdatedV2(
+      { client: c, maxWaitTime: 30, minDelay: 0.2, maxDelay: 1 },
+      { FunctionName: 'node22' },
+    );
     const after = await invoke('node22');
     assert.equal((json(after.Payload).env as Record<string, string>).exec, 'AWS_Lambda_nodejs18.x');
   });

@@ -264,7 +264,10 @@ test(
     });
     const esmCode = [
       { name: 'package.json', data: '{"type":"module"}' },
-      { name: 'index.js', data: "import dayjs from 'dayjs';\nimport u from '@x/util';\nexport const handler = async () => dayjs();\n" },
+      {
+        name: 'index.js',
+        data: "import dayjs from 'dayjs';\nimport u from '@x/util';\nexport const handler = async () => dayjs();\n",
+      },
     ];
     await session.gateway.createFunction({
       name: 'guard-esm',

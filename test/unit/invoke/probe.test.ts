@@ -218,7 +218,10 @@ test('deleteProbeFunction deletes only probes and ignores ones already gone', as
 });
 
 test('the probe zip is byte-identical across builds', async () => {
-  assert.deepEqual(await probeCodeZip(probeLanguageOf('python3.12')!), await probeCodeZip(probeLanguageOf('python3.12')!));
+  assert.deepEqual(
+    await probeCodeZip(probeLanguageOf('python3.12')!),
+    await probeCodeZip(probeLanguageOf('python3.12')!),
+  );
 });
 
 test('pinnedVersions reads exact pins only', () => {

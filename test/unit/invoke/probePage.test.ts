@@ -82,30 +82,30 @@ test('all packages importing is said in one badge', () => {
 
 test('a Node.js probe says which Node.js it ran on, with the load time of each package', () => {
   const model: Parameters<typeof renderProbePage>[0] = {
-      subject: 'node-deps:1',
-      probeFunctions: [],
-      sections: [
-        {
-          layerVersionArn: ARN,
-          label: 'node-deps:1',
-          report: {
-            functionName: 'lambda-layers-probe-nodejs22x-x86_64',
-            runtime: 'nodejs22.x',
-            architecture: 'x86_64',
-            node: '22.11.0',
-            machine: 'x86_64',
-            rows: [
-              {
-                package: '@x/util',
-                expectedVersion: '2.0.0',
-                importedVersion: '2.0.0',
-                status: 'ok',
-                modules: [{ name: '@x/util', ok: true, importMs: 4.25 }],
-              },
-            ],
-          },
+    subject: 'node-deps:1',
+    probeFunctions: [],
+    sections: [
+      {
+        layerVersionArn: ARN,
+        label: 'node-deps:1',
+        report: {
+          functionName: 'lambda-layers-probe-nodejs22x-x86_64',
+          runtime: 'nodejs22.x',
+          architecture: 'x86_64',
+          node: '22.11.0',
+          machine: 'x86_64',
+          rows: [
+            {
+              package: '@x/util',
+              expectedVersion: '2.0.0',
+              importedVersion: '2.0.0',
+              status: 'ok',
+              modules: [{ name: '@x/util', ok: true, importMs: 4.25 }],
+            },
+          ],
         },
-      ],
+      },
+    ],
   };
   const html = renderProbePage(model, FRAME);
   assert.match(html, /nodejs22\.x on x86_64 \(ran on Node\.js 22\.11\.0, x86_64\)/);

@@ -21,11 +21,20 @@ test('every dependency names a published version; scoped packages, two majors an
   ];
   for (const [name, range] of wanted) {
     const major = range.replace(/^\^/, '').split('.')[0];
-    assert.ok(published.get(name)?.some((v) => v.startsWith(`${major}.`)), `${name}@${range} is published`);
+    assert.ok(
+      published.get(name)?.some((v) => v.startsWith(`${major}.`)),
+      `${name}@${range} is published`,
+    );
   }
   assert.ok([...published.keys()].some((n) => n.startsWith('@gen/') && !n.includes('native')));
-  assert.ok([...published.values()].some((v) => v.length === 2), 'a package in two majors');
-  assert.ok(wanted.some(([, range]) => range === '^2.0.0'), 'some dependent asks for the second major');
+  assert.ok(
+    [...published.values()].some((v) => v.length === 2),
+    'a package in two majors',
+  );
+  assert.ok(
+    wanted.some(([, range]) => range === '^2.0.0'),
+    'some dependent asks for the second major',
+  );
   assert.equal([...published.keys()].filter((n) => /-linux-(x64|arm64)-gnu$/.test(n)).length, 4);
   assert.equal(Object.keys(project.packageJson.dependencies as object).length, 8);
 });

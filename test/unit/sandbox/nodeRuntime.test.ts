@@ -137,7 +137,11 @@ describe('bootstrap.cjs handler contract', () => {
       handlerPath: 'api.v1.handle',
     });
     for (const bad of ['index', '../index.handler', 'a/..b.handler']) {
-      assert.throws(() => b.parseHandler(bad), (e: Error) => e.name === 'Runtime.MalformedHandlerName', bad);
+      assert.throws(
+        () => b.parseHandler(bad),
+        (e: Error) => e.name === 'Runtime.MalformedHandlerName',
+        bad,
+      );
     }
   });
 
