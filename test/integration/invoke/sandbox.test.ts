@@ -127,7 +127,7 @@ test(
       event: enc('{}'),
     });
     assert.deepEqual(JSON.parse(local.view.payloadText), { module: '1.4.2' });
-    assert.equal(local.pythonWarning, undefined);
+    assert.equal(local.versionWarning, undefined);
 
     const probe = await probeLayerImports(probeTargetFromManifest(built.manifest, arn, built.zipPath), {
       gateway: gw,

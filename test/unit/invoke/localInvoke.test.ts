@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { invokeLocally } from '../../../src/invoke/localInvoke';
+import { invokeLocally, localRuntimeFor } from '../../../src/invoke/localInvoke';
 import { resolvePython } from '../../../src/sandbox/runtime/python';
 import { UserError } from '../../../src/util/errors';
 import { writeZip } from './zipFixture';
@@ -54,7 +54,7 @@ test('runs a workspace handler with a layer zip as /opt', async () => {
   assert.match(r.view.log ?? '', /hello from greeter/);
   assert.equal(r.view.logTruncated, false);
   assert.ok(r.view.report?.durationMs !== undefined);
-  assert.equal(r.pythonWarning, undefined);
+  assert.equal(r.versionWarning, undefined);
 });
 
 test('later layers win; a single staging folder is used in place', async () => {
@@ -117,16 +117,16 @@ test('a different local Python minor is reported', async () => {
     event,
   });
   if (python.minor === '3.10' && other === 'python3.10') {
-    assert.equal(r.pythonWarning, undefined); // this machine has that exact Python
+    assert.equal(r.versionWarning, undefined); // this machine has that exact Python
   } else {
-    assert.match(r.pythonWarning ?? '', new RegExp(`local Python ${python.version.replace(/\./g, '\\.')}.*${other}`));
+    assert.match(r.versionWarning ?? '', new RegExp(`local Python ${python.version.replace(/\./g, '\\.')}.*${other}`));
   }
 });
 
 test('bad inputs are UserErrors and temp folders are cleaned up', async () => {
   const before = (await readdir(tmpdir())).filter((n) => n.startsWith('lambda-layers-local-')).length;
   await assert.rejects(
-    invokeLocally({ codeDir: code, handler: 'app.handler', runtime: 'nodejs20.x', layers: [], event }),
+    invokeLocally({ codeDir: code, handler: 'app.handler', runtime: 'java21', layers: [], event }),
     UserError,
   );
   await assert.rejects(
@@ -155,4 +155,13 @@ test('bad inputs are UserErrors and temp folders are cleaned up', async () => {
   );
   const after = (await readdir(tmpdir())).filter((n) => n.startsWith('lambda-layers-local-')).length;
   assert.equal(after, before);
+});
+
+test("a layer's runtime is used only for code of its language", () => {
+  assert.equal(localRuntimeFor('nodejs', 'nodejs22.x'), 'nodejs22.x');
+  assert.equal(localRuntimeFor('python', 'python3.12'), 'python3.12');
+  assert.equal(localRuntimeFor('nodejs', 'python3.12'), undefined);
+  assert.equal(localRuntimeFor('python', 'nodejs22.x'), undefined);
+  assert.equal(localRuntimeFor('python', undefined), undefined);
+  assert.equal(localRuntimeFor('python', 'java21'), undefined);
 });
