@@ -8,9 +8,11 @@ import { consoleLog } from '../util/log';
 import { parseCommandLine, usageError } from './args';
 
 export const USAGE =
-  'usage: create-function NAME --from DIR --runtime R --handler MODULE.FUNCTION [--arch x86_64|arm64] [--layers ARN,...]\n' +
+  'usage: create-function NAME --from DIR --runtime R --handler HANDLER [--arch x86_64|arm64] [--layers ARN,...]\n' +
   '                       [--role ARN] [--memory MB] [--timeout S] [--endpoint URL] [--region R] [--profile P]\n' +
-  '  The code is DIR zipped without VCS folders, virtualenvs, __pycache__, *.pyc, .vscode and .lambda-layers.\n' +
+  '  HANDLER is module.function for Python (pkg.app.handler), dir/file.export for Node.js (src/app.handler).\n' +
+  '  The code is DIR zipped without VCS folders, virtualenvs, __pycache__, *.pyc, .vscode and .lambda-layers;\n' +
+  '  node_modules goes in for a Node.js runtime only.\n' +
   '  --role is required on AWS; a local endpoint runs functions without IAM.';
 
 /** `create-function NAME --from DIR ...`: creates the function, waits until it is Active, prints its ARN. */

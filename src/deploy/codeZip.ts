@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { DIRECT_UPLOAD_LIMIT } from '../layer/manifest';
+import type { Language } from '../layer/runtimes';
 import { walkTree, type StagedFile } from '../layer/scan';
 import { zipToBuffer, type ZipInput } from '../layer/zip';
 import { UserError } from '../util/errors';
@@ -10,6 +11,7 @@ import { formatBytes } from '../util/format';
 /**
  * Folders never deployed as function code: version control, editor settings, virtualenvs, caches, and our own
  * build output (`.lambda-layers/`: layer zips and test events belong in layers and the workspace, not the code).
+ * `node_modules` too, except for a Node.js function, whose dependencies it is.
  */
 const EXCLUDED_DIRS = new Set([
   '.git',
@@ -53,6 +55,8 @@ export interface CodeZip {
 export interface CodeZipOptions {
   /** More folders to leave out, relative to the code folder ("/"-separated), e.g. a custom build output folder. */
   excludePaths?: readonly string[];
+  /** The function's language: a Node.js function keeps its `node_modules`. Default python. */
+  language?: Language;
   signal?: AbortSignal;
 }
 
@@ -62,10 +66,12 @@ export function isExcluded(
   kind: 'dir' | 'file',
   names: readonly string[],
   extra: readonly string[] = [],
+  language: Language = 'python',
 ): boolean {
   const base = posix.basename(rel);
   if (extra.includes(rel)) return true;
   if (kind === 'file') return EXCLUDED_FILES.test(base);
+  if (base === 'node_modules' && language === 'nodejs') return false;
   return EXCLUDED_DIRS.has(base) || names.includes(VENV_MARKER);
 }
 
@@ -77,7 +83,7 @@ export async function buildCodeZip(folder: string, options: CodeZipOptions = {})
   const excluded: string[] = [];
   const extra = (options.excludePaths ?? []).map((p) => p.replace(/\\/g, '/').replace(/\/+$/, ''));
   const tree = await walkTree(folder, options.signal, (rel, kind, names) => {
-    const skip = isExcluded(rel, kind, names, extra);
+    const skip = isExcluded(rel, kind, names, extra, options.language);
     if (skip) excluded.push(kind === 'dir' ? `${rel}/` : rel);
     return skip;
   });
@@ -115,11 +121,4 @@ function codeZipInputs(dirs: readonly string[], files: readonly StagedFile[]): Z
     ...dirs.map((d) => ({ name: `${d}/` })),
     ...files.map((f) => ({ name: f.path, file: { path: f.abs, size: f.size } })),
   ];
-}
-
-/** The file a Python handler (`pkg/mod.func` or `pkg.mod.func`) imports, as a path inside the zip. */
-export function handlerModuleFile(handler: string): string | undefined {
-  const dot = handler.lastIndexOf('.');
-  if (dot <= 0) return undefined;
-  return `${handler.slice(0, dot).replace(/\./g, '/')}.py`;
 }

@@ -5,8 +5,9 @@ import { classifyAwsError } from '../aws/errors';
 import type { CreateFunctionInput, LambdaGateway } from '../aws/types';
 import { CancelledError, UserError, isCancellation, throwIfAborted } from '../util/errors';
 import { silentLog, type Log } from '../util/log';
-import { buildCodeZip, handlerModuleFile, type CodeZip } from './codeZip';
-import { validateFunctionName } from './handlers';
+import { isRuntime, runtimeLanguage, type Language } from '../layer/runtimes';
+import { buildCodeZip, type CodeZip } from './codeZip';
+import { handlerModuleFiles, validateFunctionName } from './handlers';
 
 /** A new IAM role takes a few seconds before Lambda may assume it; CreateFunction fails meanwhile. */
 const ROLE_PROPAGATION_WAIT_MS = 40_000;
@@ -50,9 +51,11 @@ export async function createFunctionFromFolder(
   if (invalid) throw new UserError(invalid);
   const log = options.log ?? silentLog;
   options.onProgress?.('zipping');
+  const language = isRuntime(input.runtime) ? runtimeLanguage(input.runtime) : 'python';
   const code =
-    options.code ?? (await buildCodeZip(input.folder, { excludePaths: options.excludePaths, signal: options.signal }));
-  assertHandlerInCode(input.handler, code);
+    options.code ??
+    (await buildCodeZip(input.folder, { excludePaths: options.excludePaths, language, signal: options.signal }));
+  assertHandlerInCode(input.handler, language, code);
   const { folder, ...create } = input;
   log.info(
     `Creating function ${input.name} (${input.runtime}, ${input.handler}) from ${folder}: ${code.files.length} files`,
@@ -77,18 +80,22 @@ export async function createFunctionFromFolder(
 }
 
 /** A handler whose module is not in the zip fails every invoke with Runtime.ImportModuleError: say so now. */
-function assertHandlerInCode(handler: string, code: CodeZip): void {
-  const file = handlerModuleFile(handler);
-  if (!file)
+function assertHandlerInCode(handler: string, language: Language, code: CodeZip): void {
+  const files = handlerModuleFiles(handler, language);
+  if (!files)
     throw new UserError(
-      l10n.t(
-        '"{0}" is not a handler: write it as module.function, for example lambda_function.lambda_handler.',
-        handler,
-      ),
+      language === 'python'
+        ? l10n.t(
+            '"{0}" is not a handler: write it as module.function, for example lambda_function.lambda_handler.',
+            handler,
+          )
+        : l10n.t('"{0}" is not a handler: write it as file.function, for example index.handler.', handler),
     );
-  if (!code.files.some((f) => f.path === file)) {
+  if (!code.files.some((f) => files.includes(f.path))) {
+    // Node.js: `dir/app` stands for app.js, app.mjs or app.cjs (or the extensionless file).
+    const wanted = language === 'python' ? files[0] : `${files[0]}.js/.mjs/.cjs`;
     throw new UserError(
-      l10n.t('The handler {0} needs {1} in the function code, and the folder has no such file.', handler, file),
+      l10n.t('The handler {0} needs {1} in the function code, and the folder has no such file.', handler, wanted),
     );
   }
 }

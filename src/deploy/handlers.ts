@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import type { Language } from '../layer/runtimes';
+import { runtimesOf, type Language, type Runtime } from '../layer/runtimes';
 import { UserError } from '../util/errors';
 
 /** Lambda's function name rule (a plain name; ARNs are for existing functions). */
@@ -45,6 +45,11 @@ export function findHandlerFunctions(source: string, language: Language = 'pytho
   const usual = USUAL_NAMES[language];
   const rank = (n: string) => (usual.includes(n) ? usual.indexOf(n) : usual.length);
   return [...new Set(names)].sort((a, b) => rank(a) - rank(b));
+}
+
+/** A new function's runtime when no built layer of its language suggests one: python3.12, or the newest Node.js. */
+export function defaultRuntime(language: Language): Runtime {
+  return language === 'python' ? 'python3.12' : runtimesOf('nodejs')[0];
 }
 
 /** Whether a name is one people usually give handlers in that language (taken without asking when alone). */

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { buildCodeZip, type CodeZip } from '../../deploy/codeZip';
+import type { Language } from '../../layer/runtimes';
 import { allOutputDirectories } from '../../vscode/buildSettings';
 import { CancelledError } from '../../util/errors';
 import { formatBytes } from '../../util/format';
@@ -54,15 +55,18 @@ export async function confirmCodePreview(title: string, action: string, code: Co
   }
 }
 
-/** The folder's code zip (with a progress notification), leaving out the layer build output folders inside it too. */
-export function zipFolder(folder: string): Promise<CodeZip> {
+/**
+ * The folder's code zip (with a progress notification), leaving out the layer build output folders inside it too;
+ * `language` is the function's (a Node.js function keeps its node_modules).
+ */
+export function zipFolder(folder: string, language?: Language): Promise<CodeZip> {
   const excludePaths = allOutputDirectories()
     .map((dir) => path.relative(folder, dir))
     .filter((rel) => rel && !rel.startsWith('..') && !path.isAbsolute(rel));
   return Promise.resolve(
     vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Zipping {0}…', path.basename(folder)) },
-      () => buildCodeZip(folder, { excludePaths }),
+      () => buildCodeZip(folder, { excludePaths, language }),
     ),
   );
 }

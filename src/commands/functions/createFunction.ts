@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { createFunctionFromFolder, type DeployPhase } from '../../deploy/createFunction';
+import { runtimeLanguage } from '../../layer/runtimes';
 import type { Services } from '../../services';
 import { withCancellableProgress } from '../cancellableProgress';
 import { refreshFunctions } from '../layers/outcomes';
@@ -13,6 +14,7 @@ import {
   askTarget,
   defaultTarget,
   resolveSource,
+  sourceLanguage,
   type CreateFunctionOptions,
 } from './createInputs';
 import { rememberDeployment } from './functionFolders';
@@ -39,13 +41,14 @@ export async function createFunction(
   const live = services.connection.require();
   const source = await resolveSource(arg, options);
   const name = await askName(source.folder, options);
-  const handler = await askHandler(source.folder, source.handlerFile, options);
-  const built = await defaultTarget();
-  const target = await askTarget(options, built);
+  const language = await sourceLanguage(source.folder, source.handlerFile);
+  const handler = await askHandler(source.folder, source.handlerFile, options, language);
+  const built = await defaultTarget(language);
+  const target = await askTarget(options, built, language);
   const limits = await askLimits(options);
   const layers = await askLayers(live, target.runtime, options, built.layerName);
   const role = await askRole(services, live, options);
-  const code = await zipFolder(source.folder);
+  const code = await zipFolder(source.folder, runtimeLanguage(target.runtime));
   if (!options.confirmed)
     await confirmCodePreview(vscode.l10n.t('Create {0} ({1})', name, handler), vscode.l10n.t('Create {0}', name), code);
   const created = await withCancellableProgress(vscode.l10n.t('Creating {0}', name), (report, signal) =>

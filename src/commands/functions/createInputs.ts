@@ -2,14 +2,24 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS } from '../../deploy/createFunction';
-import { findHandlerFunctions, functionNameFrom, handlerString, validateFunctionName } from '../../deploy/handlers';
+import {
+  codeLanguage,
+  defaultRuntime,
+  findHandlerFunctions,
+  functionNameFrom,
+  handlerString,
+  validateFunctionName,
+} from '../../deploy/handlers';
 import { FUNCTION_ROLE_NAME, LOCAL_ROLE_ARN } from '../../invoke/roles';
 import {
   ARCHITECTURES,
   RUNTIMES,
   isArchitecture,
   isRuntime,
+  runtimeLanguage,
+  runtimesOf,
   type Architecture,
+  type Language,
   type Runtime,
 } from '../../layer/runtimes';
 import { assertLayerLimit } from '../../ops/layerList';
@@ -45,16 +55,27 @@ export interface CreateFunctionOptions {
 }
 
 /** Files that usually hold the handler, most likely first. */
-const HANDLER_FILES = ['lambda_function.py', 'handler.py', 'app.py', 'main.py'];
-const FALLBACK_TARGET = { runtime: 'python3.12' as Runtime, architecture: 'x86_64' as Architecture };
+const HANDLER_FILES = [
+  'lambda_function.py',
+  'handler.py',
+  'app.py',
+  'main.py',
+  'index.mjs',
+  'index.js',
+  'index.cjs',
+  'handler.mjs',
+  'handler.js',
+  'app.mjs',
+  'app.js',
+];
 
-/** The code folder and handler file: from the options, a file or folder Uri (Explorer), the active Python editor, or a folder dialog. */
+/** The code folder and handler file: from the options, a file or folder Uri (Explorer), the active Python or JavaScript editor, or a folder dialog. */
 export async function resolveSource(
   arg: unknown,
   options: CreateFunctionOptions,
 ): Promise<{ folder: string; handlerFile?: string }> {
   if (options.folder) return { folder: options.folder, handlerFile: options.handlerFile };
-  const uri = arg instanceof vscode.Uri ? arg : activePythonFile();
+  const uri = arg instanceof vscode.Uri ? arg : activeCodeFile();
   if (uri) {
     const stat = await fs.stat(uri.fsPath);
     return stat.isDirectory() ? { folder: uri.fsPath } : { folder: path.dirname(uri.fsPath), handlerFile: uri.fsPath };
@@ -71,9 +92,17 @@ export async function resolveSource(
   return { folder: picked.fsPath };
 }
 
-function activePythonFile(): vscode.Uri | undefined {
+function activeCodeFile(): vscode.Uri | undefined {
   const doc = vscode.window.activeTextEditor?.document;
-  return doc?.uri.scheme === 'file' && doc.languageId === 'python' ? doc.uri : undefined;
+  return doc?.uri.scheme === 'file' && codeLanguage(doc.uri.fsPath) ? doc.uri : undefined;
+}
+
+/** The code's language: the handler file's, else that of the folder's likely handler file, else Node.js when a package.json is there. */
+export async function sourceLanguage(folder: string, handlerFile: string | undefined): Promise<Language> {
+  const file = handlerFile ?? (await likelyHandlerFile(folder));
+  const language = file ? codeLanguage(file) : undefined;
+  if (language) return language;
+  return (await fs.stat(path.join(folder, 'package.json')).catch(() => undefined))?.isFile() ? 'nodejs' : 'python';
 }
 
 export async function askName(folder: string, options: CreateFunctionOptions): Promise<string> {
@@ -92,16 +121,20 @@ export async function askName(folder: string, options: CreateFunctionOptions): P
   });
 }
 
-/** `module.function` from the handler file's (event, context) functions; asked when there is a choice or none. */
+/**
+ * `module.function` (Python) or `dir/file.export` (Node.js) from the handler file's handler functions; asked when
+ * there is a choice or none.
+ */
 export async function askHandler(
   folder: string,
   handlerFile: string | undefined,
   options: CreateFunctionOptions,
+  language: Language = 'python',
 ): Promise<string> {
   if (options.handler) return options.handler;
   const file = handlerFile ?? (await likelyHandlerFile(folder));
-  const rel = file ? path.relative(folder, file) : 'lambda_function.py';
-  const functions = file ? findHandlerFunctions(await fs.readFile(file, 'utf8')) : [];
+  const rel = file ? path.relative(folder, file) : language === 'python' ? 'lambda_function.py' : 'index.mjs';
+  const functions = file ? findHandlerFunctions(await fs.readFile(file, 'utf8'), codeLanguage(file)) : [];
   const candidates = functions.map((fn) => handlerString(rel, fn));
   if (candidates.length === 1 || (candidates.length > 1 && options.useDefaults)) return candidates[0];
   if (candidates.length > 1) {
@@ -112,7 +145,7 @@ export async function askHandler(
     });
     return picked.label;
   }
-  const fallback = handlerString(rel, 'lambda_handler');
+  const fallback = handlerString(rel, language === 'python' ? 'lambda_handler' : 'handler');
   if (options.useDefaults) return fallback;
   return askText({
     title: vscode.l10n.t('Create Function'),
@@ -125,31 +158,40 @@ export async function askHandler(
   });
 }
 
-/** The usual handler file names first, else the first top-level .py file that has a handler function. */
+/**
+ * The usual handler file names first, else the first top-level Python or JavaScript file that has a handler
+ * function (not a JavaScript file with a dot in its name, like jest.config.js: Lambda cannot load those).
+ */
 async function likelyHandlerFile(folder: string): Promise<string | undefined> {
-  const names = (await fs.readdir(folder)).filter((n) => n.endsWith('.py')).sort();
+  const names = (await fs.readdir(folder))
+    .filter((n) => codeLanguage(n) === 'python' || (codeLanguage(n) === 'nodejs' && n.split('.').length === 2))
+    .sort();
   const ordered = [
     ...HANDLER_FILES.filter((n) => names.includes(n)),
     ...names.filter((n) => !HANDLER_FILES.includes(n)),
   ];
   for (const name of ordered) {
     const file = path.join(folder, name);
-    if (findHandlerFunctions(await fs.readFile(file, 'utf8')).length > 0) return file;
+    if (findHandlerFunctions(await fs.readFile(file, 'utf8'), codeLanguage(name)).length > 0) return file;
   }
   return undefined;
 }
 
-/** The runtime and architecture of the layer built last in the workspace, else python3.12 on x86_64. */
-export async function defaultTarget(): Promise<{ runtime: Runtime; architecture: Architecture; layerName?: string }> {
-  const newest = (await listBuiltZips())[0]?.manifest;
+/** The runtime and architecture of the layer of the code's language built last in the workspace, else `defaultRuntime` on x86_64. */
+export async function defaultTarget(
+  language: Language = 'python',
+): Promise<{ runtime: Runtime; architecture: Architecture; layerName?: string }> {
+  const newest = (await listBuiltZips()).find((b) => runtimeLanguage(b.manifest!.runtime) === language)?.manifest;
   return newest
     ? { runtime: newest.runtime, architecture: newest.architecture, layerName: newest.layerName }
-    : FALLBACK_TARGET;
+    : { runtime: defaultRuntime(language), architecture: 'x86_64' };
 }
 
+/** The runtime and architecture; the picker offers the runtimes of the code's language. */
 export async function askTarget(
   options: CreateFunctionOptions,
   fallback: { runtime: Runtime; architecture: Architecture; layerName?: string },
+  language: Language = 'python',
 ): Promise<{ runtime: Runtime; architecture: Architecture }> {
   const runtime = options.runtime ?? (options.useDefaults ? fallback.runtime : undefined);
   const architecture = options.architecture ?? (options.useDefaults ? fallback.architecture : undefined);
@@ -162,8 +204,7 @@ export async function askTarget(
       throw new UserError(vscode.l10n.t('Unsupported architecture "{0}". Choose x86_64 or arm64.', architecture));
     return { runtime, architecture };
   }
-  const items = (Object.keys(RUNTIMES) as Runtime[])
-    .reverse()
+  const items = (runtimesOf(language) as Runtime[])
     .flatMap((r) => ARCHITECTURES.map((a) => ({ label: `${r} · ${a}`, runtime: r, architecture: a })))
     .map((item) =>
       item.runtime === fallback.runtime && item.architecture === fallback.architecture && fallback.layerName

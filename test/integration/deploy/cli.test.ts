@@ -61,13 +61,13 @@ test('create-function and deploy from the command line, sharing the engine', { t
     '--from',
     dir,
     '--runtime',
-    'nodejs20.x',
+    'java21',
     '--handler',
     'lambda_function.lambda_handler',
     ...endpoint,
   ]);
   assert.equal(bad.code, 1);
-  assert.match(bad.stderr, /Unsupported runtime "nodejs20.x"/);
+  assert.match(bad.stderr, /Unsupported runtime "java21"/);
   assert.equal((await runCli(['deploy', 'cli-fn', ...endpoint])).code, 2, 'missing --from is bad usage');
   assert.match((await runCli(['create-function', '--help'])).stdout, /usage: create-function NAME --from DIR/);
 });

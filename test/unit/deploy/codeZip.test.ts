@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCodeZip, handlerModuleFile, isExcluded } from '../../../src/deploy/codeZip';
+import { buildCodeZip, isExcluded } from '../../../src/deploy/codeZip';
 import { UserError } from '../../../src/util/errors';
 import { readZip } from '../../fixtures/zipRead';
 
@@ -95,17 +95,17 @@ test('a folder with nothing to deploy is refused with a message that says why', 
   }
 });
 
-test('exclusion rules and handler module files', () => {
+test('exclusion rules', () => {
   assert.equal(isExcluded('src/.hg', 'dir', []), true);
   assert.equal(isExcluded('myenv', 'dir', ['bin', 'pyvenv.cfg']), true);
   assert.equal(isExcluded('lib', 'dir', ['x.py']), false);
   assert.equal(isExcluded('a/b.pyo', 'file', []), true);
   assert.equal(isExcluded('venv.py', 'file', []), false);
   assert.equal(isExcluded('out', 'dir', [], ['out']), true);
-  assert.equal(handlerModuleFile('lambda_function.lambda_handler'), 'lambda_function.py');
-  assert.equal(handlerModuleFile('pkg.app.handler'), 'pkg/app.py');
-  assert.equal(handlerModuleFile('pkg/app.handler'), 'pkg/app.py');
-  assert.equal(handlerModuleFile('nodot'), undefined);
+  assert.equal(isExcluded('node_modules', 'dir', ['a']), true);
+  assert.equal(isExcluded('node_modules', 'dir', ['a'], [], 'nodejs'), false);
+  assert.equal(isExcluded('node_modules/a/node_modules', 'dir', ['b'], [], 'nodejs'), false);
+  assert.equal(isExcluded('.lambda-layers', 'dir', [], [], 'nodejs'), true);
 });
 
 test('a folder whose path and file names hold spaces and non-ASCII zips to "/"-separated names; a backslash in a name is refused', async () => {
@@ -126,6 +126,29 @@ test('a folder whose path and file names hold spaces and non-ASCII zips to "/"-s
       buildCodeZip(spaced),
       (e: unknown) => e instanceof UserError && /odd\\name\.py.*backslash/.test(e.message),
     );
+  } finally {
+    await fs.rm(root, { recursive: true, force: true });
+  }
+});
+
+test("a Node.js function's zip keeps its node_modules but never the layer build output or Python caches", async () => {
+  const root = await tree({
+    'index.mjs': 'export const handler = async () => 1;\n',
+    'package.json': '{"type":"module"}',
+    'node_modules/dep/package.json': '{"name":"dep"}',
+    'node_modules/dep/node_modules/sub/index.js': '',
+    '.lambda-layers/build/deps.zip': 'zip',
+    '.lambda-layers/nodejs/node_modules/x/index.js': '',
+    'tools/__pycache__/t.cpython-312.pyc': 'bytecode',
+    '.git/HEAD': 'ref',
+  });
+  try {
+    const code = await buildCodeZip(root, { language: 'nodejs' });
+    assert.deepEqual(
+      code.files.map((f) => f.path),
+      ['index.mjs', 'node_modules/dep/node_modules/sub/index.js', 'node_modules/dep/package.json', 'package.json'],
+    );
+    assert.deepEqual(code.excluded, ['.git/', '.lambda-layers/', 'tools/__pycache__/']);
   } finally {
     await fs.rm(root, { recursive: true, force: true });
   }

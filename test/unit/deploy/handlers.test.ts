@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   codeLanguage,
+  defaultRuntime,
   findHandlerFunctions,
   functionNameFrom,
   handlerModuleFiles,
@@ -126,4 +127,9 @@ test('the files a handler may load, per language', () => {
   assert.equal(handlerModuleFiles('index.', 'nodejs'), undefined);
   assert.equal(handlerModuleFiles('src/.handler', 'nodejs'), undefined);
   assert.equal(handlerModuleFiles('../up.handler', 'nodejs'), undefined);
+});
+
+test('a new function defaults to python3.12, or the newest Node.js runtime for JavaScript code', () => {
+  assert.equal(defaultRuntime('python'), 'python3.12');
+  assert.equal(defaultRuntime('nodejs'), 'nodejs24.x');
 });
