@@ -5,9 +5,9 @@ import { classifyAwsError } from '../aws/errors';
 import type { CreateFunctionInput, LambdaGateway } from '../aws/types';
 import { CancelledError, UserError, isCancellation, throwIfAborted } from '../util/errors';
 import { silentLog, type Log } from '../util/log';
-import { isRuntime, runtimeLanguage, type Language } from '../layer/runtimes';
+import type { Language } from '../layer/runtimes';
 import { buildCodeZip, type CodeZip } from './codeZip';
-import { handlerModuleFiles, validateFunctionName } from './handlers';
+import { handlerModuleFiles, runtimeCodeLanguage, validateFunctionName } from './handlers';
 
 /** A new IAM role takes a few seconds before Lambda may assume it; CreateFunction fails meanwhile. */
 const ROLE_PROPAGATION_WAIT_MS = 40_000;
@@ -51,7 +51,7 @@ export async function createFunctionFromFolder(
   if (invalid) throw new UserError(invalid);
   const log = options.log ?? silentLog;
   options.onProgress?.('zipping');
-  const language = isRuntime(input.runtime) ? runtimeLanguage(input.runtime) : 'python';
+  const language = runtimeCodeLanguage(input.runtime);
   const code =
     options.code ??
     (await buildCodeZip(input.folder, { excludePaths: options.excludePaths, language, signal: options.signal }));

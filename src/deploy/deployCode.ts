@@ -6,6 +6,7 @@ import { UserError, errorMessage, throwIfAborted } from '../util/errors';
 import { silentLog } from '../util/log';
 import { buildCodeZip, type CodeZip } from './codeZip';
 import type { DeployOptions } from './createFunction';
+import { runtimeCodeLanguage } from './handlers';
 
 export interface DeployCodeOptions extends DeployOptions {
   /**
@@ -48,8 +49,14 @@ export async function deployCode(
 ): Promise<DeployResult> {
   const log = options.log ?? silentLog;
   options.onProgress?.('zipping');
+  // The function's runtime decides what goes in (a Node.js function's node_modules).
   const code =
-    options.code ?? (await buildCodeZip(folder, { excludePaths: options.excludePaths, signal: options.signal }));
+    options.code ??
+    (await buildCodeZip(folder, {
+      excludePaths: options.excludePaths,
+      language: runtimeCodeLanguage((await gateway.getFunctionConfiguration(name)).Runtime),
+      signal: options.signal,
+    }));
   let seen = options.expectedCodeSha256;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     throwIfAborted(options.signal);

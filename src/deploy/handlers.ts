@@ -47,6 +47,11 @@ export function findHandlerFunctions(source: string, language: Language = 'pytho
   return [...new Set(names)].sort((a, b) => rank(a) - rank(b));
 }
 
+/** The language of a function's code by its runtime (also a deprecated `nodejs16.x`); Python for anything else. */
+export function runtimeCodeLanguage(runtime: string | undefined): Language {
+  return runtime?.startsWith('nodejs') ? 'nodejs' : 'python';
+}
+
 /** A new function's runtime when no built layer of its language suggests one: python3.12, or the newest Node.js. */
 export function defaultRuntime(language: Language): Runtime {
   return language === 'python' ? 'python3.12' : runtimesOf('nodejs')[0];

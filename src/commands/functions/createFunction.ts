@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { createFunctionFromFolder, type DeployPhase } from '../../deploy/createFunction';
-import { runtimeLanguage } from '../../layer/runtimes';
+import { runtimeCodeLanguage } from '../../deploy/handlers';
 import type { Services } from '../../services';
 import { withCancellableProgress } from '../cancellableProgress';
 import { refreshFunctions } from '../layers/outcomes';
@@ -48,7 +48,7 @@ export async function createFunction(
   const limits = await askLimits(options);
   const layers = await askLayers(live, target.runtime, options, built.layerName);
   const role = await askRole(services, live, options);
-  const code = await zipFolder(source.folder, runtimeLanguage(target.runtime));
+  const code = await zipFolder(source.folder, runtimeCodeLanguage(target.runtime));
   if (!options.confirmed)
     await confirmCodePreview(vscode.l10n.t('Create {0} ({1})', name, handler), vscode.l10n.t('Create {0}', name), code);
   const created = await withCancellableProgress(vscode.l10n.t('Creating {0}', name), (report, signal) =>

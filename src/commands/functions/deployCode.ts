@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CodeChangedError, deployCode as deployEngine, type DeployResult } from '../../deploy/deployCode';
+import { runtimeCodeLanguage } from '../../deploy/handlers';
 import type { InvokeView } from '../../invoke/result';
 import type { Services } from '../../services';
 import { CancelledError } from '../../util/errors';
@@ -45,7 +46,8 @@ export async function deployCode(
 ): Promise<DeploySummary> {
   const live = services.connection.require();
   const { functionName, folder, known } = await resolvePair(services, live, arg, options);
-  const code = await zipFolder(folder);
+  const { Runtime } = await live.lambda.getFunctionConfiguration(functionName);
+  const code = await zipFolder(folder, runtimeCodeLanguage(Runtime));
   if (!known && !options.confirmed) {
     await confirmCodePreview(
       vscode.l10n.t('Deploy {0} to {1}', path.basename(folder), functionName),

@@ -7,10 +7,11 @@ import {
   handlerModuleFiles,
   handlerString,
   isUsualHandlerName,
+  runtimeCodeLanguage,
 } from '../../deploy/handlers';
 import { invokeLocally as runLocally, localRuntimeFor, type LocalLayer } from '../../invoke/localInvoke';
 import type { InvokeView } from '../../invoke/result';
-import { isRuntime, runtimeLanguage, runtimesOf, type Language } from '../../layer/runtimes';
+import { runtimesOf, type Language } from '../../layer/runtimes';
 import type { FunctionNode } from '../../model/nodes';
 import type { Services } from '../../services';
 import { CancelledError, UserError } from '../../util/errors';
@@ -98,7 +99,7 @@ export async function invokeLocally(
  */
 async function fileOfHandler(fn: FunctionNode): Promise<{ file: string; function: string } | undefined> {
   const handler = fn.handler ?? '';
-  const language = fn.runtime && isRuntime(fn.runtime) ? runtimeLanguage(fn.runtime) : 'python';
+  const language = runtimeCodeLanguage(fn.runtime);
   const files = handlerModuleFiles(handler, language)?.filter((f) => codeLanguage(f) === language);
   if (!files?.length) return undefined;
   // Python: the function follows the module's last dot; Node.js: the export path follows the file name's first dot.

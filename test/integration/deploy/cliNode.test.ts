@@ -59,6 +59,11 @@ test('create-function from a Node.js folder, then invoke returns what the ESM an
   assert.equal(out.functionError, undefined, new TextDecoder().decode(out.payload));
   assert.deepEqual(json(out.payload), { greeting: 'hi node', version: '1.0.0' });
 
+  // deploy zips the folder the same way (node_modules in, for the function's Node.js runtime): nothing changed.
+  const same = await runCli(['deploy', 'node-esm', '--from', dir, ...endpoint]);
+  assert.equal(same.code, 0, same.stderr);
+  assert.match(same.stderr, /unchanged, nothing uploaded/);
+
   const cjs = await create('node-cjs', 'index.handler');
   assert.equal(cjs.code, 0, cjs.stderr);
   assert.deepEqual(json((await session.gateway.invoke('node-cjs', new TextEncoder().encode('{}'))).payload), { cjs: 'hi cjs' });
