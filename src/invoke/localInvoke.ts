@@ -53,9 +53,7 @@ const DEFAULT_MEMORY_MB = 128;
 export async function invokeLocally(req: LocalInvokeRequest): Promise<LocalInvokeResult> {
   const language = runtimeLanguage(req.runtime);
   if (!language) {
-    throw new UserError(
-      l10n.t('Only Python and Node.js functions can run locally; this one uses {0}.', req.runtime),
-    );
+    throw new UserError(l10n.t('Only Python and Node.js functions can run locally; this one uses {0}.', req.runtime));
   }
   const codeDir = resolve(req.codeDir);
   const stat = await fs.stat(codeDir).catch(() => undefined);

@@ -32,7 +32,15 @@ export interface LocalInvokeOptions extends EventOptions {
 }
 
 const CODE_EXCLUDE = '**/{node_modules,.git,.lambda-layers,.venv,venv,site-packages,__pycache__}/**';
-const PREFERRED_FILES = ['handler.py', 'lambda_function.py', 'app.py', 'main.py', 'index.js', 'index.mjs', 'handler.js'];
+const PREFERRED_FILES = [
+  'handler.py',
+  'lambda_function.py',
+  'app.py',
+  'main.py',
+  'index.js',
+  'index.mjs',
+  'handler.js',
+];
 
 /**
  * Runs a workspace handler on this machine with a built layer as /opt (the same runtime code as the
@@ -50,8 +58,7 @@ export async function invokeLocally(
   const file =
     options.file ?? (arg instanceof vscode.Uri ? arg.fsPath : (fromHandler?.file ?? (await pickHandlerFile())));
   const language = codeLanguage(file);
-  if (!language)
-    throw new UserError(vscode.l10n.t('{0} is not a Python or JavaScript file.', path.basename(file)));
+  if (!language) throw new UserError(vscode.l10n.t('{0} is not a Python or JavaScript file.', path.basename(file)));
   const handlerFunction =
     options.handlerFunction ?? fromHandler?.function ?? (await pickHandlerFunction(file, language));
   const layer = options.layerZips ? { zips: options.layerZips } : await pickLayerZip();

@@ -44,34 +44,40 @@ after(async () => {
 
 const json = (payload: Uint8Array) => JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
 
-test('create-function from a Node.js folder, then invoke returns what the ESM and CJS handlers return', { timeout: 120_000 }, async () => {
-  const endpoint = ['--endpoint', sandbox.url];
-  const runtime = `nodejs${(await resolveNode('nodejs22.x')).major}.x`;
-  assert.ok(runtimeNodeMajor(runtime));
-  const create = (name: string, handler: string) =>
-    runCli(['create-function', name, '--from', dir, '--runtime', runtime, '--handler', handler, ...endpoint]);
+test(
+  'create-function from a Node.js folder, then invoke returns what the ESM and CJS handlers return',
+  { timeout: 120_000 },
+  async () => {
+    const endpoint = ['--endpoint', sandbox.url];
+    const runtime = `nodejs${(await resolveNode('nodejs22.x')).major}.x`;
+    assert.ok(runtimeNodeMajor(runtime));
+    const create = (name: string, handler: string) =>
+      runCli(['create-function', name, '--from', dir, '--runtime', runtime, '--handler', handler, ...endpoint]);
 
-  const esm = await create('node-esm', 'src/app.handler');
-  assert.equal(esm.code, 0, esm.stderr);
-  const code = await session.gateway.getFunction('node-esm');
-  assert.equal(code.Configuration?.Handler, 'src/app.handler');
-  const out = await session.gateway.invoke('node-esm', new TextEncoder().encode('{"name":"node"}'));
-  assert.equal(out.functionError, undefined, new TextDecoder().decode(out.payload));
-  assert.deepEqual(json(out.payload), { greeting: 'hi node', version: '1.0.0' });
+    const esm = await create('node-esm', 'src/app.handler');
+    assert.equal(esm.code, 0, esm.stderr);
+    const code = await session.gateway.getFunction('node-esm');
+    assert.equal(code.Configuration?.Handler, 'src/app.handler');
+    const out = await session.gateway.invoke('node-esm', new TextEncoder().encode('{"name":"node"}'));
+    assert.equal(out.functionError, undefined, new TextDecoder().decode(out.payload));
+    assert.deepEqual(json(out.payload), { greeting: 'hi node', version: '1.0.0' });
 
-  // deploy zips the folder the same way (node_modules in, for the function's Node.js runtime): nothing changed.
-  const same = await runCli(['deploy', 'node-esm', '--from', dir, ...endpoint]);
-  assert.equal(same.code, 0, same.stderr);
-  assert.match(same.stderr, /unchanged, nothing uploaded/);
+    // deploy zips the folder the same way (node_modules in, for the function's Node.js runtime): nothing changed.
+    const same = await runCli(['deploy', 'node-esm', '--from', dir, ...endpoint]);
+    assert.equal(same.code, 0, same.stderr);
+    assert.match(same.stderr, /unchanged, nothing uploaded/);
 
-  const cjs = await create('node-cjs', 'index.handler');
-  assert.equal(cjs.code, 0, cjs.stderr);
-  assert.deepEqual(json((await session.gateway.invoke('node-cjs', new TextEncoder().encode('{}'))).payload), { cjs: 'hi cjs' });
+    const cjs = await create('node-cjs', 'index.handler');
+    assert.equal(cjs.code, 0, cjs.stderr);
+    assert.deepEqual(json((await session.gateway.invoke('node-cjs', new TextEncoder().encode('{}'))).payload), {
+      cjs: 'hi cjs',
+    });
 
-  const missing = await create('node-missing', 'lib/nothere.handler');
-  assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /needs lib\/nothere\.js\/\.mjs\/\.cjs/);
-  const notAHandler = await create('node-bad', 'index');
-  assert.equal(notAHandler.code, 1);
-  assert.match(notAHandler.stderr, /write it as file\.function, for example index\.handler/);
-});
+    const missing = await create('node-missing', 'lib/nothere.handler');
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /needs lib\/nothere\.js\/\.mjs\/\.cjs/);
+    const notAHandler = await create('node-bad', 'index');
+    assert.equal(notAHandler.code, 1);
+    assert.match(notAHandler.stderr, /write it as file\.function, for example index\.handler/);
+  },
+);

@@ -114,14 +114,26 @@ test('handler errors and a missing layer come back as function errors', async ()
   });
   assert.equal(thrown.view.functionError?.type, 'TypeError');
   assert.equal(thrown.view.functionError?.message, 'bad input');
-  const noLayer = await invokeLocally({ codeDir: code, handler: 'index.handler', runtime: localRuntime, layers: [], event });
+  const noLayer = await invokeLocally({
+    codeDir: code,
+    handler: 'index.handler',
+    runtime: localRuntime,
+    layers: [],
+    event,
+  });
   assert.equal(noLayer.view.functionError?.type, 'Runtime.ImportModuleError');
   assert.match(noLayer.view.functionError?.message ?? '', /greet/);
 });
 
 test('another Node.js major than the local one is run, with a warning naming both', async () => {
   const other = localRuntime === 'nodejs22.x' ? 'nodejs24.x' : 'nodejs22.x';
-  const r = await invokeLocally({ codeDir: code, handler: 'index.handler', runtime: other, layers: [{ stagingDir: layer }], event });
+  const r = await invokeLocally({
+    codeDir: code,
+    handler: 'index.handler',
+    runtime: other,
+    layers: [{ stagingDir: layer }],
+    event,
+  });
   assert.equal(r.view.ok, true, r.view.log);
   const node = await resolveNode(other);
   assert.match(r.versionWarning ?? '', new RegExp(`local Node\\.js ${node.version.replace(/\./g, '\\.')}.*${other}`));

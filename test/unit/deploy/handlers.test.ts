@@ -56,13 +56,18 @@ test('Node.js handlers are the exported functions of each export form, usual nam
   assert.deepEqual(node('module.exports.handler = function (event, context) {};'), ['handler']);
   assert.deepEqual(node('const handler = async () => 1;\nmodule.exports = { handler };'), ['handler']);
   assert.deepEqual(
-    node('module.exports = {\n  other: run,\n  async main(event) { return { a: [1, 2] }; },\n  config: { a: 1 },\n  ...rest,\n  handler,\n};'),
+    node(
+      'module.exports = {\n  other: run,\n  async main(event) { return { a: [1, 2] }; },\n  config: { a: 1 },\n  ...rest,\n  handler,\n};',
+    ),
     ['handler', 'main', 'other'],
   );
   assert.deepEqual(node('export const handler = async (event) => ({ ok: true });'), ['handler']);
   assert.deepEqual(node('export async function handler(event, context) {}'), ['handler']);
   assert.deepEqual(node('export function* gen() {}\nexport function lambdaHandler(e) {}'), ['lambdaHandler', 'gen']);
-  assert.deepEqual(node('async function run() {}\nexport { run as handler, other, x as default };'), ['handler', 'other']);
+  assert.deepEqual(node('async function run() {}\nexport { run as handler, other, x as default };'), [
+    'handler',
+    'other',
+  ]);
   assert.deepEqual(node("export const handler = middy(base).use(json());\nexport const name = 'x';"), ['handler']);
 });
 
@@ -107,7 +112,10 @@ test('Node.js handler strings keep folders and drop the extension; dotted file n
   assert.equal(handlerString('index.js', 'handler'), 'index.handler');
   assert.equal(handlerString('src/app.mjs', 'handler'), 'src/app.handler');
   assert.equal(handlerString('src\\lambda\\app.cjs', 'main'), 'src/lambda/app.main');
-  assert.throws(() => handlerString('my.app.js', 'handler'), (e: unknown) => e instanceof UserError && /dots/.test(e.message));
+  assert.throws(
+    () => handlerString('my.app.js', 'handler'),
+    (e: unknown) => e instanceof UserError && /dots/.test(e.message),
+  );
 });
 
 test('the files a handler may load, per language', () => {
