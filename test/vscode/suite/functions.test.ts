@@ -125,4 +125,44 @@ suite('functions', function () {
     );
     assert.match(await fs.readFile(file, 'utf8'), /^# my edit\n/);
   });
+
+  test('Create Function from a Node.js folder: the exported handler, a Node.js runtime, node_modules in; Invoke Locally runs it', async () => {
+    const node = path.join(workspace, `node-fn-${suffix}`);
+    const files: Record<string, string> = {
+      'index.mjs':
+        "import greet from 'greet';\nexport const handler = async (event) => ({ value: greet(event.name) });\n",
+      'package.json': '{"type":"module","dependencies":{"greet":"1.0.0"}}',
+      'node_modules/greet/package.json': '{"name":"greet","version":"1.0.0","main":"index.js"}',
+      'node_modules/greet/index.js': "module.exports = (n) => 'hi ' + n;\n",
+      '.lambda-layers/build/deps.zip': 'not code',
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      await fs.mkdir(path.dirname(path.join(node, rel)), { recursive: true });
+      await fs.writeFile(path.join(node, rel), text);
+    }
+    const name = `node-${suffix}`;
+    const created = await vscode.commands.executeCommand<CreatedFunctionSummary | undefined>(
+      'lambdaLayers.createFunction',
+      vscode.Uri.file(node),
+      { name, useDefaults: true, confirmed: true, layers: [] },
+    );
+    assert.ok(created, 'Create Function failed (see the extension log)');
+    assert.deepEqual(created.files, [
+      'index.mjs',
+      'node_modules/greet/index.js',
+      'node_modules/greet/package.json',
+      'package.json',
+    ]);
+    const config = await api.services.connection.require().lambda.getFunctionConfiguration(name);
+    assert.equal(config.Handler, 'index.handler');
+    assert.match(config.Runtime ?? '', /^nodejs\d+\.x$/);
+
+    const view = await vscode.commands.executeCommand<InvokeView | undefined>(
+      'lambdaLayers.invokeLocally',
+      vscode.Uri.file(path.join(node, 'index.mjs')),
+      { runtime: config.Runtime, layerZips: [], payload: { name: 'local' } },
+    );
+    assert.ok(view, 'the local invoke failed (see the extension log)');
+    assert.deepEqual(JSON.parse(view.payloadText), { value: 'hi local' });
+  });
 });
