@@ -91,11 +91,22 @@ async function probe(entry) {
   } catch (error) {
     result.versionError = describe(error);
   }
-  try {
-    const loaded = await load(name);
-    result.modules.push({ name, ok: true, file: loaded.file, loadedBy: loaded.how, importMs: loadMs(name) });
-  } catch (error) {
-    result.modules.push({ name, ok: false, error: describe(error) });
+  // The packages the project depends on are loaded; the ones they pull in are only read for their version
+  // (a platform twin such as sharp's is loaded through its parent, never by its own name).
+  const modules = Array.isArray(entry.modules) ? entry.modules.map(String) : [name];
+  for (const module of modules) {
+    try {
+      const loaded = await load(module);
+      result.modules.push({
+        name: module,
+        ok: true,
+        file: loaded.file,
+        loadedBy: loaded.how,
+        importMs: loadMs(module),
+      });
+    } catch (error) {
+      result.modules.push({ name: module, ok: false, error: describe(error) });
+    }
   }
   return result;
 }

@@ -41,8 +41,9 @@ const NODE: ProbeLanguage = {
   codeFile: () => ({ name: `${PROBE_MODULE}.cjs`, source: nodeProbeHandlerSource() }),
   readPackages: readNodeLayerPackages,
   packageName: /^(?:@[a-z0-9~-][a-z0-9._~-]*\/)?[a-z0-9~-][a-z0-9._~-]*$/i,
-  // A Node.js package is loaded by its name.
-  defaultModules: (name) => [name],
+  // A Node.js package is loaded by its name; a build's manifest names the project's own dependencies (topLevel),
+  // the packages they pull in are reported with their version only.
+  defaultModules: () => [],
   noPackagesMessage: () =>
     l10n.t('The layer holds no Node.js packages (no nodejs/node_modules or nodejs/nodeNN/node_modules folders).'),
 };

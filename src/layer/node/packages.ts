@@ -19,14 +19,18 @@ export interface InstalledPackage {
   manifest: PackageManifest;
 }
 
-/** Sizes per installed package, top-level ones (what `require` finds through NODE_PATH) with their name as module. */
+/**
+ * Sizes per installed package; the project's own dependencies (`direct`, installed where `require` finds them
+ * through NODE_PATH) have their name as module: what the code loads, and what the import probe loads.
+ */
 export function summarizeNodePackages(
   files: readonly StagedFile[],
   installed: readonly InstalledPackage[],
+  direct: ReadonlySet<string>,
 ): PackageEntry[] {
   const byDir = new Map<string, PackageEntry>();
   for (const p of installed) {
-    const topLevel = p.dir === `node_modules/${p.name}` ? [p.name] : [];
+    const topLevel = p.dir === `node_modules/${p.name}` && direct.has(p.name) ? [p.name] : [];
     byDir.set(p.dir, { name: p.name, version: p.version, size: 0, files: 0, topLevel });
   }
   let other: PackageEntry | undefined;

@@ -167,7 +167,7 @@ export async function nodeStager(
       }));
       return {
         content: { root: 'nodejs', files, links: tree.links, dirs: tree.dirs },
-        packages: summarizeNodePackages(tree.files, installed),
+        packages: summarizeNodePackages(tree.files, installed, new Set(dependencies)),
         owners: nodeOwners(tree.files, installed),
         bytecode: false,
         warnings,

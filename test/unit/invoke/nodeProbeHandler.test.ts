@@ -122,3 +122,9 @@ for (const [label, nodeOptions] of [
 test('the Node.js probe on an empty event answers with no packages', () => {
   assert.deepEqual(parseProbeResponse(runHandler({ packages: [] }))?.packages, []);
 });
+
+test('the Node.js probe reads a package it is given no modules for (one the dependencies pull in) without loading it', () => {
+  const response = parseProbeResponse(runHandler({ packages: [{ name: 'thrower', modules: [] }] }));
+  const [row] = response?.packages ?? [];
+  assert.deepEqual([row?.name, row?.version, row?.modules], ['thrower', '0.0.1', []]);
+});

@@ -295,21 +295,23 @@ test('a Node.js layer: the probe runs on its newest nodejs runtime with the .cjs
   }
 });
 
-test('a Node.js build manifest: scoped packages kept, each loaded by its name; "(other files)" left out', () => {
+test('a Node.js build manifest: the project\'s dependencies are loaded by name, the packages they pull in only read; "(other files)" left out', () => {
   const target = probeTargetFromManifest(
     {
       runtime: 'nodejs22.x',
       architecture: 'arm64',
       packages: [
         { name: '@img/sharp-linux-arm64', version: '0.33.5', size: 1, files: 1, topLevel: [] },
-        { name: 'sharp', version: '0.33.5', size: 1, files: 1, topLevel: [] },
+        { name: '@scope/direct', version: '1.0.0', size: 1, files: 1, topLevel: ['@scope/direct'] },
+        { name: 'sharp', version: '0.33.5', size: 1, files: 1, topLevel: ['sharp'] },
         { name: '(other files)', version: '', size: 1, files: 1, topLevel: [] },
       ],
     },
     LAYER,
   );
   assert.deepEqual(target.expected, [
-    { name: '@img/sharp-linux-arm64', version: '0.33.5', modules: ['@img/sharp-linux-arm64'] },
+    { name: '@img/sharp-linux-arm64', version: '0.33.5', modules: [] },
+    { name: '@scope/direct', version: '1.0.0', modules: ['@scope/direct'] },
     { name: 'sharp', version: '0.33.5', modules: ['sharp'] },
   ]);
 });

@@ -83,10 +83,13 @@ test('package summary and owners come from each package folder', () => {
   const installed = [
     { dir: 'node_modules/a', name: 'a', version: '1.0.0', manifest: {} },
     { dir: 'node_modules/a/node_modules/b', name: 'b', version: '2.0.0', manifest: {} },
+    { dir: 'node_modules/c', name: 'c', version: '3.0.0', manifest: {} },
   ];
-  assert.deepEqual(summarizeNodePackages(files, installed), [
+  // a is the project's dependency; c is hoisted to the top but only pulled in by a: reported, not loaded.
+  assert.deepEqual(summarizeNodePackages(files, installed, new Set(['a'])), [
     { name: 'a', version: '1.0.0', size: 12, files: 2, topLevel: ['a'] },
     { name: 'b', version: '2.0.0', size: 8, files: 2, topLevel: [] },
+    { name: 'c', version: '3.0.0', size: 0, files: 0, topLevel: [] },
     { name: '(other files)', version: '', size: 5, files: 1, topLevel: [] },
   ]);
   const owners = nodeOwners(files, installed);

@@ -1,10 +1,10 @@
-// The Node.js journey through the real UI, on the runner's local endpoint: Build Lambda Layer on package.json
+// The Node.js journey through the real UI, on the runner's local endpoint: Create Function from an ES module
+// handler, Build Lambda Layer on package.json
 // (npm installs from the runner's local registry for Lambda's Linux x64: the right platform twin, no dev
 // dependencies), publish it, attach it to a nodejs22.x function whose ES module imports the package (the ESM
 // warning shows the createRequire form before anything changes), test invoke and see the package's version, and
 // the import probe for Node.js. Screenshots: .test-output/screenshots/nodeJourney-<locale>-<n>-<step>.png.
 import { nativePackageSet, plainPackage, type NpmPackage } from '../../../fixtures/npmPackages';
-import { createActiveFunction, lambdaClient, makeZip, TEST_CREDENTIALS, TEST_ROLE } from '../../../helpers/sandbox';
 import { BUILD_STALL_MS, type UiContext } from '../../lib/ui';
 import { attachOwnLayer, invoke, numberedShots, publishBuilt } from '../journey/steps';
 import { textsFor } from '../journey/texts';
@@ -24,21 +24,29 @@ export const NODE_PACKAGES: NpmPackage[] = [
   ]),
 ];
 
-/** The function's code: an ES module importing the layer's package by its bare name. */
-const HANDLER = `import greeting from 'greeting';
-export const handler = async () => ({ greeting: greeting.version });
-`;
-
 export async function nodeJourney(ui: UiContext): Promise<void> {
   const { workbench } = ui;
   const tx = textsFor(ui.locale);
   const shot = numberedShots(ui, 'nodeJourney');
-  if (!ui.endpoint) throw new Error("the Node.js journey needs the runner's local endpoint");
-  await createNodeFunction(ui.endpoint);
 
-  // 1. Build: right-click package.json in the Explorer; Node.js runtimes only, since the source is package.json.
+  // 1. Create the function from function/index.mjs (an ES module importing 'greeting' by its bare name): its
+  //    exported handler is found, the runtimes offered are Node.js ones.
   await workbench.openViewContainer('lambdaLayers');
   await workbench.waitForViewContent(workbench.view(tx.nls('view.layers')));
+  await workbench.runCommand('View: Show Explorer');
+  await workbench.expandTreeItem('function');
+  await workbench.contextMenu(workbench.treeItem('index.mjs'), tx.nls('command.createFunction'));
+  await workbench.quickInputType(FUNCTION);
+  await workbench.quickPick('nodejs22.x · x86_64');
+  await workbench.quickPick(tx.t('Keep {0} MB and {1} s', 128, 3));
+  await workbench.quickPick(tx.t('Create {0}', FUNCTION));
+  await workbench.waitForNotification(
+    tx.t('Created {0} ({1}, handler {2}).', FUNCTION, 'nodejs22.x', 'index.handler'),
+    60_000,
+  );
+  await shot('create-function');
+
+  // 2. Build: right-click package.json in the Explorer; Node.js runtimes only, since the source is package.json.
   await workbench.runCommand('View: Show Explorer');
   const packageJson = workbench.treeItem('package.json');
   await packageJson.waitFor();
@@ -56,7 +64,7 @@ export async function nodeJourney(ui: UiContext): Promise<void> {
   ui.log(`build: longest step ${longestStepMs} ms (limit ${BUILD_STALL_MS} ms without progress)`);
   await shot('build');
 
-  // 2. The build report lists the production packages: the x64 Linux twin, not the arm64 or macOS ones, no dev tool.
+  // 3. The build report lists the production packages: the x64 Linux twin, not the arm64 or macOS ones, no dev tool.
   await workbench.runCommand(`Lambda Layers: ${tx.nls('command.showBuildReport')}`);
   await workbench.quickPick(new RegExp(`${LAYER}-nodejs22\\.x-x86_64\\.zip\\s*$`));
   const report = workbench.activeWebview();
@@ -66,11 +74,11 @@ export async function nodeJourney(ui: UiContext): Promise<void> {
       throw new Error(`the layer holds ${absent}`);
   await shot('report');
 
-  // 3. Publish from the build summary (name, runtime and architecture prefilled).
+  // 4. Publish from the build summary (name, runtime and architecture prefilled).
   const published = await publishBuilt(ui, tx, built, LAYER);
   await shot('publish');
 
-  // 4. Attach to the ES module function: the confirmation carries the ESM warning with the createRequire form.
+  // 5. Attach to the ES module function: the confirmation carries the ESM warning with the createRequire form.
   await attachOwnLayer(ui, tx, published, LAYER, FUNCTION, (question) => {
     if (!question.includes('createRequire(import.meta.url)') || !question.includes("'greeting'"))
       throw new Error(`the attach confirmation has no ESM warning for 'greeting':\n${question}`);
@@ -78,23 +86,19 @@ export async function nodeJourney(ui: UiContext): Promise<void> {
   });
   await shot('attach');
 
-  // 5. Test invoke: the handler answers with the version only the layer provides.
+  // 6. Test invoke: the handler answers with the version only the layer provides.
   await invoke(ui, tx, FUNCTION, GREETING_VERSION);
   await shot('invoke');
-}
 
-/** The function as the user deployed it earlier (Create Function is the Python journey's step). */
-async function createNodeFunction(endpoint: string): Promise<void> {
-  const client = lambdaClient({ url: endpoint, credentials: TEST_CREDENTIALS });
-  try {
-    await createActiveFunction(client, {
-      FunctionName: FUNCTION,
-      Runtime: 'nodejs22.x',
-      Handler: 'index.handler',
-      Role: TEST_ROLE,
-      Code: { ZipFile: makeZip([{ name: 'index.mjs', data: HANDLER }]) },
-    });
-  } finally {
-    client.destroy();
-  }
+  // 7. Check Layer Imports: a Node.js probe function loads every package of the layer and reports its version.
+  await workbench.openViewContainer('lambdaLayers');
+  await workbench.contextMenu(
+    workbench.treeItem(tx.t('Version {0}', 1), workbench.view(tx.nls('view.layers'))),
+    tx.nls('command.checkLayerImports'),
+  );
+  await workbench.waitForNotification(tx.t('{0}: every package imports on the runtime.', `${LAYER}:1`), 120_000);
+  const probe = workbench.activeWebview();
+  await probe.getByText('@demo/native-linux-x64-gnu').first().waitFor();
+  await probe.getByText(GREETING_VERSION).first().waitFor();
+  await shot('import-check');
 }
