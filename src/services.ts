@@ -56,7 +56,7 @@ export function createServices(context: vscode.ExtensionContext): Services {
   const scope = new FleetScope(connection, log);
   const fleetTree = new FleetTreeProvider(scope);
   const fleetView = vscode.window.createTreeView(FLEET_VIEW, { treeDataProvider: fleetTree, showCollapseAll: true });
-  const fleetLoader = fleetTree.loadWhileVisible(fleetView, () => connection.state === 'ready');
+  const fleetLoader = fleetTree.loadWhileVisible(fleetView, () => connection.state === 'ready', explorer.onDidChange);
   const fleetPanels = new FleetPanels(scope);
   // Disposed in this order: the result pages, views, then the model, then the connection (clients, local endpoint), then the log.
   context.subscriptions.push(

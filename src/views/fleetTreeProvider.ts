@@ -80,11 +80,35 @@ export class FleetTreeProvider implements vscode.TreeDataProvider<vscode.TreeIte
     this.subscription = scope.onDidChangeInventory(() => this.changed.fire());
   }
 
-  /** Loads the scope's inventory whenever the view is visible and the scope (or connection) changed. */
-  loadWhileVisible(view: vscode.TreeView<vscode.TreeItem>, isConnected: () => boolean): vscode.Disposable {
-    const load = () =>
-      view.visible && isConnected() && this.scope.inventory.length === 0 && void this.scope.loadInventory();
-    const subscriptions = [view.onDidChangeVisibility(load), this.scope.onDidChange(load)];
+  /**
+   * Loads the scope's inventory whenever the view is visible and the scope (or connection) changed, and again
+   * after the explorer saw layers or functions change (a publish, an attach): at once while visible, else when
+   * the view shows next. Changes come in bursts (a refresh reports every page), so they settle for a second.
+   */
+  loadWhileVisible(
+    view: vscode.TreeView<vscode.TreeItem>,
+    isConnected: () => boolean,
+    explorerChanges: vscode.Event<{ kind: string }>,
+  ): vscode.Disposable {
+    let stale = false;
+    let settle: NodeJS.Timeout | undefined;
+    const load = () => {
+      if (!view.visible || !isConnected() || (this.scope.inventory.length > 0 && !stale)) return;
+      const force = stale;
+      stale = false;
+      void this.scope.loadInventory(force);
+    };
+    const changed = (change: { kind: string }) => {
+      if (change.kind === 'state' || this.scope.inventory.length === 0) return;
+      clearTimeout(settle);
+      settle = setTimeout(() => ((stale = true), load()), 1000);
+    };
+    const subscriptions = [
+      view.onDidChangeVisibility(load),
+      this.scope.onDidChange(load),
+      explorerChanges(changed),
+      new vscode.Disposable(() => clearTimeout(settle)),
+    ];
     load();
     return new vscode.Disposable(() => subscriptions.forEach((s) => s.dispose()));
   }

@@ -76,6 +76,9 @@ export async function nodeJourney(ui: UiContext): Promise<void> {
 
   // 4. Publish from the build summary (name, runtime and architecture prefilled).
   const published = await publishBuilt(ui, tx, built, LAYER);
+  // The Fleet view, loaded before the layer existed, catches up with the publish by itself.
+  const fleet = await workbench.expandView(tx.nls('view.fleet'));
+  await workbench.treeItem(LAYER, fleet).waitFor({ timeout: 30_000 });
   await shot('publish');
 
   // 5. Attach to the ES module function: the confirmation carries the ESM warning with the createRequire form.
