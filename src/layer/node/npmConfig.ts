@@ -79,12 +79,16 @@ export function npmRegistry(
   userNpmrc: string | undefined,
 ): PackageSource {
   const fromEnv = Object.entries(env).find(([k]) => k.toLowerCase() === 'npm_config_registry')?.[1];
-  const [url, from] = fromEnv
-    ? [fromEnv, 'npm_config_registry']
-    : registryIn(projectNpmrc)
-      ? [registryIn(projectNpmrc)!, '.npmrc']
-      : registryIn(userNpmrc)
-        ? [registryIn(userNpmrc)!, 'user npmrc']
-        : [DEFAULT_REGISTRY, 'default'];
-  return { kind: 'index', url: redactUrl(url), from };
+  return firstRegistry([
+    [fromEnv, 'npm_config_registry'],
+    [registryIn(projectNpmrc), '.npmrc'],
+    [registryIn(userNpmrc), 'user npmrc'],
+    [DEFAULT_REGISTRY, 'default'],
+  ]);
+}
+
+/** The first registry setting that is set, in the installer's order of precedence, and where it came from. */
+export function firstRegistry(ranked: readonly [string | undefined, string][]): PackageSource {
+  const [url, from] = ranked.find(([value]) => value) ?? ranked[ranked.length - 1];
+  return { kind: 'index', url: redactUrl(url ?? ''), from };
 }

@@ -1,9 +1,10 @@
 import * as l10n from '@vscode/l10n';
 import { isAbsolute, resolve } from 'node:path';
 import { UserError } from '../../util/errors';
-import { redactUrl, type PackageSource } from '../indexes';
+import type { PackageSource } from '../indexes';
 import type { NodeTarget } from '../runtimes';
 import { isCrossBuild, npmCpu, type Host } from './npmArgs';
+import { firstRegistry } from './npmConfig';
 import { supportedArchitecturesYaml, withOwnSettings } from './yamlSettings';
 
 /** Yarn Classic is 1.x; Yarn Berry is 2 and later, a different tool with its own settings file (.yarnrc.yml). */
@@ -113,13 +114,10 @@ export function yarnRegistry(
   projectYml: string | undefined,
   userYml: string | undefined,
 ): PackageSource {
-  const fromEnv = env.YARN_NPM_REGISTRY_SERVER;
-  const [url, from] = fromEnv
-    ? [fromEnv, 'YARN_NPM_REGISTRY_SERVER']
-    : registryIn(projectYml)
-      ? [registryIn(projectYml)!, '.yarnrc.yml']
-      : registryIn(userYml)
-        ? [registryIn(userYml)!, 'user .yarnrc.yml']
-        : [YARN_DEFAULT_REGISTRY, 'default'];
-  return { kind: 'index', url: redactUrl(url), from };
+  return firstRegistry([
+    [env.YARN_NPM_REGISTRY_SERVER, 'YARN_NPM_REGISTRY_SERVER'],
+    [registryIn(projectYml), '.yarnrc.yml'],
+    [registryIn(userYml), 'user .yarnrc.yml'],
+    [YARN_DEFAULT_REGISTRY, 'default'],
+  ]);
 }

@@ -13,9 +13,9 @@ import type { Host } from '../../../../src/layer/node/npmArgs';
 import { UserError } from '../../../../src/util/errors';
 
 const LINUX_X64: Host = { platform: 'linux', arch: 'x64', libc: 'glibc' };
-const x64 = { runtime: 'nodejs22.x', architecture: 'x86_64' };
-const arm64 = { runtime: 'nodejs22.x', architecture: 'arm64' };
-const flavor = (version: string, host: Host, target = x64, berryProject = false) =>
+const x64 = { runtime: 'nodejs22.x', architecture: 'x86_64' } as const;
+const arm64 = { runtime: 'nodejs22.x', architecture: 'arm64' } as const;
+const flavor = (version: string, host: Host, target: typeof x64 | typeof arm64 = x64, berryProject = false) =>
   yarnFlavor({ version, projectUsesBerry: berryProject, host, hostName: `${host.platform} ${host.arch}`, target });
 
 test('Yarn 4 builds for any target from any host; Classic only on Linux glibc of the target CPU', () => {
@@ -24,7 +24,7 @@ test('Yarn 4 builds for any target from any host; Classic only on Linux glibc of
   }
   assert.equal(flavor('1.22.22', LINUX_X64), 'classic');
   assert.equal(flavor('1.22.22', { platform: 'linux', arch: 'arm64', libc: 'glibc' }, arm64), 'classic');
-  const refused = (host: Host, target = x64) =>
+  const refused = (host: Host, target: typeof x64 | typeof arm64 = x64) =>
     assert.throws(
       () => flavor('1.22.22', host, target),
       (e: Error) =>
