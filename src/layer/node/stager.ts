@@ -68,13 +68,14 @@ export async function nodeStager(
   const toolVersionText = await runToolVersion(tool, env, projectDir, signal);
   if (tool === 'pnpm') checkPnpmVersion(toolVersionText);
   else if (tool === 'npm') checkNpmVersion(toolVersionText);
-  const [lockText, projectNpmrc, userNpmrc, workspaceYaml, yarnrc, userYarnrc] = await Promise.all([
+  const [lockText, projectNpmrc, userNpmrc, workspaceYaml, yarnrc, userYarnrc, classicYarnrc] = await Promise.all([
     lock.lockfile ? fs.readFile(join(projectDir, lock.lockfile), 'utf8') : undefined,
     readOptional(join(projectDir, '.npmrc')),
     readOptional(userNpmrcPath(env)),
     tool === 'pnpm' ? readOptional(join(projectDir, 'pnpm-workspace.yaml')) : undefined,
     tool === 'yarn' ? readOptional(join(projectDir, '.yarnrc.yml')) : undefined,
     tool === 'yarn' ? readOptional(homeFile(env, '.yarnrc.yml')) : undefined,
+    tool === 'yarn' ? readOptional(join(projectDir, '.yarnrc')) : undefined,
   ]);
   const host = thisHost();
   const cross = isCrossBuild(host, target);
@@ -110,7 +111,7 @@ export async function nodeStager(
         pnpmWorkspace: workspaceYaml ?? null,
         npmEnv: npmConfigEnv(env),
         npmrc: [projectNpmrc ?? null, userNpmrc ?? null],
-        yarn: yarn ? [yarn, yarnConfigEnv(env), yarnrc ?? null, userYarnrc ?? null] : null,
+        yarn: yarn ? [yarn, yarnConfigEnv(env), yarnrc ?? null, userYarnrc ?? null, classicYarnrc ?? null] : null,
         allowIncompatible: !!options.allowIncompatible,
       }),
     )
@@ -156,6 +157,8 @@ export async function nodeStager(
           join(work, '.yarnrc.yml'),
           yarnrcYaml(yarnrc, target, { enableScripts: !cross, projectDir }),
         );
+      // Yarn Classic reads the project's .yarnrc (registry, mirrors) from the folder it installs in.
+      if (yarn === 'classic' && classicYarnrc !== undefined) await fs.writeFile(join(work, '.yarnrc'), classicYarnrc);
       // Install scripts on a machine that is not the target would build or download binaries for this machine
       // (and run package code for nothing), so cross builds skip them; packages that need them are named below.
       const prefix = process.platform === 'win32' ? undefined : work;
@@ -170,7 +173,7 @@ export async function nodeStager(
           'Installing packages for {0} ({1}) with {2}',
           target.runtime,
           target.architecture,
-          `${tool} ${args[0]}`,
+          commandName(tool, args),
         ),
       });
       await runNpm(tool, args, work, env, context);
@@ -288,6 +291,12 @@ async function runToolVersion(
   return result.output.trim().split(/\s+/).pop() ?? '';
 }
 
+/** "npm ci", "pnpm install", "yarn workspaces focus": the command without its flags, for progress and errors. */
+function commandName(tool: NodeInstaller, args: readonly string[]): string {
+  const firstFlag = args.findIndex((a) => a.startsWith('-'));
+  return [tool, ...args.slice(0, firstFlag < 0 ? args.length : firstFlag)].join(' ');
+}
+
 async function runNpm(
   tool: NodeInstaller,
   args: string[],
@@ -320,7 +329,7 @@ async function runNpm(
           result.code ?? '?',
           tail,
         )
-      : l10n.t('{0} failed (exit code {1}). It said:\n{2}', `${tool} ${args[0]}`, result.code ?? '?', tail),
+      : l10n.t('{0} failed (exit code {1}). It said:\n{2}', commandName(tool, args), result.code ?? '?', tail),
   );
 }
 

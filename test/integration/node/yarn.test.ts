@@ -75,7 +75,7 @@ async function lockedProject(bin: string, manifest: Record<string, unknown>, loc
   return join(dir, 'package.json');
 }
 
-function build(sourcePath: string, architecture: string, env: NodeJS.ProcessEnv, lines: string[] = []) {
+function build(sourcePath: string, architecture: string, env: NodeJS.ProcessEnv, lines: string[] = [], force = true) {
   return buildLayer(
     {
       sourcePath,
@@ -83,7 +83,7 @@ function build(sourcePath: string, architecture: string, env: NodeJS.ProcessEnv,
       architecture,
       layerName: 'yarnlayer',
       outDir: join(sourcePath, '..', 'out'),
-      options: { env, force: true },
+      options: { env, force },
     },
     { log: { ...silentLog, info: (m) => lines.push(m), warn: (m) => lines.push(m) } },
   );
@@ -123,6 +123,11 @@ test('Yarn 4 follows yarn.lock: the locked version, the arm64 twin on this x64 h
   const dir = dirname(src);
   assert.ok(!existsSync(join(dir, 'node_modules')) && !existsSync(join(dir, '.pnp.cjs')), 'the project is untouched');
   for (const e of entries) assert.notEqual(e.mode & 0o170000, 0o120000, `${e.name} is a file, not a link`);
+
+  // Same lockfile, settings and Yarn: the zip is reused; another Yarn setting is another build.
+  assert.equal((await build(src, 'arm64', buildEnv, [], false)).reused, true);
+  const changed = { ...buildEnv, YARN_NPM_AUTH_IDENT: 'someone:secret' };
+  assert.equal((await build(src, 'arm64', changed, [], false)).reused, false);
 });
 
 test('Yarn Classic builds on a host that is the target and refuses another architecture with what to do', async () => {
