@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { UserError } from '../../util/errors';
 import type { NodeTarget } from '../runtimes';
+import type { NodeInstaller } from './lockfile';
 
 /** npm's name for the target's CPU (`process.arch` values). */
 export function npmCpu(target: Pick<NodeTarget, 'architecture'>): 'x64' | 'arm64' {
@@ -51,14 +52,14 @@ export function npmInstallArgs(input: NpmInstallInput): string[] {
 }
 
 /**
- * How to start npm (or pnpm): on Windows it is `npm.cmd`, which Node starts only through the command interpreter
+ * How to start npm (or pnpm, yarn): on Windows it is `npm.cmd`, which Node starts only through the command interpreter
  * (the arguments there are fixed flags, never paths, so cmd's quoting cannot break them).
  */
 export function npmInvocation(
   platform: NodeJS.Platform,
   args: string[],
   env: NodeJS.ProcessEnv,
-  tool: 'npm' | 'pnpm' = 'npm',
+  tool: NodeInstaller = 'npm',
 ): [string, string[]] {
   if (platform === 'win32') return [env.ComSpec ?? env.COMSPEC ?? 'cmd.exe', ['/d', '/s', '/c', tool, ...args]];
   return [tool, args];

@@ -2,6 +2,7 @@ import * as l10n from '@vscode/l10n';
 import { UserError } from '../../util/errors';
 import type { NodeTarget } from '../runtimes';
 import { npmCpu } from './npmArgs';
+import { supportedArchitecturesYaml, withOwnSettings } from './yamlSettings';
 
 /** Arguments after `pnpm`: the production dependencies exactly as pnpm-lock.yaml has them. */
 export function pnpmInstallArgs(input: { ignoreScripts: boolean }): string[] {
@@ -14,30 +15,10 @@ const OWN_KEYS = ['nodeLinker', 'supportedArchitectures'];
 /**
  * The staging copy of pnpm-workspace.yaml: the user's settings (catalogs, overrides …) kept, with
  * `supportedArchitectures` for Lambda (pnpm has no --os/--cpu/--libc flags) and `nodeLinker: hoisted`, a flat
- * node_modules without the symlinks of pnpm's default layout (a layer must not hold links out of it). A key the
- * build sets is removed from the user's text with its indented block.
+ * node_modules without the symlinks of pnpm's default layout (a layer must not hold links out of it).
  */
 export function pnpmWorkspaceYaml(userYaml: string | undefined, target: Pick<NodeTarget, 'architecture'>): string {
-  const kept: string[] = [];
-  let dropping = false;
-  for (const line of (userYaml ?? '').split(/\r?\n/)) {
-    const key = /^([A-Za-z][\w-]*)\s*:/.exec(line)?.[1];
-    if (key !== undefined) dropping = OWN_KEYS.includes(key);
-    else if (dropping && line.trim() !== '' && !/^\s/.test(line)) dropping = false;
-    if (!dropping) kept.push(line);
-  }
-  const text = kept.join('\n').trimEnd();
-  return (
-    (text ? `${text}\n` : '') +
-    [
-      'nodeLinker: hoisted',
-      'supportedArchitectures:',
-      '  os: [linux]',
-      `  cpu: [${npmCpu(target)}]`,
-      '  libc: [glibc]',
-      '',
-    ].join('\n')
-  );
+  return withOwnSettings(userYaml, OWN_KEYS, ['nodeLinker: hoisted', ...supportedArchitecturesYaml(npmCpu(target))]);
 }
 
 /** pnpm 10 reads its settings from pnpm-workspace.yaml, which is where the build puts the platform. */

@@ -12,9 +12,9 @@ import type { NodeTarget } from '../runtimes';
 import { walkTree, type StagedTree } from '../scan';
 import { SHARE, type StageContext, type Stager } from '../stager';
 import { installTimeBuild, installTimeBuildMessage, unloadedPrebuild, type PackageManifest } from './installScripts';
-import { LOCKFILES, chooseLockfile, missingPnpm, unsupportedLockfile } from './lockfile';
+import { LOCKFILES, chooseLockfile, missingPnpm, missingYarn, type NodeInstaller } from './lockfile';
 import { checkPnpmVersion, pnpmInstallArgs, pnpmWorkspaceYaml } from './pnpm';
-import { npmConfigEnv, npmRegistry, readOptional, userNpmrcPath } from './npmConfig';
+import { homeFile, npmConfigEnv, npmRegistry, readOptional, userNpmrcPath, yarnConfigEnv } from './npmConfig';
 import { checkNpmVersion, isCrossBuild, npmCpu, npmInstallArgs, npmInvocation, type Host } from './npmArgs';
 import {
   missingPlatformPackages,
@@ -23,11 +23,12 @@ import {
   summarizeNodePackages,
   type InstalledPackage,
 } from './packages';
+import { projectUsesBerry, yarnFlavor, yarnInstallArgs, yarnRegistry, yarnrcYaml } from './yarn';
 
 const HOST_NAMES: Partial<Record<NodeJS.Platform, string>> = { win32: 'Windows', darwin: 'macOS', linux: 'Linux' };
 
 /**
- * package.json → the `nodejs/node_modules` folder of a layer: npm (pnpm for a pnpm-lock.yaml) installs the
+ * package.json → the `nodejs/node_modules` folder of a layer: npm (pnpm or Yarn for their lockfiles) installs the
  * production dependencies for Lambda's platform into a staging copy of package.json and its lockfile (the user's
  * folder and node_modules are never touched), then every installed package is listed and its native code
  * checked by the build.
@@ -60,21 +61,40 @@ export async function nodeStager(
     )
   ).filter(Boolean);
   const lock = chooseLockfile(present);
-  if (lock.installer === 'yarn') throw unsupportedLockfile(lock, projectDir);
   const tool = lock.installer;
   if (tool === 'pnpm' && !(await findOnPath('pnpm', env))) throw missingPnpm(lock, projectDir);
-  const toolVersionText = await runToolVersion(tool, env, signal);
+  if (tool === 'yarn' && !(await findOnPath('yarn', env))) throw missingYarn(lock, projectDir);
+  // In the project's folder, so a yarnPath or packageManager there picks the Yarn release that builds.
+  const toolVersionText = await runToolVersion(tool, env, projectDir, signal);
   if (tool === 'pnpm') checkPnpmVersion(toolVersionText);
-  else checkNpmVersion(toolVersionText);
-  const [lockText, projectNpmrc, userNpmrc, workspaceYaml] = await Promise.all([
+  else if (tool === 'npm') checkNpmVersion(toolVersionText);
+  const [lockText, projectNpmrc, userNpmrc, workspaceYaml, yarnrc, userYarnrc, classicYarnrc] = await Promise.all([
     lock.lockfile ? fs.readFile(join(projectDir, lock.lockfile), 'utf8') : undefined,
     readOptional(join(projectDir, '.npmrc')),
     readOptional(userNpmrcPath(env)),
     tool === 'pnpm' ? readOptional(join(projectDir, 'pnpm-workspace.yaml')) : undefined,
+    tool === 'yarn' ? readOptional(join(projectDir, '.yarnrc.yml')) : undefined,
+    tool === 'yarn' ? readOptional(homeFile(env, '.yarnrc.yml')) : undefined,
+    tool === 'yarn' ? readOptional(join(projectDir, '.yarnrc')) : undefined,
   ]);
   const host = thisHost();
   const cross = isCrossBuild(host, target);
-  const source = npmRegistry(env, projectNpmrc, userNpmrc);
+  const yarn =
+    tool === 'yarn'
+      ? yarnFlavor({
+          version: toolVersionText,
+          projectUsesBerry: projectUsesBerry({
+            packageManager: packageJson.packageManager,
+            yarnrcYml: yarnrc,
+            lockText: lockText ?? '',
+          }),
+          host,
+          hostName: hostName(host),
+          target,
+        })
+      : undefined;
+  // Yarn Berry reads its registry from .yarnrc.yml and YARN_* variables, never from npm's settings.
+  const source = yarn === 'berry' ? yarnRegistry(env, yarnrc, userYarnrc) : npmRegistry(env, projectNpmrc, userNpmrc);
   const command = lock.lockfile ? 'ci' : 'install';
   const key = createHash('sha256')
     .update(
@@ -91,6 +111,7 @@ export async function nodeStager(
         pnpmWorkspace: workspaceYaml ?? null,
         npmEnv: npmConfigEnv(env),
         npmrc: [projectNpmrc ?? null, userNpmrc ?? null],
+        yarn: yarn ? [yarn, yarnConfigEnv(env), yarnrc ?? null, userYarnrc ?? null, classicYarnrc ?? null] : null,
         allowIncompatible: !!options.allowIncompatible,
       }),
     )
@@ -118,6 +139,8 @@ export async function nodeStager(
         log.info(l10n.t('No package-lock.json next to package.json: npm resolves the newest matching versions.'));
       // pnpm has no flags for another platform: the staging copy of pnpm-workspace.yaml sets it, and a flat tree.
       if (tool === 'pnpm') log.info(l10n.t('Installing with pnpm, as pnpm-lock.yaml asks.'));
+      // Yarn Berry has no such flags either: the staging copy of .yarnrc.yml sets them, and node_modules.
+      if (tool === 'yarn') log.info(l10n.t('Installing with Yarn {0}, as yarn.lock asks.', toolVersionText));
     },
     async stage(context) {
       const work = join(context.staging.dir, 'nodejs');
@@ -129,19 +152,28 @@ export async function nodeStager(
       if (projectNpmrc !== undefined) await fs.writeFile(join(work, '.npmrc'), projectNpmrc);
       if (tool === 'pnpm')
         await fs.writeFile(join(work, 'pnpm-workspace.yaml'), pnpmWorkspaceYaml(workspaceYaml, target));
+      if (yarn === 'berry')
+        await fs.writeFile(
+          join(work, '.yarnrc.yml'),
+          yarnrcYaml(yarnrc, target, { enableScripts: !cross, projectDir }),
+        );
+      // Yarn Classic reads the project's .yarnrc (registry, mirrors) from the folder it installs in.
+      if (yarn === 'classic' && classicYarnrc !== undefined) await fs.writeFile(join(work, '.yarnrc'), classicYarnrc);
       // Install scripts on a machine that is not the target would build or download binaries for this machine
       // (and run package code for nothing), so cross builds skip them; packages that need them are named below.
       const prefix = process.platform === 'win32' ? undefined : work;
       const args =
         tool === 'pnpm'
           ? pnpmInstallArgs({ ignoreScripts: cross })
-          : npmInstallArgs({ command, target, ignoreScripts: cross, prefix });
+          : yarn
+            ? yarnInstallArgs(yarn)
+            : npmInstallArgs({ command, target, ignoreScripts: cross, prefix });
       context.progress({
         message: l10n.t(
           'Installing packages for {0} ({1}) with {2}',
           target.runtime,
           target.architecture,
-          `${tool} ${args[0]}`,
+          commandName(tool, args),
         ),
       });
       await runNpm(tool, args, work, env, context);
@@ -227,6 +259,10 @@ function objectOr(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
+function hostName(host: Host): string {
+  return `${HOST_NAMES[host.platform] ?? host.platform} ${host.arch}${host.libc === 'musl' ? ' (musl)' : ''}`;
+}
+
 function thisHost(): Host {
   if (process.platform !== 'linux') return { platform: process.platform, arch: process.arch };
   const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
@@ -236,8 +272,17 @@ function thisHost(): Host {
 const NPM_MISSING = () =>
   new UserError(l10n.t('npm was not found on PATH. Install Node.js (with npm 10.3 or later) and build again.'));
 
-async function runToolVersion(tool: 'npm' | 'pnpm', env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<string> {
-  const result = await runProcess(...npmInvocation(process.platform, ['--version'], env, tool), { env, signal }).catch(
+async function runToolVersion(
+  tool: NodeInstaller,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  signal?: AbortSignal,
+): Promise<string> {
+  const result = await runProcess(...npmInvocation(process.platform, ['--version'], env, tool), {
+    cwd,
+    env,
+    signal,
+  }).catch(
     (e: NodeJS.ErrnoException) => {
       throw e.code === 'ENOENT' ? NPM_MISSING() : e;
     },
@@ -246,8 +291,14 @@ async function runToolVersion(tool: 'npm' | 'pnpm', env: NodeJS.ProcessEnv, sign
   return result.output.trim().split(/\s+/).pop() ?? '';
 }
 
+/** "npm ci", "pnpm install", "yarn workspaces focus": the command without its flags, for progress and errors. */
+function commandName(tool: NodeInstaller, args: readonly string[]): string {
+  const firstFlag = args.findIndex((a) => a.startsWith('-'));
+  return [tool, ...args.slice(0, firstFlag < 0 ? args.length : firstFlag)].join(' ');
+}
+
 async function runNpm(
-  tool: 'npm' | 'pnpm',
+  tool: NodeInstaller,
   args: string[],
   cwd: string,
   env: NodeJS.ProcessEnv,
@@ -278,7 +329,7 @@ async function runNpm(
           result.code ?? '?',
           tail,
         )
-      : l10n.t('{0} failed (exit code {1}). It said:\n{2}', `${tool} ${args[0]}`, result.code ?? '?', tail),
+      : l10n.t('{0} failed (exit code {1}). It said:\n{2}', commandName(tool, args), result.code ?? '?', tail),
   );
 }
 
@@ -350,9 +401,8 @@ function installChecks(
     .filter((b): b is { name: string; step: string } => b.step !== undefined)
     .sort((a, b) => (a.name < b.name ? -1 : 1));
   if (builds.length === 0) return [];
-  const hostName = `${HOST_NAMES[host.platform] ?? host.platform} ${host.arch}${host.libc === 'musl' ? ' (musl)' : ''}`;
   if (cross) {
-    const message = installTimeBuildMessage(builds, target, hostName, allowIncompatible);
+    const message = installTimeBuildMessage(builds, target, hostName(host), allowIncompatible);
     if (!allowIncompatible) throw new UserError(message);
     return [message];
   }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkNpmVersion, isCrossBuild, npmInstallArgs, npmInvocation } from '../../../../src/layer/node/npmArgs';
-import { chooseLockfile, unsupportedLockfile } from '../../../../src/layer/node/lockfile';
+import { chooseLockfile, missingYarn } from '../../../../src/layer/node/lockfile';
 import { UserError } from '../../../../src/util/errors';
 
 test('npm args choose Linux glibc packages for the target CPU, production only', () => {
@@ -73,6 +73,6 @@ test('lockfile choice: shrinkwrap over package-lock, then pnpm and yarn; none re
   });
   assert.deepEqual(chooseLockfile(['pnpm-lock.yaml']), { installer: 'pnpm', lockfile: 'pnpm-lock.yaml' });
   assert.deepEqual(chooseLockfile(['yarn.lock']), { installer: 'yarn', lockfile: 'yarn.lock' });
-  const e = unsupportedLockfile(chooseLockfile(['pnpm-lock.yaml']), '/p');
-  assert.match(e.message, /pnpm-lock\.yaml.*pnpm.*npm install --package-lock-only/);
+  const e = missingYarn(chooseLockfile(['yarn.lock']), '/p');
+  assert.match(e.message, /yarn\.lock in \/p .*yarn is not on PATH.*corepack enable.*npm install --package-lock-only/);
 });
