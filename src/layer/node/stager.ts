@@ -282,11 +282,9 @@ async function runToolVersion(
     cwd,
     env,
     signal,
-  }).catch(
-    (e: NodeJS.ErrnoException) => {
-      throw e.code === 'ENOENT' ? NPM_MISSING() : e;
-    },
-  );
+  }).catch((e: NodeJS.ErrnoException) => {
+    throw e.code === 'ENOENT' ? NPM_MISSING() : e;
+  });
   if (result.code !== 0) throw NPM_MISSING();
   return result.output.trim().split(/\s+/).pop() ?? '';
 }

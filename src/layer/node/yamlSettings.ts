@@ -3,7 +3,11 @@
  * as written, the top-level keys the build sets itself removed with their indented blocks, and the build's own
  * lines appended. Line-based on purpose: it never reformats (or needs to understand) the rest of the user's YAML.
  */
-export function withOwnSettings(userYaml: string | undefined, ownKeys: readonly string[], own: readonly string[]): string {
+export function withOwnSettings(
+  userYaml: string | undefined,
+  ownKeys: readonly string[],
+  own: readonly string[],
+): string {
   const kept: string[] = [];
   let dropping = false;
   for (const line of (userYaml ?? '').split(/\r?\n/)) {

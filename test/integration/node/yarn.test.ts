@@ -67,7 +67,10 @@ async function lockedProject(bin: string, manifest: Record<string, unknown>, loc
   const scratch = join(work, `lock${n}`);
   for (const d of [dir, scratch]) {
     await mkdir(d, { recursive: true });
-    await writeFile(join(d, 'package.json'), JSON.stringify({ name: `p${n}`, version: '1.0.0', private: true, ...manifest }));
+    await writeFile(
+      join(d, 'package.json'),
+      JSON.stringify({ name: `p${n}`, version: '1.0.0', private: true, ...manifest }),
+    );
   }
   const r = spawnSync(join(bin, 'yarn'), lockArgs, { cwd: scratch, env: yarnEnv(bin), encoding: 'utf8' });
   assert.equal(r.status, 0, r.stdout + r.stderr);
@@ -154,7 +157,10 @@ test('Yarn Classic builds on a host that is the target and refuses another archi
 test('without yarn on PATH a yarn.lock build says how to get it instead of installing with npm', async () => {
   const dir = join(work, 'noyarn');
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'noyarn', dependencies: { 'yarn-locked': '1.0.0' } }));
+  await writeFile(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'noyarn', dependencies: { 'yarn-locked': '1.0.0' } }),
+  );
   await writeFile(join(dir, 'yarn.lock'), '# yarn lockfile v1\n');
   const env = { ...registry.npmEnv(), PATH: dirname(process.execPath) };
   await assert.rejects(build(join(dir, 'package.json'), 'x86_64', env), /yarn is not on PATH.*corepack enable/);
