@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import * as l10n from '@vscode/l10n';
@@ -12,9 +12,10 @@ import { UserError, throwIfAborted } from '../util/errors';
  * does not shrink it. Entries copied raw from another zip (a wheel) keep that zip's compressed bytes.
  *
  * Why not archiver: it deflates one entry at a time through a zlib stream per entry, which on a layer of
- * thousands of small files costs more than the compression itself. This writer deflates several entries at
- * once on libuv's thread pool and writes them in order; `npm run bench` measures both on the same files
- * (`zip.write ours/archiver`).
+ * thousands of small files costs more than the compression itself. This writer reads and deflates small files
+ * synchronously (a thread-pool round trip per open, read, close and deflate costs several times the work itself
+ * on a 2 KB file, as a node_modules tree is full of) and larger ones several at once on libuv's thread pool,
+ * and writes them in order; `npm run bench` measures both on the same files (`zip.write ours/archiver`).
  */
 
 export interface ZipInput {
@@ -58,6 +59,8 @@ const DOS_DATE = (0 << 9) | (1 << 5) | 1; // 1980-01-01
 const VERSION_MADE_BY = (3 << 8) | 30; // Unix, spec 3.0: readers apply the external Unix mode
 const MAX_AHEAD_BYTES = 64 * 1024 * 1024;
 const MAX_AHEAD_ENTRIES = 32;
+/** Files up to this size are read and deflated on the calling thread: each step takes microseconds. */
+const SYNC_MAX_BYTES = 64 * 1024;
 
 const deflateRaw = promisify(zlib.deflateRaw);
 
@@ -95,10 +98,15 @@ async function prepare(input: ZipInput, level: number): Promise<Prepared> {
       );
     return { name, mode, crc: input.raw.crc, method: input.raw.method, size: input.raw.size, body };
   }
-  const data = input.data ?? (input.file ? await fs.readFile(input.file.path) : new Uint8Array(0));
+  const file = input.file;
+  const data =
+    input.data ??
+    (!file ? new Uint8Array(0) : file.size <= SYNC_MAX_BYTES ? readFileSync(file.path) : await fs.readFile(file.path));
   const crc = zlib.crc32(data);
   if (data.length === 0 || level === 0) return { name, mode, crc, method: 0, size: data.length, body: data };
-  const deflated = await deflateRaw(data, { level });
+  // The size read decides, not the size listed: a file that grew since is still deflated off the thread.
+  const deflated =
+    data.length <= SYNC_MAX_BYTES ? zlib.deflateRawSync(data, { level }) : await deflateRaw(data, { level });
   const smaller = deflated.length < data.length;
   return { name, mode, crc, method: smaller ? 8 : 0, size: data.length, body: smaller ? deflated : data };
 }

@@ -76,6 +76,35 @@ test('files on disk: bytes, sha256 hex and base64 CodeSha256 of what was written
   }
 });
 
+test('small files (read and deflated in place) and large ones (on the thread pool) zip as the same bytes in memory do', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'll-zip-'));
+  try {
+    const large = Buffer.from('x = "layer"\n'.repeat(20_000)); // 240 KB: past the in-place limit
+    const grown = Buffer.concat([text, large]); // listed with its old, small size: read and deflated as it is now
+    const contents = { 'a.py': text, 'big.py': large, 'b.bin': noise, 'grown.py': grown };
+    for (const [name, data] of Object.entries(contents)) await writeFile(join(dir, name), data);
+    const onDisk: ZipInput[] = Object.entries(contents).map(([name, data]) => ({
+      name: `nodejs/${name}`,
+      file: { path: join(dir, name), size: name === 'grown.py' ? text.length : data.length },
+    }));
+    const inMemory: ZipInput[] = Object.entries(contents).map(([name, data]) => ({ name: `nodejs/${name}`, data }));
+    const zipped = await zipToBuffer(onDisk);
+    assert.ok(zipped.equals(await zipToBuffer(inMemory)));
+    const entries = await readZip(zipped);
+    assert.deepEqual(
+      entries.map((e) => [e.name, e.method, e.data.equals(contents[e.name.slice('nodejs/'.length) as keyof typeof contents])]),
+      [
+        ['nodejs/a.py', 8, true],
+        ['nodejs/b.bin', 0, true],
+        ['nodejs/big.py', 8, true],
+        ['nodejs/grown.py', 8, true],
+      ],
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('duplicate names are refused; an aborted signal stops the writer', async () => {
   await assert.rejects(
     zipToBuffer([
