@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import { promises as fs } from 'node:fs';
+import { promises as fs, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { UserError, throwIfAborted } from '../util/errors';
 import { concurrencyLimiter } from '../util/pool';
@@ -90,7 +90,9 @@ export async function walkTree(root: string, signal?: AbortSignal, skip?: WalkSk
           }
           tree.links.push({ path: childRel, target });
         } else if (e.isFile()) {
-          const st = await fs.stat(abs);
+          // In place: a stat takes microseconds, its thread-pool round trip several times that (16k files in a
+          // node_modules tree: 0.25 s instead of 0.6-1 s).
+          const st = statSync(abs);
           if (skip?.(childRel, 'file', [])) return;
           tree.files.push({
             path: childRel,
