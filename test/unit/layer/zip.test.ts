@@ -92,7 +92,11 @@ test('small files (read and deflated in place) and large ones (on the thread poo
     assert.ok(zipped.equals(await zipToBuffer(inMemory)));
     const entries = await readZip(zipped);
     assert.deepEqual(
-      entries.map((e) => [e.name, e.method, e.data.equals(contents[e.name.slice('nodejs/'.length) as keyof typeof contents])]),
+      entries.map((e) => [
+        e.name,
+        e.method,
+        e.data.equals(contents[e.name.slice('nodejs/'.length) as keyof typeof contents]),
+      ]),
       [
         ['nodejs/a.py', 8, true],
         ['nodejs/b.bin', 0, true],
