@@ -154,10 +154,19 @@ export class Workbench {
 
   /** Runs a command from the command palette by its full title, e.g. 'Lambda Layers: Refresh'. */
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
     const input = this.quickInput().locator('input');
-    await input.waitFor();
-    await input.fill(`>${title}`);
+    // A webview that is (re)loading can take the focus right after the palette opened, which closes it: open
+    // it again then (the failure is the palette's own input going hidden, not a slow machine).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.page.keyboard.press('F1');
+        await input.waitFor({ timeout: 10_000 });
+        await input.fill(`>${title}`, { timeout: 10_000 });
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+      }
+    }
     await this.quickPick(title);
   }
 
