@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,8 @@ import { sha256File } from './cache';
 
 /** Wheels and compiled bytecode kept by default; the least recently used go first past it. */
 export const DEFAULT_BUILD_CACHE_BYTES = 4 * 1024 * 1024 * 1024;
+
+const CACHED = ['wheels', 'bytecode', 'tarballs'];
 
 /** A temporary file this old belongs to a writer that was killed (a write takes seconds). */
 const ABANDONED_PART_MS = 60 * 60 * 1000;
@@ -24,7 +26,8 @@ export function defaultBuildCacheDir(
 /**
  * Content-addressed build cache: `wheels/<sha256>.whl` (downloaded wheels, by the SHA-256 of their bytes) and
  * `bytecode/<wheel sha256>-<cache tag>-<magic>.zip` (the .pyc files of one wheel for one Python version, as a
- * zip whose entries are copied raw into layers). Every file is written beside its place and renamed into it, so
+ * zip whose entries are copied raw into layers) and `tarballs/<sha256 of the integrity>.tgz` (npm package tarballs, by
+ * the lockfile's integrity string; their bytes are checked against it on every use). Every file is written beside its place and renamed into it, so
  * a crash never leaves a torn entry; a file in use is touched, and eviction removes the least recently used.
  */
 export class BuildCache {
@@ -39,6 +42,10 @@ export class BuildCache {
 
   bytecodePath(wheelSha256: string, pythonTag: string): string {
     return join(this.dir, 'bytecode', `${checkedSha(wheelSha256)}-${pythonTag}.zip`);
+  }
+
+  tarballPath(integrity: string): string {
+    return join(this.dir, 'tarballs', `${createHash('sha256').update(integrity.trim()).digest('hex')}.tgz`);
   }
 
   /** Whether the cache holds `path` (marking it as used). */
@@ -67,20 +74,25 @@ export class BuildCache {
 
   /** Trims the cache to its size, keeping `inUse` (this build's files); removes what killed writers left. */
   async evict(inUse: Iterable<string>, now = Date.now()): Promise<number> {
-    const dirs = [join(this.dir, 'wheels'), join(this.dir, 'bytecode')];
+    const dirs = CACHED.map((sub) => join(this.dir, sub));
     for (const dir of dirs) {
       for (const name of (await fs.readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.part'))) {
         const st = await fs.stat(join(dir, name)).catch(() => undefined);
         if (st && now - st.mtimeMs > ABANDONED_PART_MS) await fs.rm(join(dir, name), { force: true });
       }
     }
-    return evictLeastRecentlyUsed(dirs, (n) => /^[0-9a-f]{64}[^/]*\.(whl|zip)$/.test(n), this.maxBytes, new Set(inUse));
+    return evictLeastRecentlyUsed(
+      dirs,
+      (n) => /^[0-9a-f]{64}[^/]*\.(whl|zip|tgz)$/.test(n),
+      this.maxBytes,
+      new Set(inUse),
+    );
   }
 
   /** Removes everything the cache holds; returns the bytes freed. */
   async clear(): Promise<number> {
     let freed = 0;
-    for (const sub of ['wheels', 'bytecode']) {
+    for (const sub of CACHED) {
       const dir = join(this.dir, sub);
       for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
         freed += (await fs.stat(join(dir, name)).catch(() => undefined))?.size ?? 0;

@@ -37,7 +37,19 @@ export async function startNpmRegistry(options: NpmRegistryOptions = {}): Promis
       '  htpasswd:',
       `    file: ${JSON.stringify(join(home, 'htpasswd'))}`,
       'uplinks: {}',
+      // JWT tokens are checked with an HMAC; Verdaccio's legacy tokens cost a bcrypt check (about 0.1 s of CPU)
+      // on every request, which made authenticated installs several times slower than any real registry.
+      'security:',
+      '  api:',
+      '    legacy: false',
+      '    jwt:',
+      '      sign:',
+      '        expiresIn: 7d',
       'packages:',
+      // Like a company's scope on a private registry: reading it needs the token npmEnv's npmrc carries.
+      "  '@private/*':",
+      '    access: $authenticated',
+      '    publish: $authenticated',
       "  '**':",
       '    access: $all',
       '    publish: $authenticated',

@@ -24,7 +24,7 @@ export interface InstalledPackage {
  * through NODE_PATH) have their name as module: what the code loads, and what the import probe loads.
  */
 export function summarizeNodePackages(
-  files: readonly StagedFile[],
+  files: readonly Pick<StagedFile, 'path' | 'size'>[],
   installed: readonly InstalledPackage[],
   direct: ReadonlySet<string>,
 ): PackageEntry[] {
@@ -46,7 +46,10 @@ export function summarizeNodePackages(
 }
 
 /** Path → the package that put it there, for the compatibility report. */
-export function nodeOwners(files: readonly StagedFile[], installed: readonly InstalledPackage[]): Map<string, string> {
+export function nodeOwners(
+  files: readonly Pick<StagedFile, 'path'>[],
+  installed: readonly InstalledPackage[],
+): Map<string, string> {
   const names = new Map(installed.map((p) => [p.dir, p.name]));
   const owners = new Map<string, string>();
   for (const f of files) {

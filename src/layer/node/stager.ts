@@ -9,8 +9,13 @@ import type { BuildRequest } from '../build';
 import type { LayerFile } from '../content';
 import { findOnPath, runProcess } from '../processes';
 import type { NodeTarget } from '../runtimes';
-import { walkTree, type StagedTree } from '../scan';
+import { BuildCache, defaultBuildCacheDir } from '../buildCache';
+import { walkTree, type StagedLink, type StagedTree } from '../scan';
 import { SHARE, type StageContext, type Stager } from '../stager';
+import type { FetchSettings } from './fetchSettings';
+import { planFromLockfile } from './lockPlan';
+import { npmFetchSettings } from './npmEffectiveConfig';
+import { streamInstall } from './streamInstall';
 import { installTimeBuild, installTimeBuildMessage, unloadedPrebuild, type PackageManifest } from './installScripts';
 import { LOCKFILES, chooseLockfile, missingPnpm, missingYarn, type NodeInstaller } from './lockfile';
 import { checkPnpmVersion, pnpmInstallArgs, pnpmWorkspaceYaml } from './pnpm';
@@ -116,8 +121,15 @@ export async function nodeStager(
       }),
     )
     .digest('hex');
+  const cache = new BuildCache(options.cacheDirectory ?? defaultBuildCacheDir(env));
+  // With npm and a lockfile, what npm ci installs is read from the lockfile and unpacked straight into the zip.
+  const plan =
+    tool === 'npm' && lockText !== undefined
+      ? planFromLockfile(lockText, packageJson as Parameters<typeof planFromLockfile>[1], target)
+      : undefined;
+  let settings: Promise<FetchSettings | { npmNeeded: string }> | undefined;
 
-  return {
+  const stager: Stager = {
     ecosystem: 'npm',
     installer: tool,
     cacheKey: key,
@@ -133,7 +145,7 @@ export async function nodeStager(
       target.runtime,
       target.architecture,
     ),
-    async prepare() {
+    async prepare(signal) {
       log.info(l10n.t('Package sources: {0}', `${source.url} (${source.from})`));
       if (!lock.lockfile)
         log.info(l10n.t('No package-lock.json next to package.json: npm resolves the newest matching versions.'));
@@ -141,48 +153,14 @@ export async function nodeStager(
       if (tool === 'pnpm') log.info(l10n.t('Installing with pnpm, as pnpm-lock.yaml asks.'));
       // Yarn Berry has no such flags either: the staging copy of .yarnrc.yml sets them, and node_modules.
       if (tool === 'yarn') log.info(l10n.t('Installing with Yarn {0}, as yarn.lock asks.', toolVersionText));
+      if (plan && 'npmNeeded' in plan) log.info(l10n.t('npm installs the packages: {0}.', plan.npmNeeded));
+      if (plan && 'packages' in plan) settings = npmFetchSettings(projectDir, env, signal);
     },
     async stage(context) {
-      const work = join(context.staging.dir, 'nodejs');
-      await fs.mkdir(work);
-      // The root's own lifecycle scripts (prepare, postinstall …) belong to the project, whose sources are not here.
-      await fs.writeFile(join(work, 'package.json'), JSON.stringify({ ...packageJson, scripts: undefined }, null, 2));
-      if (lock.lockfile) await fs.writeFile(join(work, lock.lockfile), lockText!);
-      // The project's .npmrc (registry, scopes, auth) applies as it does in the project; it never reaches the zip.
-      if (projectNpmrc !== undefined) await fs.writeFile(join(work, '.npmrc'), projectNpmrc);
-      if (tool === 'pnpm')
-        await fs.writeFile(join(work, 'pnpm-workspace.yaml'), pnpmWorkspaceYaml(workspaceYaml, target));
-      if (yarn === 'berry')
-        await fs.writeFile(
-          join(work, '.yarnrc.yml'),
-          yarnrcYaml(yarnrc, target, { enableScripts: !cross, projectDir }),
-        );
-      // Yarn Classic reads the project's .yarnrc (registry, mirrors) from the folder it installs in.
-      if (yarn === 'classic' && classicYarnrc !== undefined) await fs.writeFile(join(work, '.yarnrc'), classicYarnrc);
-      // Install scripts on a machine that is not the target would build or download binaries for this machine
-      // (and run package code for nothing), so cross builds skip them; packages that need them are named below.
-      const prefix = process.platform === 'win32' ? undefined : work;
-      const args =
-        tool === 'pnpm'
-          ? pnpmInstallArgs({ ignoreScripts: cross })
-          : yarn
-            ? yarnInstallArgs(yarn)
-            : npmInstallArgs({ command, target, ignoreScripts: cross, prefix });
-      context.progress({
-        message: l10n.t(
-          'Installing packages for {0} ({1}) with {2}',
-          target.runtime,
-          target.architecture,
-          commandName(tool, args),
-        ),
-      });
-      await runNpm(tool, args, work, env, context);
-      context.progress({ message: l10n.t('Installed'), increment: SHARE.install });
-      const tree = await installedTree(work, context.signal);
-      const installed = await readInstalled(work, tree);
-      const warnings = installChecks(installed, tree, target, host, cross, !!options.allowIncompatible);
       const cpu = npmCpu(target);
-      const missing = missingPlatformPackages(installed, cpu);
+      const result = (await streamed(context)) ?? (await installWithTool(context));
+      const warnings = result.warnings;
+      const missing = missingPlatformPackages(result.installed, cpu);
       if (missing.length > 0)
         warnings.push(
           l10n.t(
@@ -191,25 +169,104 @@ export async function nodeStager(
             missing.join(', '),
           ),
         );
-      const files: LayerFile[] = tree.files.map((f) => ({
-        path: f.path,
-        size: f.size,
-        executable: f.executable,
-        source: { disk: f.abs },
-      }));
       return {
-        content: { root: 'nodejs', files, links: tree.links, dirs: tree.dirs },
-        packages: summarizeNodePackages(tree.files, installed, new Set(dependencies)),
-        owners: nodeOwners(tree.files, installed),
+        content: { root: 'nodejs', files: result.files, links: result.links, dirs: result.dirs },
+        packages: summarizeNodePackages(result.files, result.installed, new Set(dependencies)),
+        owners: nodeOwners(result.files, result.installed),
         bytecode: false,
         warnings,
-        cacheFiles: [],
+        cacheFiles: result.cacheFiles,
         scanSkips: (path) => unloadedPrebuild(path, cpu),
         close: async () => undefined,
       };
     },
-    finish: async () => undefined,
+    async finish(staged, finishLog) {
+      if (staged.cacheFiles.length === 0) return;
+      await cache
+        .evict(staged.cacheFiles)
+        .catch((e: unknown) => finishLog.debug(`Could not trim the build cache ${cache.dir}: ${errorMessage(e)}`));
+    },
   };
+
+  return stager;
+
+  /** With a lockfile npm's own rules fully decide: its tarballs go straight into the zip, else undefined. */
+  async function streamed(context: StageContext): Promise<Installed | undefined> {
+    if (!plan || !('packages' in plan) || !settings) return undefined;
+    const fetch = await settings;
+    if ('npmNeeded' in fetch) {
+      context.log.info(l10n.t('npm installs the packages: {0}.', fetch.npmNeeded));
+      return undefined;
+    }
+    context.progress({
+      message: l10n.t(
+        'Unpacking {0} packages of package-lock.json for {1} ({2})',
+        plan.packages.length,
+        target.runtime,
+        target.architecture,
+      ),
+    });
+    const done = await streamInstall(plan.packages, fetch, cache, context, npmCpu(target));
+    if ('npmNeeded' in done) {
+      context.log.info(l10n.t('npm installs the packages: {0}.', done.npmNeeded));
+      return undefined;
+    }
+    context.log.info(
+      l10n.t(
+        'Unpacked {0} packages from their tarballs into the layer, as npm ci --omit=dev installs them for Linux {1} (glibc); no package scripts ran.',
+        plan.packages.length,
+        npmCpu(target),
+      ),
+    );
+    for (const skipped of plan.skipped) context.log.debug(`left out for Linux ${npmCpu(target)}: ${skipped}`);
+    return { ...done, dirs: ['node_modules'], warnings: [] };
+  }
+
+  /** npm (pnpm, Yarn) installs into the staging folder; the installed tree is then listed. */
+  async function installWithTool(context: StageContext): Promise<Installed> {
+    const work = join(context.staging.dir, 'nodejs');
+    await fs.mkdir(work);
+    // The root's own lifecycle scripts (prepare, postinstall …) belong to the project, whose sources are not here.
+    await fs.writeFile(join(work, 'package.json'), JSON.stringify({ ...packageJson, scripts: undefined }, null, 2));
+    if (lock.lockfile) await fs.writeFile(join(work, lock.lockfile), lockText!);
+    // The project's .npmrc (registry, scopes, auth) applies as it does in the project; it never reaches the zip.
+    if (projectNpmrc !== undefined) await fs.writeFile(join(work, '.npmrc'), projectNpmrc);
+    if (tool === 'pnpm')
+      await fs.writeFile(join(work, 'pnpm-workspace.yaml'), pnpmWorkspaceYaml(workspaceYaml, target));
+    if (yarn === 'berry')
+      await fs.writeFile(join(work, '.yarnrc.yml'), yarnrcYaml(yarnrc, target, { enableScripts: !cross, projectDir }));
+    // Yarn Classic reads the project's .yarnrc (registry, mirrors) from the folder it installs in.
+    if (yarn === 'classic' && classicYarnrc !== undefined) await fs.writeFile(join(work, '.yarnrc'), classicYarnrc);
+    // Install scripts on a machine that is not the target would build or download binaries for this machine
+    // (and run package code for nothing), so cross builds skip them; packages that need them are named below.
+    const prefix = process.platform === 'win32' ? undefined : work;
+    const args =
+      tool === 'pnpm'
+        ? pnpmInstallArgs({ ignoreScripts: cross })
+        : yarn
+          ? yarnInstallArgs(yarn)
+          : npmInstallArgs({ command, target, ignoreScripts: cross, prefix });
+    context.progress({
+      message: l10n.t(
+        'Installing packages for {0} ({1}) with {2}',
+        target.runtime,
+        target.architecture,
+        commandName(tool, args),
+      ),
+    });
+    await runNpm(tool, args, work, env, context);
+    context.progress({ message: l10n.t('Installed'), increment: SHARE.install });
+    const tree = await installedTree(work, context.signal);
+    const installed = await readInstalled(work, tree);
+    const warnings = installChecks(installed, tree, target, host, cross, !!options.allowIncompatible);
+    const files: LayerFile[] = tree.files.map((f) => ({
+      path: f.path,
+      size: f.size,
+      executable: f.executable,
+      source: { disk: f.abs },
+    }));
+    return { files, links: tree.links, dirs: tree.dirs, installed, warnings, cacheFiles: [] };
+  }
 }
 
 /**
@@ -235,6 +292,16 @@ function checkStandalone(packageJson: Manifest, sourcePath: string): void {
         local.join(', '),
       ),
     );
+}
+
+/** What either way of installing hands the stager. */
+interface Installed {
+  files: LayerFile[];
+  links: StagedLink[];
+  dirs: string[];
+  installed: InstalledPackage[];
+  warnings: string[];
+  cacheFiles: string[];
 }
 
 type Manifest = PackageManifest & { dependencies?: unknown; [key: string]: unknown };

@@ -1,0 +1,170 @@
+import * as l10n from '@vscode/l10n';
+import { promises as fs } from 'node:fs';
+import { posix } from 'node:path';
+import { UserError, throwIfAborted } from '../../util/errors';
+import { renameAtomic } from '../../util/fsAtomic';
+import { concurrencyLimiter } from '../../util/pool';
+import type { BuildCache } from '../buildCache';
+import type { LayerFile } from '../content';
+import { redactUrl } from '../indexes';
+import type { StagedLink } from '../scan';
+import { SHARE, type StageContext } from '../stager';
+import type { FetchSettings } from './fetchSettings';
+import { installTimeBuild, type PackageManifest } from './installScripts';
+import { fitsTarget, type PlannedPackage } from './lockPlan';
+import { packageDirOf, type InstalledPackage } from './packages';
+import { registryClient } from './registryFetch';
+import { matchesIntegrity, tarballFiles } from './tarball';
+
+export interface StreamedInstall {
+  files: LayerFile[];
+  links: StagedLink[];
+  installed: InstalledPackage[];
+  /** The cached tarballs this build used. */
+  cacheFiles: string[];
+}
+
+/**
+ * The packages a lockfile plan names, straight from their tarballs into the layer's file list: each tarball is
+ * taken from the build cache or downloaded (npm's URL, credentials and TLS settings), checked against the
+ * lockfile's integrity, kept in the cache and unpacked in memory; nothing is written to node_modules, and no
+ * package code runs. A package that turns out to need its install scripts (or to be for another platform
+ * while the lockfile says otherwise) returns `npmNeeded`, and npm installs instead.
+ */
+export async function streamInstall(
+  plan: readonly PlannedPackage[],
+  settings: FetchSettings,
+  cache: BuildCache,
+  context: Pick<StageContext, 'signal' | 'progress'>,
+  cpu: string,
+): Promise<StreamedInstall | { npmNeeded: string }> {
+  const { signal } = context;
+  const client = registryClient(settings);
+  const limit = concurrencyLimiter(settings.concurrency);
+  const cacheFiles: string[] = [];
+  const step = SHARE.install / Math.max(1, plan.length);
+  let owed = 0;
+  const unpacked = await Promise.all(
+    plan.map((p) =>
+      limit(async () => {
+        throwIfAborted(signal);
+        const { bytes, cached } = await tarballOf(p, settings, cache, client, signal);
+        cacheFiles.push(cached);
+        const files = await tarballFiles(bytes, Object.values(p.bin));
+        owed += step;
+        if (owed >= 1) {
+          context.progress({ message: l10n.t('Unpacked {0}@{1}', p.name, p.version), increment: Math.floor(owed) });
+          owed -= Math.floor(owed);
+        }
+        return { p, files };
+      }),
+    ),
+  ).finally(() => client.close());
+  throwIfAborted(signal);
+
+  const files: LayerFile[] = [];
+  for (const { p, files: own } of unpacked) {
+    const manifest = parseManifest(own.find((f) => f.path === 'package.json')?.data);
+    const needs = installTimeBuild(manifest, {
+      hasBindingGyp: own.some((f) => f.path === 'binding.gyp'),
+      hasTargetPrebuild: false,
+    });
+    const scripts = manifest.scripts ?? {};
+    if (needs || ['preinstall', 'install', 'postinstall'].some((s) => typeof scripts[s] === 'string'))
+      return { npmNeeded: l10n.t('{0} has install scripts', `${p.name}@${p.version}`) };
+    if (!fitsTarget(manifest as Parameters<typeof fitsTarget>[0], cpu))
+      return {
+        npmNeeded: l10n.t('{0} is for another platform than its lockfile entry says', `${p.name}@${p.version}`),
+      };
+    for (const f of own)
+      files.push({
+        path: `${p.location}/${f.path}`,
+        size: f.data.length,
+        executable: f.executable,
+        source: { data: f.data },
+      });
+  }
+  return {
+    files,
+    links: settings.binLinks ? binLinks(plan, new Set(files.map((f) => f.path))) : [],
+    installed: installedPackages(files),
+    cacheFiles,
+  };
+}
+
+async function tarballOf(
+  p: PlannedPackage,
+  settings: FetchSettings,
+  cache: BuildCache,
+  client: ReturnType<typeof registryClient>,
+  signal?: AbortSignal,
+): Promise<{ bytes: Buffer; cached: string }> {
+  const cached = cache.tarballPath(p.integrity);
+  if (await cache.has(cached)) {
+    const bytes = await fs.readFile(cached).catch(() => undefined);
+    if (bytes && matchesIntegrity(bytes, p.integrity)) return { bytes, cached };
+  }
+  const url = settings.tarballUrl(p.url, p.name);
+  const bytes = await client.get(url, signal);
+  if (!matchesIntegrity(bytes, p.integrity))
+    throw new UserError(
+      l10n.t(
+        'The tarball of {0} from {1} does not match the integrity in package-lock.json: the registry serves other bytes than when the lockfile was written. If the package was republished, run "npm install" in the project to update the lockfile; otherwise check the registry (or mirror) and build again.',
+        `${p.name}@${p.version}`,
+        redactUrl(url),
+      ),
+    );
+  const tmp = await cache.tempFor(cached);
+  await fs.writeFile(tmp, bytes);
+  await renameAtomic(tmp, cached);
+  return { bytes, cached };
+}
+
+type Manifest = PackageManifest & Record<string, unknown>;
+
+function parseManifest(data: Buffer | undefined): Manifest {
+  try {
+    const parsed = JSON.parse(data?.toString('utf8') ?? '{}') as unknown;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Manifest) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Every package folder with a package.json (bundled dependencies inside a tarball too), as npm installed it. */
+function installedPackages(files: readonly LayerFile[]): InstalledPackage[] {
+  return files
+    .filter((f) => f.path === `${packageDirOf(f.path)}/package.json` && 'data' in f.source)
+    .map((f) => {
+      const dir = f.path.slice(0, -'/package.json'.length);
+      const manifest = parseManifest((f.source as { data: Buffer }).data);
+      return {
+        dir,
+        name: typeof manifest.name === 'string' ? manifest.name : dir.slice(dir.lastIndexOf('node_modules/') + 13),
+        version: typeof manifest.version === 'string' ? manifest.version : '',
+        manifest,
+      };
+    });
+}
+
+/**
+ * `node_modules/.bin/<command>` → `../<package>/<file>` for each package's commands, in the folder that holds
+ * the package (as npm links them); a command two packages there claim goes to the first by location.
+ */
+export function binLinks(plan: readonly PlannedPackage[], present: ReadonlySet<string>): StagedLink[] {
+  const links = new Map<string, StagedLink>();
+  for (const p of plan) {
+    const cut = p.location.lastIndexOf('node_modules/') + 'node_modules/'.length;
+    const holder = p.location.slice(0, cut - 1);
+    for (const [command, file] of Object.entries(p.bin)) {
+      const inside = posix.normalize(file.replace(/\\/g, '/'));
+      if (!/^[^/\\]+$/.test(command) || command.startsWith('.') || inside.startsWith('../') || inside.startsWith('/'))
+        continue;
+      if (!present.has(`${p.location}/${inside.replace(/^\.\//, '')}`)) continue;
+      const path = `${holder}/.bin/${command}`;
+      if (!links.has(path))
+        links.set(path, { path, target: `../${p.location.slice(cut)}/${inside.replace(/^\.\//, '')}` });
+    }
+  }
+  return [...links.values()];
+}

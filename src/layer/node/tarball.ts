@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import { promisify } from 'node:util';
+import * as zlib from 'node:zlib';
+import { extract } from 'tar-stream';
+
+/** A file of a package tarball, relative to the package's folder. */
+export interface TarballFile {
+  path: string;
+  data: Buffer;
+  executable: boolean;
+}
+
+const gunzip = promisify(zlib.gunzip);
+
+/**
+ * The files of an npm package tarball as npm installs them: the first path segment ("package/") dropped, files
+ * only (npm drops links and devices from tarballs), nothing that would land outside the package folder, a later
+ * entry of the same path replacing an earlier one, and a file executable when the tarball says so or when the
+ * package's `bin` names it (npm makes bins executable).
+ */
+export async function tarballFiles(tgz: Uint8Array, bins: readonly string[]): Promise<TarballFile[]> {
+  const tar = await gunzip(tgz);
+  const binPaths = new Set(bins.map((b) => posix.normalize(b.replace(/\\/g, '/')).replace(/^\.\//, '')));
+  const files = new Map<string, TarballFile>();
+  const reader = extract();
+  const done = new Promise<void>((resolve, reject) => {
+    reader.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: unknown) => chunks.push(c as Buffer));
+      stream.on('error', next);
+      stream.on('end', () => {
+        const path = packagePath(header.name);
+        if (path && (header.type === 'file' || header.type === 'contiguous-file')) {
+          const mode = header.mode ?? 0;
+          files.set(path, {
+            path,
+            data: Buffer.concat(chunks),
+            executable: (mode & 0o111) !== 0 || binPaths.has(path),
+          });
+        }
+        next();
+      });
+    });
+    reader.on('finish', resolve);
+    reader.on('error', reject);
+  });
+  reader.end(tar);
+  await done;
+  // A file where another entry needs a folder would make the zip unextractable: the folder wins, as in npm.
+  const dirs = new Set(
+    [...files.keys()].flatMap((p) =>
+      p
+        .split('/')
+        .slice(0, -1)
+        .map((_, i, a) => a.slice(0, i + 1).join('/')),
+    ),
+  );
+  return [...files.values()].filter((f) => !dirs.has(f.path));
+}
+
+/** "package/lib/a.js" → "lib/a.js"; undefined for the top folder itself, absolute paths and any "..". */
+export function packagePath(name: string): string | undefined {
+  const parts = name
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((p) => p !== '' && p !== '.');
+  if (name.startsWith('/') || /^[A-Za-z]:/.test(name) || parts.includes('..') || parts.length < 2) return undefined;
+  return parts.slice(1).join('/');
+}
+
+/**
+ * Whether `bytes` match a Subresource Integrity string as npm checks one: the strongest algorithm it lists
+ * decides, and any of that algorithm's digests may match.
+ */
+export function matchesIntegrity(bytes: Uint8Array, integrity: string): boolean {
+  const ranked = ['sha512', 'sha384', 'sha256', 'sha1'];
+  const hashes = integrity
+    .trim()
+    .split(/\s+/)
+    .map((item) => /^(sha512|sha384|sha256|sha1)-([A-Za-z0-9+/=]+)(\?.*)?$/.exec(item))
+    .filter((m): m is RegExpExecArray => m !== null);
+  const algorithm = ranked.find((a) => hashes.some((h) => h[1] === a));
+  if (!algorithm) return false;
+  const digest = createHash(algorithm).update(bytes).digest('base64');
+  return hashes.some((h) => h[1] === algorithm && h[2] === digest);
+}

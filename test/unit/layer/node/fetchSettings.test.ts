@@ -1,0 +1,189 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { pack } from 'tar-stream';
+import {
+  fetchSettings,
+  parseNpmrc,
+  replaceRegistryHost,
+  type FetchSettings,
+} from '../../../../src/layer/node/fetchSettings';
+import { matchesIntegrity, packagePath, tarballFiles } from '../../../../src/layer/node/tarball';
+import { binLinks } from '../../../../src/layer/node/streamInstall';
+import type { PlannedPackage } from '../../../../src/layer/node/lockPlan';
+
+function settings(config: Record<string, unknown>, npmrc = '', env: NodeJS.ProcessEnv = {}): FetchSettings {
+  const s = fetchSettings(config, [{ path: '/p/.npmrc', text: npmrc }], env);
+  assert.ok(!('npmNeeded' in s), 'npmNeeded' in s ? s.npmNeeded : '');
+  return s;
+}
+
+test("tarball URLs follow npm's replace-registry-host", () => {
+  const npmjs = 'https://registry.npmjs.org/a/-/a-1.0.0.tgz';
+  assert.equal(
+    replaceRegistryHost(npmjs, 'https://mirror.example/npm/', 'npmjs'),
+    'https://mirror.example/npm/a/-/a-1.0.0.tgz',
+  );
+  assert.equal(replaceRegistryHost(npmjs, 'https://mirror.example/', 'never'), npmjs);
+  assert.equal(
+    replaceRegistryHost('https://other.example/a/-/a-1.0.0.tgz', 'https://mirror.example/', 'npmjs'),
+    'https://other.example/a/-/a-1.0.0.tgz',
+  );
+  assert.equal(
+    replaceRegistryHost('https://other.example/a/-/a-1.0.0.tgz', 'https://mirror.example/', 'always'),
+    'https://mirror.example/a/-/a-1.0.0.tgz',
+  );
+  assert.equal(
+    replaceRegistryHost('https://other.example/a/-/a-1.0.0.tgz', 'https://mirror.example/', 'other.example'),
+    'https://mirror.example/a/-/a-1.0.0.tgz',
+  );
+  // Scoped registries decide for their scope.
+  const s = settings({ registry: 'https://mirror.example/', '@corp:registry': 'https://corp.example/npm' });
+  assert.equal(
+    s.tarballUrl('https://registry.npmjs.org/@corp/x/-/x-1.0.0.tgz', '@corp/x'),
+    'https://corp.example/npm/@corp/x/-/x-1.0.0.tgz',
+  );
+  assert.equal(s.tarballUrl(npmjs, 'a'), 'https://mirror.example/a/-/a-1.0.0.tgz');
+});
+
+test('credentials: the longest matching //host/path/ of the npmrc files, variables expanded', () => {
+  const npmrc = [
+    '; comment',
+    '//corp.example/npm/:_authToken=${CORP_TOKEN}',
+    '//corp.example/:_authToken=host-wide',
+    '//basic.example/:username=me',
+    `//basic.example/:_password=${Buffer.from('pw').toString('base64')}`,
+    '//auth.example/:_auth="dXNlcjpwYXNz"',
+  ].join('\n');
+  const s = settings({}, npmrc, { CORP_TOKEN: 'secret-1' });
+  assert.equal(s.authorization('https://corp.example/npm/a/-/a-1.0.0.tgz'), 'Bearer secret-1');
+  assert.equal(s.authorization('https://corp.example/other/a.tgz'), 'Bearer host-wide');
+  assert.equal(s.authorization('https://basic.example/a/-/a.tgz'), `Basic ${Buffer.from('me:pw').toString('base64')}`);
+  assert.equal(s.authorization('https://auth.example/a.tgz'), 'Basic dXNlcjpwYXNz');
+  assert.equal(s.authorization('https://elsewhere.example/a.tgz'), undefined);
+  // The first file (the project's) wins over the user's.
+  const two = fetchSettings(
+    {},
+    [
+      { path: 'project', text: '//r.example/:_authToken=project' },
+      { path: 'user', text: '//r.example/:_authToken=user' },
+    ],
+    {},
+  );
+  assert.ok(!('npmNeeded' in two));
+  assert.equal(two.authorization('https://r.example/a.tgz'), 'Bearer project');
+  assert.deepEqual(parseNpmrc('a = "x"\n# c\nb=${NOPE?}\nc=\\${KEEP}', {}), [
+    ['a', 'x'],
+    ['b', ''],
+    ['c', '${KEEP}'],
+  ]);
+});
+
+test('settings the streamed install does not implement leave the install to npm', () => {
+  const need = (config: Record<string, unknown>, npmrc = '') => {
+    const s = fetchSettings(config, [{ path: 'x', text: npmrc }], {});
+    assert.ok('npmNeeded' in s);
+    return s.npmNeeded;
+  };
+  assert.match(need({ 'https-proxy': 'http://proxy:3128' }), /https-proxy/);
+  assert.match(need({ proxy: 'http://proxy:3128' }), /proxy/);
+  assert.match(need({ offline: true }), /offline/);
+  assert.match(need({ 'install-strategy': 'linked' }), /linked/);
+  assert.match(need({ include: ['dev'] }), /include=dev/);
+  assert.match(need({ cert: 'PEM' }), /client certificate/);
+  assert.match(need({}, '//r.example/:certfile=/x.pem'), /client certificate/);
+  assert.match(need({}, '_authToken=abc'), /without a registry/);
+  const s = settings({ 'strict-ssl': false, maxsockets: 50, 'fetch-retries': 1, 'bin-links': false, ca: 'PEM' });
+  assert.deepEqual([s.rejectUnauthorized, s.concurrency, s.retries, s.binLinks, s.ca], [false, 16, 1, false, ['PEM']]);
+});
+
+async function tgz(
+  entries: { name: string; body?: string; mode?: number; type?: 'file' | 'symlink' | 'directory'; linkname?: string }[],
+) {
+  const p = pack();
+  const chunks: Buffer[] = [];
+  p.on('data', (c: unknown) => chunks.push(c as Buffer));
+  const done = new Promise<void>((r) => p.on('end', () => r()));
+  for (const e of entries)
+    p.entry({ name: e.name, mode: e.mode ?? 0o644, type: e.type ?? 'file', linkname: e.linkname }, e.body ?? '');
+  p.finalize();
+  await done;
+  return gzipSync(Buffer.concat(chunks));
+}
+
+test('a tarball unpacks as npm installs it: first folder dropped, links and escapes left out, bins executable', async () => {
+  const bytes = await tgz([
+    { name: 'package/package.json', body: '{"name":"a"}' },
+    { name: 'package/lib/a.js', body: 'old' },
+    { name: 'package/lib/a.js', body: 'new' },
+    { name: 'package/bin/cli.js', body: '#!/usr/bin/env node' },
+    { name: 'package/run.sh', body: 'echo', mode: 0o755 },
+    { name: 'package/link', type: 'symlink', linkname: '/etc/passwd' },
+    { name: 'package/../../escape.js', body: 'x' },
+    { name: '/abs.js', body: 'x' },
+    { name: 'package/x', body: 'file where a folder goes' },
+    { name: 'package/x/y.js', body: 'y' },
+  ]);
+  const files = await tarballFiles(bytes, ['./bin/cli.js']);
+  const byPath = Object.fromEntries(files.map((f) => [f.path, f]));
+  assert.deepEqual(Object.keys(byPath).sort(), ['bin/cli.js', 'lib/a.js', 'package.json', 'run.sh', 'x/y.js']);
+  assert.equal(byPath['lib/a.js'].data.toString(), 'new');
+  assert.equal(byPath['bin/cli.js'].executable, true);
+  assert.equal(byPath['run.sh'].executable, true);
+  assert.equal(byPath['package.json'].executable, false);
+  assert.equal(packagePath('package'), undefined);
+  assert.equal(packagePath('C:/x/y'), undefined);
+  assert.equal(packagePath('other-top/lib/a.js'), 'lib/a.js');
+});
+
+test('integrity is checked with the strongest algorithm the lockfile lists', () => {
+  const bytes = Buffer.from('tarball bytes');
+  const sri = (alg: string, data = bytes) => `${alg}-${createHash(alg).update(data).digest('base64')}`;
+  assert.equal(matchesIntegrity(bytes, sri('sha512')), true);
+  assert.equal(matchesIntegrity(bytes, `${sri('sha1')} ${sri('sha512')}`), true);
+  // A weaker digest that matches does not save a strong one that does not.
+  assert.equal(matchesIntegrity(bytes, `${sri('sha1')} ${sri('sha512', Buffer.from('other'))}`), false);
+  assert.equal(matchesIntegrity(bytes, sri('sha512', Buffer.from('other'))), false);
+  assert.equal(matchesIntegrity(bytes, 'md5-abc'), false);
+});
+
+test('.bin links go into the folder that holds the package, pointing into it', () => {
+  const plan: PlannedPackage[] = [
+    {
+      location: 'node_modules/a',
+      name: 'a',
+      version: '1',
+      url: '',
+      integrity: '',
+      bin: { 'a-cli': './bin/cli.js', '../evil': 'x.js', out: '../../x' },
+    },
+    {
+      location: 'node_modules/@s/b',
+      name: '@s/b',
+      version: '1',
+      url: '',
+      integrity: '',
+      bin: { b: 'b.js', 'a-cli': 'b.js' },
+    },
+    {
+      location: 'node_modules/a/node_modules/c',
+      name: 'c',
+      version: '1',
+      url: '',
+      integrity: '',
+      bin: { c: 'c.js', gone: 'missing.js' },
+    },
+  ];
+  const present = new Set([
+    'node_modules/a/bin/cli.js',
+    'node_modules/a/x.js',
+    'node_modules/@s/b/b.js',
+    'node_modules/a/node_modules/c/c.js',
+  ]);
+  assert.deepEqual(binLinks(plan, present), [
+    { path: 'node_modules/.bin/a-cli', target: '../a/bin/cli.js' },
+    { path: 'node_modules/.bin/b', target: '../@s/b/b.js' },
+    { path: 'node_modules/a/node_modules/.bin/c', target: '../c/c.js' },
+  ]);
+});
