@@ -36,7 +36,7 @@ export interface UnresolvedNeed {
 
 export interface LoadModel {
   unresolved: UnresolvedNeed[];
-  /** Library name → the objects that, loaded first, bring it in from the layer through their search paths. */
+  /** Library name → the modules that, loaded first, bring it in from the layer through their search paths. */
   loadedBy: Map<string, string[]>;
 }
 
