@@ -23,7 +23,7 @@ import { checkOutputDir } from './outputDir';
 import { pythonStager } from './pythonStager';
 import { resolveTarget, runtimesOf, type Language, type Target } from './runtimes';
 import { createStaging, sweepAbandonedStaging } from './staging';
-import { describeIncompatibilities, scanCompatibility, type Incompatibility } from './scan';
+import { describeIncompatibilities, describeLibraryWarnings, scanCompatibility, type Incompatibility } from './scan';
 import { SHARE, type StageProgress, type Stager } from './stager';
 import { writeZipFile } from './zip';
 
@@ -185,7 +185,9 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
     if (unzipped > UNZIPPED_LIMIT) throw new UserError(unzippedLimitMessage(unzipped, packages));
     const skip = staged.scanSkips;
     const scanned = skip ? content.files.filter((f) => !skip(f.path)) : content.files;
-    const incompatibilities = await scanCompatibility(scanned, target, staged.owners, signal);
+    const scan = await scanCompatibility({ ...content, files: scanned }, target, staged.owners, signal);
+    const { incompatibilities } = scan;
+    if (scan.warnings.length > 0) warnings.push(describeLibraryWarnings(scan.warnings));
     if (incompatibilities.length > 0) {
       const text = describeIncompatibilities(incompatibilities, target);
       if (!options.allowIncompatible) {

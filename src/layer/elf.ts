@@ -11,8 +11,14 @@ export interface ElfInfo {
   machine: number;
   machineName: string;
   needed: string[];
-  /** DT_RUNPATH, else DT_RPATH, split at ":" (e.g. auditwheel's `$ORIGIN/../numpy.libs`); empty when neither. */
+  /** DT_RUNPATH split at ":" (e.g. `$ORIGIN/../lib`); empty when absent. */
   runpath: string[];
+  /**
+   * DT_RPATH split at ":", as written (auditwheel writes `$ORIGIN/../numpy.libs` here, with patchelf
+   * --force-rpath). The loader ignores it when the object has a DT_RUNPATH, and otherwise
+   * also searches it for the libraries the object's own libraries need (RUNPATH applies to direct needs only).
+   */
+  rpath: string[];
   /** Version needs grouped by the library that provides them, e.g. libc.so.6 → [GLIBC_2.2.5, GLIBC_2.28]. */
   versionNeeds: { file: string; versions: string[] }[];
 }
@@ -106,6 +112,7 @@ export function parseElf(buf: Buffer): ElfInfo {
     machineName: machineName(machine),
     needed: [],
     runpath: [],
+    rpath: [],
     versionNeeds: [],
   };
   const sections = readSections(r);
@@ -194,15 +201,18 @@ function readFromSegments(r: Reader, info: ElfInfo): void {
   if (verneed !== undefined) readVerneed(r, toOffset(verneed), get(DT_VERNEEDNUM) ?? 0, strtab, info);
 }
 
-/** DT_NEEDED names and the run path; DT_RUNPATH wins over DT_RPATH, as the loader ignores RPATH when both exist. */
+/** DT_NEEDED names and both run paths (the scan applies the loader's rule between them). */
 function readDynamic(r: Reader, entries: [number, number][], strtab: number, info: ElfInfo): void {
-  for (const [tag, val] of entries) if (tag === DT_NEEDED) info.needed.push(r.str(strtab + val));
-  const path = entries.find(([t]) => t === DT_RUNPATH) ?? entries.find(([t]) => t === DT_RPATH);
-  if (path)
-    info.runpath = r
-      .str(strtab + path[1])
+  const paths = (val: number) =>
+    r
+      .str(strtab + val)
       .split(':')
       .filter(Boolean);
+  for (const [tag, val] of entries) {
+    if (tag === DT_NEEDED) info.needed.push(r.str(strtab + val));
+    else if (tag === DT_RUNPATH) info.runpath = paths(val);
+    else if (tag === DT_RPATH) info.rpath = paths(val);
+  }
 }
 
 /** Elf_Verneed / Elf_Vernaux have the same 16-byte layout in ELF32 and ELF64. */

@@ -5,8 +5,9 @@ import { UserError, throwIfAborted } from '../util/errors';
 import { concurrencyLimiter } from '../util/pool';
 import { isElf, maxGlibcMinor, parseElf, ElfError, EM_AARCH64, EM_X86_64, type ElfInfo } from './elf';
 import { ownerOf } from './distInfo';
-import { readLayerFile, readLayerFileHead, type LayerFile } from './content';
+import { readLayerFile, readLayerFileHead, type LayerContent } from './content';
 import { baseImageLibraries, baseImageName } from './baseImages';
+import { LIBRARY_PATH, modelLoading } from './dynamicLoader';
 import type { PythonTarget, Target } from './runtimes';
 
 export interface StagedFile {
@@ -106,10 +107,9 @@ export async function walkTree(root: string, signal?: AbortSignal, skip?: WalkSk
     );
   };
   await visit('');
-  const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  tree.files.sort((a, b) => byPath(a.path, b.path));
-  tree.links.sort((a, b) => byPath(a.path, b.path));
-  tree.dirs.sort(byPath);
+  tree.files.sort((a, b) => compare(a.path, b.path));
+  tree.links.sort((a, b) => compare(a.path, b.path));
+  tree.dirs.sort(compare);
   return tree;
 }
 
@@ -195,73 +195,37 @@ export function elfProblems(info: ElfInfo, target: Target): { reason: Incompatib
   return problems;
 }
 
-/**
- * The layer folders (relative to python/) a file's run path names: `$ORIGIN` is the file's own folder (auditwheel
- * writes `$ORIGIN/../<pkg>.libs`), `/opt/python/…` is the layer itself; entries leaving python/ are not listed.
- */
-export function runPathDirs(file: string, runpath: readonly string[]): string[] {
-  const origin = posix.dirname(file);
-  const dirs: string[] = [];
-  for (const entry of runpath) {
-    const rel = /^\$(\{ORIGIN\}|ORIGIN)(\/|$)/.test(entry)
-      ? posix.normalize(posix.join(origin, entry.replace(/^\$(\{ORIGIN\}|ORIGIN)/, '.')))
-      : entry.startsWith('/opt/python/')
-        ? posix.normalize(entry.slice('/opt/python/'.length))
-        : undefined;
-    if (rel !== undefined && rel !== '..' && !rel.startsWith('../')) dirs.push(rel);
-  }
-  return dirs;
+/** A library in the layer that a native file finds only when another module has loaded it first. */
+export interface LibraryWarning {
+  path: string;
+  package: string;
+  library: string;
+  detail: string;
 }
 
-/**
- * Libraries a native file needs (DT_NEEDED) that Lambda will not find: neither in the layer (in a folder of its
- * run path, next to the module, or anywhere else in it, since a library another module loaded first is matched by
- * its name) nor in the runtime's base image. With the file's path, the message names the folders its run path
- * points to (where the library was expected).
- */
-export function missingLibraries(
-  info: ElfInfo,
-  inLayer: ReadonlySet<string>,
-  target: Target,
-  path?: string,
-): { reason: IncompatibilityReason; detail: string }[] {
-  if (info.type !== 2 && info.type !== 3) return [];
-  const system = baseImageLibraries(target);
-  const searched = path ? runPathDirs(path, info.runpath) : [];
-  return info.needed
-    .filter((lib) => !lib.includes('/') && !system.has(lib) && !inLayer.has(lib))
-    .map((lib) => ({
-      reason: 'missing-library' as const,
-      detail:
-        searched.length > 0
-          ? l10n.t(
-              'needs {0}, which is neither in the layer (its run path: {1}) nor in the {2} image of {3}',
-              lib,
-              searched.map((d) => `${d}/`).join(', '),
-              baseImageName(target),
-              target.runtime,
-            )
-          : l10n.t(
-              'needs {0}, which is neither in the layer nor in the {1} image of {2}',
-              lib,
-              baseImageName(target),
-              target.runtime,
-            ),
-    }));
+export interface ScanResult {
+  /** Files that will not load: the build stops unless the user allows them. */
+  incompatibilities: Incompatibility[];
+  /** Files whose loading depends on import order: the build goes on and says so. */
+  warnings: LibraryWarning[];
 }
+
+/** What the scan reads of the layer: its top folder, the files that could be loaded and the links. */
+export type ScannedLayer = Pick<LayerContent, 'root' | 'files' | 'links'>;
 
 /** Checks every file that could be native code; returns the offenders with the package that installed them. */
 export async function scanCompatibility(
-  files: readonly LayerFile[],
+  layer: ScannedLayer,
   target: Target,
   owners: Map<string, string>,
   signal?: AbortSignal,
-): Promise<Incompatibility[]> {
+): Promise<ScanResult> {
   const found: Incompatibility[] = [];
+  const packageOf = (path: string) => ownerOf(path, owners) ?? l10n.t('(no package)');
   const add = (path: string, p: { reason: IncompatibilityReason; detail: string }) =>
-    found.push({ path, package: ownerOf(path, owners) ?? l10n.t('(no package)'), ...p });
-  const candidates = files.filter((f) => !NEVER_NATIVE.test(f.path) && f.size >= 4);
-  const inLayer = new Set(files.map((f) => posix.basename(f.path)));
+    found.push({ path, package: packageOf(path), ...p });
+  const candidates = layer.files.filter((f) => !NEVER_NATIVE.test(f.path) && f.size >= 4);
+  const objects = new Map<string, ElfInfo>();
   const limit = concurrencyLimiter(8);
   await Promise.all(
     candidates.map((f) =>
@@ -285,10 +249,10 @@ export async function scanCompatibility(
         try {
           const info = parseElf(await readLayerFile(f));
           const problems = elfProblems(info, target);
-          // A library for another machine cannot load at all: what it needs besides does not matter.
-          if (!problems.some((p) => p.reason === 'machine'))
-            problems.push(...missingLibraries(info, inLayer, target, f.path));
           for (const p of problems) add(f.path, p);
+          // A library for another machine cannot load at all: what it needs besides does not matter.
+          if ((info.type === 2 || info.type === 3) && !problems.some((p) => p.reason === 'machine'))
+            objects.set(f.path, info);
         } catch (e) {
           if (!(e instanceof ElfError)) throw e;
           add(f.path, { reason: 'unreadable', detail: l10n.t('damaged ELF file ({0})', e.message) });
@@ -296,26 +260,128 @@ export async function scanCompatibility(
       }),
     ),
   );
-  return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.reason < b.reason ? -1 : 1));
+  const libraries = libraryProblems(layer, objects, target);
+  for (const m of libraries.missing) add(m.path, { reason: 'missing-library', detail: m.detail });
+  return {
+    // Stable: a file's missing libraries stay in DT_NEEDED order.
+    incompatibilities: found.sort((a, b) => compare(a.path, b.path) || compare(a.reason, b.reason)),
+    warnings: libraries.orderDependent.map((w) => ({ ...w, package: packageOf(w.path) })),
+  };
+}
+
+/**
+ * The libraries the layer's native objects need (DT_NEEDED) that Lambda's loader will not find through their
+ * search paths (see dynamicLoader.ts) nor in the runtime's base image. One that the layer holds elsewhere
+ * loads only when another module has brought it in first, so it depends on import order: a warning naming
+ * where it is and who loads it. One that is nowhere is missing. Paths are relative to the layer's top folder.
+ */
+export function libraryProblems(
+  layer: ScannedLayer,
+  objects: ReadonlyMap<string, ElfInfo>,
+  target: Target,
+): { missing: { path: string; detail: string }[]; orderDependent: Omit<LibraryWarning, 'package'>[] } {
+  const prefix = layer.root ? `${layer.root}/` : '';
+  const names = [...layer.files, ...layer.links].map((f) => prefix + f.path);
+  const model = modelLoading({
+    objects: new Map([...objects].map(([path, info]) => [prefix + path, info])),
+    names: new Set(names),
+    links: new Map(layer.links.map((l) => [prefix + l.path, l.target])),
+    system: baseImageLibraries(target),
+  });
+  const opt = (zipPath: string) => (zipPath ? `/opt/${zipPath}` : '/opt');
+  const relative = (zipPath: string) => zipPath.slice(prefix.length);
+  const missing: { path: string; detail: string }[] = [];
+  const orderDependent: Omit<LibraryWarning, 'package'>[] = [];
+  for (const { object, library, searched, modules } of model.unresolved) {
+    const path = relative(object);
+    const elsewhere = names.filter((n) => posix.basename(n) === library);
+    if (elsewhere.length === 0) {
+      const runPaths = searched.filter((d) => !LIBRARY_PATH.includes(d)).map((d) => `${opt(d)}/`);
+      missing.push({
+        path,
+        detail:
+          runPaths.length > 0
+            ? l10n.t(
+                'needs {0}, which is neither in the layer (its run path: {1}) nor in the {2} image of {3}',
+                library,
+                runPaths.join(', '),
+                baseImageName(target),
+                target.runtime,
+              )
+            : l10n.t(
+                'needs {0}, which is neither in the layer nor in the {1} image of {2}',
+                library,
+                baseImageName(target),
+                target.runtime,
+              ),
+      });
+      continue;
+    }
+    const where = elsewhere.map(opt).join(', ');
+    // A module whose own loading stops at this need cannot be the one that loads the library first.
+    const loaders = [...new Set(model.loadedBy.get(library))].filter((m) => !modules.includes(m)).map(relative);
+    orderDependent.push({
+      path,
+      library,
+      detail:
+        loaders.length > 0
+          ? l10n.t(
+              'needs {0}, which is in the layer ({1}) but not on its search path: it loads only if another module loaded it first ({2})',
+              library,
+              where,
+              loaders.join(', '),
+            )
+          : l10n.t(
+              'needs {0}, which is in the layer ({1}) but not on its search path, and no module of the layer loads it from there: it loads only if the package loads it first by its path (with ctypes, for example)',
+              library,
+              where,
+            ),
+    });
+  }
+  return { missing, orderDependent: orderDependent.sort((a, b) => compare(a.path, b.path)) };
 }
 
 /** The message listing offenders by package, for the error (or the warning when the user overrides). */
 export function describeIncompatibilities(found: Incompatibility[], target: Target, max = 12): string {
-  const byPackage = new Map<string, Incompatibility[]>();
-  for (const f of found) byPackage.set(f.package, [...(byPackage.get(f.package) ?? []), f]);
-  const lines: string[] = [];
-  for (const [pkg, items] of [...byPackage].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    for (const i of items.slice(0, 3)) lines.push(`  ${pkg}: ${i.path}: ${i.detail}`);
-    if (items.length > 3) lines.push(`  ${pkg}: ` + l10n.t('… and {0} more files', items.length - 3));
-  }
-  const shown = lines.slice(0, max);
-  if (lines.length > max) shown.push('  ' + l10n.t('… and {0} more', lines.length - max));
   return l10n.t(
     '{0} files will not load on {1} ({2}), from {3}:\n{4}',
     found.length,
     target.runtime,
     target.architecture,
-    [...byPackage.keys()].sort().join(', '),
-    shown.join('\n'),
+    packageNames(found),
+    linesByPackage(found, max),
   );
+}
+
+/** The build's warning for the libraries that load only after another module (one message, by package). */
+export function describeLibraryWarnings(warnings: LibraryWarning[], max = 12): string {
+  return l10n.t(
+    '{0} native files of {1} may fail to load, depending on what was imported before them:\n{2}',
+    warnings.length,
+    packageNames(warnings),
+    linesByPackage(warnings, max),
+  );
+}
+
+/** Code-unit order, the same on every machine (unlike localeCompare). */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function packageNames(items: { package: string }[]): string {
+  return [...new Set(items.map((i) => i.package))].sort().join(', ');
+}
+
+/** `  pkg: path: detail` lines, at most 3 per package and `max` in all. */
+function linesByPackage(items: { package: string; path: string; detail: string }[], max: number): string {
+  const byPackage = new Map<string, typeof items>();
+  for (const f of items) byPackage.set(f.package, [...(byPackage.get(f.package) ?? []), f]);
+  const lines: string[] = [];
+  for (const [pkg, own] of [...byPackage].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const i of own.slice(0, 3)) lines.push(`  ${pkg}: ${i.path}: ${i.detail}`);
+    if (own.length > 3) lines.push(`  ${pkg}: ` + l10n.t('… and {0} more files', own.length - 3));
+  }
+  const shown = lines.slice(0, max);
+  if (lines.length > max) shown.push('  ' + l10n.t('… and {0} more', lines.length - max));
+  return shown.join('\n');
 }

@@ -8,6 +8,8 @@ import { makeElf } from '../../fixtures/elf';
 import { makeWheelhouse } from '../../fixtures/wheels';
 import { IncompatibleFilesError } from '../../../src/layer/build';
 import { isRuntime } from '../../../src/layer/runtimes';
+import { renderReport } from '../../../src/layer/report';
+import { escapeHtml } from '../../../src/util/html';
 import { workspace, type Workspace } from './setup';
 
 let ws: Workspace;
@@ -48,6 +50,23 @@ before(async () => {
           runpath: '$ORIGIN/../bundled.libs',
         },
       },
+    },
+    // Its own module finds libshared through $ORIGIN/lib; usesshared's module needs it with no run path.
+    {
+      name: 'sharedlib',
+      version: '1.0',
+      tag: 'cp39-abi3-manylinux2014_x86_64',
+      files: {
+        'sharedlib/__init__.py': '',
+        'sharedlib/lib/libshared.so.1': makeElf({ versions: { 'libc.so.6': ['GLIBC_2.17'] } }),
+      },
+      native: { elf: { versions: { 'libc.so.6': ['GLIBC_2.17'], 'libshared.so.1': [] }, runpath: '$ORIGIN/lib' } },
+    },
+    {
+      name: 'usesshared',
+      version: '1.0',
+      tag: 'cp39-abi3-manylinux2014_x86_64',
+      native: { elf: { versions: { 'libc.so.6': ['GLIBC_2.17'], 'libshared.so.1': [] } } },
     },
   ]);
 });
@@ -173,4 +192,19 @@ test('a native library the layer needs but neither ships nor finds in the runtim
   // Bundled in <pkg>.libs (auditwheel's layout, found through $ORIGIN) and system libraries are fine.
   const ok = await ws.build(await ws.requirements(['bundled']), 'python3.11', 'x86_64', { name: 'bundled' });
   assert.deepEqual(ok.manifest.incompatibilities, []);
+});
+
+test("a native library the layer holds outside the module's search path builds with a warning naming module, library, place and loader", async () => {
+  const built = await ws.build(await ws.requirements(['sharedlib', 'usesshared']), 'python3.12', 'x86_64', {
+    name: 'shared',
+  });
+  assert.deepEqual(built.manifest.incompatibilities, []);
+  const warning = built.manifest.warnings.find((w) => w.includes('libshared.so.1'));
+  assert.ok(warning, built.manifest.warnings.join('\n'));
+  assert.match(
+    warning,
+    /^1 native files of usesshared may fail to load, depending on what was imported before them:\n {2}usesshared: usesshared\/_native\.abi3\.so: needs libshared\.so\.1, which is in the layer \(\/opt\/python\/sharedlib\/lib\/libshared\.so\.1\) but not on its search path: it loads only if another module loaded it first \(sharedlib\/_native\.abi3\.so\)$/,
+  );
+  const html = renderReport(built.manifest, { nonce: 'n' });
+  assert.ok(html.includes(escapeHtml(warning)), 'the build report lists the warning');
 });
