@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * How npm would fetch a lockfile's tarballs, from npm's effective settings (`npm config list --json`, which ranks
  * the variables, the project's, user's and global npmrc and npm's defaults) and, for credentials (which that list
@@ -40,13 +41,14 @@ export function fetchSettings(
   caFile?: string,
 ): FetchSettings | { npmNeeded: string } {
   for (const key of ['proxy', 'https-proxy'])
-    if (config[key]) return { npmNeeded: `the ${key} setting (the streamed install does not use proxies)` };
-  if (config.offline === true) return { npmNeeded: 'the offline setting' };
+    if (config[key]) return { npmNeeded: l10n.t('the {0} setting (the streamed install does not use proxies)', key) };
+  if (config.offline === true) return { npmNeeded: l10n.t('the offline setting') };
   const strategy = config['install-strategy'];
-  if (strategy !== undefined && strategy !== 'hoisted') return { npmNeeded: `install-strategy=${String(strategy)}` };
+  if (strategy !== undefined && strategy !== 'hoisted')
+    return { npmNeeded: l10n.t('install-strategy={0}', String(strategy)) };
   if (Array.isArray(config.include) && config.include.length > 0)
-    return { npmNeeded: `include=${config.include.join(',')}` };
-  if (config.cert || config.key) return { npmNeeded: 'a client certificate (cert, key)' };
+    return { npmNeeded: l10n.t('include={0}', config.include.join(',')) };
+  if (config.cert || config.key) return { npmNeeded: l10n.t('a client certificate (cert, key)') };
 
   const credentials = readCredentials(npmrcs, env);
   if ('npmNeeded' in credentials) return credentials;
@@ -108,8 +110,9 @@ function readCredentials(npmrcs: readonly NpmrcFile[], env: NodeJS.ProcessEnv): 
   }
   for (const key of values.keys()) {
     if (/^(_auth|_authToken|_password|username)$/.test(key))
-      return { npmNeeded: `a "${key}" setting without a registry (npm asks for //host/:${key})` };
-    if (/^\/\/.*:(certfile|keyfile)$/.test(key)) return { npmNeeded: 'a client certificate (certfile, keyfile)' };
+      return { npmNeeded: l10n.t('a "{0}" setting without a registry (npm asks for //host/:{1})', key, key) };
+    if (/^\/\/.*:(certfile|keyfile)$/.test(key))
+      return { npmNeeded: l10n.t('a client certificate (certfile, keyfile)') };
   }
   return {
     authorization(url) {

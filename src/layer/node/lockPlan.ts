@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { NodeTarget } from '../runtimes';
 import { npmCpu } from './npmArgs';
 
@@ -59,17 +60,20 @@ export function planFromLockfile(
   try {
     lock = JSON.parse(lockText.replace(/^\uFEFF/, '')) as typeof lock;
   } catch {
-    return { npmNeeded: 'the lockfile is not valid JSON' };
+    return { npmNeeded: l10n.t('the lockfile is not valid JSON') };
   }
   const packages = lock.packages;
   if (typeof lock.lockfileVersion !== 'number' || lock.lockfileVersion < 2 || !packages || typeof packages !== 'object')
     return {
-      npmNeeded: `lockfileVersion ${String(lock.lockfileVersion)} has no "packages" map (npm 7 or later writes one)`,
+      npmNeeded: l10n.t(
+        'lockfileVersion {0} has no "packages" map (npm 7 or later writes one)',
+        String(lock.lockfileVersion),
+      ),
     };
   const root = packages[''] ?? {};
   for (const field of ['dependencies', 'optionalDependencies', 'devDependencies', 'peerDependencies'] as const) {
     if (!sameSpecs(root[field], packageJson[field]))
-      return { npmNeeded: `package.json and the lockfile list different ${field}` };
+      return { npmNeeded: l10n.t('package.json and the lockfile list different {0}', field) };
   }
   const cpu = npmCpu(target);
   const excluded = excludedLocations(packages, cpu);
@@ -83,11 +87,11 @@ export function planFromLockfile(
       const at = resolveFrom(packages, from, edge.name);
       if (at === undefined) {
         if (edge.optional) continue;
-        return { npmNeeded: `${edge.name}, needed by ${from || 'package.json'}, is not in the lockfile` };
+        return { npmNeeded: l10n.t('{0}, needed by {1}, is not in the lockfile', edge.name, from || 'package.json') };
       }
       if (excluded.has(at)) {
         if (edge.optional) continue;
-        return { npmNeeded: `${at} is not for Linux ${cpu} (glibc) and is not optional` };
+        return { npmNeeded: l10n.t('{0} is not for Linux {1} (glibc) and is not optional', at, cpu) };
       }
       if (reached.has(at)) continue;
       reached.add(at);
@@ -99,12 +103,14 @@ export function planFromLockfile(
   for (const location of [...reached].sort()) {
     const entry = packages[location];
     if (entry.dev)
-      return { npmNeeded: `the lockfile marks ${location} as a dev dependency, but production code needs it` };
+      return {
+        npmNeeded: l10n.t('the lockfile marks {0} as a dev dependency, but production code needs it', location),
+      };
     if (entry.inBundle) continue; // inside its parent's tarball
-    if (entry.link) return { npmNeeded: `${location} is a link to a local folder` };
-    if (entry.hasInstallScript) return { npmNeeded: `${location} has install scripts` };
+    if (entry.link) return { npmNeeded: l10n.t('{0} is a link to a local folder', location) };
+    if (entry.hasInstallScript) return { npmNeeded: l10n.t('{0} has install scripts', location) };
     if (!entry.resolved || !/^https?:\/\//.test(entry.resolved) || !entry.integrity || !entry.version)
-      return { npmNeeded: `${location} has no registry tarball with an integrity in the lockfile` };
+      return { npmNeeded: l10n.t('{0} has no registry tarball with an integrity in the lockfile', location) };
     planned.push({
       location,
       name: entry.name ?? location.slice(location.lastIndexOf('node_modules/') + 'node_modules/'.length),
@@ -117,7 +123,7 @@ export function planFromLockfile(
   for (const [location, entry] of Object.entries(packages)) {
     if (location === '' || reached.has(location) || entry.dev || entry.optional || entry.devOptional) continue;
     if (!location.includes('node_modules/')) continue; // a workspace folder, refused earlier
-    return { npmNeeded: `the lockfile installs ${location} for production, which nothing here needs` };
+    return { npmNeeded: l10n.t('the lockfile installs {0} for production, which nothing here needs', location) };
   }
   const skipped = [...excluded].filter((l) => !reached.has(l) && !packages[l].dev).sort();
   return { packages: planned, skipped };
