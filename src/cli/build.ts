@@ -6,12 +6,13 @@ import { consoleLog, type Log } from '../util/log';
 import { parseCommandLine, usageError } from './args';
 
 export const USAGE = `usage: cli build REQUIREMENTS.txt|package.json --runtime python3.X|nodejsNN.x --arch x86_64|arm64
-       --out LAYER.zip [--name LAYER_NAME] [--rebuild] [--allow-incompatible]
-       Python only: [--python PATH] [--installer auto|pip|uv] [--allow-source-builds] [--cache-dir DIR] [--slim]
+       --out LAYER.zip [--name LAYER_NAME] [--rebuild] [--allow-incompatible] [--cache-dir DIR]
+       Python only: [--python PATH] [--installer auto|pip|uv] [--allow-source-builds] [--slim]
 Builds a Lambda layer zip and prints the path of its manifest (LAYER.manifest.json next to the zip).
-A requirements file goes with a python runtime, a package.json with a nodejs runtime (npm installs its
-production dependencies for Lambda's Linux and the architecture). Python wheels and compiled bytecode are
-reused from --cache-dir (default: build/ in the user's cache folder). --slim leaves out tests, docs, examples,
+A requirements file goes with a python runtime, a package.json with a nodejs runtime (its production
+dependencies as npm installs them for Lambda's Linux and the architecture; with a package-lock.json its
+tarballs go straight into the zip). Python wheels, compiled bytecode and npm tarballs are reused from
+--cache-dir (default: build/ in the user's cache folder). --slim leaves out tests, docs, examples,
 type stubs and C sources, proven by importing every module.`;
 
 /** `build`: exit 0 and the manifest path on stdout; 1 with a message on stderr when the build fails. */

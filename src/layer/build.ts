@@ -48,7 +48,7 @@ export interface BuildOptions {
   stagingRoot?: string;
   timeoutSeconds?: number;
   retries?: number;
-  /** Python: wheels and compiled bytecode kept between builds; default `build` in the user's cache folder. */
+  /** Wheels and compiled bytecode (Python), package tarballs (Node.js with a lockfile) kept between builds; default `build` in the user's cache folder. */
   cacheDirectory?: string;
   /** Python: leave out tests, docs, examples, type stubs and C sources, proven by importing every module (slim.ts). */
   slim?: boolean;

@@ -7,7 +7,7 @@ import { renameAtomic } from '../util/fsAtomic';
 import { evictLeastRecentlyUsed, touch } from '../util/lruFiles';
 import { sha256File } from './cache';
 
-/** Wheels and compiled bytecode kept by default; the least recently used go first past it. */
+/** Wheels, compiled bytecode and npm tarballs kept by default; the least recently used go first past it. */
 export const DEFAULT_BUILD_CACHE_BYTES = 4 * 1024 * 1024 * 1024;
 
 const CACHED = ['wheels', 'bytecode', 'tarballs'];
