@@ -50,6 +50,16 @@ suite('size guard before a change', function () {
       )
     ).LayerVersionArn!;
 
+  const createFunction = (name: string, layers: string[]) =>
+    createActiveFunction(client, {
+      FunctionName: name,
+      Runtime: 'python3.12',
+      Handler: 'handler.lambda_handler',
+      Role: 'arn:aws:iam::123456789012:role/x',
+      Code: { ZipFile: handlerZip('def lambda_handler(event, context):\n    return event\n', 'handler.py') },
+      Layers: layers,
+    });
+
   suiteSetup(async function () {
     if (!endpoint) this.skip();
     api = await vscode.extensions.getExtension<LambdaLayersApi>(EXTENSION_ID)!.activate();
@@ -58,16 +68,7 @@ suite('size guard before a change', function () {
     const baseArn = await publish(base, 100 * MB);
     const heavy1 = await publish(heavy, 10);
     await publish(heavy, 140 * MB);
-    for (const name of [fn, bulk]) {
-      await createActiveFunction(client, {
-        FunctionName: name,
-        Runtime: 'python3.12',
-        Handler: 'handler.lambda_handler',
-        Role: 'arn:aws:iam::123456789012:role/x',
-        Code: { ZipFile: handlerZip('def lambda_handler(event, context):\n    return event\n', 'handler.py') },
-        Layers: [baseArn, heavy1],
-      });
-    }
+    for (const name of [fn, bulk]) await createFunction(name, [baseArn, heavy1]);
     (vscode.window as { showWarningMessage: unknown }).showWarningMessage = (
       message: string,
       options: vscode.MessageOptions,
@@ -165,14 +166,7 @@ suite('size guard before a change', function () {
     const name = `guard-deploy-${suffix}`;
     const layer = (n: string, v: number) => `arn:aws:lambda:us-east-1:123456789012:layer:${n}:${v}`;
     const lambda = api.services.connection.require().lambda;
-    await createActiveFunction(client, {
-      FunctionName: name,
-      Runtime: 'python3.12',
-      Handler: 'handler.lambda_handler',
-      Role: 'arn:aws:iam::123456789012:role/x',
-      Code: { ZipFile: handlerZip('def lambda_handler(event, context):\n    return 0\n', 'handler.py') },
-      Layers: [layer(base, 1), layer(heavy, 2)],
-    });
+    await createFunction(name, [layer(base, 1), layer(heavy, 2)]);
     const folder = path.join(dir, 'deploy-code');
     await fs.mkdir(folder, { recursive: true });
     const write = (n: number) =>
