@@ -45,11 +45,11 @@ export function stackCheckWarnings(check: StackCheck): string[] {
 }
 
 /**
- * The one check run before attach, update, publish and code deploys when the target function is known: the function's code
- * plus its layers after the change, unzipped, against Lambda's 262,144,000 bytes ('warn' past 90 %, 'over' past
- * the limit: Lambda refuses the update). Sizes are exact, from the zips' central directories (each zip downloaded
- * once into the cache, by CodeSha256); a part that cannot be read counts with its zipped size and the total is
- * marked as a lower bound. For a Node.js function, the same zips tell whether its ES modules import a package
+ * The one check run before attach, update, publish and code deploys when the target function is known: the
+ * function's code plus its layers after the change, unzipped, against Lambda's 262,144,000 bytes ('warn' past 90 %,
+ * 'over' past the limit: Lambda refuses the update). Sizes are exact, from the zips' central directories (each
+ * zip downloaded once into the cache, by CodeSha256; new code put there); a part that cannot be read counts with
+ * its zipped size and the total is marked as a lower bound. For a Node.js function, the same zips tell whether its ES modules import a package
  * only a layer provides (`esmWarning`).
  */
 export async function checkStackSize(

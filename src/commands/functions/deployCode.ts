@@ -25,7 +25,10 @@ import { deploymentOfFolder, deploymentOfFunction, rememberDeployment } from './
 export interface DeployCodeOptions {
   /** The code folder (absolute); else the one remembered for the function, else asked. */
   folder?: string;
-  /** Skip the preview shown before the first deploy of a folder to a function, and the stack check's question (its warnings are logged). */
+  /**
+   * Skip the preview shown before the first deploy of a folder to a function, and the stack check's question (its
+   * warnings are logged).
+   */
   confirmed?: boolean;
   /** Replace code that someone else deployed since this folder's last deploy, without asking. */
   replace?: boolean;
