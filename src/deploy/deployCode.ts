@@ -49,14 +49,7 @@ export async function deployCode(
 ): Promise<DeployResult> {
   const log = options.log ?? silentLog;
   options.onProgress?.('zipping');
-  // The function's runtime decides what goes in (a Node.js function's node_modules).
-  const code =
-    options.code ??
-    (await buildCodeZip(folder, {
-      excludePaths: options.excludePaths,
-      language: runtimeCodeLanguage((await gateway.getFunctionConfiguration(name)).Runtime),
-      signal: options.signal,
-    }));
+  const code = options.code ?? (await zipForFunction(gateway, name, folder, options));
   let seen = options.expectedCodeSha256;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     throwIfAborted(options.signal);
@@ -92,6 +85,20 @@ export async function deployCode(
     return { kind: 'deployed', configuration, code, previousCodeSha256: seen };
   }
   throw new UserError(l10n.t('{0} kept changing while deploying its code. Try again.', name));
+}
+
+/** The folder's code zip for the function: its runtime decides what goes in (a Node.js function's node_modules). */
+export async function zipForFunction(
+  gateway: LambdaGateway,
+  name: string,
+  folder: string,
+  options: Pick<DeployOptions, 'excludePaths' | 'signal'> = {},
+): Promise<CodeZip> {
+  return buildCodeZip(folder, {
+    excludePaths: options.excludePaths,
+    language: runtimeCodeLanguage((await gateway.getFunctionConfiguration(name)).Runtime),
+    signal: options.signal,
+  });
 }
 
 /** The configuration once no update is running (an update in progress makes ours fail with 409). */

@@ -17,6 +17,14 @@ export interface StackChange {
   functionName: string;
   /** The function's layer list after the change, from its current one (ARNs in Lambda's order). */
   layersAfter: (current: readonly string[]) => PlannedLayer[];
+  /** The function's code after the change (a deploy), as it will be uploaded; absent: the code it runs now. */
+  code?: NewCode;
+}
+
+/** A code zip built here: its bytes and their CodeSha256. */
+export interface NewCode {
+  codeSha256: string;
+  zip: Uint8Array;
 }
 
 export interface GuardOptions {
@@ -37,11 +45,11 @@ export function stackCheckWarnings(check: StackCheck): string[] {
 }
 
 /**
- * The one check run before attach, update and publish when the target function is known: the function's code
- * plus its layers after the change, unzipped, against Lambda's 262,144,000 bytes ('warn' past 90 %, 'over' past
- * the limit: Lambda refuses the update). Sizes are exact, from the zips' central directories (each zip downloaded
- * once into the cache, by CodeSha256); a part that cannot be read counts with its zipped size and the total is
- * marked as a lower bound. For a Node.js function, the same zips tell whether its ES modules import a package
+ * The one check run before attach, update, publish and code deploys when the target function is known: the
+ * function's code plus its layers after the change, unzipped, against Lambda's 262,144,000 bytes ('warn' past 90 %,
+ * 'over' past the limit: Lambda refuses the update). Sizes are exact, from the zips' central directories (each
+ * zip downloaded once into the cache, by CodeSha256; new code put there); a part that cannot be read counts with
+ * its zipped size and the total is marked as a lower bound. For a Node.js function, the same zips tell whether its ES modules import a package
  * only a layer provides (`esmWarning`).
  */
 export async function checkStackSize(
@@ -53,9 +61,12 @@ export async function checkStackSize(
   const config = fn.Configuration ?? {};
   const current = (config.Layers ?? []).flatMap((l) => (l.Arn ? [l.Arn] : []));
   const zipped = new Map((config.Layers ?? []).map((l) => [l.Arn, l.CodeSize]));
-  const code = config.CodeSha256
+  // New code is read from the cache it is put in, like code downloaded (and is there for later analyses).
+  if (change.code) await options.cache.store(change.code.codeSha256, change.code.zip);
+  const codeSha256 = change.code?.codeSha256 ?? config.CodeSha256;
+  const code = codeSha256
     ? await exactly(options, `code of ${change.functionName}`, (signal) =>
-        readFunctionCode(options.cache, config.CodeSha256!, fn.Code?.Location, signal),
+        readFunctionCode(options.cache, codeSha256, fn.Code?.Location, signal),
       )
     : undefined;
   const layers: (SizedPart & { unzipped?: number; contents?: ZipContents })[] = [];
@@ -79,7 +90,9 @@ export async function checkStackSize(
     layers.flatMap((l) => (l.arn !== undefined && l.unzipped !== undefined ? [[l.arn, l.unzipped] as const] : [])),
   );
   const estimate = estimateUnzippedSize(
-    code !== undefined ? { unzippedSize: code.contents.unzippedBytes } : { codeSize: config.CodeSize },
+    code !== undefined
+      ? { unzippedSize: code.contents.unzippedBytes }
+      : { codeSize: change.code?.zip.length ?? config.CodeSize },
     layers.map(({ arn, codeSize }) => ({ arn, codeSize })),
     { byArn },
   );
@@ -149,4 +162,9 @@ export function publishChange(functionName: string, layerName: string, zipPath: 
       return next;
     },
   };
+}
+
+/** Deploying new code to a function: its code becomes `code`, its layers stay. */
+export function codeChange(functionName: string, code: NewCode): StackChange {
+  return { functionName, layersAfter: (current) => current.map((arn) => ({ arn })), code };
 }

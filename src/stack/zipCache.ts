@@ -51,6 +51,20 @@ export class ZipCache {
     return pending;
   }
 
+  /**
+   * Puts a zip built here (a function's new code, before it is deployed) in the cache under its CodeSha256, so
+   * the check before the deploy, and any later analysis of the deployed code, read it without a download.
+   */
+  async store(codeSha256: string, zip: Uint8Array): Promise<string> {
+    const path = this.pathOf(codeSha256);
+    if (await touch(path)) return path;
+    const got = createHash('sha256').update(zip).digest('base64');
+    if (got !== codeSha256) throw new Error(`zip to cache is ${got}, not ${codeSha256}`);
+    await writeFileAtomic(path, zip);
+    await this.evict(path);
+    return path;
+  }
+
   /** Records a zip's unzipped size (and the layer version it was read as), for the size guard of later attaches. */
   async rememberUnzipped(codeSha256: string, unzippedBytes: number, layerVersionArn?: string): Promise<void> {
     const sidecar = { codeSha256, unzippedBytes, ...(layerVersionArn ? { arn: layerVersionArn } : {}) };

@@ -3,8 +3,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CodeChangedError, deployCode as deployEngine, type DeployResult } from '../../deploy/deployCode';
 import { runtimeCodeLanguage } from '../../deploy/handlers';
+import type { CodeZip } from '../../deploy/codeZip';
 import type { InvokeView } from '../../invoke/result';
 import type { Services } from '../../services';
+import { codeChange, stackCheckWarnings } from '../../stack/stackGuard';
 import { CancelledError } from '../../util/errors';
 import { formatBytes } from '../../util/format';
 import type { Connection } from '../../vscode/connectionController';
@@ -14,6 +16,7 @@ import { lastEventOptions, type EventOptions } from '../invoke/eventPicker';
 import { confirmModal } from '../layers/confirm';
 import { refreshFunctions } from '../layers/outcomes';
 import { resolveTarget, targetOfNode } from '../resourceTarget';
+import { checkStacks, logWarnings } from '../stack/checkStacks';
 import { confirmCodePreview, zipFolder } from './codePreview';
 import { phaseText } from './createFunction';
 import { deploymentOfFolder, deploymentOfFunction, rememberDeployment } from './functionFolders';
@@ -22,7 +25,10 @@ import { deploymentOfFolder, deploymentOfFunction, rememberDeployment } from './
 export interface DeployCodeOptions {
   /** The code folder (absolute); else the one remembered for the function, else asked. */
   folder?: string;
-  /** Skip the preview shown before the first deploy of a folder to a function. */
+  /**
+   * Skip the preview shown before the first deploy of a folder to a function, and the stack check's question (its
+   * warnings are logged).
+   */
   confirmed?: boolean;
   /** Replace code that someone else deployed since this folder's last deploy, without asking. */
   replace?: boolean;
@@ -46,7 +52,7 @@ export async function deployCode(
 ): Promise<DeploySummary> {
   const live = services.connection.require();
   const { functionName, folder, known } = await resolvePair(services, live, arg, options);
-  const { Runtime } = await live.lambda.getFunctionConfiguration(functionName);
+  const { Runtime, CodeSha256 } = await live.lambda.getFunctionConfiguration(functionName);
   const code = await zipFolder(folder, runtimeCodeLanguage(Runtime));
   if (!known && !options.confirmed) {
     await confirmCodePreview(
@@ -55,6 +61,8 @@ export async function deployCode(
       code,
     );
   }
+  // Code the function already runs is not uploaded: nothing changes, nothing to check.
+  if (code.codeSha256 !== CodeSha256) await checkBeforeDeploy(services, functionName, folder, code, options);
   const remembered = deploymentOfFolder(services, live, folder);
   let expected = options.replace || remembered?.functionName !== functionName ? undefined : remembered.codeSha256;
   for (;;) {
@@ -112,6 +120,28 @@ export async function deployAndInvoke(
     options.event ?? lastEventOptions(services, deploy.functionName),
   );
   return { deploy, invoke };
+}
+
+/**
+ * The shared stack check (src/stack/stackGuard.ts) of the function with this code and its layers: near or past
+ * Lambda's unzipped size limit, or with ES module imports of packages only a layer provides, the user decides.
+ */
+async function checkBeforeDeploy(
+  services: Services,
+  functionName: string,
+  folder: string,
+  code: CodeZip,
+  options: DeployCodeOptions,
+): Promise<void> {
+  const checks = await checkStacks(services, [codeChange(functionName, code)]);
+  if (options.confirmed) return logWarnings(services, checks);
+  const warnings = stackCheckWarnings(checks[0]);
+  if (warnings.length === 0) return;
+  await confirmModal(
+    vscode.l10n.t('Deploy {0} to {1}?', path.basename(folder), functionName),
+    warnings.join('\n\n'),
+    vscode.l10n.t('Deploy'),
+  );
 }
 
 /** The function and folder of this deploy; `known` when they were deployed together before. */

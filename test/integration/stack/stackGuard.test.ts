@@ -317,3 +317,65 @@ test(
     assert.equal(after.esmWarning, undefined);
   },
 );
+
+test(
+  'the command line: deploy warns about layer-only ES module imports in the new code, and refuses code that puts the stack past the limit before uploading',
+  { timeout: 180_000 },
+  async () => {
+    const env = cliEnv({ XDG_CACHE_HOME: join(dir, 'cli-cache-deploy') });
+    const folder = async (name: string, files: Record<string, string | Buffer>) => {
+      const root = join(dir, name);
+      for (const [rel, data] of Object.entries(files)) {
+        await fs.mkdir(join(root, rel, '..'), { recursive: true });
+        await fs.writeFile(join(root, rel), data);
+      }
+      return root;
+    };
+
+    const layer = await session.gateway.publishLayerVersion({
+      layerName: 'guard-deploy-node',
+      zipFile: makeZip(
+        [
+          { name: 'nodejs/node_modules/dayjs/package.json', data: '{"name":"dayjs","version":"1.11.0"}' },
+          { name: 'nodejs/node_modules/dayjs/index.js', data: 'module.exports = () => 2026;\n' },
+        ],
+        { deflate: true },
+      ),
+      compatibleRuntimes: ['nodejs22.x'],
+    });
+    await session.gateway.createFunction({
+      name: 'guard-deploy-esm',
+      runtime: 'nodejs22.x',
+      handler: 'index.handler',
+      role: TEST_ROLE,
+      zip: makeZip([{ name: 'index.js', data: 'exports.handler = async () => 1;\n' }], { deflate: true }),
+      layers: [layer.LayerVersionArn!],
+    });
+    await session.gateway.waitForFunctionUpdated('guard-deploy-esm');
+    const esm = await folder('deploy-esm', {
+      'package.json': '{"type":"module"}',
+      'index.js': "import dayjs from 'dayjs';\nexport const handler = async () => dayjs();\n",
+    });
+    const deployed = await runCli(['deploy', 'guard-deploy-esm', '--from', esm, '--endpoint', sandbox.url], env);
+    assert.equal(deployed.code, 0, deployed.stderr);
+    assert.match(deployed.stderr, /^warning: ES module code imports 'dayjs' \(first in index\.js\)/m);
+    assert.match(deployed.stderr, /createRequire\(import\.meta\.url\)/);
+    assert.equal(
+      (await session.gateway.getFunctionConfiguration('guard-deploy-esm')).CodeSha256,
+      deployed.stdout.trim(),
+      'a warning, and the code is deployed',
+    );
+
+    await createFunction('guard-deploy-big', [big, hundred]);
+    const sha = (await session.gateway.getFunctionConfiguration('guard-deploy-big')).CodeSha256;
+    const heavy = await folder('deploy-big', { 'app.py': CODE[0].data, 'data.bin': Buffer.alloc(20 * MB) });
+    const refused = await runCli(['deploy', 'guard-deploy-big', '--from', heavy, '--endpoint', sandbox.url], env);
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(
+      refused.stderr,
+      /^error: Function code and layers unzipped are 260 MB, over the 250 MB limit; Lambda will refuse it\. Nothing was uploaded to guard-deploy-big/m,
+    );
+    assert.doesNotMatch(refused.stderr, /exceeds the maximum allowed size/, 'refused here, not by the endpoint');
+    assert.equal((await session.gateway.getFunctionConfiguration('guard-deploy-big')).CodeSha256, sha);
+  },
+);

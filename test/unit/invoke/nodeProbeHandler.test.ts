@@ -49,6 +49,16 @@ before(async () => {
     // busy for 100 ms when loaded: timed heavier than cjs-pkg, each in its own fresh process
     'slow/package.json': pkg('slow', { version: '1.0.0' }),
     'slow/index.js': 'const t = Date.now();\nwhile (Date.now() - t < 100);\nmodule.exports = 1;\n',
+    // packages that end the process that loads them, as a broken native addon does
+    'exiter/package.json': pkg('exiter', { version: '3.0.0' }),
+    'exiter/index.js': "process.stderr.write('exiter: no prebuilt binary for this platform\\n');\nprocess.exit(3);\n",
+    'aborter/package.json': pkg('aborter', { version: '6.0.0' }),
+    'aborter/index.js': 'process.abort();\n',
+    'segfault/package.json': pkg('segfault', { version: '1.1.0' }),
+    'segfault/index.js': "process.kill(process.pid, 'SIGSEGV');\nwhile (true);\n",
+    // keeps its process's event loop busy for ever: loaded, reported, and its process ended anyway
+    'keeps-open/package.json': pkg('keeps-open', { version: '2.2.0' }),
+    'keeps-open/index.js': 'setInterval(() => {}, 1000);\nmodule.exports = 1;\n',
   });
 });
 
@@ -127,4 +137,33 @@ test('the Node.js probe reads a package it is given no modules for (one the depe
   const response = parseProbeResponse(runHandler({ packages: [{ name: 'thrower', modules: [] }] }));
   const [row] = response?.packages ?? [];
   assert.deepEqual([row?.name, row?.version, row?.modules], ['thrower', '0.0.1', []]);
+});
+
+test('the Node.js probe: a package that ends its process is reported failed, with how; the others still report', () => {
+  const names = ['cjs-pkg', 'exiter', 'aborter', 'thrower', 'segfault', 'keeps-open', '@scope/util'];
+  const started = Date.now();
+  const response = parseProbeResponse(runHandler({ packages: names.map((name) => ({ name, modules: [name] })) }));
+  assert.ok(Date.now() - started < 30_000, 'no load waited for a timeout');
+  const rows = response?.packages ?? [];
+  assert.deepEqual(
+    rows.map((p) => [p.name, p.version, p.modules[0]?.ok]),
+    [
+      ['cjs-pkg', '1.2.3', true],
+      ['exiter', '3.0.0', false],
+      ['aborter', '6.0.0', false],
+      ['thrower', '0.0.1', false],
+      ['segfault', '1.1.0', false],
+      ['keeps-open', '2.2.0', true],
+      ['@scope/util', '2.0.0-beta.1', true],
+    ],
+  );
+  const error = (name: string) => rows.find((p) => p.name === name)?.modules[0].error ?? '';
+  assert.equal(
+    error('exiter'),
+    'the process exited with code 3 while loading (stderr: exiter: no prebuilt binary for this platform)',
+  );
+  assert.match(error('aborter'), /^the process was killed by SIGABRT while loading/);
+  assert.match(error('segfault'), /^the process was killed by SIGSEGV while loading$/);
+  assert.equal(error('thrower'), 'TypeError: cannot initialise: missing native binding');
+  assert.ok(rows[0].modules[0].importMs !== undefined && rows[5].modules[0].importMs !== undefined);
 });

@@ -1,6 +1,7 @@
 // The shared size guard at the editor's entry points, in a real extension host against the runner's local endpoint:
 // Update to Latest Version asks (with Compare Versions…) when the new stack passes 90 % of the limit, and Publish
-// asks when a function using the layer would pass the limit with the new zip. Modals are answered by a stub.
+// asks when a function using the layer would pass the limit with the new zip, and Deploy Code asks when the new code
+// would. Modals are answered by a stub.
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -8,6 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ListLayerVersionsCommand, PublishLayerVersionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import * as vscode from 'vscode';
+import type { DeploySummary } from '../../../src/commands/functions/deployCode';
 import type { LambdaLayersApi } from '../../../src/extension';
 import type { Comparison } from '../../../src/stack/compare';
 import type { ExplorerItem } from '../../../src/views/items/explorerItem';
@@ -48,6 +50,16 @@ suite('size guard before a change', function () {
       )
     ).LayerVersionArn!;
 
+  const createFunction = (name: string, layers: string[]) =>
+    createActiveFunction(client, {
+      FunctionName: name,
+      Runtime: 'python3.12',
+      Handler: 'handler.lambda_handler',
+      Role: 'arn:aws:iam::123456789012:role/x',
+      Code: { ZipFile: handlerZip('def lambda_handler(event, context):\n    return event\n', 'handler.py') },
+      Layers: layers,
+    });
+
   suiteSetup(async function () {
     if (!endpoint) this.skip();
     api = await vscode.extensions.getExtension<LambdaLayersApi>(EXTENSION_ID)!.activate();
@@ -56,16 +68,7 @@ suite('size guard before a change', function () {
     const baseArn = await publish(base, 100 * MB);
     const heavy1 = await publish(heavy, 10);
     await publish(heavy, 140 * MB);
-    for (const name of [fn, bulk]) {
-      await createActiveFunction(client, {
-        FunctionName: name,
-        Runtime: 'python3.12',
-        Handler: 'handler.lambda_handler',
-        Role: 'arn:aws:iam::123456789012:role/x',
-        Code: { ZipFile: handlerZip('def lambda_handler(event, context):\n    return event\n', 'handler.py') },
-        Layers: [baseArn, heavy1],
-      });
-    }
+    for (const name of [fn, bulk]) await createFunction(name, [baseArn, heavy1]);
     (vscode.window as { showWarningMessage: unknown }).showWarningMessage = (
       message: string,
       options: vscode.MessageOptions,
@@ -157,5 +160,41 @@ suite('size guard before a change', function () {
     const over = 'Function code and layers unzipped are 260 MB, over the 250 MB limit; Lambda will refuse it.';
     assert.deepEqual(asked.detail?.split('\n').sort(), [`• ${bulk}: ${over}`, `• ${fn}: ${over}`].sort());
     assert.equal(await versions(), before);
+  });
+
+  test('Deploy Code: new code with layers past 90 % of the limit asks first; cancelling uploads nothing', async () => {
+    const name = `guard-deploy-${suffix}`;
+    const layer = (n: string, v: number) => `arn:aws:lambda:us-east-1:123456789012:layer:${n}:${v}`;
+    const lambda = api.services.connection.require().lambda;
+    await createFunction(name, [layer(base, 1), layer(heavy, 2)]);
+    const folder = path.join(dir, 'deploy-code');
+    await fs.mkdir(folder, { recursive: true });
+    const write = (n: number) =>
+      fs.writeFile(path.join(folder, 'handler.py'), `def lambda_handler(event, context):\n    return ${n}\n`);
+
+    // Automation (confirmed): no question, the warning goes to the log; the folder is remembered for the function.
+    modals.length = 0;
+    await write(1);
+    const first = await vscode.commands.executeCommand<DeploySummary>('lambdaLayers.deployCode', name, {
+      folder,
+      confirmed: true,
+    });
+    assert.equal(first.kind, 'deployed');
+    assert.equal(modals.length, 0, modals.map((m) => m.message).join('\n'));
+
+    await write(2);
+    answer = () => undefined;
+    const cancelled = await vscode.commands.executeCommand<DeploySummary | undefined>('lambdaLayers.deployCode', name);
+    assert.equal(cancelled, undefined, 'cancelled');
+    const asked = modals.find((m) => m.message === `Deploy deploy-code to ${name}?`);
+    assert.ok(asked, modals.map((m) => m.message).join('\n'));
+    assert.match(asked.detail ?? '', /^Function code and layers unzipped are 240 MB \(96% of the 250 MB limit\)\.$/);
+    assert.deepEqual(asked.items, ['Deploy']);
+    assert.equal((await lambda.getFunctionConfiguration(name)).CodeSha256, first.codeSha256, 'nothing uploaded');
+
+    answer = (m) => (m.items.includes('Deploy') ? 'Deploy' : undefined);
+    const deployed = await vscode.commands.executeCommand<DeploySummary>('lambdaLayers.deployCode', name);
+    assert.equal(deployed.kind, 'deployed');
+    assert.equal((await lambda.getFunctionConfiguration(name)).CodeSha256, deployed.codeSha256);
   });
 });
