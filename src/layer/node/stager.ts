@@ -13,7 +13,7 @@ import { BuildCache, defaultBuildCacheDir } from '../buildCache';
 import { walkTree, type StagedLink, type StagedTree } from '../scan';
 import { SHARE, type StageContext, type Stager } from '../stager';
 import type { FetchSettings } from './fetchSettings';
-import { planFromLockfile } from './lockPlan';
+import { planFromLockfile, type LockPlan } from './lockPlan';
 import { npmFetchSettings } from './npmEffectiveConfig';
 import { streamInstall } from './streamInstall';
 import { installTimeBuild, installTimeBuildMessage, unloadedPrebuild, type PackageManifest } from './installScripts';
@@ -122,12 +122,14 @@ export async function nodeStager(
     )
     .digest('hex');
   const cache = new BuildCache(options.cacheDirectory ?? defaultBuildCacheDir(env));
-  // With npm and a lockfile, what npm ci installs is read from the lockfile and unpacked straight into the zip.
-  const plan =
-    tool === 'npm' && lockText !== undefined
-      ? planFromLockfile(lockText, packageJson as Parameters<typeof planFromLockfile>[1], target)
-      : undefined;
+  // With npm, what npm ci installs is read from the lockfile (npm resolves one when there is none) and unpacked
+  // straight into the zip.
+  const planOf = (text: string) =>
+    planFromLockfile(text, packageJson as Parameters<typeof planFromLockfile>[1], target);
+  const plan = tool === 'npm' && lockText !== undefined ? planOf(lockText) : undefined;
   let settings: Promise<FetchSettings | { npmNeeded: string }> | undefined;
+  let stagingDir: Promise<string> | undefined;
+  const prefixOf = (dir: string) => (process.platform === 'win32' ? undefined : dir);
 
   const stager: Stager = {
     ecosystem: 'npm',
@@ -153,8 +155,11 @@ export async function nodeStager(
       if (tool === 'pnpm') log.info(l10n.t('Installing with pnpm, as pnpm-lock.yaml asks.'));
       // Yarn Berry has no such flags either: the staging copy of .yarnrc.yml sets them, and node_modules.
       if (tool === 'yarn') log.info(l10n.t('Installing with Yarn {0}, as yarn.lock asks.', toolVersionText));
-      if (plan && 'npmNeeded' in plan) log.info(l10n.t('npm installs the packages: {0}.', plan.npmNeeded));
-      if (plan && 'packages' in plan) settings = npmFetchSettings(projectDir, env, signal);
+      if (tool === 'npm' && !(plan && 'npmNeeded' in plan)) {
+        settings = npmFetchSettings(projectDir, env, signal);
+        // Awaited when the packages are unpacked; a build cancelled or failed before that never reads it.
+        settings.catch(() => undefined);
+      }
     },
     async stage(context) {
       const cpu = npmCpu(target);
@@ -190,10 +195,28 @@ export async function nodeStager(
 
   return stager;
 
-  /** With a lockfile npm's own rules fully decide: its tarballs go straight into the zip, else undefined. */
+  /** npm's lockfile: the project's, or the one npm resolves (without installing) in the staging copy. */
+  async function lockPlan(context: StageContext): Promise<LockPlan | undefined> {
+    if (tool !== 'npm' || plan) return plan;
+    const dir = await stagingProject(context);
+    const args = [
+      ...npmInstallArgs({ command: 'install', target, ignoreScripts: true, prefix: prefixOf(dir) }),
+      '--package-lock-only',
+    ];
+    context.progress({ message: l10n.t('Resolving package versions with {0}', 'npm install --package-lock-only') });
+    await runNpm(tool, args, dir, env, context);
+    return planOf(await fs.readFile(join(dir, 'package-lock.json'), 'utf8'));
+  }
+
+  /** When npm's own rules fully decide, the lockfile's tarballs go straight into the zip; else undefined. */
   async function streamed(context: StageContext): Promise<Installed | undefined> {
-    if (!plan || !('packages' in plan) || !settings) return undefined;
-    const fetch = await settings;
+    const planned = await lockPlan(context);
+    if (!planned) return undefined;
+    if ('npmNeeded' in planned) {
+      context.log.info(l10n.t('npm installs the packages: {0}.', planned.npmNeeded));
+      return undefined;
+    }
+    const fetch = await settings!;
     if ('npmNeeded' in fetch) {
       context.log.info(l10n.t('npm installs the packages: {0}.', fetch.npmNeeded));
       return undefined;
@@ -201,12 +224,12 @@ export async function nodeStager(
     context.progress({
       message: l10n.t(
         'Unpacking {0} packages of package-lock.json for {1} ({2})',
-        plan.packages.length,
+        planned.packages.length,
         target.runtime,
         target.architecture,
       ),
     });
-    const done = await streamInstall(plan.packages, fetch, cache, context, npmCpu(target));
+    const done = await streamInstall(planned.packages, fetch, cache, context, npmCpu(target));
     if ('npmNeeded' in done) {
       context.log.info(l10n.t('npm installs the packages: {0}.', done.npmNeeded));
       return undefined;
@@ -214,17 +237,20 @@ export async function nodeStager(
     context.log.info(
       l10n.t(
         'Unpacked {0} packages from their tarballs into the layer, as npm ci --omit=dev installs them for Linux {1} (glibc); no package scripts ran.',
-        plan.packages.length,
+        planned.packages.length,
         npmCpu(target),
       ),
     );
-    for (const skipped of plan.skipped) context.log.debug(`left out for Linux ${npmCpu(target)}: ${skipped}`);
+    for (const skipped of planned.skipped) context.log.debug(`left out for Linux ${npmCpu(target)}: ${skipped}`);
     return { ...done, dirs: ['node_modules'], warnings: [] };
   }
 
-  /** npm (pnpm, Yarn) installs into the staging folder; the installed tree is then listed. */
-  async function installWithTool(context: StageContext): Promise<Installed> {
-    const work = join(context.staging.dir, 'nodejs');
+  /** The staging copy of package.json, the lockfile and the settings files the installer reads, made once. */
+  function stagingProject(context: StageContext): Promise<string> {
+    return (stagingDir ??= writeStagingProject(join(context.staging.dir, 'nodejs')));
+  }
+
+  async function writeStagingProject(work: string): Promise<string> {
     await fs.mkdir(work);
     // The root's own lifecycle scripts (prepare, postinstall …) belong to the project, whose sources are not here.
     await fs.writeFile(join(work, 'package.json'), JSON.stringify({ ...packageJson, scripts: undefined }, null, 2));
@@ -237,9 +263,15 @@ export async function nodeStager(
       await fs.writeFile(join(work, '.yarnrc.yml'), yarnrcYaml(yarnrc, target, { enableScripts: !cross, projectDir }));
     // Yarn Classic reads the project's .yarnrc (registry, mirrors) from the folder it installs in.
     if (yarn === 'classic' && classicYarnrc !== undefined) await fs.writeFile(join(work, '.yarnrc'), classicYarnrc);
+    return work;
+  }
+
+  /** npm (pnpm, Yarn) installs into the staging folder; the installed tree is then listed. */
+  async function installWithTool(context: StageContext): Promise<Installed> {
+    const work = await stagingProject(context);
     // Install scripts on a machine that is not the target would build or download binaries for this machine
     // (and run package code for nothing), so cross builds skip them; packages that need them are named below.
-    const prefix = process.platform === 'win32' ? undefined : work;
+    const prefix = prefixOf(work);
     const args =
       tool === 'pnpm'
         ? pnpmInstallArgs({ ignoreScripts: cross })

@@ -261,3 +261,27 @@ test('what only npm can do is left to npm, and the log says why: install scripts
     proxyLines.join('\n'),
   );
 });
+
+test('without a lockfile npm only resolves one in the staging copy, and its tarballs are unpacked', async () => {
+  const dir = join(work, `p${++n}`);
+  await mkdir(dir, { recursive: true });
+  const src = join(dir, 'package.json');
+  await writeFile(
+    src,
+    JSON.stringify({ name: 'nolock', version: '1.0.0', dependencies: { 's-a': '^1.0.0', '@y/native': '1.0.0' } }),
+  );
+  const lines: string[] = [];
+  const result = await build(src, 'arm64', {}, lines);
+  assert.ok(
+    lines.some((l) => /^npm install --omit=dev --os=linux --cpu=arm64 --libc=glibc .*--package-lock-only/.test(l)),
+    lines.join('\n'),
+  );
+  assert.ok(
+    lines.some((l) => STREAMED.test(l)),
+    lines.join('\n'),
+  );
+  const names = (await readZip(result.zipPath)).map((e) => e.name);
+  assert.ok(names.includes('nodejs/node_modules/@y/native-linux-arm64-gnu/native.node'), names.join('\n'));
+  assert.ok(names.includes('nodejs/node_modules/s-b/index.js'));
+  assert.deepEqual((await readdir(dir)).sort(), ['out', 'package.json'], 'the project folder gets no lockfile');
+});
