@@ -19,6 +19,8 @@ export interface FetchSettings {
   timeoutMs: number;
   /** npm's `bin-links`: whether `node_modules/.bin` gets its links. */
   binLinks: boolean;
+  /** npm's cache folder (`cache`): tarballs npm fetched before are read from it, as `npm ci` does. */
+  npmCache?: string;
 }
 
 export type Config = Record<string, unknown>;
@@ -71,6 +73,7 @@ export function fetchSettings(
     retries: Math.max(0, Math.min(5, number('fetch-retries', 2))),
     timeoutMs: Math.max(1000, number('fetch-timeout', 300000)),
     binLinks: config['bin-links'] !== false,
+    npmCache: typeof config.cache === 'string' && config.cache ? config.cache : undefined,
   };
 }
 

@@ -14,7 +14,7 @@ import { installTimeBuild, type PackageManifest } from './installScripts';
 import { fitsTarget, type PlannedPackage } from './lockPlan';
 import { packageDirOf, type InstalledPackage } from './packages';
 import { registryClient } from './registryFetch';
-import { matchesIntegrity, tarballFiles } from './tarball';
+import { matchesIntegrity, npmCacheContentPaths, tarballFiles } from './tarball';
 
 export interface StreamedInstall {
   files: LayerFile[];
@@ -26,7 +26,7 @@ export interface StreamedInstall {
 
 /**
  * The packages a lockfile plan names, straight from their tarballs into the layer's file list: each tarball is
- * taken from the build cache or downloaded (npm's URL, credentials and TLS settings), checked against the
+ * taken from the build cache, npm's cache or the registry (npm's URL, credentials and TLS settings), checked against the
  * lockfile's integrity, kept in the cache and unpacked in memory; nothing is written to node_modules, and no
  * package code runs. A package that turns out to need its install scripts (or to be for another platform
  * while the lockfile says otherwise) returns `npmNeeded`, and npm installs instead.
@@ -104,6 +104,11 @@ async function tarballOf(
     const bytes = await fs.readFile(cached).catch(() => undefined);
     if (bytes && matchesIntegrity(bytes, p.integrity)) return { bytes, cached };
   }
+  const fromNpm = await fromNpmCache(settings.npmCache, p.integrity);
+  if (fromNpm) {
+    await keep(cache, cached, fromNpm);
+    return { bytes: fromNpm, cached };
+  }
   const url = settings.tarballUrl(p.url, p.name);
   const bytes = await client.get(url, signal);
   if (!matchesIntegrity(bytes, p.integrity))
@@ -114,10 +119,24 @@ async function tarballOf(
         redactUrl(url),
       ),
     );
-  const tmp = await cache.tempFor(cached);
-  await fs.writeFile(tmp, bytes);
-  await renameAtomic(tmp, cached);
+  await keep(cache, cached, bytes);
   return { bytes, cached };
+}
+
+async function keep(cache: BuildCache, path: string, bytes: Buffer): Promise<void> {
+  const tmp = await cache.tempFor(path);
+  await fs.writeFile(tmp, bytes);
+  await renameAtomic(tmp, path);
+}
+
+/** A tarball npm fetched before, from its cache, when its bytes match the integrity. */
+async function fromNpmCache(npmCache: string | undefined, integrity: string): Promise<Buffer | undefined> {
+  if (!npmCache) return undefined;
+  for (const path of npmCacheContentPaths(npmCache, integrity)) {
+    const bytes = await fs.readFile(path).catch(() => undefined);
+    if (bytes && matchesIntegrity(bytes, integrity)) return bytes;
+  }
+  return undefined;
 }
 
 type Manifest = PackageManifest & Record<string, unknown>;

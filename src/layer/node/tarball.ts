@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { posix } from 'node:path';
+import { join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import { extract } from 'tar-stream';
@@ -67,6 +67,22 @@ export function packagePath(name: string): string | undefined {
     .filter((p) => p !== '' && p !== '.');
   if (name.startsWith('/') || /^[A-Za-z]:/.test(name) || parts.includes('..') || parts.length < 2) return undefined;
   return parts.slice(1).join('/');
+}
+
+/**
+ * Where npm's cache (cacache) keeps content with this integrity: `_cacache/content-v2/<algorithm>/<hex digest
+ * split 2/2/rest>`, one path per digest the integrity lists.
+ */
+export function npmCacheContentPaths(npmCache: string, integrity: string): string[] {
+  return integrity
+    .trim()
+    .split(/\s+/)
+    .map((item) => /^(sha512|sha384|sha256|sha1)-([A-Za-z0-9+/=]+)(\?.*)?$/.exec(item))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => {
+      const hex = Buffer.from(m[2], 'base64').toString('hex');
+      return join(npmCache, '_cacache', 'content-v2', m[1], hex.slice(0, 2), hex.slice(2, 4), hex.slice(4));
+    });
 }
 
 /**

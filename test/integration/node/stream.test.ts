@@ -206,6 +206,16 @@ test('tarballs are checked against the lockfile and kept in the build cache; off
   );
   assert.equal((await readZip(first.zipPath)).length > 0, true, 'the previous zip is still there and whole');
 
+  // What npm fetched before is in npm's cache: npm ci installs offline from it, and so does the build.
+  const env = registry.npmEnv();
+  const warm = join(work, `warm${++n}`);
+  await mkdir(warm);
+  await cp(src, join(warm, 'package.json'));
+  await writeFile(join(warm, 'package-lock.json'), good);
+  assert.equal(spawnSync('npm', ['ci', '--ignore-scripts'], { cwd: warm, env, encoding: 'utf8' }).status, 0);
+  const fromNpm = await build(src, 'x86_64', { cacheDirectory: join(work, `cache${++n}`), force: true, env });
+  assert.equal(fromNpm.manifest.sha256, first.manifest.sha256);
+
   // Bytes that are not what the lockfile recorded: refused, named, and never cached.
   const tampered = JSON.parse(good) as { packages: Record<string, { integrity?: string }> };
   tampered.packages['node_modules/s-b'].integrity = `sha512-${Buffer.alloc(64).toString('base64')}`;

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { pack } from 'tar-stream';
 import {
   fetchSettings,
@@ -9,7 +10,7 @@ import {
   replaceRegistryHost,
   type FetchSettings,
 } from '../../../../src/layer/node/fetchSettings';
-import { matchesIntegrity, packagePath, tarballFiles } from '../../../../src/layer/node/tarball';
+import { matchesIntegrity, npmCacheContentPaths, packagePath, tarballFiles } from '../../../../src/layer/node/tarball';
 import { binLinks } from '../../../../src/layer/node/streamInstall';
 import type { PlannedPackage } from '../../../../src/layer/node/lockPlan';
 
@@ -185,5 +186,13 @@ test('.bin links go into the folder that holds the package, pointing into it', (
     { path: 'node_modules/.bin/a-cli', target: '../a/bin/cli.js' },
     { path: 'node_modules/.bin/b', target: '../@s/b/b.js' },
     { path: 'node_modules/a/node_modules/.bin/c', target: '../c/c.js' },
+  ]);
+});
+
+test("npm's cache is looked up where cacache keeps content: content-v2/<algorithm>/<hex split 2/2/rest>", () => {
+  const digest = createHash('sha512').update('x').digest();
+  const hex = digest.toString('hex');
+  assert.deepEqual(npmCacheContentPaths('/home/me/.npm', `sha512-${digest.toString('base64')} md5-nope`), [
+    join('/home/me/.npm', '_cacache', 'content-v2', 'sha512', hex.slice(0, 2), hex.slice(2, 4), hex.slice(4)),
   ]);
 });
