@@ -14,7 +14,8 @@ import { installTimeBuild, type PackageManifest } from './installScripts';
 import { fitsTarget, type PlannedPackage } from './lockPlan';
 import { packageDirOf, type InstalledPackage } from './packages';
 import { registryClient } from './registryFetch';
-import { matchesIntegrity, npmCacheContentPaths, tarballFiles } from './tarball';
+import { TarballTooLarge, matchesIntegrity, npmCacheContentPaths, tarballFiles } from './tarball';
+import { UNZIPPED_LIMIT, unzippedLimitMessage } from '../manifest';
 
 export interface StreamedInstall {
   files: LayerFile[];
@@ -42,6 +43,15 @@ export async function streamInstall(
   const client = registryClient(settings);
   const limit = concurrencyLimiter(settings.concurrency);
   const cacheFiles: string[] = [];
+  const sizes: { p: PlannedPackage; size: number }[] = [];
+  let total = 0;
+  const tooLarge = (so: { p: PlannedPackage; size: number }[]) =>
+    new UserError(
+      unzippedLimitMessage(
+        so.reduce((n, s) => n + s.size, 0),
+        so.map(({ p, size }) => ({ name: p.name, version: p.version, size, files: 0, topLevel: [] })),
+      ),
+    );
   const step = SHARE.install / Math.max(1, plan.length);
   let owed = 0;
   const unpacked = await Promise.all(
@@ -50,7 +60,15 @@ export async function streamInstall(
         throwIfAborted(signal);
         const { bytes, cached } = await tarballOf(p, settings, cache, client, signal);
         cacheFiles.push(cached);
-        const files = await tarballFiles(bytes, Object.values(p.bin));
+        const files = await tarballFiles(bytes, Object.values(p.bin)).catch((e: unknown) => {
+          if (e instanceof TarballTooLarge) throw tooLarge([{ p, size: e.maxBytes + 1 }]);
+          throw e;
+        });
+        const size = files.reduce((n, f) => n + f.data.length, 0);
+        sizes.push({ p, size });
+        total += size;
+        // Past Lambda's limit the build fails anyway: stop before every remaining package is in memory.
+        if (total > UNZIPPED_LIMIT) throw tooLarge(sizes);
         owed += step;
         if (owed >= 1) {
           context.progress({ message: l10n.t('Unpacked {0}@{1}', p.name, p.version), increment: Math.floor(owed) });

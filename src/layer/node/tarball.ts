@@ -3,6 +3,7 @@ import { join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import { extract } from 'tar-stream';
+import { UNZIPPED_LIMIT } from '../manifest';
 
 /** A file of a package tarball, relative to the package's folder. */
 export interface TarballFile {
@@ -11,7 +12,15 @@ export interface TarballFile {
   executable: boolean;
 }
 
-const gunzip = promisify(zlib.gunzip);
+const gunzip = promisify<zlib.InputType, zlib.ZlibOptions, Buffer>(zlib.gunzip);
+/** Tar headers and padding around the files' bytes. */
+const TAR_OVERHEAD = 16 * 1024 * 1024;
+
+export class TarballTooLarge extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`unpacks to more than ${maxBytes} bytes`);
+  }
+}
 
 /**
  * The files of an npm package tarball as npm installs them: the first path segment ("package/") dropped, files
@@ -19,8 +28,16 @@ const gunzip = promisify(zlib.gunzip);
  * entry of the same path replacing an earlier one, and a file executable when the tarball says so or when the
  * package's `bin` names it (npm makes bins executable).
  */
-export async function tarballFiles(tgz: Uint8Array, bins: readonly string[]): Promise<TarballFile[]> {
-  const tar = await gunzip(tgz);
+export async function tarballFiles(
+  tgz: Uint8Array,
+  bins: readonly string[],
+  maxBytes = UNZIPPED_LIMIT,
+): Promise<TarballFile[]> {
+  // A hostile tarball (a gzip bomb) stops at the most a layer may hold instead of filling the memory.
+  const tar = await gunzip(tgz, { maxOutputLength: maxBytes + TAR_OVERHEAD }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ERR_BUFFER_TOO_LARGE') throw new TarballTooLarge(maxBytes);
+    throw e;
+  });
   const binPaths = new Set(bins.map((b) => posix.normalize(b.replace(/\\/g, '/')).replace(/^\.\//, '')));
   const files = new Map<string, TarballFile>();
   const reader = extract();

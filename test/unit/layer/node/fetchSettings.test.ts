@@ -10,7 +10,13 @@ import {
   replaceRegistryHost,
   type FetchSettings,
 } from '../../../../src/layer/node/fetchSettings';
-import { matchesIntegrity, npmCacheContentPaths, packagePath, tarballFiles } from '../../../../src/layer/node/tarball';
+import {
+  TarballTooLarge,
+  matchesIntegrity,
+  npmCacheContentPaths,
+  packagePath,
+  tarballFiles,
+} from '../../../../src/layer/node/tarball';
 import { binLinks } from '../../../../src/layer/node/streamInstall';
 import type { PlannedPackage } from '../../../../src/layer/node/lockPlan';
 
@@ -195,4 +201,11 @@ test("npm's cache is looked up where cacache keeps content: content-v2/<algorith
   assert.deepEqual(npmCacheContentPaths('/home/me/.npm', `sha512-${digest.toString('base64')} md5-nope`), [
     join('/home/me/.npm', '_cacache', 'content-v2', 'sha512', hex.slice(0, 2), hex.slice(2, 4), hex.slice(4)),
   ]);
+});
+
+test('a tarball that unpacks past what a layer may hold (a gzip bomb) is stopped, not read into memory', async () => {
+  const bomb = await tgz([{ name: 'package/zeros.bin', body: '\0'.repeat(20 * 1024 * 1024) }]);
+  assert.ok(bomb.length < 100_000);
+  await assert.rejects(tarballFiles(bomb, [], 1024 * 1024), TarballTooLarge);
+  assert.equal((await tarballFiles(bomb, [])).length, 1);
 });
