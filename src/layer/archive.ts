@@ -22,24 +22,45 @@ export interface ArchiveEntry {
 
 export class ArchiveError extends Error {}
 
+async function readWhole(handle: fs.FileHandle, size: number): Promise<Buffer> {
+  const buf = Buffer.alloc(size);
+  let done = 0;
+  while (done < size) {
+    const { bytesRead } = await handle.read(buf, done, size - done, done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return buf.subarray(0, done);
+}
+
 const inflateRaw = promisify(zlib.inflateRaw);
 const EOCD = 0x06054b50;
 const EOCD64_LOCATOR = 0x07064b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 
+/**
+ * Archives up to this size are read whole at the first entry read: a layer copies thousands of small entries, and a
+ * thread-pool round trip per positional read cost more than the copy itself (`build.incremental`, docs/benchmarks.md).
+ */
+const READ_WHOLE_MAX_BYTES = 64 * 1024 * 1024;
+
 export class ZipArchive {
+  private whole: Promise<Buffer> | undefined;
+
   private constructor(
     readonly path: string,
     private readonly handle: fs.FileHandle,
     readonly entries: ArchiveEntry[],
+    private readonly size: number,
   ) {}
 
   static async open(path: string): Promise<ZipArchive> {
     const handle = await fs.open(path, 'r');
     try {
-      const entries = await readCentralDirectory(handle, (await handle.stat()).size);
-      return new ZipArchive(path, handle, entries);
+      const size = (await handle.stat()).size;
+      const entries = await readCentralDirectory(handle, size);
+      return new ZipArchive(path, handle, entries, size);
     } catch (e) {
       await handle.close();
       if (e instanceof ArchiveError) throw new ArchiveError(`${path}: ${e.message}`);
@@ -83,10 +104,15 @@ export class ZipArchive {
   }
 
   close(): Promise<void> {
+    this.whole = undefined;
     return this.handle.close();
   }
 
   private async readAt(position: number, length: number): Promise<Buffer> {
+    if (this.size <= READ_WHOLE_MAX_BYTES) {
+      this.whole ??= readWhole(this.handle, this.size);
+      return (await this.whole).subarray(position, position + length);
+    }
     const buf = Buffer.alloc(length);
     const { bytesRead } = await this.handle.read(buf, 0, length, position);
     return buf.subarray(0, bytesRead);
