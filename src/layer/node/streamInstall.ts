@@ -14,7 +14,7 @@ import { installTimeBuild, type PackageManifest } from './installScripts';
 import { fitsTarget, type PlannedPackage } from './lockPlan';
 import { packageDirOf, type InstalledPackage } from './packages';
 import { registryClient } from './registryFetch';
-import { TarballTooLarge, matchesIntegrity, npmCacheContentPaths, tarballFiles } from './tarball';
+import { TarballTooLarge, matchesIntegrity, npmCacheContentPaths, tarballFiles, type TarballFile } from './tarball';
 import { UNZIPPED_LIMIT, unzippedLimitMessage } from '../manifest';
 
 export interface StreamedInstall {
@@ -54,31 +54,49 @@ export async function streamInstall(
     );
   const step = SHARE.install / Math.max(1, plan.length);
   let owed = 0;
-  const unpacked = await Promise.all(
+  // The first failure stops the other downloads, and nothing is left running (or writing to the cache) after the
+  // build has failed or been cancelled.
+  const stop = new AbortController();
+  const forward = () => stop.abort();
+  signal?.addEventListener('abort', forward, { once: true });
+  let firstError: unknown;
+  const settled = await Promise.allSettled(
     plan.map((p) =>
       limit(async () => {
-        throwIfAborted(signal);
-        const { bytes, cached } = await tarballOf(p, settings, cache, client, signal);
-        cacheFiles.push(cached);
-        const files = await tarballFiles(bytes, Object.values(p.bin)).catch((e: unknown) => {
-          if (e instanceof TarballTooLarge) throw tooLarge([{ p, size: e.maxBytes + 1 }]);
+        try {
+          throwIfAborted(stop.signal);
+          const { bytes, cached } = await tarballOf(p, settings, cache, client, stop.signal);
+          cacheFiles.push(cached);
+          const files = await tarballFiles(bytes, Object.values(p.bin)).catch((e: unknown) => {
+            if (e instanceof TarballTooLarge) throw tooLarge([{ p, size: e.maxBytes + 1 }]);
+            throw e;
+          });
+          const size = files.reduce((n, f) => n + f.data.length, 0);
+          sizes.push({ p, size });
+          total += size;
+          // Past Lambda's limit the build fails anyway: stop before every remaining package is in memory.
+          if (total > UNZIPPED_LIMIT) throw tooLarge(sizes);
+          owed += step;
+          if (owed >= 1) {
+            context.progress({ message: l10n.t('Unpacked {0}@{1}', p.name, p.version), increment: Math.floor(owed) });
+            owed -= Math.floor(owed);
+          }
+          return { p, files };
+        } catch (e) {
+          if (!stop.signal.aborted) {
+            firstError = e;
+            stop.abort();
+          }
           throw e;
-        });
-        const size = files.reduce((n, f) => n + f.data.length, 0);
-        sizes.push({ p, size });
-        total += size;
-        // Past Lambda's limit the build fails anyway: stop before every remaining package is in memory.
-        if (total > UNZIPPED_LIMIT) throw tooLarge(sizes);
-        owed += step;
-        if (owed >= 1) {
-          context.progress({ message: l10n.t('Unpacked {0}@{1}', p.name, p.version), increment: Math.floor(owed) });
-          owed -= Math.floor(owed);
         }
-        return { p, files };
       }),
     ),
-  ).finally(() => client.close());
+  );
+  signal?.removeEventListener('abort', forward);
+  client.close();
   throwIfAborted(signal);
+  if (firstError !== undefined) throw firstError;
+  const unpacked = settled.map((r) => (r as PromiseFulfilledResult<{ p: PlannedPackage; files: TarballFile[] }>).value);
 
   const files: LayerFile[] = [];
   for (const { p, files: own } of unpacked) {

@@ -10,21 +10,15 @@ import { delimiter, dirname, join } from 'node:path';
 import { IncompatibleFilesError, buildLayer, type BuildOptions } from '../../../src/layer/build';
 import { readManifest } from '../../../src/layer/manifest';
 import { UserError } from '../../../src/util/errors';
-import { silentLog } from '../../../src/util/log';
 import { makeMachO } from '../../fixtures/machO';
-import { nativePackageSet, nodeGypPackage, plainPackage, type NativeTarget } from '../../fixtures/npmPackages';
+import { nativePackageSet, nodeGypPackage, plainPackage, TWINS } from '../../fixtures/npmPackages';
 import { readZip } from '../../fixtures/zipRead';
 import { runCli } from '../../helpers/cli';
 import { sandboxSession, withSandbox } from '../../helpers/sandbox';
 import { publishLayer } from '../../../src/ops/publish';
 import { isCancellation } from '../../../src/util/errors';
 import { startNpmRegistry, type NpmRegistry } from '../../helpers/npmRegistry';
-
-const TWINS: NativeTarget[] = [
-  { os: 'linux', cpu: 'x64', libc: 'glibc' },
-  { os: 'linux', cpu: 'arm64', libc: 'glibc' },
-  { os: 'darwin', cpu: 'arm64' },
-];
+import { buildNodeLayer } from '../../helpers/nodeBuild';
 
 let registry: NpmRegistry;
 let work: string;
@@ -66,17 +60,7 @@ async function project(manifest: Record<string, unknown>): Promise<string> {
 }
 
 function build(sourcePath: string, architecture: string, options: BuildOptions = {}, lines: string[] = []) {
-  return buildLayer(
-    {
-      sourcePath,
-      runtime: 'nodejs22.x',
-      architecture,
-      layerName: 'nodelayer',
-      outDir: join(sourcePath, '..', 'out'),
-      options: { env: registry.npmEnv(), ...options },
-    },
-    { log: { ...silentLog, info: (m) => lines.push(m), warn: (m) => lines.push(m) } },
-  );
+  return buildNodeLayer(sourcePath, architecture, { env: registry.npmEnv(), ...options }, lines);
 }
 
 test('production dependencies land in nodejs/node_modules with versions in the manifest; the project is untouched', async () => {

@@ -101,16 +101,17 @@ export class Workbench {
   }
 
   /**
-   * Right-clicks `target` and picks `item` from the context menu. Tries again (up to 4 times) when the item is
-   * missing or the menu stays open: right after start-up a menu may open before the extension's menu
-   * contributions are registered.
+   * Right-clicks `target` and picks `item` from the context menu. Tries again (up to 4 times) when the menu does
+   * not open (a tree refreshing under the click re-renders the row and closes it), when the item is missing or
+   * when the menu stays open: right after start-up a menu may open before the extension's menu contributions are
+   * registered.
    */
   async contextMenu(target: Locator, item: Text): Promise<void> {
     const menu = this.page.locator('.context-view .monaco-menu');
     for (let attempt = 1; ; attempt++) {
       await target.click({ button: 'right' });
-      await menu.waitFor();
       try {
+        await menu.waitFor({ timeout: 5000 });
         const entry = menu.locator('.action-item a.action-menu-item', {
           has: this.page.locator('.action-label', { hasText: exact(item) }),
         });
