@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import type { NodeTarget } from '../runtimes';
 import { npmCpu } from './npmArgs';
+import { packageNameAt } from './packages';
 
 /** One entry of package-lock.json's `packages` map (lockfileVersion 2 and 3). */
 export interface LockEntry {
@@ -113,7 +114,7 @@ export function planFromLockfile(
       return { npmNeeded: l10n.t('{0} has no registry tarball with an integrity in the lockfile', location) };
     planned.push({
       location,
-      name: entry.name ?? location.slice(location.lastIndexOf('node_modules/') + 'node_modules/'.length),
+      name: entry.name ?? packageNameAt(location),
       version: entry.version,
       url: entry.resolved,
       integrity: entry.integrity,
@@ -209,7 +210,7 @@ function sameSpecs(a: unknown, b: unknown): boolean {
 /** The lockfile's `bin` (npm writes the map form; a string names the package's own command). */
 function binsOf(entry: LockEntry, location: string): Record<string, string> {
   if (typeof entry.bin === 'string') {
-    const name = (entry.name ?? location.slice(location.lastIndexOf('node_modules/') + 13)).replace(/^@[^/]+\//, '');
+    const name = (entry.name ?? packageNameAt(location)).replace(/^@[^/]+\//, '');
     return { [name]: entry.bin };
   }
   return entry.bin && typeof entry.bin === 'object' ? entry.bin : {};

@@ -19,6 +19,21 @@ export interface InstalledPackage {
   manifest: PackageManifest;
 }
 
+/** The name a package folder gives: "node_modules/a/node_modules/@s/b" → "@s/b". */
+export function packageNameAt(location: string): string {
+  return location.slice(location.lastIndexOf('node_modules/') + 'node_modules/'.length);
+}
+
+/** A package folder with its package.json as installed (the folder names it when the manifest does not). */
+export function installedPackage(dir: string, manifest: PackageManifest): InstalledPackage {
+  return {
+    dir,
+    name: typeof manifest.name === 'string' ? manifest.name : packageNameAt(dir),
+    version: typeof manifest.version === 'string' ? manifest.version : '',
+    manifest,
+  };
+}
+
 /**
  * Sizes per installed package; the project's own dependencies (`direct`, installed where `require` finds them
  * through NODE_PATH) have their name as module: what the code loads, and what the import probe loads.

@@ -22,6 +22,7 @@ import { checkPnpmVersion, pnpmInstallArgs, pnpmWorkspaceYaml } from './pnpm';
 import { homeFile, npmConfigEnv, npmRegistry, readOptional, userNpmrcPath, yarnConfigEnv } from './npmConfig';
 import { checkNpmVersion, isCrossBuild, npmCpu, npmInstallArgs, npmInvocation, type Host } from './npmArgs';
 import {
+  installedPackage,
   missingPlatformPackages,
   nodeOwners,
   packageDirOf,
@@ -456,13 +457,7 @@ async function readInstalled(work: string, tree: StagedTree): Promise<InstalledP
         .readFile(join(work, f.path), 'utf8')
         .then((t) => JSON.parse(t) as PackageManifest)
         .catch((): PackageManifest => ({}));
-      const fallback = dir.slice(dir.lastIndexOf('node_modules/') + 'node_modules/'.length);
-      return {
-        dir,
-        name: typeof manifest.name === 'string' ? manifest.name : fallback,
-        version: typeof manifest.version === 'string' ? manifest.version : '',
-        manifest,
-      };
+      return installedPackage(dir, manifest);
     }),
   );
 }

@@ -12,7 +12,7 @@ import { SHARE, type StageContext } from '../stager';
 import type { FetchSettings } from './fetchSettings';
 import { installTimeBuild, type PackageManifest } from './installScripts';
 import { fitsTarget, type PlannedPackage } from './lockPlan';
-import { packageDirOf, type InstalledPackage } from './packages';
+import { installedPackage, packageDirOf, type InstalledPackage } from './packages';
 import { registryClient } from './registryFetch';
 import { TarballTooLarge, matchesIntegrity, npmCacheContentPaths, tarballFiles, type TarballFile } from './tarball';
 import { UNZIPPED_LIMIT, unzippedLimitMessage } from '../manifest';
@@ -190,16 +190,9 @@ function parseManifest(data: Buffer | undefined): Manifest {
 function installedPackages(files: readonly LayerFile[]): InstalledPackage[] {
   return files
     .filter((f) => f.path === `${packageDirOf(f.path)}/package.json` && 'data' in f.source)
-    .map((f) => {
-      const dir = f.path.slice(0, -'/package.json'.length);
-      const manifest = parseManifest((f.source as { data: Buffer }).data);
-      return {
-        dir,
-        name: typeof manifest.name === 'string' ? manifest.name : dir.slice(dir.lastIndexOf('node_modules/') + 13),
-        version: typeof manifest.version === 'string' ? manifest.version : '',
-        manifest,
-      };
-    });
+    .map((f) =>
+      installedPackage(f.path.slice(0, -'/package.json'.length), parseManifest((f.source as { data: Buffer }).data)),
+    );
 }
 
 /**

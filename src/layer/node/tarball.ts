@@ -91,30 +91,33 @@ export function packagePath(name: string): string | undefined {
  * split 2/2/rest>`, one path per digest the integrity lists.
  */
 export function npmCacheContentPaths(npmCache: string, integrity: string): string[] {
+  return integrityHashes(integrity).map(({ algorithm, digest }) => {
+    const hex = Buffer.from(digest, 'base64').toString('hex');
+    return join(npmCache, '_cacache', 'content-v2', algorithm, hex.slice(0, 2), hex.slice(2, 4), hex.slice(4));
+  });
+}
+
+/** The digests of a Subresource Integrity string ("sha512-… sha1-…"), strongest algorithm first. */
+function integrityHashes(integrity: string): { algorithm: string; digest: string }[] {
   return integrity
     .trim()
     .split(/\s+/)
     .map((item) => /^(sha512|sha384|sha256|sha1)-([A-Za-z0-9+/=]+)(\?.*)?$/.exec(item))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => {
-      const hex = Buffer.from(m[2], 'base64').toString('hex');
-      return join(npmCache, '_cacache', 'content-v2', m[1], hex.slice(0, 2), hex.slice(2, 4), hex.slice(4));
-    });
+    .map((m) => ({ algorithm: m[1], digest: m[2] }))
+    .sort((a, b) => RANKED.indexOf(a.algorithm) - RANKED.indexOf(b.algorithm));
 }
+
+const RANKED = ['sha512', 'sha384', 'sha256', 'sha1'];
 
 /**
  * Whether `bytes` match a Subresource Integrity string as npm checks one: the strongest algorithm it lists
  * decides, and any of that algorithm's digests may match.
  */
 export function matchesIntegrity(bytes: Uint8Array, integrity: string): boolean {
-  const ranked = ['sha512', 'sha384', 'sha256', 'sha1'];
-  const hashes = integrity
-    .trim()
-    .split(/\s+/)
-    .map((item) => /^(sha512|sha384|sha256|sha1)-([A-Za-z0-9+/=]+)(\?.*)?$/.exec(item))
-    .filter((m): m is RegExpExecArray => m !== null);
-  const algorithm = ranked.find((a) => hashes.some((h) => h[1] === a));
-  if (!algorithm) return false;
+  const hashes = integrityHashes(integrity);
+  if (hashes.length === 0) return false;
+  const { algorithm } = hashes[0];
   const digest = createHash(algorithm).update(bytes).digest('base64');
-  return hashes.some((h) => h[1] === algorithm && h[2] === digest);
+  return hashes.some((h) => h.algorithm === algorithm && h.digest === digest);
 }
