@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { version as toolVersion } from '../../package.json';
-import { UserError, throwIfAborted } from '../util/errors';
+import { UserError, errorMessage, throwIfAborted } from '../util/errors';
 import { renameAtomic, writeFileAtomic } from '../util/fsAtomic';
 import { silentLog, type Log } from '../util/log';
 import { layerZipInputs, totalSize, type StagedLayer } from './content';
@@ -185,7 +185,18 @@ export async function buildLayer(request: BuildRequest, context: BuildContext = 
     if (unzipped > UNZIPPED_LIMIT) throw new UserError(unzippedLimitMessage(unzipped, packages));
     const skip = staged.scanSkips;
     const scanned = skip ? content.files.filter((f) => !skip(f.path)) : content.files;
-    const scan = await scanCompatibility({ ...content, files: scanned }, target, staged.owners, signal);
+    const scan = await scanCompatibility(
+      { ...content, files: scanned },
+      target,
+      staged.owners,
+      signal,
+      staged.nativeFacts,
+    );
+    await staged.nativeFacts
+      ?.save()
+      .catch((e: unknown) =>
+        log.debug(`Could not keep the compatibility facts in the build cache: ${errorMessage(e)}`),
+      );
     const { incompatibilities } = scan;
     if (scan.warnings.length > 0) warnings.push(describeLibraryWarnings(scan.warnings));
     if (incompatibilities.length > 0) {

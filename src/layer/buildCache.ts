@@ -10,7 +10,10 @@ import { sha256File } from './cache';
 /** Wheels, compiled bytecode and npm tarballs kept by default; the least recently used go first past it. */
 export const DEFAULT_BUILD_CACHE_BYTES = 4 * 1024 * 1024 * 1024;
 
-const CACHED = ['wheels', 'bytecode', 'tarballs'];
+const CACHED = ['wheels', 'bytecode', 'native', 'tarballs'];
+
+/** Changes when the ELF reader learns more, so facts read by an older one are read again. */
+const NATIVE_FACTS_VERSION = 'facts1';
 
 /** A temporary file this old belongs to a writer that was killed (a write takes seconds). */
 const ABANDONED_PART_MS = 60 * 60 * 1000;
@@ -26,7 +29,8 @@ export function defaultBuildCacheDir(
 /**
  * Content-addressed build cache: `wheels/<sha256>.whl` (downloaded wheels, by the SHA-256 of their bytes) and
  * `bytecode/<wheel sha256>-<cache tag>-<magic>.zip` (the .pyc files of one wheel for one Python version, as a
- * zip whose entries are copied raw into layers) and `tarballs/<sha256 of the integrity>.tgz` (npm package tarballs, by
+ * zip whose entries are copied raw into layers), `native/<wheel sha256>-facts1.json` (what the compatibility scan
+ * read of the wheel's files) and `tarballs/<sha256 of the integrity>.tgz` (npm package tarballs, by
  * the lockfile's integrity string; their bytes are checked against it on every use). Every file is written beside its place and renamed into it, so
  * a crash never leaves a torn entry; a file in use is touched, and eviction removes the least recently used.
  */
@@ -42,6 +46,11 @@ export class BuildCache {
 
   bytecodePath(wheelSha256: string, pythonTag: string): string {
     return join(this.dir, 'bytecode', `${checkedSha(wheelSha256)}-${pythonTag}.zip`);
+  }
+
+  /** What the compatibility scan learnt of one wheel's files (see wheelNativeFacts.ts). */
+  nativeFactsPath(wheelSha256: string): string {
+    return join(this.dir, 'native', `${checkedSha(wheelSha256)}-${NATIVE_FACTS_VERSION}.json`);
   }
 
   tarballPath(integrity: string): string {
@@ -83,7 +92,7 @@ export class BuildCache {
     }
     return evictLeastRecentlyUsed(
       dirs,
-      (n) => /^[0-9a-f]{64}[^/]*\.(whl|zip|tgz)$/.test(n),
+      (n) => /^[0-9a-f]{64}[^/]*\.(whl|zip|json|tgz)$/.test(n),
       this.maxBytes,
       new Set(inUse),
     );

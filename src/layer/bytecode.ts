@@ -41,20 +41,6 @@ export async function compileBytecode(
   if (result.code !== 0) log.warn(l10n.t('Some files could not be compiled to bytecode; they stay source-only.'));
 }
 
-/** The interpreter's bytecode identity: its cache tag and magic number ("cpython-311-a70d0d0a"). */
-export async function bytecodeTag(
-  pythonPath: string,
-  env: NodeJS.ProcessEnv,
-  signal?: AbortSignal,
-): Promise<{ cacheTag: string; key: string }> {
-  const script = 'import sys, importlib.util; print(sys.implementation.cache_tag, importlib.util.MAGIC_NUMBER.hex())';
-  const result = await runProcess(pythonPath, ['-I', '-c', script], { env, signal });
-  const m = /^(\S+) ([0-9a-f]+)\s*$/.exec(result.output.trim());
-  if (result.code !== 0 || !m)
-    throw new Error(`could not read the bytecode tag of ${pythonPath}: ${result.output.trim()}`);
-  return { cacheTag: m[1], key: `${m[1]}-${m[2]}` };
-}
-
 /** One wheel's sources to compile: `files` are [name in the wheel, install path under python/]. */
 export interface WheelCompileJob {
   wheel: string;

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import type { ArchiveEntry, ZipArchive } from './archive';
 import type { StagedLink, StagedTree } from './scan';
 import type { PackageEntry } from './manifest';
+import type { NativeFactsStore } from './nativeFacts';
 import type { SlimSummary } from './slim';
 import type { ZipInput } from './zip';
 
@@ -110,6 +111,8 @@ export interface StagedLayer {
   scanSkips?: (path: string) => boolean;
   /** Cache files the build used (kept when the cache is trimmed). */
   cacheFiles: string[];
+  /** What is already known of the files' native code (wheels seen before), for the compatibility scan. */
+  nativeFacts?: NativeFactsStore;
   /** A slim build's summary (Python): what was left out, kept back and proven. */
   slim?: SlimSummary;
   /** Releases what the content reads from (open wheels); called once the zip is written. */

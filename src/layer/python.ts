@@ -12,6 +12,8 @@ export interface PythonInfo {
   minor: number;
   /** undefined when pip is not importable. */
   pipVersion?: string;
+  /** Its bytecode identity: cache tag and magic number ("cpython-311-a70d0d0a"), the bytecode cache's key. */
+  bytecodeKey?: string;
 }
 
 /** What a build may start: the configured interpreter, else the platform's usual commands for Python 3. */
@@ -23,6 +25,8 @@ const PROBE = [
   'import sys',
   'print(sys.version_info[0], sys.version_info[1])',
   'print(sys.executable)',
+  // Asked here rather than when compiling: one interpreter start less per build.
+  'try:\n    import importlib.util\n    print(sys.implementation.cache_tag + "-" + importlib.util.MAGIC_NUMBER.hex())\nexcept Exception:\n    print("-")',
   'try:\n    import pip\n    print(pip.__version__)\nexcept Exception:\n    print("-")',
 ].join('\n');
 
@@ -60,12 +64,13 @@ async function probeOne(
     if (code === 'ENOENT' || code === 'EACCES') return '';
     throw e;
   }
-  const m = /^(\d+) (\d+)\r?\n(.*)\r?\n(\S+)$/.exec(result.output.trim());
+  const m = /^(\d+) (\d+)\r?\n(.*)\r?\n(\S+)\r?\n(\S+)$/.exec(result.output.trim());
   if (result.code !== 0 || !m) return result.output.trim();
   const path = showCommand(command);
   const info: PythonInfo = { path, executable: m[3].trim() || program, major: Number(m[1]), minor: Number(m[2]) };
   if (info.major !== 3) return `Python ${info.major}.${info.minor}`;
-  if (m[4] !== '-') info.pipVersion = m[4];
+  if (m[4] !== '-') info.bytecodeKey = m[4];
+  if (m[5] !== '-') info.pipVersion = m[5];
   return info;
 }
 

@@ -6,7 +6,7 @@ import type { Log } from '../util/log';
 import { showCommand } from '../util/pythonCommands';
 import type { BuildOptions, BuildRequest } from './build';
 import { BuildCache, defaultBuildCacheDir } from './buildCache';
-import { bytecodeTag, compileBytecode } from './bytecode';
+import { compileBytecode } from './bytecode';
 import { cacheKey } from './cache';
 import { diskContent, type StagedLayer } from './content';
 import { ownerMap, ownerOf, readDistInfos } from './distInfo';
@@ -183,10 +183,9 @@ async function stageFromWheels(
 ): Promise<StagedLayer> {
   const wheels = await resolveWheels(run, cache, installerNetwork(options));
   progress({ message: l10n.t('Resolved {0} packages', wheels.length), increment: installRest() });
+  const { executable, minor, bytecodeKey } = run.python;
   const compiler =
-    `3.${run.python.minor}` === run.target.pythonVersion
-      ? { python: run.python.executable, ...(await bytecodeTag(run.python.executable, run.env, run.signal)) }
-      : undefined;
+    `3.${minor}` === run.target.pythonVersion && bytecodeKey ? { python: executable, key: bytecodeKey } : undefined;
   if (compiler) progress({ message: l10n.t('Compiling bytecode') });
   return stageWheels(wheels, { cache, compiler, env: run.env, signal: run.signal });
 }

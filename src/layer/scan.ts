@@ -3,11 +3,12 @@ import { promises as fs, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { UserError, throwIfAborted } from '../util/errors';
 import { concurrencyLimiter } from '../util/pool';
-import { isElf, maxGlibcMinor, parseElf, ElfError, EM_AARCH64, EM_X86_64, type ElfInfo } from './elf';
+import { maxGlibcMinor, EM_AARCH64, EM_X86_64, type ElfInfo } from './elf';
 import { ownerOf } from './distInfo';
-import { readLayerFile, readLayerFileHead, type LayerContent } from './content';
+import type { LayerContent } from './content';
 import { baseImageLibraries, baseImageName } from './baseImages';
 import { LIBRARY_PATH, modelLoading } from './dynamicLoader';
+import { readNativeFacts, type NativeFactsStore } from './nativeFacts';
 import type { PythonTarget, Target } from './runtimes';
 
 export interface StagedFile {
@@ -163,17 +164,6 @@ function versionLabel(tag: string): string {
   return `${tag[0]}.${tag.slice(1)}`;
 }
 
-/**
- * Native code for another OS, told by its first bytes: Mach-O (thin or universal) is macOS, "MZ" a Windows PE.
- * Only asked for module files (a universal binary's magic is also a Java class file's).
- */
-export function foreignBinaryKind(head: Uint8Array): 'Mach-O' | 'PE' | undefined {
-  if (head.length < 4) return undefined;
-  const magic = Buffer.from(head).readUInt32BE(0);
-  if ([0xfeedface, 0xfeedfacf, 0xcefaedfe, 0xcffaedfe, 0xcafebabe, 0xbebafeca].includes(magic)) return 'Mach-O';
-  return head[0] === 0x4d && head[1] === 0x5a ? 'PE' : undefined;
-}
-
 /** Problems an ELF object would have when loaded on the target. Relocatable objects (.o) are not loaded. */
 export function elfProblems(info: ElfInfo, target: Target): { reason: IncompatibilityReason; detail: string }[] {
   if (info.type !== 2 && info.type !== 3) return [];
@@ -213,12 +203,17 @@ export interface ScanResult {
 /** What the scan reads of the layer: its top folder, the files that could be loaded and the links. */
 export type ScannedLayer = Pick<LayerContent, 'root' | 'files' | 'links'>;
 
-/** Checks every file that could be native code; returns the offenders with the package that installed them. */
+/**
+ * Checks every file that could be native code; returns the offenders with the package that installed them.
+ * `known` holds facts learnt from earlier builds (an unchanged wheel's libraries are not inflated again) and
+ * receives the new ones.
+ */
 export async function scanCompatibility(
   layer: ScannedLayer,
   target: Target,
   owners: Map<string, string>,
   signal?: AbortSignal,
+  known?: NativeFactsStore,
 ): Promise<ScanResult> {
   const found: Incompatibility[] = [];
   const packageOf = (path: string) => ownerOf(path, owners) ?? l10n.t('(no package)');
@@ -233,29 +228,29 @@ export async function scanCompatibility(
         throwIfAborted(signal);
         const byName = target.language === 'python' ? extensionProblem(f.path, target) : undefined;
         if (byName) add(f.path, byName);
-        const head = await readLayerFileHead(f, 4);
-        if (!isElf(head)) {
-          const foreign = NATIVE_MODULE.test(f.path) ? foreignBinaryKind(head) : undefined;
-          if (foreign)
+        let facts = known?.get(f);
+        if (!facts) {
+          facts = await readNativeFacts(f);
+          known?.put(f, facts);
+        }
+        if (facts.kind === 'Mach-O' || facts.kind === 'PE') {
+          if (NATIVE_MODULE.test(f.path))
             add(f.path, {
               reason: 'platform',
               detail:
-                foreign === 'Mach-O'
+                facts.kind === 'Mach-O'
                   ? l10n.t('built for macOS (Mach-O), Lambda runs Linux')
                   : l10n.t('built for Windows (PE), Lambda runs Linux'),
             });
-          return;
-        }
-        try {
-          const info = parseElf(await readLayerFile(f));
+        } else if (facts.kind === 'damaged-elf') {
+          add(f.path, { reason: 'unreadable', detail: l10n.t('damaged ELF file ({0})', facts.message) });
+        } else if (facts.kind === 'elf') {
+          const { info } = facts;
           const problems = elfProblems(info, target);
           for (const p of problems) add(f.path, p);
           // A library for another machine cannot load at all: what it needs besides does not matter.
           if ((info.type === 2 || info.type === 3) && !problems.some((p) => p.reason === 'machine'))
             objects.set(f.path, info);
-        } catch (e) {
-          if (!(e instanceof ElfError)) throw e;
-          add(f.path, { reason: 'unreadable', detail: l10n.t('damaged ELF file ({0})', e.message) });
         }
       }),
     ),

@@ -9,11 +9,11 @@ import { topLevelFromRecord } from './distInfo';
 import type { PackageEntry } from './manifest';
 import type { LocatedWheel } from './resolve';
 import { INSTALLER_TEXT, distInfoDir, installPath, rewriteRecord } from './wheelLayout';
+import { WheelNativeFacts } from './wheelNativeFacts';
 
 /** The Python interpreter that compiles bytecode for the target (same minor version) and its identity. */
 export interface BytecodeCompiler {
   python: string;
-  cacheTag: string;
   /** Cache tag and magic number: the bytecode cache's key next to the wheel's SHA-256. */
   key: string;
 }
@@ -47,6 +47,11 @@ export async function stageWheels(
     const plans = await Promise.all(wheels.map((w) => limit(() => planWheel(w, archives))));
     throwIfAborted(signal);
     const cacheFiles = wheels.filter((w) => w.path.startsWith(cache.dir)).map((w) => w.path);
+    const nativeFacts = await WheelNativeFacts.load(
+      cache,
+      plans.map((p) => ({ archive: p.archive, sha256: p.wheel.sha256 })),
+    );
+    cacheFiles.push(...nativeFacts.paths);
     if (compiler) {
       const jobs: WheelCompileJob[] = [];
       for (const plan of plans) {
@@ -113,6 +118,7 @@ export async function stageWheels(
       owners,
       bytecode: !!compiler,
       cacheFiles,
+      nativeFacts,
       warnings,
       close,
     };

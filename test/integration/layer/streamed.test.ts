@@ -7,6 +7,7 @@ import { readZip } from '../../fixtures/zipRead';
 import { makeElf } from '../../fixtures/elf';
 import { makeWheelhouse } from '../../fixtures/wheels';
 import { IncompatibleFilesError } from '../../../src/layer/build';
+import { defaultBuildCacheDir } from '../../../src/layer/buildCache';
 import { isRuntime } from '../../../src/layer/runtimes';
 import { renderReport } from '../../../src/layer/report';
 import { escapeHtml } from '../../../src/util/html';
@@ -189,6 +190,14 @@ test('a native library the layer needs but neither ships nor finds in the runtim
     error.message,
     /needspq: needspq\/_native\.abi3\.so: needs libpq\.so\.5, which is neither in the layer nor in the Amazon Linux 2023 image of python3\.12/,
   );
+  // What the scan read is kept per wheel; the next build finds the same from those facts.
+  const facts = await readdir(join(defaultBuildCacheDir(ws.env), 'native'));
+  assert.ok(facts.length >= 2 && facts.every((f) => /^[0-9a-f]{64}-facts1\.json$/.test(f)), facts.join());
+  const again = await ws.build(req, 'python3.12', 'x86_64', { name: 'pq' }).then(
+    () => assert.fail('built'),
+    (e: unknown) => e as IncompatibleFilesError,
+  );
+  assert.deepEqual(again.incompatibilities, error.incompatibilities);
   // Bundled in <pkg>.libs (auditwheel's layout, found through $ORIGIN) and system libraries are fine.
   const ok = await ws.build(await ws.requirements(['bundled']), 'python3.11', 'x86_64', { name: 'bundled' });
   assert.deepEqual(ok.manifest.incompatibilities, []);

@@ -25,6 +25,8 @@ test('probePython takes the first command that is Python 3 and names every comma
   assert.equal(info.path, 'python3');
   assert.equal(info.major, 3);
   assert.ok(isAbsolute(info.executable), info.executable);
+  // The bytecode cache's key: the interpreter's cache tag and magic number, asked in the same start.
+  assert.match(info.bytecodeKey ?? '', new RegExp(`^cpython-3${info.minor}-[0-9a-f]{8}$`));
   await assert.rejects(probePython([missing, ['/nonexistent/py', '-3']], process.env), (e: unknown) => {
     return e instanceof UserError && e.message.includes('"/nonexistent/python3", "/nonexistent/py -3"');
   });

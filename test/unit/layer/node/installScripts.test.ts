@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { installTimeBuild, unloadedPrebuild } from '../../../../src/layer/node/installScripts';
-import { foreignBinaryKind } from '../../../../src/layer/scan';
+import { foreignBinaryKind } from '../../../../src/layer/nativeFacts';
 import {
   missingPlatformPackages,
   nodeOwners,
