@@ -22,8 +22,25 @@ test('install paths: root and .data/purelib|platlib go to python/; scripts, head
   }
 });
 
+test('names with dots that stay inside python/ are installed as they are', () => {
+  for (const good of ['pkg/.hidden', 'pkg/..foo.py', 'pkg/a..b.py', '.libs/x.so', 'pkg/x.', 'pkg/...']) {
+    assert.equal(installPath(good, DI, 'w.whl'), good);
+  }
+});
+
 test('a wheel file that would land outside python/ fails the build, naming the wheel and the file', () => {
-  for (const bad of ['../evil.py', '/etc/passwd', 'pkg/../../x.py', 'pkg-1.0.data/purelib/../../x', 'C:/x.py']) {
+  for (const bad of [
+    '../evil.py',
+    '/etc/passwd',
+    'pkg/../../x.py',
+    'pkg-1.0.data/purelib/../../x',
+    'C:/x.py',
+    'pkg\\..\\..\\x.py',
+    'pkg//x.py',
+    './x.py',
+    'pkg/./x.py',
+    'pkg/..',
+  ]) {
     assert.throws(
       () => installPath(bad, DI, 'w.whl'),
       { message: `w.whl is not a valid wheel: it holds a file outside its install folder (${bad}).` },
