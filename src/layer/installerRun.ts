@@ -37,9 +37,10 @@ export interface InstallerRun {
 export async function runInstaller(
   run: InstallerRun,
   args: string[],
-  uv?: { path: string; env: NodeJS.ProcessEnv },
+  options: { uv?: { path: string; env: NodeJS.ProcessEnv }; doneAfter?: (line: string) => boolean } = {},
 ): Promise<string> {
   const { log } = run;
+  const { uv } = options;
   const env = uv?.env ?? { ...run.env, PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' };
   const [command, fullArgs] = uv ? [uv.path, args] : [run.python.executable, ['-m', 'pip', ...args]];
   log.info(`${command} ${fullArgs.map(redactUrl).join(' ')}`);
@@ -47,6 +48,7 @@ export async function runInstaller(
     cwd: dirname(run.requirementsPath),
     env,
     signal: run.signal,
+    doneAfter: options.doneAfter,
     onSpawn: (pid) => {
       run.onInstallerSpawn?.(pid);
       run.staging

@@ -14,6 +14,11 @@ export interface RunOptions {
   stdin?: string;
   /** Called once the child exists (tests use it to check the process tree is gone after a cancel). */
   onSpawn?: (pid: number) => void;
+  /**
+   * The line after which the command's work is done: the promise resolves then (code 0) and the process is left
+   * to exit by itself, still stopped by the signal. pip takes 0.15 s to exit after writing its report.
+   */
+  doneAfter?: (line: string) => boolean;
 }
 
 export interface RunResult {
@@ -57,7 +62,14 @@ export function runProcess(command: string, args: string[], options: RunOptions 
         append(chunk);
         const lines = (partial + chunk).split(/\r?\n|\r/);
         partial = lines.pop() ?? '';
-        for (const line of lines) if (line.trim()) options.onLine?.(line, stream);
+        for (const line of lines) {
+          if (!line.trim()) continue;
+          options.onLine?.(line, stream);
+          if (!settled && options.doneAfter?.(line)) {
+            settled = true;
+            resolve({ code: 0, output: output.slice(-MAX_OUTPUT) });
+          }
+        }
       });
       child[stream].on('end', () => {
         if (partial.trim()) options.onLine?.(partial, stream);
@@ -89,10 +101,10 @@ export function runProcess(command: string, args: string[], options: RunOptions 
       reject(new CancelledError());
     });
     child.on('close', (code) => {
-      if (settled) return;
-      settled = true;
       signal?.removeEventListener('abort', onAbort);
       if (killTimer) clearTimeout(killTimer);
+      if (settled) return;
+      settled = true;
       if (signal?.aborted) reject(new CancelledError());
       else resolve({ code, output: output.slice(-MAX_OUTPUT) });
     });

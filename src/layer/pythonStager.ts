@@ -211,8 +211,7 @@ async function stageFromFolder(
   if (run.installer === 'pip') await runInstaller(run, pipInstallArgs(argsInput));
   else
     await runInstaller(run, uvInstallArgs({ ...argsInput, pythonPath: run.python.executable, pipConfig }), {
-      path: uvPath!,
-      env: uvEnv(baseEnv, argsInput.timeoutSeconds, argsInput.retries),
+      uv: { path: uvPath!, env: uvEnv(baseEnv, argsInput.timeoutSeconds, argsInput.retries) },
     });
   progress({ message: l10n.t('Installed'), increment: installRest() });
   const bytecode = `3.${run.python.minor}` === run.target.pythonVersion; // probePython accepts only Python 3

@@ -87,7 +87,8 @@ export async function resolveWheels(
     report,
     ...network,
   });
-  await runInstaller(run, args);
+  // The report is complete once pip says what it would install; its exit is not waited for.
+  await runInstaller(run, args, { doneAfter: (line) => line.startsWith('Would install') });
   const resolved = parseInstallReport(await fs.readFile(report, 'utf8'));
   const located: LocatedWheel[] = [];
   const missing: ResolvedWheel[] = [];

@@ -12,7 +12,7 @@ export async function fakePython(path: string, install: string[]): Promise<strin
     path,
     [
       '#!/bin/sh',
-      'if [ "$1" = "-c" ]; then printf "3 11\\n%s\\n23.2\\n" "$0"; exit 0; fi',
+      'if [ "$1" = "-c" ]; then printf "3 11\\n%s\\ncpython-311-a70d0d0a\\n23.2\\n" "$0"; exit 0; fi',
       'if [ "$1" = "-I" ]; then exec python3 "$@"; fi',
       ...install,
     ].join('\n'),
