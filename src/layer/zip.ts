@@ -61,11 +61,18 @@ const MAX_AHEAD_BYTES = 64 * 1024 * 1024;
 const MAX_AHEAD_ENTRIES = 32;
 /** Files up to this size are read and deflated on the calling thread: each step takes microseconds. */
 const SYNC_MAX_BYTES = 64 * 1024;
+const LOCAL_HEADER = 30;
+const CENTRAL_HEADER = 46;
+const ZIP32_LIMIT = 0xffffffff;
+/** Bytes per sink call: the file sees large writes, and a hash one update per chunk instead of per header. */
+const CHUNK_BYTES = 1 << 20;
+/** Bodies larger than this are handed to the sink as they are rather than copied into a chunk. */
+const PASS_THROUGH_BYTES = 256 * 1024;
 
 const deflateRaw = promisify(zlib.deflateRaw);
 
+/** An entry ready to write: its body as stored (deflated or not) and what the headers say about it. */
 interface Prepared {
-  name: Buffer;
   mode: number;
   crc: number;
   method: 0 | 8;
@@ -73,21 +80,17 @@ interface Prepared {
   body: Uint8Array;
 }
 
-interface CentralRecord extends Omit<Prepared, 'body'> {
-  compressedSize: number;
-  offset: number;
-}
+const EMPTY = new Uint8Array(0);
 
 function byName(a: ZipInput, b: ZipInput): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 async function prepare(input: ZipInput, level: number): Promise<Prepared> {
-  const name = Buffer.from(input.name, 'utf8');
-  if (input.name.endsWith('/')) return { name, mode: DIR_MODE, crc: 0, method: 0, size: 0, body: new Uint8Array(0) };
+  if (input.name.endsWith('/')) return { mode: DIR_MODE, crc: 0, method: 0, size: 0, body: EMPTY };
   if (input.symlink !== undefined) {
     const target = Buffer.from(input.symlink, 'utf8');
-    return { name, mode: LINK_MODE, crc: zlib.crc32(target), method: 0, size: target.length, body: target };
+    return { mode: LINK_MODE, crc: zlib.crc32(target), method: 0, size: target.length, body: target };
   }
   const mode = input.executable ? EXEC_MODE : FILE_MODE;
   if (input.raw) {
@@ -96,22 +99,25 @@ async function prepare(input: ZipInput, level: number): Promise<Prepared> {
       throw new Error(
         `zip entry ${input.name}: expected ${input.raw.compressedSize} stored bytes, read ${body.length}`,
       );
-    return { name, mode, crc: input.raw.crc, method: input.raw.method, size: input.raw.size, body };
+    return { mode, crc: input.raw.crc, method: input.raw.method, size: input.raw.size, body };
   }
   const file = input.file;
   const data =
     input.data ??
-    (!file ? new Uint8Array(0) : file.size <= SYNC_MAX_BYTES ? readFileSync(file.path) : await fs.readFile(file.path));
+    (!file ? EMPTY : file.size <= SYNC_MAX_BYTES ? readFileSync(file.path) : await fs.readFile(file.path));
   const crc = zlib.crc32(data);
-  if (data.length === 0 || level === 0) return { name, mode, crc, method: 0, size: data.length, body: data };
+  if (data.length === 0 || level === 0) return { mode, crc, method: 0, size: data.length, body: data };
   // The size read decides, not the size listed: a file that grew since is still deflated off the thread.
   const deflated =
     data.length <= SYNC_MAX_BYTES ? zlib.deflateRawSync(data, { level }) : await deflateRaw(data, { level });
   const smaller = deflated.length < data.length;
-  return { name, mode, crc, method: smaller ? 8 : 0, size: data.length, body: smaller ? deflated : data };
+  return { mode, crc, method: smaller ? 8 : 0, size: data.length, body: smaller ? deflated : data };
 }
 
-/** Writes the archive to `sink` in order; returns the total length. */
+/**
+ * Writes the archive to `sink` in order; returns the total length. A chunk is only valid until the promise the
+ * sink returns for it settles: the writer then reuses its memory.
+ */
 export async function writeZip(
   inputs: ZipInput[],
   sink: (chunk: Uint8Array) => Promise<void>,
@@ -133,8 +139,10 @@ export async function writeZip(
       ),
     );
   }
-  const central: CentralRecord[] = [];
-  let offset = 0;
+  const out = new ChunkedSink(sink);
+  // The central directory is filled in as entries are written: its size is known from the names alone.
+  const central = Buffer.alloc(entries.reduce((n, e) => n + CENTRAL_HEADER + Buffer.byteLength(e.name), 0));
+  let centralAt = 0;
   let done = 0;
   // Read-ahead window: entries are prepared (read + deflated) concurrently but written strictly in order.
   const inFlight: { promise: Promise<Prepared>; bytes: number }[] = [];
@@ -155,76 +163,113 @@ export async function writeZip(
     }
   };
   fill();
-  while (inFlight.length > 0) {
+  for (const entry of entries) {
     throwIfAborted(options.signal);
     const head = inFlight.shift()!;
     const p = await head.promise;
     aheadBytes -= head.bytes;
     fill();
-    const record: CentralRecord = { ...p, compressedSize: p.body.length, offset };
-    assertZip32(record);
-    const header = localHeader(record);
-    await sink(header);
-    if (p.body.length > 0) await sink(p.body);
-    offset += header.length + p.body.length;
-    central.push(record);
+    const offset = out.offset;
+    if (p.size >= ZIP32_LIMIT || p.body.length >= ZIP32_LIMIT || offset >= ZIP32_LIMIT) {
+      throw new Error('zip entry beyond 4 GB: not supported (a layer is at most 250 MB)');
+    }
+    const nameLength = Buffer.byteLength(entry.name);
+    // A large body goes to the sink as it is; a small one is copied into the chunk after its header.
+    const copied = p.body.length <= PASS_THROUGH_BYTES;
+    const headerLength = LOCAL_HEADER + nameLength;
+    if (!out.fits(headerLength + (copied ? p.body.length : 0))) await out.flush();
+    const at = out.reserve(headerLength);
+    localHeader(out.chunk, at, entry.name, nameLength, p);
+    centralHeader(central, centralAt, entry.name, nameLength, p, offset);
+    centralAt += CENTRAL_HEADER + nameLength;
+    if (copied) out.copy(p.body);
+    else await out.pass(p.body);
     done += p.size;
     options.onProgress?.(done);
   }
-  const cdStart = offset;
-  for (const r of central) {
-    const h = centralHeader(r);
-    await sink(h);
-    offset += h.length;
+  const cdStart = out.offset;
+  await out.pass(central);
+  await out.pass(endRecords(entries.length, cdStart, central.length));
+  return out.offset;
+}
+
+/**
+ * Gathers the archive into chunks of CHUNK_BYTES for the sink: an await and a sink call per small header and body
+ * cost more than the bytes themselves on a layer of thousands of small entries. One chunk is reused throughout
+ * (a fresh megabyte per flush cost more in page faults than the copy into it), so every byte up to `used` is
+ * written by the caller, zero fields included.
+ */
+class ChunkedSink {
+  readonly chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+  private used = 0;
+  /** Bytes written so far, flushed or not: where the next byte lands in the archive. */
+  offset = 0;
+
+  constructor(private readonly sink: (chunk: Uint8Array) => Promise<void>) {}
+
+  fits(length: number): boolean {
+    return this.used + length <= this.chunk.length;
   }
-  const tail = endRecords(central.length, cdStart, offset - cdStart);
-  await sink(tail);
-  return offset + tail.length;
-}
 
-function assertZip32(r: CentralRecord): void {
-  if (r.size >= 0xffffffff || r.compressedSize >= 0xffffffff || r.offset >= 0xffffffff) {
-    throw new Error('zip entry beyond 4 GB: not supported (a layer is at most 250 MB)');
+  /** Where in `chunk` the next `length` bytes go (the caller checked that they fit). */
+  reserve(length: number): number {
+    const at = this.used;
+    this.used += length;
+    this.offset += length;
+    return at;
+  }
+
+  copy(bytes: Uint8Array): void {
+    this.chunk.set(bytes, this.reserve(bytes.length));
+  }
+
+  /** Hands `bytes` to the sink as they are, after what is gathered so far. */
+  async pass(bytes: Uint8Array): Promise<void> {
+    await this.flush();
+    this.offset += bytes.length;
+    if (bytes.length > 0) await this.sink(bytes);
+  }
+
+  /** Hands the gathered bytes to the sink; the chunk is refilled once the sink is done with them. */
+  async flush(): Promise<void> {
+    if (this.used === 0) return;
+    await this.sink(this.chunk.subarray(0, this.used));
+    this.used = 0;
   }
 }
 
-function localHeader(r: CentralRecord): Buffer {
-  const h = Buffer.alloc(30 + r.name.length);
-  h.writeUInt32LE(0x04034b50, 0);
-  writeSharedFields(h, r, 4);
-  h.writeUInt16LE(0, 28);
-  r.name.copy(h, 30);
-  return h;
+function localHeader(h: Buffer, at: number, name: string, nameLength: number, p: Prepared): void {
+  h.writeUInt32LE(0x04034b50, at);
+  writeSharedFields(h, at + 4, name, nameLength, p);
+  h.writeUInt16LE(0, at + 28); // extra length
+  h.write(name, at + LOCAL_HEADER, nameLength, 'utf8');
 }
 
-/** The run of fields both headers have, in the same order: version needed to extract … file name length. */
-function writeSharedFields(h: Buffer, r: CentralRecord, at: number): void {
-  h.writeUInt16LE(r.method === 8 ? 20 : 10, at);
-  h.writeUInt16LE(utf8Flag(r.name), at + 2);
-  h.writeUInt16LE(r.method, at + 4);
+/**
+ * The run of fields both headers have, in the same order: version needed to extract … file name length. Bit 11
+ * (names are UTF-8) only when a name is not plain ASCII, as Info-ZIP does: exactly when it takes more bytes
+ * than characters.
+ */
+function writeSharedFields(h: Buffer, at: number, name: string, nameLength: number, p: Prepared): void {
+  h.writeUInt16LE(p.method === 8 ? 20 : 10, at);
+  h.writeUInt16LE(nameLength === name.length ? 0 : 0x0800, at + 2);
+  h.writeUInt16LE(p.method, at + 4);
   h.writeUInt16LE(DOS_TIME, at + 6);
   h.writeUInt16LE(DOS_DATE, at + 8);
-  h.writeUInt32LE(r.crc, at + 10);
-  h.writeUInt32LE(r.compressedSize, at + 14);
-  h.writeUInt32LE(r.size, at + 18);
-  h.writeUInt16LE(r.name.length, at + 22);
+  h.writeUInt32LE(p.crc, at + 10);
+  h.writeUInt32LE(p.body.length, at + 14);
+  h.writeUInt32LE(p.size, at + 18);
+  h.writeUInt16LE(nameLength, at + 22);
 }
 
-function centralHeader(r: CentralRecord): Buffer {
-  const h = Buffer.alloc(46 + r.name.length);
-  h.writeUInt32LE(0x02014b50, 0);
-  h.writeUInt16LE(VERSION_MADE_BY, 4);
-  writeSharedFields(h, r, 6);
+function centralHeader(h: Buffer, at: number, name: string, nameLength: number, p: Prepared, offset: number): void {
+  h.writeUInt32LE(0x02014b50, at);
+  h.writeUInt16LE(VERSION_MADE_BY, at + 4);
+  writeSharedFields(h, at + 6, name, nameLength, p);
   // extra length, comment length, disk number start, internal attributes: all 0
-  h.writeUInt32LE(((r.mode << 16) | (r.mode === DIR_MODE ? 0x10 : 0)) >>> 0, 38);
-  h.writeUInt32LE(r.offset, 42);
-  r.name.copy(h, 46);
-  return h;
-}
-
-/** Bit 11 (names are UTF-8) only when a name is not plain ASCII, as Info-ZIP does. */
-function utf8Flag(name: Buffer): number {
-  return name.some((b) => b > 0x7f) ? 0x0800 : 0;
+  h.writeUInt32LE(((p.mode << 16) | (p.mode === DIR_MODE ? 0x10 : 0)) >>> 0, at + 38);
+  h.writeUInt32LE(offset, at + 42);
+  h.write(name, at + CENTRAL_HEADER, nameLength, 'utf8');
 }
 
 /** End of central directory; with the ZIP64 records in front when there are more than 65,535 entries. */
@@ -270,29 +315,16 @@ export async function writeZipFile(inputs: ZipInput[], path: string, options: Zi
   const hash = createHash('sha256');
   const handle = await fs.open(path, 'w', 0o644);
   try {
-    // Small headers are coalesced so the file sees large writes.
-    let pending: Uint8Array[] = [];
-    let pendingBytes = 0;
-    const flush = async () => {
-      if (pendingBytes === 0) return;
-      const chunk = pending.length === 1 ? pending[0] : Buffer.concat(pending);
-      pending = [];
-      pendingBytes = 0;
-      for (let written = 0; written < chunk.length;) {
-        written += (await handle.write(chunk, written, chunk.length - written)).bytesWritten;
-      }
-    };
+    // writeZip hands over ~1 MB chunks: each is hashed while the thread pool writes it.
     const size = await writeZip(
       inputs,
       async (chunk) => {
+        const written = writeAll(handle, chunk);
         hash.update(chunk);
-        pending.push(chunk);
-        pendingBytes += chunk.length;
-        if (pendingBytes >= 1 << 20) await flush();
+        await written;
       },
       options,
     );
-    await flush();
     await handle.sync();
     const digest = hash.digest();
     return { size, sha256: digest.toString('hex'), codeSha256: digest.toString('base64') };
@@ -301,9 +333,15 @@ export async function writeZipFile(inputs: ZipInput[], path: string, options: Zi
   }
 }
 
+async function writeAll(handle: fs.FileHandle, chunk: Uint8Array): Promise<void> {
+  for (let written = 0; written < chunk.length;) {
+    written += (await handle.write(chunk, written, chunk.length - written)).bytesWritten;
+  }
+}
+
 /** The archive in memory (test fixtures, small archives). */
 export async function zipToBuffer(inputs: ZipInput[], options: ZipOptions = {}): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
-  await writeZip(inputs, async (c) => void chunks.push(c), options);
+  await writeZip(inputs, async (c) => void chunks.push(Buffer.from(c)), options);
   return Buffer.concat(chunks);
 }

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as zlib from 'node:zlib';
 import { writeZipFile, zipToBuffer, type ZipInput } from '../../../src/layer/zip';
 import { readZip } from '../../fixtures/zipRead';
 
@@ -128,6 +129,11 @@ test('more than 65,535 entries get ZIP64 end records and stay readable', async (
     data: Buffer.from('x'),
   }));
   const zip = await zipToBuffer(many, { level: 0 });
+  assert.equal(
+    createHash('sha256').update(zip).digest('hex'),
+    'c17bf98b1df4be50b15b941a7c9516b29b173b1cc6a9439b574054b711a66837',
+    'the bytes it always had',
+  );
   assert.equal(zip.readUInt32LE(zip.length - 22), 0x06054b50);
   assert.equal(zip.readUInt16LE(zip.length - 22 + 10), 0xffff);
   const entries = await readZip(zip);
@@ -149,6 +155,59 @@ test('a symlink entry holds the link text with the Unix link mode, and `unzip` r
     if (unzip.error) return; // no unzip here: the entry's fields were checked above
     assert.equal(await readlink(join(dir, 'x', 'python', 'pkg', 'alias.py')), '__init__.py');
     assert.ok((await readFile(join(dir, 'x', 'python', 'pkg', 'alias.py'))).equals(text));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+/** Bytes that look random but are the same on every run (sha256 chained over a seed). */
+function fixedNoise(length: number, seed: string): Buffer {
+  const blocks: Buffer[] = [];
+  for (let block = createHash('sha256').update(seed).digest(), n = 0; n < length; n += block.length) {
+    blocks.push(block);
+    block = createHash('sha256').update(block).digest();
+  }
+  return Buffer.concat(blocks).subarray(0, length);
+}
+
+test('a mixed archive has exactly the bytes it always had (in memory and on disk)', async () => {
+  // Nothing here is deflated by the writer (noise is stored, deflated bytes come in raw), so the pinned hash does
+  // not depend on the zlib build, only on the writer's own bytes.
+  const dir = await mkdtemp(join(tmpdir(), 'll-zip-'));
+  try {
+    const small = fixedNoise(3000, 'small');
+    const large = fixedNoise(300_000, 'large'); // read on the thread pool, and written without a copy
+    await writeFile(join(dir, 'small.bin'), small);
+    await writeFile(join(dir, 'large.bin'), large);
+    const hello = Buffer.from('hello zip\n'.repeat(20));
+    const helloDeflated = Buffer.from('cb48cdc9c957a8ca2ce0ca18d22c00', 'hex');
+    const raw = (method: 0 | 8, data: Buffer, stored: Buffer): ZipInput['raw'] => ({
+      method,
+      crc: zlib.crc32(data),
+      size: data.length,
+      compressedSize: stored.length,
+      read: async () => stored,
+    });
+    const mixed: ZipInput[] = [
+      { name: 'python/' },
+      { name: 'python/pkg/' },
+      { name: 'python/pkg/noise.bin', data: fixedNoise(5000, 'noise') },
+      { name: 'python/pkg/empty.txt', data: Buffer.alloc(0) },
+      { name: 'python/pkg/ünïcode.py', data: Buffer.from('x = 1\n') },
+      { name: 'python/bin/tool', data: Buffer.from('#!'), executable: true },
+      { name: 'python/pkg/alias.py', symlink: 'ünïcode.py' },
+      { name: 'python/pkg/hello.txt', raw: raw(8, hello, helloDeflated) },
+      { name: 'python/pkg/stored.bin', raw: raw(0, small, small), executable: true },
+      { name: 'python/pkg/small.bin', file: { path: join(dir, 'small.bin'), size: small.length } },
+      { name: 'python/pkg/large.bin', file: { path: join(dir, 'large.bin'), size: large.length } },
+    ];
+    const inMemory = await zipToBuffer(mixed);
+    const expected = 'e648d91936f851b0e8f9a3a754bed5f5aac2773ca2c147d55958e9a5d75e86bb';
+    assert.equal(createHash('sha256').update(inMemory).digest('hex'), expected);
+    const onDisk = await writeZipFile(mixed, join(dir, 'mixed.zip'));
+    assert.equal(onDisk.sha256, expected);
+    assert.ok((await readFile(join(dir, 'mixed.zip'))).equals(inMemory));
+    assert.ok((await readZip(inMemory)).find((e) => e.name === 'python/pkg/hello.txt')!.data.equals(hello));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
