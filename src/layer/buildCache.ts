@@ -15,6 +15,9 @@ const CACHED = ['wheels', 'bytecode', 'native', 'tarballs'];
 /** Changes when the ELF reader learns more, so facts read by an older one are read again. */
 const NATIVE_FACTS_VERSION = 'facts1';
 
+/** Changes when the bytes of the bytecode zips do (2: written by Node; 1 was Python's zipfile), never to mix them. */
+const BYTECODE_ZIP_VERSION = 'zip2';
+
 /** A temporary file this old belongs to a writer that was killed (a write takes seconds). */
 const ABANDONED_PART_MS = 60 * 60 * 1000;
 
@@ -28,7 +31,7 @@ export function defaultBuildCacheDir(
 
 /**
  * Content-addressed build cache: `wheels/<sha256>.whl` (downloaded wheels, by the SHA-256 of their bytes) and
- * `bytecode/<wheel sha256>-<cache tag>-<magic>.zip` (the .pyc files of one wheel for one Python version, as a
+ * `bytecode/<wheel sha256>-<cache tag>-<magic>-zip2.zip` (the .pyc files of one wheel for one Python version, as a
  * zip whose entries are copied raw into layers), `native/<wheel sha256>-facts1.json` (what the compatibility scan
  * read of the wheel's files) and `tarballs/<sha256 of the integrity>.tgz` (npm package tarballs, by
  * the lockfile's integrity string; their bytes are checked against it on every use). Every file is written beside its place and renamed into it, so
@@ -45,7 +48,7 @@ export class BuildCache {
   }
 
   bytecodePath(wheelSha256: string, pythonTag: string): string {
-    return join(this.dir, 'bytecode', `${checkedSha(wheelSha256)}-${pythonTag}.zip`);
+    return join(this.dir, 'bytecode', `${checkedSha(wheelSha256)}-${pythonTag}-${BYTECODE_ZIP_VERSION}.zip`);
   }
 
   /** What the compatibility scan learnt of one wheel's files (see wheelNativeFacts.ts). */

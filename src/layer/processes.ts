@@ -10,6 +10,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Each complete output line as it arrives. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** Binary standard output: each chunk goes here instead of into `output` and `onLine`. */
+  onStdout?: (chunk: Buffer) => void;
   /** Written to the child's standard input, which is then closed (default: no input). */
   stdin?: string;
   /** Called once the child exists (tests use it to check the process tree is gone after a cancel). */
@@ -56,6 +58,10 @@ export function runProcess(command: string, args: string[], options: RunOptions 
       if (output.length > MAX_OUTPUT * 2) output = output.slice(-MAX_OUTPUT);
     };
     for (const stream of ['stdout', 'stderr'] as const) {
+      if (stream === 'stdout' && options.onStdout) {
+        child.stdout.on('data', options.onStdout);
+        continue;
+      }
       let partial = '';
       child[stream].setEncoding('utf8');
       child[stream].on('data', (chunk: string) => {

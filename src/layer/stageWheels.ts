@@ -3,7 +3,7 @@ import { UserError, throwIfAborted } from '../util/errors';
 import { concurrencyLimiter } from '../util/pool';
 import { ZipArchive, ArchiveError, type ArchiveEntry } from './archive';
 import type { BuildCache } from './buildCache';
-import { compileWheels, type WheelCompileJob } from './bytecode';
+import { compileWheels, type SourceFile, type WheelCompileJob } from './bytecode';
 import type { LayerContent, LayerFile, StagedLayer } from './content';
 import { topLevelFromRecord } from './distInfo';
 import type { PackageEntry } from './manifest';
@@ -23,8 +23,7 @@ interface WheelPlan {
   archive: ZipArchive;
   distInfo: string;
   placed: { entry: ArchiveEntry; path: string }[];
-  sources: [string, string][];
-  sourceBytes: number;
+  sources: SourceFile[];
   bytecode?: ZipArchive;
 }
 
@@ -58,10 +57,8 @@ export async function stageWheels(
         if (plan.sources.length === 0) continue;
         const out = cache.bytecodePath(plan.wheel.sha256, compiler.key);
         cacheFiles.push(out);
-        if (!(await cache.has(out))) {
-          await cache.tempFor(out); // creates the folder
-          jobs.push({ wheel: plan.wheel.path, out, files: plan.sources, bytes: plan.sourceBytes });
-        }
+        if (!(await cache.has(out)))
+          jobs.push({ wheel: plan.wheel.path, out, temp: await cache.tempFor(out), files: plan.sources });
       }
       if (jobs.length > 0) await compileWheels(compiler.python, jobs, options.env, signal);
       for (const plan of plans) {
@@ -137,14 +134,13 @@ async function planWheel(wheel: LocatedWheel, archives: ZipArchive[]): Promise<W
     archive.entries.map((e) => e.name),
     fileName,
   );
-  const plan: WheelPlan = { wheel, archive, distInfo, placed: [], sources: [], sourceBytes: 0 };
+  const plan: WheelPlan = { wheel, archive, distInfo, placed: [], sources: [] };
   for (const entry of archive.entries) {
     const path = installPath(entry.name, distInfo, fileName);
     if (path === undefined) continue;
     plan.placed.push({ entry, path });
     if (path.endsWith('.py') && !path.startsWith(`${distInfo}/`)) {
-      plan.sources.push([entry.name, path]);
-      plan.sourceBytes += entry.size;
+      plan.sources.push({ name: entry.name, path, size: entry.size });
     }
   }
   return plan;
