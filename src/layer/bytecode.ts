@@ -113,7 +113,7 @@ export async function compileWheels(
 ): Promise<void> {
   const files = jobs.flatMap((job, index) => job.files.map((file) => ({ job: index, ...file })));
   const bytes = files.reduce((sum, f) => sum + f.size, 0);
-  const count = Math.max(1, Math.min(workers ?? workerCount(bytes, cpus().length), files.length));
+  const count = Math.min(Math.max(1, workers ?? workerCount(bytes, cpus().length)), files.length);
   const shares = Array.from({ length: count }, () => ({ bytes: 0, files: [] as typeof files }));
   for (const file of [...files].sort((a, b) => b.size - a.size)) {
     const least = shares.reduce((a, b) => (b.bytes < a.bytes ? b : a));
