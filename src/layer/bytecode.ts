@@ -66,7 +66,7 @@ export interface SourceFile {
  * Compiles its share of the sources in memory (read from the wheels, never unpacked) into .pyc files named as
  * importlib looks for them, with the source path as it will be on Lambda, unchecked-hash, and writes each one
  * deflated to stdout as a frame: job, name length, CRC-32, size, compressed size (5 × u32 LE), name, bytes.
- * A file that does not compile stays source-only, as with compileall.
+ * A file that does not compile stays source-only, as with compileall: its frame has no name and no bytes.
  */
 const WORKER = [
   'import importlib.util, json, marshal, os, struct, sys, zipfile, zlib',
@@ -81,6 +81,7 @@ const WORKER = [
   '    try:',
   '        code = compile(src, spec["root"] + "/" + path, "exec", dont_inherit=True)',
   '    except Exception:',
+  '        out.write(struct.pack("<5I", job, 0, 0, 0, 0))',
   '        continue',
   '    pyc = head + importlib.util.source_hash(src) + marshal.dumps(code)',
   '    z = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)',
@@ -102,7 +103,7 @@ export function workerCount(bytes: number, cores: number): number {
  * Compiles each job's sources into one zip of .pyc files per job, reproducibly (fixed PYTHONHASHSEED, fixed zip
  * dates and modes, entries sorted). The files, not the wheels, are spread over the workers by source bytes (one
  * new wheel in an incremental build still uses every core); the bytes do not depend on `workers` (default: one
- * per core, fewer for little work). Nothing is written until every worker is done, so a cancel leaves no file.
+ * per core, fewer for little work). Each zip is written as soon as all its files are back, while the workers go on.
  */
 export async function compileWheels(
   pythonPath: string,
@@ -111,69 +112,107 @@ export async function compileWheels(
   signal?: AbortSignal,
   workers?: number,
 ): Promise<void> {
-  const files = jobs.flatMap((job, index) => job.files.map((file) => ({ job: index, ...file })));
-  const bytes = files.reduce((sum, f) => sum + f.size, 0);
-  const count = Math.min(Math.max(1, workers ?? workerCount(bytes, cpus().length)), files.length);
-  const shares = Array.from({ length: count }, () => ({ bytes: 0, files: [] as typeof files }));
-  for (const file of [...files].sort((a, b) => b.size - a.size)) {
-    const least = shares.reduce((a, b) => (b.bytes < a.bytes ? b : a));
-    least.files.push(file);
-    least.bytes += file.size;
-  }
-  const entries = jobs.map(() => [] as ZipInput[]);
-  // A failed worker stops the others: nothing keeps compiling for a build that already failed.
+  const bytes = jobs.reduce((sum, job) => sum + job.files.reduce((s, f) => s + f.size, 0), 0);
+  const fileCount = jobs.reduce((sum, job) => sum + job.files.length, 0);
+  const count = Math.min(Math.max(1, workers ?? workerCount(bytes, cpus().length)), fileCount);
+  // Job by job, each file to the least loaded worker: balanced overall, and every worker goes through the jobs in
+  // the same order, so the jobs complete (and are written) one after another.
+  const shares = Array.from({ length: count }, () => ({ bytes: 0, files: [] as [number, string, string][] }));
+  jobs.forEach((job, index) => {
+    for (const file of [...job.files].sort((a, b) => b.size - a.size)) {
+      const least = shares.reduce((a, b) => (b.bytes < a.bytes ? b : a));
+      least.files.push([index, file.name, file.path]);
+      least.bytes += file.size;
+    }
+  });
+  // The first failure (a worker, a write, a cancel) stops the rest: nothing keeps compiling or writing for a
+  // build that already failed, and that failure is the one reported.
   const failed = new AbortController();
-  const workerSignal = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
+  const stop = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
+  let error: unknown;
+  const fail = (e: unknown) => {
+    error ??= e;
+    failed.abort();
+  };
+  const entries = jobs.map(() => [] as ZipInput[]);
+  const missing = jobs.map((job) => job.files.length);
+  const writes: Promise<void>[] = [];
+  const write = (index: number) => writes.push(writeAtomically(entries[index], jobs[index], stop).catch(fail));
+  missing.forEach((n, index) => n === 0 && write(index));
+  const received = (job: number, entry: ZipInput | undefined) => {
+    if (entry) entries[job].push(entry);
+    if (--missing[job] === 0) write(job);
+  };
   await Promise.all(
     shares.map(async (share) => {
       try {
-        const chunks: Buffer[] = [];
-        const input = JSON.stringify({
-          root: RUNTIME_ROOT,
-          wheels: jobs.map((j) => j.wheel),
-          files: share.files.map((f) => [f.job, f.name, f.path]),
-        });
+        const frames = new FrameReader(jobs.length, received);
+        const input = JSON.stringify({ root: RUNTIME_ROOT, wheels: jobs.map((j) => j.wheel), files: share.files });
         // -S: the worker needs only the standard library, and site's .pth files can cost more than the rest of
         // the start (47 of 70 ms here, one importing certifi).
         const result = await runProcess(pythonPath, ['-S', '-s', '-c', WORKER], {
           env: { ...env, PYTHONHASHSEED: '0', PYTHONDONTWRITEBYTECODE: '1' },
-          signal: workerSignal,
+          signal: stop,
           stdin: input,
-          onStdout: (chunk) => chunks.push(chunk),
+          onStdout: (chunk) => frames.push(chunk),
         });
         if (result.code !== 0) throw new Error(`compiling bytecode failed: ${result.output.slice(-2000)}`);
-        readFrames(Buffer.concat(chunks), entries);
+        frames.end();
       } catch (e) {
-        failed.abort();
-        throw e;
+        fail(e);
       }
     }),
   );
-  await Promise.all(
-    jobs.map(async (job, index) => {
-      try {
-        await writeZipFile(entries[index], job.temp, { signal });
-        await renameAtomic(job.temp, job.out);
-      } catch (e) {
-        await fs.rm(job.temp, { force: true });
-        throw e;
-      }
-    }),
-  );
+  await Promise.all(writes);
+  if (error !== undefined) throw error;
+  if (missing.some((n) => n !== 0)) throw damagedOutput();
 }
 
-/** Adds each .pyc a worker wrote to its job's entries, as stored (deflated) bytes the zip copies. */
-function readFrames(out: Buffer, entries: ZipInput[][]): void {
-  const damaged = () => new Error('compiling bytecode failed: a worker wrote a truncated or damaged result');
-  for (let at = 0; at < out.length; ) {
-    if (at + 20 > out.length) throw damaged();
-    const [job, nameLength, crc, size, compressedSize] = [0, 4, 8, 12, 16].map((o) => out.readUInt32LE(at + o));
-    const body = at + 20 + nameLength;
-    const end = body + compressedSize;
-    if (end > out.length || !entries[job]) throw damaged();
-    const data = out.subarray(body, end);
-    const read = () => Promise.resolve(data);
-    entries[job].push({ name: out.toString('utf8', at + 20, body), raw: { method: 8, crc, size, compressedSize, read } });
-    at = end;
+async function writeAtomically(entries: ZipInput[], job: WheelCompileJob, signal: AbortSignal): Promise<void> {
+  try {
+    await writeZipFile(entries, job.temp, { signal });
+    await renameAtomic(job.temp, job.out);
+  } catch (e) {
+    await fs.rm(job.temp, { force: true });
+    throw e;
+  }
+}
+
+const damagedOutput = () => new Error('compiling bytecode failed: a worker wrote a truncated or damaged result');
+
+/** Reads a worker's frames as they arrive: each .pyc as stored (deflated) bytes the zip copies, or none. */
+class FrameReader {
+  private pending: Buffer = Buffer.alloc(0);
+  private damaged = false;
+
+  constructor(
+    private readonly jobs: number,
+    private readonly received: (job: number, entry: ZipInput | undefined) => void,
+  ) {}
+
+  push(chunk: Buffer): void {
+    if (this.damaged) return;
+    const out = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+    let at = 0;
+    while (at + 20 <= out.length) {
+      const [job, nameLength, crc, size, compressedSize] = [0, 4, 8, 12, 16].map((o) => out.readUInt32LE(at + o));
+      const body = at + 20 + nameLength;
+      const end = body + compressedSize;
+      if (end > out.length) break;
+      if (job >= this.jobs) {
+        this.damaged = true; // told by end(): this runs in a stream listener, where a throw would be uncaught
+        return;
+      }
+      const data = out.subarray(body, end);
+      const read = () => Promise.resolve(data);
+      const name = out.toString('utf8', at + 20, body);
+      this.received(job, name ? { name, raw: { method: 8, crc, size, compressedSize, read } } : undefined);
+      at = end;
+    }
+    this.pending = out.subarray(at);
+  }
+
+  end(): void {
+    if (this.damaged || this.pending.length > 0) throw damagedOutput();
   }
 }

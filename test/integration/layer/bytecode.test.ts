@@ -149,11 +149,12 @@ test(
   },
 );
 
-test('a worker that fails stops the build of every job: no zip is written', async () => {
+test('a worker that fails stops the others and fails the build with its error; no zip and no temp file is left', async () => {
   const outDir = join(dir, 'failed');
   await mkdir(outDir);
   const good = await jobFor(alpha, join(outDir, 'alpha.zip'));
   const missing = { ...(await jobFor(beta, join(outDir, 'beta.zip'))), wheel: join(dir, 'gone.whl') };
-  await assert.rejects(compileWheels(python, [good, missing], process.env, undefined, 2), /compiling bytecode failed/);
+  // The failing job comes first: every worker fails before any job is complete.
+  await assert.rejects(compileWheels(python, [missing, good], process.env, undefined, 2), /compiling bytecode failed/);
   assert.deepEqual(await readdir(outDir), []);
 });
