@@ -67,12 +67,13 @@ export interface SourceFile {
  * importlib looks for them, with the source path as it will be on Lambda, unchecked-hash, and writes each one
  * deflated to stdout as a frame: job, name length, CRC-32, size, compressed size (5 × u32 LE), name, bytes.
  * A file that does not compile stays source-only, as with compileall: its frame has no name and no bytes.
+ * Output goes out in 1 MB writes: Node then wakes up per pipe-full, not per frame (half its CPU time here).
  */
 const WORKER = [
   'import importlib.util, json, marshal, os, struct, sys, zipfile, zlib',
   'spec = json.load(sys.stdin)',
   'head = importlib.util.MAGIC_NUMBER + (1).to_bytes(4, "little")',
-  'out = sys.stdout.buffer',
+  'out = open(1, "wb", 1 << 20, closefd=False)',
   'wheels = {}',
   'for job, name, path in spec["files"]:',
   '    if job not in wheels:',
