@@ -67,7 +67,8 @@ export interface SourceFile {
  * importlib looks for them, with the source path as it will be on Lambda, unchecked-hash, and writes each one
  * deflated to stdout as a frame: job, name length, CRC-32, size, compressed size (5 × u32 LE), name, bytes.
  * A file that does not compile stays source-only, as with compileall: its frame has no name and no bytes.
- * Output goes out in 1 MB writes: Node then wakes up per pipe-full, not per frame (half its CPU time here).
+ * Output goes out in 1 MB writes (Node then wakes up per pipe-full, not per frame: half its CPU time here), and
+ * whenever the worker moves on to the next job (its files come job by job), so Node can write the finished zips.
  */
 const WORKER = [
   'import importlib.util, json, marshal, os, struct, sys, zipfile, zlib',
@@ -77,6 +78,7 @@ const WORKER = [
   'wheels = {}',
   'for job, name, path in spec["files"]:',
   '    if job not in wheels:',
+  '        out.flush()',
   '        wheels[job] = zipfile.ZipFile(spec["wheels"][job])',
   '    src = wheels[job].read(name)',
   '    try:',

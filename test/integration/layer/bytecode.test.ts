@@ -149,6 +149,25 @@ test(
   },
 );
 
+test('a cancel after one wheel is done keeps its complete zip and leaves nothing of the others', async () => {
+  const outDir = join(dir, 'cancelled-later');
+  await mkdir(outDir);
+  const controller = new AbortController();
+  const jobs = [await jobFor(beta, join(outDir, 'beta.zip')), await jobFor(heavy, join(outDir, 'heavy.zip'))];
+  const compiling = compileWheels(python, jobs, process.env, controller.signal, 2);
+  let settled = false;
+  compiling.catch(() => undefined).finally(() => (settled = true));
+  while (!settled && !(await readdir(outDir)).includes('beta.zip')) await new Promise((r) => setImmediate(r));
+  assert.equal(settled, false, 'the heavy wheel was still compiling when the cancel came');
+  controller.abort();
+  await assert.rejects(compiling, CancelledError);
+  assert.deepEqual(await readdir(outDir), ['beta.zip']);
+  assert.deepEqual(
+    (await readZip(join(outDir, 'beta.zip'))).map((e) => e.name),
+    [`beta/__pycache__/__init__.${cacheTag}.pyc`, `beta/__pycache__/u.${cacheTag}.pyc`],
+  );
+});
+
 test('a worker that fails stops the others and fails the build with its error; no zip and no temp file is left', async () => {
   const outDir = join(dir, 'failed');
   await mkdir(outDir);
