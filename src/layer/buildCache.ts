@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { userCacheDir } from '../stack/cacheDir';
-import { renameAtomic } from '../util/fsAtomic';
+import { writeThenRename } from '../util/fsAtomic';
 import { evictLeastRecentlyUsed, touch } from '../util/lruFiles';
 import { sha256File } from './cache';
 
@@ -65,10 +65,16 @@ export class BuildCache {
     return touch(path);
   }
 
-  /** A temporary path beside `finalPath` for a writer that renames it into place with `commit`. */
+  /** A temporary path beside `finalPath` (a `.part` that eviction clears if its writer was killed). */
   async tempFor(finalPath: string): Promise<string> {
     await fs.mkdir(join(finalPath, '..'), { recursive: true });
     return `${finalPath}.${randomBytes(6).toString('hex')}.part`;
+  }
+
+  /** Puts `path` in place whole: `write` fills a temp file beside it, which is renamed or, on failure, removed. */
+  async write(path: string, write: (temp: string) => Promise<unknown>): Promise<void> {
+    const temp = await this.tempFor(path);
+    await writeThenRename(temp, path, () => write(temp));
   }
 
   /** Moves a downloaded wheel into the cache when its bytes hash to `sha256`; false (and removed) otherwise. */
@@ -78,9 +84,7 @@ export class BuildCache {
       await fs.rm(file, { force: true });
       return false;
     }
-    const tmp = await this.tempFor(target);
-    await fs.copyFile(file, tmp);
-    await renameAtomic(tmp, target);
+    await this.write(target, (temp) => fs.copyFile(file, temp));
     return true;
   }
 

@@ -1,7 +1,6 @@
 import * as l10n from '@vscode/l10n';
-import { promises as fs } from 'node:fs';
 import { cpus } from 'node:os';
-import { renameAtomic } from '../util/fsAtomic';
+import { writeThenRename } from '../util/fsAtomic';
 import type { Log } from '../util/log';
 import { runProcess } from './processes';
 import { writeZipFile, type ZipInput } from './zip';
@@ -171,14 +170,8 @@ export async function compileWheels(
   if (missing.some((n) => n !== 0)) throw damagedOutput();
 }
 
-async function writeAtomically(entries: ZipInput[], job: WheelCompileJob, signal: AbortSignal): Promise<void> {
-  try {
-    await writeZipFile(entries, job.temp, { signal });
-    await renameAtomic(job.temp, job.out);
-  } catch (e) {
-    await fs.rm(job.temp, { force: true });
-    throw e;
-  }
+function writeAtomically(entries: ZipInput[], job: WheelCompileJob, signal: AbortSignal): Promise<void> {
+  return writeThenRename(job.temp, job.out, () => writeZipFile(entries, job.temp, { signal }));
 }
 
 const damagedOutput = () => new Error('compiling bytecode failed: a worker wrote a truncated or damaged result');

@@ -1,5 +1,4 @@
 import { promises as fs } from 'node:fs';
-import { renameAtomic } from '../util/fsAtomic';
 import type { ZipArchive } from './archive';
 import type { BuildCache } from './buildCache';
 import type { LayerFile } from './content';
@@ -57,15 +56,8 @@ export class WheelNativeFacts implements NativeFactsStore {
   async save(): Promise<void> {
     for (const wheel of this.wheels.values()) {
       if (!wheel.changed) continue;
-      const tmp = await this.cache.tempFor(wheel.path);
       const files = Object.fromEntries([...wheel.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-      try {
-        await fs.writeFile(tmp, JSON.stringify({ files }));
-        await renameAtomic(tmp, wheel.path);
-      } catch (e) {
-        await fs.rm(tmp, { force: true });
-        throw e;
-      }
+      await this.cache.write(wheel.path, (temp) => fs.writeFile(temp, JSON.stringify({ files })));
       wheel.changed = false;
     }
   }

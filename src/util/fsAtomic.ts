@@ -19,23 +19,41 @@ export async function writeFileAtomic(
   data: string | Uint8Array,
   platform: NodeJS.Platform = process.platform,
 ): Promise<void> {
-  const dir = dirname(target);
-  await fs.mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  await fs.mkdir(dirname(target), { recursive: true });
+  await writeThenRename(
+    tmp,
+    target,
+    async () => {
+      const handle = await fs.open(tmp, 'w', 0o644);
+      try {
+        await handle.writeFile(data);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    },
+    platform,
+  );
+}
+
+/**
+ * Runs `write` (which fills `temp`), then renames `temp` over `target`. If anything fails, `temp` is removed
+ * and `target` keeps what it had: the one shape of every writer that must never leave a torn file.
+ */
+export async function writeThenRename(
+  temp: string,
+  target: string,
+  write: () => Promise<unknown>,
+  platform: NodeJS.Platform = process.platform,
+): Promise<void> {
   try {
-    const handle = await fs.open(tmp, 'w', 0o644);
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(tmp, target);
+    await write();
+    await renameAtomic(temp, target, platform);
   } catch (e) {
-    await fs.rm(tmp, { force: true });
+    await fs.rm(temp, { force: true });
     throw e;
   }
-  await syncDir(dir, platform);
 }
 
 /** Moves a finished temp file into place atomically (same file system) and makes the rename durable. */

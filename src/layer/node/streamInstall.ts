@@ -2,7 +2,6 @@ import * as l10n from '@vscode/l10n';
 import { promises as fs } from 'node:fs';
 import { posix } from 'node:path';
 import { UserError, throwIfAborted } from '../../util/errors';
-import { renameAtomic } from '../../util/fsAtomic';
 import { concurrencyLimiter } from '../../util/pool';
 import type { BuildCache } from '../buildCache';
 import type { LayerFile } from '../content';
@@ -142,7 +141,7 @@ async function tarballOf(
   }
   const fromNpm = await fromNpmCache(settings.npmCache, p.integrity);
   if (fromNpm) {
-    await keep(cache, cached, fromNpm);
+    await cache.write(cached, (temp) => fs.writeFile(temp, fromNpm));
     return { bytes: fromNpm, cached };
   }
   const url = settings.tarballUrl(p.url, p.name);
@@ -155,14 +154,8 @@ async function tarballOf(
         redactUrl(url),
       ),
     );
-  await keep(cache, cached, bytes);
+  await cache.write(cached, (temp) => fs.writeFile(temp, bytes));
   return { bytes, cached };
-}
-
-async function keep(cache: BuildCache, path: string, bytes: Buffer): Promise<void> {
-  const tmp = await cache.tempFor(path);
-  await fs.writeFile(tmp, bytes);
-  await renameAtomic(tmp, path);
 }
 
 /** A tarball npm fetched before, from its cache, when its bytes match the integrity. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BuildCache, defaultBuildCacheDir } from '../../../src/layer/buildCache';
@@ -43,6 +43,27 @@ test('a wheel is kept under its SHA-256 only when its bytes hash to it; eviction
     assert.deepEqual(await readdir(join(dir, 'cache', 'wheels')), [`${sha('wheel-a')}.whl`, 'y.whl.5678.part']);
     assert.equal(await cache.clear(), 14);
     assert.deepEqual(await readdir(join(dir, 'cache')), []);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a cache write is whole or absent: a writer that fails leaves no temp file and the entry it would have replaced', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'll-buildcache-'));
+  try {
+    const cache = new BuildCache(join(dir, 'cache'), 1e6);
+    const path = cache.nativeFactsPath(sha('w'));
+    await cache.write(path, (temp) => writeFile(temp, 'good'));
+    assert.equal(await readFile(path, 'utf8'), 'good');
+    await assert.rejects(
+      cache.write(path, async (temp) => {
+        await writeFile(temp, 'torn');
+        throw new Error('killed');
+      }),
+      /killed/,
+    );
+    assert.equal(await readFile(path, 'utf8'), 'good');
+    assert.deepEqual(await readdir(join(dir, 'cache', 'native')), [`${sha('w')}-facts1.json`]);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

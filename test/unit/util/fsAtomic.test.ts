@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isAtomicTempFile, isUnsupportedFolderSync, syncsFolders, writeFileAtomic } from '../../../src/util/fsAtomic';
+import {
+  isAtomicTempFile,
+  isUnsupportedFolderSync,
+  syncsFolders,
+  writeFileAtomic,
+  writeThenRename,
+} from '../../../src/util/fsAtomic';
 
 const realOpen = fs.open.bind(fs);
 const errno = (code: string) => Object.assign(new Error(code), { code });
@@ -71,6 +77,24 @@ describe('fsAtomic', () => {
     await assert.rejects(writeFileAtomic(join(dir, 'full.json'), 'new'), { code: 'ENOSPC' });
     assert.equal(await fs.readFile(join(dir, 'full.json'), 'utf8'), 'old');
     assert.deepEqual((await fs.readdir(dir)).filter(isAtomicTempFile), []);
+  });
+
+  it("writeThenRename renames what the writer made, and removes a failed writer's temp file leaving the target as it was", async () => {
+    const target = join(dir, 'then.bin');
+    await writeThenRename(join(dir, 'then.part1'), target, () => fs.writeFile(join(dir, 'then.part1'), 'first'));
+    assert.equal(await fs.readFile(target, 'utf8'), 'first');
+    await assert.rejects(
+      writeThenRename(join(dir, 'then.part2'), target, async () => {
+        await fs.writeFile(join(dir, 'then.part2'), 'half');
+        throw errno('ENOSPC');
+      }),
+      { code: 'ENOSPC' },
+    );
+    assert.equal(await fs.readFile(target, 'utf8'), 'first');
+    assert.deepEqual(
+      (await fs.readdir(dir)).filter((n) => n.startsWith('then.part')),
+      [],
+    );
   });
 
   it('recognises only its own temp file names', () => {
