@@ -97,6 +97,7 @@ export async function stageWheels(
         original: recordEntry ? (await plan.archive.read(recordEntry)).toString('utf8') : '',
         distInfo: plan.distInfo,
         place: (n) => placedPath(plan, n),
+        installed: plan.placed.map((p) => p.entry.name),
         generated,
         bytecode: pycs.map((e) => e.name),
       });

@@ -54,6 +54,8 @@ export interface RecordInput {
   distInfo: string;
   /** Maps a RECORD path to its install path, undefined when that file is not installed. */
   place: (name: string) => string | undefined;
+  /** The wheel's entries that are installed: those RECORD leaves out get a row without hash, as pip adds them. */
+  installed: string[];
   /** Files the build adds with their content (INSTALLER, REQUESTED): hashed rows. */
   generated: { path: string; data: Buffer }[];
   /** Bytecode the build adds: rows without hash and size, as pip writes them. */
@@ -63,12 +65,18 @@ export interface RecordInput {
 /** RECORD as pip writes it after an install: sorted rows, CRLF line ends, RECORD's own row without hash. */
 export function rewriteRecord(input: RecordInput): string {
   const rows: string[][] = [];
+  const listed = new Set<string>();
   for (const line of input.original.split(/\r?\n/)) {
     if (!line.trim()) continue;
     const [name, hash = '', size = ''] = csvFields(line);
+    listed.add(name);
     if (name === `${input.distInfo}/RECORD`) continue;
     const path = input.place(name);
     if (path !== undefined) rows.push([path, hash, size]);
+  }
+  for (const name of input.installed) {
+    const path = listed.has(name) ? undefined : input.place(name);
+    if (path !== undefined) rows.push([path, '', '']);
   }
   for (const g of input.generated)
     rows.push([g.path, `sha256=${createHash('sha256').update(g.data).digest('base64url')}`, String(g.data.length)]);

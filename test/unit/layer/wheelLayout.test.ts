@@ -70,6 +70,7 @@ test('RECORD is rewritten as pip writes it for --target: install paths, added fi
     original,
     distInfo: DI,
     place: (n) => installPath(n, DI, 'w.whl'),
+    installed: [],
     generated: [{ path: `${DI}/INSTALLER`, data: Buffer.from('pip\n') }],
     bytecode: ['pkg/__pycache__/__init__.cpython-311.pyc'],
   });
@@ -86,6 +87,28 @@ test('RECORD is rewritten as pip writes it for --target: install paths, added fi
     ].join('\r\n'),
   );
   assert.deepEqual(csvFields('"pkg/we,ird.py",sha256=def,3'), ['pkg/we,ird.py', 'sha256=def', '3']);
+});
+
+test('a file the wheel installs but its RECORD leaves out gets a row without hash, as pip writes it; a row for a missing file stays', () => {
+  const text = rewriteRecord({
+    original: `pkg/__init__.py,sha256=abc,10\npkg/ghost.py,sha256=x,1\n${DI}/RECORD,,\n`,
+    distInfo: DI,
+    place: (n) => installPath(n, DI, 'w.whl'),
+    installed: ['pkg/__init__.py', 'pkg-1.0.data/purelib/hidden.py', `${DI}/METADATA`],
+    generated: [],
+    bytecode: [],
+  });
+  assert.equal(
+    text,
+    [
+      'hidden.py,,',
+      `${DI}/METADATA,,`,
+      `${DI}/RECORD,,`,
+      'pkg/__init__.py,sha256=abc,10',
+      'pkg/ghost.py,sha256=x,1',
+      '',
+    ].join('\r\n'),
+  );
 });
 
 test("pip's installation report: wheels in install order with SHA-256 and requested; an sdist is refused with what to do", () => {
