@@ -15,12 +15,29 @@ export interface ArchiveEntry {
   crc: number;
   size: number;
   compressedSize: number;
-  /** Unix mode from the external attributes (0 when the archive was made elsewhere). */
+  /** Unix mode: the high half of the external attributes, read whatever system made the zip (as pip does). */
   mode: number;
   headerOffset: number;
 }
 
 export class ArchiveError extends Error {}
+
+/** pip's rule (`zip_item_is_executable`): a regular file with any x bit; a link entry or a bare mode is not. */
+export function isExecutable(mode: number): boolean {
+  return (mode & 0o170000) === 0o100000 && (mode & 0o111) !== 0;
+}
+
+/** Code page 437's upper half: names without the UTF-8 flag (bit 11) are CP437 (APPNOTE, Python's zipfile). */
+const CP437_HIGH =
+  'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀' +
+  'αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
+
+function entryName(bytes: Buffer, utf8: boolean): string {
+  if (utf8) return bytes.toString('utf8');
+  let name = '';
+  for (const b of bytes) name += b < 0x80 ? String.fromCharCode(b) : CP437_HIGH[b - 0x80];
+  return name;
+}
 
 async function readWhole(handle: fs.FileHandle, size: number): Promise<Buffer> {
   // Not zero-filled (tens of MB per build): only the bytes read are ever handed out.
@@ -154,14 +171,14 @@ async function readCentralDirectory(handle: fs.FileHandle, fileSize: number): Pr
     const nameLength = cd.readUInt16LE(off + 28);
     const extraLength = cd.readUInt16LE(off + 30);
     const commentLength = cd.readUInt16LE(off + 32);
-    const name = cd.toString('utf8', off + 46, off + 46 + nameLength);
+    const name = entryName(cd.subarray(off + 46, off + 46 + nameLength), (flags & 0x0800) !== 0);
     const entry = {
       name,
       method: method as 0 | 8,
       crc: cd.readUInt32LE(off + 16),
       compressedSize: cd.readUInt32LE(off + 20),
       size: cd.readUInt32LE(off + 24),
-      mode: cd.readUInt16LE(off + 4) >> 8 === 3 ? cd.readUInt32LE(off + 38) >>> 16 : 0,
+      mode: cd.readUInt32LE(off + 38) >>> 16,
       headerOffset: cd.readUInt32LE(off + 42),
     };
     readZip64Extra(cd.subarray(off + 46 + nameLength, off + 46 + nameLength + extraLength), entry);

@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { UserError, throwIfAborted } from '../util/errors';
 import { concurrencyLimiter } from '../util/pool';
-import { ZipArchive, ArchiveError, type ArchiveEntry } from './archive';
+import { ZipArchive, ArchiveError, isExecutable, type ArchiveEntry } from './archive';
 import type { BuildCache } from './buildCache';
 import { compileWheels, type SourceFile, type WheelCompileJob } from './bytecode';
 import type { LayerContent, LayerFile, StagedLayer } from './content';
@@ -84,7 +84,7 @@ export async function stageWheels(
         add({
           path,
           size: entry.size,
-          executable: (entry.mode & 0o111) !== 0,
+          executable: isExecutable(entry.mode),
           source: { archive: plan.archive, entry },
         });
       }
