@@ -31,7 +31,7 @@ import { walkTree } from './scan';
 import { slimLayer, slimLogLine, slimWarnings } from './slim';
 import { sourceBuildWarning } from './sourceBuilds';
 import { SHARE, type StageContext, type StageProgress, type Stager } from './stager';
-import { stageWheels } from './stageWheels';
+import { OverlappingWheelsError, stageWheels } from './stageWheels';
 
 const INSTALL_LINE_BUDGET = 30;
 
@@ -119,7 +119,9 @@ export async function pythonStager(request: BuildRequest, target: PythonTarget, 
           ),
         );
       const staged = streamed
-        ? await stageFromWheels(run, cache, options, progress, lines.rest)
+        ? await stageFromWheels(run, cache, options, progress, lines.rest, () =>
+            stageFromFolder(run, uvPath, pipConfig, options, progress, () => 0),
+          )
         : await stageFromFolder(run, uvPath, pipConfig, options, progress, lines.rest);
       if (options.allowSourceBuilds) staged.warnings.push(sourceBuildWarning(process.platform));
       if (!staged.bytecode)
@@ -173,13 +175,18 @@ function installerNetwork(options: BuildOptions) {
   };
 }
 
-/** pip resolves for the target; the wheels are then laid out straight into the zip, bytecode from the cache. */
+/**
+ * pip resolves for the target; the wheels are then laid out straight into the zip, bytecode from the cache. When
+ * wheels install different files at one path, pip installs them to a folder instead (`installToFolder`): the copy
+ * pip keeps depends on its install order, which the installation report does not give.
+ */
 async function stageFromWheels(
   run: InstallerRun,
   cache: BuildCache,
   options: BuildOptions,
   progress: StageContext['progress'],
   installRest: () => number,
+  installToFolder: () => Promise<StagedLayer>,
 ): Promise<StagedLayer> {
   const wheels = await resolveWheels(run, cache, installerNetwork(options));
   progress({ message: l10n.t('Resolved {0} packages', wheels.length), increment: installRest() });
@@ -187,7 +194,21 @@ async function stageFromWheels(
   const compiler =
     `3.${minor}` === run.target.pythonVersion && bytecodeKey ? { python: executable, key: bytecodeKey } : undefined;
   if (compiler) progress({ message: l10n.t('Compiling bytecode') });
-  return stageWheels(wheels, { cache, compiler, env: run.env, signal: run.signal });
+  try {
+    return await stageWheels(wheels, { cache, compiler, env: run.env, signal: run.signal });
+  } catch (e) {
+    if (!(e instanceof OverlappingWheelsError)) throw e;
+    const [first] = e.overlaps;
+    const warning = l10n.t(
+      '{0} files are installed by more than one package with different contents, such as {1} ({2}). The copy a layer holds depends on the order pip installs them in, so pip installed these packages into a folder (not streamed from the wheels) and the layer holds the copies pip keeps: check that they are the ones your code needs.',
+      e.overlaps.length,
+      first.path,
+      first.packages.join(', '),
+    );
+    const staged = await installToFolder();
+    staged.warnings.push(warning);
+    return staged;
+  }
 }
 
 /** The installer writes into a staging folder (source builds, uv), then bytecode is compiled there. */

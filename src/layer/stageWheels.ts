@@ -18,6 +18,16 @@ export interface BytecodeCompiler {
   key: string;
 }
 
+/**
+ * Wheels install files over each other's with different contents: pip -t keeps the copy of the package it installs
+ * last, in an order of its own (dependencies first, then by name) that the installation report does not give.
+ */
+export class OverlappingWheelsError extends Error {
+  constructor(readonly overlaps: { path: string; packages: string[] }[]) {
+    super(`wheels install different files at the same path: ${overlaps.map((o) => o.path).join(', ')}`);
+  }
+}
+
 interface WheelPlan {
   wheel: LocatedWheel;
   archive: ZipArchive;
@@ -45,6 +55,8 @@ export async function stageWheels(
     const limit = concurrencyLimiter(16);
     const plans = await Promise.all(wheels.map((w) => limit(() => planWheel(w, archives))));
     throwIfAborted(signal);
+    const overlaps = differingOverlaps(plans);
+    if (overlaps.length > 0) throw new OverlappingWheelsError(overlaps);
     const cacheFiles = wheels.filter((w) => w.path.startsWith(cache.dir)).map((w) => w.path);
     const nativeFacts = await WheelNativeFacts.load(
       cache,
@@ -69,14 +81,11 @@ export async function stageWheels(
     }
     const files = new Map<string, LayerFile>();
     const owners = new Map<string, string>();
-    const warnings: string[] = [];
     const topLevels = new Map<string, string[]>();
     for (const plan of plans) {
       const name = plan.wheel.name;
+      // Files several wheels install are the same bytes (differingOverlaps): which copy is kept does not matter.
       const add = (file: LayerFile) => {
-        const previous = owners.get(file.path);
-        if (previous !== undefined && previous !== name)
-          warnings.push(l10n.t('{0} replaces {1} installed by {2}.', name, file.path, previous));
         files.set(file.path, file);
         owners.set(file.path, name);
       };
@@ -117,7 +126,7 @@ export async function stageWheels(
       bytecode: !!compiler,
       cacheFiles,
       nativeFacts,
-      warnings,
+      warnings: [],
       close,
     };
   } catch (e) {
@@ -136,15 +145,37 @@ async function planWheel(wheel: LocatedWheel, archives: ZipArchive[]): Promise<W
     fileName,
   );
   const plan: WheelPlan = { wheel, archive, distInfo, placed: [], sources: [] };
+  const paths = new Set<string>();
   for (const entry of archive.entries) {
     const path = installPath(entry.name, distInfo, fileName);
     if (path === undefined) continue;
+    // pip writes both, the later over the earlier; a zip that holds a name twice is read differently by each tool.
+    if (paths.has(path))
+      throw new UserError(l10n.t('{0} is not a valid wheel: it installs {1} twice.', fileName, path));
+    paths.add(path);
     plan.placed.push({ entry, path });
     if (path.endsWith('.py') && !path.startsWith(`${distInfo}/`)) {
       plan.sources.push({ name: entry.name, path, size: entry.size });
     }
   }
   return plan;
+}
+
+/** Paths that several wheels install with different contents (size or CRC-32), with those packages. */
+function differingOverlaps(plans: WheelPlan[]): { path: string; packages: string[] }[] {
+  const first = new Map<string, { entry: ArchiveEntry; name: string }>();
+  const overlaps = new Map<string, string[]>();
+  for (const plan of plans) {
+    for (const { entry, path } of plan.placed) {
+      const seen = first.get(path);
+      if (!seen) first.set(path, { entry, name: plan.wheel.name });
+      else if (seen.entry.crc !== entry.crc || seen.entry.size !== entry.size)
+        overlaps.set(path, [...(overlaps.get(path) ?? [seen.name]), plan.wheel.name]);
+    }
+  }
+  return [...overlaps]
+    .map(([path, packages]) => ({ path, packages: packages.sort() }))
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
 /** A RECORD path's install path; RECORD lists paths as they are in the wheel. */
