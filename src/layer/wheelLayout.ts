@@ -6,7 +6,8 @@ import { csvFields } from './distInfo';
 /**
  * Where each file of a wheel goes in a layer's python/ folder, the way an installer places it for `--target`:
  * the root and `<dist>.data/purelib|platlib` merge into python/; `.data/scripts`, `headers` and `data` are left
- * out (console scripts and C headers have no use on Lambda, and pip would put data files beside python/);
+ * out (console scripts and C headers have no use on Lambda; pip -t puts data files at python/'s root, e.g.
+ * python/share/…, where nothing looks for them: they are found through sys.prefix);
  * RECORD is rewritten for what is installed, and INSTALLER (and REQUESTED for asked-for packages) are added.
  */
 
@@ -24,6 +25,8 @@ export function distInfoDir(names: readonly string[], wheel: string): string {
  * it ran twice for each of a layer's thousands of entries and was most of the time spent laying wheels out.
  */
 const NOT_NORMAL = /\\|\/\/|(^|\/)\.\.?(\/|$)/;
+/** Of those, the ones that leave the folder: a ".." segment (a backslash one included, as Windows reads it). */
+const PARENT = /(^|[\\/])\.\.([\\/]|$)/;
 
 /**
  * The install path of a wheel entry, relative to python/, or undefined when it is not installed (folders,
@@ -40,9 +43,19 @@ export function installPath(name: string, distInfo: string, wheel: string): stri
     if (!m) return undefined;
     path = m[2];
   }
-  if (NOT_NORMAL.test(path) || path.startsWith('/') || /^[A-Za-z]:/.test(path)) {
+  if (PARENT.test(path) || path.startsWith('/') || /^[A-Za-z]:/.test(path)) {
     throw new UserError(
       l10n.t('{0} is not a valid wheel: it holds a file outside its install folder ({1}).', wheel, name),
+    );
+  }
+  // pip writes "a\b" as one file name on Linux and "a/./b" as "a/b"; the zip would read differently elsewhere.
+  if (NOT_NORMAL.test(path)) {
+    throw new UserError(
+      l10n.t(
+        '{0} is not a valid wheel: the path {1} is not a plain "/"-separated path (it has a backslash, a "." or an empty segment).',
+        wheel,
+        name,
+      ),
     );
   }
   return path;
