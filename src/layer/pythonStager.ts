@@ -25,6 +25,7 @@ import { readPipConfig, type PipConfig } from './pipConfig';
 import { findOnPath } from './processes';
 import { buildPythonCommands, hasStableReport, probePython, requirePip, type PythonInfo } from './python';
 import { loadRequirements } from './requirements';
+import { recordBytecode } from './recordBytecode';
 import { resolveWheels } from './resolve';
 import type { PythonTarget } from './runtimes';
 import { walkTree } from './scan';
@@ -241,6 +242,7 @@ async function stageFromFolder(
     await compileBytecode(run.python.executable, root, run.env, run.log, run.signal);
   }
   const [tree, dists] = await Promise.all([walkTree(root, run.signal), readDistInfos(root)]);
+  if (bytecode && run.installer === 'pip') await recordBytecode(tree, dists);
   const owners = ownerMap(dists);
   const ownersByPath = new Map(
     tree.files
