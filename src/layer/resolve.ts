@@ -17,6 +17,8 @@ export interface ResolvedWheel {
   sha256: string;
   /** Named in the requirements (pip writes REQUESTED for these). */
   requested: boolean;
+  /** A direct URL reference (`name @ url`): the `direct_url.json` pip writes for it. */
+  directUrl?: string;
 }
 
 /** A resolved wheel and where its bytes are on this machine. */
@@ -28,9 +30,13 @@ interface ReportItem {
   metadata?: { name?: string; version?: string };
   download_info?: { url?: string; archive_info?: { hashes?: Record<string, string>; hash?: string } };
   requested?: boolean;
+  is_direct?: boolean;
 }
 
-/** The `install` list of pip's installation report (format version 1), in pip's install order. */
+/**
+ * The `install` list of pip's installation report (format version 1), in the resolver's order (pip installs in
+ * an order of its own: dependencies first, then by name).
+ */
 export function parseInstallReport(text: string): ResolvedWheel[] {
   const report = JSON.parse(text) as { version?: string; install?: ReportItem[] };
   if (report.version !== '1' || !Array.isArray(report.install))
@@ -63,8 +69,23 @@ export function parseInstallReport(text: string): ResolvedWheel[] {
       url,
       sha256: sha256.toLowerCase(),
       requested: item.requested === true,
+      // The report's download_info of a direct item is what pip writes to direct_url.json (`json.dumps`, sorted).
+      ...(item.is_direct ? { directUrl: pythonJson(item.download_info) } : {}),
     };
   });
+}
+
+/** Python's `json.dumps(value, sort_keys=True)`: ", " and ": " separators, characters beyond printable ASCII as \uXXXX. */
+function pythonJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k) => `${pythonJson(k)}: ${pythonJson((value as Record<string, unknown>)[k])}`).join(', ')}}`;
+  }
+  return (JSON.stringify(value) ?? 'null').replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /**

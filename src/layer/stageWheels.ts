@@ -101,6 +101,8 @@ export async function stageWheels(
       for (const entry of pycs) add({ path: entry.name, size: entry.size, source: { archive: plan.bytecode!, entry } });
       const generated = [{ path: `${plan.distInfo}/INSTALLER`, data: Buffer.from(INSTALLER_TEXT) }];
       if (plan.wheel.requested) generated.push({ path: `${plan.distInfo}/REQUESTED`, data: Buffer.alloc(0) });
+      if (plan.wheel.directUrl !== undefined)
+        generated.push({ path: `${plan.distInfo}/direct_url.json`, data: Buffer.from(plan.wheel.directUrl, 'utf8') });
       const recordEntry = plan.archive.entries.find((e) => e.name === `${plan.distInfo}/RECORD`);
       const record = rewriteRecord({
         original: recordEntry ? (await plan.archive.read(recordEntry)).toString('utf8') : '',

@@ -119,7 +119,7 @@ test('a file the wheel installs but its RECORD leaves out gets a row without has
   );
 });
 
-test("pip's installation report: wheels in install order with SHA-256 and requested; an sdist is refused with what to do", () => {
+test("pip's installation report: wheels in the report's order with SHA-256 and requested; an sdist is refused with what to do", () => {
   const item = (name: string, url: string, requested: boolean, hash = 'a'.repeat(64)) => ({
     metadata: { name, version: '1.0' },
     download_info: { url, archive_info: { hashes: { sha256: hash } } },
@@ -147,4 +147,24 @@ test("pip's installation report: wheels in install order with SHA-256 and reques
     message:
       'src resolved to https://***@idx/src-1.0.tar.gz, which is not a wheel. Allow source builds to build it on this machine.',
   });
+});
+
+test("a direct URL item of pip's report carries direct_url.json as pip writes it (json.dumps, sorted keys, ASCII)", () => {
+  const download_info = {
+    url: 'https://h/é x.whl',
+    archive_info: { hashes: { sha256: 'a'.repeat(64) }, hash: 'sha256=ab' },
+  };
+  const report = {
+    version: '1',
+    install: [
+      { metadata: { name: 'x', version: '1' }, download_info, is_direct: true, requested: true },
+      { metadata: { name: 'y', version: '1' }, download_info: { ...download_info, url: 'https://h/y.whl' } },
+    ],
+  };
+  const [direct, indexed] = parseInstallReport(JSON.stringify(report));
+  assert.equal(
+    direct.directUrl,
+    `{"archive_info": {"hash": "sha256=ab", "hashes": {"sha256": "${'a'.repeat(64)}"}}, "url": "https://h/\\u00e9 x.whl"}`,
+  );
+  assert.equal(indexed.directUrl, undefined);
 });
