@@ -66,7 +66,7 @@ export async function streamInstall(
           throwIfAborted(stop.signal);
           const { bytes, cached } = await tarballOf(p, settings, cache, client, stop.signal);
           cacheFiles.push(cached);
-          const files = await tarballFiles(bytes, Object.values(p.bin)).catch((e: unknown) => {
+          const files = await tarballFiles(bytes).catch((e: unknown) => {
             if (e instanceof TarballTooLarge) throw tooLarge([{ p, size: e.maxBytes + 1 }]);
             throw e;
           });
@@ -119,12 +119,8 @@ export async function streamInstall(
         source: { data: f.data },
       });
   }
-  return {
-    files,
-    links: settings.binLinks ? binLinks(plan, new Set(files.map((f) => f.path))) : [],
-    installed: installedPackages(files),
-    cacheFiles,
-  };
+  const links = settings.binLinks ? binLinks(plan, new Set(files.map((f) => f.path))) : [];
+  return { files: linkedBins(files, links), links, installed: installedPackages(files), cacheFiles };
 }
 
 async function tarballOf(
@@ -208,4 +204,24 @@ export function binLinks(plan: readonly PlannedPackage[], present: ReadonlySet<s
     }
   }
   return [...links.values()];
+}
+
+/**
+ * What npm's bin-links does to the target of each link it makes: executable, and a hashbang line ending in CRLF
+ * (a package packed on Windows) turned into LF, which Linux's `env` would otherwise read as "node\r". Files no
+ * link points at stay as packed.
+ */
+export function linkedBins(files: readonly LayerFile[], links: readonly StagedLink[]): LayerFile[] {
+  const targets = new Set(links.map((l) => posix.join(posix.dirname(l.path), l.target)));
+  return files.map((f) => {
+    if (!targets.has(f.path) || !('data' in f.source)) return f;
+    const data = unixHashbang(f.source.data);
+    return { ...f, executable: true, size: data.length, source: { data } };
+  });
+}
+
+/** bin-links' check reads the first 2048 bytes; its rewrite goes through a UTF-8 string. */
+function unixHashbang(data: Buffer): Buffer {
+  if (!/^#![^\n]+\r\n/.test(data.subarray(0, 2048).toString())) return data;
+  return Buffer.from(data.toString('utf8').replace(/^(#![^\n]+)\r\n/, '$1\n'));
 }

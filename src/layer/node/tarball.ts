@@ -23,23 +23,21 @@ export class TarballTooLarge extends Error {
 }
 
 /**
- * The files of an npm package tarball as npm installs them: the first path segment ("package/") dropped, files
- * only (npm drops links and devices from tarballs), nothing that would land outside the package folder, a later
- * entry of the same path replacing an earlier one, and a file executable when the tarball says so or when the
- * package's `bin` names it (npm makes bins executable).
+ * The files of an npm package tarball as npm (pacote and node-tar) installs them: the first path segment
+ * ("package/") dropped, files only (npm drops links and devices from tarballs), nothing that would land outside
+ * the package folder, a later file of the same path replacing an earlier one, a file and a folder at one path
+ * settled by whichever came first, `.gitignore` renamed to `.npmignore` (unless one came first), and a file
+ * executable when the tarball says so.
  */
-export async function tarballFiles(
-  tgz: Uint8Array,
-  bins: readonly string[],
-  maxBytes = UNZIPPED_LIMIT,
-): Promise<TarballFile[]> {
+export async function tarballFiles(tgz: Uint8Array, maxBytes = UNZIPPED_LIMIT): Promise<TarballFile[]> {
   // A hostile tarball (a gzip bomb) stops at the most a layer may hold instead of filling the memory.
   const tar = await gunzip(tgz, { maxOutputLength: maxBytes + TAR_OVERHEAD }).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ERR_BUFFER_TOO_LARGE') throw new TarballTooLarge(maxBytes);
     throw e;
   });
-  const binPaths = new Set(bins.map((b) => posix.normalize(b.replace(/\\/g, '/')).replace(/^\.\//, '')));
   const files = new Map<string, TarballFile>();
+  const dirs = new Set<string>();
+  const sawIgnores = new Set<string>();
   const reader = extract();
   const done = new Promise<void>((resolve, reject) => {
     reader.on('entry', (header, stream, next) => {
@@ -47,14 +45,18 @@ export async function tarballFiles(
       stream.on('data', (c: unknown) => chunks.push(c as Buffer));
       stream.on('error', next);
       stream.on('end', () => {
-        const path = packagePath(header.name);
-        if (path && (header.type === 'file' || header.type === 'contiguous-file')) {
-          const mode = header.mode ?? 0;
-          files.set(path, {
-            path,
-            data: Buffer.concat(chunks),
-            executable: (mode & 0o111) !== 0 || binPaths.has(path),
-          });
+        const name =
+          header.type === 'file' || header.type === 'contiguous-file' ? npmName(header.name, sawIgnores) : undefined;
+        const path = name === undefined ? undefined : packagePath(name);
+        const parents =
+          path
+            ?.split('/')
+            .slice(0, -1)
+            .map((_, i, a) => a.slice(0, i + 1).join('/')) ?? [];
+        // node-tar cannot write a file over a folder it made, nor a folder where it wrote a file.
+        if (path && !dirs.has(path) && !parents.some((d) => files.has(d))) {
+          files.set(path, { path, data: Buffer.concat(chunks), executable: ((header.mode ?? 0) & 0o111) !== 0 });
+          for (const d of parents) dirs.add(d);
         }
         next();
       });
@@ -64,26 +66,38 @@ export async function tarballFiles(
   });
   reader.end(tar);
   await done;
-  // A file where another entry needs a folder would make the zip unextractable: the folder wins, as in npm.
-  const dirs = new Set(
-    [...files.keys()].flatMap((p) =>
-      p
-        .split('/')
-        .slice(0, -1)
-        .map((_, i, a) => a.slice(0, i + 1).join('/')),
-    ),
-  );
-  return [...files.values()].filter((f) => !dirs.has(f.path));
+  return [...files.values()];
 }
 
-/** "package/lib/a.js" → "lib/a.js"; undefined for the top folder itself, absolute paths and any "..". */
+/**
+ * pacote's rename of a file entry: `.gitignore` becomes `.npmignore` (npm pack treats them alike), or is left out
+ * when a `.npmignore` of that (unstripped) path came before it.
+ */
+function npmName(name: string, sawIgnores: Set<string>): string | undefined {
+  const base = posix.basename(name);
+  if (base === '.npmignore') sawIgnores.add(name);
+  if (base !== '.gitignore') return name;
+  const renamed = name.replace(/\.gitignore$/, '.npmignore');
+  return sawIgnores.has(renamed) ? undefined : renamed;
+}
+
+/**
+ * Where node-tar (with npm's strip: 1) writes an entry, relative to the package folder: the first segment dropped
+ * whatever it is ("package", "." or the empty one before "/"), then any root ("/", "C:") stripped, then "." and
+ * empty segments resolved away; undefined for the package folder itself and for any "..". Backslashes count as
+ * separators, as on Windows (npm on Linux would keep them in the file's name).
+ */
 export function packagePath(name: string): string | undefined {
-  const parts = name
+  const rest = name
     .replace(/\\/g, '/')
     .split('/')
-    .filter((p) => p !== '' && p !== '.');
-  if (name.startsWith('/') || /^[A-Za-z]:/.test(name) || parts.includes('..') || parts.length < 2) return undefined;
-  return parts.slice(1).join('/');
+    .slice(1)
+    .join('/')
+    .replace(/^(?:\/|[A-Za-z]:)+/, '');
+  const parts = rest.split('/');
+  if (parts.includes('..')) return undefined;
+  const kept = parts.filter((p) => p !== '' && p !== '.');
+  return kept.length > 0 ? kept.join('/') : undefined;
 }
 
 /**

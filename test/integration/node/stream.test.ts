@@ -35,6 +35,22 @@ const bundler: NpmPackage = {
     'node_modules/inner/i.js': 'module.exports = "inner";\n',
   },
 };
+// As some tools pack: a CRLF hashbang (npm rewrites it on the bins it links), a .gitignore (npm extracts it as
+// .npmignore), a file where a later entry wants a folder, and a command tool-pkg already claims (npm links the
+// first package's and leaves this file as packed).
+const oddlyPacked: NpmPackage = {
+  name: 'x-odd',
+  version: '1.0.0',
+  manifest: { main: 'index.js', bin: { odd: 'odd.js', 'tool-cli': 'cli.js' } },
+  files: {
+    'index.js': 'module.exports = 2;\n',
+    'odd.js': '#!/usr/bin/env node\r\nconsole.log(2);\r\n',
+    'cli.js': '#!/usr/bin/env node\r\n',
+    '.gitignore': 'node_modules\n',
+    lib: 'a file',
+    'lib/a.js': 'under a file',
+  },
+};
 
 before(async () => {
   registry = await startNpmRegistry();
@@ -47,6 +63,7 @@ before(async () => {
     plainPackage('s-dev', '1.0.0'),
     plainPackage('@private/secret', '1.0.0'),
     withBin,
+    oddlyPacked,
     bundler,
     ...nativePackageSet('@y/native', '1.0.0', TWINS),
     { ...plainPackage('s-scripted', '1.0.0'), manifest: { main: 'index.js', scripts: { postinstall: 'node -e 0' } } },
@@ -128,6 +145,7 @@ test('the streamed layer holds exactly what npm ci installs for the target, on x
       's-a': '^1.0.0',
       's-c': '^1.0.0',
       'tool-pkg': '1.0.0',
+      'x-odd': '1.0.0',
       bundler: '1.0.0',
       '@y/native': '1.0.0',
       '@private/secret': '1.0.0',
@@ -155,6 +173,7 @@ test('the streamed layer holds exactly what npm ci installs for the target, on x
     assert.ok(![...ours.keys()].some((p) => p.includes('darwin') || p.includes('s-dev')));
     assert.ok(ours.has('node_modules/bundler/node_modules/inner/i.js'));
     assert.equal(ours.get('node_modules/.bin/tool-cli'), '-> ../tool-pkg/bin/cli.js');
+    assert.ok(ours.has('node_modules/x-odd/.npmignore') && ours.has('node_modules/x-odd/lib'));
     const m = result.manifest;
     assert.equal(m.packages.find((p) => p.name === 's-b' && p.version === '1.0.0')?.files, 2);
     assert.deepEqual(
@@ -162,7 +181,7 @@ test('the streamed layer holds exactly what npm ci installs for the target, on x
         .filter((p) => p.topLevel.length > 0)
         .map((p) => p.name)
         .sort(),
-      ['@private/secret', '@y/native', 'bundler', 's-a', 's-c', 'tool-pkg'],
+      ['@private/secret', '@y/native', 'bundler', 's-a', 's-c', 'tool-pkg', 'x-odd'],
     );
     assert.deepEqual(m.incompatibilities, []);
   }
