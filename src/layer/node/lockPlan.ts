@@ -1,4 +1,6 @@
 import * as l10n from '@vscode/l10n';
+import satisfies from 'semver/functions/satisfies';
+import validRange from 'semver/ranges/valid';
 import type { NodeTarget } from '../runtimes';
 import { npmCpu } from './npmArgs';
 import { packageNameAt } from './packages';
@@ -94,6 +96,17 @@ export function planFromLockfile(
         if (edge.optional) continue;
         return { npmNeeded: l10n.t('{0} is not for Linux {1} (glibc) and is not optional', at, cpu) };
       }
+      // npm takes bundled packages as their parent's tarball has them.
+      if (!packages[from]?.inBundle && !packages[at].inBundle && !meets(packages[at].version, edge.spec))
+        return {
+          npmNeeded: l10n.t(
+            'the lockfile has {0} at {1}, where {2} asks for {3}',
+            `${packages[at].name ?? edge.name}@${packages[at].version ?? '?'}`,
+            at,
+            from || 'package.json',
+            edge.spec,
+          ),
+        };
       if (reached.has(at)) continue;
       reached.add(at);
       queue.push(at);
@@ -132,20 +145,33 @@ export function planFromLockfile(
 
 interface Edge {
   name: string;
+  spec: string;
   optional: boolean;
 }
 
 function edgesOf(entry: LockEntry | undefined, isRoot: boolean): Edge[] {
   if (!entry) return [];
   const optionalPeers = entry.peerDependenciesMeta ?? {};
+  const edges = (specs: Record<string, string> | undefined, optional: boolean) =>
+    Object.entries(specs ?? {}).map(([name, spec]) => ({ name, spec: String(spec), optional }));
   return [
-    ...Object.keys(entry.dependencies ?? {}).map((name) => ({ name, optional: false })),
-    ...Object.keys(entry.optionalDependencies ?? {}).map((name) => ({ name, optional: true })),
+    ...edges(entry.dependencies, false),
+    ...edges(entry.optionalDependencies, true),
     // Optional peers are installed only when something else brings them; the walk finds those through that path.
-    ...Object.keys(entry.peerDependencies ?? {})
-      .filter((name) => !optionalPeers[name]?.optional)
-      .map((name) => ({ name, optional: false })),
+    ...edges(entry.peerDependencies, false).filter((e) => !optionalPeers[e.name]?.optional),
   ].filter((e, i, all) => !(isRoot && all.findIndex((o) => o.name === e.name) !== i));
+}
+
+/**
+ * Arborist's check of a locked version against the spec asking for it: "*" (and "") take anything, a range or
+ * version (loose, as npm parses them; an alias's own) must be satisfied; tags, URLs, git and file specs, and
+ * entries without a version (links), are npm's to judge when it installs.
+ */
+function meets(version: string | undefined, spec: string): boolean {
+  const alias = /^npm:@?[^@]+(?:@(.*))?$/.exec(spec);
+  const wanted = alias ? (alias[1] ?? '') : spec;
+  if (version === undefined || wanted === '' || wanted === '*' || validRange(wanted, true) === null) return true;
+  return satisfies(version, wanted, true);
 }
 
 /** Node's lookup: `<from>/node_modules/<name>`, then the same from each enclosing package folder up to the root. */

@@ -81,3 +81,21 @@ export function checkNpmVersion(version: string): void {
     );
   }
 }
+
+/**
+ * The last lines of an installer's output for an error message, without the usage text npm appends to a usage
+ * error (EUSAGE: `npm ci` with a lockfile out of sync), which would push the reason out of view.
+ */
+export function outputTail(output: string, count = 15): string {
+  const lines = output.trim().split(/\r?\n/);
+  const usage = lines.findIndex((l) => /^npm (?:error|ERR!) Usage:\s*$/.test(l));
+  const blank = (l: string) => /^npm (?:error|ERR!)\s*$/.test(l);
+  let end = usage < 0 ? lines.length : usage;
+  if (usage >= 0) {
+    // Back over the blank lines and the command's one-line description that come before "Usage:".
+    while (end > 0 && blank(lines[end - 1])) end--;
+    while (end > 0 && !blank(lines[end - 1])) end--;
+    while (end > 0 && blank(lines[end - 1])) end--;
+  }
+  return lines.slice(0, end).slice(-count).join('\n');
+}

@@ -20,7 +20,7 @@ import { installTimeBuild, installTimeBuildMessage, unloadedPrebuild, type Packa
 import { LOCKFILES, chooseLockfile, missingPnpm, missingYarn, type NodeInstaller } from './lockfile';
 import { checkPnpmVersion, pnpmInstallArgs, pnpmWorkspaceYaml } from './pnpm';
 import { homeFile, npmConfigEnv, npmRegistry, readOptional, userNpmrcPath, yarnConfigEnv } from './npmConfig';
-import { checkNpmVersion, isCrossBuild, npmCpu, npmInstallArgs, npmInvocation, type Host } from './npmArgs';
+import { checkNpmVersion, isCrossBuild, npmCpu, npmInstallArgs, npmInvocation, outputTail, type Host } from './npmArgs';
 import {
   installedPackage,
   missingPlatformPackages,
@@ -419,7 +419,7 @@ async function runNpm(
     throw e.code === 'ENOENT' ? NPM_MISSING() : e;
   });
   if (result.code === 0) return;
-  const tail = result.output.trim().split(/\r?\n/).slice(-15).join('\n');
+  const tail = outputTail(result.output);
   throw new UserError(
     tool === 'npm' && args[0] === 'ci'
       ? l10n.t(

@@ -8,6 +8,7 @@ import { cp, lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm, writeFile }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BuildOptions } from '../../../src/layer/build';
+import type { LockEntry } from '../../../src/layer/node/lockPlan';
 import { buildNodeLayer } from '../../helpers/nodeBuild';
 import { BuildCache } from '../../../src/layer/buildCache';
 import { existsSync } from 'node:fs';
@@ -300,4 +301,30 @@ test('without a lockfile npm only resolves one in the staging copy, and its tarb
   assert.ok(names.includes('nodejs/node_modules/@y/native-linux-arm64-gnu/native.node'), names.join('\n'));
   assert.ok(names.includes('nodejs/node_modules/s-b/index.js'));
   assert.deepEqual((await readdir(dir)).sort(), ['out', 'package.json'], 'the project folder gets no lockfile');
+});
+
+test('a lockfile entry that no longer satisfies what asks for it goes to npm ci, whose reason the refusal carries', async () => {
+  const src = await lockedProject({ dependencies: { 's-a': '1.0.0', 's-b': '^1.0.0' } });
+  const lockPath = join(src, '..', 'package-lock.json');
+  // The root's spec and package.json agree (as after a careless merge); the entry was left at 1.0.0.
+  const lock = JSON.parse(await readFile(lockPath, 'utf8')) as { packages: Record<string, LockEntry> };
+  lock.packages[''].dependencies!['s-b'] = '^2.0.0';
+  await writeFile(lockPath, JSON.stringify(lock));
+  await writeFile(
+    src,
+    JSON.stringify({ name: 'stale', version: '1.0.0', dependencies: lock.packages[''].dependencies }),
+  );
+  const lines: string[] = [];
+  const refused = await build(src, 'x86_64', {}, lines).then(
+    () => assert.fail('built from a stale lockfile'),
+    (e: Error) => e.message,
+  );
+  assert.ok(
+    lines.some((l) => l.startsWith('npm installs the packages: the lockfile has s-b@1.0.0 at node_modules/s-b')),
+    lines.join('\n'),
+  );
+  // npm's own reason, not the usage text npm prints after it.
+  assert.match(refused, /^npm ci failed \(exit code 1\)\. If package\.json and package-lock\.json disagree/);
+  assert.match(refused, /Invalid: lock file's s-b@1\.0\.0 does not satisfy s-b@2\.0\.0/);
+  assert.doesNotMatch(refused, /--install-links|Usage:/);
 });

@@ -139,6 +139,40 @@ test('what the model does not cover is left to npm, with the reason', () => {
   );
 });
 
+test('a locked version outside the range asking for it is left to npm ci, which refuses such a lockfile', () => {
+  const root = { dependencies: { a: '^1.0.0', b: '^2.0.0' } };
+  const plan = (packages: Record<string, LockEntry>) => planFromLockfile(lock(root, packages), root, x64);
+  // package.json and the lockfile's root agree, but the entry was left behind (a hand merge, an edited lockfile).
+  assert.deepEqual(plan({ 'node_modules/a': pkg('a'), 'node_modules/b': pkg('b') }), {
+    npmNeeded: 'the lockfile has b@1.0.0 at node_modules/b, where package.json asks for ^2.0.0',
+  });
+  const nested = {
+    'node_modules/a': pkg('a', { dependencies: { c: '~1.2.0' } }),
+    'node_modules/b': pkg('b', { version: '2.0.0' }),
+    'node_modules/c': pkg('c', { version: '1.3.0' }),
+  };
+  assert.deepEqual(plan(nested), {
+    npmNeeded: 'the lockfile has c@1.3.0 at node_modules/c, where node_modules/a asks for ~1.2.0',
+  });
+  // What npm accepts: "*" and "" (even a prerelease), a tag, an alias's range, a URL, a loose range.
+  const accepted = plan({
+    'node_modules/a': pkg('a', {
+      dependencies: { c: '*', d: '', e: 'latest', f: 'npm:real-f@^3.0.0', g: 'https://example.com/g.tgz', h: '1.x' },
+    }),
+    'node_modules/b': pkg('b', { version: '2.0.0' }),
+    'node_modules/c': pkg('c', { version: '1.0.0-beta.1' }),
+    'node_modules/d': pkg('d', { version: '0.0.1-x' }),
+    'node_modules/e': pkg('e'),
+    'node_modules/f': pkg('real-f', { name: 'real-f', version: '3.1.0' }),
+    'node_modules/g': pkg('g'),
+    'node_modules/h': pkg('h', { version: '1.5.0' }),
+  });
+  assert.deepEqual(
+    locations(accepted),
+    'abcdefgh'.split('').map((l) => `node_modules/${l}`),
+  );
+});
+
 test('bundled dependencies come inside their parent; bins are read in both lockfile forms', () => {
   const text = lock(
     { dependencies: { a: '1.0.0', tool: '1.0.0' } },

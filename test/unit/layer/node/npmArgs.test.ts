@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkNpmVersion, isCrossBuild, npmInstallArgs, npmInvocation } from '../../../../src/layer/node/npmArgs';
+import {
+  checkNpmVersion,
+  isCrossBuild,
+  npmInstallArgs,
+  npmInvocation,
+  outputTail,
+} from '../../../../src/layer/node/npmArgs';
 import { chooseLockfile, missingYarn } from '../../../../src/layer/node/lockfile';
 import { UserError } from '../../../../src/util/errors';
 
@@ -75,4 +81,24 @@ test('lockfile choice: shrinkwrap over package-lock, then pnpm and yarn; none re
   assert.deepEqual(chooseLockfile(['yarn.lock']), { installer: 'yarn', lockfile: 'yarn.lock' });
   const e = missingYarn(chooseLockfile(['yarn.lock']), '/p');
   assert.match(e.message, /yarn\.lock in \/p .*yarn is not on PATH.*corepack enable.*npm install --package-lock-only/);
+});
+
+test("an npm usage error keeps its reason in the message, without npm's usage text; other output keeps its tail", () => {
+  const usageError = [
+    'npm error code EUSAGE',
+    'npm error',
+    'npm error `npm ci` can only install packages when your package.json and package-lock.json are in sync.',
+    'npm error',
+    "npm error Invalid: lock file's b@1.0.0 does not satisfy b@2.0.0",
+    'npm error',
+    'npm error Clean install a project',
+    'npm error',
+    'npm error Usage:',
+    'npm error npm ci',
+    ...Array.from({ length: 40 }, (_, i) => `npm error   --option-${i}`),
+    'npm error A complete log of this run can be found in: /tmp/x.log',
+  ].join('\n');
+  assert.equal(outputTail(usageError), usageError.split('\n').slice(0, 5).join('\n'));
+  const other = Array.from({ length: 30 }, (_, i) => `line ${i}`).join('\r\n');
+  assert.equal(outputTail(other, 3), 'line 27\nline 28\nline 29');
 });
