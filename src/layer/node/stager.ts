@@ -304,7 +304,8 @@ export async function nodeStager(
 
 /**
  * npm runs on a copy of package.json in a staging folder, so what lives beside the project cannot come along:
- * workspaces and dependencies on local folders are refused up front with what to do, rather than as npm's ENOENT.
+ * workspaces and dependencies on local folders (`workspace:` ones too, pnpm's and Yarn's siblings) are refused up
+ * front with what to do, rather than as npm's ENOENT.
  */
 function checkStandalone(packageJson: Manifest, sourcePath: string): void {
   if (packageJson.workspaces !== undefined)
@@ -315,7 +316,7 @@ function checkStandalone(packageJson: Manifest, sourcePath: string): void {
       ),
     );
   const local = Object.entries({ ...objectOr(packageJson.dependencies), ...objectOr(packageJson.optionalDependencies) })
-    .filter(([, spec]) => typeof spec === 'string' && /^(file:|link:|\.{0,2}\/|~\/)/.test(spec))
+    .filter(([, spec]) => typeof spec === 'string' && /^(file:|link:|workspace:|\.{0,2}\/|~\/)/.test(spec))
     .map(([name, spec]) => `${name} (${String(spec)})`);
   if (local.length > 0)
     throw new UserError(

@@ -180,6 +180,11 @@ test('a package.json with a Python runtime (and the reverse) is refused before a
     request(await project({ dependencies: { mine: 'file:../mine', 'plain-a': '1.0.0' } }), 'nodejs22.x'),
     /local folders.*mine \(file:\.\.\/mine\)/,
   );
+  // pnpm's and Yarn's name for a sibling workspace package: a local folder too, which the staging copy cannot reach.
+  await assert.rejects(
+    request(await project({ dependencies: { '@m/util': 'workspace:^', 'plain-a': '1.0.0' } }), 'nodejs22.x'),
+    /local folders.*@m\/util \(workspace:\^\)/,
+  );
   await assert.rejects(
     request(await project({ workspaces: ['packages/*'], dependencies: { 'plain-a': '1.0.0' } }), 'nodejs22.x'),
     /declares npm workspaces/,
