@@ -111,13 +111,7 @@ export async function streamInstall(
       return {
         npmNeeded: l10n.t('{0} is for another platform than its lockfile entry says', `${p.name}@${p.version}`),
       };
-    for (const f of own)
-      files.push({
-        path: `${p.location}/${f.path}`,
-        size: f.data.length,
-        executable: f.executable,
-        source: { data: f.data },
-      });
+    files.push(...packageFiles(p, own, plan));
   }
   const links = settings.binLinks ? binLinks(plan, new Set(files.map((f) => f.path))) : [];
   return { files: linkedBins(files, links), links, installed: installedPackages(files), cacheFiles };
@@ -185,6 +179,27 @@ function installedPackages(files: readonly LayerFile[]): InstalledPackage[] {
 }
 
 /**
+ * A package's files at their place in the layer, but for what its tarball has in the folder of another package
+ * of the plan (a tarball that ships its own copy of a dependency without bundling it): npm unpacks both into that
+ * folder at once, so which file wins is a race there; here the lockfile's package owns its folder.
+ */
+export function packageFiles(
+  p: PlannedPackage,
+  own: readonly TarballFile[],
+  plan: readonly PlannedPackage[],
+): LayerFile[] {
+  const nested = plan.map((o) => o.location).filter((l) => l.startsWith(`${p.location}/`));
+  return own
+    .map((f) => ({
+      path: `${p.location}/${f.path}`,
+      size: f.data.length,
+      executable: f.executable,
+      source: { data: f.data },
+    }))
+    .filter((f) => !nested.some((l) => f.path === l || f.path.startsWith(`${l}/`)));
+}
+
+/**
  * `node_modules/.bin/<command>` → `../<package>/<file>` for each package's commands, in the folder that holds
  * the package (as npm links them); a command two packages there claim goes to the first by location.
  */
@@ -199,7 +214,8 @@ export function binLinks(plan: readonly PlannedPackage[], present: ReadonlySet<s
         continue;
       if (!present.has(`${p.location}/${inside.replace(/^\.\//, '')}`)) continue;
       const path = `${holder}/.bin/${command}`;
-      if (!links.has(path))
+      // A file a tarball put there stays, as bin-links (without --force) leaves it.
+      if (!links.has(path) && !present.has(path) && !present.has(`${holder}/.bin`))
         links.set(path, { path, target: `../${p.location.slice(cut)}/${inside.replace(/^\.\//, '')}` });
     }
   }

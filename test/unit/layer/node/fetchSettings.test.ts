@@ -17,7 +17,7 @@ import {
   packagePath,
   tarballFiles,
 } from '../../../../src/layer/node/tarball';
-import { binLinks, linkedBins } from '../../../../src/layer/node/streamInstall';
+import { binLinks, linkedBins, packageFiles } from '../../../../src/layer/node/streamInstall';
 import type { LayerFile } from '../../../../src/layer/content';
 import type { PlannedPackage } from '../../../../src/layer/node/lockPlan';
 
@@ -232,6 +232,32 @@ test('.bin links go into the folder that holds the package, pointing into it', (
     { path: 'node_modules/.bin/b', target: '../@s/b/b.js' },
     { path: 'node_modules/a/node_modules/.bin/c', target: '../c/c.js' },
   ]);
+});
+
+test("a package's tarball gives up what it has where the lockfile puts another package; a file keeps its .bin path", () => {
+  const planned = (location: string): PlannedPackage => ({
+    location,
+    name: location.split('node_modules/').pop()!,
+    version: '1',
+    url: '',
+    integrity: '',
+    bin: { b: 'b.js' },
+  });
+  const plan = [planned('node_modules/a'), planned('node_modules/a/node_modules/b'), planned('node_modules/ab')];
+  const own = ['index.js', 'node_modules/b', 'node_modules/b/index.js', 'node_modules/zzz/z.js', 'node_modules/.bin/b'];
+  const files = packageFiles(
+    plan[0],
+    own.map((path) => ({ path, data: Buffer.from(path), executable: false })),
+    plan,
+  );
+  // npm unpacks both into one folder at once (which file wins is a race); the lockfile's package owns its folder.
+  assert.deepEqual(
+    files.map((f) => f.path),
+    ['node_modules/a/index.js', 'node_modules/a/node_modules/zzz/z.js', 'node_modules/a/node_modules/.bin/b'],
+  );
+  const present = new Set([...files.map((f) => f.path), 'node_modules/a/node_modules/b/b.js', 'node_modules/ab/b.js']);
+  // bin-links leaves a file it finds at a link's path (no --force).
+  assert.deepEqual(binLinks(plan, present), [{ path: 'node_modules/.bin/b', target: '../ab/b.js' }]);
 });
 
 test("the target of each .bin link is made executable with an LF hashbang line, as npm's bin-links leaves it", () => {
