@@ -41,8 +41,11 @@ export interface PlannedPackage {
   bin: Record<string, string>;
 }
 
+/** A package whose commands get `.bin` links: a planned one, or one bundled inside its parent's tarball. */
+export type BinOwner = Pick<PlannedPackage, 'location' | 'bin'>;
+
 /** What `npm ci --omit=dev` would install for the target, or why only npm itself can tell. */
-export type LockPlan = { packages: PlannedPackage[]; skipped: string[] } | { npmNeeded: string };
+export type LockPlan = { packages: PlannedPackage[]; bundled: BinOwner[]; skipped: string[] } | { npmNeeded: string };
 
 type Root = Pick<LockEntry, 'dependencies' | 'optionalDependencies' | 'devDependencies' | 'peerDependencies'>;
 
@@ -114,13 +117,17 @@ export function planFromLockfile(
   }
 
   const planned: PlannedPackage[] = [];
+  const bundled: BinOwner[] = [];
   for (const location of [...reached].sort()) {
     const entry = packages[location];
     if (entry.dev)
       return {
         npmNeeded: l10n.t('the lockfile marks {0} as a dev dependency, but production code needs it', location),
       };
-    if (entry.inBundle) continue; // inside its parent's tarball
+    if (entry.inBundle) {
+      bundled.push({ location, bin: binsOf(entry, location) }); // the files come inside its parent's tarball
+      continue;
+    }
     if (entry.link) return { npmNeeded: l10n.t('{0} is a link to a local folder', location) };
     if (entry.hasInstallScript) return { npmNeeded: l10n.t('{0} has install scripts', location) };
     if (!entry.resolved || !/^https?:\/\//.test(entry.resolved) || !entry.integrity || !entry.version)
@@ -140,7 +147,7 @@ export function planFromLockfile(
     return { npmNeeded: l10n.t('the lockfile installs {0} for production, which nothing here needs', location) };
   }
   const skipped = [...excluded].filter((l) => !reached.has(l) && !packages[l].dev).sort();
-  return { packages: planned, skipped };
+  return { packages: planned, bundled, skipped };
 }
 
 interface Edge {

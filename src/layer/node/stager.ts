@@ -230,7 +230,7 @@ export async function nodeStager(
         target.architecture,
       ),
     });
-    const done = await streamInstall(planned.packages, fetch, cache, context, npmCpu(target));
+    const done = await streamInstall(planned.packages, fetch, cache, context, npmCpu(target), planned.bundled);
     if ('npmNeeded' in done) {
       context.log.info(l10n.t('npm installs the packages: {0}.', done.npmNeeded));
       return undefined;

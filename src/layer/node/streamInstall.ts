@@ -10,7 +10,7 @@ import type { StagedLink } from '../scan';
 import { SHARE, type StageContext } from '../stager';
 import type { FetchSettings } from './fetchSettings';
 import { installTimeBuild, type PackageManifest } from './installScripts';
-import { fitsTarget, type PlannedPackage } from './lockPlan';
+import { fitsTarget, type BinOwner, type PlannedPackage } from './lockPlan';
 import { installedPackage, packageDirOf, type InstalledPackage } from './packages';
 import { registryClient } from './registryFetch';
 import { TarballTooLarge, matchesIntegrity, npmCacheContentPaths, tarballFiles, type TarballFile } from './tarball';
@@ -37,6 +37,7 @@ export async function streamInstall(
   cache: BuildCache,
   context: Pick<StageContext, 'signal' | 'progress'>,
   cpu: string,
+  bundled: readonly BinOwner[] = [],
 ): Promise<StreamedInstall | { npmNeeded: string }> {
   const { signal } = context;
   const client = registryClient(settings);
@@ -113,7 +114,8 @@ export async function streamInstall(
       };
     files.push(...packageFiles(p, own, plan));
   }
-  const links = settings.binLinks ? binLinks(plan, new Set(files.map((f) => f.path))) : [];
+  const owners = [...plan, ...bundled].sort((a, b) => (a.location < b.location ? -1 : 1));
+  const links = settings.binLinks ? binLinks(owners, new Set(files.map((f) => f.path))) : [];
   return { files: linkedBins(files, links), links, installed: installedPackages(files), cacheFiles };
 }
 
@@ -203,7 +205,7 @@ export function packageFiles(
  * `node_modules/.bin/<command>` → `../<package>/<file>` for each package's commands, in the folder that holds
  * the package (as npm links them); a command two packages there claim goes to the first by location.
  */
-export function binLinks(plan: readonly PlannedPackage[], present: ReadonlySet<string>): StagedLink[] {
+export function binLinks(plan: readonly BinOwner[], present: ReadonlySet<string>): StagedLink[] {
   const links = new Map<string, StagedLink>();
   for (const p of plan) {
     const cut = p.location.lastIndexOf('node_modules/') + 'node_modules/'.length;

@@ -32,8 +32,14 @@ const bundler: NpmPackage = {
   manifest: { main: 'index.js', dependencies: { inner: '1.0.0' }, bundleDependencies: ['inner'] },
   files: {
     'index.js': "module.exports = require('inner');\n",
-    'node_modules/inner/package.json': JSON.stringify({ name: 'inner', version: '1.0.0', main: 'i.js' }),
+    'node_modules/inner/package.json': JSON.stringify({
+      name: 'inner',
+      version: '1.0.0',
+      main: 'i.js',
+      bin: { 'inner-cli': 'cli.js' },
+    }),
     'node_modules/inner/i.js': 'module.exports = "inner";\n',
+    'node_modules/inner/cli.js': '#!/usr/bin/env node\r\n',
   },
 };
 // As some tools pack: a CRLF hashbang (npm rewrites it on the bins it links), a .gitignore (npm extracts it as
@@ -175,6 +181,7 @@ test('the streamed layer holds exactly what npm ci installs for the target, on x
     assert.ok(ours.has('node_modules/bundler/node_modules/inner/i.js'));
     assert.equal(ours.get('node_modules/.bin/tool-cli'), '-> ../tool-pkg/bin/cli.js');
     assert.ok(ours.has('node_modules/x-odd/.npmignore') && ours.has('node_modules/x-odd/lib'));
+    assert.equal(ours.get('node_modules/bundler/node_modules/.bin/inner-cli'), '-> ../inner/cli.js');
     const m = result.manifest;
     assert.equal(m.packages.find((p) => p.name === 's-b' && p.version === '1.0.0')?.files, 2);
     assert.deepEqual(

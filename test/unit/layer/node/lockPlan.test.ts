@@ -178,7 +178,7 @@ test('bundled dependencies come inside their parent; bins are read in both lockf
     { dependencies: { a: '1.0.0', tool: '1.0.0' } },
     {
       'node_modules/a': pkg('a', { dependencies: { inner: '1.0.0' }, bin: { 'a-cli': 'bin/cli.js' } }),
-      'node_modules/a/node_modules/inner': { version: '1.0.0', inBundle: true },
+      'node_modules/a/node_modules/inner': { version: '1.0.0', inBundle: true, bin: { inner: 'i.js' } },
       'node_modules/tool': pkg('tool', { bin: 'run.js' as unknown as Record<string, string> }),
     },
   );
@@ -187,6 +187,8 @@ test('bundled dependencies come inside their parent; bins are read in both lockf
   assert.ok('packages' in plan);
   assert.deepEqual(plan.packages[0].bin, { 'a-cli': 'bin/cli.js' });
   assert.deepEqual(plan.packages[1].bin, { tool: 'run.js' });
+  // npm links the commands of bundled packages too, in the node_modules that holds them.
+  assert.deepEqual(plan.bundled, [{ location: 'node_modules/a/node_modules/inner', bin: { inner: 'i.js' } }]);
 });
 
 test('peer dependencies are installed, optional peers only when something else brings them', () => {
