@@ -39,6 +39,8 @@ export interface PlannedPackage {
   integrity: string;
   /** Command name → path inside the package, for `node_modules/.bin`. */
   bin: Record<string, string>;
+  /** Only optional dependencies lead to it: npm leaves it out when it cannot be fetched. */
+  optional?: boolean;
 }
 
 /** A package whose commands get `.bin` links: a planned one, or one bundled inside its parent's tarball. */
@@ -139,6 +141,7 @@ export function planFromLockfile(
       url: entry.resolved,
       integrity: entry.integrity,
       bin: binsOf(entry, location),
+      optional: !!(entry.optional || entry.devOptional),
     });
   }
   for (const [location, entry] of Object.entries(packages)) {

@@ -1,7 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import { promises as fs } from 'node:fs';
 import { posix } from 'node:path';
-import { UserError, throwIfAborted } from '../../util/errors';
+import { UserError, errorMessage, isCancellation, throwIfAborted } from '../../util/errors';
 import { concurrencyLimiter } from '../../util/pool';
 import type { BuildCache } from '../buildCache';
 import type { LayerFile } from '../content';
@@ -65,7 +65,9 @@ export async function streamInstall(
       limit(async () => {
         try {
           throwIfAborted(stop.signal);
-          const { bytes, cached } = await tarballOf(p, settings, cache, client, stop.signal);
+          const { bytes, cached } = await tarballOf(p, settings, cache, client, stop.signal).catch((e: unknown) => {
+            throw p.optional && !isCancellation(e) ? new OptionalUnavailable(p, e) : e;
+          });
           cacheFiles.push(cached);
           const files = await tarballFiles(bytes).catch((e: unknown) => {
             if (e instanceof TarballTooLarge) throw tooLarge([{ p, size: e.maxBytes + 1 }]);
@@ -95,6 +97,15 @@ export async function streamInstall(
   signal?.removeEventListener('abort', forward);
   client.close();
   throwIfAborted(signal);
+  // npm ci leaves out an optional package it cannot fetch (or whose bytes fail the integrity): npm decides.
+  if (firstError instanceof OptionalUnavailable)
+    return {
+      npmNeeded: l10n.t(
+        'the optional package {0} could not be fetched ({1})',
+        `${firstError.p.name}@${firstError.p.version}`,
+        errorMessage(firstError.cause),
+      ),
+    };
   if (firstError !== undefined) throw firstError;
   const unpacked = settled.map((r) => (r as PromiseFulfilledResult<{ p: PlannedPackage; files: TarballFile[] }>).value);
 
@@ -117,6 +128,15 @@ export async function streamInstall(
   const owners = [...plan, ...bundled].sort((a, b) => (a.location < b.location ? -1 : 1));
   const links = settings.binLinks ? binLinks(owners, new Set(files.map((f) => f.path))) : [];
   return { files: linkedBins(files, links), links, installed: installedPackages(files), cacheFiles };
+}
+
+class OptionalUnavailable extends Error {
+  constructor(
+    readonly p: PlannedPackage,
+    readonly cause: unknown,
+  ) {
+    super(errorMessage(cause));
+  }
 }
 
 async function tarballOf(

@@ -335,3 +335,27 @@ test('a lockfile entry that no longer satisfies what asks for it goes to npm ci,
   assert.match(refused, /Invalid: lock file's s-b@1\.0\.0 does not satisfy s-b@2\.0\.0/);
   assert.doesNotMatch(refused, /--install-links|Usage:/);
 });
+
+test('an optional package whose tarball is gone or not what the lockfile says is left to npm ci, which leaves it out', async () => {
+  for (const spoil of [
+    (e: LockEntry) => void (e.resolved = e.resolved!.replace('/s-b-1.0.0.tgz', '/s-b-9.9.9.tgz')),
+    (e: LockEntry) => void (e.integrity = `sha512-${Buffer.alloc(64).toString('base64')}`),
+  ]) {
+    const src = await lockedProject({ dependencies: { 's-a': '1.0.0' }, optionalDependencies: { 's-b': '1.0.0' } });
+    const lockPath = join(src, '..', 'package-lock.json');
+    const lock = JSON.parse(await readFile(lockPath, 'utf8')) as { packages: Record<string, LockEntry> };
+    spoil(lock.packages['node_modules/s-b']);
+    await writeFile(lockPath, JSON.stringify(lock));
+    const lines: string[] = [];
+    const cacheDirectory = join(work, `cache${++n}`);
+    const result = await build(src, 'x86_64', { cacheDirectory }, lines);
+    assert.ok(
+      lines.some((l) => /^npm installs the packages: the optional package s-b@1\.0\.0 could not be fetched/.test(l)),
+      lines.join('\n'),
+    );
+    const names = (await readZip(result.zipPath)).map((e) => e.name);
+    assert.ok(names.includes('nodejs/node_modules/s-a/index.js'), names.join('\n'));
+    assert.ok(!names.some((name) => name.startsWith('nodejs/node_modules/s-b/')), names.join('\n'));
+    assert.ok(!existsSync(new BuildCache(cacheDirectory).tarballPath(lock.packages['node_modules/s-b'].integrity!)));
+  }
+});
