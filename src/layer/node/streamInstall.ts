@@ -13,7 +13,14 @@ import { installTimeBuild, type PackageManifest } from './installScripts';
 import { fitsTarget, type BinOwner, type PlannedPackage } from './lockPlan';
 import { installedPackage, packageDirOf, type InstalledPackage } from './packages';
 import { registryClient } from './registryFetch';
-import { TarballTooLarge, matchesIntegrity, npmCacheContentPaths, tarballFiles, type TarballFile } from './tarball';
+import {
+  TarballTooLarge,
+  TarballUnreadable,
+  matchesIntegrity,
+  npmCacheContentPaths,
+  tarballFiles,
+  type TarballFile,
+} from './tarball';
 import { UNZIPPED_LIMIT, unzippedLimitMessage } from '../manifest';
 
 export interface StreamedInstall {
@@ -71,6 +78,14 @@ export async function streamInstall(
           cacheFiles.push(cached);
           const files = await tarballFiles(bytes).catch((e: unknown) => {
             if (e instanceof TarballTooLarge) throw tooLarge([{ p, size: e.maxBytes + 1 }]);
+            if (e instanceof TarballUnreadable)
+              throw new UserError(
+                l10n.t(
+                  'The tarball of {0} is not a package archive npm can unpack ({1}); its integrity matches the lockfile, so this is what the registry has. Depend on another version (npm install) and build again.',
+                  `${p.name}@${p.version}`,
+                  e.message,
+                ),
+              );
             throw e;
           });
           const size = files.reduce((n, f) => n + f.data.length, 0);

@@ -22,6 +22,9 @@ export class TarballTooLarge extends Error {
   }
 }
 
+/** Bytes that are no tar (gzipped or not) or end before the archive does: npm cannot unpack them either. */
+export class TarballUnreadable extends Error {}
+
 /**
  * The files of an npm package tarball as npm (pacote and node-tar) installs them: the first path segment
  * ("package/") dropped, files only (npm drops links and devices from tarballs), nothing that would land outside
@@ -30,11 +33,16 @@ export class TarballTooLarge extends Error {
  * executable when the tarball says so.
  */
 export async function tarballFiles(tgz: Uint8Array, maxBytes = UNZIPPED_LIMIT): Promise<TarballFile[]> {
+  // node-tar unzips what starts with gzip's magic bytes and reads anything else as a plain tar.
+  const gzipped = tgz[0] === 0x1f && tgz[1] === 0x8b;
+  if (!gzipped && tgz.length > maxBytes + TAR_OVERHEAD) throw new TarballTooLarge(maxBytes);
   // A hostile tarball (a gzip bomb) stops at the most a layer may hold instead of filling the memory.
-  const tar = await gunzip(tgz, { maxOutputLength: maxBytes + TAR_OVERHEAD }).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ERR_BUFFER_TOO_LARGE') throw new TarballTooLarge(maxBytes);
-    throw e;
-  });
+  const tar = !gzipped
+    ? tgz
+    : await gunzip(tgz, { maxOutputLength: maxBytes + TAR_OVERHEAD }).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'ERR_BUFFER_TOO_LARGE') throw new TarballTooLarge(maxBytes);
+        throw new TarballUnreadable(e.message);
+      });
   const files = new Map<string, TarballFile>();
   const dirs = new Set<string>();
   const sawIgnores = new Set<string>();
@@ -62,7 +70,7 @@ export async function tarballFiles(tgz: Uint8Array, maxBytes = UNZIPPED_LIMIT): 
       });
     });
     reader.on('finish', resolve);
-    reader.on('error', reject);
+    reader.on('error', (e: Error) => reject(new TarballUnreadable(e.message)));
   });
   reader.end(tar);
   await done;

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pack } from 'tar-stream';
 import {
@@ -17,7 +19,8 @@ import {
   packagePath,
   tarballFiles,
 } from '../../../../src/layer/node/tarball';
-import { binLinks, linkedBins, packageFiles } from '../../../../src/layer/node/streamInstall';
+import { binLinks, linkedBins, packageFiles, streamInstall } from '../../../../src/layer/node/streamInstall';
+import { BuildCache } from '../../../../src/layer/buildCache';
 import type { LayerFile } from '../../../../src/layer/content';
 import type { PlannedPackage } from '../../../../src/layer/node/lockPlan';
 
@@ -181,6 +184,49 @@ test('a tarball keeps the first of a file and a folder at one path, and turns .g
     '.npmignore': 'g',
     'sub/.npmignore': 'n',
   });
+});
+
+test('an uncompressed tarball unpacks as npm unpacks it (node-tar reads gzip only when it sees gzip)', async () => {
+  const gz = await tgz([{ name: 'package/index.js', body: 'x' }]);
+  const files = await tarballFiles(gunzipSync(gz));
+  assert.deepEqual(
+    files.map((f) => [f.path, f.data.toString()]),
+    [['index.js', 'x']],
+  );
+});
+
+test("a tarball that is not an archive (truncated, or anything else) is refused with the package's name", async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'll-tarball-'));
+  try {
+    const good = await tgz([{ name: 'package/index.js', body: 'x'.repeat(4000) }]);
+    for (const [bytes, problem] of [
+      [good.subarray(0, good.length - 30), /unexpected end of file/],
+      [Buffer.from('not a tarball at all, nor gzip'), /./],
+    ] as const) {
+      const integrity = `sha512-${createHash('sha512').update(bytes).digest('base64')}`;
+      const cache = new BuildCache(join(dir, 'cache'));
+      await mkdir(join(cache.tarballPath(integrity), '..'), { recursive: true });
+      await writeFile(cache.tarballPath(integrity), bytes);
+      const plan: PlannedPackage[] = [
+        {
+          location: 'node_modules/bad',
+          name: 'bad',
+          version: '1.2.3',
+          url: 'https://r.example/bad.tgz',
+          integrity,
+          bin: {},
+        },
+      ];
+      const refused = await streamInstall(plan, settings({}), cache, { progress: () => undefined }, 'x64').then(
+        () => assert.fail('unpacked a broken tarball'),
+        (e: Error) => e.message,
+      );
+      assert.match(refused, /^The tarball of bad@1\.2\.3 is not a package archive npm can unpack/);
+      assert.match(refused, problem);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('integrity is checked with the strongest algorithm the lockfile lists', () => {
