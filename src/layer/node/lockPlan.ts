@@ -49,7 +49,9 @@ export type BinOwner = Pick<PlannedPackage, 'location' | 'bin'>;
 /** What `npm ci --omit=dev` would install for the target, or why only npm itself can tell. */
 export type LockPlan = { packages: PlannedPackage[]; bundled: BinOwner[]; skipped: string[] } | { npmNeeded: string };
 
-type Root = Pick<LockEntry, 'dependencies' | 'optionalDependencies' | 'devDependencies' | 'peerDependencies'>;
+type Root = Pick<LockEntry, 'dependencies' | 'optionalDependencies' | 'devDependencies' | 'peerDependencies'> & {
+  overrides?: unknown;
+};
 
 /**
  * Reads the packages `npm ci --omit=dev --os=linux --cpu=… --libc=glibc` installs from a lockfile: the tree the
@@ -101,8 +103,9 @@ export function planFromLockfile(
         if (edge.optional) continue;
         return { npmNeeded: l10n.t('{0} is not for Linux {1} (glibc) and is not optional', at, cpu) };
       }
-      // npm takes bundled packages as their parent's tarball has them.
-      if (!packages[from]?.inBundle && !packages[at].inBundle && !meets(packages[at].version, edge.spec))
+      // npm takes bundled packages as their parent's tarball has them; overrides change what is asked for.
+      const checked = packageJson.overrides === undefined && !packages[from]?.inBundle && !packages[at].inBundle;
+      if (checked && !meets(packages[at].version, edge.spec))
         return {
           npmNeeded: l10n.t(
             'the lockfile has {0} at {1}, where {2} asks for {3}',
