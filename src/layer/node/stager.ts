@@ -15,7 +15,7 @@ import { SHARE, type StageContext, type Stager } from '../stager';
 import type { FetchSettings } from './fetchSettings';
 import { planFromLockfile, type LockPlan } from './lockPlan';
 import { npmFetchSettings } from './npmEffectiveConfig';
-import { streamInstall } from './streamInstall';
+import { streamInstall, type UnavailableOptional } from './streamInstall';
 import { installTimeBuild, installTimeBuildMessage, unloadedPrebuild, type PackageManifest } from './installScripts';
 import { LOCKFILES, chooseLockfile, missingPnpm, missingYarn, type NodeInstaller } from './lockfile';
 import { checkPnpmVersion, pnpmInstallArgs, pnpmWorkspaceYaml } from './pnpm';
@@ -129,6 +129,8 @@ export async function nodeStager(
     planFromLockfile(text, packageJson as Parameters<typeof planFromLockfile>[1], target);
   const plan = tool === 'npm' && lockText !== undefined ? planOf(lockText) : undefined;
   let settings: Promise<FetchSettings | { npmNeeded: string }> | undefined;
+  /** Set when the streamed install gave way to npm because an optional package could not be fetched. */
+  let unavailable: UnavailableOptional | undefined;
   let stagingDir: Promise<string> | undefined;
   const prefixOf = (dir: string) => (process.platform === 'win32' ? undefined : dir);
 
@@ -166,6 +168,15 @@ export async function nodeStager(
       const cpu = npmCpu(target);
       const result = (await streamed(context)) ?? (await installWithTool(context));
       const warnings = result.warnings;
+      if (unavailable && !result.installed.some((p) => p.dir === unavailable!.location)) {
+        warnings.push(
+          l10n.t(
+            'The optional package {0} is not in the layer: it could not be fetched ({1}), so npm left it out, as npm ci does. If your code uses it, check the registry and the lockfile, then build again.',
+            `${unavailable.name}@${unavailable.version}`,
+            unavailable.reason,
+          ),
+        );
+      }
       const missing = missingPlatformPackages(result.installed, cpu);
       if (missing.length > 0)
         warnings.push(
@@ -233,6 +244,7 @@ export async function nodeStager(
     const done = await streamInstall(planned.packages, fetch, cache, context, npmCpu(target), planned.bundled);
     if ('npmNeeded' in done) {
       context.log.info(l10n.t('npm installs the packages: {0}.', done.npmNeeded));
+      unavailable = done.unavailable;
       return undefined;
     }
     context.log.info(

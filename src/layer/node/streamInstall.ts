@@ -45,7 +45,7 @@ export async function streamInstall(
   context: Pick<StageContext, 'signal' | 'progress'>,
   cpu: string,
   bundled: readonly BinOwner[] = [],
-): Promise<StreamedInstall | { npmNeeded: string }> {
+): Promise<StreamedInstall | { npmNeeded: string; unavailable?: UnavailableOptional }> {
   const { signal } = context;
   const client = registryClient(settings);
   const limit = concurrencyLimiter(settings.concurrency);
@@ -120,6 +120,12 @@ export async function streamInstall(
         `${firstError.p.name}@${firstError.p.version}`,
         errorMessage(firstError.cause),
       ),
+      unavailable: {
+        location: firstError.p.location,
+        name: firstError.p.name,
+        version: firstError.p.version,
+        reason: errorMessage(firstError.cause),
+      },
     };
   if (firstError !== undefined) throw firstError;
   const unpacked = settled.map((r) => (r as PromiseFulfilledResult<{ p: PlannedPackage; files: TarballFile[] }>).value);
@@ -143,6 +149,15 @@ export async function streamInstall(
   const owners = [...plan, ...bundled].sort((a, b) => (a.location < b.location ? -1 : 1));
   const links = settings.binLinks ? binLinks(owners, new Set(files.map((f) => f.path))) : [];
   return { files: linkedBins(files, links), links, installed: installedPackages(files), cacheFiles };
+}
+
+/** An optional package that could not be fetched: npm ci leaves it out, and the build says so. */
+export interface UnavailableOptional {
+  /** Its folder, as in PlannedPackage. */
+  location: string;
+  name: string;
+  version: string;
+  reason: string;
 }
 
 class OptionalUnavailable extends Error {

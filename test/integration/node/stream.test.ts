@@ -357,5 +357,9 @@ test('an optional package whose tarball is gone or not what the lockfile says is
     assert.ok(names.includes('nodejs/node_modules/s-a/index.js'), names.join('\n'));
     assert.ok(!names.some((name) => name.startsWith('nodejs/node_modules/s-b/')), names.join('\n'));
     assert.ok(!existsSync(new BuildCache(cacheDirectory).tarballPath(lock.packages['node_modules/s-b'].integrity!)));
+    assert.ok(
+      result.manifest.warnings.some((w) => /^The optional package s-b@1\.0\.0 is not in the layer/.test(w)),
+      result.manifest.warnings.join('\n'),
+    );
   }
 });
