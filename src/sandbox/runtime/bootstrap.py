@@ -220,6 +220,16 @@ class _Encoder(json.JSONEncoder):
         return super().default(obj)
 
 
+def unmarshal(event_body):
+    """The event as awslambdaric parses it: JSON the endpoint accepted can still be too deep for Python."""
+    if not event_body.strip():
+        return {}
+    try:
+        return json.loads(event_body)
+    except Exception as e:
+        raise FaultException("Runtime.UnmarshalError", "Unable to unmarshal input: {}".format(str(e)))
+
+
 def marshal(response, runtime_python):
     if isinstance(response, bytes):
         return response
@@ -262,7 +272,7 @@ def invoke(handler, header, event_body, runtime_python):
     try:
         raw_context = header.get("clientContext") or ""
         client_context = json.loads(raw_context) if raw_context else None
-        event = json.loads(event_body) if event_body.strip() else {}
+        event = unmarshal(event_body)
         context = LambdaContext(request_id, header["functionArn"], deadline_ms, client_context)
         return marshal(handler(event, context), runtime_python), None
     except FaultException as e:

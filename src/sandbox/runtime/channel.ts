@@ -18,13 +18,13 @@ interface OutcomeFields {
   seq?: number;
   durationMs?: number;
   maxMemoryMb?: number;
+  /** Set instead of a payload when the outcome was larger than the reader keeps (its bytes were skipped). */
+  oversizeBytes?: number;
 }
 
 export interface ResultMessage extends OutcomeFields {
   type: 'result';
   payload: Buffer;
-  /** Set instead of a payload when the response was larger than the reader keeps (its bytes were skipped). */
-  oversizeBytes?: number;
 }
 
 export interface ErrorMessage extends OutcomeFields {
@@ -36,10 +36,11 @@ export interface ErrorMessage extends OutcomeFields {
 
 /** A header is a few numbers; anything longer is not the bootstrap talking. */
 export const MAX_HEADER_BYTES = 4096;
-/** Result bytes beyond Lambda's response limit are counted and dropped, never buffered. */
+/**
+ * Outcome bytes beyond Lambda's response limit are counted and dropped, never buffered: a result, or an error
+ * document (an exception with a huge message is the handler's doing, not a broken runtime).
+ */
 export const MAX_RESULT_BYTES = MAX_RESPONSE_PAYLOAD_BYTES;
-/** An error document is built by the bootstrap from a traceback; it gets the same bound plus a margin. */
-const MAX_ERROR_BYTES = MAX_RESPONSE_PAYLOAD_BYTES + 1024 * 1024;
 
 export interface ChannelHandlers {
   onMessage(m: ChannelMessage): void;
@@ -106,9 +107,7 @@ export class ChannelReader {
       const order = this.orderError(parsed.type, parsed.fields.seq);
       if (order) return this.fail(order);
       this.header = parsed;
-      if (parsed.type === 'result' && parsed.len > MAX_RESULT_BYTES) this.skipping = parsed.len;
-      else if (parsed.type === 'error' && parsed.len > MAX_ERROR_BYTES)
-        return this.fail(`error record of ${parsed.len} bytes exceeds ${MAX_ERROR_BYTES}`);
+      if (parsed.type !== 'start' && parsed.len > MAX_RESULT_BYTES) this.skipping = parsed.len;
       else if (parsed.type === 'start' && parsed.len > 0) return this.fail('start record with a payload');
     }
     const h = this.header;
@@ -118,7 +117,10 @@ export class ChannelReader {
       this.skipping -= n;
       if (this.skipping > 0) return false;
       this.header = undefined;
-      this.handlers.onMessage({ type: 'result', ...h.fields, payload: Buffer.alloc(0), oversizeBytes: h.len });
+      const skipped = { ...h.fields, payload: Buffer.alloc(0), oversizeBytes: h.len };
+      this.handlers.onMessage(
+        h.type === 'error' ? { type: 'error', error: {}, ...skipped } : { type: 'result', ...skipped },
+      );
       return true;
     }
     if (this.size < h.len) return false;

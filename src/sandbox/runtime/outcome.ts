@@ -80,6 +80,12 @@ export function settle(s: SettleInput): InvocationResult {
       `RequestId: ${requestId} Error: ${message}`,
       `RequestId: ${requestId} Error: ${message}\n`,
     );
+  } else if (outcome.oversizeBytes !== undefined || outcome.payload.length > MAX_RESPONSE_PAYLOAD_BYTES) {
+    // An error document counts against the same limit as a result.
+    fail(
+      'Function.ResponseSizeTooLarge',
+      `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_PAYLOAD_BYTES} bytes).`,
+    );
   } else if (outcome.type === 'error') {
     payload = outcome.payload;
     functionError = 'Unhandled';
@@ -89,11 +95,6 @@ export function settle(s: SettleInput): InvocationResult {
       errorType = type;
       status = 'error';
     }
-  } else if (outcome.oversizeBytes !== undefined || outcome.payload.length > MAX_RESPONSE_PAYLOAD_BYTES) {
-    fail(
-      'Function.ResponseSizeTooLarge',
-      `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_PAYLOAD_BYTES} bytes).`,
-    );
   } else {
     payload = outcome.payload;
   }
