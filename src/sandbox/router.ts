@@ -61,6 +61,8 @@ export class Router {
   constructor(
     private readonly log: Log,
     private readonly endpoint: () => RouterEndpoint,
+    /** Idle time after which a body that stopped arriving is given up (see readBody). */
+    private readonly bodyIdleMs: number,
   ) {}
 
   add(method: string, template: string, handler: Handler, access: Access = 'signed'): this {
@@ -89,7 +91,7 @@ export class Router {
         const claim = readSignature(received, 'lambda');
         checkSignatureTime(claim, new Date());
         bodyRead = true;
-        const read = await readBody(req);
+        const read = await readBody(req, this.bodyIdleMs);
         verifySignature(received, claim, secretAccessKey, read.sha256);
         authorized = true;
         if (!match)
@@ -167,16 +169,26 @@ interface ReadBody {
 
 /**
  * Reads the whole body while hashing it (the signature covers it). Past the largest request any operation
- * takes it keeps draining without keeping the bytes, so the client sees the 413 rather than a reset.
+ * takes it keeps draining without keeping the bytes, so the client sees the 413 rather than a reset. The server
+ * has no request timeout (an Invoke may run 15 minutes), so a body that stops arriving for `idleMs` closes the
+ * connection: otherwise a stalled client would hold it and the bytes buffered so far forever.
  */
-async function readBody(req: IncomingMessage): Promise<ReadBody & { sha256: string }> {
+async function readBody(req: IncomingMessage, idleMs: number): Promise<ReadBody & { sha256: string }> {
   const hash = createHash('sha256');
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    size += chunk.length;
-    if (size <= UPLOAD_BODY_LIMIT.bytes) chunks.push(chunk);
+  const stalled = () =>
+    req.destroy(new ApiError(408, 'RequestTimeoutException', `No bytes of the request body for ${idleMs} ms`));
+  req.setTimeout(idleMs, stalled);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      size += chunk.length;
+      if (size <= UPLOAD_BODY_LIMIT.bytes) chunks.push(chunk);
+    }
+  } finally {
+    req.off('timeout', stalled);
+    req.setTimeout(0);
   }
   return { data: Buffer.concat(chunks), size, sha256: hash.digest('hex') };
 }

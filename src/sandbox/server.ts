@@ -30,6 +30,8 @@ export interface SandboxOptions {
   secretAccessKey?: string;
   /** Warm execution environments: how many live at most (default 16) and how long one may idle (default 5 minutes). */
   environments?: Partial<PoolOptions>;
+  /** How long a request body may go without a byte before its connection is closed (default 60 s). */
+  bodyIdleMs?: number;
   log?: Log;
 }
 
@@ -69,7 +71,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   };
   let url = '';
   let port = 0;
-  const router = new Router(log, () => ({ url, port, secretAccessKey: credentials.secretAccessKey }));
+  const router = new Router(
+    log,
+    () => ({ url, port, secretAccessKey: credentials.secretAccessKey }),
+    options.bodyIdleMs ?? 60_000,
+  );
   layerRoutes(router, sb);
   functionRoutes(router, sb);
   invokeRoutes(router, sb);
