@@ -193,10 +193,12 @@ async function readBody(req: IncomingMessage, idleMs: number): Promise<ReadBody 
   return { data: Buffer.concat(chunks), size, sha256: hash.digest('hex') };
 }
 
+/** The body's members; a JSON null, as a body or a member, is absent (as on AWS), so routes never see null. */
 function parseJson<T>(body: Buffer): T {
   if (body.length === 0) return {} as T;
   try {
-    return JSON.parse(body.toString('utf8')) as T;
+    return (JSON.parse(body.toString('utf8'), (_key, value: unknown) => (value === null ? undefined : value)) ??
+      {}) as T;
   } catch {
     throw invalidParameter('Could not parse request body into json');
   }

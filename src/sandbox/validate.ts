@@ -100,10 +100,12 @@ export class Problems {
       );
   }
 
+  /** A value that is not a string (a number, list or object in the JSON) fails the pattern too. */
   pattern(value: unknown, field: string, pattern: string): void {
-    if (typeof value === 'string' && !new RegExp(`^(?:${pattern})$`).test(value)) {
+    if (value === undefined) return;
+    if (typeof value !== 'string' || !new RegExp(`^(?:${pattern})$`).test(value)) {
       this.list.push(
-        `Value '${value}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${pattern}`,
+        `Value '${String(value)}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${pattern}`,
       );
     }
   }

@@ -65,7 +65,8 @@ export function checkConfigFields(body: ConfigFields): void {
   p.enumValue(body.TracingConfig?.Mode, 'tracingConfig.mode', ['Active', 'PassThrough']);
   p.mapKeysPattern(body.Environment?.Variables, 'environment.variables', ENV_NAME_PATTERN);
   if (body.Layers !== undefined && !Array.isArray(body.Layers)) p.required(undefined, 'layers');
-  for (const arn of body.Layers ?? []) p.pattern(String(arn), 'layers', LAYER_VERSION_ARN_PATTERN);
+  for (const arn of Array.isArray(body.Layers) ? body.Layers : [])
+    p.pattern(String(arn), 'layers', LAYER_VERSION_ARN_PATTERN);
   p.throwIfAny();
 
   checkRuntime(body.Runtime);
