@@ -164,3 +164,30 @@ export function decodeZipFile(value: unknown, operation: string): Buffer | undef
   if (bytes.length > MAX_ZIP_UPLOAD_BYTES) throw tooLarge(MAX_UPLOAD_REQUEST_BYTES, operation);
   return bytes;
 }
+
+/** A member's JSON type in the model: `strings` a list of strings, `stringMap` an object of strings. */
+export type MemberType = 'string' | 'integer' | 'boolean' | 'object' | 'strings' | 'stringMap';
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const HAS_TYPE: Record<MemberType, (v: unknown) => boolean> = {
+  string: (v) => typeof v === 'string',
+  integer: (v) => Number.isInteger(v),
+  boolean: (v) => typeof v === 'boolean',
+  object: isObject,
+  strings: (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'),
+  stringMap: (v) => isObject(v) && Object.values(v).every((x) => typeof x === 'string'),
+};
+
+/**
+ * Members (dotted paths, parents listed before their members) whose JSON type is not the model's are refused as
+ * Lambda's front end refuses what it cannot deserialize, before any constraint: stored, such a value would make
+ * the next start quarantine the record.
+ */
+export function checkMemberTypes(body: unknown, types: Record<string, MemberType>): void {
+  for (const [path, type] of Object.entries(types)) {
+    const value = path.split('.').reduce<unknown>((v, key) => (isObject(v) ? v[key] : undefined), body);
+    if (value !== undefined && !HAS_TYPE[type](value)) {
+      throw invalidParameter(`Could not parse request body into json: '${path}' must be of type ${type}`);
+    }
+  }
+}

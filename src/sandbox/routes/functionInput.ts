@@ -10,7 +10,7 @@ import {
 } from '../limits';
 import type { FunctionLayerRecord } from '../store/records';
 import type { Store } from '../store/store';
-import { ARCHITECTURES, Problems, checkRuntime } from '../validate';
+import { ARCHITECTURES, Problems, checkMemberTypes, checkRuntime } from '../validate';
 import { invalidParameter } from '../wire';
 import { layerAccessDenied, mayGetLayerVersion } from '../layerAccess';
 
@@ -27,6 +27,23 @@ export interface ConfigFields {
   TracingConfig?: { Mode?: string };
   Architectures?: string[];
 }
+
+const CONFIG_TYPES = {
+  Role: 'string',
+  Handler: 'string',
+  Description: 'string',
+  Timeout: 'integer',
+  MemorySize: 'integer',
+  Runtime: 'string',
+  Environment: 'object',
+  'Environment.Variables': 'stringMap',
+  Layers: 'strings',
+  EphemeralStorage: 'object',
+  'EphemeralStorage.Size': 'integer',
+  TracingConfig: 'object',
+  'TracingConfig.Mode': 'string',
+  Architectures: 'strings',
+} as const;
 
 const ROLE_PATTERN = 'arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+';
 const ENV_NAME_PATTERN = '[a-zA-Z]([a-zA-Z0-9_])+';
@@ -53,6 +70,7 @@ const RESERVED_ENV = [
 
 /** Model constraints first (ValidationException), then Lambda's own rules (InvalidParameterValueException). */
 export function checkConfigFields(body: ConfigFields): void {
+  checkMemberTypes(body, CONFIG_TYPES);
   const p = new Problems();
   p.pattern(body.Role, 'role', ROLE_PATTERN);
   p.maxLength(body.Handler, 'handler', 128);

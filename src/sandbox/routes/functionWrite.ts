@@ -5,7 +5,7 @@ import { MAX_CONTROL_REQUEST_BYTES, UPLOAD_BODY_LIMIT } from '../limits';
 import type { RequestContext } from '../router';
 import { functionConfiguration } from '../shapes';
 import type { FunctionRecord, PublishedVersionRecord } from '../store/records';
-import { ARCHITECTURES, Problems, decodeZipFile } from '../validate';
+import { ARCHITECTURES, Problems, checkMemberTypes, decodeZipFile } from '../validate';
 import {
   awsDate,
   conflict,
@@ -65,6 +65,14 @@ async function storeCode(sb: SandboxContext, zipFile: string | undefined, s3: bo
 
 export async function createFunction(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const body = await ctx.json<CreateBody>(UPLOAD_BODY_LIMIT, 'CreateFunction');
+  checkMemberTypes(body, {
+    FunctionName: 'string',
+    Code: 'object',
+    'Code.ZipFile': 'string',
+    PackageType: 'string',
+    Tags: 'stringMap',
+    Publish: 'boolean',
+  });
   const p = new Problems();
   p.required(body.FunctionName, 'functionName');
   p.required(body.Role, 'role');
@@ -158,6 +166,13 @@ function targetName(ctx: RequestContext): string {
 export async function updateFunctionCode(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const name = targetName(ctx);
   const body = await ctx.json<UpdateCodeBody>(UPLOAD_BODY_LIMIT, 'UpdateFunctionCode');
+  checkMemberTypes(body, {
+    ZipFile: 'string',
+    RevisionId: 'string',
+    DryRun: 'boolean',
+    Architectures: 'strings',
+    Publish: 'boolean',
+  });
   const p = new Problems();
   p.enumList(body.Architectures, 'architectures', ARCHITECTURES, 1);
   p.throwIfAny();

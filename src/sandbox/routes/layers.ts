@@ -11,7 +11,7 @@ import type { Router, RequestContext } from '../router';
 import type { SandboxContext } from '../context';
 import { layerVersion, layerVersionListItem, layersListItem } from '../shapes';
 import type { LayerVersionRecord } from '../store/records';
-import { ARCHITECTURES, Problems, RUNTIMES, decodeZipFile, maxItemsParam } from '../validate';
+import { ARCHITECTURES, Problems, RUNTIMES, checkMemberTypes, decodeZipFile, maxItemsParam } from '../validate';
 import { awsDate, invalidParameter, notFound, sendEmpty, sendJson, hexToBase64 } from '../wire';
 import { checkUploadedZip } from './upload';
 import { layerPolicyRoutes } from './layerPolicy';
@@ -40,6 +40,14 @@ export function layerRoutes(router: Router, sb: SandboxContext): void {
 async function publish(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const name = parseLayerName(ctx.params.LayerName);
   const body = await ctx.json<PublishBody>(UPLOAD_BODY_LIMIT, 'PublishLayerVersion');
+  checkMemberTypes(body, {
+    Content: 'object',
+    'Content.ZipFile': 'string',
+    Description: 'string',
+    LicenseInfo: 'string',
+    CompatibleRuntimes: 'strings',
+    CompatibleArchitectures: 'strings',
+  });
   const p = new Problems();
   p.required(body.Content, 'content');
   p.maxLength(body.Description, 'description', MAX_DESCRIPTION);
