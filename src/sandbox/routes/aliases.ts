@@ -6,7 +6,7 @@ import { MAX_CONTROL_REQUEST_BYTES, MAX_DESCRIPTION, MAX_FUNCTION_PAGE } from '.
 import { paginate } from '../paging';
 import type { RequestContext, Router } from '../router';
 import type { AliasRecord, FunctionRecord } from '../store/records';
-import { Problems, maxItemsParam } from '../validate';
+import { Problems, checkMemberTypes, maxItemsParam } from '../validate';
 import { LATEST, aliasArn, aliasConfiguration, findVersion } from '../versions';
 import {
   conflict,
@@ -17,6 +17,15 @@ import {
   sendJson,
   validationError,
 } from '../wire';
+
+const ALIAS_TYPES = {
+  Name: 'string',
+  FunctionVersion: 'string',
+  Description: 'string',
+  RoutingConfig: 'object',
+  'RoutingConfig.AdditionalVersionWeights': 'object',
+  RevisionId: 'string',
+} as const;
 
 interface AliasBody {
   Name?: string;
@@ -117,6 +126,7 @@ const aliasNotFound = (region: string, fn: string, alias: string) =>
 async function create(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const name = functionName(ctx);
   const body = await ctx.json<AliasBody>(MAX_CONTROL_REQUEST_BYTES, 'CreateAlias');
+  checkMemberTypes(body, ALIAS_TYPES);
   const p = new Problems();
   p.required(body.FunctionVersion, 'functionVersion');
   p.throwIfAny();
@@ -155,6 +165,7 @@ async function update(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const name = functionName(ctx);
   const aliasName = aliasParam(ctx);
   const body = await ctx.json<AliasBody>(MAX_CONTROL_REQUEST_BYTES, 'UpdateAlias');
+  checkMemberTypes(body, ALIAS_TYPES);
   checkFields(body, aliasName);
   const alias = await sb.store.region(ctx.region).functions.modify(name, (fn) => {
     if (!fn) throw functionNotFound(ctx.region, name);

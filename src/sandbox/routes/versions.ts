@@ -5,7 +5,7 @@ import { MAX_CONTROL_REQUEST_BYTES, MAX_DESCRIPTION, MAX_FUNCTION_PAGE } from '.
 import { paginate } from '../paging';
 import type { RequestContext, Router } from '../router';
 import type { FunctionRecord, PublishedVersionRecord } from '../store/records';
-import { Problems, maxItemsParam } from '../validate';
+import { Problems, checkMemberTypes, maxItemsParam } from '../validate';
 import { LATEST, publishVersion, targetConfiguration, versionConfiguration } from '../versions';
 import { invalidParameter, sendJson } from '../wire';
 import { checkUpdatable } from './functionWrite';
@@ -25,6 +25,7 @@ export function versionRoutes(router: Router, sb: SandboxContext): void {
 async function publish(ctx: RequestContext, sb: SandboxContext): Promise<void> {
   const { name } = parseFunctionName(ctx.params.FunctionName, ctx.region);
   const body = await ctx.json<PublishBody>(MAX_CONTROL_REQUEST_BYTES, 'PublishVersion');
+  checkMemberTypes(body, { CodeSha256: 'string', Description: 'string', RevisionId: 'string' });
   const p = new Problems();
   p.maxLength(body.Description, 'description', MAX_DESCRIPTION);
   p.throwIfAny();

@@ -51,6 +51,14 @@ describe('JSON bodies of the wrong shape', () => {
       ['POST', '/2015-03-31/functions', { ...fn, EphemeralStorage: { Size: '1024' } }, 'EphemeralStorage.Size'],
       ['POST', '/2015-03-31/functions', { ...fn, Environment: { Variables: { A: 1 } } }, 'Environment.Variables'],
       ['PUT', '/2015-03-31/functions/f/configuration', { MemorySize: '256' }, 'MemorySize'],
+      ['POST', '/2015-03-31/functions/f/versions', { Description: 5 }, 'Description'],
+      [
+        'POST',
+        '/2015-03-31/functions/f/aliases',
+        { Name: 'a', FunctionVersion: '$LATEST', Description: 5 },
+        'Description',
+      ],
+      ['PUT', '/2015-03-31/functions/f/aliases/a', { Description: [] }, 'Description'],
       ['POST', '/2018-10-31/layers/l/versions', { Content: { ZipFile: zip }, Description: 5 }, 'Description'],
       [
         'POST',
@@ -67,6 +75,12 @@ describe('JSON bodies of the wrong shape', () => {
     }
     const g = await sendSigned(sb.url, { method: 'GET', path: '/2015-03-31/functions/g' }, sb.credentials);
     assert.equal(g.status, 404, 'nothing was created');
+    const aliases = await sendSigned(
+      sb.url,
+      { method: 'GET', path: '/2015-03-31/functions/f/aliases' },
+      sb.credentials,
+    );
+    assert.deepEqual(JSON.parse(aliases.body).Aliases, [], 'no alias was created');
     const config = await sendSigned(
       sb.url,
       { method: 'GET', path: '/2015-03-31/functions/f/configuration' },
