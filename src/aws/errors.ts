@@ -205,6 +205,13 @@ function userMessage(kind: Exclude<AwsErrorKind, 'cancelled'>, e: unknown, ctx: 
           'Your AWS credentials have expired. Refresh them (for example "aws sso login" or a new session token) and try again.',
         );
       }
+      // A local endpoint (sandbox) refuses keys other than its own; AWS's advice (aws configure) would mislead.
+      if (kind === 'credentials' && ctx.connection?.kind === 'local' && endpoint) {
+        return l10n.t(
+          'The local endpoint at {0} did not accept the signature of the request. Sign with the secret access key it was started with (the command line reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).',
+          endpoint,
+        );
+      }
       if (profile) {
         return l10n.t(
           'AWS did not accept the credentials of profile "{0}". Check its keys with "aws configure --profile {0}" or choose another profile.',

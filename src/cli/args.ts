@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import * as l10n from '@vscode/l10n';
 import { toUserError } from '../aws/errors';
 import type { Fleet } from '../fleet/scope';
+import { detailLine } from '../ops/session';
 import { errorMessage } from '../util/errors';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -25,10 +26,18 @@ export function usageError(usage: string): number {
   return 2;
 }
 
-/** A whole number of 0 or more from a flag, or `undefined` when the flag is absent; NaN for anything else (the engines say why). */
-export function countFlag(value: string | undefined): number | undefined {
+/**
+ * A number of 0 or more from a flag (a whole one when `whole`), or `undefined` when the flag is absent. Anything
+ * else is bad usage: said on stderr with the flag and the value, and `null` returned.
+ */
+export function countFlag(value: string | undefined, flag: string, whole: boolean): number | undefined | null {
   if (value === undefined) return undefined;
-  return /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : NaN;
+  if ((whole ? /^\d+$/ : /^\d+(\.\d+)?$/).test(value.trim())) return Number(value);
+  const message = whole
+    ? l10n.t('{0} must be a whole number of 0 or more, not "{1}".', flag, value)
+    : l10n.t('{0} must be a number of 0 or more, not "{1}".', flag, value);
+  process.stderr.write(`${l10n.t('error: {0}', message)}\n`);
+  return null;
 }
 
 /** `--regions r1,r2`: the listed regions, trimmed, without repeats; `fallback` when the flag is absent. */
@@ -68,5 +77,5 @@ export function reportTargetFailure(
   const shown = r.error === undefined ? undefined : toUserError(r.error, { connection: settings });
   process.stderr.write(`${l10n.t('{0}: {1}', r.target, shown?.message ?? r.reason)}\n`);
   // What the SDK said, as for a failure of the whole command (e.g. which credential source failed and why).
-  if (shown && 'detail' in shown && shown.detail) process.stderr.write(`  (${shown.detail})\n`);
+  if (shown && 'detail' in shown && shown.detail) process.stderr.write(`  (${detailLine(shown.detail)})\n`);
 }

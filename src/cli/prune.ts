@@ -22,14 +22,15 @@ export async function run(argv: string[]): Promise<number> {
   const args = parseCommandLine(argv, FLAGS, USAGE);
   if (!args) return 2;
   const [layerName, ...extra] = args.positionals;
-  const keep = countFlag(args.values.keep);
-  if (!layerName || extra.length > 0 || keep === undefined) return usageError(USAGE);
-  const rules = {
-    keep,
-    ...(args.values['min-age-days'] !== undefined && { minAgeDays: countFlag(args.values['min-age-days']) }),
-  };
-  let failed = false;
+  const keep = countFlag(args.values.keep, '--keep', true);
+  const minAgeDays = countFlag(args.values['min-age-days'], '--min-age-days', false);
+  if (keep === null || minAgeDays === null) return 2;
   const regions = regionsFlag(args.values.regions, '').filter(Boolean);
+  // `--regions ,` names no region: bad usage, not a run in the default region.
+  if (!layerName || extra.length > 0 || keep === undefined || (args.values.regions !== undefined && !regions.length))
+    return usageError(USAGE);
+  const rules = { keep, ...(minAgeDays !== undefined && { minAgeDays }) };
+  let failed = false;
   const code = await runHeadlessFleet({ ...args.values, regions }, async (fleet, signal) => {
     const gateways = fleet.targets.map((t) => t.session.gateway);
     const plan = await planRetention(gateways, layerName, rules, { signal });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 import { posix } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { DIRECT_UPLOAD_LIMIT } from '../layer/manifest';
@@ -80,6 +81,15 @@ export function isExcluded(
  * files give the same bytes and the same CodeSha256, so an unchanged folder is recognised without uploading).
  */
 export async function buildCodeZip(folder: string, options: CodeZipOptions = {}): Promise<CodeZip> {
+  // Said here, before walking: the walk's own failure is a bare ENOENT/ENOTDIR from scandir.
+  const stat = await fs.stat(folder).catch(() => undefined);
+  if (!stat?.isDirectory()) {
+    throw new UserError(
+      stat
+        ? l10n.t('{0} is not a folder. Give the folder that holds the function code.', folder)
+        : l10n.t('The folder {0} does not exist. Give the folder that holds the function code.', folder),
+    );
+  }
   const excluded: string[] = [];
   const extra = (options.excludePaths ?? []).map((p) => p.replace(/\\/g, '/').replace(/\/+$/, ''));
   const tree = await walkTree(folder, options.signal, (rel, kind, names) => {

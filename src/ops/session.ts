@@ -40,6 +40,14 @@ async function settingsFromFlags(
 ): Promise<ConnectionSettings> {
   const resolved = await resolveConnection(flags, env);
   const endpoint = resolved.endpoint;
+  if (flags.endpoint && !isHttpUrl(flags.endpoint)) {
+    throw new UserError(
+      l10n.t(
+        '--endpoint {0} is not a URL. Give the whole address with http:// or https://, for example http://127.0.0.1:9001.',
+        flags.endpoint,
+      ),
+    );
+  }
   const local = Boolean(flags.endpoint) && !resolved.profile;
   const region = resolved.region ?? (local ? 'us-east-1' : undefined);
   if (!region) throw new UserError(l10n.t('No AWS region is set. Pass --region or set AWS_REGION.'));
@@ -52,6 +60,15 @@ async function settingsFromFlags(
     ...(resolved.profile ? { profile: resolved.profile } : {}),
     ...(endpoint ? { endpoint } : {}),
   };
+}
+
+/** `http://host:port` or `https://…`; `127.0.0.1:9001` or `localhost:9001` (a "scheme" of localhost:) are not. */
+function isHttpUrl(value: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }
 
 /** The flags every ops subcommand takes, in `util.parseArgs` form. */
@@ -117,6 +134,14 @@ export function runHeadlessFleet(
   return runWith(open, (f) => f.targets[0]?.session.settings, work, l10n.t('Cancelled.'));
 }
 
+/**
+ * The first line of what the SDK said, for stderr: some service messages go on for lines (an
+ * InvalidSignatureException carries the whole canonical request), which buries the message above it.
+ */
+export function detailLine(detail: string): string {
+  return detail.split('\n')[0].trim();
+}
+
 async function runWith<R extends { dispose(): void }>(
   open: () => Promise<R>,
   settingsOf: (resource: R) => ConnectionSettings | undefined,
@@ -137,7 +162,7 @@ async function runWith<R extends { dispose(): void }>(
       return 130;
     }
     process.stderr.write(`${l10n.t('error: {0}', shown.message)}\n`);
-    if (shown.detail) process.stderr.write(`  (${shown.detail})\n`);
+    if (shown.detail) process.stderr.write(`  (${detailLine(shown.detail)})\n`);
     return 1;
   } finally {
     process.removeListener('SIGINT', onSigint);

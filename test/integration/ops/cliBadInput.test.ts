@@ -1,0 +1,96 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
+import { cliEnv, runCli } from '../../helpers/cli';
+import {
+  TEST_ROLE,
+  createActiveFunction,
+  handlerZip,
+  makeZip,
+  withSandbox,
+  type TestSandbox,
+} from '../../helpers/sandbox';
+
+/** Bad input to the command line as a user in a terminal or CI types it: a clear message, no change, no trace. */
+describe('command line with bad input', () => {
+  let sb: TestSandbox;
+  let dir: string;
+  const endpoint = () => ['--endpoint', sb.url];
+
+  before(async () => {
+    sb = await withSandbox({ updateDelayMs: 10 });
+    dir = await fs.mkdtemp(join(tmpdir(), 'cli-bad-'));
+    await createActiveFunction(sb.client(), {
+      FunctionName: 'fn',
+      Runtime: 'python3.12',
+      Role: TEST_ROLE,
+      Handler: 'lambda_function.lambda_handler',
+      Code: { ZipFile: handlerZip('def lambda_handler(e, c):\n    return e\n') },
+    });
+    for (let i = 0; i < 2; i++)
+      await sb.client().send(
+        new PublishLayerVersionCommand({
+          LayerName: 'deps',
+          Content: { ZipFile: makeZip([{ name: 'python/x.py', data: `X=${i}` }]) },
+        }),
+      );
+  });
+  after(async () => {
+    await sb?.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('a wrong secret against a local endpoint says to use the key the endpoint was started with, in one line', async () => {
+    const r = await runCli(['invoke', 'fn', ...endpoint()], cliEnv({ AWS_SECRET_ACCESS_KEY: 'not-the-secret' }));
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /did not accept the signature/);
+    assert.match(r.stderr, /AWS_SECRET_ACCESS_KEY/);
+    assert.doesNotMatch(r.stderr, /aws configure|Canonical String/);
+  });
+
+  it('an --endpoint that is not a URL is named, before any call', async () => {
+    const r = await runCli(['invoke', 'fn', '--endpoint', '127.0.0.1:9001']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /--endpoint 127\.0\.0\.1:9001 is not a URL.*http:\/\/127\.0\.0\.1:9001/);
+  });
+
+  it('prune --regions with no region in it is bad usage, not the default region', async () => {
+    const r = await runCli(['prune', 'deps', '--keep', '0', '--regions', ',', ...endpoint()]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    const left = await runCli(['prune', 'deps', '--keep', '9', '--dry-run', ...endpoint()]);
+    assert.equal(left.stdout.trim().split('\n').length, 2, left.stdout);
+  });
+
+  it('prune --keep or --min-age-days that is not a number names the flag and the value', async () => {
+    const keep = await runCli(['prune', 'deps', '--keep', 'all', ...endpoint()]);
+    assert.equal(keep.code, 2);
+    assert.match(keep.stderr, /--keep must be a whole number of 0 or more, not "all"/);
+    const age = await runCli(['prune', 'deps', '--keep', '1', '--min-age-days', 'old', ...endpoint()]);
+    assert.equal(age.code, 2);
+    assert.match(age.stderr, /--min-age-days must be a number of 0 or more, not "old"/);
+    assert.doesNotMatch(keep.stderr + age.stderr, /NaN/);
+  });
+
+  it('create-function and deploy --from a folder that is missing or a file say so, not "The AWS call failed"', async () => {
+    const zip = join(dir, 'code.zip');
+    await fs.writeFile(zip, 'x');
+    const cases = [
+      { from: join(dir, 'nope'), says: /The folder .*nope does not exist/ },
+      { from: zip, says: /code\.zip is not a folder/ },
+    ];
+    for (const { from, says } of cases) {
+      const create = ['create-function', 'fn2', '--from', from, '--runtime', 'python3.12', '--handler', 'app.handler'];
+      for (const args of [create, ['deploy', 'fn', '--from', from]]) {
+        const r = await runCli([...args, ...endpoint()]);
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, says);
+        assert.doesNotMatch(r.stderr, /AWS call failed|scandir/);
+      }
+    }
+  });
+});
