@@ -168,6 +168,8 @@ export interface ErrorContext {
   connection?: ConnectionSettings;
   /** Lets credential messages name the right fix (`aws sso login` for SSO profiles). */
   profileKind?: ProfileKind;
+  /** From the command line: no explorer to refresh, so messages say what to check instead. */
+  headless?: boolean;
 }
 
 /**
@@ -227,7 +229,9 @@ function userMessage(kind: Exclude<AwsErrorKind, 'cancelled'>, e: unknown, ctx: 
         original,
       );
     case 'notFound':
-      return l10n.t('Not found: {0} It may have been deleted meanwhile; refresh the explorer.', original);
+      return ctx.headless
+        ? l10n.t('Not found: {0} Check the name, the region and the connection.', original)
+        : l10n.t('Not found: {0} It may have been deleted meanwhile; refresh the explorer.', original);
     case 'throttled':
       return l10n.t('AWS is throttling requests to this account. Wait a minute and try again.');
     case 'conflict':

@@ -74,7 +74,7 @@ export function reportTargetFailure(
 ): void {
   process.stdout.write(`${r.target} - ${status}\n`);
   const settings = fleet.targets.find((t) => t.key === r.target)?.session.settings;
-  const shown = r.error === undefined ? undefined : toUserError(r.error, { connection: settings });
+  const shown = r.error === undefined ? undefined : toUserError(r.error, { connection: settings, headless: true });
   process.stderr.write(`${l10n.t('{0}: {1}', r.target, shown?.message ?? r.reason)}\n`);
   // What the SDK said, as for a failure of the whole command (e.g. which credential source failed and why).
   if (shown && 'detail' in shown && shown.detail) process.stderr.write(`  (${detailLine(shown.detail)})\n`);

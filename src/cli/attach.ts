@@ -1,13 +1,13 @@
 import * as l10n from '@vscode/l10n';
 import type { LambdaGateway } from '../aws/types';
 import { compatibilityWarnings, type LayerCompatibility } from '../ops/compatibility';
-import { attachLayer } from '../ops/layerList';
+import { attachLayer, requireLayerVersionArn } from '../ops/layerList';
 import { mutateFunctionLayers } from '../ops/mutateLayers';
 import { CONNECTION_FLAGS, runHeadless } from '../ops/session';
 import { zipCacheDir } from '../stack/cacheDir';
 import { attachChange, checkStackSize, stackCheckWarnings } from '../stack/stackGuard';
 import { ZipCache } from '../stack/zipCache';
-import { isCancellation } from '../util/errors';
+import { errorMessage, isCancellation } from '../util/errors';
 import { consoleLog } from '../util/log';
 import { parseCommandLine, usageError } from './args';
 import { CANCELLED_UNCHANGED, printLayerList } from './layerList';
@@ -25,6 +25,13 @@ export async function run(argv: string[]): Promise<number> {
   if (!args) return 2;
   const [fn, ...arns] = args.positionals;
   if (!fn || arns.length === 0) return usageError(USAGE);
+  try {
+    // Before any call: the size check would otherwise warn about the ARN first, in Lambda's words.
+    arns.forEach((arn) => requireLayerVersionArn(arn));
+  } catch (e) {
+    process.stderr.write(`${l10n.t('error: {0}', errorMessage(e))}\n`);
+    return 2;
+  }
   return runHeadless(
     args.values,
     async ({ gateway }, signal) => {

@@ -36,7 +36,7 @@ export async function run(argv: string[]): Promise<number> {
     const result = await gateway
       .invoke(functionName, payload, { tail: args.values.log, signal })
       .catch((e: unknown) =>
-        Promise.reject(invokeUserError(e, functionName, payload.byteLength, { connection: settings })),
+        Promise.reject(invokeUserError(e, functionName, payload.byteLength, { connection: settings, headless: true })),
       );
     const view = toInvokeView(result);
     process.stdout.write(result.payload);

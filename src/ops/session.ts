@@ -156,7 +156,7 @@ async function runWith<R extends { dispose(): void }>(
     resource = await open();
     return (await work(resource, abort.signal)) ?? 0;
   } catch (e) {
-    const shown = toUserError(e, { connection: resource && settingsOf(resource) });
+    const shown = toUserError(e, { connection: resource && settingsOf(resource), headless: true });
     if (shown instanceof CancelledError) {
       process.stderr.write(`${cancelledMessage}\n`);
       return 130;

@@ -93,4 +93,30 @@ describe('command line with bad input', () => {
       }
     }
   });
+
+  it("attach with a malformed ARN is refused before any call, without the size check's warning", async () => {
+    const r = await runCli(['attach', 'fn', 'arn:aws:lambda:us-east-1:123456789012:layer:deps', ...endpoint()]);
+    assert.equal(r.code, 2);
+    assert.equal(
+      r.stderr,
+      'error: arn:aws:lambda:us-east-1:123456789012:layer:deps is not a layer version ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION).\n',
+    );
+  });
+
+  it('a function or layer version that does not exist is "not found" with what to check, not the explorer to refresh', async () => {
+    for (const args of [
+      ['detach', 'no-such-fn', 'deps'],
+      ['analyze', 'no-such-fn'],
+      [
+        'diff',
+        'arn:aws:lambda:us-east-1:123456789012:layer:deps:99',
+        'arn:aws:lambda:us-east-1:123456789012:layer:deps:1',
+      ],
+    ]) {
+      const r = await runCli([...args, ...endpoint()]);
+      assert.equal(r.code, 1, args.join(' '));
+      assert.match(r.stderr, /Not found: .* Check the name, the region and the connection\./);
+      assert.doesNotMatch(r.stderr, /explorer/);
+    }
+  });
 });
