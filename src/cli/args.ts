@@ -8,12 +8,27 @@ import { errorMessage } from '../util/errors';
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /**
- * A subcommand's flags and positionals. On unknown or malformed flags, prints the parser's message and the
- * usage on stderr and returns `undefined`: the command then exits with 2 (bad usage).
+ * A subcommand's flags and positionals. On unknown or malformed flags, or a one-value flag given more than once
+ * (`--account A --account B` would otherwise act on B alone), prints the message and the usage on stderr and
+ * returns `undefined`: the command then exits with 2 (bad usage).
  */
 export function parseCommandLine<const T extends Options>(argv: string[], options: T, usage: string) {
   try {
-    return parseArgs({ args: argv, allowPositionals: true, options });
+    const { values, positionals, tokens } = parseArgs({ args: argv, allowPositionals: true, options, tokens: true });
+    for (const [name, option] of Object.entries(options)) {
+      if (option.type !== 'string' || option.multiple) continue;
+      const given = tokens.flatMap((t) => (t.kind === 'option' && t.name === name ? [t.value ?? ''] : []));
+      if (given.length > 1)
+        throw new Error(
+          l10n.t(
+            '--{0} was given {1} times ({2}); it takes one value. Give it once.',
+            name,
+            given.length,
+            given.join(', '),
+          ),
+        );
+    }
+    return { values, positionals };
   } catch (e) {
     process.stderr.write(`${errorMessage(e)}\n${usage}\n`);
     return undefined;

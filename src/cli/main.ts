@@ -2,6 +2,8 @@
  * Headless entry point: `node dist/cli.js <command> [args]`. Each command lives in its own file and exports
  * `run(args): Promise<number>` (the exit code) and its `USAGE` (printed for --help); add a line to the table to add a command.
  */
+import * as l10n from '@vscode/l10n';
+
 interface Command {
   USAGE: string;
   run(args: string[]): Promise<number>;
@@ -28,8 +30,14 @@ async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   const load = name ? commands[name] : undefined;
   if (!load) {
-    process.stderr.write(`usage: cli <${Object.keys(commands).join('|')}> [options]\n`);
-    return name && name !== '--help' && name !== '-h' ? 2 : 0;
+    const usage = `usage: cli <${Object.keys(commands).join('|')}> [options]\n`;
+    if (name === '--help' || name === '-h') {
+      process.stdout.write(usage);
+      return 0;
+    }
+    // No command at all is bad usage too: a script whose command variable came out empty must not pass.
+    process.stderr.write(name ? `${l10n.t('error: unknown command "{0}".', name)}\n${usage}` : usage);
+    return 2;
   }
   const command = await load();
   if (args.includes('--help') || args.includes('-h')) {

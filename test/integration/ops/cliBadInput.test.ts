@@ -66,14 +66,11 @@ describe('command line with bad input', () => {
     assert.equal(left.stdout.trim().split('\n').length, 2, left.stdout);
   });
 
-  it('prune --keep or --min-age-days that is not a number names the flag and the value', async () => {
-    const keep = await runCli(['prune', 'deps', '--keep', 'all', ...endpoint()]);
-    assert.equal(keep.code, 2);
-    assert.match(keep.stderr, /--keep must be a whole number of 0 or more, not "all"/);
+  it('prune --min-age-days that is not a number names the flag and the value, not "got NaN"', async () => {
     const age = await runCli(['prune', 'deps', '--keep', '1', '--min-age-days', 'old', ...endpoint()]);
     assert.equal(age.code, 2);
     assert.match(age.stderr, /--min-age-days must be a number of 0 or more, not "old"/);
-    assert.doesNotMatch(keep.stderr + age.stderr, /NaN/);
+    assert.doesNotMatch(age.stderr, /NaN/);
   });
 
   it('create-function and deploy --from a folder that is missing or a file say so, not "The AWS call failed"', async () => {
@@ -118,5 +115,28 @@ describe('command line with bad input', () => {
       assert.match(r.stderr, /Not found: .* Check the name, the region and the connection\./);
       assert.doesNotMatch(r.stderr, /explorer/);
     }
+  });
+
+  it('a flag that takes one value, given twice, is bad usage and changes nothing (not the last one silently)', async () => {
+    const arn = 'arn:aws:lambda:us-east-1:123456789012:layer:deps:2';
+    const r = await runCli(['share', arn, '--account', '210987654321', '--account', '111111111111', ...endpoint()]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /--account was given 2 times \(210987654321, 111111111111\); it takes one value/);
+    const policy = await runCli(['policy', arn, ...endpoint()]);
+    assert.equal(policy.code, 0, policy.stderr);
+    assert.match(policy.stderr, /has no policy/);
+  });
+
+  it('no command or an unknown one is bad usage (exit 2, named); --help is the usage on stdout (exit 0)', async () => {
+    const none = await runCli([]);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /^usage: cli </);
+    const typo = await runCli(['publsh', 'x.zip']);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /unknown command "publsh"\.\nusage: cli </);
+    const help = await runCli(['--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^usage: cli <build\|publish\|/);
   });
 });

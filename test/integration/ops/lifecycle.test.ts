@@ -277,8 +277,8 @@ describe('retention and sharing on the local endpoint', () => {
     assert.equal(badRegion.code, 1);
     assert.match(badRegion.stderr, /--regions eu-wset-1 is not an AWS region. Did you mean .*eu-west-1/);
     const badKeep = await runCli(['prune', 'deps', '--keep', 'many', ...endpoint()]);
-    assert.equal(badKeep.code, 1);
-    assert.match(badKeep.stderr, /whole number/);
+    assert.equal(badKeep.code, 2);
+    assert.match(badKeep.stderr, /--keep must be a whole number of 0 or more, not "many"/);
   });
 });
 
