@@ -1,3 +1,5 @@
+import { promises as fs } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { probeSmokeTest } from '../fleet/probeSmoke';
 import {
@@ -10,6 +12,7 @@ import {
 } from '../fleet/rollout';
 import type { Fleet } from '../fleet/scope';
 import { LOCAL_ROLE_ARN } from '../invoke/roles';
+import { checkOutputDir } from '../layer/outputDir';
 import { rolloutLine, rolloutTable } from '../fleet/table';
 import { CONNECTION_FLAGS, runHeadlessFleet } from '../ops/session';
 import { tryParseJson } from '../invoke/result';
@@ -65,6 +68,13 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (payload !== undefined && values['smoke-probe']) return usageError(USAGE);
   const layer = positionals[0];
+  if (values.output !== undefined && !values['dry-run']) {
+    const problem = await outputFileProblem(values.output);
+    if (problem) {
+      process.stderr.write(`${l10n.t('error: {0}', problem)}\n`);
+      return 2;
+    }
+  }
   return runHeadlessFleet({ ...values, regions, profiles }, async (fleet, signal) => {
     const smoke = smokeTest(fleet, values);
     const plan = await planRollout(fleet, layer, { signal });
@@ -150,5 +160,19 @@ function summary(rows: readonly RolloutRow[]): string {
     count('rolled-back'),
     count('unchanged'),
     count('failed'),
+  );
+}
+
+/**
+ * Why the result table could not be written to `path`, checked before any function moves: written only after
+ * the rollout, a failure there would come when the change is already made.
+ */
+async function outputFileProblem(path: string): Promise<string | undefined> {
+  const refusal = (reason: string) =>
+    l10n.t('--output {0} cannot be written ({1}). Choose another file.', path, reason);
+  if ((await fs.stat(path).catch(() => undefined))?.isDirectory()) return refusal(l10n.t('it is a folder'));
+  return checkOutputDir(dirname(resolve(path)), process.platform, undefined, refusal).then(
+    () => undefined,
+    (e: unknown) => errorMessage(e),
   );
 }

@@ -38,14 +38,16 @@ const PROBE_TIMEOUT_MS = 10_000;
 /**
  * Makes sure `dir` can receive the zip before anything is installed: creates it if needed, then requires a
  * directory on a real file system where a probe file can be created and removed within a time limit.
+ * `refusal` words the error for another kind of output (the reason in parentheses).
  */
 export async function checkOutputDir(
   dir: string,
   platform: NodeJS.Platform = process.platform,
   timeoutMs = PROBE_TIMEOUT_MS,
+  refusal = (reason: string) =>
+    l10n.t('The output folder cannot hold the layer zip ({0}). Choose another folder: {1}', reason, dir),
 ): Promise<void> {
-  const refuse = (reason: string) =>
-    new UserError(l10n.t('The output folder cannot hold the layer zip ({0}). Choose another folder: {1}', reason, dir));
+  const refuse = (reason: string) => new UserError(refusal(reason));
   await withTimeout(
     (async () => {
       try {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, PublishLayerVersionCommand } from '@aws-sdk/client-lambda';
 import { cliEnv, runCli } from '../../helpers/cli';
 import {
   TEST_ROLE,
@@ -138,5 +138,34 @@ describe('command line with bad input', () => {
     const help = await runCli(['--help']);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /^usage: cli <build\|publish\|/);
+  });
+
+  it('rollout --output that cannot be written (a folder, a file in the way) is refused before any function moves', async () => {
+    const old = 'arn:aws:lambda:us-east-1:123456789012:layer:deps:1';
+    await createActiveFunction(sb.client(), {
+      FunctionName: 'on-old',
+      Runtime: 'python3.12',
+      Role: TEST_ROLE,
+      Handler: 'lambda_function.lambda_handler',
+      Code: { ZipFile: handlerZip('def lambda_handler(e, c):\n    return e\n') },
+      Layers: [old],
+    });
+    const blocker = join(dir, 'a-file');
+    await fs.writeFile(blocker, 'x');
+    for (const [out, why] of [
+      [dir, /it is a folder/],
+      [join(blocker, 'result.csv'), /ENOTDIR|not a folder|EEXIST/],
+    ] as const) {
+      const r = await runCli(['rollout', 'deps', '--regions', 'us-east-1', '--output', out, ...endpoint()]);
+      assert.equal(r.code, 2);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /--output .* cannot be written/);
+      assert.match(r.stderr, why);
+    }
+    const fn = await sb.client().send(new GetFunctionConfigurationCommand({ FunctionName: 'on-old' }));
+    assert.deepEqual(
+      fn.Layers?.map((l) => l.Arn),
+      [old],
+    );
   });
 });
