@@ -137,6 +137,8 @@ export async function publishLayer(
 
 async function zipSize(path: string): Promise<number> {
   const stat = await fs.stat(path).catch(() => undefined);
+  if (stat?.isDirectory())
+    throw new UserError(l10n.t('{0} is a folder, not a layer zip. Give the zip file the build wrote.', path));
   if (!stat?.isFile()) throw new UserError(l10n.t('The layer zip does not exist: {0}. Build the layer first.', path));
   if (stat.size === 0) throw new UserError(l10n.t('{0} is empty. Build the layer again.', path));
   return stat.size;

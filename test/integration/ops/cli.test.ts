@@ -77,6 +77,9 @@ test('failures exit non-zero with a message', { timeout: 60_000 }, async () => {
   const missing = await cli('publish', [join(dir, 'nope.zip'), '--name', 'x', ...endpoint]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /does not exist/);
+  const folder = await cli('publish', [dir, '--name', 'x', ...endpoint]);
+  assert.equal(folder.code, 1);
+  assert.match(folder.stderr, /is a folder, not a layer zip/);
   const badName = await cli('publish', [join(dir, 'nope.zip'), '--name', 'bad name', ...endpoint]);
   assert.equal(badName.code, 1);
   assert.match(badName.stderr, /not a valid layer name/);
