@@ -19,17 +19,20 @@ describe('command line with bad input', () => {
   let sb: TestSandbox;
   let dir: string;
   const endpoint = () => ['--endpoint', sb.url];
-
-  before(async () => {
-    sb = await withSandbox({ updateDelayMs: 10 });
-    dir = await fs.mkdtemp(join(tmpdir(), 'cli-bad-'));
-    await createActiveFunction(sb.client(), {
-      FunctionName: 'fn',
+  const echoFunction = (name: string, layers?: string[]) =>
+    createActiveFunction(sb.client(), {
+      FunctionName: name,
       Runtime: 'python3.12',
       Role: TEST_ROLE,
       Handler: 'lambda_function.lambda_handler',
       Code: { ZipFile: handlerZip('def lambda_handler(e, c):\n    return e\n') },
+      Layers: layers,
     });
+
+  before(async () => {
+    sb = await withSandbox({ updateDelayMs: 10 });
+    dir = await fs.mkdtemp(join(tmpdir(), 'cli-bad-'));
+    await echoFunction('fn');
     for (let i = 0; i < 2; i++)
       await sb.client().send(
         new PublishLayerVersionCommand({
@@ -142,14 +145,7 @@ describe('command line with bad input', () => {
 
   it('rollout --output that cannot be written (a folder, a file in the way) is refused before any function moves', async () => {
     const old = 'arn:aws:lambda:us-east-1:123456789012:layer:deps:1';
-    await createActiveFunction(sb.client(), {
-      FunctionName: 'on-old',
-      Runtime: 'python3.12',
-      Role: TEST_ROLE,
-      Handler: 'lambda_function.lambda_handler',
-      Code: { ZipFile: handlerZip('def lambda_handler(e, c):\n    return e\n') },
-      Layers: [old],
-    });
+    await echoFunction('on-old', [old]);
     const blocker = join(dir, 'a-file');
     await fs.writeFile(blocker, 'x');
     for (const [out, why] of [
