@@ -4,7 +4,6 @@ import { sha256File } from '../layer/cache';
 import { newestVersion, publishLayer, type PublishRequest } from '../ops/publish';
 import { UserError, errorMessage, isCancellation, throwIfAborted } from '../util/errors';
 import type { Log } from '../util/log';
-import { withMarker } from './marker';
 import type { ProgressSink } from './progress';
 import type { RegionPublishResult } from './publish';
 import type { Fleet } from './scope';
@@ -80,7 +79,7 @@ export async function planAlignment(
 }
 
 /**
- * Carries out an alignment plan: each region publishes up to the plan's number (the zip, marked like any fleet
+ * Carries out an alignment plan: each region publishes up to the plan's number (the zip, marked like every
  * publish, `force` so copies are real versions). A region that lands higher (numbers of deleted versions are
  * skipped) raises the goal and the others catch up, within `maxExtra` more publishes each. Cancellation takes
  * effect between publishes (a region's result then says at which version it stopped). A rerun after a failure
@@ -92,11 +91,7 @@ export async function alignVersions(
   plan: AlignmentPlan,
   options: AlignOptions = {},
 ): Promise<RegionPublishResult[]> {
-  const marked: PublishRequest = {
-    ...request,
-    force: true,
-    markDescription: (d, sha) => withMarker(request.markDescription?.(d, sha) ?? d, sha),
-  };
+  const forced: PublishRequest = { ...request, force: true };
   const maxExtra = options.maxExtra ?? 10;
   let goal = plan.version;
   const state = new Map<
@@ -137,7 +132,7 @@ export async function alignVersions(
         // counted, or was not started, so the result says exactly where the region stands.
         throwIfAborted(options.signal);
         const out = await t.run(
-          () => publishLayer(t.session.gateway, marked, { s3: t.session.s3, log: options.log }),
+          () => publishLayer(t.session.gateway, forced, { s3: t.session.s3, log: options.log }),
           () => report({ target: t.key, subject: request.name, state: 'queued', why: 'concurrency-limit' }),
         );
         if (out.kind !== 'published') throw new Error('a forced publish published nothing');

@@ -3,7 +3,7 @@ import { arnAccount, parseLayerArn } from '../aws/arn';
 import { readAliases, type AliasesByVersion, type AliasReading } from '../ops/aliasUsage';
 import { layerArnsOf } from '../ops/mutateLayers';
 import { errorMessage, isCancellation } from '../util/errors';
-import { parseMarker } from './marker';
+import { parseMarker } from '../ops/marker';
 import type { ProgressSink } from './progress';
 import type { Fleet, FleetTarget } from './scope';
 

@@ -3,7 +3,6 @@ import * as l10n from '@vscode/l10n';
 import { publishLayer, type PublishRequest } from '../ops/publish';
 import { errorMessage, isCancellation } from '../util/errors';
 import type { Log } from '../util/log';
-import { withMarker } from './marker';
 import type { ProgressSink } from './progress';
 import type { Fleet, FleetTarget } from './scope';
 
@@ -23,7 +22,7 @@ export interface FleetPublishOptions {
  * Publishes one built zip to every target of the fleet, in parallel within each target's bound.
  * Idempotent and so resumable: `publishLayer` reuses a region's newest version when it already holds this
  * zip and metadata (`unchanged`), so a rerun after a partial failure only publishes where it failed. The
- * description records the zip's hash and this tool's version (`withMarker`) so other tools recognise it.
+ * description records the zip's hash and this tool's version (ops/marker.ts) so other tools recognise it.
  * One region failing never stops the others; its error is its result.
  */
 export async function publishToFleet(
@@ -31,11 +30,7 @@ export async function publishToFleet(
   request: PublishRequest,
   options: FleetPublishOptions = {},
 ): Promise<RegionPublishResult[]> {
-  const marked: PublishRequest = {
-    ...request,
-    markDescription: (d, sha) => withMarker(request.markDescription?.(d, sha) ?? d, sha),
-  };
-  return Promise.all(fleet.targets.map((t) => publishToTarget(t, marked, options)));
+  return Promise.all(fleet.targets.map((t) => publishToTarget(t, request, options)));
 }
 
 async function publishToTarget(

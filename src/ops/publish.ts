@@ -13,6 +13,7 @@ import { sha256File } from '../layer/cache';
 import { DIRECT_UPLOAD_LIMIT, manifestPathFor, readManifest, type LayerManifest } from '../layer/manifest';
 import { isArchitecture } from '../layer/runtimes';
 import { packageSummary } from './manifest';
+import { descriptionText, withMarker } from './marker';
 
 export interface PublishRequest {
   zipPath: string;
@@ -30,8 +31,6 @@ export interface PublishRequest {
   s3Bucket?: string;
   /** Publish a new version even when the newest one already holds this zip and metadata. */
   force?: boolean;
-  /** Rewrites the resolved description once the zip's SHA-256 (hex) is known, e.g. to record it (fleet/marker.ts). */
-  markDescription?: (description: string, sha256Hex: string) => string;
 }
 
 export type PublishProgress =
@@ -86,7 +85,8 @@ export async function publishLayer(
     );
   }
   const meta = resolveMetadata(request, manifest);
-  if (request.markDescription) meta.description = request.markDescription(meta.description, sha.hex);
+  // Every version records its zip's hash and this tool's version, so any tool listing versions can tell builds apart.
+  meta.description = withMarker(meta.description, sha.hex);
 
   if (!request.force) {
     report({ phase: 'checking' });
@@ -197,7 +197,9 @@ export async function newestVersion(
 
 function sameMetadata(v: GetLayerVersionResponse, m: Metadata): boolean {
   return (
-    (v.Description ?? '') === m.description &&
+    // The marker's tool version is not metadata: the same zip from another release of this tool is unchanged,
+    // and so is a version published before versions were marked.
+    descriptionText(v.Description ?? '') === descriptionText(m.description) &&
     (v.LicenseInfo ?? '') === m.licenseInfo &&
     sameSet(v.CompatibleRuntimes ?? [], m.runtimes) &&
     sameSet(v.CompatibleArchitectures ?? [], m.architectures)

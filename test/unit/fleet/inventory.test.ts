@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { layerFleet, loadInventory } from '../../../src/fleet/inventory';
-import { withMarker } from '../../../src/fleet/marker';
+import { withMarker } from '../../../src/ops/marker';
 import { sdkError } from '../../helpers/fakeGateway';
 import { REGIONS, fakeFleet } from './fakeFleet';
 

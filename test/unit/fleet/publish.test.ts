@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { publishToFleet, type RegionPublishResult } from '../../../src/fleet/publish';
 import type { FleetProgress } from '../../../src/fleet/progress';
-import { parseMarker } from '../../../src/fleet/marker';
+import { parseMarker } from '../../../src/ops/marker';
 import { sdkError } from '../../helpers/fakeGateway';
 import { REGIONS, fakeFleet } from './fakeFleet';
 

@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { publishLayer } from '../../../src/ops/publish';
+import { version as toolVersion } from '../../../package.json';
 import { DIRECT_UPLOAD_LIMIT, MANIFEST_VERSION } from '../../../src/layer/manifest';
 import { UserError } from '../../../src/util/errors';
 import { FakeGateway } from '../../helpers/fakeGateway';
@@ -45,10 +46,34 @@ test('publishes in the request with metadata from the build manifest', async () 
   if (r.kind !== 'published') return;
   assert.equal(r.via, 'request');
   assert.equal(r.layerVersion.Version, 1);
-  assert.equal(r.layerVersion.Description, 'certifi 2024.2.2, requests 2.32.3');
+  assert.equal(
+    r.layerVersion.Description,
+    `certifi 2024.2.2, requests 2.32.3 [lambda-layers sha256:${createHash('sha256').update(bytes).digest('hex').slice(0, 16)} v${toolVersion}]`,
+    'the description records the zip and the tool, as fleet publishes do',
+  );
   assert.deepEqual(r.layerVersion.CompatibleRuntimes, ['python3.12']);
   assert.deepEqual(r.layerVersion.CompatibleArchitectures, ['arm64']);
   assert.equal(r.layerVersion.Content?.CodeSha256, createHash('sha256').update(bytes).digest('base64'));
+});
+
+test('the same zip is unchanged whether its version was published by another release of the tool or before versions were marked', async () => {
+  for (const description of [
+    `certifi 2024.2.2, requests 2.32.3 [lambda-layers sha256:${createHash('sha256').update(bytes).digest('hex').slice(0, 16)} v0.0.9]`,
+    'certifi 2024.2.2, requests 2.32.3',
+  ]) {
+    const gw = new FakeGateway();
+    await gw.publishLayerVersion({
+      layerName: 'deps',
+      zipFile: bytes,
+      description,
+      compatibleRuntimes: ['python3.12'],
+      compatibleArchitectures: ['arm64'],
+    });
+    const again = await publishLayer(gw, { zipPath: zip, name: 'deps' });
+    assert.equal(again.kind, 'unchanged', description);
+    const other = await publishLayer(gw, { zipPath: zip, name: 'deps', description: 'something else' });
+    assert.equal(other.kind, 'published', 'a description of other words is a change');
+  }
 });
 
 test('the same zip and metadata again is unchanged, without publishing; force publishes anyway', async () => {

@@ -34,6 +34,11 @@ export function parseMarker(description: string | undefined): ContentMarker | un
   return { sha256: m[1], toolVersion: m[2], text: description.slice(0, m.index) };
 }
 
+/** The description without its marker: what the user wrote or the build summarised. */
+export function descriptionText(description: string): string {
+  return stripMarker(description).trim();
+}
+
 function stripMarker(description: string): string {
   return parseMarker(description)?.text ?? description;
 }

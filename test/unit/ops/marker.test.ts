@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseMarker, withMarker } from '../../../src/fleet/marker';
+import { parseMarker, withMarker } from '../../../src/ops/marker';
 
 const SHA = 'ab'.repeat(32);
 
