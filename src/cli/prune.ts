@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { applyRetention, planOutcomes, planRetention, type PruneOutcome } from '../ops/retention';
 import { CONNECTION_FLAGS, runHeadlessFleet } from '../ops/session';
 import { countFlag, parseCommandLine, regionsFlag, usageError } from './args';
@@ -34,11 +35,19 @@ export async function run(argv: string[]): Promise<number> {
   const code = await runHeadlessFleet({ ...args.values, regions }, async (fleet, signal) => {
     const gateways = fleet.targets.map((t) => t.session.gateway);
     const plan = await planRetention(gateways, layerName, rules, { signal });
+    // One line per version: none means the layer has no versions there (ListLayerVersions does not 404), often a typo.
+    const noVersions = () =>
+      process.stderr.write(
+        `${l10n.t('{0} has no versions in {1}: nothing to prune. Check the layer name and the region.', layerName, [...new Set(fleet.targets.map((t) => t.region))].join(', '))}\n`,
+      );
     if (args.values['dry-run']) {
-      for (const o of planOutcomes(plan)) print({ ...o, status: o.status === 'deleted' ? 'would-delete' : o.status });
+      const outcomes = planOutcomes(plan);
+      for (const o of outcomes) print({ ...o, status: o.status === 'deleted' ? 'would-delete' : o.status });
+      if (outcomes.length === 0) noVersions();
       return 0;
     }
     const outcomes = await applyRetention(gateways, plan, { signal, onOutcome: print });
+    if (outcomes.length === 0) noVersions();
     failed = outcomes.some((o) => o.status === 'failed');
     return 0;
   });

@@ -81,7 +81,7 @@ export async function run(argv: string[]): Promise<number> {
     for (const e of plan.errors) reportTargetFailure(fleet, e, 'failed');
     if (values['dry-run']) {
       for (const item of plan.items) process.stdout.write(`${rolloutLine(item, 'planned')}\n`);
-      if (plan.items.length === 0)
+      if (plan.items.length === 0 && plan.errors.length === 0)
         process.stderr.write(`${l10n.t("Every function using {0} is on its region's newest version.", layer)}\n`);
       await printVersionChanges(fleet, plan.items, signal);
       return plan.errors.length ? 1 : 0;

@@ -69,6 +69,19 @@ describe('command line with bad input', () => {
     assert.equal(left.stdout.trim().split('\n').length, 2, left.stdout);
   });
 
+  it('a layer name with no versions (a typo) says so: prune names the region, a rollout dry run does not also say all is well', async () => {
+    for (const dry of [[], ['--dry-run']]) {
+      const r = await runCli(['prune', 'dpes', '--keep', '1', ...dry, ...endpoint()]);
+      assert.equal(r.code, 0);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /dpes has no versions in us-east-1: nothing to prune\. Check the layer name/);
+    }
+    const plan = await runCli(['rollout', 'dpes', '--regions', 'us-east-1', '--dry-run', ...endpoint()]);
+    assert.equal(plan.code, 1);
+    assert.match(plan.stderr, /The layer dpes has no versions/);
+    assert.doesNotMatch(plan.stderr, /newest version/);
+  });
+
   it('prune --min-age-days that is not a number names the flag and the value, not "got NaN"', async () => {
     const age = await runCli(['prune', 'deps', '--keep', '1', '--min-age-days', 'old', ...endpoint()]);
     assert.equal(age.code, 2);
