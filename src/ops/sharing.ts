@@ -180,13 +180,23 @@ export async function revokeAccess(gateway: LambdaGateway, id: LayerVersionId, s
   for (let attempt = 1; ; attempt++) {
     const current = await readPolicy(gateway, id);
     if (!current.grants.some((g) => g.statementId === statementId)) {
+      // The ids that do exist, so the next try needs no other command (the explorer or `policy`).
+      const ids = current.grants.map((g) => g.statementId);
       throw new UserError(
-        l10n.t(
-          'Version {0} of layer {1} has no statement "{2}". Refresh the explorer to see its current policy.',
-          id.version,
-          id.layerName,
-          statementId,
-        ),
+        ids.length > 0
+          ? l10n.t(
+              'Version {0} of layer {1} has no statement "{2}". Its statements are: {3}.',
+              id.version,
+              id.layerName,
+              statementId,
+              ids.join(', '),
+            )
+          : l10n.t(
+              'Version {0} of layer {1} has no statement "{2}": it is not shared with anyone.',
+              id.version,
+              id.layerName,
+              statementId,
+            ),
       );
     }
     try {

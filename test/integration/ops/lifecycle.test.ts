@@ -230,7 +230,8 @@ describe('retention and sharing on the local endpoint', () => {
     assert.equal(removed.code, 0, removed.stderr);
     const missing = await runCli(['unshare', arn, '--statement-id', 'by-cli', ...endpoint()]);
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /has no statement "by-cli"/);
+    assert.match(missing.stderr, /has no statement "by-cli"\. Its statements are: account-210987654321, /);
+    assert.doesNotMatch(missing.stderr, /explorer/);
   });
 
   it('another account can use a version only while a grant made through the engine stands', async () => {

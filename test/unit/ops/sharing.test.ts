@@ -117,7 +117,13 @@ test('revokes one statement; an unknown statement id is a clear error', async ()
     (await readPolicy(gw, id)).grants.map((g) => g.statementId),
     ['account-210987654321'],
   );
-  await assert.rejects(revokeAccess(gw, id, 'public'), /has no statement "public"/);
+  await assert.rejects(
+    revokeAccess(gw, id, 'public'),
+    /has no statement "public"\. Its statements are: account-210987654321\.$/,
+    'the ids that exist, so the next try needs no other command',
+  );
+  await revokeAccess(gw, id, 'account-210987654321');
+  await assert.rejects(revokeAccess(gw, id, 'public'), /has no statement "public": it is not shared with anyone\.$/);
 });
 
 test('sharing all versions in all regions: a preview, then one grant per version not yet shared', async () => {
