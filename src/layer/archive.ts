@@ -27,7 +27,10 @@ export function isExecutable(mode: number): boolean {
   return (mode & 0o170000) === 0o100000 && (mode & 0o111) !== 0;
 }
 
-/** Code page 437's upper half: names without the UTF-8 flag (bit 11) are CP437 (APPNOTE, Python's zipfile). */
+/**
+ * Code page 437's upper half: names without the UTF-8 flag (bit 11) are CP437 (APPNOTE, Python's zipfile). Not
+ * yauzl's getFileNameLowLevel: it turns control bytes and 0x7F into glyphs (☺, ⌂) where pip's Python keeps ASCII.
+ */
 const CP437_HIGH =
   'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀' +
   'αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';

@@ -14,7 +14,9 @@ export async function recordBytecode(tree: StagedTree, dists: DistInfo[]): Promi
   const pycsBySource = new Map<string, string[]>();
   for (const f of tree.files) {
     const m = PYC.exec(f.path);
-    if (m) pycsBySource.set(`${m[1]}${m[2]}.py`, [...(pycsBySource.get(`${m[1]}${m[2]}.py`) ?? []), f.path]);
+    if (!m) continue;
+    const source = `${m[1]}${m[2]}.py`;
+    pycsBySource.set(source, [...(pycsBySource.get(source) ?? []), f.path]);
   }
   const byPath = new Map(tree.files.map((f) => [f.path, f]));
   for (const d of dists) {
